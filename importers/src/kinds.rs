@@ -1,0 +1,132 @@
+//! The kinds of source a member unit uploads.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What one upload is: one kind per file, given by the uploader or detected from the headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// Police list of residents and their visas / residence permits.
+    VisaRegistry,
+    /// Education bureau's list of international students.
+    StudentRoster,
+    /// A university's own list of foreign students and teachers.
+    UniversityRoster,
+    /// An employer's (or a bureau's) list of foreign employees.
+    EmploymentRoster,
+    /// Hotel / resort register of stays.
+    LodgingRegister,
+    /// Airport, railway or coach arrivals and departures.
+    PassengerFlow,
+    /// Temperature checks.
+    HealthCheck,
+    /// A unit's daily (or zero) report.
+    DailyReport,
+}
+
+impl SourceKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [SourceKind; 8] = [
+        Self::VisaRegistry,
+        Self::StudentRoster,
+        Self::UniversityRoster,
+        Self::EmploymentRoster,
+        Self::LodgingRegister,
+        Self::PassengerFlow,
+        Self::HealthCheck,
+        Self::DailyReport,
+    ];
+
+    /// The snake_case identifier used by the API, the CLI and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VisaRegistry => "visa_registry",
+            Self::StudentRoster => "student_roster",
+            Self::UniversityRoster => "university_roster",
+            Self::EmploymentRoster => "employment_roster",
+            Self::LodgingRegister => "lodging_register",
+            Self::PassengerFlow => "passenger_flow",
+            Self::HealthCheck => "health_check",
+            Self::DailyReport => "daily_report",
+        }
+    }
+
+    /// Chinese label shown to people.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::VisaRegistry => "外国人签证登记",
+            Self::StudentRoster => "留学生名单",
+            Self::UniversityRoster => "高校外籍师生名单",
+            Self::EmploymentRoster => "外籍员工名单",
+            Self::LodgingRegister => "住宿登记",
+            Self::PassengerFlow => "旅客进出港",
+            Self::HealthCheck => "体温检测",
+            Self::DailyReport => "每日报告",
+        }
+    }
+
+    /// Whether an upload of this kind is the unit's current list (a roster): people missing from a
+    /// newer upload have their affiliation ended. Movements, checks and reports only ever add.
+    pub fn is_roster(self) -> bool {
+        matches!(
+            self,
+            Self::VisaRegistry
+                | Self::StudentRoster
+                | Self::UniversityRoster
+                | Self::EmploymentRoster
+                | Self::LodgingRegister
+        )
+    }
+
+    /// Whether one row of this kind is about one person (needs a document number and a nationality).
+    pub fn is_about_person(self) -> bool {
+        !matches!(self, Self::DailyReport)
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The string named no [`SourceKind`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("未知的数据类型“{0}” / unknown source kind '{0}'")]
+pub struct UnknownKind(pub String);
+
+impl FromStr for SourceKind {
+    type Err = UnknownKind;
+
+    /// Accepts the snake_case identifier (case-insensitive, `-` for `_` allowed) or the Chinese label.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase().replace('-', "_");
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == t || k.label_zh() == s.trim())
+            .ok_or_else(|| UnknownKind(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        for k in SourceKind::ALL {
+            assert_eq!(k.as_str().parse::<SourceKind>(), Ok(k));
+            assert_eq!(k.label_zh().parse::<SourceKind>(), Ok(k));
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+        }
+        assert_eq!("Visa-Registry".parse::<SourceKind>(), Ok(SourceKind::VisaRegistry));
+        assert!("nope".parse::<SourceKind>().is_err());
+        let rosters: Vec<_> = SourceKind::ALL.into_iter().filter(|k| k.is_roster()).collect();
+        assert_eq!(rosters.len(), 5);
+        assert!(!SourceKind::PassengerFlow.is_roster());
+    }
+}

@@ -1,0 +1,1 @@
+//! Spreadsheet readers and normalisers.

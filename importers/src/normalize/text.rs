@@ -1,0 +1,52 @@
+//! Free text: trimming, and the placeholders people type for "nothing".
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Values that mean "empty" in real lists: 无, 暂无, 不详, N/A, -, / …
+const PLACEHOLDERS: &[&str] = &[
+    "无", "暂无", "没有", "不详", "未知", "待定", "待补", "空", "n/a", "none", "null", "nil", "-",
+    "--", "—", "——", "/", "\\", "#n/a",
+];
+
+/// Whether a value is one of the placeholders people write for "nothing" (after trimming; case-insensitive).
+/// A bare "NA" is not a placeholder: it is also Namibia's code.
+pub fn is_placeholder(s: &str) -> bool {
+    let t: String = s.nfkc().collect::<String>().trim().to_lowercase();
+    t.is_empty() || PLACEHOLDERS.contains(&t.as_str())
+}
+
+/// Trimmed text with runs of white space folded to one space, or `None` when blank or a placeholder.
+pub fn clean_text(s: &str) -> Option<String> {
+    if is_placeholder(s) {
+        return None;
+    }
+    let folded = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!folded.is_empty()).then_some(folded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn placeholders() {
+        for s in ["", " ", "无", "N/A", "n/a", "-", "／", "NULL"] {
+            assert!(is_placeholder(s), "{s:?}");
+        }
+        for s in ["NA", "0", "正常"] {
+            assert!(!is_placeholder(s), "{s:?}");
+        }
+        assert_eq!(clean_text("  a \t b  "), Some("a b".into()));
+        assert_eq!(clean_text("暂无"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn clean_text_is_idempotent(s in ".*") {
+            if let Some(once) = clean_text(&s) {
+                prop_assert_eq!(clean_text(&once), Some(once.clone()));
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Small builders shared by the migrations: primary keys, foreign keys and indexes.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::big_integer;
+
+/// A 64-bit auto-increment primary key named `id`.
+pub fn id() -> ColumnDef {
+    big_integer("id").auto_increment().primary_key().take()
+}
+
+/// A foreign key from `table.column` to `target.id`.
+pub fn fk(table: &str, column: &str, target: &str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table, column)
+        .to(target, "id")
+        .on_delete(on_delete)
+        .take()
+}
+
+/// An index named `idx_<table>_<columns>` (unique when asked).
+pub fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(format!("idx_{table}_{}", columns.join("_")))
+        .table(table)
+        .if_not_exists();
+    for column in columns {
+        stmt.col(*column);
+    }
+    if unique {
+        stmt.unique();
+    }
+    stmt.take()
+}
+
+/// Creates each index in turn.
+pub async fn create_indexes(manager: &SchemaManager<'_>, indexes: Vec<IndexCreateStatement>) -> Result<(), DbErr> {
+    for stmt in indexes {
+        manager.create_index(stmt).await?;
+    }
+    Ok(())
+}
+
+/// Drops the tables, in the order given.
+pub async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
+    for table in tables {
+        manager
+            .drop_table(Table::drop().table(*table).if_exists().take())
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! Schema migrations and seed data of the hub.
+//!
+//! Migrations are plain sea-orm-migration files named `mYYYYMMDD_NNNNNN_what.rs`; the same
+//! migrations run on SQLite and PostgreSQL. The default registry (31 member units,
+//! organisations and their aliases) is seeded from the data files in `seed/`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod ddl;
+mod m20261128_000001_registry;
+mod m20261128_000002_uploads;
+mod m20261128_000003_people;
+mod m20261128_000004_reports_and_access;
+mod m20261128_000005_seed_registry;
+pub mod seed;
+
+/// The hub's migrator: every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_registry::Migration),
+            Box::new(m20261128_000002_uploads::Migration),
+            Box::new(m20261128_000003_people::Migration),
+            Box::new(m20261128_000004_reports_and_access::Migration),
+            Box::new(m20261128_000005_seed_registry::Migration),
+        ]
+    }
+}

@@ -1,0 +1,280 @@
+//! Typed settings, layered: built-in defaults, then an optional `hub.toml`, then
+//! `HUB_`-prefixed environment variables, then command-line flags.
+//!
+//! Nested settings use a double underscore in the environment:
+//! `HUB_GRAPHQL__DEPTH=8` sets `[graphql] depth = 8`. Every setting is documented in the
+//! README's configuration table; keep the two in step.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::error::HubError;
+
+/// The default database: the embedded SQLite store under `./hub-data/`.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./hub-data/hub.db?mode=rwc";
+
+/// The settings file read when `--config` is not given (absent is fine).
+pub const DEFAULT_CONFIG_FILE: &str = "hub.toml";
+
+/// Prefix of the environment variables that configure the hub.
+pub const ENV_PREFIX: &str = "HUB_";
+
+/// All settings of the hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Database to use: `sqlite://PATH?mode=rwc` (embedded) or `postgres://…`.
+    pub database_url: String,
+    /// Largest number of pooled database connections.
+    pub database_max_connections: u32,
+    /// Address `hub serve` listens on.
+    pub bind: SocketAddr,
+    /// Log line format: human-readable text or one JSON object per line.
+    pub log_format: LogFormat,
+    /// IANA time zone of times written without one in uploaded files.
+    pub timezone: String,
+    /// Development or production behaviour (see [`Mode`]).
+    pub mode: Mode,
+    /// Limits on GraphQL queries.
+    pub graphql: GraphqlLimits,
+    /// Limits on HTTP requests.
+    pub http: HttpLimits,
+}
+
+/// Format of log lines written to standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// How the hub behaves towards people poking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Local development and analysis: GraphiQL is served on `GET /graphql`.
+    Dev,
+    /// A deployment: no GraphiQL page (the API itself is unchanged).
+    Production,
+}
+
+/// Limits applied to every GraphQL query, whoever sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphqlLimits {
+    /// Deepest allowed nesting of fields (GraphiQL's own introspection query needs 15).
+    pub depth: usize,
+    /// Largest allowed query complexity (each field counts 1).
+    pub complexity: usize,
+}
+
+/// Limits applied to every HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpLimits {
+    /// Largest accepted request body in bytes (uploads included): 50 MiB by default.
+    pub max_body_bytes: usize,
+    /// Longest time a request may take before it is answered 408.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            database_max_connections: 8,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            log_format: LogFormat::Text,
+            timezone: "Asia/Shanghai".to_owned(),
+            mode: Mode::Dev,
+            graphql: GraphqlLimits::default(),
+            http: HttpLimits::default(),
+        }
+    }
+}
+
+impl Default for GraphqlLimits {
+    fn default() -> Self {
+        Self {
+            depth: 16,
+            complexity: 1000,
+        }
+    }
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 50 * 1024 * 1024,
+            request_timeout_secs: 120,
+        }
+    }
+}
+
+/// Values given on the command line; each one set overrides every other source.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    /// `--database-url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    /// `--log-format`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<LogFormat>,
+    /// `hub serve --bind`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<SocketAddr>,
+}
+
+impl Settings {
+    /// Load the settings: defaults < settings file < `HUB_*` environment < `overrides`.
+    ///
+    /// With `config_file` the file must exist; without it `./hub.toml` is read if present.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Self, HubError> {
+        let file: PathBuf = match config_file {
+            Some(path) if !path.is_file() => {
+                return Err(HubError::Config(format!(
+                    "settings file {} does not exist",
+                    path.display()
+                )));
+            }
+            Some(path) => path.to_path_buf(),
+            None => PathBuf::from(DEFAULT_CONFIG_FILE),
+        };
+        let settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed(ENV_PREFIX).split("__"))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(|e| HubError::Config(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Check what serde cannot: the time zone is known, limits are positive, the database
+    /// URL names a supported backend.
+    pub fn validate(&self) -> Result<(), HubError> {
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(HubError::Config(format!(
+                "unknown time zone {:?} (expected an IANA name such as Asia/Shanghai)",
+                self.timezone
+            )));
+        }
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return Err(HubError::Config(
+                "database_url must start with sqlite: or postgres://".to_owned(),
+            ));
+        }
+        if self.database_max_connections == 0 {
+            return Err(HubError::Config(
+                "database_max_connections must be at least 1".to_owned(),
+            ));
+        }
+        if self.graphql.depth == 0 || self.graphql.complexity == 0 {
+            return Err(HubError::Config(
+                "graphql.depth and graphql.complexity must be positive".to_owned(),
+            ));
+        }
+        if self.http.max_body_bytes == 0 || self.http.request_timeout_secs == 0 {
+            return Err(HubError::Config(
+                "http.max_body_bytes and http.request_timeout_secs must be positive".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The time zone of times written without one, parsed.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// The request timeout as a [`Duration`].
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.http.request_timeout_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    fn load_in_jail(config: Option<&Path>, overrides: &Overrides) -> Result<Settings, String> {
+        Settings::load(config, overrides).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_without_file_or_environment() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let s = load_in_jail(None, &Overrides::default())?;
+            assert_eq!(s, Settings::default());
+            assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+            assert_eq!(s.http.max_body_bytes, 52_428_800);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn file_then_environment_then_flags() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.create_file(
+                "hub.toml",
+                r#"
+                database_url = "sqlite://from-file.db"
+                bind = "0.0.0.0:9000"
+                mode = "production"
+                [graphql]
+                depth = 7
+                "#,
+            )?;
+            let s = load_in_jail(None, &Overrides::default())?;
+            assert_eq!(s.database_url, "sqlite://from-file.db");
+            assert_eq!(s.bind.port(), 9000);
+            assert_eq!(s.mode, Mode::Production);
+            assert_eq!(s.graphql.depth, 7);
+            assert_eq!(s.graphql.complexity, 1000);
+
+            jail.set_env("HUB_DATABASE_URL", "postgres://env/hub");
+            jail.set_env("HUB_GRAPHQL__COMPLEXITY", "50");
+            jail.set_env("HUB_LOG_FORMAT", "json");
+            let s = load_in_jail(None, &Overrides::default())?;
+            assert_eq!(s.database_url, "postgres://env/hub");
+            assert_eq!(s.graphql.complexity, 50);
+            assert_eq!(s.log_format, LogFormat::Json);
+
+            let flags = Overrides {
+                database_url: Some("sqlite://flag.db".into()),
+                log_format: Some(LogFormat::Text),
+                bind: None,
+            };
+            let s = load_in_jail(None, &flags)?;
+            assert_eq!(s.database_url, "sqlite://flag.db");
+            assert_eq!(s.log_format, LogFormat::Text);
+            assert_eq!(s.bind.port(), 9000);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn explicit_missing_file_and_bad_values_are_errors() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            assert!(load_in_jail(Some(Path::new("nope.toml")), &Overrides::default()).is_err());
+            jail.set_env("HUB_TIMEZONE", "Mars/Olympus");
+            assert!(load_in_jail(None, &Overrides::default()).is_err());
+            jail.set_env("HUB_TIMEZONE", "Europe/Berlin");
+            jail.set_env("HUB_DATABASE_URL", "mysql://x");
+            assert!(load_in_jail(None, &Overrides::default()).is_err());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,167 @@
+//! Opening the database (embedded SQLite or PostgreSQL) and bringing its schema up to date.
+//!
+//! SQLite is the default store, a single file under `./hub-data/`. Each pooled SQLite
+//! connection is opened with `journal_mode=WAL`, `foreign_keys=ON`, `synchronous=NORMAL`
+//! and a busy timeout, so readers never block the writer and a second writer waits instead
+//! of failing. PostgreSQL is used when the URL starts with `postgres://`; several hub
+//! instances may share one PostgreSQL database (migrations take an advisory lock).
+
+use std::path::Path;
+use std::time::Duration;
+
+use migration::{MigrationTrait, MigratorTrait};
+struct Migrator;
+impl MigratorTrait for Migrator { fn migrations() -> Vec<Box<dyn MigrationTrait>> { vec![] } }
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
+    TransactionTrait,
+};
+
+use crate::config::Settings;
+use crate::error::HubError;
+
+/// How long a SQLite connection waits for a lock held by another writer.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Key of the PostgreSQL advisory lock that serialises migrations of several instances.
+const MIGRATION_LOCK_KEY: i64 = 0x6875_625f_6d69_67; // "hub_mig"
+
+/// Connect to the database named by the settings and apply pending migrations: what every
+/// command does first.
+pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnection, HubError> {
+    let db = connect(&settings.database_url, settings.database_max_connections).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Open a connection pool of at most `max_connections` to `url` (`sqlite:` or
+/// `postgres://`). For a SQLite file the directory is created if missing.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, HubError> {
+    let mut options = if url.starts_with("sqlite:") {
+        sqlite_options(url, max_connections)?
+    } else {
+        let mut options = ConnectOptions::new(url);
+        // The migration lock holds one connection while migrations use another.
+        options
+            .max_connections(max_connections.max(2))
+            .set_application_name("hub");
+        options
+    };
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug)
+        .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, Duration::from_secs(1));
+    let db = Database::connect(options).await?;
+    tracing::debug!(backend = ?db.get_database_backend(), "database connected");
+    Ok(db)
+}
+
+/// Connection options for a SQLite URL: the pragmas every pooled connection gets.
+fn sqlite_options(url: &str, max_connections: u32) -> Result<ConnectOptions, HubError> {
+    let url = prepare_sqlite_file(url)?;
+    let mut options = ConnectOptions::new(url);
+    options
+        // SQLite has one writer at a time (WAL); more connections let reads run beside it.
+        .max_connections(max_connections)
+        .map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        });
+    Ok(options)
+}
+
+/// For a SQLite file URL, create the file's directory and make sure the file is created on
+/// first use (`mode=rwc` unless the URL chooses a mode). In-memory URLs pass unchanged.
+fn prepare_sqlite_file(url: &str) -> Result<String, HubError> {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (path, params) = match rest.split_once('?') {
+        Some((path, params)) => (path, Some(params)),
+        None => (rest, None),
+    };
+    let in_memory = path.is_empty()
+        || path == ":memory:"
+        || params.is_some_and(|p| p.split('&').any(|kv| kv == "mode=memory"));
+    if in_memory {
+        return Ok(url.to_owned());
+    }
+    if let Some(dir) = Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+        && !dir.exists()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            HubError::Config(format!(
+                "cannot create database directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+        tracing::info!(dir = %dir.display(), "created database directory");
+    }
+    let has_mode = params.is_some_and(|p| p.split('&').any(|kv| kv.starts_with("mode=")));
+    Ok(match (params, has_mode) {
+        (_, true) => url.to_owned(),
+        (Some(_), false) => format!("{url}&mode=rwc"),
+        (None, false) => format!("{url}?mode=rwc"),
+    })
+}
+
+/// Apply every pending migration; a no-op when the schema is current. On PostgreSQL the
+/// migrations run under an advisory lock so that instances starting together take turns.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), HubError> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let lock = db.begin().await?;
+        lock.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [MIGRATION_LOCK_KEY.into()],
+        ))
+        .await?;
+        let result = Migrator::up(db, None).await;
+        lock.commit().await?;
+        result?;
+    } else {
+        Migrator::up(db, None).await?;
+    }
+    tracing::info!("database schema is up to date");
+    Ok(())
+}
+
+/// Ask the database to answer `SELECT 1`: the readiness check.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    db.query_one_raw(Statement::from_string(backend, "SELECT 1"))
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| DbErr::Custom("SELECT 1 returned no row".to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_a_creating_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("sub/dir/hub.db");
+        let url = format!("sqlite://{}", file.display());
+        let prepared = prepare_sqlite_file(&url).expect("prepared url");
+        assert_eq!(prepared, format!("{url}?mode=rwc"));
+        assert!(dir.path().join("sub/dir").is_dir());
+
+        let with_mode = format!("{url}?mode=ro");
+        assert_eq!(
+            prepare_sqlite_file(&with_mode).expect("prepared url"),
+            with_mode
+        );
+        assert_eq!(
+            prepare_sqlite_file("sqlite::memory:").expect("prepared url"),
+            "sqlite::memory:"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Derived facts as of a time T (domain.md, "Derived facts"): who is present in the city,
+//! who manages each person, and the state of their visa.
+//!
+//! Each is one SQL common-table expression over the facts, written once here and shared by
+//! every query that needs it (overview figures, group-by counts, lists, the person page),
+//! so the API can never give two answers to the same question. The SQL runs unchanged on
+//! SQLite and PostgreSQL (window functions, `$n` parameters).
+
+pub mod sql;
+pub mod overview;
+
+pub use overview::{Overview, overview};

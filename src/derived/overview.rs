@@ -1,0 +1,74 @@
+//! The headline figures as of T.
+
+use super::sql::derived_ctes;
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ConnectionTrait, DbErr, Statement};
+
+/// Headline figures as of T. Countries and managing units count present people only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Overview {
+    /// People the hub knows of.
+    pub known_people: i64,
+    /// People present in the city at T.
+    pub present_people: i64,
+    /// Nationalities among present people.
+    pub countries: i64,
+    /// Distinct managing organisations of present people.
+    pub managing_units: i64,
+    /// Arrivals on T's calendar day.
+    pub arrivals: i64,
+    /// Departures on T's calendar day.
+    pub departures: i64,
+    /// Present people whose visa expires within 30 days.
+    pub expiring_visas: i64,
+    /// Present people whose visa has expired (overstays).
+    pub expired_visas: i64,
+}
+
+/// The parameters every derived query binds: T, T's day, T's day + 30.
+pub fn as_of_values(as_of: DateTime<Utc>, tz: Tz) -> Vec<sea_orm::Value> {
+    let day = as_of.with_timezone(&tz).date_naive();
+    vec![as_of.into(), day.into(), (day + Duration::days(30)).into()]
+}
+
+/// Computes the overview as of `as_of`.
+pub async fn overview<C: ConnectionTrait>(db: &C, as_of: DateTime<Utc>, tz: Tz) -> Result<Overview, DbErr> {
+    let day_start = as_of
+        .with_timezone(&tz)
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|naive| naive.and_local_timezone(tz).earliest())
+        .map(|local| local.with_timezone(&Utc))
+        .unwrap_or(as_of);
+    let sql = format!(
+        "{ctes}
+        SELECT
+            (SELECT COUNT(*) FROM person) AS known_people,
+            (SELECT COUNT(*) FROM derived WHERE present = 1) AS present_people,
+            (SELECT COUNT(DISTINCT p.nationality) FROM derived d JOIN person p ON p.id = d.person_id WHERE d.present = 1) AS countries,
+            (SELECT COUNT(DISTINCT organization_id) FROM derived WHERE present = 1) AS managing_units,
+            (SELECT COUNT(*) FROM movement WHERE direction = 'arrival' AND occurred_at >= $4 AND occurred_at <= $1) AS arrivals,
+            (SELECT COUNT(*) FROM movement WHERE direction = 'departure' AND occurred_at >= $4 AND occurred_at <= $1) AS departures,
+            (SELECT COUNT(*) FROM derived WHERE present = 1 AND visa_status = 'EXPIRING') AS expiring_visas,
+            (SELECT COUNT(*) FROM derived WHERE present = 1 AND visa_status = 'EXPIRED') AS expired_visas",
+        ctes = derived_ctes()
+    );
+    let mut values = as_of_values(as_of, tz);
+    values.push(day_start.into());
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("overview".to_owned()))?;
+    Ok(Overview {
+        known_people: row.try_get("", "known_people")?,
+        present_people: row.try_get("", "present_people")?,
+        countries: row.try_get("", "countries")?,
+        managing_units: row.try_get("", "managing_units")?,
+        arrivals: row.try_get("", "arrivals")?,
+        departures: row.try_get("", "departures")?,
+        expiring_visas: row.try_get("", "expiring_visas")?,
+        expired_visas: row.try_get("", "expired_visas")?,
+    })
+}

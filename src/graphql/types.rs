@@ -1,0 +1,59 @@
+//! GraphQL object types. Descriptions are in English and Chinese; the Chinese one is what
+//! the office reads in GraphiQL.
+
+use async_graphql::SimpleObject;
+use entity::member_unit;
+
+use crate::registry::organizations::OrganizationEntry;
+
+/// A member unit of the municipal foreign-affairs committee, the units that upload and
+/// report. 市委外事工作委员会成员单位。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct MemberUnit {
+    /// Stable code used by the API, tokens and the CLI, e.g. `police`. 单位代码。
+    pub code: String,
+    /// Official name, e.g. 大庆市公安局出入境管理局. 单位名称。
+    pub name: String,
+    /// Kind: coordinator, police, education, government, health, tourism, transport,
+    /// enterprise, university, ngo, district. 单位类别。
+    pub kind: String,
+    /// Whether the unit is still expected to report daily. 是否在用（需每日报告）。
+    pub active: bool,
+}
+
+impl From<member_unit::Model> for MemberUnit {
+    fn from(m: member_unit::Model) -> Self {
+        Self {
+            code: m.code,
+            name: m.name,
+            kind: m.kind,
+            active: m.active,
+        }
+    }
+}
+
+/// An organisation responsible for foreign nationals: employer, school, hotel or the
+/// police. 负责管理外籍人员的单位（用人单位、学校、酒店、公安等）。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Organization {
+    /// Canonical name. 规范名称。
+    pub name: String,
+    /// Other spellings seen in uploaded lists. 别名（各单位名单中的其他写法）。
+    pub aliases: Vec<String>,
+    /// Kind: university, enterprise, hotel, police, government, … or `unknown`. 类别。
+    pub kind: String,
+    /// False when the hub created the organisation from an unknown name in an upload and
+    /// nobody has confirmed it yet. 是否已核实（上传中出现的新名称为未核实）。
+    pub verified: bool,
+}
+
+impl From<OrganizationEntry> for Organization {
+    fn from(e: OrganizationEntry) -> Self {
+        Self {
+            name: e.organization.name,
+            aliases: e.aliases,
+            kind: e.organization.kind,
+            verified: e.organization.verified,
+        }
+    }
+}

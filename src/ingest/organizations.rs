@@ -1,0 +1,85 @@
+//! Resolving organisation names written in uploads to registry organisations.
+
+use chrono::{DateTime, Utc};
+use entity::{organization, organization_alias};
+use importers::normalize::org_key;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use std::collections::HashMap;
+
+/// Maps normalised names and aliases to organisation ids, creating an unverified
+/// organisation for a name nobody registered (an unknown name never rejects a row).
+pub struct OrgResolver {
+    by_key: HashMap<String, i64>,
+    kind_of: HashMap<i64, String>,
+}
+
+impl OrgResolver {
+    /// Loads every organisation and alias; merged organisations resolve to the one they
+    /// were merged into.
+    pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Self, DbErr> {
+        let orgs = organization::Entity::find().all(db).await?;
+        let aliases = organization_alias::Entity::find().all(db).await?;
+        let target: HashMap<i64, i64> = orgs
+            .iter()
+            .map(|org| (org.id, org.merged_into_id.unwrap_or(org.id)))
+            .collect();
+        let follow = |mut id: i64| {
+            // Merges form short chains; the bound guards against a cycle written by hand.
+            for _ in 0..16 {
+                match target.get(&id) {
+                    Some(next) if *next != id => id = *next,
+                    _ => break,
+                }
+            }
+            id
+        };
+        let mut by_key = HashMap::new();
+        for org in &orgs {
+            by_key.insert(org.key.clone(), follow(org.id));
+        }
+        for alias in &aliases {
+            by_key.insert(alias.key.clone(), follow(alias.organization_id));
+        }
+        let kind_of = orgs.into_iter().map(|org| (org.id, org.kind)).collect();
+        Ok(Self { by_key, kind_of })
+    }
+
+    /// The organisation a name refers to, creating an unverified one of `kind` when the
+    /// name is unknown. Returns `None` for a blank name.
+    pub async fn resolve<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        name: &str,
+        kind: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbErr> {
+        let key = org_key(name);
+        if key.is_empty() {
+            return Ok(None);
+        }
+        if let Some(id) = self.by_key.get(&key) {
+            return Ok(Some(*id));
+        }
+        let created = organization::ActiveModel {
+            name: Set(name.trim().to_owned()),
+            key: Set(key.clone()),
+            kind: Set(kind.to_owned()),
+            verified: Set(false),
+            member_unit_id: Set(None),
+            merged_into_id: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        tracing::info!(organization_id = created.id, "new unverified organisation");
+        self.by_key.insert(key, created.id);
+        self.kind_of.insert(created.id, created.kind);
+        Ok(Some(created.id))
+    }
+
+    /// The kind of a known organisation (`university`, `enterprise`, `hotel` …).
+    pub fn kind(&self, id: i64) -> Option<&str> {
+        self.kind_of.get(&id).map(String::as_str)
+    }
+}

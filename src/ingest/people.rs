@@ -1,0 +1,323 @@
+//! One person across sources: identity, attribute values with their sources, the value
+//! shown, conflicts, and candidate matches for an analyst.
+//!
+//! The identity of a person is (normalised document number, nationality). Every value a
+//! source gives is kept in `person_attribute`; the person shows the value of the most
+//! authoritative source, ties broken by the value itself, so the result does not depend on
+//! the order in which files were imported.
+
+use super::batch::{in_chunks, insert_all};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{pending_merge, person, person_attribute};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// The identity of a person: (normalised document number, ISO alpha-3 nationality).
+pub type Identity = (String, String);
+
+/// The attributes a source may give for a person.
+pub const ATTRIBUTES: [&str; 4] = ["latin_name", "chinese_name", "sex", "birth_date"];
+
+/// One value a source row gives for a person.
+#[derive(Debug, Clone)]
+pub struct AttributeValue {
+    /// Whose value.
+    pub identity: Identity,
+    /// One of [`ATTRIBUTES`].
+    pub attribute: &'static str,
+    /// Normalised text.
+    pub value: String,
+    /// Authority rank of the source (lower wins).
+    pub authority: i16,
+    /// The row that gave it.
+    pub source_row_id: i64,
+}
+
+/// What a person shows: the winning value of each attribute and whether any disagree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Shown {
+    latin_name: Option<String>,
+    chinese_name: Option<String>,
+    sex: Option<String>,
+    birth_date: Option<NaiveDate>,
+    has_conflicts: bool,
+}
+
+impl Shown {
+    /// Picks, per attribute, the value of the lowest authority rank (then the smallest
+    /// value), and flags a conflict when an attribute has two distinct values.
+    fn from_values<'a>(values: impl IntoIterator<Item = (&'a str, i16, &'a str)>) -> Self {
+        let mut per_attribute: BTreeMap<&str, BTreeSet<(i16, &str)>> = BTreeMap::new();
+        for (attribute, authority, value) in values {
+            per_attribute.entry(attribute).or_default().insert((authority, value));
+        }
+        let mut shown = Shown::default();
+        for (attribute, candidates) in &per_attribute {
+            let distinct: BTreeSet<&str> = candidates.iter().map(|(_, v)| *v).collect();
+            shown.has_conflicts |= distinct.len() > 1;
+            let Some((_, best)) = candidates.first() else { continue };
+            let best = (*best).to_owned();
+            match *attribute {
+                "latin_name" => shown.latin_name = Some(best),
+                "chinese_name" => shown.chinese_name = Some(best),
+                "sex" => shown.sex = Some(best),
+                "birth_date" => shown.birth_date = NaiveDate::parse_from_str(&best, "%Y-%m-%d").ok(),
+                _ => {}
+            }
+        }
+        shown
+    }
+
+    fn of_model(model: &person::Model) -> Self {
+        Shown {
+            latin_name: model.latin_name.clone(),
+            chinese_name: model.chinese_name.clone(),
+            sex: model.sex.clone(),
+            birth_date: model.birth_date,
+            has_conflicts: model.has_conflicts,
+        }
+    }
+}
+
+/// The people of one upload, resolved to ids.
+pub struct ResolvedPeople {
+    /// Identity → person id.
+    pub ids: HashMap<Identity, i64>,
+    /// People the hub knew before this upload (their shown values need a recompute).
+    pub existing: HashSet<i64>,
+}
+
+/// Loads the people with these identities that already exist.
+async fn find_existing<C: ConnectionTrait>(
+    db: &C,
+    identities: &[Identity],
+) -> Result<Vec<person::Model>, DbErr> {
+    let wanted: HashSet<&Identity> = identities.iter().collect();
+    let numbers: Vec<String> = identities
+        .iter()
+        .map(|(number, _)| number.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = Vec::new();
+    for chunk in in_chunks(&numbers) {
+        let models = person::Entity::find()
+            .filter(person::Column::DocumentNumber.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        found.extend(models.into_iter().filter(|model| {
+            wanted.contains(&(model.document_number.clone(), model.nationality.clone()))
+        }));
+    }
+    Ok(found)
+}
+
+/// Finds or creates every person named in `values`/`identities`. New people are created
+/// with the values this upload gives; existing ones are returned in `existing`.
+pub async fn resolve<C: ConnectionTrait>(
+    db: &C,
+    identities: &[Identity],
+    values: &[AttributeValue],
+    now: DateTime<Utc>,
+) -> Result<ResolvedPeople, DbErr> {
+    let mut ids: HashMap<Identity, i64> = HashMap::new();
+    let mut existing = HashSet::new();
+    for model in find_existing(db, identities).await? {
+        existing.insert(model.id);
+        ids.insert((model.document_number, model.nationality), model.id);
+    }
+
+    let mut values_of: HashMap<&Identity, Vec<(&str, i16, &str)>> = HashMap::new();
+    for value in values {
+        values_of
+            .entry(&value.identity)
+            .or_default()
+            .push((value.attribute, value.authority, value.value.as_str()));
+    }
+    let new: Vec<&Identity> = identities
+        .iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|identity| !ids.contains_key(*identity))
+        .collect();
+    let models: Vec<person::ActiveModel> = new
+        .iter()
+        .map(|identity| {
+            let shown = Shown::from_values(values_of.get(identity).cloned().unwrap_or_default());
+            person::ActiveModel {
+                document_number: Set(identity.0.clone()),
+                nationality: Set(identity.1.clone()),
+                latin_name: Set(shown.latin_name),
+                chinese_name: Set(shown.chinese_name),
+                sex: Set(shown.sex),
+                birth_date: Set(shown.birth_date),
+                has_conflicts: Set(shown.has_conflicts),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        })
+        .collect();
+    insert_all(db, models, 9).await?;
+    let new_identities: Vec<Identity> = new.into_iter().cloned().collect();
+    for model in find_existing(db, &new_identities).await? {
+        ids.insert((model.document_number, model.nationality), model.id);
+    }
+    Ok(ResolvedPeople { ids, existing })
+}
+
+/// Stores the attribute values with their source rows.
+pub async fn store_values<C: ConnectionTrait>(
+    db: &C,
+    values: &[AttributeValue],
+    ids: &HashMap<Identity, i64>,
+) -> Result<(), DbErr> {
+    let models: Vec<person_attribute::ActiveModel> = values
+        .iter()
+        .filter_map(|value| {
+            let person_id = *ids.get(&value.identity)?;
+            Some(person_attribute::ActiveModel {
+                person_id: Set(person_id),
+                attribute: Set(value.attribute.to_owned()),
+                value: Set(value.value.clone()),
+                authority: Set(value.authority),
+                source_row_id: Set(value.source_row_id),
+                ..Default::default()
+            })
+        })
+        .collect();
+    insert_all(db, models, 5).await
+}
+
+/// Recomputes what the given people show from all the values the hub holds for them, and
+/// writes the ones that changed.
+pub async fn refresh_shown<C: ConnectionTrait>(
+    db: &C,
+    person_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for chunk in in_chunks(person_ids) {
+        let people = person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        let values = person_attribute::Entity::find()
+            .filter(person_attribute::Column::PersonId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        let mut values_of: HashMap<i64, Vec<(&str, i16, &str)>> = HashMap::new();
+        for value in &values {
+            values_of.entry(value.person_id).or_default().push((
+                value.attribute.as_str(),
+                value.authority,
+                value.value.as_str(),
+            ));
+        }
+        for model in people {
+            let shown = Shown::from_values(values_of.remove(&model.id).unwrap_or_default());
+            if shown == Shown::of_model(&model) {
+                continue;
+            }
+            let mut active: person::ActiveModel = model.into();
+            active.latin_name = Set(shown.latin_name);
+            active.chinese_name = Set(shown.chinese_name);
+            active.sex = Set(shown.sex);
+            active.birth_date = Set(shown.birth_date);
+            active.has_conflicts = Set(shown.has_conflicts);
+            active.updated_at = Set(now);
+            active.update(db).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Records candidate matches among the given people: two records with the same
+/// nationality, Latin name and date of birth but different documents. They are kept as
+/// pending merges for an analyst, never merged silently; a decided pair is not reopened.
+pub async fn find_candidates<C: ConnectionTrait>(
+    db: &C,
+    person_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut names = BTreeSet::new();
+    for chunk in in_chunks(person_ids) {
+        let people = person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .filter(person::Column::BirthDate.is_not_null())
+            .filter(person::Column::LatinName.is_not_null())
+            .all(db)
+            .await?;
+        names.extend(people.into_iter().filter_map(|p| p.latin_name));
+    }
+    let names: Vec<String> = names.into_iter().collect();
+    let touched: HashSet<i64> = person_ids.iter().copied().collect();
+    let mut groups: HashMap<(String, String, NaiveDate), Vec<i64>> = HashMap::new();
+    for chunk in in_chunks(&names) {
+        let people = person::Entity::find()
+            .filter(person::Column::LatinName.is_in(chunk.iter().cloned()))
+            .filter(person::Column::BirthDate.is_not_null())
+            .all(db)
+            .await?;
+        for p in people {
+            if let (Some(name), Some(birth)) = (p.latin_name, p.birth_date) {
+                groups.entry((p.nationality, name, birth)).or_default().push(p.id);
+            }
+        }
+    }
+    let mut pairs = BTreeSet::new();
+    for ids in groups.values() {
+        for (i, a) in ids.iter().enumerate() {
+            for b in &ids[i + 1..] {
+                if touched.contains(a) || touched.contains(b) {
+                    pairs.insert(((*a).min(*b), (*a).max(*b)));
+                }
+            }
+        }
+    }
+    let mut inserted = 0;
+    for (person_id, candidate_id) in pairs {
+        let result = pending_merge::Entity::insert(pending_merge::ActiveModel {
+            person_id: Set(person_id),
+            candidate_id: Set(candidate_id),
+            reason: Set("same_name_birth_date".to_owned()),
+            status: Set("pending".to_owned()),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([pending_merge::Column::PersonId, pending_merge::Column::CandidateId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+        inserted += result;
+    }
+    Ok(inserted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_authoritative_value_wins_whatever_the_order() {
+        let a = [("sex", 3, "F"), ("sex", 0, "M"), ("latin_name", 1, "KIM DARA")];
+        let b = [("latin_name", 1, "KIM DARA"), ("sex", 0, "M"), ("sex", 3, "F")];
+        let shown_a = Shown::from_values(a);
+        assert_eq!(shown_a, Shown::from_values(b));
+        assert_eq!(shown_a.sex.as_deref(), Some("M"));
+        assert!(shown_a.has_conflicts);
+    }
+
+    #[test]
+    fn agreeing_sources_are_no_conflict() {
+        let shown = Shown::from_values([("birth_date", 0, "1990-01-02"), ("birth_date", 4, "1990-01-02")]);
+        assert!(!shown.has_conflicts);
+        assert_eq!(shown.birth_date, NaiveDate::from_ymd_opt(1990, 1, 2));
+    }
+}

@@ -1,0 +1,79 @@
+//! The report of one imported file, as `hub import --json`, `POST /api/uploads` and the
+//! GraphQL `upload` mutation all return it.
+
+use serde::Serialize;
+
+/// What became of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// Read and landed.
+    Imported,
+    /// The same file (SHA-256, unit, kind) was imported before; nothing changed.
+    Duplicate,
+    /// Read and checked, nothing stored (`--dry-run`).
+    DryRun,
+    /// The file could not be read at all; nothing stored.
+    Failed,
+}
+
+/// Row counters of a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    /// Data rows read (not title, blank or footer rows).
+    pub data: u32,
+    /// Rows accepted.
+    pub accepted: u32,
+    /// Rows rejected.
+    pub rejected: u32,
+    /// Rows with at least one warning.
+    pub warnings: u32,
+}
+
+/// One rejected row: where it is, what is wrong, in Chinese, with a stable code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rejection {
+    /// Sheet name.
+    pub sheet: String,
+    /// Excel row number as the user sees it.
+    pub row: u32,
+    /// Column header as written, when the problem is in one column.
+    pub column: Option<String>,
+    /// The offending value as written.
+    pub value: String,
+    /// Stable code, e.g. `UNKNOWN_NATIONALITY`.
+    pub code: String,
+    /// Reason a person can act on.
+    pub reason: String,
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    /// Stable code, e.g. `ENCRYPTED_FILE`.
+    pub code: String,
+    /// Message a person can act on.
+    pub message: String,
+}
+
+/// The report of one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// File name as given.
+    pub file: String,
+    /// Member unit code.
+    pub unit: String,
+    /// Source kind, when known.
+    pub kind: Option<String>,
+    /// What became of the file.
+    pub status: ImportStatus,
+    /// The upload, when stored (also for a duplicate: the earlier upload).
+    pub upload_id: Option<i64>,
+    /// Row counters.
+    pub rows: RowCounts,
+    /// Every rejected row.
+    pub rejections: Vec<Rejection>,
+    /// Why the file could not be read (status `failed` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<FileError>,
+}

@@ -1,0 +1,26 @@
+//! The Daqing foreign-affairs data hub: the library behind the `hub` binary.
+//!
+//! - [`config`]: typed, layered settings;
+//! - [`db`]: connecting to SQLite or PostgreSQL and migrating;
+//! - [`registry`]: plain async queries over the database;
+//! - [`graphql`]: the one GraphQL schema;
+//! - [`http`] and [`server`]: the axum routes and the server's life cycle;
+//! - [`cli`] and [`commands`]: the command line;
+//! - [`error`]: the one error type and its public codes;
+//! - [`telemetry`]: logging.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod registry;
+pub mod server;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use error::HubError;
+pub use graphql::{HubSchema, build_schema};
+pub use server::Application;

@@ -1,0 +1,6 @@
+//! The registry: plain async functions over a `&DatabaseConnection` that answer questions
+//! about member units and organisations. GraphQL resolvers and CLI commands are thin
+//! callers of these functions; nothing here knows about HTTP or GraphQL.
+
+pub mod organizations;
+pub mod units;

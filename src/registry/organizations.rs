@@ -1,0 +1,107 @@
+//! Organisations (employers, schools, hotels, the police) and the other spellings of their
+//! names (aliases).
+
+use std::collections::HashMap;
+
+use entity::{organization, organization_alias};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+
+/// An organisation with the aliases it is known by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationEntry {
+    /// The organisation row.
+    pub organization: organization::Model,
+    /// Other spellings of its name, in the order they were registered.
+    pub aliases: Vec<String>,
+}
+
+/// Organisations that were not merged into another one, with their aliases.
+///
+/// With a `search` term only organisations whose name or one of whose aliases contains the
+/// term (case-insensitive; blank terms match everything) are returned.
+pub async fn search(
+    db: &DatabaseConnection,
+    search: Option<&str>,
+) -> Result<Vec<OrganizationEntry>, DbErr> {
+    let mut query = organization::Entity::find()
+        .filter(organization::Column::MergedIntoId.is_null())
+        .order_by_asc(organization::Column::Id);
+    if let Some(term) = search.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = contains_pattern(term);
+        let by_alias = Query::select()
+            .column(organization_alias::Column::OrganizationId)
+            .from(organization_alias::Entity)
+            .and_where(lower_like(
+                (organization_alias::Entity, organization_alias::Column::Alias),
+                &pattern,
+            ))
+            .to_owned();
+        query = query.filter(
+            Condition::any()
+                .add(lower_like(
+                    (organization::Entity, organization::Column::Name),
+                    &pattern,
+                ))
+                .add(organization::Column::Id.in_subquery(by_alias)),
+        );
+    }
+    let organizations = query.all(db).await?;
+
+    let ids: Vec<i64> = organizations.iter().map(|o| o.id).collect();
+    let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+    // One query for all aliases; chunked so the bound parameters stay within SQLite's limit.
+    for chunk in ids.chunks(500) {
+        let rows = organization_alias::Entity::find()
+            .filter(organization_alias::Column::OrganizationId.is_in(chunk.iter().copied()))
+            .order_by_asc(organization_alias::Column::Id)
+            .all(db)
+            .await?;
+        for row in rows {
+            aliases.entry(row.organization_id).or_default().push(row.alias);
+        }
+    }
+
+    Ok(organizations
+        .into_iter()
+        .map(|organization| OrganizationEntry {
+            aliases: aliases.remove(&organization.id).unwrap_or_default(),
+            organization,
+        })
+        .collect())
+}
+
+/// `%term%` in lower case with the LIKE wildcards of the term escaped by `\`.
+fn contains_pattern(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// `LOWER(column) LIKE pattern ESCAPE '\'`.
+fn lower_like<C>(column: C, pattern: &str) -> SimpleExpr
+where
+    C: sea_orm::sea_query::IntoColumnRef,
+{
+    Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern).escape('\\'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(contains_pattern("NEPU"), "%nepu%");
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

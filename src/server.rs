@@ -1,0 +1,112 @@
+//! Starting and stopping the HTTP server (`hub serve`).
+//!
+//! [`Application::build`] connects, migrates, binds and reports the real port (bind port 0
+//! in tests); [`Application::run_until_stopped`] serves until SIGINT or SIGTERM and lets
+//! requests in flight finish.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::db;
+use crate::error::HubError;
+use crate::graphql::build_schema;
+use crate::http::{AppState, router};
+
+/// A hub server that is bound to its address but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    router: Router,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Connect to the database of `settings`, migrate it, build the schema and the routes,
+    /// and bind `settings.bind`.
+    pub async fn build(settings: Settings) -> Result<Self, HubError> {
+        let db = db::connect_and_migrate(&settings).await?;
+        Self::build_with_db(settings, db).await
+    }
+
+    /// Like [`Application::build`] over an already connected (and migrated) database.
+    pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> Result<Self, HubError> {
+        let schema = build_schema(db.clone(), settings.graphql);
+        let listener = TcpListener::bind(settings.bind).await?;
+        let local_addr = listener.local_addr()?;
+        let state = AppState {
+            db: db.clone(),
+            schema,
+            settings: Arc::new(settings),
+        };
+        Ok(Self {
+            listener,
+            local_addr,
+            router: router(state),
+            db,
+        })
+    }
+
+    /// The port the server is bound to (the real one when `bind` asked for port 0).
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    /// The address the server is bound to.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serve until SIGINT or SIGTERM, then finish the requests in flight and close the
+    /// database pool.
+    pub async fn run_until_stopped(self) -> Result<(), HubError> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serve until `signal` completes, then shut down gracefully.
+    pub async fn run_until<F>(self, signal: F) -> Result<(), HubError>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        tracing::info!(address = %self.local_addr, "hub is listening");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(signal)
+            .await?;
+        tracing::info!("server stopped; closing the database pool");
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Completes on the first SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

@@ -1,0 +1,130 @@
+//! The built `hub` binary, run as a user would.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::helpers::TestDatabase;
+
+/// Run the `hub` binary in `dir` with `args`, without any `HUB_*` variable from the test
+/// environment.
+async fn hub(dir: &Path, args: &[&str]) -> Output {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_hub"));
+    command.args(args).current_dir(dir);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("HUB_") {
+            command.env_remove(key);
+        }
+    }
+    command.output().await.expect("run the hub binary")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn migrate_twice_then_query_lists_31_member_units() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = database.url.as_str();
+    for round in 1..=2 {
+        let out = hub(dir.path(), &["migrate", "--database-url", url]).await;
+        assert!(out.status.success(), "migrate #{round}: {}", text(&out.stderr));
+    }
+    let out = hub(
+        dir.path(),
+        &["query", "{ memberUnits { code } }", "--database-url", url],
+    )
+    .await;
+    assert!(out.status.success(), "query: {}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let codes: Vec<&str> = json["data"]["memberUnits"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|u| u["code"].as_str())
+        .collect();
+    assert_eq!(codes, crate::storage::UNIT_CODES);
+}
+
+#[tokio::test]
+async fn query_with_variables_and_a_failing_query() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = database.url.as_str();
+    let out = hub(
+        dir.path(),
+        &[
+            "--database-url",
+            url,
+            "query",
+            "query($q: String) { organizations(search: $q) { name } }",
+            "--variables",
+            r#"{"q": "八一农垦"}"#,
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["data"]["organizations"][0]["name"], "黑龙江八一农垦大学");
+
+    let out = hub(dir.path(), &["--database-url", url, "query", "{ nope }"]).await;
+    assert!(!out.status.success(), "an invalid query must fail");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_INPUT");
+
+    let out = hub(
+        dir.path(),
+        &["--database-url", url, "query", "{ memberUnits { code } }", "--variables", "[1]"],
+    )
+    .await;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--variables"));
+}
+
+#[tokio::test]
+async fn units_prints_the_registry_as_a_table() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = hub(dir.path(), &["units", "--database-url", &database.url]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2 + 31, "{stdout}");
+    assert!(lines[0].starts_with("code"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("hmu_daqing") && l.contains("哈尔滨医科大学大庆校区") && l.ends_with("university")),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn the_default_store_is_created_under_hub_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = hub(dir.path(), &["migrate"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("hub-data/hub.db").is_file());
+}
+
+#[tokio::test]
+async fn help_explains_every_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = hub(dir.path(), &["--help"]).await;
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for command in ["migrate", "serve", "query", "units"] {
+        assert!(help.contains(command), "--help lacks {command}: {help}");
+    }
+    let out = hub(dir.path(), &["serve", "--help"]).await;
+    assert!(text(&out.stdout).contains("--bind"));
+}
+
+#[tokio::test]
+async fn a_bad_setting_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = hub(dir.path(), &["--config", "missing.toml", "units"]).await;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("missing.toml"));
+}

@@ -1,0 +1,137 @@
+//! The HTTP server over real sockets (bound to port 0), and the router in-process.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use hub::config::Settings;
+use hub::http::{AppState, router};
+use sea_orm::{ConnectOptions, Database};
+use tower::ServiceExt;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn healthz_and_readyz_answer_200() {
+    let app = spawn_app().await;
+    assert_ne!(app.port, 0);
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.json()["status"], "ok");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+    assert_eq!(ready.json()["database"], "ok");
+    assert!(health.headers.contains_key("x-request-id"));
+}
+
+#[tokio::test]
+async fn graphql_answers_post() {
+    let app = spawn_app().await;
+    let response = app.graphql("{ memberUnits { code } }").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let units = response.json()["data"]["memberUnits"]
+        .as_array()
+        .map(Vec::len);
+    assert_eq!(units, Some(31));
+}
+
+#[tokio::test]
+async fn graphql_get_serves_graphiql() {
+    let app = spawn_app().await;
+    let page = app.get("/graphql").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.to_lowercase().contains("graphiql"));
+}
+
+#[tokio::test]
+async fn bad_requests_get_a_json_error_body() {
+    let app = spawn_app().await;
+    let bad = app
+        .request(Method::POST, "/graphql", "application/json", "{not json")
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["error"]["code"], "BAD_INPUT");
+
+    let missing = app.get("/no/such/path").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.json()["error"]["code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_refused() {
+    let database = crate::helpers::TestDatabase::new().await;
+    let mut settings = database.settings();
+    settings.http.max_body_bytes = 1024;
+    let app = hub::Application::build(settings).await.expect("build");
+    let port = app.port();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = hyper_util::client::legacy::Client::builder(
+        hyper_util::rt::TokioExecutor::new(),
+    )
+    .build_http::<http_body_util::Full<axum::body::Bytes>>();
+    let body = serde_json::json!({ "query": format!("{{ memberUnits {{ code }} }} #{}", "x".repeat(4096)) })
+        .to_string();
+    let request = Request::post(format!("http://127.0.0.1:{port}/graphql"))
+        .header("content-type", "application/json")
+        .body(http_body_util::Full::new(axum::body::Bytes::from(body)))
+        .expect("request");
+    let response = client.request(request).await.expect("send");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn readyz_is_503_when_the_database_is_unreachable() {
+    crate::helpers::init_tracing();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Read-only on a file that does not exist: every connection attempt fails.
+    let url = format!("sqlite://{}?mode=ro", dir.path().join("missing.db").display());
+    let mut options = ConnectOptions::new(url);
+    options
+        .connect_lazy(true)
+        .acquire_timeout(std::time::Duration::from_millis(500));
+    let db = Database::connect(options).await.expect("lazy pool");
+    let settings = Settings::default();
+    let state = AppState {
+        schema: hub::build_schema(db.clone(), settings.graphql),
+        db,
+        settings: Arc::new(settings),
+    };
+    let response = router(state)
+        .oneshot(
+            Request::get("/readyz")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(json["status"], "unavailable");
+}
+
+#[tokio::test]
+async fn production_mode_serves_no_graphiql() {
+    let database = crate::helpers::TestDatabase::new().await;
+    let db = database.connect_migrated().await;
+    let settings = Settings {
+        mode: hub::config::Mode::Production,
+        ..database.settings()
+    };
+    let state = AppState {
+        schema: hub::build_schema(db.clone(), settings.graphql),
+        db,
+        settings: Arc::new(settings),
+    };
+    let response = router(state)
+        .oneshot(Request::get("/graphql").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,11 @@
+//! The hub's integration tests: one test binary, one module per area.
+//!
+//! Every test gets a fresh database from [`helpers::TestDatabase`]: SQLite in a temporary
+//! directory, or, when `HUB_TEST_POSTGRES_URL` is set, a uniquely named PostgreSQL
+//! database that is dropped afterwards. Logs are silent unless `TEST_LOG` is set.
+
+mod cli;
+mod graphql;
+mod helpers;
+mod http;
+mod storage;
