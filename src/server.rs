@@ -35,7 +35,10 @@ impl Application {
     }
 
     /// Like [`Application::build`] over an already connected (and migrated) database.
-    pub async fn build_with_db(settings: Settings, db: DatabaseConnection) -> Result<Self, HubError> {
+    pub async fn build_with_db(
+        settings: Settings,
+        db: DatabaseConnection,
+    ) -> Result<Self, HubError> {
         let schema = build_schema(db.clone(), settings.graphql);
         let listener = TcpListener::bind(settings.bind).await?;
         let local_addr = listener.local_addr()?;

@@ -1,1 +1,57 @@
-//! Spreadsheet readers and normalisers.
+//! Spreadsheet readers and normalisers of the Daqing foreign-affairs data hub.
+//!
+//! Member units upload spreadsheets as they make them (xlsx, xlsm, xls, ods, csv in UTF-8, UTF-8 with
+//! BOM or GBK/GB18030). [`read_upload`] detects the format from the content, finds the sheet and the
+//! header row (by synonyms, in Chinese and English), detects the [`SourceKind`] when not given, and
+//! turns every data row into a typed [`Record`] or a list of [`RowIssue`]s. The crate knows nothing of
+//! HTTP, GraphQL or the database.
+//!
+//! ```no_run
+//! use importers::{ReadOptions, read_upload};
+//!
+//! let bytes = std::fs::read("police_visas.xlsx").unwrap();
+//! let upload = read_upload(&bytes, "police_visas.xlsx", None, &ReadOptions::default()).unwrap();
+//! println!("{} rows, {} accepted", upload.data_rows(), upload.accepted());
+//! for row in upload.rejected_rows() {
+//!     for issue in row.rejections() {
+//!         println!("row {}: {} {}", row.row, issue.code, issue.reason);
+//!     }
+//! }
+//! ```
+
+mod cell;
+pub mod countries;
+mod csv_reader;
+mod error;
+mod format;
+mod headers;
+mod issues;
+mod kinds;
+mod limits;
+mod merge;
+pub mod normalize;
+mod ods_scan;
+mod options;
+mod read;
+mod records;
+mod rows;
+mod sheet;
+mod upload;
+mod workbook;
+mod writer;
+
+pub use countries::Country;
+pub use error::ImportError;
+pub use headers::{canonical_headers, normalize_header};
+pub use issues::{IssueCode, RowIssue};
+pub use kinds::{SourceKind, UnknownKind};
+pub use options::{ProgressFn, ReadOptions};
+pub use read::read_upload;
+pub use records::{
+    DailyReportRecord, Direction, EmploymentRecord, HealthCheckRecord, LodgingRecord, MemberType, Moment,
+    PassengerRecord, PersonFields, Record, Sex, StudentRecord, UniversityRecord, VisaRecord,
+};
+pub use upload::{FileFormat, ParsedRow, ParsedUpload, RowOutcome};
+pub use writer::{
+    REASON_HEADER, ROW_NUMBER_HEADER, RejectedRowOut, rejections_xlsx, sample_visa_registry_xlsx, template_xlsx,
+};

@@ -12,8 +12,8 @@ pub fn id() -> ColumnDef {
 pub fn fk(table: &str, column: &str, target: &str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
-        .from(table, column)
-        .to(target, "id")
+        .from(table.to_owned(), column.to_owned())
+        .to(target.to_owned(), "id")
         .on_delete(on_delete)
         .take()
 }
@@ -22,10 +22,10 @@ pub fn fk(table: &str, column: &str, target: &str, on_delete: ForeignKeyAction) 
 pub fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
     let mut stmt = Index::create();
     stmt.name(format!("idx_{table}_{}", columns.join("_")))
-        .table(table)
+        .table(table.to_owned())
         .if_not_exists();
     for column in columns {
-        stmt.col(*column);
+        stmt.col(String::from(*column));
     }
     if unique {
         stmt.unique();
@@ -45,7 +45,7 @@ pub async fn create_indexes(manager: &SchemaManager<'_>, indexes: Vec<IndexCreat
 pub async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
     for table in tables {
         manager
-            .drop_table(Table::drop().table(*table).if_exists().take())
+            .drop_table(Table::drop().table(String::from(*table)).if_exists().take())
             .await?;
     }
     Ok(())

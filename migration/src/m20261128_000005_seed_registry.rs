@@ -55,7 +55,7 @@ async fn ids_by<C: ConnectionTrait>(db: &C, table: &str, column: &str) -> Result
 where
     String: TryGetable,
 {
-    let rows = db.query_all(&Query::select().columns(["id", column]).from(table.to_owned()).take()).await?;
+    let rows = db.query_all(&Query::select().columns(["id".to_owned(), column.to_owned()]).from(table.to_owned()).take()).await?;
     rows.iter()
         .map(|row| Ok((row.try_get::<String>("", column)?, row.try_get::<i64>("", "id")?)))
         .collect()

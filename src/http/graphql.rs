@@ -23,9 +23,9 @@ pub async fn graphql_post(
 pub async fn graphiql(State(state): State<AppState>) -> Response {
     match state.settings.mode {
         Mode::Dev => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
-        Mode::Production => {
-            HubError::NotFound("GraphiQL is off in production mode; POST queries to /graphql".to_owned())
-                .into_response()
-        }
+        Mode::Production => HubError::NotFound(
+            "GraphiQL is off in production mode; POST queries to /graphql".to_owned(),
+        )
+        .into_response(),
     }
 }

@@ -12,7 +12,7 @@ use entity::{
     organization, person_source, source_row, stay, upload,
 };
 use importers::SourceKind;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QuerySelect,

@@ -77,3 +77,36 @@ pub struct ImportReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<FileError>,
 }
+
+/// One issue of a rejected row, borrowed from wherever it is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct IssueRef<'a> {
+    /// Header as written.
+    pub column: Option<&'a str>,
+    /// Value as written.
+    pub value: &'a str,
+    /// Stable code.
+    pub code: &'a str,
+    /// Reason.
+    pub reason: &'a str,
+}
+
+impl Rejection {
+    /// The rejection of a row from its issues: the first (most important) gives the column,
+    /// value and code; the reason names the others too. `None` when there is no issue.
+    pub fn from_issues(sheet: &str, row: u32, issues: &[IssueRef<'_>]) -> Option<Self> {
+        let (first, others) = issues.split_first()?;
+        let mut reason = first.reason.to_owned();
+        for other in others {
+            reason.push_str(&format!("；另：{} {}", other.column.unwrap_or(""), other.reason));
+        }
+        Some(Self {
+            sheet: sheet.to_owned(),
+            row,
+            column: first.column.map(str::to_owned),
+            value: first.value.to_owned(),
+            code: first.code.to_owned(),
+            reason,
+        })
+    }
+}

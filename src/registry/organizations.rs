@@ -35,7 +35,10 @@ pub async fn search(
             .column(organization_alias::Column::OrganizationId)
             .from(organization_alias::Entity)
             .and_where(lower_like(
-                (organization_alias::Entity, organization_alias::Column::Alias),
+                (
+                    organization_alias::Entity,
+                    organization_alias::Column::Alias,
+                ),
                 &pattern,
             ))
             .to_owned();
@@ -60,7 +63,10 @@ pub async fn search(
             .all(db)
             .await?;
         for row in rows {
-            aliases.entry(row.organization_id).or_default().push(row.alias);
+            aliases
+                .entry(row.organization_id)
+                .or_default()
+                .push(row.alias);
         }
     }
 

@@ -29,7 +29,11 @@ async fn migrate_twice_then_query_lists_31_member_units() {
     let url = database.url.as_str();
     for round in 1..=2 {
         let out = hub(dir.path(), &["migrate", "--database-url", url]).await;
-        assert!(out.status.success(), "migrate #{round}: {}", text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "migrate #{round}: {}",
+            text(&out.stderr)
+        );
     }
     let out = hub(
         dir.path(),
@@ -66,7 +70,10 @@ async fn query_with_variables_and_a_failing_query() {
     .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(json["data"]["organizations"][0]["name"], "黑龙江八一农垦大学");
+    assert_eq!(
+        json["data"]["organizations"][0]["name"],
+        "黑龙江八一农垦大学"
+    );
 
     let out = hub(dir.path(), &["--database-url", url, "query", "{ nope }"]).await;
     assert!(!out.status.success(), "an invalid query must fail");
@@ -75,7 +82,14 @@ async fn query_with_variables_and_a_failing_query() {
 
     let out = hub(
         dir.path(),
-        &["--database-url", url, "query", "{ memberUnits { code } }", "--variables", "[1]"],
+        &[
+            "--database-url",
+            url,
+            "query",
+            "{ memberUnits { code } }",
+            "--variables",
+            "[1]",
+        ],
     )
     .await;
     assert!(!out.status.success());
@@ -93,9 +107,9 @@ async fn units_prints_the_registry_as_a_table() {
     assert_eq!(lines.len(), 2 + 31, "{stdout}");
     assert!(lines[0].starts_with("code"));
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("hmu_daqing") && l.contains("哈尔滨医科大学大庆校区") && l.ends_with("university")),
+        lines.iter().any(|l| l.starts_with("hmu_daqing")
+            && l.contains("哈尔滨医科大学大庆校区")
+            && l.ends_with("university")),
         "{stdout}"
     );
 }

@@ -36,7 +36,9 @@ async fn organization_search_finds_a_chinese_alias() {
         r#"{ organizations(search: "哈医大") { name aliases kind verified } }"#,
     )
     .await;
-    let orgs = response["data"]["organizations"].as_array().expect("a list");
+    let orgs = response["data"]["organizations"]
+        .as_array()
+        .expect("a list");
     let hmu = orgs
         .iter()
         .find(|o| o["name"] == "哈尔滨医科大学大庆校区")
@@ -57,14 +59,21 @@ async fn organization_search_is_case_insensitive_on_names_and_aliases() {
     let nepu = execute(&schema, r#"{ organizations(search: "nepu") { name } }"#).await;
     assert!(names(&nepu).contains(&"东北石油大学".to_owned()), "{nepu}");
 
-    let harbin = execute(&schema, r#"{ organizations(search: "HARBIN medical") { name } }"#).await;
+    let harbin = execute(
+        &schema,
+        r#"{ organizations(search: "HARBIN medical") { name } }"#,
+    )
+    .await;
     assert_eq!(names(&harbin), ["哈尔滨医科大学大庆校区"]);
 
     let by_name = execute(&schema, r#"{ organizations(search: "万达嘉华") { name } }"#).await;
     assert_eq!(names(&by_name), ["大庆万达嘉华酒店"]);
 
     let wildcard = execute(&schema, r#"{ organizations(search: "%") { name } }"#).await;
-    assert!(names(&wildcard).is_empty(), "% is not a wildcard: {wildcard}");
+    assert!(
+        names(&wildcard).is_empty(),
+        "% is not a wildcard: {wildcard}"
+    );
 }
 
 #[tokio::test]
@@ -72,7 +81,12 @@ async fn organizations_without_search_list_the_registry() {
     let (schema, _db) = schema().await;
     let all = execute(&schema, "{ organizations { name aliases } }").await;
     let all = names(&all);
-    for expected in ["哈尔滨医科大学大庆校区", "飞龙温泉景区", "大庆龙唐世纪酒店", "中国石油大庆炼化公司"] {
+    for expected in [
+        "哈尔滨医科大学大庆校区",
+        "飞龙温泉景区",
+        "大庆龙唐世纪酒店",
+        "中国石油大庆炼化公司",
+    ] {
         assert!(all.contains(&expected.to_owned()), "missing {expected}");
     }
 }
@@ -80,12 +94,11 @@ async fn organizations_without_search_list_the_registry() {
 #[tokio::test]
 async fn variables_work_like_literals() {
     let (schema, _db) = schema().await;
-    let request = async_graphql::Request::new(
-        "query($q: String) { organizations(search: $q) { name } }",
-    )
-    .variables(async_graphql::Variables::from_json(
-        serde_json::json!({ "q": "大庆医专" }),
-    ));
+    let request =
+        async_graphql::Request::new("query($q: String) { organizations(search: $q) { name } }")
+            .variables(async_graphql::Variables::from_json(
+                serde_json::json!({ "q": "大庆医专" }),
+            ));
     let response = serde_json::to_value(schema.execute(request).await).expect("json");
     assert_eq!(names(&response), ["大庆医学高等专科学校"]);
 }

@@ -119,7 +119,9 @@ impl TestDatabase {
     /// Connect and migrate, as the hub does at startup.
     pub async fn connect_migrated(&self) -> DatabaseConnection {
         let db = self.connect().await;
-        hub::db::migrate(&db).await.expect("migrate the test database");
+        hub::db::migrate(&db)
+            .await
+            .expect("migrate the test database");
         db
     }
 
@@ -257,14 +259,24 @@ impl TestResponse {
 
 impl TestApp {
     /// Send a request with `body` to `path` over real HTTP.
-    pub async fn request(&self, method: Method, path: &str, content_type: &str, body: impl Into<Bytes>) -> TestResponse {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<Bytes>,
+    ) -> TestResponse {
         let request = Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.address))
             .header("content-type", content_type)
             .body(Full::new(body.into()))
             .expect("build the request");
-        let response = self.client.request(request).await.expect("send the request");
+        let response = self
+            .client
+            .request(request)
+            .await
+            .expect("send the request");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response
@@ -282,13 +294,15 @@ impl TestApp {
 
     /// `GET path`.
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.request(Method::GET, path, "text/plain", Bytes::new()).await
+        self.request(Method::GET, path, "text/plain", Bytes::new())
+            .await
     }
 
     /// `POST /graphql` with `{ "query": query }`.
     pub async fn graphql(&self, query: &str) -> TestResponse {
         let body = serde_json::json!({ "query": query }).to_string();
-        self.request(Method::POST, "/graphql", "application/json", body).await
+        self.request(Method::POST, "/graphql", "application/json", body)
+            .await
     }
 }
 
@@ -302,5 +316,8 @@ fn database_names_are_swapped_in_urls() {
         with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
         "postgres://u:p@h/t2?sslmode=disable"
     );
-    assert_eq!(with_database("postgres://h:5432", "t3"), "postgres://h:5432/t3");
+    assert_eq!(
+        with_database("postgres://h:5432", "t3"),
+        "postgres://h:5432/t3"
+    );
 }

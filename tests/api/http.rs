@@ -66,10 +66,8 @@ async fn bodies_over_the_limit_are_refused() {
     let app = hub::Application::build(settings).await.expect("build");
     let port = app.port();
     tokio::spawn(app.run_until(std::future::pending()));
-    let client = hyper_util::client::legacy::Client::builder(
-        hyper_util::rt::TokioExecutor::new(),
-    )
-    .build_http::<http_body_util::Full<axum::body::Bytes>>();
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<axum::body::Bytes>>();
     let body = serde_json::json!({ "query": format!("{{ memberUnits {{ code }} }} #{}", "x".repeat(4096)) })
         .to_string();
     let request = Request::post(format!("http://127.0.0.1:{port}/graphql"))
@@ -85,7 +83,10 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     crate::helpers::init_tracing();
     let dir = tempfile::tempdir().expect("tempdir");
     // Read-only on a file that does not exist: every connection attempt fails.
-    let url = format!("sqlite://{}?mode=ro", dir.path().join("missing.db").display());
+    let url = format!(
+        "sqlite://{}?mode=ro",
+        dir.path().join("missing.db").display()
+    );
     let mut options = ConnectOptions::new(url);
     options
         .connect_lazy(true)
@@ -130,7 +131,11 @@ async fn production_mode_serves_no_graphiql() {
         settings: Arc::new(settings),
     };
     let response = router(state)
-        .oneshot(Request::get("/graphql").body(Body::empty()).expect("request"))
+        .oneshot(
+            Request::get("/graphql")
+                .body(Body::empty())
+                .expect("request"),
+        )
         .await
         .expect("response");
     assert_eq!(response.status(), StatusCode::NOT_FOUND);

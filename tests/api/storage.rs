@@ -10,10 +10,37 @@ use crate::helpers::{TestDatabase, execute};
 
 /// The 31 member-unit codes of domain.md, in registry order.
 pub const UNIT_CODES: [&str; 31] = [
-    "fao", "police", "education", "science", "commerce", "hitech", "health", "cdc", "finance",
-    "tourism", "civil_affairs", "market", "airport", "railway", "coach", "oilfield", "petrochem",
-    "refinery", "nepu", "byau", "hmu_daqing", "dqnu", "dqvc", "dqmc", "red_cross", "charity",
-    "friendship", "sartu", "ranghulu", "honggang", "zhaozhou",
+    "fao",
+    "police",
+    "education",
+    "science",
+    "commerce",
+    "hitech",
+    "health",
+    "cdc",
+    "finance",
+    "tourism",
+    "civil_affairs",
+    "market",
+    "airport",
+    "railway",
+    "coach",
+    "oilfield",
+    "petrochem",
+    "refinery",
+    "nepu",
+    "byau",
+    "hmu_daqing",
+    "dqnu",
+    "dqvc",
+    "dqmc",
+    "red_cross",
+    "charity",
+    "friendship",
+    "sartu",
+    "ranghulu",
+    "honggang",
+    "zhaozhou",
 ];
 
 #[tokio::test]
@@ -77,10 +104,22 @@ async fn sqlite_pragmas_hold_on_every_pooled_connection() {
                     .expect("one row")
             }
         };
-        let foreign_keys: i64 = pragma("foreign_keys").await.try_get_by_index(0).expect("int");
-        let journal: String = pragma("journal_mode").await.try_get_by_index(0).expect("text");
-        let synchronous: i64 = pragma("synchronous").await.try_get_by_index(0).expect("int");
-        let busy: i64 = pragma("busy_timeout").await.try_get_by_index(0).expect("int");
+        let foreign_keys: i64 = pragma("foreign_keys")
+            .await
+            .try_get_by_index(0)
+            .expect("int");
+        let journal: String = pragma("journal_mode")
+            .await
+            .try_get_by_index(0)
+            .expect("text");
+        let synchronous: i64 = pragma("synchronous")
+            .await
+            .try_get_by_index(0)
+            .expect("int");
+        let busy: i64 = pragma("busy_timeout")
+            .await
+            .try_get_by_index(0)
+            .expect("int");
         assert_eq!(foreign_keys, 1, "foreign_keys must be ON");
         assert_eq!(journal, "wal");
         assert_eq!(synchronous, 1, "synchronous must be NORMAL");

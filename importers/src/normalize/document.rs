@@ -5,6 +5,10 @@ use unicode_normalization::UnicodeNormalization;
 /// Normalises a document number: NFKC (full-width `Ｍ１２` → `M12`), upper case, spaces and hyphens
 /// (also dashes) dropped. Leading zeros are kept. May return an empty string.
 pub fn document_number(raw: &str) -> String {
+    super::text::fixpoint(raw, step)
+}
+
+fn step(raw: &str) -> String {
     raw.nfkc()
         .filter(|c| !c.is_whitespace() && !is_dash(*c))
         .flat_map(char::to_uppercase)
@@ -40,6 +44,7 @@ mod tests {
         assert!(is_valid_document_number("077285995"));
         assert!(!is_valid_document_number(""));
         assert!(!is_valid_document_number("护照丢失"));
+        assert_eq!(document_number("c¸"), document_number(&document_number("c¸")));
     }
 
     proptest! {

@@ -28,6 +28,10 @@ pub fn is_latin(s: &str) -> bool {
 /// Normalises a Latin (or other non-CJK) name: NFKC, upper case, `/` and `,` become spaces
 /// ("SURNAME/GIVEN" → "SURNAME GIVEN"), runs of blanks folded, trimmed.
 pub fn latin_name(raw: &str) -> String {
+    super::text::fixpoint(raw, latin_step)
+}
+
+fn latin_step(raw: &str) -> String {
     let mapped: String = raw
         .nfkc()
         .map(|c| if c == '/' || c == ',' { ' ' } else { c })
@@ -39,6 +43,10 @@ pub fn latin_name(raw: &str) -> String {
 /// Normalises a Chinese name: NFKC, white space removed, the middle dots of transliterated names
 /// (`•`, `・`, `.`) unified to `·`.
 pub fn chinese_name(raw: &str) -> String {
+    super::text::fixpoint(raw, chinese_step)
+}
+
+fn chinese_step(raw: &str) -> String {
     raw.nfkc()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {

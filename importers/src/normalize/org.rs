@@ -6,6 +6,10 @@ use unicode_normalization::UnicodeNormalization;
 /// become half-width), trimmed, all white space removed, every kind of bracket made `(`/`)`, Latin
 /// letters case-folded. "大庆环球化妆品容器(中国)有限公司" and "大庆环球化妆品容器（中国）有限公司" share a key.
 pub fn org_key(name: &str) -> String {
+    super::text::fixpoint(name, key_step)
+}
+
+fn key_step(name: &str) -> String {
     name.nfkc()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {

@@ -24,6 +24,20 @@ pub fn clean_text(s: &str) -> Option<String> {
     (!folded.is_empty()).then_some(folded)
 }
 
+/// Applies a normalising step until the text stops changing (at most four times), so that steps
+/// mixing NFKC, case mapping and character removal stay idempotent on odd inputs.
+pub(crate) fn fixpoint(s: &str, step: impl Fn(&str) -> String) -> String {
+    let mut current = step(s);
+    for _ in 0..3 {
+        let next = step(&current);
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

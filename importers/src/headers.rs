@@ -1,0 +1,653 @@
+//! Header synonyms, one table per kind, and how a header row is recognised.
+//!
+//! The tables are data: to accept a new spelling, add it to the synonym list of its field. Headers
+//! and synonyms are compared after [`normalize_header`], so case, white space, full/half-width forms,
+//! punctuation and bracketed units ("体温(℃)") do not matter.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::kinds::SourceKind;
+
+/// A column the hub understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Field {
+    Seq,
+    Name,
+    LatinName,
+    ChineseName,
+    Nationality,
+    Sex,
+    BirthDate,
+    DocumentNumber,
+    VisaType,
+    VisaValidUntil,
+    Organization,
+    Address,
+    Note,
+    School,
+    Major,
+    Status,
+    LeftOn,
+    MemberType,
+    College,
+    Dormitory,
+    Employer,
+    Position,
+    WorkPermitNumber,
+    WorkPermitValidUntil,
+    HiredOn,
+    Phone,
+    Hotel,
+    CheckIn,
+    CheckOut,
+    At,
+    CarrierNumber,
+    Origin,
+    Destination,
+    Direction,
+    CheckedAt,
+    Temperature,
+    CheckStatus,
+    ReportDate,
+    Arrivals,
+    Departures,
+    Anomalies,
+}
+
+/// What a cell of a column holds, for the template's formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ValueType {
+    Text,
+    Date,
+    DateTime,
+    Number,
+}
+
+/// One column of a kind: its field, canonical Chinese header, synonyms and value type.
+pub(crate) struct FieldSpec {
+    pub field: Field,
+    pub canonical: &'static str,
+    pub synonyms: &'static [&'static str],
+    pub value: ValueType,
+    /// Shown in the template (the sequence number column is accepted but not offered).
+    pub in_template: bool,
+}
+
+/// The header table of one kind.
+pub(crate) struct KindSpec {
+    pub fields: &'static [FieldSpec],
+    /// Columns every file of this kind must have.
+    pub required: &'static [Field],
+    /// To be detected without being named, a file needs at least one of these.
+    pub distinctive: &'static [Field],
+}
+
+const fn text(field: Field, canonical: &'static str, synonyms: &'static [&'static str]) -> FieldSpec {
+    FieldSpec { field, canonical, synonyms, value: ValueType::Text, in_template: true }
+}
+
+const fn date(field: Field, canonical: &'static str, synonyms: &'static [&'static str]) -> FieldSpec {
+    FieldSpec { field, canonical, synonyms, value: ValueType::Date, in_template: true }
+}
+
+const fn datetime(field: Field, canonical: &'static str, synonyms: &'static [&'static str]) -> FieldSpec {
+    FieldSpec { field, canonical, synonyms, value: ValueType::DateTime, in_template: true }
+}
+
+const fn number(field: Field, canonical: &'static str, synonyms: &'static [&'static str]) -> FieldSpec {
+    FieldSpec { field, canonical, synonyms, value: ValueType::Number, in_template: true }
+}
+
+// ---- synonyms shared by the kinds about a person -------------------------------------------------
+
+const SEQ: FieldSpec = FieldSpec {
+    field: Field::Seq,
+    canonical: "序号",
+    synonyms: &["序号", "编号", "序", "顺序号", "No.", "No", "S/N", "SN", "Serial No.", "Nr."],
+    value: ValueType::Number,
+    in_template: false,
+};
+const NAME: FieldSpec = text(
+    Field::Name,
+    "姓名",
+    &[
+        "姓名", "名字", "旅客姓名", "学生姓名", "员工姓名", "人员姓名", "外籍人员姓名", "客人姓名",
+        "住客姓名", "宾客姓名", "教师姓名", "Name", "Full Name", "Passenger Name", "Guest Name",
+        "Student Name",
+    ],
+);
+const LATIN_NAME: FieldSpec = text(
+    Field::LatinName,
+    "英文姓名",
+    &["英文姓名", "英文名", "英文名字", "外文姓名", "外文名", "护照姓名", "拼音姓名", "English Name", "Name in English", "Latin Name"],
+);
+const CHINESE_NAME: FieldSpec = text(
+    Field::ChineseName,
+    "中文姓名",
+    &["中文姓名", "中文名", "中文名字", "Chinese Name", "Name in Chinese"],
+);
+const NATIONALITY: FieldSpec = text(
+    Field::Nationality,
+    "国籍",
+    &[
+        "国籍", "国别", "国家", "国籍代码", "国家代码", "国家/地区", "国籍/地区", "国家地区", "国籍地区",
+        "所属国家", "Nationality", "Country", "Citizenship", "Country of Citizenship", "Nation",
+        "Nationality Code", "Country Code",
+    ],
+);
+const SEX: FieldSpec = text(Field::Sex, "性别", &["性别", "Gender", "Sex"]);
+const BIRTH_DATE: FieldSpec = date(
+    Field::BirthDate,
+    "出生日期",
+    &["出生日期", "出生年月日", "出生年月", "生日", "Date of Birth", "DOB", "Birth Date", "Birthday", "Birthdate"],
+);
+const DOCUMENT: FieldSpec = text(
+    Field::DocumentNumber,
+    "护照号码",
+    &[
+        "护照号码", "护照号", "护照编号", "护照", "证件号码", "证件号", "证件编号", "护照/证件号码",
+        "护照证件号码", "旅行证件号码", "Passport No.", "Passport Number", "Passport", "Passport No",
+        "Document No.", "Document Number", "ID No.", "ID Number", "Travel Document No.",
+    ],
+);
+const NOTE: FieldSpec = text(Field::Note, "备注", &["备注", "说明", "Remarks", "Remark", "Note", "Notes", "Comments"]);
+
+// ---- one table per kind -------------------------------------------------------------------------
+
+static VISA: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        CHINESE_NAME,
+        LATIN_NAME,
+        NAME,
+        SEX,
+        NATIONALITY,
+        BIRTH_DATE,
+        DOCUMENT,
+        text(
+            Field::VisaType,
+            "签证种类",
+            &["签证种类", "签证类型", "签证类别", "签证/居留许可种类", "居留许可种类", "签证(居留许可)种类", "Visa Type", "Type of Visa", "Visa Category"],
+        ),
+        date(
+            Field::VisaValidUntil,
+            "签证有效期至",
+            &[
+                "签证有效期至", "有效期至", "签证有效期", "签证到期日", "签证到期日期", "签证截止日期",
+                "居留许可有效期至", "居留许可有效期", "居留有效期至", "停留期至", "Visa Expiry", "Visa Expiry Date",
+                "Visa Valid Until", "Valid Until", "Expiry Date",
+            ],
+        ),
+        text(
+            Field::Organization,
+            "工作/学习单位",
+            &[
+                "工作/学习单位", "工作学习单位", "工作单位", "学习单位", "服务单位", "所在单位", "单位",
+                "接待单位", "邀请单位", "Work/Study Unit", "Organization", "Organisation", "Work Unit",
+                "Employer/School",
+            ],
+        ),
+        text(
+            Field::Address,
+            "居住地址",
+            &["居住地址", "住址", "现住址", "在庆住址", "居住地", "住所", "地址", "Address", "Residential Address", "Residence"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::DocumentNumber, Field::Nationality],
+    distinctive: &[Field::VisaType, Field::VisaValidUntil],
+};
+
+static STUDENT: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        text(
+            Field::School,
+            "院校名称",
+            &["院校名称", "学校", "学校名称", "所在院校", "院校", "就读学校", "就读院校", "School", "University", "Institution"],
+        ),
+        NAME,
+        LATIN_NAME,
+        CHINESE_NAME,
+        NATIONALITY,
+        DOCUMENT,
+        SEX,
+        BIRTH_DATE,
+        text(Field::Major, "专业", &["专业", "所学专业", "专业名称", "Major", "Program", "Programme", "Specialty"]),
+        text(Field::Status, "在庆状态", &["在庆状态", "在校状态", "状态", "目前状态", "当前状态", "Status"]),
+        date(
+            Field::LeftOn,
+            "离校日期",
+            &["离校日期", "离校时间", "离庆日期", "离开日期", "Date of Leaving", "Left On", "Leaving Date"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::DocumentNumber, Field::Nationality],
+    distinctive: &[Field::School, Field::Major, Field::Status, Field::LeftOn],
+};
+
+static UNIVERSITY: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        NAME,
+        LATIN_NAME,
+        CHINESE_NAME,
+        SEX,
+        NATIONALITY,
+        DOCUMENT,
+        BIRTH_DATE,
+        text(
+            Field::MemberType,
+            "类别",
+            &["类别", "类型", "身份", "人员类型", "人员类别", "师生类别", "学生/教师", "Type", "Category", "Role", "Student/Teacher"],
+        ),
+        text(
+            Field::College,
+            "学院",
+            &["学院", "所在学院", "所属学院", "院系", "院(系)", "College", "Faculty", "Department"],
+        ),
+        text(
+            Field::Dormitory,
+            "宿舍",
+            &["宿舍", "宿舍号", "寝室", "公寓", "住宿", "住宿地址", "Dormitory", "Dorm", "Room", "Accommodation"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::DocumentNumber, Field::Nationality],
+    distinctive: &[Field::MemberType, Field::College, Field::Dormitory],
+};
+
+static EMPLOYMENT: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        text(
+            Field::Employer,
+            "单位名称",
+            &[
+                "单位名称", "所属企业", "企业名称", "用人单位", "工作单位", "公司名称", "公司", "所在单位",
+                "聘用单位", "所属单位", "雇主", "Employer", "Company", "Company Name", "Enterprise",
+            ],
+        ),
+        NAME,
+        LATIN_NAME,
+        CHINESE_NAME,
+        NATIONALITY,
+        DOCUMENT,
+        SEX,
+        BIRTH_DATE,
+        text(Field::Position, "职务", &["职务", "岗位", "职位", "工作岗位", "职称", "Position", "Job Title", "Title", "Post"]),
+        text(
+            Field::WorkPermitNumber,
+            "工作许可证号",
+            &["工作许可证号", "工作许可号", "工作许可证编号", "外国人工作许可证号", "工作证号", "Work Permit No.", "Work Permit Number"],
+        ),
+        date(
+            Field::WorkPermitValidUntil,
+            "工作许可有效期",
+            &[
+                "工作许可有效期", "工作许可有效期至", "工作许可证有效期", "工作许可证有效期至", "工作许可到期日",
+                "Work Permit Expiry", "Work Permit Valid Until", "Work Permit Expiry Date",
+            ],
+        ),
+        date(
+            Field::HiredOn,
+            "入职日期",
+            &["入职日期", "入职时间", "聘用日期", "到岗日期", "Hire Date", "Date of Hire", "Start Date", "Employment Date"],
+        ),
+        text(
+            Field::Phone,
+            "联系电话",
+            &["联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "Phone", "Telephone", "Tel", "Mobile", "Contact"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::DocumentNumber, Field::Nationality],
+    distinctive: &[
+        Field::Employer,
+        Field::Position,
+        Field::WorkPermitNumber,
+        Field::WorkPermitValidUntil,
+        Field::HiredOn,
+    ],
+};
+
+static LODGING: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        text(
+            Field::Hotel,
+            "酒店/景区",
+            &["酒店/景区", "住宿场所", "酒店", "宾馆", "酒店名称", "宾馆名称", "景区", "住宿地点", "入住酒店", "旅馆", "Hotel", "Hotel Name"],
+        ),
+        NAME,
+        LATIN_NAME,
+        CHINESE_NAME,
+        NATIONALITY,
+        DOCUMENT,
+        SEX,
+        BIRTH_DATE,
+        datetime(
+            Field::CheckIn,
+            "入住日期",
+            &["入住日期", "入住时间", "抵店日期", "到店日期", "抵达日期", "Check-in", "Check-in Date", "Check In Date", "Arrival Date"],
+        ),
+        datetime(
+            Field::CheckOut,
+            "离店日期",
+            &["离店日期", "离店时间", "退房日期", "退房时间", "Check-out", "Check-out Date", "Check Out Date", "Departure Date"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::DocumentNumber, Field::Nationality],
+    distinctive: &[Field::Hotel, Field::CheckIn, Field::CheckOut],
+};
+
+static PASSENGER: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        datetime(
+            Field::At,
+            "日期时间",
+            &[
+                "日期时间", "日期", "时间", "航班日期", "乘车日期", "进出港时间", "进出港日期", "到达时间",
+                "出发时间", "起飞时间", "发车时间", "Date", "Time", "Date/Time", "DateTime", "Flight Date",
+            ],
+        ),
+        text(
+            Field::CarrierNumber,
+            "航班号/车次",
+            &["航班号/车次", "航班号", "车次", "航班/车次", "航班", "班次", "车次号", "航班车次", "Flight", "Flight No.", "Flight Number", "Train No.", "Train Number"],
+        ),
+        NAME,
+        LATIN_NAME,
+        CHINESE_NAME,
+        NATIONALITY,
+        DOCUMENT,
+        SEX,
+        BIRTH_DATE,
+        text(Field::Origin, "出发地", &["出发地", "始发地", "起点", "出发城市", "From", "Origin"]),
+        text(Field::Destination, "目的地", &["目的地", "到达地", "终点", "到达城市", "To", "Destination"]),
+        text(
+            Field::Direction,
+            "进出港",
+            &["进出港", "进出", "进/出港", "进港/出港", "进出港类型", "进出方向", "方向", "Direction", "In/Out", "Arrival/Departure"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::DocumentNumber, Field::Nationality, Field::At],
+    distinctive: &[
+        Field::At,
+        Field::CarrierNumber,
+        Field::Direction,
+        Field::Origin,
+        Field::Destination,
+    ],
+};
+
+static HEALTH: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        datetime(
+            Field::CheckedAt,
+            "检测日期",
+            &["检测日期", "检测时间", "测温日期", "测温时间", "检查日期", "日期", "Date", "Check Date"],
+        ),
+        NAME,
+        LATIN_NAME,
+        CHINESE_NAME,
+        NATIONALITY,
+        DOCUMENT,
+        SEX,
+        BIRTH_DATE,
+        number(
+            Field::Temperature,
+            "体温(℃)",
+            &["体温", "温度", "测量体温", "体温值", "Temperature", "Temp", "Body Temperature"],
+        ),
+        text(
+            Field::CheckStatus,
+            "情况",
+            &["情况", "状态", "健康状况", "身体状况", "检测结果", "症状", "Status", "Condition", "Result"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::DocumentNumber, Field::Nationality, Field::CheckedAt],
+    distinctive: &[Field::CheckedAt, Field::Temperature],
+};
+
+static DAILY: KindSpec = KindSpec {
+    fields: &[
+        date(Field::ReportDate, "报告日期", &["报告日期", "填报日期", "上报日期", "日期", "Report Date", "Date"]),
+        number(
+            Field::Arrivals,
+            "新增人数",
+            &["新增人数", "新增", "新增人员", "新增外籍人员", "到达人数", "来庆人数", "New Arrivals", "Arrivals"],
+        ),
+        number(
+            Field::Departures,
+            "离开人数",
+            &["离开人数", "离开", "离庆人数", "离境人数", "Departures"],
+        ),
+        text(
+            Field::Anomalies,
+            "异常情况",
+            &["异常情况", "异常", "特殊情况", "Anomalies", "Incidents", "Exceptions"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::ReportDate],
+    distinctive: &[Field::Arrivals, Field::Departures, Field::Anomalies],
+};
+
+/// The header table of a kind.
+pub(crate) fn spec(kind: SourceKind) -> &'static KindSpec {
+    match kind {
+        SourceKind::VisaRegistry => &VISA,
+        SourceKind::StudentRoster => &STUDENT,
+        SourceKind::UniversityRoster => &UNIVERSITY,
+        SourceKind::EmploymentRoster => &EMPLOYMENT,
+        SourceKind::LodgingRegister => &LODGING,
+        SourceKind::PassengerFlow => &PASSENGER,
+        SourceKind::HealthCheck => &HEALTH,
+        SourceKind::DailyReport => &DAILY,
+    }
+}
+
+impl KindSpec {
+    /// The canonical header of a field of this kind.
+    pub fn canonical(&self, field: Field) -> &'static str {
+        self.fields
+            .iter()
+            .find(|f| f.field == field)
+            .map_or("", |f| f.canonical)
+    }
+}
+
+/// Canonical Chinese headers of a kind, in template order.
+pub fn canonical_headers(kind: SourceKind) -> Vec<&'static str> {
+    spec(kind)
+        .fields
+        .iter()
+        .filter(|f| f.in_template)
+        .map(|f| f.canonical)
+        .collect()
+}
+
+/// The comparison form of a header: NFKC, lower case, bracketed parts ("(℃)", "（Student/Teacher）")
+/// removed, white space and punctuation removed.
+pub fn normalize_header(h: &str) -> String {
+    let mut out = String::with_capacity(h.len());
+    let mut depth = 0usize;
+    for c in h.nfkc() {
+        match c {
+            '(' | '[' | '【' | '〔' => depth += 1,
+            ')' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            _ if c.is_whitespace() => {}
+            '.' | ':' | '*' | '#' | '/' | '\\' | '_' | '-' | '、' | '·' | '\'' | '"' | '“' | '”' | '?' | '？' => {}
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Normalised synonym → field, per kind.
+static INDEX: LazyLock<HashMap<SourceKind, HashMap<String, Field>>> = LazyLock::new(|| {
+    SourceKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let mut map = HashMap::new();
+            for f in spec(kind).fields {
+                for s in f.synonyms.iter().chain(std::iter::once(&f.canonical)) {
+                    map.entry(normalize_header(s)).or_insert(f.field);
+                }
+            }
+            (kind, map)
+        })
+        .collect()
+});
+
+/// The field a header names for a kind, if any.
+pub(crate) fn field_of(kind: SourceKind, header: &str) -> Option<Field> {
+    let key = normalize_header(header);
+    if key.is_empty() {
+        return None;
+    }
+    INDEX.get(&kind).and_then(|m| m.get(&key)).copied()
+}
+
+/// How one row's cells map to a kind's fields.
+#[derive(Debug, Clone)]
+pub(crate) struct HeaderMatch {
+    pub kind: SourceKind,
+    /// (column index, field) of recognised columns; the first column of a field wins.
+    pub columns: Vec<(u32, Field)>,
+    /// Headers (as written) of the recognised columns.
+    pub recognised: Vec<String>,
+    /// Canonical names of missing required columns.
+    pub missing: Vec<String>,
+    /// When no distinctive column is present: "one of A/B/C".
+    pub missing_distinctive: Option<String>,
+    /// Whether every required column is present.
+    pub complete: bool,
+    /// Whether a distinctive column is present.
+    pub distinctive: bool,
+}
+
+impl HeaderMatch {
+    /// Number of distinct recognised fields.
+    pub fn score(&self) -> usize {
+        self.columns.len()
+    }
+}
+
+/// Matches a row of (column, text) cells against a kind's header table.
+pub(crate) fn match_row(kind: SourceKind, cells: &[(u32, String)]) -> HeaderMatch {
+    let spec = spec(kind);
+    let mut columns: Vec<(u32, Field)> = Vec::new();
+    let mut recognised = Vec::new();
+    for (col, text) in cells {
+        if let Some(field) = field_of(kind, text)
+            && !columns.iter().any(|(_, f)| *f == field)
+        {
+            columns.push((*col, field));
+            recognised.push(text.trim().to_string());
+        }
+    }
+    let has = |f: &Field| columns.iter().any(|(_, g)| g == f);
+    let missing: Vec<String> = spec
+        .required
+        .iter()
+        .filter(|f| !has(f))
+        .map(|f| spec.canonical(*f).to_string())
+        .collect();
+    let complete = missing.is_empty();
+    let distinctive = spec.distinctive.iter().any(has);
+    let missing_distinctive = (!distinctive).then(|| {
+        let names: Vec<&str> = spec.distinctive.iter().map(|f| spec.canonical(*f)).collect();
+        format!("以下任一列 one of: {}", names.join("/"))
+    });
+    HeaderMatch {
+        kind,
+        columns,
+        recognised,
+        missing,
+        missing_distinctive,
+        complete,
+        distinctive,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(headers: &[&str]) -> Vec<(u32, String)> {
+        headers.iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect()
+    }
+
+    #[test]
+    fn normalising() {
+        assert_eq!(normalize_header(" 体温(℃) "), "体温");
+        assert_eq!(normalize_header("体温（℃）"), "体温");
+        assert_eq!(normalize_header("Passport No."), "passportno");
+        assert_eq!(normalize_header("Type (Student/Teacher)"), "type");
+        assert_eq!(normalize_header("工作/学习单位"), "工作学习单位");
+        assert_eq!(normalize_header("*护照号码："), "护照号码");
+        assert_eq!(normalize_header("ＮＡＭＥ"), "name");
+    }
+
+    #[test]
+    fn no_synonym_is_claimed_by_two_fields_of_one_kind() {
+        for kind in SourceKind::ALL {
+            let mut seen: HashMap<String, Field> = HashMap::new();
+            for f in spec(kind).fields {
+                for s in f.synonyms.iter().chain(std::iter::once(&f.canonical)) {
+                    let k = normalize_header(s);
+                    assert!(!k.is_empty(), "{kind}: {s}");
+                    if let Some(other) = seen.insert(k.clone(), f.field) {
+                        assert_eq!(other, f.field, "{kind}: '{s}' claimed by {other:?} and {:?}", f.field);
+                    }
+                }
+            }
+            for r in spec(kind).required {
+                assert!(spec(kind).fields.iter().any(|f| f.field == *r));
+            }
+        }
+    }
+
+    #[test]
+    fn domain_headers_are_recognised() {
+        let m = match_row(
+            SourceKind::VisaRegistry,
+            &row(&["序号", "中文姓名", "英文姓名", "性别", "国籍", "出生日期", "护照号码", "签证种类", "签证有效期至", "工作/学习单位", "居住地址", "备注"]),
+        );
+        assert!(m.complete && m.distinctive);
+        assert_eq!(m.score(), 12);
+        let m = match_row(
+            SourceKind::UniversityRoster,
+            &row(&["No.", "Name", "Gender", "Nationality", "Passport No.", "Date of Birth", "Type (Student/Teacher)", "College", "Dormitory"]),
+        );
+        assert_eq!(m.score(), 9);
+        let m = match_row(SourceKind::HealthCheck, &row(&["检测日期", "姓名", "护照号码", "体温(℃)", "情况"]));
+        assert!(!m.complete);
+        assert_eq!(m.missing, vec!["国籍".to_string()]);
+        let m = match_row(
+            SourceKind::DailyReport,
+            &row(&["报告日期", "新增人数", "离开人数", "异常情况", "备注"]),
+        );
+        assert!(m.complete && m.distinctive && m.score() == 5);
+    }
+
+    #[test]
+    fn canonical_headers_are_their_own_synonyms() {
+        for kind in SourceKind::ALL {
+            for h in canonical_headers(kind) {
+                assert!(field_of(kind, h).is_some(), "{kind}: {h}");
+            }
+        }
+    }
+}

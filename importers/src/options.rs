@@ -1,0 +1,52 @@
+//! Limits and settings of one read.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+
+/// Called with the number of data rows read so far (every few hundred rows and at the end).
+pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// Limits and settings of [`crate::read_upload`]. `ReadOptions::default()` suits uploads.
+#[derive(Clone)]
+pub struct ReadOptions {
+    /// Largest accepted upload, in bytes (default 50 MiB).
+    pub max_file_bytes: u64,
+    /// Most cells a sheet may declare or hold (default 5,000,000).
+    pub max_cells: u64,
+    /// Most rows a sheet may hold (default 500,000).
+    pub max_rows: u64,
+    /// Most bytes a zip container (xlsx, ods) may expand to, summed over its entries (default 1 GiB).
+    pub max_uncompressed_bytes: u64,
+    /// Timezone of date-times written without one (default Asia/Shanghai).
+    pub timezone: Tz,
+    /// Progress callback, e.g. a CLI progress bar: `Some(Arc::new(move |rows| bar.set_position(rows)))`.
+    pub progress: Option<ProgressFn>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 50 * 1024 * 1024,
+            max_cells: 5_000_000,
+            max_rows: 500_000,
+            max_uncompressed_bytes: 1024 * 1024 * 1024,
+            timezone: chrono_tz::Asia::Shanghai,
+            progress: None,
+        }
+    }
+}
+
+impl fmt::Debug for ReadOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("max_file_bytes", &self.max_file_bytes)
+            .field("max_cells", &self.max_cells)
+            .field("max_rows", &self.max_rows)
+            .field("max_uncompressed_bytes", &self.max_uncompressed_bytes)
+            .field("timezone", &self.timezone)
+            .field("progress", &self.progress.as_ref().map(|_| "Fn(u64)"))
+            .finish()
+    }
+}

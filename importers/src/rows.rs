@@ -1,0 +1,603 @@
+//! One data row → a typed record, or the reasons it is rejected; plus warnings and in-file duplicates.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono_tz::Tz;
+
+use crate::cell::{CellValue, RawRow, format_number};
+use crate::headers::Field;
+use crate::issues::{IssueCode, RowIssue};
+use crate::kinds::SourceKind;
+use crate::normalize::date::{DateError, DateValue, from_datetime, parse_date_text, serial_to_datetime};
+use crate::normalize::{self, name::split_name};
+use crate::records::{
+    DailyReportRecord, Direction, EmploymentRecord, HealthCheckRecord, LodgingRecord, MemberType,
+    Moment, PassengerRecord, PersonFields, Record, StudentRecord, UniversityRecord, VisaRecord,
+};
+use crate::upload::{ParsedRow, RowOutcome};
+
+/// The recognised header row of the sheet being read.
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    pub kind: SourceKind,
+    /// 0-based row index.
+    pub row_index: u32,
+    /// Every non-empty header cell: (column, text as written).
+    pub columns: Vec<(u32, String)>,
+    /// Recognised columns: (column, field); one column per field.
+    pub fields: Vec<(u32, Field)>,
+}
+
+impl Header {
+    fn column_of(&self, field: Field) -> Option<u32> {
+        self.fields.iter().find(|(_, f)| *f == field).map(|(c, _)| *c)
+    }
+
+    fn title(&self, col: u32) -> &str {
+        self.columns
+            .iter()
+            .find(|(c, _)| *c == col)
+            .map_or("", |(_, t)| t.as_str())
+    }
+}
+
+/// Issues of one row: required-field problems (which reject it) and the rest.
+#[derive(Default)]
+struct Issues {
+    required: Vec<RowIssue>,
+    other: Vec<RowIssue>,
+}
+
+/// A cell of a recognised column: header as written, value, displayed text.
+struct Found<'r> {
+    column: &'r str,
+    value: &'r CellValue,
+    text: String,
+}
+
+/// Turns data rows into [`ParsedRow`]s for one header.
+pub(crate) struct RowBuilder<'h> {
+    header: &'h Header,
+    tz: Tz,
+    date1904: bool,
+    seen: HashMap<String, u32>,
+}
+
+impl<'h> RowBuilder<'h> {
+    /// A builder for rows under `header`; zone-less times are in `tz`.
+    pub fn new(header: &'h Header, tz: Tz, date1904: bool) -> Self {
+        Self {
+            header,
+            tz,
+            date1904,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Builds the outcome of one (merge-filled) data row.
+    pub fn build(&mut self, sheet: &str, row: &RawRow) -> ParsedRow {
+        let excel_row = row.index.saturating_add(1);
+        let raw: Vec<(String, String)> = self
+            .header
+            .columns
+            .iter()
+            .map(|(c, h)| (h.clone(), row.get(*c).map(CellValue::display).unwrap_or_default()))
+            .collect();
+        let mut issues = Issues::default();
+        let record = self.record(row, &mut issues);
+        let mut warnings = Vec::new();
+        let outcome = match record {
+            Some(record) if issues.required.is_empty() => {
+                warnings = issues.other;
+                if let Some(dup) = self.duplicate(&record, excel_row) {
+                    warnings.push(dup);
+                }
+                RowOutcome::Accepted(record)
+            }
+            _ => {
+                let mut all = issues.required;
+                all.extend(issues.other);
+                RowOutcome::Rejected(all)
+            }
+        };
+        ParsedRow {
+            sheet: sheet.to_string(),
+            row: excel_row,
+            raw,
+            outcome,
+            warnings,
+        }
+    }
+
+    fn find<'r>(&self, row: &'r RawRow, field: Field) -> Option<Found<'r>>
+    where
+        'h: 'r,
+    {
+        let col = self.header.column_of(field)?;
+        let value = row.get(col)?;
+        if value.is_blank() {
+            return None;
+        }
+        Some(Found {
+            column: self.header.title(col),
+            value,
+            text: value.display().trim().to_string(),
+        })
+    }
+
+    fn column_title(&self, field: Field) -> &str {
+        self.header.column_of(field).map_or("", |c| self.header.title(c))
+    }
+
+    fn text(&self, row: &RawRow, field: Field) -> Option<String> {
+        self.find(row, field).and_then(|f| normalize::clean_text(&f.text))
+    }
+
+    fn record(&self, row: &RawRow, issues: &mut Issues) -> Option<Record> {
+        let kind = self.header.kind;
+        if kind == SourceKind::DailyReport {
+            return self.daily_report(row, issues).map(Record::DailyReport);
+        }
+        // Required fields first, in this order, so their issues lead the list.
+        let person = self.person_required(row, issues);
+        let at = match kind {
+            SourceKind::PassengerFlow => self.required_instant(row, Field::At, issues).map(Moment::DateTime),
+            SourceKind::HealthCheck => self.required_moment(row, Field::CheckedAt, issues),
+            _ => None,
+        };
+        let person = self.person_optional(row, person, issues);
+        let record = match kind {
+            SourceKind::VisaRegistry => Record::VisaRegistry(VisaRecord {
+                visa_type: self.text(row, Field::VisaType),
+                visa_valid_until: self.optional_date(row, Field::VisaValidUntil, issues),
+                organization: self.text(row, Field::Organization),
+                address: self.text(row, Field::Address),
+                note: self.text(row, Field::Note),
+                person: person?,
+            }),
+            SourceKind::StudentRoster => Record::StudentRoster(StudentRecord {
+                school: self.text(row, Field::School),
+                major: self.text(row, Field::Major),
+                status: self.text(row, Field::Status),
+                left_on: self.optional_date(row, Field::LeftOn, issues),
+                person: person?,
+            }),
+            SourceKind::UniversityRoster => Record::UniversityRoster(UniversityRecord {
+                member_type: self.member_type(row, issues),
+                college: self.text(row, Field::College),
+                dormitory: self.text(row, Field::Dormitory),
+                person: person?,
+            }),
+            SourceKind::EmploymentRoster => Record::EmploymentRoster(EmploymentRecord {
+                employer: self.text(row, Field::Employer),
+                position: self.text(row, Field::Position),
+                work_permit_number: self.text(row, Field::WorkPermitNumber),
+                work_permit_valid_until: self.optional_date(row, Field::WorkPermitValidUntil, issues),
+                hired_on: self.optional_date(row, Field::HiredOn, issues),
+                phone: self.text(row, Field::Phone),
+                person: person?,
+            }),
+            SourceKind::LodgingRegister => Record::LodgingRegister(LodgingRecord {
+                hotel: self.text(row, Field::Hotel),
+                check_in: self.optional_moment(row, Field::CheckIn, issues),
+                check_out: self.optional_moment(row, Field::CheckOut, issues),
+                person: person?,
+            }),
+            SourceKind::PassengerFlow => {
+                let carrier_number = self.text(row, Field::CarrierNumber).map(|s| normalize::document_number(&s));
+                let origin = self.text(row, Field::Origin);
+                let destination = self.text(row, Field::Destination);
+                let direction = self.direction(row, issues);
+                let Some(Moment::DateTime(at)) = at else { return None };
+                Record::PassengerFlow(PassengerRecord {
+                    at,
+                    carrier_number,
+                    origin,
+                    destination,
+                    direction,
+                    person: person?,
+                })
+            }
+            SourceKind::HealthCheck => Record::HealthCheck(HealthCheckRecord {
+                temperature: self.temperature(row, issues),
+                status: self.text(row, Field::CheckStatus),
+                checked_at: at?,
+                person: person?,
+            }),
+            SourceKind::DailyReport => return None,
+        };
+        Some(record)
+    }
+
+    // ---- person -----------------------------------------------------------------------------
+
+    /// Document number and nationality: (document, alpha-3), or `None` with required issues.
+    fn person_required(&self, row: &RawRow, issues: &mut Issues) -> Option<(String, String)> {
+        let doc_col = self.column_title(Field::DocumentNumber).to_string();
+        let document = match self.find(row, Field::DocumentNumber) {
+            Some(f) if !normalize::is_placeholder(&f.text) => {
+                let text = match f.value {
+                    CellValue::Number(n) => format_number(*n),
+                    _ => f.text.clone(),
+                };
+                let doc = normalize::document_number(&text);
+                if normalize::is_valid_document_number(&doc) {
+                    Some(doc)
+                } else {
+                    issues.required.push(RowIssue::new(
+                        f.column,
+                        &f.text,
+                        IssueCode::InvalidDocumentNumber,
+                        format!("证件号码“{}”只能包含字母和数字（最多40位），请核对后重新填写", f.text),
+                    ));
+                    None
+                }
+            }
+            other => {
+                issues.required.push(RowIssue::new(
+                    &doc_col,
+                    other.map(|f| f.text).as_deref().unwrap_or(""),
+                    IssueCode::MissingDocumentNumber,
+                    "缺少护照（证件）号码，该行未导入：请补填证件号码后重新上传",
+                ));
+                None
+            }
+        };
+        let nat_col = self.column_title(Field::Nationality).to_string();
+        let nationality = match self.find(row, Field::Nationality) {
+            Some(f) if !normalize::is_placeholder(&f.text) => match normalize::nationality(&f.text) {
+                Some(c) => Some(c.alpha3.to_string()),
+                None => {
+                    issues.required.push(RowIssue::new(
+                        f.column,
+                        &f.text,
+                        IssueCode::UnknownNationality,
+                        format!(
+                            "无法识别的国籍“{}”，该行未导入：请填写国家或地区的中文名（如 韩国）、英文名（如 Korea）或三位代码（如 KOR）",
+                            f.text
+                        ),
+                    ));
+                    None
+                }
+            },
+            other => {
+                issues.required.push(RowIssue::new(
+                    &nat_col,
+                    other.map(|f| f.text).as_deref().unwrap_or(""),
+                    IssueCode::MissingNationality,
+                    "缺少国籍，该行未导入：请填写国家或地区名称或三位代码（如 KOR）",
+                ));
+                None
+            }
+        };
+        Some((document?, nationality?))
+    }
+
+    /// Names, sex and birth date (never reject the row).
+    fn person_optional(
+        &self,
+        row: &RawRow,
+        required: Option<(String, String)>,
+        issues: &mut Issues,
+    ) -> Option<PersonFields> {
+        let (mut latin, mut chinese) = (None, None);
+        if let Some(f) = self.find(row, Field::LatinName) {
+            let (l, c) = split_name(&f.text);
+            latin = l;
+            chinese = c;
+        }
+        if let Some(f) = self.find(row, Field::ChineseName) {
+            let (l, c) = split_name(&f.text);
+            chinese = c.or(chinese);
+            latin = latin.or(l);
+        }
+        if let Some(f) = self.find(row, Field::Name) {
+            let (l, c) = split_name(&f.text);
+            latin = latin.or(l);
+            chinese = chinese.or(c);
+        }
+        let sex = self.find(row, Field::Sex).and_then(|f| {
+            if normalize::is_placeholder(&f.text) {
+                return None;
+            }
+            let s = normalize::sex(&f.text);
+            if s.is_none() {
+                issues.other.push(RowIssue::new(
+                    f.column,
+                    &f.text,
+                    IssueCode::InvalidSex,
+                    format!("无法识别的性别“{}”，请填写 男/女（或 M/F）；已留空", f.text),
+                ));
+            }
+            s
+        });
+        let birth_date = self.optional_date(row, Field::BirthDate, issues);
+        let (document_number, nationality) = required?;
+        Some(PersonFields {
+            document_number,
+            nationality,
+            latin_name: latin,
+            chinese_name: chinese,
+            sex,
+            birth_date,
+        })
+    }
+
+    // ---- dates ------------------------------------------------------------------------------
+
+    fn date_value(&self, value: &CellValue) -> Result<DateValue, DateError> {
+        match value {
+            CellValue::DateTime(dt) => Ok(from_datetime(*dt)),
+            CellValue::Number(n) => {
+                if n.fract() == 0.0 && (19_000_101.0..=21_991_231.0).contains(n) {
+                    return parse_date_text(&format_number(*n));
+                }
+                serial_to_datetime(*n, self.date1904)
+                    .map(from_datetime)
+                    .ok_or(DateError::Invalid)
+            }
+            CellValue::Text(s) => parse_date_text(s),
+            CellValue::Empty | CellValue::Bool(_) | CellValue::Error(_) => Err(DateError::Invalid),
+        }
+    }
+
+    fn date_issue(f: &Found<'_>, err: DateError, required: bool) -> RowIssue {
+        let tail = if required { "该行未导入" } else { "已留空" };
+        match err {
+            DateError::Ambiguous => RowIssue::new(
+                f.column,
+                &f.text,
+                IssueCode::AmbiguousDate,
+                format!("日期“{}”无法确定月和日的先后，请写成 2020-02-05 这样的 年-月-日 格式；{tail}", f.text),
+            ),
+            DateError::Invalid => RowIssue::new(
+                f.column,
+                &f.text,
+                IssueCode::InvalidDate,
+                format!("“{}”不是有效日期，请按 2020-02-05 或 2020年2月5日 的格式填写；{tail}", f.text),
+            ),
+        }
+    }
+
+    /// A date in an optional column: invalid → warning, left empty.
+    fn optional_date(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<NaiveDate> {
+        self.optional_value(row, field, issues).map(|v| v.date())
+    }
+
+    fn optional_moment(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<Moment> {
+        let v = self.optional_value(row, field, issues)?;
+        match v {
+            DateValue::Date(d) => Some(Moment::Date(d)),
+            _ => v.in_zone(self.tz).map(Moment::DateTime),
+        }
+    }
+
+    fn optional_value(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<DateValue> {
+        let f = self.find(row, field)?;
+        if normalize::is_placeholder(&f.text) {
+            return None;
+        }
+        match self.date_value(f.value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                issues.other.push(Self::date_issue(&f, e, false));
+                None
+            }
+        }
+    }
+
+    fn required_value(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<(DateValue, String, String)> {
+        let Some(f) = self.find(row, field).filter(|f| !normalize::is_placeholder(&f.text)) else {
+            let col = self.column_title(field);
+            issues.required.push(RowIssue::new(
+                col,
+                "",
+                IssueCode::MissingDate,
+                format!("缺少{col}，该行未导入：请填写日期（如 2020-02-05 或 2020-02-05 14:35）"),
+            ));
+            return None;
+        };
+        match self.date_value(f.value) {
+            Ok(v) => Some((v, f.column.to_string(), f.text)),
+            Err(e) => {
+                issues.required.push(Self::date_issue(&f, e, true));
+                None
+            }
+        }
+    }
+
+    /// A required date or date-time, zone applied to a date-time.
+    fn required_moment(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<Moment> {
+        let (v, column, text) = self.required_value(row, field, issues)?;
+        match v {
+            DateValue::Date(d) => Some(Moment::Date(d)),
+            _ => Self::in_zone(v, self.tz, &column, &text, issues).map(Moment::DateTime),
+        }
+    }
+
+    /// A required instant (a bare date is read as midnight).
+    fn required_instant(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<DateTime<FixedOffset>> {
+        let (v, column, text) = self.required_value(row, field, issues)?;
+        Self::in_zone(v, self.tz, &column, &text, issues)
+    }
+
+    fn in_zone(v: DateValue, tz: Tz, column: &str, text: &str, issues: &mut Issues) -> Option<DateTime<FixedOffset>> {
+        let at = v.in_zone(tz);
+        if at.is_none() {
+            issues.required.push(RowIssue::new(
+                column,
+                text,
+                IssueCode::InvalidDate,
+                format!("时间“{text}”在时区 {tz} 中不存在（夏令时切换），请核对；该行未导入"),
+            ));
+        }
+        at
+    }
+
+    // ---- other values -----------------------------------------------------------------------
+
+    fn member_type(&self, row: &RawRow, issues: &mut Issues) -> Option<MemberType> {
+        let f = self.find(row, Field::MemberType)?;
+        let t = f.text.to_lowercase();
+        let t = t.trim();
+        const STUDENTS: &[&str] = &["student", "学生", "留学生", "本科生", "研究生", "硕士", "博士", "进修生", "语言生", "stu"];
+        const TEACHERS: &[&str] = &["teacher", "教师", "老师", "外教", "专家", "faculty", "staff", "lecturer", "professor", "教授", "讲师"];
+        if STUDENTS.iter().any(|s| t == *s || t.contains(s)) {
+            return Some(MemberType::Student);
+        }
+        if TEACHERS.iter().any(|s| t == *s || t.contains(s)) {
+            return Some(MemberType::Teacher);
+        }
+        if !normalize::is_placeholder(&f.text) {
+            issues.other.push(RowIssue::new(
+                f.column,
+                &f.text,
+                IssueCode::InvalidValue,
+                format!("无法识别的类别“{}”，请填写 Student（学生）或 Teacher（教师）；已留空", f.text),
+            ));
+        }
+        None
+    }
+
+    fn direction(&self, row: &RawRow, issues: &mut Issues) -> Option<Direction> {
+        let f = self.find(row, Field::Direction)?;
+        let t: String = f.text.to_lowercase().split_whitespace().collect();
+        let dir = match t.as_str() {
+            "进港" | "到达" | "进" | "入" | "入境" | "抵达" | "到" | "进站" | "到站" | "arrival" | "arrive" | "arrived"
+            | "in" | "inbound" | "arr" => Some(Direction::Arrival),
+            "出港" | "出发" | "出" | "离港" | "出境" | "离开" | "出站" | "离" | "departure" | "depart" | "departed" | "out"
+            | "outbound" | "dep" => Some(Direction::Departure),
+            _ => None,
+        };
+        if dir.is_none() && !normalize::is_placeholder(&f.text) {
+            issues.other.push(RowIssue::new(
+                f.column,
+                &f.text,
+                IssueCode::InvalidValue,
+                format!("无法识别的进出港“{}”，请填写 进港/到达 或 出港/出发；已留空", f.text),
+            ));
+        }
+        dir
+    }
+
+    fn temperature(&self, row: &RawRow, issues: &mut Issues) -> Option<f64> {
+        let f = self.find(row, Field::Temperature)?;
+        if normalize::is_placeholder(&f.text) {
+            return None;
+        }
+        let value = match f.value {
+            CellValue::Number(n) => Some(*n),
+            _ => normalize::parse_decimal(&f.text),
+        };
+        match value {
+            Some(v) if (30.0..=45.0).contains(&v) => Some(v),
+            Some(_) => {
+                issues.other.push(RowIssue::new(
+                    f.column,
+                    &f.text,
+                    IssueCode::InvalidValue,
+                    format!("体温“{}”超出合理范围（30–45℃），请核对；已留空", f.text),
+                ));
+                None
+            }
+            None => {
+                issues.other.push(RowIssue::new(
+                    f.column,
+                    &f.text,
+                    IssueCode::InvalidNumber,
+                    format!("体温“{}”不是数字，请填写如 36.5；已留空", f.text),
+                ));
+                None
+            }
+        }
+    }
+
+    fn count(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<u32> {
+        let f = self.find(row, field)?;
+        if normalize::is_placeholder(&f.text) {
+            return Some(0);
+        }
+        let n = normalize::parse_count(&f.text);
+        if n.is_none() {
+            issues.other.push(RowIssue::new(
+                f.column,
+                &f.text,
+                IssueCode::InvalidNumber,
+                format!("人数“{}”不是非负整数，请填写如 0、3；已留空", f.text),
+            ));
+        }
+        n
+    }
+
+    fn daily_report(&self, row: &RawRow, issues: &mut Issues) -> Option<DailyReportRecord> {
+        let date = self.required_value(row, Field::ReportDate, issues).map(|(v, _, _)| v.date());
+        let record = DailyReportRecord {
+            arrivals: self.count(row, Field::Arrivals, issues),
+            departures: self.count(row, Field::Departures, issues),
+            anomalies: self.text(row, Field::Anomalies),
+            note: self.text(row, Field::Note),
+            report_date: date?,
+        };
+        Some(record)
+    }
+
+    // ---- duplicates -------------------------------------------------------------------------
+
+    /// A warning when the same person (and stay / time) was already seen in this file.
+    fn duplicate(&mut self, record: &Record, excel_row: u32) -> Option<RowIssue> {
+        let (key, field, value, what) = match record {
+            Record::DailyReport(r) => (
+                r.report_date.to_string(),
+                Field::ReportDate,
+                r.report_date.to_string(),
+                "同一报告日期",
+            ),
+            Record::LodgingRegister(r) => (
+                format!(
+                    "{}|{}|{}|{:?}",
+                    r.person.document_number,
+                    r.person.nationality,
+                    r.hotel.as_deref().map(normalize::org_key).unwrap_or_default(),
+                    r.check_in
+                ),
+                Field::DocumentNumber,
+                r.person.document_number.clone(),
+                "同一人、同一住宿场所和入住日期",
+            ),
+            Record::PassengerFlow(r) => (
+                format!("{}|{}|{}", r.person.document_number, r.person.nationality, r.at.to_rfc3339()),
+                Field::DocumentNumber,
+                r.person.document_number.clone(),
+                "同一人、同一时间",
+            ),
+            Record::HealthCheck(r) => (
+                format!("{}|{}|{:?}", r.person.document_number, r.person.nationality, r.checked_at),
+                Field::DocumentNumber,
+                r.person.document_number.clone(),
+                "同一人、同一检测时间",
+            ),
+            other => {
+                let p = other.person()?;
+                (
+                    format!("{}|{}", p.document_number, p.nationality),
+                    Field::DocumentNumber,
+                    p.document_number.clone(),
+                    "同一证件号码和国籍",
+                )
+            }
+        };
+        match self.seen.get(&key) {
+            Some(first) => Some(RowIssue::new(
+                self.column_title(field),
+                &value,
+                IssueCode::DuplicateInFile,
+                format!("与第 {first} 行重复（{what}），请核对是否重复填写"),
+            )),
+            None => {
+                self.seen.insert(key, excel_row);
+                None
+            }
+        }
+    }
+}

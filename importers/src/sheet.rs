@@ -1,0 +1,234 @@
+//! Reading one sheet: find the header row (and the kind), skip what is not data (blank lines,
+//! titles, "填报…" lines, footers, repeated headers), fill merged cells, build the rows.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::cell::RawRow;
+use crate::error::ImportError;
+use crate::headers::{self, Field, HeaderMatch};
+use crate::kinds::SourceKind;
+use crate::merge::{Merge, MergeFiller};
+use crate::options::ReadOptions;
+use crate::rows::{Header, RowBuilder};
+use crate::upload::ParsedRow;
+
+/// Non-blank rows examined for a header before a sheet is given up.
+const HEADER_SCAN_ROWS: usize = 30;
+/// Rows between two progress reports.
+const PROGRESS_EVERY: u64 = 512;
+
+/// What the reader knows about a sheet before its rows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SheetInfo {
+    pub name: String,
+    pub merges: Vec<Merge>,
+    pub date1904: bool,
+}
+
+/// A sheet whose header was found, with its rows.
+#[derive(Debug)]
+pub(crate) struct ParsedSheet {
+    pub kind: SourceKind,
+    pub header_row: u32,
+    pub headers: Vec<String>,
+    pub rows: Vec<ParsedRow>,
+}
+
+/// The result of reading a sheet.
+#[derive(Debug)]
+pub(crate) enum SheetOutcome {
+    Parsed(ParsedSheet),
+    /// No header; the closest partial match seen, for the error message.
+    NoHeader(Option<HeaderMatch>),
+}
+
+/// The closest partial header match so far: most recognised fields, then fewest missing.
+pub(crate) fn better(best: &mut Option<HeaderMatch>, m: HeaderMatch) {
+    let rank = |m: &HeaderMatch| (m.score(), usize::MAX - m.missing.len(), m.distinctive);
+    if best.as_ref().is_none_or(|b| rank(&m) > rank(b)) {
+        *best = Some(m);
+    }
+}
+
+/// Decides whether a row is the header row: `Ok(Some(match))` when it is.
+fn header_match(
+    texts: &[(u32, String)],
+    kind: Option<SourceKind>,
+    best: &mut Option<HeaderMatch>,
+) -> Result<Option<HeaderMatch>, ImportError> {
+    if let Some(kind) = kind {
+        let m = headers::match_row(kind, texts);
+        if m.complete {
+            return Ok(Some(m));
+        }
+        better(best, m);
+        return Ok(None);
+    }
+    let mut candidates: Vec<HeaderMatch> = Vec::new();
+    for k in SourceKind::ALL {
+        let m = headers::match_row(k, texts);
+        if m.complete && m.distinctive {
+            candidates.push(m);
+        } else {
+            better(best, m);
+        }
+    }
+    let Some(top) = candidates.iter().map(HeaderMatch::score).max() else {
+        return Ok(None);
+    };
+    let mut winners: Vec<HeaderMatch> = candidates.into_iter().filter(|m| m.score() == top).collect();
+    if winners.len() > 1 {
+        let mut recognised: Vec<String> = Vec::new();
+        for m in &winners {
+            for r in &m.recognised {
+                if !recognised.contains(r) {
+                    recognised.push(r.clone());
+                }
+            }
+        }
+        return Err(ImportError::AmbiguousKind {
+            candidates: winners.iter().map(|m| m.kind).collect(),
+            recognised,
+        });
+    }
+    Ok(winners.pop())
+}
+
+/// Footer and signature lines: "填报人：… 联系电话：…", "大庆市教育局 2020年2月15日", "合计 …".
+fn is_footer(texts: &[(u32, String)]) -> bool {
+    let Some((_, first)) = texts.first() else {
+        return false;
+    };
+    let first: String = first.nfkc().filter(|c| !c.is_whitespace()).collect();
+    const LABELS: &[&str] = &[
+        "填报", "填表", "制表", "报送", "审核", "审批", "负责人", "联系人", "联系电话", "电话", "注:", "备注:", "说明:",
+        "合计", "总计", "小计", "共计",
+    ];
+    if LABELS.iter().any(|l| first.starts_with(l)) {
+        return true;
+    }
+    if ["填报人", "联系电话", "制表人", "填表人"].iter().any(|l| first.contains(l)) {
+        return true;
+    }
+    // A lone signature: "<unit> 2020年2月15日".
+    texts.len() == 1 && first.contains('年') && first.contains('月') && first.ends_with('日')
+}
+
+/// Reads one sheet's rows: finds the header within the first rows, then builds every data row.
+pub(crate) fn read_sheet(
+    info: &SheetInfo,
+    rows: &mut dyn Iterator<Item = Result<RawRow, ImportError>>,
+    kind: Option<SourceKind>,
+    options: &ReadOptions,
+) -> Result<SheetOutcome, ImportError> {
+    let mut best = None;
+    let mut scanned = 0usize;
+    let header = loop {
+        let Some(row) = rows.next() else {
+            return Ok(SheetOutcome::NoHeader(best));
+        };
+        let row = row?;
+        let texts = row.texts();
+        if texts.is_empty() {
+            continue;
+        }
+        scanned += 1;
+        if let Some(m) = header_match(&texts, kind, &mut best)? {
+            break Header {
+                kind: m.kind,
+                row_index: row.index,
+                columns: texts,
+                fields: m.columns,
+            };
+        }
+        if scanned >= HEADER_SCAN_ROWS {
+            return Ok(SheetOutcome::NoHeader(best));
+        }
+    };
+
+    let data_columns: Vec<u32> = header
+        .fields
+        .iter()
+        .filter(|(_, f)| *f != Field::Seq)
+        .map(|(c, _)| *c)
+        .collect();
+    let all_columns: Vec<u32> = header.columns.iter().map(|(c, _)| *c).collect();
+    let header_texts: Vec<&str> = header.columns.iter().map(|(_, t)| t.as_str()).collect();
+    let mut filler = MergeFiller::new(info.merges.clone(), header.row_index);
+    let mut builder = RowBuilder::new(&header, options.timezone, info.date1904);
+    let mut out = Vec::new();
+    for row in rows {
+        let mut row = row?;
+        if row.index <= header.row_index {
+            continue;
+        }
+        // Data only when a recognised column (other than the sequence number) holds something.
+        let is_data = data_columns
+            .iter()
+            .any(|c| row.get(*c).is_some_and(|v| !v.is_blank()));
+        if !is_data {
+            continue;
+        }
+        let texts = row.texts();
+        if is_footer(&texts) {
+            continue;
+        }
+        let repeated_header = texts
+            .iter()
+            .filter(|(_, t)| header_texts.contains(&t.as_str()))
+            .count()
+            * 2
+            > header_texts.len();
+        if repeated_header {
+            continue;
+        }
+        if !filler.is_empty() {
+            filler.apply(&mut row, &all_columns);
+        }
+        out.push(builder.build(&info.name, &row));
+        if let Some(progress) = &options.progress
+            && (out.len() as u64).is_multiple_of(PROGRESS_EVERY)
+        {
+            progress(out.len() as u64);
+        }
+    }
+    if let Some(progress) = &options.progress {
+        progress(out.len() as u64);
+    }
+    Ok(SheetOutcome::Parsed(ParsedSheet {
+        kind: header.kind,
+        header_row: header.row_index.saturating_add(1),
+        headers: header.columns.iter().map(|(_, t)| t.clone()).collect(),
+        rows: out,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(cells: &[&str]) -> Vec<(u32, String)> {
+        cells.iter().enumerate().map(|(i, s)| (i as u32, s.to_string())).collect()
+    }
+
+    #[test]
+    fn footers() {
+        assert!(is_footer(&t(&["填报单位：大庆市公安局出入境管理局    填报人：王警官    联系电话：0459-0000000"])));
+        assert!(is_footer(&t(&["大庆市教育局 2020年2月15日"])));
+        assert!(is_footer(&t(&["填报人：张三", "联系电话：123"])));
+        assert!(is_footer(&t(&["合计", "156"])));
+        assert!(!is_footer(&t(&["KIM", "韩国", "M123"])));
+        assert!(!is_footer(&t(&["2020年2月15日", "KIM"])));
+    }
+
+    #[test]
+    fn ambiguous_headers_are_an_error() {
+        let mut best = None;
+        let err = header_match(&t(&["姓名", "国籍", "护照号码", "日期"]), None, &mut best).unwrap_err();
+        assert_eq!(err.code(), "AMBIGUOUS_KIND");
+        let ok = header_match(&t(&["姓名", "国籍", "护照号码", "日期"]), Some(SourceKind::HealthCheck), &mut best)
+            .unwrap()
+            .unwrap();
+        assert_eq!(ok.kind, SourceKind::HealthCheck);
+    }
+}

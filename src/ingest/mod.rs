@@ -1,0 +1,173 @@
+//! Importing member units' files: read (the `importers` crate), check for a duplicate, land
+//! every row with its provenance in one transaction, and report.
+//!
+//! - [`read`]: what the importers read, in the store's terms;
+//! - [`land`]: the transaction that stores an upload, its rows and its facts;
+//! - [`people`]: one person across sources (identity, shown values, candidate matches);
+//! - [`organizations`]: organisation names through the alias registry;
+//! - [`stored`]: reading an upload's report and rejected rows back;
+//! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns.
+
+pub mod batch;
+pub mod facts;
+pub mod land;
+pub mod organizations;
+pub mod people;
+pub mod read;
+pub mod report;
+pub mod stored;
+
+pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};
+
+use crate::error::HubError;
+use chrono::Utc;
+use chrono_tz::Tz;
+use entity::{member_unit, upload};
+use importers::{ImportError, ParsedUpload, ReadOptions, SourceKind};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use tracing::Instrument;
+
+/// One file to import.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    /// Code of the member unit the file belongs to.
+    pub unit: String,
+    /// Kind, when the uploader gives it (detected from the headers otherwise).
+    pub kind: Option<SourceKind>,
+    /// File name as uploaded.
+    pub file_name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Who uploads (token name or `cli:<user>`).
+    pub uploaded_by: String,
+    /// Read and check only; store nothing.
+    pub dry_run: bool,
+}
+
+/// Looks up an active member unit by code.
+pub async fn find_unit<C: ConnectionTrait>(db: &C, code: &str) -> Result<member_unit::Model, HubError> {
+    member_unit::Entity::find()
+        .filter(member_unit::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| HubError::NotFound(format!("没有代码为“{code}”的成员单位 / no member unit with code '{code}'")))
+}
+
+/// Reads the file off the async runtime (parsing is CPU work).
+async fn read_file(request: &ImportRequest, options: ReadOptions) -> Result<Result<ParsedUpload, ImportError>, HubError> {
+    let bytes = request.bytes.clone();
+    let name = request.file_name.clone();
+    let kind = request.kind;
+    tokio::task::spawn_blocking(move || importers::read_upload(&bytes, &name, kind, &options))
+        .await
+        .map_err(|e| HubError::Internal(format!("reader task failed: {e}")))
+}
+
+/// The report of a file that could not be read.
+fn failed_report(request: &ImportRequest, error: &ImportError) -> ImportReport {
+    ImportReport {
+        file: request.file_name.clone(),
+        unit: request.unit.clone(),
+        kind: request.kind.map(|k| k.as_str().to_owned()),
+        status: ImportStatus::Failed,
+        upload_id: None,
+        rows: RowCounts::default(),
+        rejections: Vec::new(),
+        error: Some(FileError { code: error.code().to_owned(), message: error.to_string() }),
+    }
+}
+
+/// The earlier upload of the same file by the same unit as the same kind, if any.
+async fn find_duplicate<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i64,
+    kind: SourceKind,
+    sha256: &str,
+) -> Result<Option<upload::Model>, HubError> {
+    Ok(upload::Entity::find()
+        .filter(upload::Column::MemberUnitId.eq(unit_id))
+        .filter(upload::Column::Kind.eq(kind.as_str()))
+        .filter(upload::Column::Sha256.eq(sha256))
+        .one(db)
+        .await?)
+}
+
+/// In-process locks serialising uploads of the same unit and kind (two uploads of the same
+/// roster must not interleave). Across instances on PostgreSQL an advisory lock does the same.
+static UPLOAD_LOCKS: LazyLock<Mutex<HashMap<(i64, SourceKind), Arc<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(Default::default);
+
+fn upload_lock(unit_id: i64, kind: SourceKind) -> Arc<tokio::sync::Mutex<()>> {
+    let mut locks = UPLOAD_LOCKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    locks.entry((unit_id, kind)).or_default().clone()
+}
+
+/// Imports one file: reads it, and unless it is a duplicate or a dry run, lands its rows in
+/// one transaction. A file that cannot be read gives a `failed` report and stores nothing.
+pub async fn import_file(
+    db: &DatabaseConnection,
+    request: ImportRequest,
+    options: ReadOptions,
+) -> Result<ImportReport, HubError> {
+    let unit = find_unit(db, &request.unit).await?;
+    let tz: Tz = options.timezone;
+    let parsed = match read_file(&request, options).await? {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            tracing::info!(unit = %unit.code, code = error.code(), "file could not be read");
+            return Ok(failed_report(&request, &error));
+        }
+    };
+    let kind = parsed.kind;
+    let mut report = ImportReport {
+        file: request.file_name.clone(),
+        unit: unit.code.clone(),
+        kind: Some(kind.as_str().to_owned()),
+        status: ImportStatus::DryRun,
+        upload_id: None,
+        rows: read::counts(&parsed),
+        rejections: read::rejections(&parsed),
+        error: None,
+    };
+    if let Some(earlier) = find_duplicate(db, unit.id, kind, &parsed.sha256).await? {
+        return Ok(stored::report_of(db, &earlier, &unit, &request.file_name, ImportStatus::Duplicate).await?);
+    }
+    if request.dry_run {
+        return Ok(report);
+    }
+
+    let rows = read::land_rows(&parsed, tz);
+    let file = read::land_file(&parsed, &request.file_name, request.bytes.len(), &request.uploaded_by);
+    let lock = upload_lock(unit.id, kind);
+    let _guard = lock.lock().await;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            [format!("upload:{}:{}", unit.id, kind.as_str()).into()],
+        ))
+        .await?;
+    }
+    if let Some(earlier) = find_duplicate(&txn, unit.id, kind, &parsed.sha256).await? {
+        txn.rollback().await?;
+        return Ok(stored::report_of(db, &earlier, &unit, &request.file_name, ImportStatus::Duplicate).await?);
+    }
+    let span = tracing::info_span!("land", unit = %unit.code, kind = kind.as_str(), rows = rows.len());
+    let upload_id = land::land(&txn, &unit, &file, &rows, Utc::now()).instrument(span).await?;
+    txn.commit().await?;
+    tracing::info!(upload_id, accepted = report.rows.accepted, rejected = report.rows.rejected, "upload landed");
+    report.status = ImportStatus::Imported;
+    report.upload_id = Some(upload_id);
+    Ok(report)
+}

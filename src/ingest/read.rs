@@ -1,0 +1,248 @@
+//! Turning what the importers read into what the store lands: the rows as stored, and for
+//! each accepted record the facts it holds.
+
+use super::facts::{
+    AffiliationFact, DailyReportFact, DocumentFact, HealthCheckFact, MovementFact, OrgRef,
+    RowFacts, StayFact,
+};
+use super::land::{LandFile, LandRow};
+use super::report::{IssueRef, Rejection, RowCounts};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use importers::{
+    Direction, MemberType, Moment, ParsedUpload, PersonFields, Record, RowIssue, Sex,
+};
+use serde_json::json;
+
+/// The state issuing visas and permits held in the city.
+const ISSUED_HERE: &str = "CHN";
+
+/// Midnight of a calendar day in `tz`, in UTC.
+pub fn start_of_day(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .and_then(|naive| naive.and_local_timezone(tz).earliest())
+        .map(|local| local.with_timezone(&Utc))
+        .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+fn moment_utc(moment: Moment, tz: Tz) -> DateTime<Utc> {
+    match moment {
+        Moment::Date(day) => start_of_day(day, tz),
+        Moment::DateTime(at) => at.with_timezone(&Utc),
+    }
+}
+
+fn issues_json(issues: &[RowIssue], severity: &str) -> impl Iterator<Item = serde_json::Value> {
+    issues.iter().map(move |issue| {
+        json!({
+            "column": issue.column,
+            "value": issue.value,
+            "code": issue.code.as_str(),
+            "reason": issue.reason,
+            "severity": severity,
+        })
+    })
+}
+
+/// The person part of a record: identity and attribute values.
+fn person_facts(person: &PersonFields, facts: &mut RowFacts) {
+    facts.identity = Some((person.document_number.clone(), person.nationality.clone()));
+    let mut push = |attribute: &'static str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            facts.attributes.push((attribute, value));
+        }
+    };
+    push("latin_name", person.latin_name.clone());
+    push("chinese_name", person.chinese_name.clone());
+    push(
+        "sex",
+        person.sex.map(|sex| match sex {
+            Sex::Male => "M".to_owned(),
+            Sex::Female => "F".to_owned(),
+        }),
+    );
+    push("birth_date", person.birth_date.map(|d| d.format("%Y-%m-%d").to_string()));
+}
+
+fn named(name: &Option<String>, kind: &'static str) -> Option<OrgRef> {
+    name.as_ref()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| OrgRef::Named { name: n.clone(), kind })
+}
+
+/// Role of the holder of a visa category: study visas (X) make a student, work visas (Z)
+/// an employee; any other category a resident.
+fn visa_role(category: Option<&str>) -> &'static str {
+    match category.map(|c| c.trim().to_ascii_uppercase()) {
+        Some(c) if c.starts_with('X') => "student",
+        Some(c) if c.starts_with('Z') => "employee",
+        _ => "resident",
+    }
+}
+
+/// What one accepted record says.
+pub fn facts_of(record: &Record, tz: Tz) -> RowFacts {
+    let mut facts = RowFacts::default();
+    if let Some(person) = record.person() {
+        person_facts(person, &mut facts);
+    }
+    match record {
+        Record::VisaRegistry(r) => {
+            facts.affiliation = named(&r.organization, "unknown").map(|org| AffiliationFact {
+                org,
+                role: visa_role(r.visa_type.as_deref()),
+                since: None,
+                until: None,
+            });
+            if r.visa_type.is_some() || r.visa_valid_until.is_some() {
+                facts.documents.push(DocumentFact {
+                    kind: "visa",
+                    number: r.person.document_number.clone(),
+                    issuing_nationality: ISSUED_HERE.to_owned(),
+                    category: r.visa_type.clone(),
+                    valid_until: r.visa_valid_until,
+                });
+            }
+        }
+        Record::StudentRoster(r) => {
+            facts.affiliation = named(&r.school, "university").map(|org| AffiliationFact {
+                org,
+                role: "student",
+                since: None,
+                until: None,
+            });
+        }
+        Record::UniversityRoster(r) => {
+            facts.affiliation = Some(AffiliationFact {
+                org: OrgRef::UploadingUnit,
+                role: match r.member_type {
+                    Some(MemberType::Teacher) => "teacher",
+                    _ => "student",
+                },
+                since: None,
+                until: None,
+            });
+        }
+        Record::EmploymentRoster(r) => {
+            facts.affiliation = Some(AffiliationFact {
+                org: named(&r.employer, "enterprise").unwrap_or(OrgRef::UploadingUnit),
+                role: "employee",
+                since: r.hired_on.map(|day| start_of_day(day, tz)),
+                until: None,
+            });
+            if let Some(number) = r.work_permit_number.as_ref().filter(|n| !n.is_empty()) {
+                facts.documents.push(DocumentFact {
+                    kind: "work_permit",
+                    number: number.clone(),
+                    issuing_nationality: ISSUED_HERE.to_owned(),
+                    category: None,
+                    valid_until: r.work_permit_valid_until,
+                });
+            }
+        }
+        Record::LodgingRegister(r) => {
+            facts.stay = r.hotel.as_ref().filter(|h| !h.trim().is_empty()).map(|hotel| StayFact {
+                hotel: hotel.clone(),
+                check_in: r.check_in.map(|m| moment_utc(m, tz)),
+                check_out: r.check_out.map(|m| moment_utc(m, tz)),
+            });
+        }
+        Record::PassengerFlow(r) => {
+            facts.movement = r.direction.map(|direction| MovementFact {
+                direction: match direction {
+                    Direction::Arrival => "arrival",
+                    Direction::Departure => "departure",
+                },
+                occurred_at: r.at.with_timezone(&Utc),
+                carrier_number: r.carrier_number.clone(),
+                origin: r.origin.clone(),
+                destination: r.destination.clone(),
+            });
+        }
+        Record::HealthCheck(r) => {
+            facts.health_check = Some(HealthCheckFact {
+                checked_at: moment_utc(r.checked_at, tz),
+                temperature: r.temperature,
+                status: r.status.clone(),
+            });
+        }
+        Record::DailyReport(r) => {
+            facts.daily_report = Some(DailyReportFact {
+                report_date: r.report_date,
+                is_zero: r.is_zero(),
+                arrivals: r.arrivals.and_then(|n| i32::try_from(n).ok()),
+                departures: r.departures.and_then(|n| i32::try_from(n).ok()),
+                anomalies: r.anomalies.clone(),
+                note: r.note.clone(),
+            });
+        }
+    }
+    facts
+}
+
+/// The rows of a read file as they will be stored.
+pub fn land_rows(parsed: &ParsedUpload, tz: Tz) -> Vec<LandRow> {
+    parsed
+        .rows
+        .iter()
+        .map(|row| {
+            let issues: Vec<serde_json::Value> = issues_json(row.rejections(), "error")
+                .chain(issues_json(&row.warnings, "warning"))
+                .collect();
+            LandRow {
+                sheet: row.sheet.clone(),
+                row_number: row.row,
+                raw: json!(row.raw),
+                issues: serde_json::Value::Array(issues),
+                facts: row.record().map(|record| facts_of(record, tz)),
+            }
+        })
+        .collect()
+}
+
+/// The description of a read file as it will be stored.
+pub fn land_file(parsed: &ParsedUpload, file_name: &str, size: usize, uploaded_by: &str) -> LandFile {
+    LandFile {
+        kind: parsed.kind,
+        file_name: file_name.to_owned(),
+        sha256: parsed.sha256.clone(),
+        size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
+        format: parsed.format.as_str().to_owned(),
+        sheet: parsed.sheet.clone(),
+        header_row: parsed.header_row,
+        headers: parsed.headers.clone(),
+        uploaded_by: uploaded_by.to_owned(),
+        warning_rows: u32::try_from(parsed.with_warnings()).unwrap_or(u32::MAX),
+    }
+}
+
+/// Row counters of a read file.
+pub fn counts(parsed: &ParsedUpload) -> RowCounts {
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    RowCounts {
+        data: n(parsed.data_rows()),
+        accepted: n(parsed.accepted()),
+        rejected: n(parsed.rejected()),
+        warnings: n(parsed.with_warnings()),
+    }
+}
+
+/// Every rejected row of a read file (see [`Rejection::from_issues`]).
+pub fn rejections(parsed: &ParsedUpload) -> Vec<Rejection> {
+    parsed
+        .rejected_rows()
+        .filter_map(|row| {
+            let issues: Vec<IssueRef<'_>> = row
+                .rejections()
+                .iter()
+                .map(|issue| IssueRef {
+                    column: issue.column.as_deref(),
+                    value: &issue.value,
+                    code: issue.code.as_str(),
+                    reason: &issue.reason,
+                })
+                .collect();
+            Rejection::from_issues(&row.sheet, row.row, &issues)
+        })
+        .collect()
+}
