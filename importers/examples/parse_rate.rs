@@ -1,6 +1,6 @@
 //! Generates a visa list of N rows (default 100,000) and measures how fast `read_upload` parses it.
 //!
-//! `cargo run --release -p importers --example parse_rate -- [ROWS]`
+//! `cargo run --release -p importers --example parse_rate -- [ROWS | FILE]` (a FILE is parsed as it is).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,10 +9,20 @@ use std::time::Instant;
 use importers::{ReadOptions, read_upload, sample_visa_registry_xlsx};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rows: usize = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(100_000);
-    let t = Instant::now();
-    let bytes = sample_visa_registry_xlsx(rows, 2020)?;
-    println!("generated {rows} rows ({} KiB) in {:.2?}", bytes.len() / 1024, t.elapsed());
+    let arg = std::env::args().nth(1);
+    let bytes = match arg.as_deref().filter(|a| std::path::Path::new(a).is_file()) {
+        Some(path) => std::fs::read(path)?,
+        None => {
+            let rows: usize = arg.map(|s| s.parse()).transpose()?.unwrap_or(100_000);
+            let t = Instant::now();
+            let bytes = sample_visa_registry_xlsx(rows, 2020)?;
+            println!("generated {rows} rows ({} KiB) in {:.2?}", bytes.len() / 1024, t.elapsed());
+            if let Ok(path) = std::env::var("PARSE_RATE_SAVE") {
+                std::fs::write(path, &bytes)?;
+            }
+            bytes
+        }
+    };
 
     let seen = Arc::new(AtomicU64::new(0));
     let progress = Arc::clone(&seen);

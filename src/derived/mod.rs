@@ -6,7 +6,7 @@
 //! so the API can never give two answers to the same question. The SQL runs unchanged on
 //! SQLite and PostgreSQL (window functions, `$n` parameters).
 
-pub mod sql;
 pub mod overview;
+pub mod sql;
 
 pub use overview::{Overview, overview};

@@ -33,7 +33,11 @@ pub fn as_of_values(as_of: DateTime<Utc>, tz: Tz) -> Vec<sea_orm::Value> {
 }
 
 /// Computes the overview as of `as_of`.
-pub async fn overview<C: ConnectionTrait>(db: &C, as_of: DateTime<Utc>, tz: Tz) -> Result<Overview, DbErr> {
+pub async fn overview<C: ConnectionTrait>(
+    db: &C,
+    as_of: DateTime<Utc>,
+    tz: Tz,
+) -> Result<Overview, DbErr> {
     let day_start = as_of
         .with_timezone(&tz)
         .date_naive()

@@ -128,13 +128,16 @@ pub async fn land<C: ConnectionTrait>(
         .iter()
         .flat_map(|(row_id, facts)| {
             facts.identity.iter().flat_map(move |identity| {
-                facts.attributes.iter().map(move |(attribute, value)| AttributeValue {
-                    identity: identity.clone(),
-                    attribute,
-                    value: value.clone(),
-                    authority: rank,
-                    source_row_id: *row_id,
-                })
+                facts
+                    .attributes
+                    .iter()
+                    .map(move |(attribute, value)| AttributeValue {
+                        identity: identity.clone(),
+                        attribute,
+                        value: value.clone(),
+                        authority: rank,
+                        source_row_id: *row_id,
+                    })
             })
         })
         .collect();
@@ -195,7 +198,9 @@ pub async fn land<C: ConnectionTrait>(
                 ..Default::default()
             });
         }
-        let Some(person_id) = person_of(facts) else { continue };
+        let Some(person_id) = person_of(facts) else {
+            continue;
+        };
         if let Some(fact) = &facts.affiliation {
             let org_id = match &fact.org {
                 OrgRef::Named { name, kind } => orgs.resolve(db, name, kind, now).await?,
@@ -274,9 +279,21 @@ pub async fn land<C: ConnectionTrait>(
     insert_all(db, checks, 6).await?;
     insert_all(db, reports, 10).await?;
 
-    let existing: Vec<i64> = resolved.existing.iter().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let existing: Vec<i64> = resolved
+        .existing
+        .iter()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     people::refresh_shown(db, &existing, now).await?;
-    let touched: Vec<i64> = resolved.ids.values().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let touched: Vec<i64> = resolved
+        .ids
+        .values()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     people::find_candidates(db, &touched, now).await?;
     Ok(upload.id)
 }
@@ -294,7 +311,12 @@ async fn store_rows<C: ConnectionTrait>(
             sheet: Set(row.sheet.clone()),
             row_number: Set(i32::try_from(row.row_number).unwrap_or(i32::MAX)),
             raw: Set(row.raw.clone()),
-            status: Set(if row.facts.is_some() { "accepted" } else { "rejected" }.to_owned()),
+            status: Set(if row.facts.is_some() {
+                "accepted"
+            } else {
+                "rejected"
+            }
+            .to_owned()),
             issues: Set(row.issues.clone()),
             ..Default::default()
         })
@@ -302,7 +324,11 @@ async fn store_rows<C: ConnectionTrait>(
     insert_all(db, models, 6).await?;
     let stored: Vec<(i64, String, i32)> = source_row::Entity::find()
         .select_only()
-        .columns([source_row::Column::Id, source_row::Column::Sheet, source_row::Column::RowNumber])
+        .columns([
+            source_row::Column::Id,
+            source_row::Column::Sheet,
+            source_row::Column::RowNumber,
+        ])
         .filter(source_row::Column::UploadId.eq(upload_id))
         .into_tuple()
         .all(db)
@@ -342,7 +368,11 @@ async fn end_previous_roster<C: ConnectionTrait>(
             .col_expr(stay::Column::EndedByUploadId, Expr::value(upload_id))
             .filter(stay::Column::MemberUnitId.eq(unit_id))
             .filter(stay::Column::EndedByUploadId.is_null())
-            .filter(stay::Column::CheckOut.is_null().or(stay::Column::CheckOut.gt(now)))
+            .filter(
+                stay::Column::CheckOut
+                    .is_null()
+                    .or(stay::Column::CheckOut.gt(now)),
+            )
             .exec(db)
             .await?;
     }

@@ -50,16 +50,26 @@ pub struct ImportRequest {
 }
 
 /// Looks up an active member unit by code.
-pub async fn find_unit<C: ConnectionTrait>(db: &C, code: &str) -> Result<member_unit::Model, HubError> {
+pub async fn find_unit<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+) -> Result<member_unit::Model, HubError> {
     member_unit::Entity::find()
         .filter(member_unit::Column::Code.eq(code))
         .one(db)
         .await?
-        .ok_or_else(|| HubError::NotFound(format!("没有代码为“{code}”的成员单位 / no member unit with code '{code}'")))
+        .ok_or_else(|| {
+            HubError::NotFound(format!(
+                "没有代码为“{code}”的成员单位 / no member unit with code '{code}'"
+            ))
+        })
 }
 
 /// Reads the file off the async runtime (parsing is CPU work).
-async fn read_file(request: &ImportRequest, options: ReadOptions) -> Result<Result<ParsedUpload, ImportError>, HubError> {
+async fn read_file(
+    request: &ImportRequest,
+    options: ReadOptions,
+) -> Result<Result<ParsedUpload, ImportError>, HubError> {
     let bytes = request.bytes.clone();
     let name = request.file_name.clone();
     let kind = request.kind;
@@ -78,7 +88,10 @@ fn failed_report(request: &ImportRequest, error: &ImportError) -> ImportReport {
         upload_id: None,
         rows: RowCounts::default(),
         rejections: Vec::new(),
-        error: Some(FileError { code: error.code().to_owned(), message: error.to_string() }),
+        error: Some(FileError {
+            code: error.code().to_owned(),
+            message: error.to_string(),
+        }),
     }
 }
 
@@ -103,7 +116,9 @@ static UPLOAD_LOCKS: LazyLock<Mutex<HashMap<(i64, SourceKind), Arc<tokio::sync::
     LazyLock::new(Default::default);
 
 fn upload_lock(unit_id: i64, kind: SourceKind) -> Arc<tokio::sync::Mutex<()>> {
-    let mut locks = UPLOAD_LOCKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut locks = UPLOAD_LOCKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     locks.entry((unit_id, kind)).or_default().clone()
 }
 
@@ -135,14 +150,26 @@ pub async fn import_file(
         error: None,
     };
     if let Some(earlier) = find_duplicate(db, unit.id, kind, &parsed.sha256).await? {
-        return Ok(stored::report_of(db, &earlier, &unit, &request.file_name, ImportStatus::Duplicate).await?);
+        return Ok(stored::report_of(
+            db,
+            &earlier,
+            &unit,
+            &request.file_name,
+            ImportStatus::Duplicate,
+        )
+        .await?);
     }
     if request.dry_run {
         return Ok(report);
     }
 
     let rows = read::land_rows(&parsed, tz);
-    let file = read::land_file(&parsed, &request.file_name, request.bytes.len(), &request.uploaded_by);
+    let file = read::land_file(
+        &parsed,
+        &request.file_name,
+        request.bytes.len(),
+        &request.uploaded_by,
+    );
     let lock = upload_lock(unit.id, kind);
     let _guard = lock.lock().await;
     let txn = db
@@ -161,12 +188,27 @@ pub async fn import_file(
     }
     if let Some(earlier) = find_duplicate(&txn, unit.id, kind, &parsed.sha256).await? {
         txn.rollback().await?;
-        return Ok(stored::report_of(db, &earlier, &unit, &request.file_name, ImportStatus::Duplicate).await?);
+        return Ok(stored::report_of(
+            db,
+            &earlier,
+            &unit,
+            &request.file_name,
+            ImportStatus::Duplicate,
+        )
+        .await?);
     }
-    let span = tracing::info_span!("land", unit = %unit.code, kind = kind.as_str(), rows = rows.len());
-    let upload_id = land::land(&txn, &unit, &file, &rows, Utc::now()).instrument(span).await?;
+    let span =
+        tracing::info_span!("land", unit = %unit.code, kind = kind.as_str(), rows = rows.len());
+    let upload_id = land::land(&txn, &unit, &file, &rows, Utc::now())
+        .instrument(span)
+        .await?;
     txn.commit().await?;
-    tracing::info!(upload_id, accepted = report.rows.accepted, rejected = report.rows.rejected, "upload landed");
+    tracing::info!(
+        upload_id,
+        accepted = report.rows.accepted,
+        rejected = report.rows.rejected,
+        "upload landed"
+    );
     report.status = ImportStatus::Imported;
     report.upload_id = Some(upload_id);
     Ok(report)

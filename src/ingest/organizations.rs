@@ -61,7 +61,7 @@ impl OrgResolver {
             return Ok(Some(*id));
         }
         let created = organization::ActiveModel {
-            name: Set(name.trim().to_owned()),
+            name: Set(display_name(name)),
             key: Set(key.clone()),
             kind: Set(kind.to_owned()),
             verified: Set(false),
@@ -81,5 +81,42 @@ impl OrgResolver {
     /// The kind of a known organisation (`university`, `enterprise`, `hotel` …).
     pub fn kind(&self, id: i64) -> Option<&str> {
         self.kind_of.get(&id).map(String::as_str)
+    }
+}
+
+/// The name an organisation created from an upload is shown under, the same whichever
+/// spelling arrived first: a Chinese name without white space and with full-width brackets
+/// (大庆环球化妆品容器（中国）有限公司), any other name trimmed with its blanks folded.
+pub fn display_name(name: &str) -> String {
+    let has_cjk = name.chars().any(importers::normalize::is_cjk);
+    if has_cjk {
+        name.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '(' => '（',
+                ')' => '）',
+                _ => c,
+            })
+            .collect()
+    } else {
+        name.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_name;
+
+    #[test]
+    fn spellings_of_one_name_show_the_same() {
+        assert_eq!(
+            display_name("大庆环球化妆品容器(中国)有限公司"),
+            "大庆环球化妆品容器（中国）有限公司"
+        );
+        assert_eq!(
+            display_name(" 大庆环球化妆品容器（中国） 有限公司"),
+            "大庆环球化妆品容器（中国）有限公司"
+        );
+        assert_eq!(display_name("  Acme   Oil  Services "), "Acme Oil Services");
     }
 }

@@ -53,19 +53,26 @@ impl Shown {
     fn from_values<'a>(values: impl IntoIterator<Item = (&'a str, i16, &'a str)>) -> Self {
         let mut per_attribute: BTreeMap<&str, BTreeSet<(i16, &str)>> = BTreeMap::new();
         for (attribute, authority, value) in values {
-            per_attribute.entry(attribute).or_default().insert((authority, value));
+            per_attribute
+                .entry(attribute)
+                .or_default()
+                .insert((authority, value));
         }
         let mut shown = Shown::default();
         for (attribute, candidates) in &per_attribute {
             let distinct: BTreeSet<&str> = candidates.iter().map(|(_, v)| *v).collect();
             shown.has_conflicts |= distinct.len() > 1;
-            let Some((_, best)) = candidates.first() else { continue };
+            let Some((_, best)) = candidates.first() else {
+                continue;
+            };
             let best = (*best).to_owned();
             match *attribute {
                 "latin_name" => shown.latin_name = Some(best),
                 "chinese_name" => shown.chinese_name = Some(best),
                 "sex" => shown.sex = Some(best),
-                "birth_date" => shown.birth_date = NaiveDate::parse_from_str(&best, "%Y-%m-%d").ok(),
+                "birth_date" => {
+                    shown.birth_date = NaiveDate::parse_from_str(&best, "%Y-%m-%d").ok()
+                }
                 _ => {}
             }
         }
@@ -133,10 +140,11 @@ pub async fn resolve<C: ConnectionTrait>(
 
     let mut values_of: HashMap<&Identity, Vec<(&str, i16, &str)>> = HashMap::new();
     for value in values {
-        values_of
-            .entry(&value.identity)
-            .or_default()
-            .push((value.attribute, value.authority, value.value.as_str()));
+        values_of.entry(&value.identity).or_default().push((
+            value.attribute,
+            value.authority,
+            value.value.as_str(),
+        ));
     }
     let new: Vec<&Identity> = identities
         .iter()
@@ -264,7 +272,10 @@ pub async fn find_candidates<C: ConnectionTrait>(
             .await?;
         for p in people {
             if let (Some(name), Some(birth)) = (p.latin_name, p.birth_date) {
-                groups.entry((p.nationality, name, birth)).or_default().push(p.id);
+                groups
+                    .entry((p.nationality, name, birth))
+                    .or_default()
+                    .push(p.id);
             }
         }
     }
@@ -289,9 +300,12 @@ pub async fn find_candidates<C: ConnectionTrait>(
             ..Default::default()
         })
         .on_conflict(
-            OnConflict::columns([pending_merge::Column::PersonId, pending_merge::Column::CandidateId])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns([
+                pending_merge::Column::PersonId,
+                pending_merge::Column::CandidateId,
+            ])
+            .do_nothing()
+            .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
@@ -306,8 +320,16 @@ mod tests {
 
     #[test]
     fn the_most_authoritative_value_wins_whatever_the_order() {
-        let a = [("sex", 3, "F"), ("sex", 0, "M"), ("latin_name", 1, "KIM DARA")];
-        let b = [("latin_name", 1, "KIM DARA"), ("sex", 0, "M"), ("sex", 3, "F")];
+        let a = [
+            ("sex", 3, "F"),
+            ("sex", 0, "M"),
+            ("latin_name", 1, "KIM DARA"),
+        ];
+        let b = [
+            ("latin_name", 1, "KIM DARA"),
+            ("sex", 0, "M"),
+            ("sex", 3, "F"),
+        ];
         let shown_a = Shown::from_values(a);
         assert_eq!(shown_a, Shown::from_values(b));
         assert_eq!(shown_a.sex.as_deref(), Some("M"));
@@ -316,7 +338,10 @@ mod tests {
 
     #[test]
     fn agreeing_sources_are_no_conflict() {
-        let shown = Shown::from_values([("birth_date", 0, "1990-01-02"), ("birth_date", 4, "1990-01-02")]);
+        let shown = Shown::from_values([
+            ("birth_date", 0, "1990-01-02"),
+            ("birth_date", 4, "1990-01-02"),
+        ]);
         assert!(!shown.has_conflicts);
         assert_eq!(shown.birth_date, NaiveDate::from_ymd_opt(1990, 1, 2));
     }

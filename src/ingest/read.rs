@@ -9,9 +9,7 @@ use super::land::{LandFile, LandRow};
 use super::report::{IssueRef, Rejection, RowCounts};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use importers::{
-    Direction, MemberType, Moment, ParsedUpload, PersonFields, Record, RowIssue, Sex,
-};
+use importers::{Direction, MemberType, Moment, ParsedUpload, PersonFields, Record, RowIssue, Sex};
 use serde_json::json;
 
 /// The state issuing visas and permits held in the city.
@@ -61,13 +59,19 @@ fn person_facts(person: &PersonFields, facts: &mut RowFacts) {
             Sex::Female => "F".to_owned(),
         }),
     );
-    push("birth_date", person.birth_date.map(|d| d.format("%Y-%m-%d").to_string()));
+    push(
+        "birth_date",
+        person.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+    );
 }
 
 fn named(name: &Option<String>, kind: &'static str) -> Option<OrgRef> {
     name.as_ref()
         .filter(|n| !n.trim().is_empty())
-        .map(|n| OrgRef::Named { name: n.clone(), kind })
+        .map(|n| OrgRef::Named {
+            name: n.clone(),
+            kind,
+        })
 }
 
 /// Role of the holder of a visa category: study visas (X) make a student, work visas (Z)
@@ -141,11 +145,15 @@ pub fn facts_of(record: &Record, tz: Tz) -> RowFacts {
             }
         }
         Record::LodgingRegister(r) => {
-            facts.stay = r.hotel.as_ref().filter(|h| !h.trim().is_empty()).map(|hotel| StayFact {
-                hotel: hotel.clone(),
-                check_in: r.check_in.map(|m| moment_utc(m, tz)),
-                check_out: r.check_out.map(|m| moment_utc(m, tz)),
-            });
+            facts.stay = r
+                .hotel
+                .as_ref()
+                .filter(|h| !h.trim().is_empty())
+                .map(|hotel| StayFact {
+                    hotel: hotel.clone(),
+                    check_in: r.check_in.map(|m| moment_utc(m, tz)),
+                    check_out: r.check_out.map(|m| moment_utc(m, tz)),
+                });
         }
         Record::PassengerFlow(r) => {
             facts.movement = r.direction.map(|direction| MovementFact {
@@ -201,7 +209,12 @@ pub fn land_rows(parsed: &ParsedUpload, tz: Tz) -> Vec<LandRow> {
 }
 
 /// The description of a read file as it will be stored.
-pub fn land_file(parsed: &ParsedUpload, file_name: &str, size: usize, uploaded_by: &str) -> LandFile {
+pub fn land_file(
+    parsed: &ParsedUpload,
+    file_name: &str,
+    size: usize,
+    uploaded_by: &str,
+) -> LandFile {
     LandFile {
         kind: parsed.kind,
         file_name: file_name.to_owned(),

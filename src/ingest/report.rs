@@ -98,7 +98,11 @@ impl Rejection {
         let (first, others) = issues.split_first()?;
         let mut reason = first.reason.to_owned();
         for other in others {
-            reason.push_str(&format!("；另：{} {}", other.column.unwrap_or(""), other.reason));
+            reason.push_str(&format!(
+                "；另：{} {}",
+                other.column.unwrap_or(""),
+                other.reason
+            ));
         }
         Some(Self {
             sheet: sheet.to_owned(),

@@ -27,7 +27,10 @@ pub fn issues_of(row: &source_row::Model) -> Vec<StoredIssue> {
 }
 
 /// The rejected rows of an upload, in row order.
-pub async fn rejected_rows<C: ConnectionTrait>(db: &C, upload_id: i64) -> Result<Vec<source_row::Model>, DbErr> {
+pub async fn rejected_rows<C: ConnectionTrait>(
+    db: &C,
+    upload_id: i64,
+) -> Result<Vec<source_row::Model>, DbErr> {
     source_row::Entity::find()
         .filter(source_row::Column::UploadId.eq(upload_id))
         .filter(source_row::Column::Status.eq("rejected"))
@@ -38,7 +41,10 @@ pub async fn rejected_rows<C: ConnectionTrait>(db: &C, upload_id: i64) -> Result
 }
 
 /// The rejections of a stored upload, as the import report gives them.
-pub async fn rejections<C: ConnectionTrait>(db: &C, upload_id: i64) -> Result<Vec<Rejection>, DbErr> {
+pub async fn rejections<C: ConnectionTrait>(
+    db: &C,
+    upload_id: i64,
+) -> Result<Vec<Rejection>, DbErr> {
     Ok(rejected_rows(db, upload_id)
         .await?
         .iter()
@@ -54,7 +60,11 @@ pub async fn rejections<C: ConnectionTrait>(db: &C, upload_id: i64) -> Result<Ve
                     reason: &issue.reason,
                 })
                 .collect();
-            Rejection::from_issues(&row.sheet, u32::try_from(row.row_number).unwrap_or(0), &issues)
+            Rejection::from_issues(
+                &row.sheet,
+                u32::try_from(row.row_number).unwrap_or(0),
+                &issues,
+            )
         })
         .collect())
 }

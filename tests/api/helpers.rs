@@ -220,7 +220,7 @@ pub struct TestApp {
     /// The port the server got.
     pub port: u16,
     /// The database behind it (kept alive for the test).
-    pub database: TestDatabase,
+    pub _database: TestDatabase,
     client: Client<HttpConnector, Full<Bytes>>,
 }
 
@@ -235,7 +235,7 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
-        database,
+        _database: database,
         client: Client::builder(TokioExecutor::new()).build_http(),
     }
 }

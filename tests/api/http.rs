@@ -7,7 +7,6 @@ use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use hub::config::Settings;
 use hub::http::{AppState, router};
-use sea_orm::{ConnectOptions, Database};
 use tower::ServiceExt;
 
 use crate::helpers::spawn_app;
@@ -80,18 +79,11 @@ async fn bodies_over_the_limit_are_refused() {
 
 #[tokio::test]
 async fn readyz_is_503_when_the_database_is_unreachable() {
-    crate::helpers::init_tracing();
-    let dir = tempfile::tempdir().expect("tempdir");
-    // Read-only on a file that does not exist: every connection attempt fails.
-    let url = format!(
-        "sqlite://{}?mode=ro",
-        dir.path().join("missing.db").display()
-    );
-    let mut options = ConnectOptions::new(url);
-    options
-        .connect_lazy(true)
-        .acquire_timeout(std::time::Duration::from_millis(500));
-    let db = Database::connect(options).await.expect("lazy pool");
+    // A pool that was closed under the server: every query fails as if the database
+    // were gone.
+    let database = crate::helpers::TestDatabase::new().await;
+    let db = database.connect_migrated().await;
+    db.close_by_ref().await.expect("close the pool");
     let settings = Settings::default();
     let state = AppState {
         schema: hub::build_schema(db.clone(), settings.graphql),
