@@ -202,12 +202,17 @@ impl Settings {
 }
 
 #[cfg(test)]
+// figment::Jail's closures must return figment::Result, whose error is large.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use figment::Jail;
 
-    fn load_in_jail(config: Option<&Path>, overrides: &Overrides) -> Result<Settings, String> {
-        Settings::load(config, overrides).map_err(|e| e.to_string())
+    fn load_in_jail(
+        config: Option<&Path>,
+        overrides: &Overrides,
+    ) -> Result<Settings, figment::Error> {
+        Settings::load(config, overrides).map_err(|e| figment::Error::from(e.to_string()))
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::error::HubError;
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Key of the PostgreSQL advisory lock that serialises migrations of several instances.
-const MIGRATION_LOCK_KEY: i64 = 0x6875_625f_6d69_67; // "hub_mig"
+const MIGRATION_LOCK_KEY: i64 = 0x0068_7562_5f6d_6967; // "hub_mig"
 
 /// Connect to the database named by the settings and apply pending migrations: what every
 /// command does first.

@@ -1,13 +1,13 @@
 //! The Daqing foreign-affairs data hub: the library behind the `hub` binary.
 //!
-//! - [`config`]: typed, layered settings;
-//! - [`db`]: connecting to SQLite or PostgreSQL and migrating;
-//! - [`registry`]: plain async queries over the database;
-//! - [`graphql`]: the one GraphQL schema;
-//! - [`http`] and [`server`]: the axum routes and the server's life cycle;
-//! - [`cli`] and [`commands`]: the command line;
-//! - [`error`]: the one error type and its public codes;
-//! - [`telemetry`]: logging.
+//! - [`config`] — typed, layered settings;
+//! - [`db`] — connecting to SQLite or PostgreSQL and migrating;
+//! - [`registry`] — plain async queries over the database;
+//! - [`graphql`] — the one GraphQL schema;
+//! - [`http`] and [`server`] — the axum routes and the server's life cycle;
+//! - [`cli`] and [`commands`] — the command line;
+//! - [`error`] — the one error type and its public codes;
+//! - [`telemetry`] — logging.
 
 pub mod cli;
 pub mod commands;

@@ -16,7 +16,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let rows: usize = arg.map(|s| s.parse()).transpose()?.unwrap_or(100_000);
             let t = Instant::now();
             let bytes = sample_visa_registry_xlsx(rows, 2020)?;
-            println!("generated {rows} rows ({} KiB) in {:.2?}", bytes.len() / 1024, t.elapsed());
+            println!(
+                "generated {rows} rows ({} KiB) in {:.2?}",
+                bytes.len() / 1024,
+                t.elapsed()
+            );
             if let Ok(path) = std::env::var("PARSE_RATE_SAVE") {
                 std::fs::write(path, &bytes)?;
             }

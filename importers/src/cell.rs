@@ -51,12 +51,12 @@ pub(crate) fn format_number(n: f64) -> String {
 }
 
 fn format_datetime(dt: &NaiveDateTime) -> String {
-    if dt.time() == NaiveTime::MIN {
-        dt.format("%Y-%m-%d").to_string()
-    } else if dt.format("%S").to_string() == "00" {
-        dt.format("%Y-%m-%d %H:%M").to_string()
-    } else {
-        dt.format("%Y-%m-%d %H:%M:%S").to_string()
+    use chrono::{Datelike, Timelike};
+    let date = format!("{:04}-{:02}-{:02}", dt.year(), dt.month(), dt.day());
+    match (dt.time() == NaiveTime::MIN, dt.second()) {
+        (true, _) => date,
+        (false, 0) => format!("{date} {:02}:{:02}", dt.hour(), dt.minute()),
+        (false, s) => format!("{date} {:02}:{:02}:{s:02}", dt.hour(), dt.minute()),
     }
 }
 
@@ -71,7 +71,11 @@ fn from_excel_datetime(v: &calamine::ExcelDateTime) -> CellValue {
         .and_then(|date| date.and_hms_opt(u32::from(h), u32::from(mi), u32::from(s)))
         .map_or(CellValue::Number(serial), |dt| {
             // Round floating-point noise (14:34:59.999) to the nearest second.
-            let dt = if ms >= 500 { dt + chrono::Duration::seconds(1) } else { dt };
+            let dt = if ms >= 500 {
+                dt + chrono::Duration::seconds(1)
+            } else {
+                dt
+            };
             CellValue::DateTime(dt)
         })
 }
@@ -117,10 +121,7 @@ pub(crate) struct RawRow {
 impl RawRow {
     /// The cell at a column, if present.
     pub fn get(&self, col: u32) -> Option<&CellValue> {
-        self.cells
-            .iter()
-            .find(|(c, _)| *c == col)
-            .map(|(_, v)| v)
+        self.cells.iter().find(|(c, _)| *c == col).map(|(_, v)| v)
     }
 
     /// Non-blank cells as (column, trimmed display text).
@@ -143,7 +144,10 @@ mod tests {
         assert_eq!(CellValue::Number(36.3).display(), "36.3");
         assert_eq!(CellValue::Number(1e20).display(), "100000000000000000000");
         let dt = chrono::NaiveDate::from_ymd_opt(2020, 2, 5).unwrap();
-        assert_eq!(CellValue::DateTime(dt.and_hms_opt(0, 0, 0).unwrap()).display(), "2020-02-05");
+        assert_eq!(
+            CellValue::DateTime(dt.and_hms_opt(0, 0, 0).unwrap()).display(),
+            "2020-02-05"
+        );
         assert_eq!(
             CellValue::DateTime(dt.and_hms_opt(14, 35, 0).unwrap()).display(),
             "2020-02-05 14:35"

@@ -55,8 +55,13 @@ fn parse_data() -> HashMap<&'static str, Line> {
         let mut cols = raw.split('\t');
         let Some(alpha3) = cols.next() else { continue };
         let split = |c: Option<&'static str>| -> Vec<&'static str> {
-            c.map(|c| c.split('|').map(str::trim).filter(|s| !s.is_empty()).collect())
-                .unwrap_or_default()
+            c.map(|c| {
+                c.split('|')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
         };
         let zh = split(cols.next());
         let extra = split(cols.next());
@@ -118,9 +123,10 @@ fn build() -> Table {
                 continue;
             }
             match table.by_key.get(&k) {
-                Some(&other) if other != idx => table
-                    .conflicts
-                    .push(format!("{name}: {} vs {}", code.alpha3, table.countries[other].alpha3)),
+                Some(&other) if other != idx => table.conflicts.push(format!(
+                    "{name}: {} vs {}",
+                    code.alpha3, table.countries[other].alpha3
+                )),
                 _ => {
                     table.by_key.insert(k, idx);
                 }
@@ -140,6 +146,13 @@ static TABLE: LazyLock<Table> = LazyLock::new(build);
 /// The matching key of a name: compatibility-decomposed, accents dropped, lower-cased, only letters
 /// and digits kept ("KOREA, REPUBLIC OF" → "korearepublicof", "Türkiye" → "turkiye", "U.S.A." → "usa").
 pub fn key(s: &str) -> String {
+    if s.is_ascii() {
+        return s
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     s.nfkd()
         .filter(|c| !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -198,8 +211,16 @@ mod tests {
     #[test]
     fn every_iso_entry_has_a_chinese_name_and_no_name_conflicts() {
         assert_eq!(all().len(), 249);
-        assert!(TABLE.missing_zh.is_empty(), "missing: {:?}", TABLE.missing_zh);
-        assert!(TABLE.conflicts.is_empty(), "conflicts: {:?}", TABLE.conflicts);
+        assert!(
+            TABLE.missing_zh.is_empty(),
+            "missing: {:?}",
+            TABLE.missing_zh
+        );
+        assert!(
+            TABLE.conflicts.is_empty(),
+            "conflicts: {:?}",
+            TABLE.conflicts
+        );
         for c in all() {
             assert!(!c.name_zh.is_empty(), "{}", c.alpha3);
             assert_eq!(by_alpha3(c.alpha3), Some(c));

@@ -20,7 +20,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, ImportError> {
         Some((enc, bom_len)) => (enc, &bytes[bom_len..]),
         None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
         None => {
-            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            let mut detector =
+                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             detector.feed(bytes, true);
             let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
             (if guess == GBK { GB18030 } else { guess }, bytes)
@@ -88,7 +89,11 @@ impl<'a> CsvRows<'a> {
             .flexible(true)
             .delimiter(sniff_delimiter(text))
             .from_reader(text.as_bytes());
-        let newline = if text.contains('\n') || !text.contains('\r') { b'\n' } else { b'\r' };
+        let newline = if text.contains('\n') || !text.contains('\r') {
+            b'\n'
+        } else {
+            b'\r'
+        };
         Self {
             text: text.as_bytes(),
             records: reader.into_records(),
@@ -111,16 +116,23 @@ impl Iterator for CsvRows<'_> {
         };
         // The csv crate reports where it started reading (before skipped blank lines): count the
         // physical lines up to the record's first byte ourselves.
-        let mut start = record.position().map_or(0, |p| p.byte() as usize).min(self.text.len());
+        let mut start = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(self.text.len());
         while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
             start += 1;
         }
         if start > self.counted_to {
             let nl = self.newline;
-            self.lines += self.text[self.counted_to..start].iter().filter(|&&b| b == nl).count() as u64;
+            self.lines += self.text[self.counted_to..start]
+                .iter()
+                .filter(|&&b| b == nl)
+                .count() as u64;
             self.counted_to = start;
         }
-        let index = u32::try_from(self.lines.saturating_sub(self.embedded_newlines)).unwrap_or(u32::MAX);
+        let index =
+            u32::try_from(self.lines.saturating_sub(self.embedded_newlines)).unwrap_or(u32::MAX);
         let mut cells = Vec::with_capacity(record.len());
         for (col, field) in record.iter().enumerate() {
             let nl = self.newline;
@@ -173,7 +185,10 @@ mod tests {
             })
             .collect();
         assert!(matches!(decode(&noise), Err(ImportError::BinaryContent)));
-        assert!(matches!(decode(b"a,b\0\0\0\0\x01\x02,c\n"), Err(ImportError::BinaryContent)));
+        assert!(matches!(
+            decode(b"a,b\0\0\0\0\x01\x02,c\n"),
+            Err(ImportError::BinaryContent)
+        ));
     }
 
     #[test]
@@ -184,7 +199,9 @@ mod tests {
         assert_eq!(indexes, vec![0, 2, 3]);
         assert_eq!(rows[1].get(0), Some(&CellValue::Text("x\ny".into())));
         for text in ["h\r\n1\r\n\r\n\r\n2\r\n", "h\r1\r\r\r2\r", "h\n1\n\n\n2"] {
-            let indexes: Vec<u32> = CsvRows::new(text, limits()).map(|r| r.unwrap().index).collect();
+            let indexes: Vec<u32> = CsvRows::new(text, limits())
+                .map(|r| r.unwrap().index)
+                .collect();
             assert_eq!(indexes, vec![0, 1, 4], "{text:?}");
         }
     }

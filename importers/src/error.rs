@@ -9,7 +9,9 @@ use crate::kinds::SourceKind;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file has no bytes (or only white space).
-    #[error("文件为空，请选择包含数据的表格重新上传 / The file is empty: upload a spreadsheet that contains data.")]
+    #[error(
+        "文件为空，请选择包含数据的表格重新上传 / The file is empty: upload a spreadsheet that contains data."
+    )]
     EmptyFile,
 
     /// The file is larger than [`crate::ReadOptions::max_file_bytes`].

@@ -90,11 +90,15 @@ fn detect_zip(bytes: &[u8], options: &ReadOptions) -> Result<FileFormat, ImportE
         });
     }
     if has("xl/workbook.bin") {
-        return Err(unsupported("xlsb（Excel 二进制工作簿）/ xlsb binary workbook: save it as xlsx"));
+        return Err(unsupported(
+            "xlsb（Excel 二进制工作簿）/ xlsb binary workbook: save it as xlsx",
+        ));
     }
     if has("mimetype") || has("content.xml") {
         let mime = read_small_entry(&mut zip, "mimetype").unwrap_or_default();
-        if mime.trim() == "application/vnd.oasis.opendocument.spreadsheet" || (mime.is_empty() && has("content.xml")) {
+        if mime.trim() == "application/vnd.oasis.opendocument.spreadsheet"
+            || (mime.is_empty() && has("content.xml"))
+        {
             return Ok(FileFormat::Ods);
         }
         return Err(unsupported(&format!("OpenDocument {}", mime.trim())));
@@ -133,7 +137,9 @@ fn detect_cfb(bytes: &[u8]) -> Result<FileFormat, ImportError> {
     if cfb_has_entry(bytes, "WordDocument") {
         return Err(unsupported("Word 97-2003 文档 / Word 97-2003 document"));
     }
-    Err(unsupported("复合文档但不是 Excel 工作簿 / compound file that is not an Excel workbook"))
+    Err(unsupported(
+        "复合文档但不是 Excel 工作簿 / compound file that is not an Excel workbook",
+    ))
 }
 
 /// Whether a compound file's directory holds an entry with this name. Directory entries are
@@ -164,8 +170,14 @@ mod tests {
     fn text_and_signatures() {
         let o = ReadOptions::default();
         assert!(matches!(detect(b"", &o), Err(ImportError::EmptyFile)));
-        assert!(matches!(detect(b" \r\n\t", &o), Err(ImportError::EmptyFile)));
-        assert_eq!(detect("姓名,国籍\n".as_bytes(), &o).unwrap(), FileFormat::Csv);
+        assert!(matches!(
+            detect(b" \r\n\t", &o),
+            Err(ImportError::EmptyFile)
+        ));
+        assert_eq!(
+            detect("姓名,国籍\n".as_bytes(), &o).unwrap(),
+            FileFormat::Csv
+        );
         assert_eq!(detect(b"BMW,KOR\n", &o).unwrap(), FileFormat::Csv);
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
         assert_eq!(detect(png, &o).unwrap_err().code(), "UNSUPPORTED_FORMAT");
@@ -175,13 +187,19 @@ mod tests {
             max_file_bytes: 4,
             ..ReadOptions::default()
         };
-        assert_eq!(detect(b"a,b,c\n", &small).unwrap_err().code(), "FILE_TOO_LARGE");
+        assert_eq!(
+            detect(b"a,b,c\n", &small).unwrap_err().code(),
+            "FILE_TOO_LARGE"
+        );
     }
 
     #[test]
     fn cfb_entry_search_needs_alignment() {
         let mut bytes = vec![0u8; 1024];
-        let name: Vec<u8> = "Workbook\0".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let name: Vec<u8> = "Workbook\0"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         bytes[512 + 128..512 + 128 + name.len()].copy_from_slice(&name);
         bytes[512 + 128 + 64] = name.len() as u8;
         assert!(cfb_has_entry(&bytes, "Workbook"));

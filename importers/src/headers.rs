@@ -85,20 +85,60 @@ pub(crate) struct KindSpec {
     pub distinctive: &'static [Field],
 }
 
-const fn text(field: Field, canonical: &'static str, synonyms: &'static [&'static str]) -> FieldSpec {
-    FieldSpec { field, canonical, synonyms, value: ValueType::Text, in_template: true }
+const fn text(
+    field: Field,
+    canonical: &'static str,
+    synonyms: &'static [&'static str],
+) -> FieldSpec {
+    FieldSpec {
+        field,
+        canonical,
+        synonyms,
+        value: ValueType::Text,
+        in_template: true,
+    }
 }
 
-const fn date(field: Field, canonical: &'static str, synonyms: &'static [&'static str]) -> FieldSpec {
-    FieldSpec { field, canonical, synonyms, value: ValueType::Date, in_template: true }
+const fn date(
+    field: Field,
+    canonical: &'static str,
+    synonyms: &'static [&'static str],
+) -> FieldSpec {
+    FieldSpec {
+        field,
+        canonical,
+        synonyms,
+        value: ValueType::Date,
+        in_template: true,
+    }
 }
 
-const fn datetime(field: Field, canonical: &'static str, synonyms: &'static [&'static str]) -> FieldSpec {
-    FieldSpec { field, canonical, synonyms, value: ValueType::DateTime, in_template: true }
+const fn datetime(
+    field: Field,
+    canonical: &'static str,
+    synonyms: &'static [&'static str],
+) -> FieldSpec {
+    FieldSpec {
+        field,
+        canonical,
+        synonyms,
+        value: ValueType::DateTime,
+        in_template: true,
+    }
 }
 
-const fn number(field: Field, canonical: &'static str, synonyms: &'static [&'static str]) -> FieldSpec {
-    FieldSpec { field, canonical, synonyms, value: ValueType::Number, in_template: true }
+const fn number(
+    field: Field,
+    canonical: &'static str,
+    synonyms: &'static [&'static str],
+) -> FieldSpec {
+    FieldSpec {
+        field,
+        canonical,
+        synonyms,
+        value: ValueType::Number,
+        in_template: true,
+    }
 }
 
 // ---- synonyms shared by the kinds about a person -------------------------------------------------
@@ -106,7 +146,18 @@ const fn number(field: Field, canonical: &'static str, synonyms: &'static [&'sta
 const SEQ: FieldSpec = FieldSpec {
     field: Field::Seq,
     canonical: "序号",
-    synonyms: &["序号", "编号", "序", "顺序号", "No.", "No", "S/N", "SN", "Serial No.", "Nr."],
+    synonyms: &[
+        "序号",
+        "编号",
+        "序",
+        "顺序号",
+        "No.",
+        "No",
+        "S/N",
+        "SN",
+        "Serial No.",
+        "Nr.",
+    ],
     value: ValueType::Number,
     in_template: false,
 };
@@ -114,46 +165,122 @@ const NAME: FieldSpec = text(
     Field::Name,
     "姓名",
     &[
-        "姓名", "名字", "旅客姓名", "学生姓名", "员工姓名", "人员姓名", "外籍人员姓名", "客人姓名",
-        "住客姓名", "宾客姓名", "教师姓名", "Name", "Full Name", "Passenger Name", "Guest Name",
+        "姓名",
+        "名字",
+        "旅客姓名",
+        "学生姓名",
+        "员工姓名",
+        "人员姓名",
+        "外籍人员姓名",
+        "客人姓名",
+        "住客姓名",
+        "宾客姓名",
+        "教师姓名",
+        "Name",
+        "Full Name",
+        "Passenger Name",
+        "Guest Name",
         "Student Name",
     ],
 );
 const LATIN_NAME: FieldSpec = text(
     Field::LatinName,
     "英文姓名",
-    &["英文姓名", "英文名", "英文名字", "外文姓名", "外文名", "护照姓名", "拼音姓名", "English Name", "Name in English", "Latin Name"],
+    &[
+        "英文姓名",
+        "英文名",
+        "英文名字",
+        "外文姓名",
+        "外文名",
+        "护照姓名",
+        "拼音姓名",
+        "English Name",
+        "Name in English",
+        "Latin Name",
+    ],
 );
 const CHINESE_NAME: FieldSpec = text(
     Field::ChineseName,
     "中文姓名",
-    &["中文姓名", "中文名", "中文名字", "Chinese Name", "Name in Chinese"],
+    &[
+        "中文姓名",
+        "中文名",
+        "中文名字",
+        "Chinese Name",
+        "Name in Chinese",
+    ],
 );
 const NATIONALITY: FieldSpec = text(
     Field::Nationality,
     "国籍",
     &[
-        "国籍", "国别", "国家", "国籍代码", "国家代码", "国家/地区", "国籍/地区", "国家地区", "国籍地区",
-        "所属国家", "Nationality", "Country", "Citizenship", "Country of Citizenship", "Nation",
-        "Nationality Code", "Country Code",
+        "国籍",
+        "国别",
+        "国家",
+        "国籍代码",
+        "国家代码",
+        "国家/地区",
+        "国籍/地区",
+        "国家地区",
+        "国籍地区",
+        "所属国家",
+        "Nationality",
+        "Country",
+        "Citizenship",
+        "Country of Citizenship",
+        "Nation",
+        "Nationality Code",
+        "Country Code",
     ],
 );
 const SEX: FieldSpec = text(Field::Sex, "性别", &["性别", "Gender", "Sex"]);
 const BIRTH_DATE: FieldSpec = date(
     Field::BirthDate,
     "出生日期",
-    &["出生日期", "出生年月日", "出生年月", "生日", "Date of Birth", "DOB", "Birth Date", "Birthday", "Birthdate"],
+    &[
+        "出生日期",
+        "出生年月日",
+        "出生年月",
+        "生日",
+        "Date of Birth",
+        "DOB",
+        "Birth Date",
+        "Birthday",
+        "Birthdate",
+    ],
 );
 const DOCUMENT: FieldSpec = text(
     Field::DocumentNumber,
     "护照号码",
     &[
-        "护照号码", "护照号", "护照编号", "护照", "证件号码", "证件号", "证件编号", "护照/证件号码",
-        "护照证件号码", "旅行证件号码", "Passport No.", "Passport Number", "Passport", "Passport No",
-        "Document No.", "Document Number", "ID No.", "ID Number", "Travel Document No.",
+        "护照号码",
+        "护照号",
+        "护照编号",
+        "护照",
+        "证件号码",
+        "证件号",
+        "证件编号",
+        "护照/证件号码",
+        "护照证件号码",
+        "旅行证件号码",
+        "Passport No.",
+        "Passport Number",
+        "Passport",
+        "Passport No",
+        "Document No.",
+        "Document Number",
+        "ID No.",
+        "ID Number",
+        "Travel Document No.",
     ],
 );
-const NOTE: FieldSpec = text(Field::Note, "备注", &["备注", "说明", "Remarks", "Remark", "Note", "Notes", "Comments"]);
+const NOTE: FieldSpec = text(
+    Field::Note,
+    "备注",
+    &[
+        "备注", "说明", "Remarks", "Remark", "Note", "Notes", "Comments",
+    ],
+);
 
 // ---- one table per kind -------------------------------------------------------------------------
 
@@ -170,30 +297,74 @@ static VISA: KindSpec = KindSpec {
         text(
             Field::VisaType,
             "签证种类",
-            &["签证种类", "签证类型", "签证类别", "签证/居留许可种类", "居留许可种类", "签证(居留许可)种类", "Visa Type", "Type of Visa", "Visa Category"],
+            &[
+                "签证种类",
+                "签证类型",
+                "签证类别",
+                "签证/居留许可种类",
+                "居留许可种类",
+                "签证(居留许可)种类",
+                "Visa Type",
+                "Type of Visa",
+                "Visa Category",
+            ],
         ),
         date(
             Field::VisaValidUntil,
             "签证有效期至",
             &[
-                "签证有效期至", "有效期至", "签证有效期", "签证到期日", "签证到期日期", "签证截止日期",
-                "居留许可有效期至", "居留许可有效期", "居留有效期至", "停留期至", "Visa Expiry", "Visa Expiry Date",
-                "Visa Valid Until", "Valid Until", "Expiry Date",
+                "签证有效期至",
+                "有效期至",
+                "签证有效期",
+                "签证到期日",
+                "签证到期日期",
+                "签证截止日期",
+                "居留许可有效期至",
+                "居留许可有效期",
+                "居留有效期至",
+                "停留期至",
+                "Visa Expiry",
+                "Visa Expiry Date",
+                "Visa Valid Until",
+                "Valid Until",
+                "Expiry Date",
             ],
         ),
         text(
             Field::Organization,
             "工作/学习单位",
             &[
-                "工作/学习单位", "工作学习单位", "工作单位", "学习单位", "服务单位", "所在单位", "单位",
-                "接待单位", "邀请单位", "Work/Study Unit", "Organization", "Organisation", "Work Unit",
+                "工作/学习单位",
+                "工作学习单位",
+                "工作单位",
+                "学习单位",
+                "服务单位",
+                "所在单位",
+                "单位",
+                "接待单位",
+                "邀请单位",
+                "Work/Study Unit",
+                "Organization",
+                "Organisation",
+                "Work Unit",
                 "Employer/School",
             ],
         ),
         text(
             Field::Address,
             "居住地址",
-            &["居住地址", "住址", "现住址", "在庆住址", "居住地", "住所", "地址", "Address", "Residential Address", "Residence"],
+            &[
+                "居住地址",
+                "住址",
+                "现住址",
+                "在庆住址",
+                "居住地",
+                "住所",
+                "地址",
+                "Address",
+                "Residential Address",
+                "Residence",
+            ],
         ),
         NOTE,
     ],
@@ -207,7 +378,18 @@ static STUDENT: KindSpec = KindSpec {
         text(
             Field::School,
             "院校名称",
-            &["院校名称", "学校", "学校名称", "所在院校", "院校", "就读学校", "就读院校", "School", "University", "Institution"],
+            &[
+                "院校名称",
+                "学校",
+                "学校名称",
+                "所在院校",
+                "院校",
+                "就读学校",
+                "就读院校",
+                "School",
+                "University",
+                "Institution",
+            ],
         ),
         NAME,
         LATIN_NAME,
@@ -216,12 +398,43 @@ static STUDENT: KindSpec = KindSpec {
         DOCUMENT,
         SEX,
         BIRTH_DATE,
-        text(Field::Major, "专业", &["专业", "所学专业", "专业名称", "Major", "Program", "Programme", "Specialty"]),
-        text(Field::Status, "在庆状态", &["在庆状态", "在校状态", "状态", "目前状态", "当前状态", "Status"]),
+        text(
+            Field::Major,
+            "专业",
+            &[
+                "专业",
+                "所学专业",
+                "专业名称",
+                "Major",
+                "Program",
+                "Programme",
+                "Specialty",
+            ],
+        ),
+        text(
+            Field::Status,
+            "在庆状态",
+            &[
+                "在庆状态",
+                "在校状态",
+                "状态",
+                "目前状态",
+                "当前状态",
+                "Status",
+            ],
+        ),
         date(
             Field::LeftOn,
             "离校日期",
-            &["离校日期", "离校时间", "离庆日期", "离开日期", "Date of Leaving", "Left On", "Leaving Date"],
+            &[
+                "离校日期",
+                "离校时间",
+                "离庆日期",
+                "离开日期",
+                "Date of Leaving",
+                "Left On",
+                "Leaving Date",
+            ],
         ),
         NOTE,
     ],
@@ -242,17 +455,49 @@ static UNIVERSITY: KindSpec = KindSpec {
         text(
             Field::MemberType,
             "类别",
-            &["类别", "类型", "身份", "人员类型", "人员类别", "师生类别", "学生/教师", "Type", "Category", "Role", "Student/Teacher"],
+            &[
+                "类别",
+                "类型",
+                "身份",
+                "人员类型",
+                "人员类别",
+                "师生类别",
+                "学生/教师",
+                "Type",
+                "Category",
+                "Role",
+                "Student/Teacher",
+            ],
         ),
         text(
             Field::College,
             "学院",
-            &["学院", "所在学院", "所属学院", "院系", "院(系)", "College", "Faculty", "Department"],
+            &[
+                "学院",
+                "所在学院",
+                "所属学院",
+                "院系",
+                "院(系)",
+                "College",
+                "Faculty",
+                "Department",
+            ],
         ),
         text(
             Field::Dormitory,
             "宿舍",
-            &["宿舍", "宿舍号", "寝室", "公寓", "住宿", "住宿地址", "Dormitory", "Dorm", "Room", "Accommodation"],
+            &[
+                "宿舍",
+                "宿舍号",
+                "寝室",
+                "公寓",
+                "住宿",
+                "住宿地址",
+                "Dormitory",
+                "Dorm",
+                "Room",
+                "Accommodation",
+            ],
         ),
         NOTE,
     ],
@@ -267,8 +512,21 @@ static EMPLOYMENT: KindSpec = KindSpec {
             Field::Employer,
             "单位名称",
             &[
-                "单位名称", "所属企业", "企业名称", "用人单位", "工作单位", "公司名称", "公司", "所在单位",
-                "聘用单位", "所属单位", "雇主", "Employer", "Company", "Company Name", "Enterprise",
+                "单位名称",
+                "所属企业",
+                "企业名称",
+                "用人单位",
+                "工作单位",
+                "公司名称",
+                "公司",
+                "所在单位",
+                "聘用单位",
+                "所属单位",
+                "雇主",
+                "Employer",
+                "Company",
+                "Company Name",
+                "Enterprise",
             ],
         ),
         NAME,
@@ -278,29 +536,78 @@ static EMPLOYMENT: KindSpec = KindSpec {
         DOCUMENT,
         SEX,
         BIRTH_DATE,
-        text(Field::Position, "职务", &["职务", "岗位", "职位", "工作岗位", "职称", "Position", "Job Title", "Title", "Post"]),
+        text(
+            Field::Position,
+            "职务",
+            &[
+                "职务",
+                "岗位",
+                "职位",
+                "工作岗位",
+                "职称",
+                "Position",
+                "Job Title",
+                "Title",
+                "Post",
+            ],
+        ),
         text(
             Field::WorkPermitNumber,
             "工作许可证号",
-            &["工作许可证号", "工作许可号", "工作许可证编号", "外国人工作许可证号", "工作证号", "Work Permit No.", "Work Permit Number"],
+            &[
+                "工作许可证号",
+                "工作许可号",
+                "工作许可证编号",
+                "外国人工作许可证号",
+                "工作证号",
+                "Work Permit No.",
+                "Work Permit Number",
+            ],
         ),
         date(
             Field::WorkPermitValidUntil,
             "工作许可有效期",
             &[
-                "工作许可有效期", "工作许可有效期至", "工作许可证有效期", "工作许可证有效期至", "工作许可到期日",
-                "Work Permit Expiry", "Work Permit Valid Until", "Work Permit Expiry Date",
+                "工作许可有效期",
+                "工作许可有效期至",
+                "工作许可证有效期",
+                "工作许可证有效期至",
+                "工作许可到期日",
+                "Work Permit Expiry",
+                "Work Permit Valid Until",
+                "Work Permit Expiry Date",
             ],
         ),
         date(
             Field::HiredOn,
             "入职日期",
-            &["入职日期", "入职时间", "聘用日期", "到岗日期", "Hire Date", "Date of Hire", "Start Date", "Employment Date"],
+            &[
+                "入职日期",
+                "入职时间",
+                "聘用日期",
+                "到岗日期",
+                "Hire Date",
+                "Date of Hire",
+                "Start Date",
+                "Employment Date",
+            ],
         ),
         text(
             Field::Phone,
             "联系电话",
-            &["联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "Phone", "Telephone", "Tel", "Mobile", "Contact"],
+            &[
+                "联系电话",
+                "电话",
+                "手机",
+                "手机号",
+                "手机号码",
+                "联系方式",
+                "Phone",
+                "Telephone",
+                "Tel",
+                "Mobile",
+                "Contact",
+            ],
         ),
         NOTE,
     ],
@@ -320,7 +627,20 @@ static LODGING: KindSpec = KindSpec {
         text(
             Field::Hotel,
             "酒店/景区",
-            &["酒店/景区", "住宿场所", "酒店", "宾馆", "酒店名称", "宾馆名称", "景区", "住宿地点", "入住酒店", "旅馆", "Hotel", "Hotel Name"],
+            &[
+                "酒店/景区",
+                "住宿场所",
+                "酒店",
+                "宾馆",
+                "酒店名称",
+                "宾馆名称",
+                "景区",
+                "住宿地点",
+                "入住酒店",
+                "旅馆",
+                "Hotel",
+                "Hotel Name",
+            ],
         ),
         NAME,
         LATIN_NAME,
@@ -332,12 +652,31 @@ static LODGING: KindSpec = KindSpec {
         datetime(
             Field::CheckIn,
             "入住日期",
-            &["入住日期", "入住时间", "抵店日期", "到店日期", "抵达日期", "Check-in", "Check-in Date", "Check In Date", "Arrival Date"],
+            &[
+                "入住日期",
+                "入住时间",
+                "抵店日期",
+                "到店日期",
+                "抵达日期",
+                "Check-in",
+                "Check-in Date",
+                "Check In Date",
+                "Arrival Date",
+            ],
         ),
         datetime(
             Field::CheckOut,
             "离店日期",
-            &["离店日期", "离店时间", "退房日期", "退房时间", "Check-out", "Check-out Date", "Check Out Date", "Departure Date"],
+            &[
+                "离店日期",
+                "离店时间",
+                "退房日期",
+                "退房时间",
+                "Check-out",
+                "Check-out Date",
+                "Check Out Date",
+                "Departure Date",
+            ],
         ),
         NOTE,
     ],
@@ -352,14 +691,42 @@ static PASSENGER: KindSpec = KindSpec {
             Field::At,
             "日期时间",
             &[
-                "日期时间", "日期", "时间", "航班日期", "乘车日期", "进出港时间", "进出港日期", "到达时间",
-                "出发时间", "起飞时间", "发车时间", "Date", "Time", "Date/Time", "DateTime", "Flight Date",
+                "日期时间",
+                "日期",
+                "时间",
+                "航班日期",
+                "乘车日期",
+                "进出港时间",
+                "进出港日期",
+                "到达时间",
+                "出发时间",
+                "起飞时间",
+                "发车时间",
+                "Date",
+                "Time",
+                "Date/Time",
+                "DateTime",
+                "Flight Date",
             ],
         ),
         text(
             Field::CarrierNumber,
             "航班号/车次",
-            &["航班号/车次", "航班号", "车次", "航班/车次", "航班", "班次", "车次号", "航班车次", "Flight", "Flight No.", "Flight Number", "Train No.", "Train Number"],
+            &[
+                "航班号/车次",
+                "航班号",
+                "车次",
+                "航班/车次",
+                "航班",
+                "班次",
+                "车次号",
+                "航班车次",
+                "Flight",
+                "Flight No.",
+                "Flight Number",
+                "Train No.",
+                "Train Number",
+            ],
         ),
         NAME,
         LATIN_NAME,
@@ -368,12 +735,31 @@ static PASSENGER: KindSpec = KindSpec {
         DOCUMENT,
         SEX,
         BIRTH_DATE,
-        text(Field::Origin, "出发地", &["出发地", "始发地", "起点", "出发城市", "From", "Origin"]),
-        text(Field::Destination, "目的地", &["目的地", "到达地", "终点", "到达城市", "To", "Destination"]),
+        text(
+            Field::Origin,
+            "出发地",
+            &["出发地", "始发地", "起点", "出发城市", "From", "Origin"],
+        ),
+        text(
+            Field::Destination,
+            "目的地",
+            &["目的地", "到达地", "终点", "到达城市", "To", "Destination"],
+        ),
         text(
             Field::Direction,
             "进出港",
-            &["进出港", "进出", "进/出港", "进港/出港", "进出港类型", "进出方向", "方向", "Direction", "In/Out", "Arrival/Departure"],
+            &[
+                "进出港",
+                "进出",
+                "进/出港",
+                "进港/出港",
+                "进出港类型",
+                "进出方向",
+                "方向",
+                "Direction",
+                "In/Out",
+                "Arrival/Departure",
+            ],
         ),
         NOTE,
     ],
@@ -393,7 +779,16 @@ static HEALTH: KindSpec = KindSpec {
         datetime(
             Field::CheckedAt,
             "检测日期",
-            &["检测日期", "检测时间", "测温日期", "测温时间", "检查日期", "日期", "Date", "Check Date"],
+            &[
+                "检测日期",
+                "检测时间",
+                "测温日期",
+                "测温时间",
+                "检查日期",
+                "日期",
+                "Date",
+                "Check Date",
+            ],
         ),
         NAME,
         LATIN_NAME,
@@ -405,12 +800,30 @@ static HEALTH: KindSpec = KindSpec {
         number(
             Field::Temperature,
             "体温(℃)",
-            &["体温", "温度", "测量体温", "体温值", "Temperature", "Temp", "Body Temperature"],
+            &[
+                "体温",
+                "温度",
+                "测量体温",
+                "体温值",
+                "Temperature",
+                "Temp",
+                "Body Temperature",
+            ],
         ),
         text(
             Field::CheckStatus,
             "情况",
-            &["情况", "状态", "健康状况", "身体状况", "检测结果", "症状", "Status", "Condition", "Result"],
+            &[
+                "情况",
+                "状态",
+                "健康状况",
+                "身体状况",
+                "检测结果",
+                "症状",
+                "Status",
+                "Condition",
+                "Result",
+            ],
         ),
         NOTE,
     ],
@@ -420,11 +833,31 @@ static HEALTH: KindSpec = KindSpec {
 
 static DAILY: KindSpec = KindSpec {
     fields: &[
-        date(Field::ReportDate, "报告日期", &["报告日期", "填报日期", "上报日期", "日期", "Report Date", "Date"]),
+        date(
+            Field::ReportDate,
+            "报告日期",
+            &[
+                "报告日期",
+                "填报日期",
+                "上报日期",
+                "日期",
+                "Report Date",
+                "Date",
+            ],
+        ),
         number(
             Field::Arrivals,
             "新增人数",
-            &["新增人数", "新增", "新增人员", "新增外籍人员", "到达人数", "来庆人数", "New Arrivals", "Arrivals"],
+            &[
+                "新增人数",
+                "新增",
+                "新增人员",
+                "新增外籍人员",
+                "到达人数",
+                "来庆人数",
+                "New Arrivals",
+                "Arrivals",
+            ],
         ),
         number(
             Field::Departures,
@@ -434,7 +867,14 @@ static DAILY: KindSpec = KindSpec {
         text(
             Field::Anomalies,
             "异常情况",
-            &["异常情况", "异常", "特殊情况", "Anomalies", "Incidents", "Exceptions"],
+            &[
+                "异常情况",
+                "异常",
+                "特殊情况",
+                "Anomalies",
+                "Incidents",
+                "Exceptions",
+            ],
         ),
         NOTE,
     ],
@@ -487,7 +927,8 @@ pub fn normalize_header(h: &str) -> String {
             ')' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
             _ if c.is_whitespace() => {}
-            '.' | ':' | '*' | '#' | '/' | '\\' | '_' | '-' | '、' | '·' | '\'' | '"' | '“' | '”' | '?' | '？' => {}
+            '.' | ':' | '*' | '#' | '/' | '\\' | '_' | '-' | '、' | '·' | '\'' | '"' | '“'
+            | '”' | '?' | '？' => {}
             _ => out.extend(c.to_lowercase()),
         }
     }
@@ -567,7 +1008,11 @@ pub(crate) fn match_row(kind: SourceKind, cells: &[(u32, String)]) -> HeaderMatc
     let complete = missing.is_empty();
     let distinctive = spec.distinctive.iter().any(has);
     let missing_distinctive = (!distinctive).then(|| {
-        let names: Vec<&str> = spec.distinctive.iter().map(|f| spec.canonical(*f)).collect();
+        let names: Vec<&str> = spec
+            .distinctive
+            .iter()
+            .map(|f| spec.canonical(*f))
+            .collect();
         format!("以下任一列 one of: {}", names.join("/"))
     });
     HeaderMatch {
@@ -586,7 +1031,11 @@ mod tests {
     use super::*;
 
     fn row(headers: &[&str]) -> Vec<(u32, String)> {
-        headers.iter().enumerate().map(|(i, h)| (i as u32, h.to_string())).collect()
+        headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (i as u32, h.to_string()))
+            .collect()
     }
 
     #[test]
@@ -609,7 +1058,11 @@ mod tests {
                     let k = normalize_header(s);
                     assert!(!k.is_empty(), "{kind}: {s}");
                     if let Some(other) = seen.insert(k.clone(), f.field) {
-                        assert_eq!(other, f.field, "{kind}: '{s}' claimed by {other:?} and {:?}", f.field);
+                        assert_eq!(
+                            other, f.field,
+                            "{kind}: '{s}' claimed by {other:?} and {:?}",
+                            f.field
+                        );
                     }
                 }
             }
@@ -623,16 +1076,42 @@ mod tests {
     fn domain_headers_are_recognised() {
         let m = match_row(
             SourceKind::VisaRegistry,
-            &row(&["序号", "中文姓名", "英文姓名", "性别", "国籍", "出生日期", "护照号码", "签证种类", "签证有效期至", "工作/学习单位", "居住地址", "备注"]),
+            &row(&[
+                "序号",
+                "中文姓名",
+                "英文姓名",
+                "性别",
+                "国籍",
+                "出生日期",
+                "护照号码",
+                "签证种类",
+                "签证有效期至",
+                "工作/学习单位",
+                "居住地址",
+                "备注",
+            ]),
         );
         assert!(m.complete && m.distinctive);
         assert_eq!(m.score(), 12);
         let m = match_row(
             SourceKind::UniversityRoster,
-            &row(&["No.", "Name", "Gender", "Nationality", "Passport No.", "Date of Birth", "Type (Student/Teacher)", "College", "Dormitory"]),
+            &row(&[
+                "No.",
+                "Name",
+                "Gender",
+                "Nationality",
+                "Passport No.",
+                "Date of Birth",
+                "Type (Student/Teacher)",
+                "College",
+                "Dormitory",
+            ]),
         );
         assert_eq!(m.score(), 9);
-        let m = match_row(SourceKind::HealthCheck, &row(&["检测日期", "姓名", "护照号码", "体温(℃)", "情况"]));
+        let m = match_row(
+            SourceKind::HealthCheck,
+            &row(&["检测日期", "姓名", "护照号码", "体温(℃)", "情况"]),
+        );
         assert!(!m.complete);
         assert_eq!(m.missing, vec!["国籍".to_string()]);
         let m = match_row(

@@ -99,7 +99,10 @@ mod tests {
     fn codes_serialise_as_screaming_snake() {
         let json = serde_json::to_string(&IssueCode::DuplicateInFile).unwrap();
         assert_eq!(json, "\"DUPLICATE_IN_FILE\"");
-        assert_eq!(IssueCode::UnknownNationality.as_str(), "UNKNOWN_NATIONALITY");
+        assert_eq!(
+            IssueCode::UnknownNationality.as_str(),
+            "UNKNOWN_NATIONALITY"
+        );
         let i = RowIssue::new("国籍", "火星", IssueCode::UnknownNationality, "无法识别");
         assert_eq!(i.to_string(), "【国籍】无法识别");
     }

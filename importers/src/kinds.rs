@@ -123,9 +123,15 @@ mod tests {
             let json = serde_json::to_string(&k).unwrap();
             assert_eq!(json, format!("\"{}\"", k.as_str()));
         }
-        assert_eq!("Visa-Registry".parse::<SourceKind>(), Ok(SourceKind::VisaRegistry));
+        assert_eq!(
+            "Visa-Registry".parse::<SourceKind>(),
+            Ok(SourceKind::VisaRegistry)
+        );
         assert!("nope".parse::<SourceKind>().is_err());
-        let rosters: Vec<_> = SourceKind::ALL.into_iter().filter(|k| k.is_roster()).collect();
+        let rosters: Vec<_> = SourceKind::ALL
+            .into_iter()
+            .filter(|k| k.is_roster())
+            .collect();
         assert_eq!(rosters.len(), 5);
         assert!(!SourceKind::PassengerFlow.is_roster());
     }

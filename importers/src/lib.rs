@@ -48,10 +48,12 @@ pub use kinds::{SourceKind, UnknownKind};
 pub use options::{ProgressFn, ReadOptions};
 pub use read::read_upload;
 pub use records::{
-    DailyReportRecord, Direction, EmploymentRecord, HealthCheckRecord, LodgingRecord, MemberType, Moment,
-    PassengerRecord, PersonFields, Record, Sex, StudentRecord, UniversityRecord, VisaRecord,
+    DailyReportRecord, Direction, EmploymentRecord, HealthCheckRecord, LodgingRecord, MemberType,
+    Moment, PassengerRecord, PersonFields, Record, Sex, StudentRecord, UniversityRecord,
+    VisaRecord,
 };
 pub use upload::{FileFormat, ParsedRow, ParsedUpload, RowOutcome};
 pub use writer::{
-    REASON_HEADER, ROW_NUMBER_HEADER, RejectedRowOut, rejections_xlsx, sample_visa_registry_xlsx, template_xlsx,
+    REASON_HEADER, ROW_NUMBER_HEADER, RejectedRowOut, rejections_xlsx, sample_visa_registry_xlsx,
+    template_xlsx,
 };

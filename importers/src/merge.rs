@@ -36,7 +36,9 @@ pub(crate) struct MergeFiller {
 impl MergeFiller {
     /// A filler for the regions that start below the header row.
     pub fn new(mut merges: Vec<Merge>, header_row: u32) -> Self {
-        merges.retain(|m| m.first_row > header_row && (m.last_row > m.first_row || m.last_col > m.first_col));
+        merges.retain(|m| {
+            m.first_row > header_row && (m.last_row > m.first_row || m.last_col > m.first_col)
+        });
         merges.sort_by_key(|m| m.first_row);
         Self {
             merges,
@@ -99,10 +101,25 @@ mod tests {
 
     #[test]
     fn vertical_merge_fills_down() {
-        let m = Merge { first_row: 2, first_col: 1, last_row: 4, last_col: 1 };
-        let title = Merge { first_row: 0, first_col: 0, last_row: 0, last_col: 5 };
+        let m = Merge {
+            first_row: 2,
+            first_col: 1,
+            last_row: 4,
+            last_col: 1,
+        };
+        let title = Merge {
+            first_row: 0,
+            first_col: 0,
+            last_row: 0,
+            last_col: 5,
+        };
         let mut f = MergeFiller::new(vec![m, title], 1);
-        let mut rows = vec![row(2, &[(0, "1"), (1, "大庆油田")]), row(3, &[(0, "2")]), row(4, &[(0, "3")]), row(5, &[(0, "4")])];
+        let mut rows = vec![
+            row(2, &[(0, "1"), (1, "大庆油田")]),
+            row(3, &[(0, "2")]),
+            row(4, &[(0, "3")]),
+            row(5, &[(0, "4")]),
+        ];
         for r in &mut rows {
             f.apply(r, &[0, 1, 2]);
         }

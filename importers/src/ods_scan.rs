@@ -63,7 +63,9 @@ pub(crate) fn scan(bytes: &[u8]) -> Result<HashMap<String, TableScan>, ImportErr
     let (mut row, mut col, mut row_repeat) = (0u64, 0u64, 1u64);
     let mut row_has_content = false;
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(ImportError::corrupt)?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(ImportError::corrupt)?;
         let (start, is_empty_element) = match &event {
             Event::Start(e) => (Some(e.clone()), false),
             Event::Empty(e) => (Some(e.clone()), true),

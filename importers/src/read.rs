@@ -47,7 +47,11 @@ pub fn read_upload(
     let found = if format == FileFormat::Csv {
         let decoded = csv_reader::decode(bytes)?;
         encoding = Some(decoded.encoding);
-        let name = if file_name.trim().is_empty() { "csv" } else { file_name.trim() };
+        let name = if file_name.trim().is_empty() {
+            "csv"
+        } else {
+            file_name.trim()
+        };
         let info = SheetInfo {
             name: name.to_string(),
             ..SheetInfo::default()

@@ -202,11 +202,21 @@ impl DailyReportRecord {
             s.as_deref().is_none_or(|t| {
                 let t = t.trim().to_lowercase();
                 crate::normalize::is_placeholder(&t)
-                    || ["0", "无异常", "正常", "无异常情况", "一切正常", "ok", "normal"]
-                        .contains(&t.as_str())
+                    || [
+                        "0",
+                        "无异常",
+                        "正常",
+                        "无异常情况",
+                        "一切正常",
+                        "ok",
+                        "normal",
+                    ]
+                    .contains(&t.as_str())
             })
         };
-        self.arrivals.unwrap_or(0) == 0 && self.departures.unwrap_or(0) == 0 && nothing(&self.anomalies)
+        self.arrivals.unwrap_or(0) == 0
+            && self.departures.unwrap_or(0) == 0
+            && nothing(&self.anomalies)
     }
 }
 

@@ -1,15 +1,19 @@
 //! One data row → a typed record, or the reasons it is rejected; plus warnings and in-file duplicates.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use chrono_tz::Tz;
 
 use crate::cell::{CellValue, RawRow, format_number};
+use crate::countries::Country;
 use crate::headers::Field;
 use crate::issues::{IssueCode, RowIssue};
 use crate::kinds::SourceKind;
-use crate::normalize::date::{DateError, DateValue, from_datetime, parse_date_text, serial_to_datetime};
+use crate::normalize::date::{
+    DateError, DateValue, from_datetime, parse_date_text, serial_to_datetime,
+};
 use crate::normalize::{self, name::split_name};
 use crate::records::{
     DailyReportRecord, Direction, EmploymentRecord, HealthCheckRecord, LodgingRecord, MemberType,
@@ -31,7 +35,10 @@ pub(crate) struct Header {
 
 impl Header {
     fn column_of(&self, field: Field) -> Option<u32> {
-        self.fields.iter().find(|(_, f)| *f == field).map(|(c, _)| *c)
+        self.fields
+            .iter()
+            .find(|(_, f)| *f == field)
+            .map(|(c, _)| *c)
     }
 
     fn title(&self, col: u32) -> &str {
@@ -49,11 +56,30 @@ struct Issues {
     other: Vec<RowIssue>,
 }
 
-/// A cell of a recognised column: header as written, value, displayed text.
+/// A cell of a recognised column: header as written, value, displayed text (trimmed).
 struct Found<'r> {
     column: &'r str,
     value: &'r CellValue,
-    text: String,
+    text: &'r str,
+}
+
+/// A data row with the displayed text of each header column, computed once.
+pub(crate) struct Row<'r> {
+    pub cells: &'r RawRow,
+    /// Displayed text per header column, aligned with [`Header::columns`].
+    pub texts: Vec<String>,
+}
+
+impl<'r> Row<'r> {
+    /// Displays the header columns of `cells`.
+    pub fn new(header: &Header, cells: &'r RawRow) -> Self {
+        let texts = header
+            .columns
+            .iter()
+            .map(|(c, _)| cells.get(*c).map(CellValue::display).unwrap_or_default())
+            .collect();
+        Self { cells, texts }
+    }
 }
 
 /// Turns data rows into [`ParsedRow`]s for one header.
@@ -62,6 +88,8 @@ pub(crate) struct RowBuilder<'h> {
     tz: Tz,
     date1904: bool,
     seen: HashMap<String, u32>,
+    /// Nationality cell text → country, since lists repeat a few dozen values.
+    nationalities: RefCell<HashMap<String, Option<&'static Country>>>,
 }
 
 impl<'h> RowBuilder<'h> {
@@ -72,20 +100,22 @@ impl<'h> RowBuilder<'h> {
             tz,
             date1904,
             seen: HashMap::new(),
+            nationalities: RefCell::new(HashMap::new()),
         }
     }
 
     /// Builds the outcome of one (merge-filled) data row.
-    pub fn build(&mut self, sheet: &str, row: &RawRow) -> ParsedRow {
-        let excel_row = row.index.saturating_add(1);
+    pub fn build(&mut self, sheet: &str, row: Row<'_>) -> ParsedRow {
+        let excel_row = row.cells.index.saturating_add(1);
+        let mut issues = Issues::default();
+        let record = self.record(&row, &mut issues);
         let raw: Vec<(String, String)> = self
             .header
             .columns
             .iter()
-            .map(|(c, h)| (h.clone(), row.get(*c).map(CellValue::display).unwrap_or_default()))
+            .map(|(_, h)| h.clone())
+            .zip(row.texts)
             .collect();
-        let mut issues = Issues::default();
-        let record = self.record(row, &mut issues);
         let mut warnings = Vec::new();
         let outcome = match record {
             Some(record) if issues.required.is_empty() => {
@@ -110,31 +140,35 @@ impl<'h> RowBuilder<'h> {
         }
     }
 
-    fn find<'r>(&self, row: &'r RawRow, field: Field) -> Option<Found<'r>>
+    fn find<'r>(&self, row: &'r Row<'_>, field: Field) -> Option<Found<'r>>
     where
         'h: 'r,
     {
         let col = self.header.column_of(field)?;
-        let value = row.get(col)?;
+        let value = row.cells.get(col)?;
         if value.is_blank() {
             return None;
         }
+        let idx = self.header.columns.iter().position(|(c, _)| *c == col)?;
         Some(Found {
-            column: self.header.title(col),
+            column: self.header.columns[idx].1.as_str(),
             value,
-            text: value.display().trim().to_string(),
+            text: row.texts.get(idx).map_or("", |t| t.trim()),
         })
     }
 
     fn column_title(&self, field: Field) -> &str {
-        self.header.column_of(field).map_or("", |c| self.header.title(c))
+        self.header
+            .column_of(field)
+            .map_or("", |c| self.header.title(c))
     }
 
-    fn text(&self, row: &RawRow, field: Field) -> Option<String> {
-        self.find(row, field).and_then(|f| normalize::clean_text(&f.text))
+    fn text(&self, row: &Row<'_>, field: Field) -> Option<String> {
+        self.find(row, field)
+            .and_then(|f| normalize::clean_text(f.text))
     }
 
-    fn record(&self, row: &RawRow, issues: &mut Issues) -> Option<Record> {
+    fn record(&self, row: &Row<'_>, issues: &mut Issues) -> Option<Record> {
         let kind = self.header.kind;
         if kind == SourceKind::DailyReport {
             return self.daily_report(row, issues).map(Record::DailyReport);
@@ -142,7 +176,9 @@ impl<'h> RowBuilder<'h> {
         // Required fields first, in this order, so their issues lead the list.
         let person = self.person_required(row, issues);
         let at = match kind {
-            SourceKind::PassengerFlow => self.required_instant(row, Field::At, issues).map(Moment::DateTime),
+            SourceKind::PassengerFlow => self
+                .required_instant(row, Field::At, issues)
+                .map(Moment::DateTime),
             SourceKind::HealthCheck => self.required_moment(row, Field::CheckedAt, issues),
             _ => None,
         };
@@ -173,7 +209,11 @@ impl<'h> RowBuilder<'h> {
                 employer: self.text(row, Field::Employer),
                 position: self.text(row, Field::Position),
                 work_permit_number: self.text(row, Field::WorkPermitNumber),
-                work_permit_valid_until: self.optional_date(row, Field::WorkPermitValidUntil, issues),
+                work_permit_valid_until: self.optional_date(
+                    row,
+                    Field::WorkPermitValidUntil,
+                    issues,
+                ),
                 hired_on: self.optional_date(row, Field::HiredOn, issues),
                 phone: self.text(row, Field::Phone),
                 person: person?,
@@ -185,11 +225,15 @@ impl<'h> RowBuilder<'h> {
                 person: person?,
             }),
             SourceKind::PassengerFlow => {
-                let carrier_number = self.text(row, Field::CarrierNumber).map(|s| normalize::document_number(&s));
+                let carrier_number = self
+                    .text(row, Field::CarrierNumber)
+                    .map(|s| normalize::document_number(&s));
                 let origin = self.text(row, Field::Origin);
                 let destination = self.text(row, Field::Destination);
                 let direction = self.direction(row, issues);
-                let Some(Moment::DateTime(at)) = at else { return None };
+                let Some(Moment::DateTime(at)) = at else {
+                    return None;
+                };
                 Record::PassengerFlow(PassengerRecord {
                     at,
                     carrier_number,
@@ -213,13 +257,13 @@ impl<'h> RowBuilder<'h> {
     // ---- person -----------------------------------------------------------------------------
 
     /// Document number and nationality: (document, alpha-3), or `None` with required issues.
-    fn person_required(&self, row: &RawRow, issues: &mut Issues) -> Option<(String, String)> {
+    fn person_required(&self, row: &Row<'_>, issues: &mut Issues) -> Option<(String, String)> {
         let doc_col = self.column_title(Field::DocumentNumber).to_string();
         let document = match self.find(row, Field::DocumentNumber) {
-            Some(f) if !normalize::is_placeholder(&f.text) => {
+            Some(f) if !normalize::is_placeholder(f.text) => {
                 let text = match f.value {
                     CellValue::Number(n) => format_number(*n),
-                    _ => f.text.clone(),
+                    _ => f.text.to_string(),
                 };
                 let doc = normalize::document_number(&text);
                 if normalize::is_valid_document_number(&doc) {
@@ -227,9 +271,12 @@ impl<'h> RowBuilder<'h> {
                 } else {
                     issues.required.push(RowIssue::new(
                         f.column,
-                        &f.text,
+                        f.text,
                         IssueCode::InvalidDocumentNumber,
-                        format!("证件号码“{}”只能包含字母和数字（最多40位），请核对后重新填写", f.text),
+                        format!(
+                            "证件号码“{}”只能包含字母和数字（最多40位），请核对后重新填写",
+                            f.text
+                        ),
                     ));
                     None
                 }
@@ -237,7 +284,7 @@ impl<'h> RowBuilder<'h> {
             other => {
                 issues.required.push(RowIssue::new(
                     &doc_col,
-                    other.map(|f| f.text).as_deref().unwrap_or(""),
+                    other.map_or("", |f| f.text),
                     IssueCode::MissingDocumentNumber,
                     "缺少护照（证件）号码，该行未导入：请补填证件号码后重新上传",
                 ));
@@ -246,12 +293,12 @@ impl<'h> RowBuilder<'h> {
         };
         let nat_col = self.column_title(Field::Nationality).to_string();
         let nationality = match self.find(row, Field::Nationality) {
-            Some(f) if !normalize::is_placeholder(&f.text) => match normalize::nationality(&f.text) {
+            Some(f) if !normalize::is_placeholder(f.text) => match self.nationality(f.text) {
                 Some(c) => Some(c.alpha3.to_string()),
                 None => {
                     issues.required.push(RowIssue::new(
                         f.column,
-                        &f.text,
+                        f.text,
                         IssueCode::UnknownNationality,
                         format!(
                             "无法识别的国籍“{}”，该行未导入：请填写国家或地区的中文名（如 韩国）、英文名（如 Korea）或三位代码（如 KOR）",
@@ -264,7 +311,7 @@ impl<'h> RowBuilder<'h> {
             other => {
                 issues.required.push(RowIssue::new(
                     &nat_col,
-                    other.map(|f| f.text).as_deref().unwrap_or(""),
+                    other.map_or("", |f| f.text),
                     IssueCode::MissingNationality,
                     "缺少国籍，该行未导入：请填写国家或地区名称或三位代码（如 KOR）",
                 ));
@@ -274,38 +321,50 @@ impl<'h> RowBuilder<'h> {
         Some((document?, nationality?))
     }
 
+    fn nationality(&self, text: &str) -> Option<&'static Country> {
+        let mut cache = self.nationalities.borrow_mut();
+        if let Some(found) = cache.get(text) {
+            return *found;
+        }
+        let found = normalize::nationality(text);
+        if cache.len() < 10_000 {
+            cache.insert(text.to_string(), found);
+        }
+        found
+    }
+
     /// Names, sex and birth date (never reject the row).
     fn person_optional(
         &self,
-        row: &RawRow,
+        row: &Row<'_>,
         required: Option<(String, String)>,
         issues: &mut Issues,
     ) -> Option<PersonFields> {
         let (mut latin, mut chinese) = (None, None);
         if let Some(f) = self.find(row, Field::LatinName) {
-            let (l, c) = split_name(&f.text);
+            let (l, c) = split_name(f.text);
             latin = l;
             chinese = c;
         }
         if let Some(f) = self.find(row, Field::ChineseName) {
-            let (l, c) = split_name(&f.text);
+            let (l, c) = split_name(f.text);
             chinese = c.or(chinese);
             latin = latin.or(l);
         }
         if let Some(f) = self.find(row, Field::Name) {
-            let (l, c) = split_name(&f.text);
+            let (l, c) = split_name(f.text);
             latin = latin.or(l);
             chinese = chinese.or(c);
         }
         let sex = self.find(row, Field::Sex).and_then(|f| {
-            if normalize::is_placeholder(&f.text) {
+            if normalize::is_placeholder(f.text) {
                 return None;
             }
-            let s = normalize::sex(&f.text);
+            let s = normalize::sex(f.text);
             if s.is_none() {
                 issues.other.push(RowIssue::new(
                     f.column,
-                    &f.text,
+                    f.text,
                     IssueCode::InvalidSex,
                     format!("无法识别的性别“{}”，请填写 男/女（或 M/F）；已留空", f.text),
                 ));
@@ -343,29 +402,39 @@ impl<'h> RowBuilder<'h> {
     }
 
     fn date_issue(f: &Found<'_>, err: DateError, required: bool) -> RowIssue {
-        let tail = if required { "该行未导入" } else { "已留空" };
+        let tail = if required {
+            "该行未导入"
+        } else {
+            "已留空"
+        };
         match err {
             DateError::Ambiguous => RowIssue::new(
                 f.column,
-                &f.text,
+                f.text,
                 IssueCode::AmbiguousDate,
-                format!("日期“{}”无法确定月和日的先后，请写成 2020-02-05 这样的 年-月-日 格式；{tail}", f.text),
+                format!(
+                    "日期“{}”无法确定月和日的先后，请写成 2020-02-05 这样的 年-月-日 格式；{tail}",
+                    f.text
+                ),
             ),
             DateError::Invalid => RowIssue::new(
                 f.column,
-                &f.text,
+                f.text,
                 IssueCode::InvalidDate,
-                format!("“{}”不是有效日期，请按 2020-02-05 或 2020年2月5日 的格式填写；{tail}", f.text),
+                format!(
+                    "“{}”不是有效日期，请按 2020-02-05 或 2020年2月5日 的格式填写；{tail}",
+                    f.text
+                ),
             ),
         }
     }
 
     /// A date in an optional column: invalid → warning, left empty.
-    fn optional_date(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<NaiveDate> {
+    fn optional_date(&self, row: &Row<'_>, field: Field, issues: &mut Issues) -> Option<NaiveDate> {
         self.optional_value(row, field, issues).map(|v| v.date())
     }
 
-    fn optional_moment(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<Moment> {
+    fn optional_moment(&self, row: &Row<'_>, field: Field, issues: &mut Issues) -> Option<Moment> {
         let v = self.optional_value(row, field, issues)?;
         match v {
             DateValue::Date(d) => Some(Moment::Date(d)),
@@ -373,9 +442,14 @@ impl<'h> RowBuilder<'h> {
         }
     }
 
-    fn optional_value(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<DateValue> {
+    fn optional_value(
+        &self,
+        row: &Row<'_>,
+        field: Field,
+        issues: &mut Issues,
+    ) -> Option<DateValue> {
         let f = self.find(row, field)?;
-        if normalize::is_placeholder(&f.text) {
+        if normalize::is_placeholder(f.text) {
             return None;
         }
         match self.date_value(f.value) {
@@ -387,8 +461,16 @@ impl<'h> RowBuilder<'h> {
         }
     }
 
-    fn required_value(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<(DateValue, String, String)> {
-        let Some(f) = self.find(row, field).filter(|f| !normalize::is_placeholder(&f.text)) else {
+    fn required_value(
+        &self,
+        row: &Row<'_>,
+        field: Field,
+        issues: &mut Issues,
+    ) -> Option<(DateValue, String, String)> {
+        let Some(f) = self
+            .find(row, field)
+            .filter(|f| !normalize::is_placeholder(f.text))
+        else {
             let col = self.column_title(field);
             issues.required.push(RowIssue::new(
                 col,
@@ -399,7 +481,7 @@ impl<'h> RowBuilder<'h> {
             return None;
         };
         match self.date_value(f.value) {
-            Ok(v) => Some((v, f.column.to_string(), f.text)),
+            Ok(v) => Some((v, f.column.to_string(), f.text.to_string())),
             Err(e) => {
                 issues.required.push(Self::date_issue(&f, e, true));
                 None
@@ -408,7 +490,7 @@ impl<'h> RowBuilder<'h> {
     }
 
     /// A required date or date-time, zone applied to a date-time.
-    fn required_moment(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<Moment> {
+    fn required_moment(&self, row: &Row<'_>, field: Field, issues: &mut Issues) -> Option<Moment> {
         let (v, column, text) = self.required_value(row, field, issues)?;
         match v {
             DateValue::Date(d) => Some(Moment::Date(d)),
@@ -417,12 +499,23 @@ impl<'h> RowBuilder<'h> {
     }
 
     /// A required instant (a bare date is read as midnight).
-    fn required_instant(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<DateTime<FixedOffset>> {
+    fn required_instant(
+        &self,
+        row: &Row<'_>,
+        field: Field,
+        issues: &mut Issues,
+    ) -> Option<DateTime<FixedOffset>> {
         let (v, column, text) = self.required_value(row, field, issues)?;
         Self::in_zone(v, self.tz, &column, &text, issues)
     }
 
-    fn in_zone(v: DateValue, tz: Tz, column: &str, text: &str, issues: &mut Issues) -> Option<DateTime<FixedOffset>> {
+    fn in_zone(
+        v: DateValue,
+        tz: Tz,
+        column: &str,
+        text: &str,
+        issues: &mut Issues,
+    ) -> Option<DateTime<FixedOffset>> {
         let at = v.in_zone(tz);
         if at.is_none() {
             issues.required.push(RowIssue::new(
@@ -437,65 +530,96 @@ impl<'h> RowBuilder<'h> {
 
     // ---- other values -----------------------------------------------------------------------
 
-    fn member_type(&self, row: &RawRow, issues: &mut Issues) -> Option<MemberType> {
+    fn member_type(&self, row: &Row<'_>, issues: &mut Issues) -> Option<MemberType> {
         let f = self.find(row, Field::MemberType)?;
         let t = f.text.to_lowercase();
         let t = t.trim();
-        const STUDENTS: &[&str] = &["student", "学生", "留学生", "本科生", "研究生", "硕士", "博士", "进修生", "语言生", "stu"];
-        const TEACHERS: &[&str] = &["teacher", "教师", "老师", "外教", "专家", "faculty", "staff", "lecturer", "professor", "教授", "讲师"];
+        const STUDENTS: &[&str] = &[
+            "student",
+            "学生",
+            "留学生",
+            "本科生",
+            "研究生",
+            "硕士",
+            "博士",
+            "进修生",
+            "语言生",
+            "stu",
+        ];
+        const TEACHERS: &[&str] = &[
+            "teacher",
+            "教师",
+            "老师",
+            "外教",
+            "专家",
+            "faculty",
+            "staff",
+            "lecturer",
+            "professor",
+            "教授",
+            "讲师",
+        ];
         if STUDENTS.iter().any(|s| t == *s || t.contains(s)) {
             return Some(MemberType::Student);
         }
         if TEACHERS.iter().any(|s| t == *s || t.contains(s)) {
             return Some(MemberType::Teacher);
         }
-        if !normalize::is_placeholder(&f.text) {
+        if !normalize::is_placeholder(f.text) {
             issues.other.push(RowIssue::new(
                 f.column,
-                &f.text,
+                f.text,
                 IssueCode::InvalidValue,
-                format!("无法识别的类别“{}”，请填写 Student（学生）或 Teacher（教师）；已留空", f.text),
+                format!(
+                    "无法识别的类别“{}”，请填写 Student（学生）或 Teacher（教师）；已留空",
+                    f.text
+                ),
             ));
         }
         None
     }
 
-    fn direction(&self, row: &RawRow, issues: &mut Issues) -> Option<Direction> {
+    fn direction(&self, row: &Row<'_>, issues: &mut Issues) -> Option<Direction> {
         let f = self.find(row, Field::Direction)?;
         let t: String = f.text.to_lowercase().split_whitespace().collect();
         let dir = match t.as_str() {
-            "进港" | "到达" | "进" | "入" | "入境" | "抵达" | "到" | "进站" | "到站" | "arrival" | "arrive" | "arrived"
-            | "in" | "inbound" | "arr" => Some(Direction::Arrival),
-            "出港" | "出发" | "出" | "离港" | "出境" | "离开" | "出站" | "离" | "departure" | "depart" | "departed" | "out"
-            | "outbound" | "dep" => Some(Direction::Departure),
+            "进港" | "到达" | "进" | "入" | "入境" | "抵达" | "到" | "进站" | "到站"
+            | "arrival" | "arrive" | "arrived" | "in" | "inbound" | "arr" => {
+                Some(Direction::Arrival)
+            }
+            "出港" | "出发" | "出" | "离港" | "出境" | "离开" | "出站" | "离" | "departure"
+            | "depart" | "departed" | "out" | "outbound" | "dep" => Some(Direction::Departure),
             _ => None,
         };
-        if dir.is_none() && !normalize::is_placeholder(&f.text) {
+        if dir.is_none() && !normalize::is_placeholder(f.text) {
             issues.other.push(RowIssue::new(
                 f.column,
-                &f.text,
+                f.text,
                 IssueCode::InvalidValue,
-                format!("无法识别的进出港“{}”，请填写 进港/到达 或 出港/出发；已留空", f.text),
+                format!(
+                    "无法识别的进出港“{}”，请填写 进港/到达 或 出港/出发；已留空",
+                    f.text
+                ),
             ));
         }
         dir
     }
 
-    fn temperature(&self, row: &RawRow, issues: &mut Issues) -> Option<f64> {
+    fn temperature(&self, row: &Row<'_>, issues: &mut Issues) -> Option<f64> {
         let f = self.find(row, Field::Temperature)?;
-        if normalize::is_placeholder(&f.text) {
+        if normalize::is_placeholder(f.text) {
             return None;
         }
         let value = match f.value {
             CellValue::Number(n) => Some(*n),
-            _ => normalize::parse_decimal(&f.text),
+            _ => normalize::parse_decimal(f.text),
         };
         match value {
             Some(v) if (30.0..=45.0).contains(&v) => Some(v),
             Some(_) => {
                 issues.other.push(RowIssue::new(
                     f.column,
-                    &f.text,
+                    f.text,
                     IssueCode::InvalidValue,
                     format!("体温“{}”超出合理范围（30–45℃），请核对；已留空", f.text),
                 ));
@@ -504,7 +628,7 @@ impl<'h> RowBuilder<'h> {
             None => {
                 issues.other.push(RowIssue::new(
                     f.column,
-                    &f.text,
+                    f.text,
                     IssueCode::InvalidNumber,
                     format!("体温“{}”不是数字，请填写如 36.5；已留空", f.text),
                 ));
@@ -513,16 +637,16 @@ impl<'h> RowBuilder<'h> {
         }
     }
 
-    fn count(&self, row: &RawRow, field: Field, issues: &mut Issues) -> Option<u32> {
+    fn count(&self, row: &Row<'_>, field: Field, issues: &mut Issues) -> Option<u32> {
         let f = self.find(row, field)?;
-        if normalize::is_placeholder(&f.text) {
+        if normalize::is_placeholder(f.text) {
             return Some(0);
         }
-        let n = normalize::parse_count(&f.text);
+        let n = normalize::parse_count(f.text);
         if n.is_none() {
             issues.other.push(RowIssue::new(
                 f.column,
-                &f.text,
+                f.text,
                 IssueCode::InvalidNumber,
                 format!("人数“{}”不是非负整数，请填写如 0、3；已留空", f.text),
             ));
@@ -530,8 +654,10 @@ impl<'h> RowBuilder<'h> {
         n
     }
 
-    fn daily_report(&self, row: &RawRow, issues: &mut Issues) -> Option<DailyReportRecord> {
-        let date = self.required_value(row, Field::ReportDate, issues).map(|(v, _, _)| v.date());
+    fn daily_report(&self, row: &Row<'_>, issues: &mut Issues) -> Option<DailyReportRecord> {
+        let date = self
+            .required_value(row, Field::ReportDate, issues)
+            .map(|(v, _, _)| v.date());
         let record = DailyReportRecord {
             arrivals: self.count(row, Field::Arrivals, issues),
             departures: self.count(row, Field::Departures, issues),
@@ -558,7 +684,10 @@ impl<'h> RowBuilder<'h> {
                     "{}|{}|{}|{:?}",
                     r.person.document_number,
                     r.person.nationality,
-                    r.hotel.as_deref().map(normalize::org_key).unwrap_or_default(),
+                    r.hotel
+                        .as_deref()
+                        .map(normalize::org_key)
+                        .unwrap_or_default(),
                     r.check_in
                 ),
                 Field::DocumentNumber,
@@ -566,13 +695,21 @@ impl<'h> RowBuilder<'h> {
                 "同一人、同一住宿场所和入住日期",
             ),
             Record::PassengerFlow(r) => (
-                format!("{}|{}|{}", r.person.document_number, r.person.nationality, r.at.to_rfc3339()),
+                format!(
+                    "{}|{}|{}",
+                    r.person.document_number,
+                    r.person.nationality,
+                    r.at.to_rfc3339()
+                ),
                 Field::DocumentNumber,
                 r.person.document_number.clone(),
                 "同一人、同一时间",
             ),
             Record::HealthCheck(r) => (
-                format!("{}|{}|{:?}", r.person.document_number, r.person.nationality, r.checked_at),
+                format!(
+                    "{}|{}|{:?}",
+                    r.person.document_number, r.person.nationality, r.checked_at
+                ),
                 Field::DocumentNumber,
                 r.person.document_number.clone(),
                 "同一人、同一检测时间",

@@ -9,7 +9,7 @@ use crate::headers::{self, Field, HeaderMatch};
 use crate::kinds::SourceKind;
 use crate::merge::{Merge, MergeFiller};
 use crate::options::ReadOptions;
-use crate::rows::{Header, RowBuilder};
+use crate::rows::{Header, Row, RowBuilder};
 use crate::upload::ParsedRow;
 
 /// Non-blank rows examined for a header before a sheet is given up.
@@ -76,7 +76,10 @@ fn header_match(
     let Some(top) = candidates.iter().map(HeaderMatch::score).max() else {
         return Ok(None);
     };
-    let mut winners: Vec<HeaderMatch> = candidates.into_iter().filter(|m| m.score() == top).collect();
+    let mut winners: Vec<HeaderMatch> = candidates
+        .into_iter()
+        .filter(|m| m.score() == top)
+        .collect();
     if winners.len() > 1 {
         let mut recognised: Vec<String> = Vec::new();
         for m in &winners {
@@ -99,15 +102,37 @@ fn is_footer(texts: &[(u32, String)]) -> bool {
     let Some((_, first)) = texts.first() else {
         return false;
     };
-    let first: String = first.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let first: String = if first.is_ascii() {
+        first.split_ascii_whitespace().collect()
+    } else {
+        first.nfkc().filter(|c| !c.is_whitespace()).collect()
+    };
     const LABELS: &[&str] = &[
-        "填报", "填表", "制表", "报送", "审核", "审批", "负责人", "联系人", "联系电话", "电话", "注:", "备注:", "说明:",
-        "合计", "总计", "小计", "共计",
+        "填报",
+        "填表",
+        "制表",
+        "报送",
+        "审核",
+        "审批",
+        "负责人",
+        "联系人",
+        "联系电话",
+        "电话",
+        "注:",
+        "备注:",
+        "说明:",
+        "合计",
+        "总计",
+        "小计",
+        "共计",
     ];
     if LABELS.iter().any(|l| first.starts_with(l)) {
         return true;
     }
-    if ["填报人", "联系电话", "制表人", "填表人"].iter().any(|l| first.contains(l)) {
+    if ["填报人", "联系电话", "制表人", "填表人"]
+        .iter()
+        .any(|l| first.contains(l))
+    {
         return true;
     }
     // A lone signature: "<unit> 2020年2月15日".
@@ -169,7 +194,17 @@ pub(crate) fn read_sheet(
         if !is_data {
             continue;
         }
-        let texts = row.texts();
+        if !filler.is_empty() {
+            filler.apply(&mut row, &all_columns);
+        }
+        let view = Row::new(&header, &row);
+        let texts: Vec<(u32, String)> = view
+            .texts
+            .iter()
+            .zip(&all_columns)
+            .filter(|(t, _)| !t.trim().is_empty())
+            .map(|(t, c)| (*c, t.trim().to_string()))
+            .collect();
         if is_footer(&texts) {
             continue;
         }
@@ -182,10 +217,7 @@ pub(crate) fn read_sheet(
         if repeated_header {
             continue;
         }
-        if !filler.is_empty() {
-            filler.apply(&mut row, &all_columns);
-        }
-        out.push(builder.build(&info.name, &row));
+        out.push(builder.build(&info.name, view));
         if let Some(progress) = &options.progress
             && (out.len() as u64).is_multiple_of(PROGRESS_EVERY)
         {
@@ -208,12 +240,18 @@ mod tests {
     use super::*;
 
     fn t(cells: &[&str]) -> Vec<(u32, String)> {
-        cells.iter().enumerate().map(|(i, s)| (i as u32, s.to_string())).collect()
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as u32, s.to_string()))
+            .collect()
     }
 
     #[test]
     fn footers() {
-        assert!(is_footer(&t(&["填报单位：大庆市公安局出入境管理局    填报人：王警官    联系电话：0459-0000000"])));
+        assert!(is_footer(&t(&[
+            "填报单位：大庆市公安局出入境管理局    填报人：王警官    联系电话：0459-0000000"
+        ])));
         assert!(is_footer(&t(&["大庆市教育局 2020年2月15日"])));
         assert!(is_footer(&t(&["填报人：张三", "联系电话：123"])));
         assert!(is_footer(&t(&["合计", "156"])));
@@ -224,11 +262,16 @@ mod tests {
     #[test]
     fn ambiguous_headers_are_an_error() {
         let mut best = None;
-        let err = header_match(&t(&["姓名", "国籍", "护照号码", "日期"]), None, &mut best).unwrap_err();
+        let err =
+            header_match(&t(&["姓名", "国籍", "护照号码", "日期"]), None, &mut best).unwrap_err();
         assert_eq!(err.code(), "AMBIGUOUS_KIND");
-        let ok = header_match(&t(&["姓名", "国籍", "护照号码", "日期"]), Some(SourceKind::HealthCheck), &mut best)
-            .unwrap()
-            .unwrap();
+        let ok = header_match(
+            &t(&["姓名", "国籍", "护照号码", "日期"]),
+            Some(SourceKind::HealthCheck),
+            &mut best,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(ok.kind, SourceKind::HealthCheck);
     }
 }

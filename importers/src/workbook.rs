@@ -15,14 +15,23 @@ use crate::sheet::SheetInfo;
 use crate::upload::FileFormat;
 
 /// Called per sheet with its rows; returns `Some` to stop at this sheet.
-pub(crate) type Visit<'v, T> =
-    dyn FnMut(&SheetInfo, &mut dyn Iterator<Item = Result<RawRow, ImportError>>) -> Result<Option<T>, ImportError> + 'v;
+pub(crate) type Visit<'v, T> = dyn FnMut(
+        &SheetInfo,
+        &mut dyn Iterator<Item = Result<RawRow, ImportError>>,
+    ) -> Result<Option<T>, ImportError>
+    + 'v;
 
 /// Sheet names in reading order: visible worksheets first, then hidden ones; chart sheets skipped.
 fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
     let work = |s: &&calamine::Sheet| matches!(s.typ, SheetType::WorkSheet);
-    let visible = sheets.iter().filter(work).filter(|s| s.visible == SheetVisible::Visible);
-    let hidden = sheets.iter().filter(work).filter(|s| s.visible != SheetVisible::Visible);
+    let visible = sheets
+        .iter()
+        .filter(work)
+        .filter(|s| s.visible == SheetVisible::Visible);
+    let hidden = sheets
+        .iter()
+        .filter(work)
+        .filter(|s| s.visible != SheetVisible::Visible);
     visible.chain(hidden).map(|s| s.name.clone()).collect()
 }
 
@@ -60,7 +69,10 @@ fn check_shared_strings(bytes: &[u8], options: &ReadOptions) -> Result<(), Impor
     };
     let entry = zip.by_name(&name).map_err(ImportError::corrupt)?;
     let mut head = Vec::with_capacity(4096);
-    entry.take(4096).read_to_end(&mut head).map_err(ImportError::corrupt)?;
+    entry
+        .take(4096)
+        .read_to_end(&mut head)
+        .map_err(ImportError::corrupt)?;
     let head = String::from_utf8_lossy(&head);
     let declared = head
         .find("uniqueCount=\"")
@@ -72,7 +84,11 @@ fn check_shared_strings(bytes: &[u8], options: &ReadOptions) -> Result<(), Impor
     Limits::new("sharedStrings", options.max_rows, options.max_cells).check_cells(declared)
 }
 
-fn visit_xlsx<T>(bytes: &[u8], options: &ReadOptions, visit: &mut Visit<'_, T>) -> Result<Option<T>, ImportError> {
+fn visit_xlsx<T>(
+    bytes: &[u8],
+    options: &ReadOptions,
+    visit: &mut Visit<'_, T>,
+) -> Result<Option<T>, ImportError> {
     check_shared_strings(bytes, options)?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let date1904 = wb.has_1904_epoch();
@@ -95,7 +111,8 @@ fn visit_xlsx<T>(bytes: &[u8], options: &ReadOptions, visit: &mut Visit<'_, T>) 
         };
         let limits = Limits::new(&name, options.max_rows, options.max_cells);
         let d = reader.dimensions();
-        let declared = u64::from(d.end.0.abs_diff(d.start.0) + 1) * u64::from(d.end.1.abs_diff(d.start.1) + 1);
+        let declared =
+            u64::from(d.end.0.abs_diff(d.start.0) + 1) * u64::from(d.end.1.abs_diff(d.start.1) + 1);
         limits.check_cells(declared)?;
         let mut rows = XlsxRows {
             reader,
@@ -182,7 +199,10 @@ impl Iterator for XlsxRows<'_, '_> {
 }
 
 /// Rows of an in-memory range (xls, ods).
-fn range_rows(range: &Range<Data>, limits: Limits) -> impl Iterator<Item = Result<RawRow, ImportError>> + '_ {
+fn range_rows(
+    range: &Range<Data>,
+    limits: Limits,
+) -> impl Iterator<Item = Result<RawRow, ImportError>> + '_ {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let mut limits = limits;
     range.rows().enumerate().map(move |(i, row)| {
@@ -190,7 +210,12 @@ fn range_rows(range: &Range<Data>, limits: Limits) -> impl Iterator<Item = Resul
             .iter()
             .enumerate()
             .filter(|(_, d)| !matches!(d, Data::Empty))
-            .map(|(j, d)| (c0.saturating_add(u32::try_from(j).unwrap_or(u32::MAX)), CellValue::from(d)))
+            .map(|(j, d)| {
+                (
+                    c0.saturating_add(u32::try_from(j).unwrap_or(u32::MAX)),
+                    CellValue::from(d),
+                )
+            })
             .collect();
         limits.count(cells.len())?;
         Ok(RawRow {
@@ -200,7 +225,11 @@ fn range_rows(range: &Range<Data>, limits: Limits) -> impl Iterator<Item = Resul
     })
 }
 
-fn visit_xls<T>(bytes: &[u8], options: &ReadOptions, visit: &mut Visit<'_, T>) -> Result<Option<T>, ImportError> {
+fn visit_xls<T>(
+    bytes: &[u8],
+    options: &ReadOptions,
+    visit: &mut Visit<'_, T>,
+) -> Result<Option<T>, ImportError> {
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsError::Password => ImportError::EncryptedFile,
         other => ImportError::corrupt(other),
@@ -231,7 +260,11 @@ fn visit_xls<T>(bytes: &[u8], options: &ReadOptions, visit: &mut Visit<'_, T>) -
     Ok(None)
 }
 
-fn visit_ods<T>(bytes: &[u8], options: &ReadOptions, visit: &mut Visit<'_, T>) -> Result<Option<T>, ImportError> {
+fn visit_ods<T>(
+    bytes: &[u8],
+    options: &ReadOptions,
+    visit: &mut Visit<'_, T>,
+) -> Result<Option<T>, ImportError> {
     // calamine expands every table when it opens the file: check them all first.
     let mut scans = ods_scan::scan(bytes)?;
     for (name, scan) in &scans {

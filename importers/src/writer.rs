@@ -1,7 +1,9 @@
 //! Workbooks the hub hands out: a blank template per kind, the rejected rows of an upload ready to
 //! fix and re-upload, and a generated visa list for benchmarks.
 
-use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+};
 
 use crate::error::ImportError;
 use crate::headers::{self, Field, ValueType};
@@ -46,7 +48,10 @@ fn header_format() -> Format {
 }
 
 fn column_width(header: &str) -> f64 {
-    let w: usize = header.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let w: usize = header
+        .chars()
+        .map(|c| if c.is_ascii() { 1 } else { 2 })
+        .sum();
     (w as f64 + 4.0).clamp(10.0, 40.0)
 }
 
@@ -80,7 +85,12 @@ pub fn template_xlsx(kind: SourceKind) -> Result<Vec<u8>, ImportError> {
         match f.value {
             ValueType::Date => ws.set_column_format(c, &date)?,
             ValueType::DateTime => ws.set_column_format(c, &datetime)?,
-            ValueType::Text if matches!(f.field, Field::DocumentNumber | Field::WorkPermitNumber | Field::Phone) => {
+            ValueType::Text
+                if matches!(
+                    f.field,
+                    Field::DocumentNumber | Field::WorkPermitNumber | Field::Phone
+                ) =>
+            {
                 ws.set_column_format(c, &text)?
             }
             _ => ws,
@@ -109,14 +119,22 @@ fn write_instructions(ws: &mut Worksheet, kind: SourceKind) -> Result<(), Import
         "7. 表格上方可以有标题行，表格下方可以有“填报人、联系电话”等落款，不影响导入；请勿在数据区合并单元格。".to_string(),
     ];
     let extra: &[&str] = match kind {
-        SourceKind::VisaRegistry => &["8. 签证种类填写 Z、X1、X2、S1、S2、Q1、M 等；签证有效期至填写日期。"],
-        SourceKind::StudentRoster => &["8. 在庆状态填写 在庆、离庆未返 等；已离校的请填写离校日期。"],
+        SourceKind::VisaRegistry => {
+            &["8. 签证种类填写 Z、X1、X2、S1、S2、Q1、M 等；签证有效期至填写日期。"]
+        }
+        SourceKind::StudentRoster => {
+            &["8. 在庆状态填写 在庆、离庆未返 等；已离校的请填写离校日期。"]
+        }
         SourceKind::UniversityRoster => &["8. 类别填写 Student（学生）或 Teacher（教师）。"],
         SourceKind::EmploymentRoster => &["8. 单位名称请写全称，如“大庆油田有限责任公司”。"],
         SourceKind::LodgingRegister => &["8. 仍在住的客人离店日期留空。"],
-        SourceKind::PassengerFlow => &["8. 进出港填写 进港/到达 或 出港/出发；日期时间精确到分钟。"],
+        SourceKind::PassengerFlow => {
+            &["8. 进出港填写 进港/到达 或 出港/出发；日期时间精确到分钟。"]
+        }
         SourceKind::HealthCheck => &["8. 体温填写数字（如 36.5），单位为摄氏度。"],
-        SourceKind::DailyReport => &["8. 当天无新增、无离开、无异常时，新增人数和离开人数填 0，异常情况填“无”（零报告）。"],
+        SourceKind::DailyReport => {
+            &["8. 当天无新增、无离开、无异常时，新增人数和离开人数填 0，异常情况填“无”（零报告）。"]
+        }
     };
     lines.extend(extra.iter().map(|s| s.to_string()));
     for (i, line) in lines.iter().enumerate() {
@@ -134,7 +152,10 @@ fn write_instructions(ws: &mut Worksheet, kind: SourceKind) -> Result<(), Import
 ///
 /// # Errors
 /// [`ImportError::WriteFailed`] if the workbook cannot be written.
-pub fn rejections_xlsx(headers: &[String], rows: &[RejectedRowOut]) -> Result<Vec<u8>, ImportError> {
+pub fn rejections_xlsx(
+    headers: &[String],
+    rows: &[RejectedRowOut],
+) -> Result<Vec<u8>, ImportError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("未导入的行")?;
@@ -194,29 +215,162 @@ impl Rng {
 
 /// Nationalities as units write them: Chinese short and long names, English names, codes.
 const SAMPLE_NATIONALITIES: &[&str] = &[
-    "韩国", "大韩民国", "Korea", "KOR", "俄罗斯", "俄罗斯联邦", "Russia", "美国", "美利坚合众国", "USA", "U.S.A.",
-    "日本", "JPN", "英国", "United Kingdom", "德国", "Germany", "法国", "France", "意大利", "Italy", "越南", "Viet Nam",
-    "老挝", "老挝人民民主共和国", "泰国", "Thailand", "哈萨克斯坦", "Kazakhstan", "蒙古", "Mongolia", "巴基斯坦",
-    "Pakistan", "印度", "India", "印度尼西亚", "马来西亚", "Malaysia", "土耳其", "Türkiye", "荷兰", "Holland",
-    "南非", "South Africa", "肯尼亚", "尼日利亚", "埃及", "巴西", "Brazil", "墨西哥", "加拿大", "澳大利亚", "新西兰",
-    "乌克兰", "白俄罗斯", "孟加拉国", "尼泊尔", "柬埔寨", "菲律宾", "苏丹", "埃塞俄比亚", "乌兹别克斯坦", "波兰",
-    "芬兰", "瑞典", "西班牙", "Czechia", "Ivory Coast",
+    "韩国",
+    "大韩民国",
+    "Korea",
+    "KOR",
+    "俄罗斯",
+    "俄罗斯联邦",
+    "Russia",
+    "美国",
+    "美利坚合众国",
+    "USA",
+    "U.S.A.",
+    "日本",
+    "JPN",
+    "英国",
+    "United Kingdom",
+    "德国",
+    "Germany",
+    "法国",
+    "France",
+    "意大利",
+    "Italy",
+    "越南",
+    "Viet Nam",
+    "老挝",
+    "老挝人民民主共和国",
+    "泰国",
+    "Thailand",
+    "哈萨克斯坦",
+    "Kazakhstan",
+    "蒙古",
+    "Mongolia",
+    "巴基斯坦",
+    "Pakistan",
+    "印度",
+    "India",
+    "印度尼西亚",
+    "马来西亚",
+    "Malaysia",
+    "土耳其",
+    "Türkiye",
+    "荷兰",
+    "Holland",
+    "南非",
+    "South Africa",
+    "肯尼亚",
+    "尼日利亚",
+    "埃及",
+    "巴西",
+    "Brazil",
+    "墨西哥",
+    "加拿大",
+    "澳大利亚",
+    "新西兰",
+    "乌克兰",
+    "白俄罗斯",
+    "孟加拉国",
+    "尼泊尔",
+    "柬埔寨",
+    "菲律宾",
+    "苏丹",
+    "埃塞俄比亚",
+    "乌兹别克斯坦",
+    "波兰",
+    "芬兰",
+    "瑞典",
+    "西班牙",
+    "Czechia",
+    "Ivory Coast",
 ];
 const SAMPLE_SURNAMES: &[&str] = &[
-    "KIM", "LEE", "PARK", "CHOI", "IVANOV", "PETROV", "SMITH", "JOHNSON", "TANAKA", "SUZUKI", "MULLER", "SCHMIDT",
-    "DUBOIS", "MARTIN", "ROSSI", "NGUYEN", "TRAN", "PHOMMA", "WONGSAWAT", "NURLANOV", "GANBOLD", "KHAN", "SINGH",
-    "SANTOS", "GARCIA", "OKAFOR", "KAMAU", "HASSAN", "DE JONG", "YILMAZ", "DLAMINI", "RAHMAN", "NOVAK",
+    "KIM",
+    "LEE",
+    "PARK",
+    "CHOI",
+    "IVANOV",
+    "PETROV",
+    "SMITH",
+    "JOHNSON",
+    "TANAKA",
+    "SUZUKI",
+    "MULLER",
+    "SCHMIDT",
+    "DUBOIS",
+    "MARTIN",
+    "ROSSI",
+    "NGUYEN",
+    "TRAN",
+    "PHOMMA",
+    "WONGSAWAT",
+    "NURLANOV",
+    "GANBOLD",
+    "KHAN",
+    "SINGH",
+    "SANTOS",
+    "GARCIA",
+    "OKAFOR",
+    "KAMAU",
+    "HASSAN",
+    "DE JONG",
+    "YILMAZ",
+    "DLAMINI",
+    "RAHMAN",
+    "NOVAK",
 ];
 const SAMPLE_GIVEN: &[&str] = &[
-    "MINJUN", "SEOYEON", "ALEKSANDR", "MARIA", "JOHN", "MARY", "YUI", "REN", "FELIX", "EMMA", "LOUIS", "GIULIA",
-    "THU", "LAN", "ANAN", "DANIYAR", "NOMIN", "AYESHA", "DIYA", "MIGUEL", "CHINEDU", "KEVIN", "OMAR", "ELIF", "ZANELE",
+    "MINJUN",
+    "SEOYEON",
+    "ALEKSANDR",
+    "MARIA",
+    "JOHN",
+    "MARY",
+    "YUI",
+    "REN",
+    "FELIX",
+    "EMMA",
+    "LOUIS",
+    "GIULIA",
+    "THU",
+    "LAN",
+    "ANAN",
+    "DANIYAR",
+    "NOMIN",
+    "AYESHA",
+    "DIYA",
+    "MIGUEL",
+    "CHINEDU",
+    "KEVIN",
+    "OMAR",
+    "ELIF",
+    "ZANELE",
 ];
 const SAMPLE_ORGS: &[&str] = &[
-    "大庆油田有限责任公司", "大庆油田", "中国石油大庆石化公司", "大庆石化", "东北石油大学", "Northeast Petroleum University",
-    "哈尔滨医科大学大庆校区", "哈医大大庆校区", "黑龙江八一农垦大学", "大庆师范学院", "大庆职业学院",
-    "大庆环球化妆品容器(中国)有限公司", "大庆环球化妆品容器（中国）有限公司", "大庆万达嘉华酒店", "飞龙温泉景区",
+    "大庆油田有限责任公司",
+    "大庆油田",
+    "中国石油大庆石化公司",
+    "大庆石化",
+    "东北石油大学",
+    "Northeast Petroleum University",
+    "哈尔滨医科大学大庆校区",
+    "哈医大大庆校区",
+    "黑龙江八一农垦大学",
+    "大庆师范学院",
+    "大庆职业学院",
+    "大庆环球化妆品容器(中国)有限公司",
+    "大庆环球化妆品容器（中国）有限公司",
+    "大庆万达嘉华酒店",
+    "飞龙温泉景区",
 ];
-const SAMPLE_DISTRICTS: &[&str] = &["萨尔图区", "让胡路区", "龙凤区", "红岗区", "大同区", "高新区"];
+const SAMPLE_DISTRICTS: &[&str] = &[
+    "萨尔图区",
+    "让胡路区",
+    "龙凤区",
+    "红岗区",
+    "大同区",
+    "高新区",
+];
 const SAMPLE_VISAS: &[&str] = &["Z", "X1", "X2", "S1", "S2", "Q1", "M", "F"];
 
 fn random_date(rng: &mut Rng, from_year: u16, years: u16) -> Result<ExcelDateTime, ImportError> {
@@ -238,11 +392,31 @@ pub fn sample_visa_registry_xlsx(rows: usize, seed: u64) -> Result<Vec<u8>, Impo
     let ws = wb.add_worksheet();
     ws.set_name("Sheet1")?;
     let headers = [
-        "序号", "中文姓名", "英文姓名", "性别", "国籍", "出生日期", "护照号码", "签证种类", "签证有效期至", "工作/学习单位",
-        "居住地址", "备注",
+        "序号",
+        "中文姓名",
+        "英文姓名",
+        "性别",
+        "国籍",
+        "出生日期",
+        "护照号码",
+        "签证种类",
+        "签证有效期至",
+        "工作/学习单位",
+        "居住地址",
+        "备注",
     ];
-    let title = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
-    ws.merge_range(0, 0, 0, col(headers.len() - 1)?, "大庆常驻外籍人员国籍及签证情况（样例数据）", &title)?;
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center);
+    ws.merge_range(
+        0,
+        0,
+        0,
+        col(headers.len() - 1)?,
+        "大庆常驻外籍人员国籍及签证情况（样例数据）",
+        &title,
+    )?;
     let bold = header_format();
     for (i, h) in headers.iter().enumerate() {
         ws.write_string_with_format(1, col(i)?, *h, &bold)?;
@@ -257,15 +431,30 @@ pub fn sample_visa_registry_xlsx(rows: usize, seed: u64) -> Result<Vec<u8>, Impo
         ws.write_string(r, 4, *rng.pick(SAMPLE_NATIONALITIES))?;
         ws.write_datetime_with_format(r, 5, &random_date(&mut rng, 1960, 42)?, &date)?;
         let letter = char::from(b'A' + rng.below(26) as u8);
-        ws.write_string(r, 6, format!("{letter}{:08}", (i as u64).wrapping_mul(7_919).wrapping_add(seed) % 100_000_000))?;
+        ws.write_string(
+            r,
+            6,
+            format!(
+                "{letter}{:08}",
+                (i as u64).wrapping_mul(7_919).wrapping_add(seed) % 100_000_000
+            ),
+        )?;
         ws.write_string(r, 7, *rng.pick(SAMPLE_VISAS))?;
         ws.write_datetime_with_format(r, 8, &random_date(&mut rng, 2020, 4)?, &date)?;
         ws.write_string(r, 9, *rng.pick(SAMPLE_ORGS))?;
-        let address = format!("大庆市{}{}号", rng.pick(SAMPLE_DISTRICTS), 1 + rng.below(300));
+        let address = format!(
+            "大庆市{}{}号",
+            rng.pick(SAMPLE_DISTRICTS),
+            1 + rng.below(300)
+        );
         ws.write_string(r, 10, address)?;
     }
     let footer = row_num(rows + 3)?;
-    ws.write_string(footer, 0, "填报单位：大庆市公安局出入境管理局    填报人：样例    联系电话：0459-0000000")?;
+    ws.write_string(
+        footer,
+        0,
+        "填报单位：大庆市公安局出入境管理局    填报人：样例    联系电话：0459-0000000",
+    )?;
     ws.set_freeze_panes(2, 0)?;
     ws.set_column_width(9, 34)?;
     ws.set_column_width(10, 24)?;

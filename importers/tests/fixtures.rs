@@ -17,7 +17,8 @@ fn expected() -> Value {
 
 fn parse(name: &str, kind: Option<SourceKind>) -> ParsedUpload {
     let bytes = std::fs::read(fixtures_dir().join(name)).unwrap();
-    read_upload(&bytes, name, kind, &ReadOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    read_upload(&bytes, name, kind, &ReadOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The issues an expected reason describes: (column, code), e.g. "missing passport number (and
@@ -32,13 +33,24 @@ fn expected_issues(column: &str, reason: &str) -> Vec<(String, IssueCode, Option
     } else {
         panic!("unmapped reason {reason}")
     };
-    let value = reason.split('\'').nth(1).filter(|_| main == IssueCode::UnknownNationality);
+    let value = reason
+        .split('\'')
+        .nth(1)
+        .filter(|_| main == IssueCode::UnknownNationality);
     let mut out = vec![(column.to_string(), main, value.map(str::to_string))];
     if let Some(pos) = reason.find("invalid date '") {
         let rest = &reason[pos + "invalid date '".len()..];
         let (value, rest) = rest.split_once('\'').unwrap();
-        let col = rest.trim().trim_start_matches("in ").trim_end_matches(')').trim();
-        out.push((col.to_string(), IssueCode::InvalidDate, Some(value.to_string())));
+        let col = rest
+            .trim()
+            .trim_start_matches("in ")
+            .trim_end_matches(')')
+            .trim();
+        out.push((
+            col.to_string(),
+            IssueCode::InvalidDate,
+            Some(value.to_string()),
+        ));
     }
     out
 }
@@ -54,22 +66,48 @@ fn every_fixture_matches_expected_json() {
             let up = parse(name, given);
             let ctx = format!("{name} (kind given: {given:?})");
             assert_eq!(up.kind, want_kind, "{ctx}");
-            assert_eq!(u64::from(up.header_row), want["header_row"].as_u64().unwrap(), "{ctx}: header row");
-            assert_eq!(up.data_rows() as u64, want["data_rows"].as_u64().unwrap(), "{ctx}: data rows");
-            assert_eq!(up.accepted() as u64, want["accepted"].as_u64().unwrap(), "{ctx}: accepted");
+            assert_eq!(
+                u64::from(up.header_row),
+                want["header_row"].as_u64().unwrap(),
+                "{ctx}: header row"
+            );
+            assert_eq!(
+                up.data_rows() as u64,
+                want["data_rows"].as_u64().unwrap(),
+                "{ctx}: data rows"
+            );
+            assert_eq!(
+                up.accepted() as u64,
+                want["accepted"].as_u64().unwrap(),
+                "{ctx}: accepted"
+            );
             let rejected = want["rejected"].as_array().unwrap();
             assert_eq!(up.rejected(), rejected.len(), "{ctx}: rejected");
             let got: Vec<_> = up.rejected_rows().collect();
             for (row, want_row) in got.iter().zip(rejected) {
-                assert_eq!(u64::from(row.row), want_row["row"].as_u64().unwrap(), "{ctx}");
+                assert_eq!(
+                    u64::from(row.row),
+                    want_row["row"].as_u64().unwrap(),
+                    "{ctx}"
+                );
                 let issues = row.rejections();
                 let wanted = expected_issues(
                     want_row["column"].as_str().unwrap(),
                     want_row["reason"].as_str().unwrap(),
                 );
-                assert_eq!(issues.len(), wanted.len(), "{ctx} row {}: {issues:?}", row.row);
+                assert_eq!(
+                    issues.len(),
+                    wanted.len(),
+                    "{ctx} row {}: {issues:?}",
+                    row.row
+                );
                 for (issue, (column, code, value)) in issues.iter().zip(&wanted) {
-                    assert_eq!(issue.column.as_deref(), Some(column.as_str()), "{ctx} row {}", row.row);
+                    assert_eq!(
+                        issue.column.as_deref(),
+                        Some(column.as_str()),
+                        "{ctx} row {}",
+                        row.row
+                    );
                     assert_eq!(issue.code, *code, "{ctx} row {}", row.row);
                     if let Some(v) = value {
                         assert_eq!(&issue.value, v, "{ctx} row {}", row.row);
@@ -96,18 +134,32 @@ fn police_visas_details() {
     let up = parse("police_visas.xlsx", None);
     let rec = |row: u32| up.rows.iter().find(|r| r.row == row).unwrap();
     // Row 3: a Pakistani sharing a passport number with a Korean (row 4).
-    let Some(Record::VisaRegistry(r3)) = rec(3).record() else { panic!() };
-    let Some(Record::VisaRegistry(r4)) = rec(4).record() else { panic!() };
+    let Some(Record::VisaRegistry(r3)) = rec(3).record() else {
+        panic!()
+    };
+    let Some(Record::VisaRegistry(r4)) = rec(4).record() else {
+        panic!()
+    };
     assert_eq!(r3.person.document_number, "M99826306");
     assert_eq!(r3.person.nationality, "PAK");
     assert_eq!(r4.person.nationality, "KOR");
     assert_eq!(r3.person.latin_name.as_deref(), Some("HUSSAIN AYESHA"));
     assert_eq!(r3.person.sex, Some(importers::Sex::Female));
     assert_eq!(r3.person.birth_date.unwrap().to_string(), "1980-08-10");
-    assert_eq!(r3.organization.as_deref(), Some("大庆环球化妆品容器(中国)有限公司"));
+    assert_eq!(
+        r3.organization.as_deref(),
+        Some("大庆环球化妆品容器(中国)有限公司")
+    );
     assert_eq!(r3.visa_type.as_deref(), Some("Z"));
     // Long Chinese names are recognised.
-    let nat = |row: u32| rec(row).record().and_then(Record::person).unwrap().nationality.clone();
+    let nat = |row: u32| {
+        rec(row)
+            .record()
+            .and_then(Record::person)
+            .unwrap()
+            .nationality
+            .clone()
+    };
     assert_eq!(nat(17), "KOR"); // 大韩民国
     assert_eq!(nat(33), "LAO"); // 老挝人民民主共和国
     assert_eq!(nat(100), "RUS"); // 俄罗斯联邦
@@ -121,10 +173,16 @@ fn police_visas_details() {
         .find(|v| v.person.document_number == "A90260883")
         .unwrap();
     assert_eq!(overstayer.person.nationality, "ZAF");
-    assert_eq!(overstayer.visa_valid_until.unwrap().to_string(), "2020-01-10");
+    assert_eq!(
+        overstayer.visa_valid_until.unwrap().to_string(),
+        "2020-01-10"
+    );
     // The rejected row keeps its cells as displayed.
     let r58 = rec(58);
-    assert!(r58.raw.contains(&("出生日期".to_string(), "1990-13-45".to_string())));
+    assert!(
+        r58.raw
+            .contains(&("出生日期".to_string(), "1990-13-45".to_string()))
+    );
     assert!(r58.raw.contains(&("护照号码".to_string(), String::new())));
     assert_eq!(up.sheet, "Sheet1");
     assert_eq!(up.headers.len(), 12);
@@ -189,7 +247,14 @@ fn other_fixtures_normalise_values() {
     }
 
     let hitech = parse("hitech_foreign_staff.xlsx", None);
-    let docs: Vec<String> = hitech.records().filter_map(|r| r.person()).map(|p| p.document_number.clone()).collect();
-    assert!(docs.contains(&"AA1306938".to_string()), "full-width number normalised");
+    let docs: Vec<String> = hitech
+        .records()
+        .filter_map(|r| r.person())
+        .map(|p| p.document_number.clone())
+        .collect();
+    assert!(
+        docs.contains(&"AA1306938".to_string()),
+        "full-width number normalised"
+    );
     assert!(docs.contains(&"N4885396".to_string()), "hyphen dropped");
 }

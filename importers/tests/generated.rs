@@ -14,25 +14,108 @@ fn s(v: &'static str) -> C {
 fn xlsx_with_english_headers_title_footer_and_instructions_first() {
     let instructions = SheetSpec {
         name: "填表说明",
-        rows: vec![vec![s("填表说明")], vec![s("1. 每行一人")], vec![s("护照号码"), s("请按原样填写")]],
+        rows: vec![
+            vec![s("填表说明")],
+            vec![s("1. 每行一人")],
+            vec![s("护照号码"), s("请按原样填写")],
+        ],
         merges: vec![],
     };
     let data = SheetSpec {
         name: "Residents",
         rows: vec![
             vec![s("Foreign residents of Daqing")],
-            vec![s("填报单位：大庆市公安局出入境管理局"), C::Empty, C::Empty, s("日期：2020年2月16日")],
+            vec![
+                s("填报单位：大庆市公安局出入境管理局"),
+                C::Empty,
+                C::Empty,
+                s("日期：2020年2月16日"),
+            ],
             vec![],
             vec![
-                s("No."), s("Name"), s("Sex"), s("Nationality"), s("Date of Birth"), s("Passport Number"), s("Visa Type"),
-                s("Visa Expiry Date"), s("Organization"), s("Remarks"),
+                s("No."),
+                s("Name"),
+                s("Sex"),
+                s("Nationality"),
+                s("Date of Birth"),
+                s("Passport Number"),
+                s("Visa Type"),
+                s("Visa Expiry Date"),
+                s("Organization"),
+                s("Remarks"),
             ],
-            vec![C::N(1.0), s("kim/minjun"), s("M"), s("Republic of Korea"), C::D(1990, 5, 1), s("m 123-456"), s("Z"), C::D(2021, 1, 31), s("大庆油田"), C::Empty],
-            vec![C::N(2.0), s("Smith  John"), s("male"), s("U.S.A."), s("1985/7/3"), C::N(7_012_345.0), s("X1"), s("2020年9月1日"), s("东北石油大学"), s("note")],
-            vec![C::N(3.0), s("Nguyen Thi Lan"), s("F"), s("Viet Nam"), s("1999-02-30"), s("ＶＮ１２３"), s("X2"), s("43866"), C::Empty, C::Empty],
-            vec![C::N(4.0), s("Ghost"), s("?"), s("Atlantis"), C::Empty, s("Z999"), C::Empty, C::Empty, C::Empty, C::Empty],
-            vec![C::N(5.0), s("No Passport"), s("F"), s("KOR"), C::Empty, C::Empty, C::Empty, C::Empty, C::Empty, C::Empty],
-            vec![C::N(6.0), s("KIM MINJUN"), s("M"), s("韩国"), C::Empty, s("M123456"), C::Empty, C::Empty, C::Empty, C::Empty],
+            vec![
+                C::N(1.0),
+                s("kim/minjun"),
+                s("M"),
+                s("Republic of Korea"),
+                C::D(1990, 5, 1),
+                s("m 123-456"),
+                s("Z"),
+                C::D(2021, 1, 31),
+                s("大庆油田"),
+                C::Empty,
+            ],
+            vec![
+                C::N(2.0),
+                s("Smith  John"),
+                s("male"),
+                s("U.S.A."),
+                s("1985/7/3"),
+                C::N(7_012_345.0),
+                s("X1"),
+                s("2020年9月1日"),
+                s("东北石油大学"),
+                s("note"),
+            ],
+            vec![
+                C::N(3.0),
+                s("Nguyen Thi Lan"),
+                s("F"),
+                s("Viet Nam"),
+                s("1999-02-30"),
+                s("ＶＮ１２３"),
+                s("X2"),
+                s("43866"),
+                C::Empty,
+                C::Empty,
+            ],
+            vec![
+                C::N(4.0),
+                s("Ghost"),
+                s("?"),
+                s("Atlantis"),
+                C::Empty,
+                s("Z999"),
+                C::Empty,
+                C::Empty,
+                C::Empty,
+                C::Empty,
+            ],
+            vec![
+                C::N(5.0),
+                s("No Passport"),
+                s("F"),
+                s("KOR"),
+                C::Empty,
+                C::Empty,
+                C::Empty,
+                C::Empty,
+                C::Empty,
+                C::Empty,
+            ],
+            vec![
+                C::N(6.0),
+                s("KIM MINJUN"),
+                s("M"),
+                s("韩国"),
+                C::Empty,
+                s("M123456"),
+                C::Empty,
+                C::Empty,
+                C::Empty,
+                C::Empty,
+            ],
             vec![C::N(7.0)],
             vec![],
             vec![s("填报人：张三    联系电话：0459-1234567")],
@@ -62,7 +145,10 @@ fn xlsx_with_english_headers_title_footer_and_instructions_first() {
     assert_eq!(kim.person.birth_date.unwrap().to_string(), "1990-05-01");
     assert_eq!(kim.visa_valid_until.unwrap().to_string(), "2021-01-31");
     let smith = rec(1);
-    assert_eq!(smith.person.document_number, "7012345", "numeric cell read without .0");
+    assert_eq!(
+        smith.person.document_number, "7012345",
+        "numeric cell read without .0"
+    );
     assert_eq!(smith.person.nationality, "USA");
     assert_eq!(smith.person.latin_name.as_deref(), Some("SMITH JOHN"));
     assert_eq!(smith.person.birth_date.unwrap().to_string(), "1985-07-03");
@@ -70,23 +156,47 @@ fn xlsx_with_english_headers_title_footer_and_instructions_first() {
     let lan = rec(2);
     assert_eq!(lan.person.document_number, "VN123");
     assert_eq!(lan.person.nationality, "VNM");
-    assert_eq!(lan.person.birth_date, None, "impossible optional date left empty");
-    assert_eq!(lan.visa_valid_until.unwrap().to_string(), "2020-02-05", "serial number as text");
+    assert_eq!(
+        lan.person.birth_date, None,
+        "impossible optional date left empty"
+    );
+    assert_eq!(
+        lan.visa_valid_until.unwrap().to_string(),
+        "2020-02-05",
+        "serial number as text"
+    );
     assert_eq!(up.rows[2].warnings.len(), 1);
     assert_eq!(up.rows[2].warnings[0].code, IssueCode::InvalidDate);
-    assert_eq!(up.rows[2].warnings[0].column.as_deref(), Some("Date of Birth"));
+    assert_eq!(
+        up.rows[2].warnings[0].column.as_deref(),
+        Some("Date of Birth")
+    );
 
     let ghost = up.rows[3].rejections();
     assert_eq!(ghost[0].code, IssueCode::UnknownNationality);
     assert_eq!(ghost[0].column.as_deref(), Some("Nationality"));
-    assert_eq!(ghost[1].code, IssueCode::InvalidSex, "other issues follow the required ones");
-    assert_eq!(up.rows[4].rejections()[0].code, IssueCode::MissingDocumentNumber);
-    assert_eq!(up.rows[4].rejections()[0].column.as_deref(), Some("Passport Number"));
+    assert_eq!(
+        ghost[1].code,
+        IssueCode::InvalidSex,
+        "other issues follow the required ones"
+    );
+    assert_eq!(
+        up.rows[4].rejections()[0].code,
+        IssueCode::MissingDocumentNumber
+    );
+    assert_eq!(
+        up.rows[4].rejections()[0].column.as_deref(),
+        Some("Passport Number")
+    );
 
     let dup = &up.rows[5];
     assert!(dup.is_accepted());
     assert_eq!(dup.warnings[0].code, IssueCode::DuplicateInFile);
-    assert!(dup.warnings[0].reason.contains('5'), "{}", dup.warnings[0].reason);
+    assert!(
+        dup.warnings[0].reason.contains('5'),
+        "{}",
+        dup.warnings[0].reason
+    );
     assert_eq!(up.with_warnings(), 2);
 }
 
@@ -94,11 +204,46 @@ fn xlsx_with_english_headers_title_footer_and_instructions_first() {
 fn merged_unit_names_are_filled_down() {
     let rows = vec![
         vec![s("外籍员工花名册")],
-        vec![s("单位名称"), s("姓名"), s("国别"), s("证件号码"), s("岗位"), s("入职日期")],
-        vec![s("大庆炼化"), s("PARK DOYUN"), s("韩国"), s("M75519265"), s("工程师"), C::D(2018, 3, 5)],
-        vec![C::Empty, s("SMITH MARY"), s("美国"), s("D966719511"), s("顾问"), C::D(2019, 5, 20)],
-        vec![C::Empty, s("CRUZ ANGEL"), s("菲律宾"), s("PA1209070"), s("工程师"), s("2015.12.18")],
-        vec![s("大庆油田"), s("CHAN DARA"), s("柬埔寨"), s("N7322936"), s("技术专家"), C::Empty],
+        vec![
+            s("单位名称"),
+            s("姓名"),
+            s("国别"),
+            s("证件号码"),
+            s("岗位"),
+            s("入职日期"),
+        ],
+        vec![
+            s("大庆炼化"),
+            s("PARK DOYUN"),
+            s("韩国"),
+            s("M75519265"),
+            s("工程师"),
+            C::D(2018, 3, 5),
+        ],
+        vec![
+            C::Empty,
+            s("SMITH MARY"),
+            s("美国"),
+            s("D966719511"),
+            s("顾问"),
+            C::D(2019, 5, 20),
+        ],
+        vec![
+            C::Empty,
+            s("CRUZ ANGEL"),
+            s("菲律宾"),
+            s("PA1209070"),
+            s("工程师"),
+            s("2015.12.18"),
+        ],
+        vec![
+            s("大庆油田"),
+            s("CHAN DARA"),
+            s("柬埔寨"),
+            s("N7322936"),
+            s("技术专家"),
+            C::Empty,
+        ],
     ];
     let bytes = xlsx(&[SheetSpec {
         name: "员工",
@@ -118,17 +263,49 @@ fn merged_unit_names_are_filled_down() {
         .collect();
     assert_eq!(
         employers,
-        vec![Some("大庆炼化".into()), Some("大庆炼化".into()), Some("大庆炼化".into()), Some("大庆油田".into())]
+        vec![
+            Some("大庆炼化".into()),
+            Some("大庆炼化".into()),
+            Some("大庆炼化".into()),
+            Some("大庆油田".into())
+        ]
     );
-    assert_eq!(up.rows[1].raw[0], ("单位名称".to_string(), "大庆炼化".to_string()));
+    assert_eq!(
+        up.rows[1].raw[0],
+        ("单位名称".to_string(), "大庆炼化".to_string())
+    );
 }
 
 #[test]
 fn student_roster_with_other_spellings() {
     let bytes = simple_xlsx(vec![
-        vec![s("学校"), s("学生姓名"), s("国籍"), s("护照号"), s("专业"), s("状态"), s("离校时间")],
-        vec![s("八一农垦大学"), s("张伟"), s("Kazakhstan"), s("n 1234 567"), s("农学"), s("在庆"), C::Empty],
-        vec![s("大庆医专"), s("KAMAU KEVIN"), s("肯尼亚共和国"), s("AK0851569"), s("护理"), s("离庆未返"), s("2020年1月5日")],
+        vec![
+            s("学校"),
+            s("学生姓名"),
+            s("国籍"),
+            s("护照号"),
+            s("专业"),
+            s("状态"),
+            s("离校时间"),
+        ],
+        vec![
+            s("八一农垦大学"),
+            s("张伟"),
+            s("Kazakhstan"),
+            s("n 1234 567"),
+            s("农学"),
+            s("在庆"),
+            C::Empty,
+        ],
+        vec![
+            s("大庆医专"),
+            s("KAMAU KEVIN"),
+            s("肯尼亚共和国"),
+            s("AK0851569"),
+            s("护理"),
+            s("离庆未返"),
+            s("2020年1月5日"),
+        ],
     ]);
     let up = ok(&bytes, "students.xlsx", None);
     assert_eq!(up.kind, SourceKind::StudentRoster);
@@ -155,10 +332,46 @@ fn student_roster_with_other_spellings() {
 #[test]
 fn university_roster_types() {
     let bytes = simple_xlsx(vec![
-        vec![s("No."), s("Name"), s("Gender"), s("Nationality"), s("Passport No."), s("Type (Student/Teacher)"), s("College"), s("Dormitory")],
-        vec![C::N(1.0), s("Evans Harry"), s("Female"), s("Great Britain"), s("D453428073"), s("Teacher"), s("International College"), s("Faculty Apartment")],
-        vec![C::N(2.0), s("Jones John"), s("Male"), s("US"), s("d243488890"), s("留学生"), s("School of Chemistry"), s("Dorm 1-199")],
-        vec![C::N(3.0), s("Doe Jane"), s("Female"), s("CAN"), s("GA1"), s("Visitor"), C::Empty, C::Empty],
+        vec![
+            s("No."),
+            s("Name"),
+            s("Gender"),
+            s("Nationality"),
+            s("Passport No."),
+            s("Type (Student/Teacher)"),
+            s("College"),
+            s("Dormitory"),
+        ],
+        vec![
+            C::N(1.0),
+            s("Evans Harry"),
+            s("Female"),
+            s("Great Britain"),
+            s("D453428073"),
+            s("Teacher"),
+            s("International College"),
+            s("Faculty Apartment"),
+        ],
+        vec![
+            C::N(2.0),
+            s("Jones John"),
+            s("Male"),
+            s("US"),
+            s("d243488890"),
+            s("留学生"),
+            s("School of Chemistry"),
+            s("Dorm 1-199"),
+        ],
+        vec![
+            C::N(3.0),
+            s("Doe Jane"),
+            s("Female"),
+            s("CAN"),
+            s("GA1"),
+            s("Visitor"),
+            C::Empty,
+            C::Empty,
+        ],
     ]);
     let up = ok(&bytes, "uni.xlsx", None);
     assert_eq!(up.kind, SourceKind::UniversityRoster);
@@ -169,7 +382,10 @@ fn university_roster_types() {
             _ => None,
         })
         .collect();
-    assert_eq!(types, vec![Some(MemberType::Teacher), Some(MemberType::Student), None]);
+    assert_eq!(
+        types,
+        vec![Some(MemberType::Teacher), Some(MemberType::Student), None]
+    );
     assert_eq!(up.rows[2].warnings[0].code, IssueCode::InvalidValue);
 }
 
@@ -204,11 +420,16 @@ fn csv_utf8_bom_lodging_with_english_and_mixed_headers() {
     bytes.extend_from_slice(text.as_bytes());
     let up = ok(&bytes, "guests.csv", None);
     assert_eq!(up.kind, SourceKind::LodgingRegister);
-    assert_eq!(up.headers[0], "住宿场所", "BOM stripped from the first header");
+    assert_eq!(
+        up.headers[0], "住宿场所",
+        "BOM stripped from the first header"
+    );
     assert_eq!(up.accepted(), 2);
     match up.rows[0].record() {
         Some(Record::LodgingRegister(l)) => {
-            let Some(Moment::DateTime(ci)) = l.check_in else { panic!("{:?}", l.check_in) };
+            let Some(Moment::DateTime(ci)) = l.check_in else {
+                panic!("{:?}", l.check_in)
+            };
             assert_eq!(ci.to_rfc3339(), "2020-01-24T15:30:00+08:00");
             assert_eq!(l.check_out.unwrap().date().to_string(), "2020-01-26");
             assert_eq!(l.hotel.as_deref(), Some("万达嘉华"));
@@ -217,7 +438,12 @@ fn csv_utf8_bom_lodging_with_english_and_mixed_headers() {
     }
     match up.rows[1].record() {
         Some(Record::LodgingRegister(l)) => {
-            assert_eq!(l.check_in, Some(Moment::Date(chrono::NaiveDate::from_ymd_opt(2020, 1, 25).unwrap())));
+            assert_eq!(
+                l.check_in,
+                Some(Moment::Date(
+                    chrono::NaiveDate::from_ymd_opt(2020, 1, 25).unwrap()
+                ))
+            );
             assert_eq!(l.check_out, None);
         }
         other => panic!("{other:?}"),
@@ -269,8 +495,22 @@ fn passenger_flow_tab_separated_utf16() {
             _ => panic!(),
         })
         .collect();
-    assert_eq!(flights[0], ("2020-02-05T14:35:00+08:00".into(), Some(Direction::Arrival), Some("KE831".into())));
-    assert_eq!(flights[1], ("2020-02-06T19:00:00+09:00".into(), Some(Direction::Departure), Some("KE832".into())));
+    assert_eq!(
+        flights[0],
+        (
+            "2020-02-05T14:35:00+08:00".into(),
+            Some(Direction::Arrival),
+            Some("KE831".into())
+        )
+    );
+    assert_eq!(
+        flights[1],
+        (
+            "2020-02-06T19:00:00+09:00".into(),
+            Some(Direction::Departure),
+            Some("KE832".into())
+        )
+    );
 }
 
 #[test]
@@ -292,7 +532,10 @@ fn daily_report_and_zero_report() {
 fn given_kind_is_respected() {
     // 姓名/国籍/护照号码/日期 fits passenger_flow and health_check alike: naming the kind settles it.
     let text = "姓名,国籍,护照号码,日期\nKIM,KOR,M1,2020-02-05\n";
-    assert_eq!(common::err_code(text.as_bytes(), "x.csv", None), "AMBIGUOUS_KIND");
+    assert_eq!(
+        common::err_code(text.as_bytes(), "x.csv", None),
+        "AMBIGUOUS_KIND"
+    );
     let up = ok(text.as_bytes(), "x.csv", Some(SourceKind::HealthCheck));
     assert_eq!(up.kind, SourceKind::HealthCheck);
     assert_eq!(up.accepted(), 1);

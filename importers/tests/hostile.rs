@@ -10,7 +10,12 @@ use importers::{FileFormat, ReadOptions, SourceKind, read_upload};
 
 fn visa_xlsx() -> Vec<u8> {
     simple_xlsx(vec![
-        vec![C::S("姓名"), C::S("国籍"), C::S("护照号码"), C::S("签证种类")],
+        vec![
+            C::S("姓名"),
+            C::S("国籍"),
+            C::S("护照号码"),
+            C::S("签证种类"),
+        ],
         vec![C::S("KIM"), C::S("韩国"), C::S("M1"), C::S("Z")],
     ])
 }
@@ -31,21 +36,29 @@ fn wrong_extensions_are_ignored_content_decides() {
     assert_eq!(up.format, FileFormat::Xlsx);
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
     assert_eq!(err_code(png, "photo.xlsx", None), "UNSUPPORTED_FORMAT");
-    assert_eq!(err_code(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "report.xlsx", None), "UNSUPPORTED_FORMAT");
+    assert_eq!(
+        err_code(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "report.xlsx", None),
+        "UNSUPPORTED_FORMAT"
+    );
 }
 
 #[test]
 fn truncated_zip() {
     let bytes = visa_xlsx();
     for cut in [10, bytes.len() / 3, bytes.len() / 2, bytes.len() - 30] {
-        assert_eq!(err_code(&bytes[..cut], "cut.xlsx", None), "CORRUPT_FILE", "cut at {cut}");
+        assert_eq!(
+            err_code(&bytes[..cut], "cut.xlsx", None),
+            "CORRUPT_FILE",
+            "cut at {cut}"
+        );
     }
 }
 
 #[test]
 fn zip_that_is_not_a_spreadsheet() {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    w.start_file("readme.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    w.start_file("readme.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
     w.write_all(b"hello").unwrap();
     let bytes = w.finish().unwrap().into_inner();
     assert_eq!(err_code(&bytes, "x.xlsx", None), "UNSUPPORTED_FORMAT");
@@ -55,8 +68,14 @@ fn zip_that_is_not_a_spreadsheet() {
 fn encrypted_ooxml_is_refused() {
     // What Excel writes for "Encrypt with password": a compound file holding the encrypted package.
     let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    comp.create_stream("/EncryptionInfo").unwrap().write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0]).unwrap();
-    comp.create_stream("/EncryptedPackage").unwrap().write_all(&[0u8; 4096]).unwrap();
+    comp.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    comp.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&[0u8; 4096])
+        .unwrap();
     comp.flush().unwrap();
     let bytes = comp.into_inner().into_inner();
     assert_eq!(err_code(&bytes, "secret.xlsx", None), "ENCRYPTED_FILE");
@@ -67,7 +86,10 @@ fn encrypted_ooxml_is_refused() {
 #[test]
 fn compound_file_that_is_not_a_workbook() {
     let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    comp.create_stream("/WordDocument").unwrap().write_all(&[0u8; 100]).unwrap();
+    comp.create_stream("/WordDocument")
+        .unwrap()
+        .write_all(&[0u8; 100])
+        .unwrap();
     comp.flush().unwrap();
     let bytes = comp.into_inner().into_inner();
     assert_eq!(err_code(&bytes, "doc.xls", None), "UNSUPPORTED_FORMAT");
@@ -76,7 +98,10 @@ fn compound_file_that_is_not_a_workbook() {
 #[test]
 fn damaged_xls_is_corrupt() {
     let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
-    comp.create_stream("/Workbook").unwrap().write_all(&[0xFFu8; 300]).unwrap();
+    comp.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&[0xFFu8; 300])
+        .unwrap();
     comp.flush().unwrap();
     let bytes = comp.into_inner().into_inner();
     assert_eq!(err_code(&bytes, "bad.xls", None), "CORRUPT_FILE");
@@ -114,7 +139,12 @@ fn sheet_declaring_a_huge_dimension_is_refused_without_allocating() {
     });
     assert_eq!(err_code(&bytes, "huge.xlsx", None), "TOO_MANY_CELLS");
     // A stray cell at the last row and column declares the same range.
-    let mut rows = vec![vec![C::S("姓名"), C::S("国籍"), C::S("护照号码"), C::S("签证种类")]];
+    let mut rows = vec![vec![
+        C::S("姓名"),
+        C::S("国籍"),
+        C::S("护照号码"),
+        C::S("签证种类"),
+    ]];
     rows.push(vec![C::S("KIM"), C::S("韩国"), C::S("M1"), C::S("Z")]);
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
@@ -156,7 +186,11 @@ fn zip_bomb_is_refused_from_declared_sizes() {
             data
         }
     });
-    assert!(bytes.len() < 200 * 1024, "compressed stays small: {}", bytes.len());
+    assert!(
+        bytes.len() < 200 * 1024,
+        "compressed stays small: {}",
+        bytes.len()
+    );
     let options = ReadOptions {
         max_uncompressed_bytes: 1024 * 1024,
         ..ReadOptions::default()
@@ -175,29 +209,51 @@ fn limits_on_rows_cells_and_size() {
         max_rows: 20,
         ..ReadOptions::default()
     };
-    assert_eq!(read_upload(text.as_bytes(), "x.csv", None, &rows).unwrap_err().code(), "TOO_MANY_ROWS");
+    assert_eq!(
+        read_upload(text.as_bytes(), "x.csv", None, &rows)
+            .unwrap_err()
+            .code(),
+        "TOO_MANY_ROWS"
+    );
     let cells = ReadOptions {
         max_cells: 100,
         ..ReadOptions::default()
     };
-    assert_eq!(read_upload(text.as_bytes(), "x.csv", None, &cells).unwrap_err().code(), "TOO_MANY_CELLS");
+    assert_eq!(
+        read_upload(text.as_bytes(), "x.csv", None, &cells)
+            .unwrap_err()
+            .code(),
+        "TOO_MANY_CELLS"
+    );
     let size = ReadOptions {
         max_file_bytes: 100,
         ..ReadOptions::default()
     };
-    assert_eq!(read_upload(text.as_bytes(), "x.csv", None, &size).unwrap_err().code(), "FILE_TOO_LARGE");
+    assert_eq!(
+        read_upload(text.as_bytes(), "x.csv", None, &size)
+            .unwrap_err()
+            .code(),
+        "FILE_TOO_LARGE"
+    );
     let xlsx_rows = ReadOptions {
         max_rows: 1,
         ..ReadOptions::default()
     };
-    assert_eq!(read_upload(&visa_xlsx(), "x.xlsx", None, &xlsx_rows).unwrap_err().code(), "TOO_MANY_ROWS");
+    assert_eq!(
+        read_upload(&visa_xlsx(), "x.xlsx", None, &xlsx_rows)
+            .unwrap_err()
+            .code(),
+        "TOO_MANY_ROWS"
+    );
 }
 
 fn ods(content: &str) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     w.start_file("mimetype", stored).unwrap();
-    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
     w.start_file("META-INF/manifest.xml", stored).unwrap();
     w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
     w.start_file("content.xml", stored).unwrap();
@@ -209,15 +265,18 @@ fn ods(content: &str) -> Vec<u8> {
 }
 
 fn ods_cell(text: &str) -> String {
-    format!(r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#)
+    format!(
+        r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+    )
 }
 
 #[test]
 fn ods_repeat_bomb_is_refused_and_spans_are_filled() {
-    let header: String = ["酒店/景区", "姓名", "国籍", "护照号码", "入住日期"].iter().map(|h| ods_cell(h)).collect();
-    let bomb_row = format!(
-        r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#
-    );
+    let header: String = ["酒店/景区", "姓名", "国籍", "护照号码", "入住日期"]
+        .iter()
+        .map(|h| ods_cell(h))
+        .collect();
+    let bomb_row = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#;
     let bomb = ods(&format!(
         r#"<table:table table:name="Sheet1"><table:table-row>{header}</table:table-row>{bomb_row}</table:table>"#
     ));
@@ -247,7 +306,9 @@ fn ods_repeat_bomb_is_refused_and_spans_are_filled() {
     assert_eq!(up.accepted(), 2);
     for rec in up.records() {
         match rec {
-            importers::Record::LodgingRegister(l) => assert_eq!(l.hotel.as_deref(), Some("飞龙温泉")),
+            importers::Record::LodgingRegister(l) => {
+                assert_eq!(l.hotel.as_deref(), Some("飞龙温泉"))
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -261,8 +322,16 @@ fn header_errors_name_what_was_recognised_and_missing() {
     let e = read(partial.as_bytes(), "x.csv", None).unwrap_err();
     assert_eq!(e.code(), "UNKNOWN_HEADERS");
     let msg = e.to_string();
-    assert!(msg.contains("姓名") && msg.contains("护照号码") && msg.contains("国籍"), "{msg}");
-    let e = read(partial.as_bytes(), "x.csv", Some(SourceKind::EmploymentRoster)).unwrap_err();
+    assert!(
+        msg.contains("姓名") && msg.contains("护照号码") && msg.contains("国籍"),
+        "{msg}"
+    );
+    let e = read(
+        partial.as_bytes(),
+        "x.csv",
+        Some(SourceKind::EmploymentRoster),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "KIND_MISMATCH");
     assert!(e.to_string().contains("护照号码"), "{e}");
     // The police list named as a health check: the check date is missing.
@@ -270,6 +339,8 @@ fn header_errors_name_what_was_recognised_and_missing() {
     let e = read(visa.as_bytes(), "x.csv", Some(SourceKind::HealthCheck)).unwrap_err();
     assert_eq!(e.code(), "KIND_MISMATCH");
     assert!(e.to_string().contains("检测日期"), "{e}");
-    assert_eq!(err_code(b"just one line of text", "x.csv", None), "NO_HEADER");
+    assert_eq!(
+        err_code(b"just one line of text", "x.csv", None),
+        "NO_HEADER"
+    );
 }
-

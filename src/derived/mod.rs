@@ -6,7 +6,11 @@
 //! so the API can never give two answers to the same question. The SQL runs unchanged on
 //! SQLite and PostgreSQL (window functions, `$n` parameters).
 
+pub mod counts;
 pub mod overview;
 pub mod sql;
+pub mod status;
 
+pub use counts::{Count, Dimension, counts_by};
 pub use overview::{Overview, overview};
+pub use status::{PersonStatus, statuses};

@@ -5,6 +5,7 @@
 //! database that is dropped afterwards. Logs are silent unless `TEST_LOG` is set.
 
 mod cli;
+mod fixtures;
 mod graphql;
 mod helpers;
 mod http;

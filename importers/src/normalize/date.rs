@@ -68,7 +68,7 @@ const MAX_SERIAL: f64 = 2_958_465.0;
 /// Converts an Excel serial number to a date-time. The 1900 system keeps Excel's fictitious
 /// 1900-02-29 (serial 60), which is rejected; the 1904 system counts from 1904-01-01.
 pub fn serial_to_datetime(serial: f64, is_1904: bool) -> Option<NaiveDateTime> {
-    if !serial.is_finite() || serial < 1.0 || serial > MAX_SERIAL {
+    if !(1.0..=MAX_SERIAL).contains(&serial) {
         return None;
     }
     let days = serial.trunc() as i64;
@@ -99,24 +99,30 @@ pub fn from_datetime(dt: NaiveDateTime) -> DateValue {
 
 /// Parses a date or date-time written as text (see the module documentation for the forms).
 pub fn parse_date_text(raw: &str) -> Result<DateValue, DateError> {
-    let s: String = raw.nfkc().collect::<String>().trim().to_string();
+    let s: String = if raw.is_ascii() {
+        raw.trim().to_string()
+    } else {
+        raw.nfkc().collect::<String>().trim().to_string()
+    };
     if s.is_empty() || s.len() > 64 {
         return Err(DateError::Invalid);
     }
     if let Some(v) = parse_numeric(&s) {
         return v;
     }
-    if s.chars().any(|c| c.is_ascii_alphabetic()) {
-        if let Some(v) = parse_month_name(&s) {
-            return v;
-        }
+    if s.chars().any(|c| c.is_ascii_alphabetic())
+        && let Some(v) = parse_month_name(&s)
+    {
+        return v;
     }
     parse_numeric_date_time(&s)
 }
 
 /// "43866", "43866.5" (serials) and "20200205" (compact).
 fn parse_numeric(s: &str) -> Option<Result<DateValue, DateError>> {
-    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') || s.bytes().filter(|&b| b == b'.').count() > 1 {
+    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        || s.bytes().filter(|&b| b == b'.').count() > 1
+    {
         return None;
     }
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -152,8 +158,18 @@ fn month_number(word: &str) -> Option<u32> {
         return None;
     }
     let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     MONTHS
         .iter()
@@ -239,7 +255,11 @@ fn split_date_time(t: &str) -> (&str, Option<&str>) {
 
 fn parse_date_part(d: &str) -> Result<NaiveDate, DateError> {
     let parts: Vec<&str> = d.split(['-', '/', '.']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(DateError::Invalid);
     }
     let num = |p: &str| p.parse::<u32>().map_err(|_| DateError::Invalid);
@@ -322,7 +342,9 @@ fn parse_time(t: &str) -> Result<NaiveTime, DateError> {
             let nanos = if frac.is_empty() {
                 0
             } else {
-                format!("{frac:0<9}").parse().map_err(|_| DateError::Invalid)?
+                format!("{frac:0<9}")
+                    .parse()
+                    .map_err(|_| DateError::Invalid)?
             };
             (int(whole)?, nanos)
         }
@@ -345,9 +367,18 @@ mod tests {
 
     #[test]
     fn serials() {
-        assert_eq!(serial_to_datetime(43866.0, false), Some(dt(2020, 2, 5, 0, 0)));
-        assert_eq!(serial_to_datetime(42404.0, true), Some(dt(2020, 2, 5, 0, 0)));
-        assert_eq!(serial_to_datetime(43866.5, false), Some(dt(2020, 2, 5, 12, 0)));
+        assert_eq!(
+            serial_to_datetime(43866.0, false),
+            Some(dt(2020, 2, 5, 0, 0))
+        );
+        assert_eq!(
+            serial_to_datetime(42404.0, true),
+            Some(dt(2020, 2, 5, 0, 0))
+        );
+        assert_eq!(
+            serial_to_datetime(43866.5, false),
+            Some(dt(2020, 2, 5, 12, 0))
+        );
         assert_eq!(serial_to_datetime(1.0, false), Some(dt(1900, 1, 1, 0, 0)));
         assert_eq!(serial_to_datetime(61.0, false), Some(dt(1900, 3, 1, 0, 0)));
         assert_eq!(serial_to_datetime(60.0, false), None);
@@ -365,13 +396,31 @@ mod tests {
         assert_eq!(date("2020.2.5"), Ok(DateValue::Date(d(2020, 2, 5))));
         assert_eq!(date("2020/02/05"), Ok(DateValue::Date(d(2020, 2, 5))));
         assert_eq!(date("2020年2月5日"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("２０２０年２月５日"), Ok(DateValue::Date(d(2020, 2, 5))));
+        assert_eq!(
+            date("２０２０年２月５日"),
+            Ok(DateValue::Date(d(2020, 2, 5)))
+        );
         assert_eq!(date("20200205"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("2020/02/05 14:35"), Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35))));
-        assert_eq!(date("2020-02-05T14:35"), Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35))));
-        assert_eq!(date("2020-02-05 14:35:00.000"), Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35))));
-        assert_eq!(date("2020年2月5日 14时35分"), Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35))));
-        assert_eq!(date("2020年2月5日14:35"), Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35))));
+        assert_eq!(
+            date("2020/02/05 14:35"),
+            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
+        );
+        assert_eq!(
+            date("2020-02-05T14:35"),
+            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
+        );
+        assert_eq!(
+            date("2020-02-05 14:35:00.000"),
+            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
+        );
+        assert_eq!(
+            date("2020年2月5日 14时35分"),
+            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
+        );
+        assert_eq!(
+            date("2020年2月5日14:35"),
+            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
+        );
         assert_eq!(date("25/12/2019"), Ok(DateValue::Date(d(2019, 12, 25))));
         assert_eq!(date("12/25/2019"), Ok(DateValue::Date(d(2019, 12, 25))));
         assert_eq!(date("03/04/2020"), Err(DateError::Ambiguous));
@@ -390,13 +439,25 @@ mod tests {
     fn zones() {
         let tz: Tz = "Asia/Shanghai".parse().unwrap();
         let v = parse_date_text("2020-02-05 14:35").unwrap();
-        assert_eq!(v.in_zone(tz).unwrap().to_rfc3339(), "2020-02-05T14:35:00+08:00");
+        assert_eq!(
+            v.in_zone(tz).unwrap().to_rfc3339(),
+            "2020-02-05T14:35:00+08:00"
+        );
         let z = parse_date_text("2020-02-05T06:35:00Z").unwrap();
-        assert_eq!(z.in_zone(tz).unwrap().to_rfc3339(), "2020-02-05T06:35:00+00:00");
+        assert_eq!(
+            z.in_zone(tz).unwrap().to_rfc3339(),
+            "2020-02-05T06:35:00+00:00"
+        );
         let z = parse_date_text("2020-02-05T14:35+09:00").unwrap();
-        assert_eq!(z.in_zone(tz).unwrap().to_rfc3339(), "2020-02-05T14:35:00+09:00");
+        assert_eq!(
+            z.in_zone(tz).unwrap().to_rfc3339(),
+            "2020-02-05T14:35:00+09:00"
+        );
         let day = parse_date_text("2020-02-05").unwrap();
-        assert_eq!(day.in_zone(tz).unwrap().to_rfc3339(), "2020-02-05T00:00:00+08:00");
+        assert_eq!(
+            day.in_zone(tz).unwrap().to_rfc3339(),
+            "2020-02-05T00:00:00+08:00"
+        );
     }
 
     proptest! {

@@ -28,6 +28,22 @@ pub fn is_latin(s: &str) -> bool {
 /// Normalises a Latin (or other non-CJK) name: NFKC, upper case, `/` and `,` become spaces
 /// ("SURNAME/GIVEN" → "SURNAME GIVEN"), runs of blanks folded, trimmed.
 pub fn latin_name(raw: &str) -> String {
+    if raw.is_ascii() {
+        let mapped: String = raw
+            .chars()
+            .map(|c| {
+                if c == '/' || c == ',' {
+                    ' '
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
+            .collect();
+        return mapped
+            .split_ascii_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     super::text::fixpoint(raw, latin_step)
 }
 

@@ -33,7 +33,10 @@ mod tests {
             org_key("大庆环球化妆品容器（中国）有限公司")
         );
         assert_eq!(org_key(" 东北石油 大学 "), "东北石油大学");
-        assert_eq!(org_key("Northeast Petroleum University"), org_key("NORTHEAST  PETROLEUM UNIVERSITY"));
+        assert_eq!(
+            org_key("Northeast Petroleum University"),
+            org_key("NORTHEAST  PETROLEUM UNIVERSITY")
+        );
         assert_eq!(org_key("【大庆】石化"), org_key("(大庆)石化"));
     }
 

@@ -6,11 +6,14 @@ use crate::records::Sex;
 
 /// 男/女, 男性/女性, M/F, Male/Female (any case, full-width too) → [`Sex`]; anything else → `None`.
 pub fn sex(raw: &str) -> Option<Sex> {
-    let t: String = raw
-        .nfkc()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let t: String = if raw.is_ascii() {
+        raw.trim().to_ascii_lowercase()
+    } else {
+        raw.nfkc()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
     match t.as_str() {
         "男" | "男性" | "m" | "male" | "man" | "先生" => Some(Sex::Male),
         "女" | "女性" | "f" | "female" | "woman" | "女士" => Some(Sex::Female),

@@ -11,7 +11,18 @@ const PLACEHOLDERS: &[&str] = &[
 /// Whether a value is one of the placeholders people write for "nothing" (after trimming; case-insensitive).
 /// A bare "NA" is not a placeholder: it is also Namibia's code.
 pub fn is_placeholder(s: &str) -> bool {
-    let t: String = s.nfkc().collect::<String>().trim().to_lowercase();
+    let t = s.trim();
+    if t.is_empty() {
+        return true;
+    }
+    if t.len() > 16 {
+        return false; // every placeholder is short, even in full width
+    }
+    let t = if t.is_ascii() {
+        t.to_ascii_lowercase()
+    } else {
+        t.nfkc().collect::<String>().trim().to_lowercase()
+    };
     t.is_empty() || PLACEHOLDERS.contains(&t.as_str())
 }
 
@@ -19,6 +30,11 @@ pub fn is_placeholder(s: &str) -> bool {
 pub fn clean_text(s: &str) -> Option<String> {
     if is_placeholder(s) {
         return None;
+    }
+    let t = s.trim();
+    let tidy = !t.contains("  ") && !t.chars().any(|c| c.is_whitespace() && c != ' ');
+    if tidy {
+        return Some(t.to_string());
     }
     let folded = s.split_whitespace().collect::<Vec<_>>().join(" ");
     (!folded.is_empty()).then_some(folded)

@@ -50,7 +50,8 @@ pub fn xlsx(sheets: &[SheetSpec]) -> Vec<u8> {
             }
         }
         for (r0, c0, r1, c1, text) in &spec.merges {
-            ws.merge_range(*r0, *c0, *r1, *c1, text, &Format::new()).unwrap();
+            ws.merge_range(*r0, *c0, *r1, *c1, text, &Format::new())
+                .unwrap();
         }
     }
     wb.save_to_buffer().unwrap()
@@ -58,11 +59,19 @@ pub fn xlsx(sheets: &[SheetSpec]) -> Vec<u8> {
 
 /// One sheet named Sheet1 without merges.
 pub fn simple_xlsx(rows: Vec<Vec<C>>) -> Vec<u8> {
-    xlsx(&[SheetSpec { name: "Sheet1", rows, merges: vec![] }])
+    xlsx(&[SheetSpec {
+        name: "Sheet1",
+        rows,
+        merges: vec![],
+    }])
 }
 
 /// Reads with default options.
-pub fn read(bytes: &[u8], name: &str, kind: Option<SourceKind>) -> Result<ParsedUpload, ImportError> {
+pub fn read(
+    bytes: &[u8],
+    name: &str,
+    kind: Option<SourceKind>,
+) -> Result<ParsedUpload, ImportError> {
     read_upload(bytes, name, kind, &ReadOptions::default())
 }
 
@@ -84,7 +93,8 @@ pub fn rezip(bytes: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
     use std::io::{Cursor, Read, Write};
     let mut src = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for i in 0..src.len() {
         let mut f = src.by_index(i).unwrap();
         let name = String::from_utf8_lossy(f.name_raw()).into_owned();

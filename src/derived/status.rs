@@ -1,0 +1,55 @@
+//! The derived facts of given people as of T: present, managing organisation, visa status.
+
+use super::overview::as_of_values;
+use super::sql::derived_ctes;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
+use std::collections::HashMap;
+
+/// One person's derived facts as of T.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonStatus {
+    /// Present in the city.
+    pub present: bool,
+    /// Managing organisation.
+    pub managing_organization_id: Option<i64>,
+    /// `VALID`, `EXPIRING`, `EXPIRED` or `UNKNOWN`.
+    pub visa_status: String,
+}
+
+/// Derived facts of the given people (one statement for the whole list).
+pub async fn statuses<C: ConnectionTrait>(
+    db: &C,
+    person_ids: &[i64],
+    as_of: DateTime<Utc>,
+    tz: Tz,
+) -> Result<HashMap<i64, PersonStatus>, DbErr> {
+    if person_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut values = as_of_values(as_of, tz);
+    let first = values.len() + 1;
+    let placeholders: Vec<String> = (first..first + person_ids.len()).map(|i| format!("${i}")).collect();
+    values.extend(person_ids.iter().map(|id| Value::from(*id)));
+    let sql = format!(
+        "{ctes} SELECT person_id, present, organization_id, visa_status FROM derived WHERE person_id IN ({ids})",
+        ctes = derived_ctes(),
+        ids = placeholders.join(", ")
+    );
+    let backend = db.get_database_backend();
+    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    rows.iter()
+        .map(|row| {
+            let present: i32 = row.try_get("", "present")?;
+            Ok((
+                row.try_get::<i64>("", "person_id")?,
+                PersonStatus {
+                    present: present == 1,
+                    managing_organization_id: row.try_get("", "organization_id")?,
+                    visa_status: row.try_get("", "visa_status")?,
+                },
+            ))
+        })
+        .collect()
+}
