@@ -19,6 +19,8 @@
 //! }
 //! ```
 
+#![warn(missing_docs)]
+
 mod cell;
 pub mod countries;
 mod csv_reader;
@@ -39,6 +41,7 @@ mod sheet;
 mod upload;
 mod workbook;
 mod writer;
+mod xls_scan;
 
 pub use countries::Country;
 pub use error::ImportError;

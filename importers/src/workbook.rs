@@ -10,6 +10,7 @@ use crate::error::ImportError;
 use crate::limits::Limits;
 use crate::merge::Merge;
 use crate::ods_scan;
+use crate::xls_scan;
 use crate::options::ReadOptions;
 use crate::sheet::SheetInfo;
 use crate::upload::FileFormat;
@@ -42,12 +43,14 @@ pub(crate) fn visit_sheets<T>(
     options: &ReadOptions,
     visit: &mut Visit<'_, T>,
 ) -> Result<Option<T>, ImportError> {
-    match format {
+    // A damaged file must never take the process down: a panic in a reader is a corrupt file.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
         FileFormat::Xlsx | FileFormat::Xlsm => visit_xlsx(bytes, options, visit),
         FileFormat::Xls => visit_xls(bytes, options, visit),
         FileFormat::Ods => visit_ods(bytes, options, visit),
         FileFormat::Csv => Ok(None),
-    }
+    }));
+    result.unwrap_or_else(|_| Err(ImportError::corrupt("the workbook reader failed on malformed content")))
 }
 
 fn xlsx_error(e: XlsxError) -> ImportError {
@@ -112,7 +115,7 @@ fn visit_xlsx<T>(
         let limits = Limits::new(&name, options.max_rows, options.max_cells);
         let d = reader.dimensions();
         let declared =
-            u64::from(d.end.0.abs_diff(d.start.0) + 1) * u64::from(d.end.1.abs_diff(d.start.1) + 1);
+            (u64::from(d.end.0.abs_diff(d.start.0)) + 1) * (u64::from(d.end.1.abs_diff(d.start.1)) + 1);
         limits.check_cells(declared)?;
         let mut rows = XlsxRows {
             reader,

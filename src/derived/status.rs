@@ -1,7 +1,7 @@
 //! The derived facts of given people as of T: present, managing organisation, visa status.
 
 use super::overview::as_of_values;
-use super::sql::derived_ctes;
+use super::sql::derived_cte;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
@@ -33,9 +33,8 @@ pub async fn statuses<C: ConnectionTrait>(
     let placeholders: Vec<String> = (first..first + person_ids.len()).map(|i| format!("${i}")).collect();
     values.extend(person_ids.iter().map(|id| Value::from(*id)));
     let sql = format!(
-        "{ctes} SELECT person_id, present, organization_id, visa_status FROM derived WHERE person_id IN ({ids})",
-        ctes = derived_ctes(),
-        ids = placeholders.join(", ")
+        "{ctes} SELECT person_id, present, organization_id, visa_status FROM derived",
+        ctes = derived_cte(Some(&format!("p.id IN ({})", placeholders.join(", ")))),
     );
     let backend = db.get_database_backend();
     let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;

@@ -1,0 +1,147 @@
+//! A pre-scan of an xls (BIFF) workbook stream before calamine reads it: calamine reserves cells from
+//! each sheet's declared DIMENSIONS record and allocates the bounding box of the cells it finds, so
+//! both are checked against the cell limit first.
+
+use std::io::{Cursor, Read};
+
+use crate::error::ImportError;
+use crate::limits::Limits;
+
+/// Record types whose first four bytes are (row u16, column u16).
+const CELL_RECORDS: &[u16] = &[
+    0x0203, // Number
+    0x0204, // Label
+    0x00D6, // RString
+    0x0205, // BoolErr
+    0x027E, // RK
+    0x00FD, // LabelSst
+    0x00BD, // MulRk (its last column is in the last two bytes)
+    0x0006, // Formula
+];
+const BOF: u16 = 0x0809;
+const EOF: u16 = 0x000A;
+const DIMENSIONS: u16 = 0x0200;
+const MUL_RK: u16 = 0x00BD;
+
+#[derive(Default)]
+struct Extent {
+    min_row: u32,
+    max_row: u32,
+    min_col: u32,
+    max_col: u32,
+    any: bool,
+}
+
+impl Extent {
+    fn add(&mut self, row: u32, col: u32) {
+        if !self.any {
+            *self = Self { min_row: row, max_row: row, min_col: col, max_col: col, any: true };
+        } else {
+            self.min_row = self.min_row.min(row);
+            self.max_row = self.max_row.max(row);
+            self.min_col = self.min_col.min(col);
+            self.max_col = self.max_col.max(col);
+        }
+    }
+
+    fn cells(&self) -> u64 {
+        if !self.any {
+            return 0;
+        }
+        (u64::from(self.max_row - self.min_row) + 1) * (u64::from(self.max_col - self.min_col) + 1)
+    }
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    data.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Declared cells of a DIMENSIONS record (BIFF8: u32 rows; BIFF5: u16 rows).
+fn declared_cells(data: &[u8]) -> u64 {
+    let (first_row, last_row, first_col, last_col) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0).unwrap_or(0)),
+            u32::from(u16_at(data, 2).unwrap_or(0)),
+            u16_at(data, 4).unwrap_or(0),
+            u16_at(data, 6).unwrap_or(0),
+        ),
+        n if n >= 14 => (
+            u32_at(data, 0).unwrap_or(0),
+            u32_at(data, 4).unwrap_or(0),
+            u16_at(data, 8).unwrap_or(0),
+            u16_at(data, 10).unwrap_or(0),
+        ),
+        _ => return 0,
+    };
+    // Last row and column are exclusive; reversed bounds mean a (calamine-wrapping) huge range.
+    let rows = u64::from(last_row.abs_diff(first_row)) + 1;
+    let cols = u64::from(last_col.abs_diff(first_col)) + 1;
+    rows.saturating_mul(cols)
+}
+
+/// Checks every sheet substream of an xls workbook against the cell limit.
+pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), ImportError> {
+    let mut comp = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(ImportError::corrupt)?;
+    let name = if comp.is_stream("/Workbook") { "/Workbook" } else { "/Book" };
+    let stream = comp.open_stream(name).map_err(ImportError::corrupt)?;
+    let mut data = Vec::new();
+    stream
+        .take(bytes.len() as u64)
+        .read_to_end(&mut data)
+        .map_err(ImportError::corrupt)?;
+
+    let limits = Limits::new("xls", max_rows, max_cells);
+    let mut extent = Extent::default();
+    let mut pos = 0usize;
+    while let (Some(typ), Some(len)) = (u16_at(&data, pos), u16_at(&data, pos + 2)) {
+        let start = pos + 4;
+        let end = (start + usize::from(len)).min(data.len());
+        let record = &data[start.min(end)..end];
+        match typ {
+            BOF => extent = Extent::default(),
+            EOF => {
+                limits.check_cells(extent.cells())?;
+                extent = Extent::default();
+            }
+            DIMENSIONS => limits.check_cells(declared_cells(record))?,
+            t if CELL_RECORDS.contains(&t) => {
+                if let (Some(row), Some(col)) = (u16_at(record, 0), u16_at(record, 2)) {
+                    extent.add(u32::from(row), u32::from(col));
+                    if t == MUL_RK
+                        && let Some(last) = record.len().checked_sub(2).and_then(|at| u16_at(record, at))
+                    {
+                        extent.add(u32::from(row), u32::from(last));
+                    }
+                }
+            }
+            _ => {}
+        }
+        pos = start + usize::from(len);
+    }
+    limits.check_cells(extent.cells())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_dimensions() {
+        let mut biff8 = Vec::new();
+        biff8.extend_from_slice(&0u32.to_le_bytes());
+        biff8.extend_from_slice(&1_000_000u32.to_le_bytes());
+        biff8.extend_from_slice(&0u16.to_le_bytes());
+        biff8.extend_from_slice(&200u16.to_le_bytes());
+        biff8.extend_from_slice(&0u16.to_le_bytes());
+        assert_eq!(declared_cells(&biff8), 1_000_001 * 201);
+        assert_eq!(declared_cells(&[1, 2, 3]), 0);
+        let mut e = Extent::default();
+        e.add(0, 0);
+        e.add(65_535, 65_535);
+        assert_eq!(e.cells(), 65_536 * 65_536);
+    }
+}
