@@ -233,6 +233,8 @@ fn visit_xls<T>(
     options: &ReadOptions,
     visit: &mut Visit<'_, T>,
 ) -> Result<Option<T>, ImportError> {
+    // calamine reads every sheet when it opens the file: check sizes first.
+    xls_scan::check(bytes, options.max_rows, options.max_cells)?;
     let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsError::Password => ImportError::EncryptedFile,
         other => ImportError::corrupt(other),

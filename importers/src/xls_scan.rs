@@ -22,6 +22,7 @@ const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
 const DIMENSIONS: u16 = 0x0200;
 const MUL_RK: u16 = 0x00BD;
+const FILE_PASS: u16 = 0x002F;
 
 #[derive(Default)]
 struct Extent {
@@ -60,27 +61,33 @@ fn u32_at(data: &[u8], at: usize) -> Option<u32> {
     data.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// Declared cells of a DIMENSIONS record (BIFF8: u32 rows; BIFF5: u16 rows).
+/// Cells calamine reserves for a DIMENSIONS record (BIFF8: u32 rows; BIFF5: u16 rows), computed the
+/// way calamine does, wrapping arithmetic included (reversed bounds wrap to a huge range).
 fn declared_cells(data: &[u8]) -> u64 {
-    let (first_row, last_row, first_col, last_col) = match data.len() {
+    let (first_row, last_row, mut first_col, last_col) = match data.len() {
         10 => (
             u32::from(u16_at(data, 0).unwrap_or(0)),
             u32::from(u16_at(data, 2).unwrap_or(0)),
-            u16_at(data, 4).unwrap_or(0),
-            u16_at(data, 6).unwrap_or(0),
+            u32::from(u16_at(data, 4).unwrap_or(0)),
+            u32::from(u16_at(data, 6).unwrap_or(0)),
         ),
-        n if n >= 14 => (
+        14 | 16 => (
             u32_at(data, 0).unwrap_or(0),
             u32_at(data, 4).unwrap_or(0),
-            u16_at(data, 8).unwrap_or(0),
-            u16_at(data, 10).unwrap_or(0),
+            u32::from(u16_at(data, 8).unwrap_or(0)),
+            u32::from(u16_at(data, 10).unwrap_or(0)),
         ),
         _ => return 0,
     };
-    // Last row and column are exclusive; reversed bounds mean a (calamine-wrapping) huge range.
-    let rows = u64::from(last_row.abs_diff(first_row)) + 1;
-    let cols = u64::from(last_col.abs_diff(first_col)) + 1;
-    rows.saturating_mul(cols)
+    if 0xFF < first_col || last_col < first_col {
+        first_col = 0;
+    }
+    if last_row == 0 || last_col == 0 {
+        return 1;
+    }
+    let rows = (last_row - 1).wrapping_sub(first_row).wrapping_add(1);
+    let cols = (last_col - 1).wrapping_sub(first_col).wrapping_add(1);
+    u64::from(rows).saturating_mul(u64::from(cols))
 }
 
 /// Checks every sheet substream of an xls workbook against the cell limit.
@@ -102,6 +109,7 @@ pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), I
         let end = (start + usize::from(len)).min(data.len());
         let record = &data[start.min(end)..end];
         match typ {
+            FILE_PASS if u16_at(record, 0).is_some_and(|v| v != 0) => return Err(ImportError::EncryptedFile),
             BOF => extent = Extent::default(),
             EOF => {
                 limits.check_cells(extent.cells())?;
@@ -137,7 +145,14 @@ mod tests {
         biff8.extend_from_slice(&0u16.to_le_bytes());
         biff8.extend_from_slice(&200u16.to_le_bytes());
         biff8.extend_from_slice(&0u16.to_le_bytes());
-        assert_eq!(declared_cells(&biff8), 1_000_001 * 201);
+        assert_eq!(declared_cells(&biff8), 1_000_000 * 200);
+        let mut reversed = Vec::new();
+        reversed.extend_from_slice(&10u32.to_le_bytes());
+        reversed.extend_from_slice(&5u32.to_le_bytes());
+        reversed.extend_from_slice(&0u16.to_le_bytes());
+        reversed.extend_from_slice(&3u16.to_le_bytes());
+        reversed.extend_from_slice(&0u16.to_le_bytes());
+        assert!(declared_cells(&reversed) > 1_000_000_000);
         assert_eq!(declared_cells(&[1, 2, 3]), 0);
         let mut e = Extent::default();
         e.add(0, 0);

@@ -8,9 +8,11 @@
 
 pub mod counts;
 pub mod overview;
+pub mod people;
 pub mod sql;
 pub mod status;
 
 pub use counts::{Count, Dimension, counts_by};
 pub use overview::{Overview, overview};
+pub use people::{PersonFilter, PersonOrder, PersonPage};
 pub use status::{PersonStatus, statuses};

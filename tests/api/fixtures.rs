@@ -218,3 +218,74 @@ async fn the_city_with_movements_and_checks_before_the_rosters() {
     files.sort_by_key(|(_, _, kind)| !matches!(kind, SourceKind::PassengerFlow | SourceKind::HealthCheck | SourceKind::LodgingRegister));
     check_city(&files).await;
 }
+
+/// Imports every fixture file in the listed order.
+pub async fn imported_city() -> (TestDatabase, DatabaseConnection) {
+    let test_db = TestDatabase::new().await;
+    let db = test_db.connect_migrated().await;
+    for (name, unit, _) in fixture_files() {
+        import(&db, &name, &unit).await;
+    }
+    (test_db, db)
+}
+
+#[tokio::test]
+async fn people_lists_filter_order_and_page() {
+    use hub::derived::people::{PersonFilter, PersonOrder, list};
+    let (_test_db, db) = imported_city().await;
+    let expected = expected();
+    let (at, tz) = (report_time(), chrono_tz::Asia::Shanghai);
+
+    let gone = PersonFilter { present: Some(false), ..Default::default() };
+    let page = list(&db, &gone, PersonOrder::Id, 100, 0, at, tz).await.expect("list");
+    let mut numbers: Vec<String> = page.people.iter().map(|(p, _)| p.document_number.clone()).collect();
+    numbers.sort();
+    let mut want: Vec<String> = expected["departed"]
+        .as_array()
+        .expect("departed")
+        .iter()
+        .map(|d| d["passport"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    want.sort();
+    assert_eq!(numbers, want);
+    assert!(page.people.iter().all(|(_, status)| !status.present));
+
+    let koreans = PersonFilter {
+        nationality: Some(vec!["KOR".to_owned()]),
+        present: Some(true),
+        ..Default::default()
+    };
+    let page = list(&db, &koreans, PersonOrder::Name, 5, 0, at, tz).await.expect("list");
+    assert_eq!(page.total, expected["by_nationality"]["KOR"].as_i64().unwrap_or(0));
+    assert_eq!(page.people.len(), 5);
+    assert!(page.has_next);
+    let names: Vec<_> = page.people.iter().map(|(p, _)| p.latin_name.clone()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "ordered by name");
+    let rest = list(&db, &koreans, PersonOrder::Name, 100, 5, at, tz).await.expect("list");
+    assert_eq!(rest.people.len() as i64, page.total - 5);
+    assert!(!rest.has_next);
+
+    let overstayers = PersonFilter { visa_status: Some(vec!["EXPIRED".to_owned()]), ..Default::default() };
+    let page = list(&db, &overstayers, PersonOrder::Id, 10, 0, at, tz).await.expect("list");
+    assert_eq!(page.total, 1);
+    assert_eq!(page.people[0].0.document_number, expected["overstayer"]["passport"].as_str().unwrap_or_default());
+
+    let either = PersonFilter {
+        or: vec![
+            PersonFilter { search: Some("dlamini zanele".to_owned()), ..Default::default() },
+            PersonFilter { search: Some("M99826306".to_owned()), ..Default::default() },
+        ],
+        ..Default::default()
+    };
+    let page = list(&db, &either, PersonOrder::Id, 10, 0, at, tz).await.expect("list");
+    assert_eq!(page.total, 3, "the overstayer and the shared-number pair");
+
+    let from = DateTime::parse_from_rfc3339("2020-02-01T00:00:00+08:00").expect("date").with_timezone(&Utc);
+    let arrived = PersonFilter { arrived_between: Some((from, at)), reported_by: Some(vec!["airport".to_owned()]), ..Default::default() };
+    let page = list(&db, &arrived, PersonOrder::Id, 100, 0, at, tz).await.expect("list");
+    assert!(page.total > 0);
+    let sneaky = PersonFilter { search: Some("%".to_owned()), ..Default::default() };
+    assert_eq!(list(&db, &sneaky, PersonOrder::Id, 10, 0, at, tz).await.expect("list").total, 0, "% is literal");
+}

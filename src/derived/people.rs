@@ -1,0 +1,206 @@
+//! Lists of people as of T: a filter (nationality, presence, managing unit, reporting unit,
+//! visa status, arrivals and departures in a period, name or document search, and/or),
+//! an order, and a page.
+
+use super::overview::as_of_values;
+use super::sql::derived_cte;
+use super::status::PersonStatus;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use entity::person;
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
+
+/// Which people to list. Every field set must hold (AND); `and` and `or` nest.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonFilter {
+    /// Nationalities (ISO alpha-3), any of.
+    pub nationality: Option<Vec<String>>,
+    /// Present in the city at T, or not.
+    pub present: Option<bool>,
+    /// Managing organisations (ids), any of.
+    pub managing_organization: Option<Vec<i64>>,
+    /// Reported by one of these member units (codes).
+    pub reported_by: Option<Vec<String>>,
+    /// Visa statuses (`VALID`, `EXPIRING`, `EXPIRED`, `UNKNOWN`), any of.
+    pub visa_status: Option<Vec<String>>,
+    /// Arrived within `[from, to]`.
+    pub arrived_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Departed within `[from, to]`.
+    pub departed_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Part of the Latin or Chinese name, or of the document number (case-insensitive).
+    pub search: Option<String>,
+    /// All of these.
+    pub and: Vec<PersonFilter>,
+    /// Any of these (when not empty).
+    pub or: Vec<PersonFilter>,
+}
+
+/// Orders of a people list (ties by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PersonOrder {
+    /// By id: the order the hub learnt of them.
+    #[default]
+    Id,
+    /// By Latin name.
+    Name,
+    /// By nationality, then name.
+    Nationality,
+}
+
+/// SQL text with `$n` parameters and their values.
+struct Sql {
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    fn param(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        format!("${}", self.values.len())
+    }
+
+    fn list<T: Into<Value> + Clone>(&mut self, items: &[T]) -> String {
+        if items.is_empty() {
+            return "NULL".to_owned();
+        }
+        let params: Vec<String> = items.iter().map(|item| self.param(item.clone())).collect();
+        params.join(", ")
+    }
+}
+
+impl PersonFilter {
+    /// Whether the filter needs the derived facts (presence, managing unit, visa status).
+    pub fn needs_derived(&self) -> bool {
+        self.present.is_some()
+            || self.managing_organization.is_some()
+            || self.visa_status.is_some()
+            || self.and.iter().any(Self::needs_derived)
+            || self.or.iter().any(Self::needs_derived)
+    }
+
+    /// The condition, over `p` (person) and, when [`Self::needs_derived`], `d` (derived).
+    fn condition(&self, sql: &mut Sql) -> String {
+        let mut parts = Vec::new();
+        if let Some(codes) = &self.nationality {
+            parts.push(format!("p.nationality IN ({})", sql.list(codes)));
+        }
+        if let Some(present) = self.present {
+            parts.push(format!("d.present = {}", i32::from(present)));
+        }
+        if let Some(ids) = &self.managing_organization {
+            parts.push(format!("d.organization_id IN ({})", sql.list(ids)));
+        }
+        if let Some(codes) = &self.reported_by {
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM person_source ps JOIN member_unit u ON u.id = ps.member_unit_id \
+                 WHERE ps.person_id = p.id AND u.code IN ({}))",
+                sql.list(codes)
+            ));
+        }
+        if let Some(statuses) = &self.visa_status {
+            parts.push(format!("d.visa_status IN ({})", sql.list(statuses)));
+        }
+        for (between, direction) in [(&self.arrived_between, "arrival"), (&self.departed_between, "departure")] {
+            if let Some((from, to)) = between {
+                let (from, to) = (sql.param(*from), sql.param(*to));
+                parts.push(format!(
+                    "EXISTS (SELECT 1 FROM movement m WHERE m.person_id = p.id AND m.direction = '{direction}' \
+                     AND m.occurred_at >= {from} AND m.occurred_at <= {to})"
+                ));
+            }
+        }
+        if let Some(search) = self.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let escaped = search.to_uppercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let pattern = sql.param(format!("%{escaped}%"));
+            parts.push(format!(
+                "(UPPER(COALESCE(p.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
+                 OR COALESCE(p.chinese_name, '') LIKE {pattern} ESCAPE '\\' \
+                 OR p.document_number LIKE {pattern} ESCAPE '\\')"
+            ));
+        }
+        for nested in &self.and {
+            parts.push(format!("({})", nested.condition(sql)));
+        }
+        if !self.or.is_empty() {
+            let any: Vec<String> = self.or.iter().map(|nested| format!("({})", nested.condition(sql))).collect();
+            parts.push(format!("({})", any.join(" OR ")));
+        }
+        if parts.is_empty() { "1 = 1".to_owned() } else { parts.join(" AND ") }
+    }
+}
+
+fn order_sql(order: PersonOrder) -> &'static str {
+    match order {
+        PersonOrder::Id => "p.id",
+        PersonOrder::Name => "p.latin_name, p.id",
+        PersonOrder::Nationality => "p.nationality, p.latin_name, p.id",
+    }
+}
+
+/// One page of a people list.
+#[derive(Debug, Clone)]
+pub struct PersonPage {
+    /// The people of the page with their derived facts.
+    pub people: Vec<(person::Model, PersonStatus)>,
+    /// How many people match the filter.
+    pub total: i64,
+    /// Whether more follow the page.
+    pub has_next: bool,
+}
+
+/// Lists people matching `filter` as of `as_of`: `first` of them after skipping `offset`.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &PersonFilter,
+    order: PersonOrder,
+    first: u64,
+    offset: u64,
+    as_of: DateTime<Utc>,
+    tz: Tz,
+) -> Result<PersonPage, DbErr> {
+    let backend = db.get_database_backend();
+    let mut sql = Sql { text: String::new(), values: as_of_values(as_of, tz) };
+    let condition = filter.condition(&mut sql);
+    let from = if filter.needs_derived() {
+        format!("{} SELECT {{cols}} FROM person p JOIN derived d ON d.person_id = p.id WHERE {condition}", derived_cte(None))
+    } else {
+        format!("SELECT {{cols}} FROM person p WHERE {condition}")
+    };
+    let count_sql = from.replace("{cols}", "COUNT(*) AS n");
+    let total: i64 = db
+        .query_one_raw(Statement::from_sql_and_values(backend, count_sql, sql.values.clone()))
+        .await?
+        .map(|row| row.try_get("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    sql.text = format!(
+        "{} ORDER BY {} LIMIT {} OFFSET {}",
+        from.replace("{cols}", "p.*"),
+        order_sql(order),
+        first.saturating_add(1),
+        offset
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql.text, sql.values))
+        .await?;
+    let mut people: Vec<person::Model> = rows
+        .iter()
+        .map(|row| person::Model::from_query_result(row, ""))
+        .collect::<Result<_, _>>()?;
+    let has_next = people.len() as u64 > first;
+    people.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let mut statuses = super::status::statuses(db, &ids, as_of, tz).await?;
+    let people = people
+        .into_iter()
+        .map(|p| {
+            let status = statuses.remove(&p.id).unwrap_or(PersonStatus {
+                present: true,
+                managing_organization_id: None,
+                visa_status: "UNKNOWN".to_owned(),
+            });
+            (p, status)
+        })
+        .collect();
+    Ok(PersonPage { people, total, has_next })
+}
