@@ -13,24 +13,42 @@ pub(crate) struct Decoded {
     pub encoding: &'static str,
 }
 
-/// Decodes CSV bytes: a BOM wins (UTF-8, UTF-16LE/BE); valid UTF-8 is UTF-8; otherwise chardetng
-/// guesses (GBK is read as its superset GB18030). Undecodable or binary content is an error.
+/// Decodes CSV bytes: a BOM wins (UTF-8, UTF-16LE/BE); UTF-8 (a sequence cut at the very end
+/// tolerated) is UTF-8; otherwise chardetng guesses (GBK is read as its superset GB18030).
+/// Undecodable or binary content is an error.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, ImportError> {
     let (encoding, body) = match Encoding::for_bom(bytes) {
         Some((enc, bom_len)) => (enc, &bytes[bom_len..]),
-        None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
-        None => {
-            let mut detector =
-                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-            detector.feed(bytes, true);
-            let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
-            (if guess == GBK { GB18030 } else { guess }, bytes)
-        }
+        None => match std::str::from_utf8(bytes) {
+            Ok(_) => (UTF_8, bytes),
+            Err(e) if e.error_len().is_none() => (UTF_8, bytes),
+            Err(_) => {
+                let mut detector =
+                    chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+                detector.feed(bytes, true);
+                let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
+                (if guess == GBK { GB18030 } else { guess }, bytes)
+            }
+        },
     };
+    decode_as(body, encoding)
+}
+
+/// A second reading for text whose first decoding showed no header: GB18030 (the legacy encoding of
+/// Chinese Windows), unless that was already tried or a BOM settled the question.
+pub(crate) fn fallback(bytes: &[u8], first: &Decoded) -> Option<Decoded> {
+    if first.encoding == GB18030.name() || Encoding::for_bom(bytes).is_some() {
+        return None;
+    }
+    decode_as(bytes, GB18030).ok()
+}
+
+fn decode_as(body: &[u8], encoding: &'static Encoding) -> Result<Decoded, ImportError> {
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
     if had_errors {
         let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
-        if bad * 200 > text.chars().count().max(1) {
+        // A few bad bytes (a damaged or cut character) are tolerated; more than 1 % is not text.
+        if bad > 8 && bad * 100 > text.chars().count() {
             return Err(ImportError::BinaryContent);
         }
     }
@@ -171,6 +189,27 @@ mod tests {
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(decode(&utf16).unwrap().text, text);
+    }
+
+    #[test]
+    fn damaged_gbk_still_reads_as_gb18030() {
+        let text = "姓名,国籍,护照号码\n金智妍,韩国,M12345678\n";
+        let mut gbk = GBK.encode(text).0.into_owned();
+        gbk.truncate(gbk.len() - 2); // cut inside the last character
+        gbk[20] = 0xFF; // and one invalid byte
+        let first = decode(&gbk).unwrap();
+        let decoded = if first.encoding == "gb18030" {
+            first
+        } else {
+            fallback(&gbk, &first).unwrap()
+        };
+        assert!(
+            decoded.text.starts_with("姓名,国籍,护照号码"),
+            "{}",
+            decoded.text
+        );
+        let utf8_cut = &"姓名,国籍\n".as_bytes()[..13];
+        assert_eq!(decode(utf8_cut).unwrap().encoding, "UTF-8");
     }
 
     #[test]

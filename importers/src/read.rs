@@ -45,8 +45,6 @@ pub fn read_upload(
     };
     let mut encoding = None;
     let found = if format == FileFormat::Csv {
-        let decoded = csv_reader::decode(bytes)?;
-        encoding = Some(decoded.encoding);
         let name = if file_name.trim().is_empty() {
             "csv"
         } else {
@@ -56,9 +54,19 @@ pub fn read_upload(
             name: name.to_string(),
             ..SheetInfo::default()
         };
-        let limits = Limits::new(name, options.max_rows, options.max_cells);
-        let mut rows = CsvRows::new(&decoded.text, limits);
-        visit(&info, &mut rows)?
+        let first = csv_reader::decode(bytes)?;
+        let second = csv_reader::fallback(bytes, &first);
+        let mut found = None;
+        for decoded in std::iter::once(first).chain(second) {
+            let limits = Limits::new(name, options.max_rows, options.max_cells);
+            let mut rows = CsvRows::new(&decoded.text, limits);
+            if let Some(parsed) = visit(&info, &mut rows)? {
+                encoding = Some(decoded.encoding);
+                found = Some(parsed);
+                break;
+            }
+        }
+        found
     } else {
         workbook::visit_sheets(bytes, format, options, &mut visit)?
     };

@@ -10,10 +10,10 @@ use crate::error::ImportError;
 use crate::limits::Limits;
 use crate::merge::Merge;
 use crate::ods_scan;
-use crate::xls_scan;
 use crate::options::ReadOptions;
 use crate::sheet::SheetInfo;
 use crate::upload::FileFormat;
+use crate::xls_scan;
 
 /// Called per sheet with its rows; returns `Some` to stop at this sheet.
 pub(crate) type Visit<'v, T> = dyn FnMut(
@@ -50,7 +50,11 @@ pub(crate) fn visit_sheets<T>(
         FileFormat::Ods => visit_ods(bytes, options, visit),
         FileFormat::Csv => Ok(None),
     }));
-    result.unwrap_or_else(|_| Err(ImportError::corrupt("the workbook reader failed on malformed content")))
+    result.unwrap_or_else(|_| {
+        Err(ImportError::corrupt(
+            "the workbook reader failed on malformed content",
+        ))
+    })
 }
 
 fn xlsx_error(e: XlsxError) -> ImportError {
@@ -114,8 +118,8 @@ fn visit_xlsx<T>(
         };
         let limits = Limits::new(&name, options.max_rows, options.max_cells);
         let d = reader.dimensions();
-        let declared =
-            (u64::from(d.end.0.abs_diff(d.start.0)) + 1) * (u64::from(d.end.1.abs_diff(d.start.1)) + 1);
+        let declared = (u64::from(d.end.0.abs_diff(d.start.0)) + 1)
+            * (u64::from(d.end.1.abs_diff(d.start.1)) + 1);
         limits.check_cells(declared)?;
         let mut rows = XlsxRows {
             reader,

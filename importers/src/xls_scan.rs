@@ -36,7 +36,13 @@ struct Extent {
 impl Extent {
     fn add(&mut self, row: u32, col: u32) {
         if !self.any {
-            *self = Self { min_row: row, max_row: row, min_col: col, max_col: col, any: true };
+            *self = Self {
+                min_row: row,
+                max_row: row,
+                min_col: col,
+                max_col: col,
+                any: true,
+            };
         } else {
             self.min_row = self.min_row.min(row);
             self.max_row = self.max_row.max(row);
@@ -54,11 +60,13 @@ impl Extent {
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {
-    data.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    data.get(at..at + 2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
 }
 
 fn u32_at(data: &[u8], at: usize) -> Option<u32> {
-    data.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    data.get(at..at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// Cells calamine reserves for a DIMENSIONS record (BIFF8: u32 rows; BIFF5: u16 rows), computed the
@@ -93,7 +101,11 @@ fn declared_cells(data: &[u8]) -> u64 {
 /// Checks every sheet substream of an xls workbook against the cell limit.
 pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), ImportError> {
     let mut comp = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(ImportError::corrupt)?;
-    let name = if comp.is_stream("/Workbook") { "/Workbook" } else { "/Book" };
+    let name = if comp.is_stream("/Workbook") {
+        "/Workbook"
+    } else {
+        "/Book"
+    };
     let stream = comp.open_stream(name).map_err(ImportError::corrupt)?;
     let mut data = Vec::new();
     stream
@@ -109,7 +121,9 @@ pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), I
         let end = (start + usize::from(len)).min(data.len());
         let record = &data[start.min(end)..end];
         match typ {
-            FILE_PASS if u16_at(record, 0).is_some_and(|v| v != 0) => return Err(ImportError::EncryptedFile),
+            FILE_PASS if u16_at(record, 0).is_some_and(|v| v != 0) => {
+                return Err(ImportError::EncryptedFile);
+            }
             BOF => extent = Extent::default(),
             EOF => {
                 limits.check_cells(extent.cells())?;
@@ -120,7 +134,10 @@ pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), I
                 if let (Some(row), Some(col)) = (u16_at(record, 0), u16_at(record, 2)) {
                     extent.add(u32::from(row), u32::from(col));
                     if t == MUL_RK
-                        && let Some(last) = record.len().checked_sub(2).and_then(|at| u16_at(record, at))
+                        && let Some(last) = record
+                            .len()
+                            .checked_sub(2)
+                            .and_then(|at| u16_at(record, at))
                     {
                         extent.add(u32::from(row), u32::from(last));
                     }

@@ -9,7 +9,12 @@ pub fn id() -> ColumnDef {
 }
 
 /// A foreign key from `table.column` to `target.id`.
-pub fn fk(table: &str, column: &str, target: &str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+pub fn fk(
+    table: &str,
+    column: &str,
+    target: &str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table.to_owned(), column.to_owned())
@@ -34,7 +39,10 @@ pub fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatemen
 }
 
 /// Creates each index in turn.
-pub async fn create_indexes(manager: &SchemaManager<'_>, indexes: Vec<IndexCreateStatement>) -> Result<(), DbErr> {
+pub async fn create_indexes(
+    manager: &SchemaManager<'_>,
+    indexes: Vec<IndexCreateStatement>,
+) -> Result<(), DbErr> {
     for stmt in indexes {
         manager.create_index(stmt).await?;
     }

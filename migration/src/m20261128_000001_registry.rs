@@ -37,8 +37,18 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null("member_unit_id"))
                     .col(big_integer_null("merged_into_id"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(&mut fk("organization", "member_unit_id", "member_unit", ForeignKeyAction::SetNull))
-                    .foreign_key(&mut fk("organization", "merged_into_id", "organization", ForeignKeyAction::SetNull))
+                    .foreign_key(&mut fk(
+                        "organization",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::SetNull,
+                    ))
+                    .foreign_key(&mut fk(
+                        "organization",
+                        "merged_into_id",
+                        "organization",
+                        ForeignKeyAction::SetNull,
+                    ))
                     .take(),
             )
             .await?;
@@ -71,6 +81,10 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_tables(manager, &["organization_alias", "organization", "member_unit"]).await
+        drop_tables(
+            manager,
+            &["organization_alias", "organization", "member_unit"],
+        )
+        .await
     }
 }

@@ -32,7 +32,12 @@ impl MigrationTrait for Migration {
                     .col(integer("accepted_rows"))
                     .col(integer("rejected_rows"))
                     .col(integer("warning_rows"))
-                    .foreign_key(&mut fk("upload", "member_unit_id", "member_unit", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut fk(
+                        "upload",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .take(),
             )
             .await?;
@@ -48,7 +53,12 @@ impl MigrationTrait for Migration {
                     .col(json_binary("raw"))
                     .col(string("status"))
                     .col(json_binary("issues"))
-                    .foreign_key(&mut fk("source_row", "upload_id", "upload", ForeignKeyAction::Cascade))
+                    .foreign_key(&mut fk(
+                        "source_row",
+                        "upload_id",
+                        "upload",
+                        ForeignKeyAction::Cascade,
+                    ))
                     .take(),
             )
             .await?;

@@ -16,8 +16,18 @@ fn fact_table(table: &str) -> TableCreateStatement {
         .col(id())
         .col(big_integer("person_id"))
         .col(big_integer("source_row_id"))
-        .foreign_key(&mut fk(table, "person_id", "person", ForeignKeyAction::Cascade))
-        .foreign_key(&mut fk(table, "source_row_id", "source_row", ForeignKeyAction::Restrict))
+        .foreign_key(&mut fk(
+            table,
+            "person_id",
+            "person",
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk(
+            table,
+            "source_row_id",
+            "source_row",
+            ForeignKeyAction::Restrict,
+        ))
         .take()
 }
 
@@ -56,7 +66,12 @@ impl MigrationTrait for Migration {
                 fact_table("person_source")
                     .col(big_integer("member_unit_id"))
                     .col(string("kind"))
-                    .foreign_key(&mut fk("person_source", "member_unit_id", "member_unit", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut fk(
+                        "person_source",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .take(),
             )
             .await?;
@@ -81,9 +96,24 @@ impl MigrationTrait for Migration {
                     .col(big_integer("member_unit_id"))
                     .col(string("kind"))
                     .col(big_integer_null("ended_by_upload_id"))
-                    .foreign_key(&mut fk("affiliation", "organization_id", "organization", ForeignKeyAction::Restrict))
-                    .foreign_key(&mut fk("affiliation", "member_unit_id", "member_unit", ForeignKeyAction::Restrict))
-                    .foreign_key(&mut fk("affiliation", "ended_by_upload_id", "upload", ForeignKeyAction::SetNull))
+                    .foreign_key(&mut fk(
+                        "affiliation",
+                        "organization_id",
+                        "organization",
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        "affiliation",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        "affiliation",
+                        "ended_by_upload_id",
+                        "upload",
+                        ForeignKeyAction::SetNull,
+                    ))
                     .take(),
             )
             .await?;
@@ -95,9 +125,24 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("check_out"))
                     .col(big_integer("member_unit_id"))
                     .col(big_integer_null("ended_by_upload_id"))
-                    .foreign_key(&mut fk("stay", "organization_id", "organization", ForeignKeyAction::Restrict))
-                    .foreign_key(&mut fk("stay", "member_unit_id", "member_unit", ForeignKeyAction::Restrict))
-                    .foreign_key(&mut fk("stay", "ended_by_upload_id", "upload", ForeignKeyAction::SetNull))
+                    .foreign_key(&mut fk(
+                        "stay",
+                        "organization_id",
+                        "organization",
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        "stay",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        "stay",
+                        "ended_by_upload_id",
+                        "upload",
+                        ForeignKeyAction::SetNull,
+                    ))
                     .take(),
             )
             .await?;
@@ -110,7 +155,12 @@ impl MigrationTrait for Migration {
                     .col(string_null("origin"))
                     .col(string_null("destination"))
                     .col(big_integer("member_unit_id"))
-                    .foreign_key(&mut fk("movement", "member_unit_id", "member_unit", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut fk(
+                        "movement",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .take(),
             )
             .await?;
@@ -121,7 +171,12 @@ impl MigrationTrait for Migration {
                     .col(double_null("temperature"))
                     .col(string_null("status"))
                     .col(big_integer("member_unit_id"))
-                    .foreign_key(&mut fk("health_check", "member_unit_id", "member_unit", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut fk(
+                        "health_check",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .take(),
             )
             .await?;
@@ -138,8 +193,18 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone_null("resolved_at"))
                     .col(string_null("resolved_by"))
-                    .foreign_key(&mut fk("pending_merge", "person_id", "person", ForeignKeyAction::Cascade))
-                    .foreign_key(&mut fk("pending_merge", "candidate_id", "person", ForeignKeyAction::Cascade))
+                    .foreign_key(&mut fk(
+                        "pending_merge",
+                        "person_id",
+                        "person",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        "pending_merge",
+                        "candidate_id",
+                        "person",
+                        ForeignKeyAction::Cascade,
+                    ))
                     .take(),
             )
             .await?;

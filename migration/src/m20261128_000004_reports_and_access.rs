@@ -26,8 +26,18 @@ impl MigrationTrait for Migration {
                     .col(string("submitted_by"))
                     .col(timestamp_with_time_zone("submitted_at"))
                     .col(big_integer_null("source_row_id"))
-                    .foreign_key(&mut fk("daily_report", "member_unit_id", "member_unit", ForeignKeyAction::Restrict))
-                    .foreign_key(&mut fk("daily_report", "source_row_id", "source_row", ForeignKeyAction::SetNull))
+                    .foreign_key(&mut fk(
+                        "daily_report",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        "daily_report",
+                        "source_row_id",
+                        "source_row",
+                        ForeignKeyAction::SetNull,
+                    ))
                     .take(),
             )
             .await?;
@@ -45,7 +55,12 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("expires_at"))
                     .col(timestamp_with_time_zone_null("revoked_at"))
                     .col(timestamp_with_time_zone_null("last_used_at"))
-                    .foreign_key(&mut fk("api_token", "member_unit_id", "member_unit", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut fk(
+                        "api_token",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .take(),
             )
             .await?;
@@ -61,7 +76,12 @@ impl MigrationTrait for Migration {
                     .col(string("action"))
                     .col(string("target"))
                     .col(json_binary("detail"))
-                    .foreign_key(&mut fk("audit_log", "member_unit_id", "member_unit", ForeignKeyAction::SetNull))
+                    .foreign_key(&mut fk(
+                        "audit_log",
+                        "member_unit_id",
+                        "member_unit",
+                        ForeignKeyAction::SetNull,
+                    ))
                     .take(),
             )
             .await?;

@@ -30,7 +30,12 @@ fn organisation_rows(registry: &Registry) -> Vec<OrgRow<'_>> {
     let mut rows: Vec<OrgRow<'_>> = registry
         .member_units
         .iter()
-        .map(|unit| OrgRow { name: &unit.name, kind: &unit.kind, unit: Some(&unit.code), aliases: Vec::new() })
+        .map(|unit| OrgRow {
+            name: &unit.name,
+            kind: &unit.kind,
+            unit: Some(&unit.code),
+            aliases: Vec::new(),
+        })
         .collect();
     for org in &registry.organizations {
         let key = org_key(&org.name);
@@ -51,13 +56,29 @@ fn organisation_rows(registry: &Registry) -> Vec<OrgRow<'_>> {
 }
 
 /// Reads `SELECT id, <column> FROM <table>` into a map from the column to the id.
-async fn ids_by<C: ConnectionTrait>(db: &C, table: &str, column: &str) -> Result<HashMap<String, i64>, DbErr>
+async fn ids_by<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    column: &str,
+) -> Result<HashMap<String, i64>, DbErr>
 where
     String: TryGetable,
 {
-    let rows = db.query_all(&Query::select().columns(["id".to_owned(), column.to_owned()]).from(table.to_owned()).take()).await?;
+    let rows = db
+        .query_all(
+            &Query::select()
+                .columns(["id".to_owned(), column.to_owned()])
+                .from(table.to_owned())
+                .take(),
+        )
+        .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get::<String>("", column)?, row.try_get::<i64>("", "id")?)))
+        .map(|row| {
+            Ok((
+                row.try_get::<String>("", column)?,
+                row.try_get::<i64>("", "id")?,
+            ))
+        })
         .collect()
 }
 
@@ -69,7 +90,9 @@ impl MigrationTrait for Migration {
         let now = ChronoUtc::now();
 
         let mut units = Query::insert();
-        units.into_table("member_unit").columns(["code", "name", "kind", "active", "created_at"]);
+        units
+            .into_table("member_unit")
+            .columns(["code", "name", "kind", "active", "created_at"]);
         for unit in &registry.member_units {
             units
                 .values([
@@ -86,9 +109,14 @@ impl MigrationTrait for Migration {
 
         let orgs = organisation_rows(&registry);
         let mut insert = Query::insert();
-        insert
-            .into_table("organization")
-            .columns(["name", "key", "kind", "verified", "member_unit_id", "created_at"]);
+        insert.into_table("organization").columns([
+            "name",
+            "key",
+            "kind",
+            "verified",
+            "member_unit_id",
+            "created_at",
+        ]);
         for org in &orgs {
             let unit_id = org.unit.and_then(|code| unit_ids.get(code).copied());
             insert
@@ -106,7 +134,9 @@ impl MigrationTrait for Migration {
         let org_ids = ids_by(db, "organization", "key").await?;
 
         let mut aliases = Query::insert();
-        aliases.into_table("organization_alias").columns(["organization_id", "alias", "key"]);
+        aliases
+            .into_table("organization_alias")
+            .columns(["organization_id", "alias", "key"]);
         let mut any_alias = false;
         for org in &orgs {
             let org_id = org_ids
@@ -129,9 +159,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         for table in ["organization_alias", "organization", "member_unit"] {
-            db.execute(&Query::delete().from_table(table.to_owned()).take()).await?;
+            db.execute(&Query::delete().from_table(table.to_owned()).take())
+                .await?;
         }
         Ok(())
     }
 }
-

@@ -77,7 +77,11 @@ pub async fn counts_by<C: ConnectionTrait>(
     );
     let backend = db.get_database_backend();
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, as_of_values(as_of, tz)))
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            as_of_values(as_of, tz),
+        ))
         .await?;
     rows.iter()
         .map(|row| {

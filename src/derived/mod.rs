@@ -11,8 +11,10 @@ pub mod overview;
 pub mod people;
 pub mod sql;
 pub mod status;
+pub mod trend;
 
 pub use counts::{Count, Dimension, counts_by};
 pub use overview::{Overview, overview};
 pub use people::{PersonFilter, PersonOrder, PersonPage};
 pub use status::{PersonStatus, statuses};
+pub use trend::{TrendPoint, present_trend};

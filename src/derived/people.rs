@@ -100,7 +100,10 @@ impl PersonFilter {
         if let Some(statuses) = &self.visa_status {
             parts.push(format!("d.visa_status IN ({})", sql.list(statuses)));
         }
-        for (between, direction) in [(&self.arrived_between, "arrival"), (&self.departed_between, "departure")] {
+        for (between, direction) in [
+            (&self.arrived_between, "arrival"),
+            (&self.departed_between, "departure"),
+        ] {
             if let Some((from, to)) = between {
                 let (from, to) = (sql.param(*from), sql.param(*to));
                 parts.push(format!(
@@ -109,8 +112,17 @@ impl PersonFilter {
                 ));
             }
         }
-        if let Some(search) = self.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let escaped = search.to_uppercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        if let Some(search) = self
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let escaped = search
+                .to_uppercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             let pattern = sql.param(format!("%{escaped}%"));
             parts.push(format!(
                 "(UPPER(COALESCE(p.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
@@ -122,10 +134,18 @@ impl PersonFilter {
             parts.push(format!("({})", nested.condition(sql)));
         }
         if !self.or.is_empty() {
-            let any: Vec<String> = self.or.iter().map(|nested| format!("({})", nested.condition(sql))).collect();
+            let any: Vec<String> = self
+                .or
+                .iter()
+                .map(|nested| format!("({})", nested.condition(sql)))
+                .collect();
             parts.push(format!("({})", any.join(" OR ")));
         }
-        if parts.is_empty() { "1 = 1".to_owned() } else { parts.join(" AND ") }
+        if parts.is_empty() {
+            "1 = 1".to_owned()
+        } else {
+            parts.join(" AND ")
+        }
     }
 }
 
@@ -159,16 +179,26 @@ pub async fn list<C: ConnectionTrait>(
     tz: Tz,
 ) -> Result<PersonPage, DbErr> {
     let backend = db.get_database_backend();
-    let mut sql = Sql { text: String::new(), values: as_of_values(as_of, tz) };
+    let mut sql = Sql {
+        text: String::new(),
+        values: as_of_values(as_of, tz),
+    };
     let condition = filter.condition(&mut sql);
     let from = if filter.needs_derived() {
-        format!("{} SELECT {{cols}} FROM person p JOIN derived d ON d.person_id = p.id WHERE {condition}", derived_cte(None))
+        format!(
+            "{} SELECT {{cols}} FROM person p JOIN derived d ON d.person_id = p.id WHERE {condition}",
+            derived_cte(None)
+        )
     } else {
         format!("SELECT {{cols}} FROM person p WHERE {condition}")
     };
     let count_sql = from.replace("{cols}", "COUNT(*) AS n");
     let total: i64 = db
-        .query_one_raw(Statement::from_sql_and_values(backend, count_sql, sql.values.clone()))
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            count_sql,
+            sql.values.clone(),
+        ))
         .await?
         .map(|row| row.try_get("", "n"))
         .transpose()?
@@ -181,7 +211,9 @@ pub async fn list<C: ConnectionTrait>(
         offset
     );
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql.text, sql.values))
+        .query_all_raw(Statement::from_sql_and_values(
+            backend, sql.text, sql.values,
+        ))
         .await?;
     let mut people: Vec<person::Model> = rows
         .iter()
@@ -202,5 +234,9 @@ pub async fn list<C: ConnectionTrait>(
             (p, status)
         })
         .collect();
-    Ok(PersonPage { people, total, has_next })
+    Ok(PersonPage {
+        people,
+        total,
+        has_next,
+    })
 }

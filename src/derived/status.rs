@@ -30,14 +30,18 @@ pub async fn statuses<C: ConnectionTrait>(
     }
     let mut values = as_of_values(as_of, tz);
     let first = values.len() + 1;
-    let placeholders: Vec<String> = (first..first + person_ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders: Vec<String> = (first..first + person_ids.len())
+        .map(|i| format!("${i}"))
+        .collect();
     values.extend(person_ids.iter().map(|id| Value::from(*id)));
     let sql = format!(
         "{ctes} SELECT person_id, present, organization_id, visa_status FROM derived",
         ctes = derived_cte(Some(&format!("p.id IN ({})", placeholders.join(", ")))),
     );
     let backend = db.get_database_backend();
-    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
     rows.iter()
         .map(|row| {
             let present: i32 = row.try_get("", "present")?;

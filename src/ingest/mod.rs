@@ -112,8 +112,10 @@ async fn find_duplicate<C: ConnectionTrait>(
 
 /// In-process locks serialising uploads of the same unit and kind (two uploads of the same
 /// roster must not interleave). Across instances on PostgreSQL an advisory lock does the same.
-static UPLOAD_LOCKS: LazyLock<Mutex<HashMap<(i64, SourceKind), Arc<tokio::sync::Mutex<()>>>>> =
-    LazyLock::new(Default::default);
+/// One lock per (member unit id, kind).
+type UploadLocks = HashMap<(i64, SourceKind), Arc<tokio::sync::Mutex<()>>>;
+
+static UPLOAD_LOCKS: LazyLock<Mutex<UploadLocks>> = LazyLock::new(Default::default);
 
 fn upload_lock(unit_id: i64, kind: SourceKind) -> Arc<tokio::sync::Mutex<()>> {
     let mut locks = UPLOAD_LOCKS

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use entity::{organization, organization_alias};
+use importers::normalize::org_key;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -21,7 +22,9 @@ pub struct OrganizationEntry {
 /// Organisations that were not merged into another one, with their aliases.
 ///
 /// With a `search` term only organisations whose name or one of whose aliases contains the
-/// term (case-insensitive; blank terms match everything) are returned.
+/// term are returned: case-insensitive, and also after normalising both sides as the
+/// registry matches names (see `importers::normalize::org_key`). A blank term matches
+/// everything.
 pub async fn search(
     db: &DatabaseConnection,
     search: Option<&str>,
@@ -30,23 +33,38 @@ pub async fn search(
         .filter(organization::Column::MergedIntoId.is_null())
         .order_by_asc(organization::Column::Id);
     if let Some(term) = search.map(str::trim).filter(|t| !t.is_empty()) {
+        // The term as written (case-insensitive), and its matching key (NFKC, no white
+        // space, one kind of bracket), so "ＮＥＰＵ" and "Harbin Medical University（Daqing）"
+        // find what the registry spells differently.
         let pattern = contains_pattern(term);
+        let key_pattern = contains_pattern(&org_key(term));
         let by_alias = Query::select()
             .column(organization_alias::Column::OrganizationId)
             .from(organization_alias::Entity)
-            .and_where(lower_like(
-                (
-                    organization_alias::Entity,
-                    organization_alias::Column::Alias,
-                ),
-                &pattern,
-            ))
+            .cond_where(
+                Condition::any()
+                    .add(lower_like(
+                        (
+                            organization_alias::Entity,
+                            organization_alias::Column::Alias,
+                        ),
+                        &pattern,
+                    ))
+                    .add(lower_like(
+                        (organization_alias::Entity, organization_alias::Column::Key),
+                        &key_pattern,
+                    )),
+            )
             .to_owned();
         query = query.filter(
             Condition::any()
                 .add(lower_like(
                     (organization::Entity, organization::Column::Name),
                     &pattern,
+                ))
+                .add(lower_like(
+                    (organization::Entity, organization::Column::Key),
+                    &key_pattern,
                 ))
                 .add(organization::Column::Id.in_subquery(by_alias)),
         );

@@ -28,7 +28,11 @@ pub fn fixture_files() -> Vec<(String, String, SourceKind)> {
         .iter()
         .map(|(name, file)| {
             let unit = file["unit"].as_str().expect("unit").to_owned();
-            let kind = file["kind"].as_str().expect("kind").parse().expect("known kind");
+            let kind = file["kind"]
+                .as_str()
+                .expect("kind")
+                .parse()
+                .expect("known kind");
             (name.clone(), unit, kind)
         })
         .collect()
@@ -45,13 +49,17 @@ pub async fn import(db: &DatabaseConnection, name: &str, unit: &str) -> ImportRe
         uploaded_by: "test".to_owned(),
         dry_run: false,
     };
-    import_file(db, request, ReadOptions::default()).await.expect("import runs")
+    import_file(db, request, ReadOptions::default())
+        .await
+        .expect("import runs")
 }
 
 /// The moment the office reported: 2020-02-17 12:00 Beijing time.
 pub fn report_time() -> DateTime<Utc> {
     let text = format!("{}+08:00", expected()["as_of"].as_str().expect("as_of"));
-    DateTime::parse_from_rfc3339(&text).expect("as_of parses").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(&text)
+        .expect("as_of parses")
+        .with_timezone(&Utc)
 }
 
 /// The stable code for a reason as `expected.json` words it.
@@ -70,15 +78,33 @@ fn code_for(reason: &str) -> &'static str {
 async fn row_counts(db: &DatabaseConnection) -> Vec<u64> {
     vec![
         upload::Entity::find().count(db).await.expect("count"),
-        entity::source_row::Entity::find().count(db).await.expect("count"),
+        entity::source_row::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
         person::Entity::find().count(db).await.expect("count"),
-        entity::person_attribute::Entity::find().count(db).await.expect("count"),
-        entity::affiliation::Entity::find().count(db).await.expect("count"),
+        entity::person_attribute::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        entity::affiliation::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
         entity::stay::Entity::find().count(db).await.expect("count"),
-        entity::movement::Entity::find().count(db).await.expect("count"),
+        entity::movement::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
         health_check::Entity::find().count(db).await.expect("count"),
-        entity::identity_document::Entity::find().count(db).await.expect("count"),
-        entity::organization::Entity::find().count(db).await.expect("count"),
+        entity::identity_document::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        entity::organization::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
     ]
 }
 
@@ -91,26 +117,64 @@ async fn every_file_gives_its_expected_counts_and_rejections_and_reimport_change
         let report = import(&db, &name, &unit).await;
         let want = &expected["files"][&name];
         assert_eq!(report.status, ImportStatus::Imported, "{name}: {report:?}");
-        assert_eq!(report.kind.as_deref(), Some(kind.as_str()), "{name}: detected kind");
-        assert_eq!(u64::from(report.rows.data), want["data_rows"].as_u64().unwrap_or(0), "{name}: data rows");
-        assert_eq!(u64::from(report.rows.accepted), want["accepted"].as_u64().unwrap_or(0), "{name}: accepted");
+        assert_eq!(
+            report.kind.as_deref(),
+            Some(kind.as_str()),
+            "{name}: detected kind"
+        );
+        assert_eq!(
+            u64::from(report.rows.data),
+            want["data_rows"].as_u64().unwrap_or(0),
+            "{name}: data rows"
+        );
+        assert_eq!(
+            u64::from(report.rows.accepted),
+            want["accepted"].as_u64().unwrap_or(0),
+            "{name}: accepted"
+        );
         let want_rejected = want["rejected"].as_array().expect("rejected list");
-        assert_eq!(report.rejections.len(), want_rejected.len(), "{name}: {:?}", report.rejections);
+        assert_eq!(
+            report.rejections.len(),
+            want_rejected.len(),
+            "{name}: {:?}",
+            report.rejections
+        );
         for (got, want) in report.rejections.iter().zip(want_rejected) {
-            assert_eq!(u64::from(got.row), want["row"].as_u64().unwrap_or(0), "{name}: rejected row");
-            assert_eq!(got.column.as_deref(), want["column"].as_str(), "{name}: rejected column");
-            assert_eq!(got.code, code_for(want["reason"].as_str().unwrap_or_default()), "{name}");
+            assert_eq!(
+                u64::from(got.row),
+                want["row"].as_u64().unwrap_or(0),
+                "{name}: rejected row"
+            );
+            assert_eq!(
+                got.column.as_deref(),
+                want["column"].as_str(),
+                "{name}: rejected column"
+            );
+            assert_eq!(
+                got.code,
+                code_for(want["reason"].as_str().unwrap_or_default()),
+                "{name}"
+            );
             assert!(!got.reason.is_empty());
         }
         let upload_id = report.upload_id.expect("stored upload id");
-        let stored_rejections = hub::ingest::stored::rejections(&db, upload_id).await.expect("stored rejections");
-        assert_eq!(stored_rejections, report.rejections, "{name}: rejections read back from the store");
+        let stored_rejections = hub::ingest::stored::rejections(&db, upload_id)
+            .await
+            .expect("stored rejections");
+        assert_eq!(
+            stored_rejections, report.rejections,
+            "{name}: rejections read back from the store"
+        );
         let stored = upload::Entity::find_by_id(upload_id)
             .one(&db)
             .await
             .expect("query")
             .expect("upload row");
-        assert_eq!(i64::from(stored.header_row), want["header_row"].as_i64().unwrap_or(0), "{name}: header row");
+        assert_eq!(
+            i64::from(stored.header_row),
+            want["header_row"].as_i64().unwrap_or(0),
+            "{name}: header row"
+        );
     }
     let before = row_counts(&db).await;
     for (name, unit, _) in fixture_files() {
@@ -118,7 +182,11 @@ async fn every_file_gives_its_expected_counts_and_rejections_and_reimport_change
         assert_eq!(report.status, ImportStatus::Duplicate, "{name}");
         assert!(report.upload_id.is_some());
     }
-    assert_eq!(row_counts(&db).await, before, "re-importing changed the store");
+    assert_eq!(
+        row_counts(&db).await,
+        before,
+        "re-importing changed the store"
+    );
 }
 
 /// Imports the fixtures in the given order and checks the city as of the report time.
@@ -133,10 +201,22 @@ async fn check_city(order: &[(String, String, SourceKind)]) {
     let tz = chrono_tz::Asia::Shanghai;
     let at = report_time();
     let overview = derived::overview(&db, at, tz).await.expect("overview");
-    assert_eq!(overview.known_people, expected["known_people"].as_i64().unwrap_or(0));
-    assert_eq!(overview.present_people, expected["present_people"].as_i64().unwrap_or(0));
-    assert_eq!(overview.countries, expected["present_countries"].as_i64().unwrap_or(0));
-    assert_eq!(overview.managing_units, expected["managing_units"].as_i64().unwrap_or(0));
+    assert_eq!(
+        overview.known_people,
+        expected["known_people"].as_i64().unwrap_or(0)
+    );
+    assert_eq!(
+        overview.present_people,
+        expected["present_people"].as_i64().unwrap_or(0)
+    );
+    assert_eq!(
+        overview.countries,
+        expected["present_countries"].as_i64().unwrap_or(0)
+    );
+    assert_eq!(
+        overview.managing_units,
+        expected["managing_units"].as_i64().unwrap_or(0)
+    );
     assert_eq!(overview.expired_visas, 1, "one overstayer");
 
     let as_map = |counts: Vec<derived::Count>| -> BTreeMap<String, i64> {
@@ -150,9 +230,13 @@ async fn check_city(order: &[(String, String, SourceKind)]) {
             .map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0)))
             .collect()
     };
-    let by_nationality = derived::counts_by(&db, Dimension::Nationality, at, tz).await.expect("counts");
+    let by_nationality = derived::counts_by(&db, Dimension::Nationality, at, tz)
+        .await
+        .expect("counts");
     assert_eq!(as_map(by_nationality), want("by_nationality"));
-    let by_unit = derived::counts_by(&db, Dimension::ManagingUnit, at, tz).await.expect("counts");
+    let by_unit = derived::counts_by(&db, Dimension::ManagingUnit, at, tz)
+        .await
+        .expect("counts");
     assert_eq!(as_map(by_unit), want("by_managing_unit"));
 
     let find = |number: String, nationality: String| {
@@ -172,19 +256,29 @@ async fn check_city(order: &[(String, String, SourceKind)]) {
     let pair = expected["shared_passport_pair"].as_array().expect("pair");
     let a = find(text(&pair[0]["passport"]), text(&pair[0]["nationality"])).await;
     let b = find(text(&pair[1]["passport"]), text(&pair[1]["nationality"])).await;
-    assert_ne!(a.id, b.id, "the same number under two nationalities is two people");
+    assert_ne!(
+        a.id, b.id,
+        "the same number under two nationalities is two people"
+    );
 
     let overstayer = &expected["overstayer"];
-    let held = find(text(&overstayer["passport"]), text(&overstayer["nationality"])).await;
-    let status = derived::statuses(&db, &[held.id], at, tz).await.expect("status");
+    let held = find(
+        text(&overstayer["passport"]),
+        text(&overstayer["nationality"]),
+    )
+    .await;
+    let status = derived::statuses(&db, &[held.id], at, tz)
+        .await
+        .expect("status");
     let status = &status[&held.id];
     assert!(status.present);
     assert_eq!(status.visa_status, "EXPIRED");
-    let manager = entity::organization::Entity::find_by_id(status.managing_organization_id.expect("managed"))
-        .one(&db)
-        .await
-        .expect("query")
-        .expect("organisation");
+    let manager =
+        entity::organization::Entity::find_by_id(status.managing_organization_id.expect("managed"))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("organisation");
     assert_eq!(manager.name, text(&overstayer["managing_unit"]));
     let checks = health_check::Entity::find()
         .filter(health_check::Column::PersonId.eq(held.id))
@@ -195,7 +289,9 @@ async fn check_city(order: &[(String, String, SourceKind)]) {
 
     for departed in expected["departed"].as_array().expect("departed") {
         let gone = find(text(&departed["passport"]), text(&departed["nationality"])).await;
-        let status = derived::statuses(&db, &[gone.id], at, tz).await.expect("status");
+        let status = derived::statuses(&db, &[gone.id], at, tz)
+            .await
+            .expect("status");
         assert!(!status[&gone.id].present, "{departed} departed");
     }
 }
@@ -215,7 +311,12 @@ async fn the_city_as_of_the_report_in_reverse_order() {
 #[tokio::test]
 async fn the_city_with_movements_and_checks_before_the_rosters() {
     let mut files = fixture_files();
-    files.sort_by_key(|(_, _, kind)| !matches!(kind, SourceKind::PassengerFlow | SourceKind::HealthCheck | SourceKind::LodgingRegister));
+    files.sort_by_key(|(_, _, kind)| {
+        !matches!(
+            kind,
+            SourceKind::PassengerFlow | SourceKind::HealthCheck | SourceKind::LodgingRegister
+        )
+    });
     check_city(&files).await;
 }
 
@@ -236,9 +337,18 @@ async fn people_lists_filter_order_and_page() {
     let expected = expected();
     let (at, tz) = (report_time(), chrono_tz::Asia::Shanghai);
 
-    let gone = PersonFilter { present: Some(false), ..Default::default() };
-    let page = list(&db, &gone, PersonOrder::Id, 100, 0, at, tz).await.expect("list");
-    let mut numbers: Vec<String> = page.people.iter().map(|(p, _)| p.document_number.clone()).collect();
+    let gone = PersonFilter {
+        present: Some(false),
+        ..Default::default()
+    };
+    let page = list(&db, &gone, PersonOrder::Id, 100, 0, at, tz)
+        .await
+        .expect("list");
+    let mut numbers: Vec<String> = page
+        .people
+        .iter()
+        .map(|(p, _)| p.document_number.clone())
+        .collect();
     numbers.sort();
     let mut want: Vec<String> = expected["departed"]
         .as_array()
@@ -255,37 +365,84 @@ async fn people_lists_filter_order_and_page() {
         present: Some(true),
         ..Default::default()
     };
-    let page = list(&db, &koreans, PersonOrder::Name, 5, 0, at, tz).await.expect("list");
-    assert_eq!(page.total, expected["by_nationality"]["KOR"].as_i64().unwrap_or(0));
+    let page = list(&db, &koreans, PersonOrder::Name, 5, 0, at, tz)
+        .await
+        .expect("list");
+    assert_eq!(
+        page.total,
+        expected["by_nationality"]["KOR"].as_i64().unwrap_or(0)
+    );
     assert_eq!(page.people.len(), 5);
     assert!(page.has_next);
-    let names: Vec<_> = page.people.iter().map(|(p, _)| p.latin_name.clone()).collect();
+    let names: Vec<_> = page
+        .people
+        .iter()
+        .map(|(p, _)| p.latin_name.clone())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "ordered by name");
-    let rest = list(&db, &koreans, PersonOrder::Name, 100, 5, at, tz).await.expect("list");
+    let rest = list(&db, &koreans, PersonOrder::Name, 100, 5, at, tz)
+        .await
+        .expect("list");
     assert_eq!(rest.people.len() as i64, page.total - 5);
     assert!(!rest.has_next);
 
-    let overstayers = PersonFilter { visa_status: Some(vec!["EXPIRED".to_owned()]), ..Default::default() };
-    let page = list(&db, &overstayers, PersonOrder::Id, 10, 0, at, tz).await.expect("list");
+    let overstayers = PersonFilter {
+        visa_status: Some(vec!["EXPIRED".to_owned()]),
+        ..Default::default()
+    };
+    let page = list(&db, &overstayers, PersonOrder::Id, 10, 0, at, tz)
+        .await
+        .expect("list");
     assert_eq!(page.total, 1);
-    assert_eq!(page.people[0].0.document_number, expected["overstayer"]["passport"].as_str().unwrap_or_default());
+    assert_eq!(
+        page.people[0].0.document_number,
+        expected["overstayer"]["passport"]
+            .as_str()
+            .unwrap_or_default()
+    );
 
     let either = PersonFilter {
         or: vec![
-            PersonFilter { search: Some("dlamini zanele".to_owned()), ..Default::default() },
-            PersonFilter { search: Some("M99826306".to_owned()), ..Default::default() },
+            PersonFilter {
+                search: Some("dlamini zanele".to_owned()),
+                ..Default::default()
+            },
+            PersonFilter {
+                search: Some("M99826306".to_owned()),
+                ..Default::default()
+            },
         ],
         ..Default::default()
     };
-    let page = list(&db, &either, PersonOrder::Id, 10, 0, at, tz).await.expect("list");
+    let page = list(&db, &either, PersonOrder::Id, 10, 0, at, tz)
+        .await
+        .expect("list");
     assert_eq!(page.total, 3, "the overstayer and the shared-number pair");
 
-    let from = DateTime::parse_from_rfc3339("2020-02-01T00:00:00+08:00").expect("date").with_timezone(&Utc);
-    let arrived = PersonFilter { arrived_between: Some((from, at)), reported_by: Some(vec!["airport".to_owned()]), ..Default::default() };
-    let page = list(&db, &arrived, PersonOrder::Id, 100, 0, at, tz).await.expect("list");
+    let from = DateTime::parse_from_rfc3339("2020-02-01T00:00:00+08:00")
+        .expect("date")
+        .with_timezone(&Utc);
+    let arrived = PersonFilter {
+        arrived_between: Some((from, at)),
+        reported_by: Some(vec!["airport".to_owned()]),
+        ..Default::default()
+    };
+    let page = list(&db, &arrived, PersonOrder::Id, 100, 0, at, tz)
+        .await
+        .expect("list");
     assert!(page.total > 0);
-    let sneaky = PersonFilter { search: Some("%".to_owned()), ..Default::default() };
-    assert_eq!(list(&db, &sneaky, PersonOrder::Id, 10, 0, at, tz).await.expect("list").total, 0, "% is literal");
+    let sneaky = PersonFilter {
+        search: Some("%".to_owned()),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(&db, &sneaky, PersonOrder::Id, 10, 0, at, tz)
+            .await
+            .expect("list")
+            .total,
+        0,
+        "% is literal"
+    );
 }

@@ -69,6 +69,16 @@ async fn organization_search_is_case_insensitive_on_names_and_aliases() {
     let by_name = execute(&schema, r#"{ organizations(search: "万达嘉华") { name } }"#).await;
     assert_eq!(names(&by_name), ["大庆万达嘉华酒店"]);
 
+    let full_width = execute(&schema, r#"{ organizations(search: "ＮＥＰＵ") { name } }"#).await;
+    assert_eq!(names(&full_width), ["东北石油大学"]);
+
+    let brackets = execute(
+        &schema,
+        r#"{ organizations(search: "Harbin Medical University（Daqing）") { name } }"#,
+    )
+    .await;
+    assert_eq!(names(&brackets), ["哈尔滨医科大学大庆校区"]);
+
     let wildcard = execute(&schema, r#"{ organizations(search: "%") { name } }"#).await;
     assert!(
         names(&wildcard).is_empty(),
