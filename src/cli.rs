@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use importers::SourceKind;
 
 use crate::commands;
 use crate::config::{LogFormat, Overrides, Settings};
@@ -60,6 +61,25 @@ pub enum Command {
 
     /// List the member-unit registry as a table (code, name, kind). 列出成员单位名录。
     Units,
+
+    /// Import spreadsheets of one member unit: read, check, land each file in one
+    /// transaction and print a report per file. 导入成员单位上报的表格。
+    ///
+    /// Exit code 0 when every file was read (even with rejected rows, duplicates or a dry
+    /// run); 2 when a file could not be read at all (status failed) or the unit is unknown.
+    /// 所有文件均可读取时退出码为 0（即使有被拒绝的行）；有文件无法读取或单位不存在时为 2。
+    Import(ImportArgs),
+
+    /// Write a blank template of a source kind (canonical Chinese headers, date columns,
+    /// instructions sheet); --list, or no KIND, lists the kinds. 生成空白填报模板。
+    Template(TemplateArgs),
+
+    /// Write the rejected rows of an upload back as an xlsx with a reason column, ready to
+    /// fix and upload again. 导出某次上传中未导入的行（含错误原因）。
+    Rejections(RejectionsArgs),
+
+    /// Benchmarks (not tests): how fast and how lean importing is. 性能测试。
+    Bench(BenchArgs),
 }
 
 /// Arguments of `hub serve`.
@@ -81,10 +101,150 @@ pub struct QueryArgs {
     /// Variables as a JSON object, e.g. '{"search": "哈医大"}'. 查询变量（JSON 对象）。
     #[arg(long, value_name = "JSON")]
     pub variables: Option<String>,
+
+    /// The time fields without an `asOf` argument are computed at (RFC 3339, e.g.
+    /// 2020-02-17T12:00:00+08:00); default now. 统计时点（默认当前时间）。
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// Arguments of `hub import`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Output 输出:
+  Without --json, a short summary per file (status, row counts, each rejected row as
+  `Sheet!row column value — CODE reason`); on a terminal a progress bar per file.
+  With --json, one JSON report per file and per line (JSON Lines), in the order of the
+  files given:
+    {\"file\", \"unit\", \"kind\", \"status\": \"imported\"|\"duplicate\"|\"dry_run\"|\"failed\",
+     \"upload_id\", \"rows\": {\"data\", \"accepted\", \"rejected\", \"warnings\"},
+     \"rejections\": [{\"sheet\", \"row\", \"column\", \"value\", \"code\", \"reason\"}],
+     \"error\": {\"code\", \"message\"}}   (error: status failed only)
+  A file that cannot be opened is a failed report with code FILE_NOT_READABLE.
+  不带 --json 时逐个文件输出摘要；带 --json 时每个文件输出一行 JSON（JSON Lines）。
+
+Exit code 退出码: 0 every file read; 2 a file failed or the unit is unknown.")]
+pub struct ImportArgs {
+    /// Code of the member unit the files belong to, e.g. police (see `hub units`).
+    /// 成员单位代码。
+    #[arg(long, value_name = "CODE")]
+    pub unit: String,
+
+    /// Source kind of every file (detected from the headers when omitted): visa_registry,
+    /// student_roster, university_roster, employment_roster, lodging_register,
+    /// passenger_flow, health_check, daily_report. 数据类型（省略时按表头自动识别）。
+    #[arg(long, value_name = "KIND", value_parser = parse_kind)]
+    pub kind: Option<SourceKind>,
+
+    /// Read and check only; store nothing. 只检查，不保存。
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print one JSON report per file and per line (JSON Lines); no progress bar.
+    /// 以 JSON Lines 输出报告。
+    #[arg(long)]
+    pub json: bool,
+
+    /// The files: xlsx, xlsm, xls, ods or csv (UTF-8, UTF-8 with BOM, GBK/GB18030).
+    /// 要导入的文件。
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Arguments of `hub template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The source kind, e.g. visa_registry or its Chinese label 外国人签证登记; omit to
+    /// list the kinds. 数据类型（省略则列出全部类型）。
+    #[arg(value_name = "KIND", value_parser = parse_kind)]
+    pub kind: Option<SourceKind>,
+
+    /// The xlsx file to write (default: KIND.xlsx in the current directory).
+    /// 输出文件。
+    #[arg(short, long, value_name = "FILE.xlsx")]
+    pub output: Option<PathBuf>,
+
+    /// List the kinds with their Chinese labels. 列出全部数据类型。
+    #[arg(long, conflicts_with_all = ["kind", "output"])]
+    pub list: bool,
+}
+
+/// Arguments of `hub rejections`.
+#[derive(Debug, Args)]
+pub struct RejectionsArgs {
+    /// The upload's id (`upload_id` in the import report). 上传编号。
+    #[arg(value_name = "UPLOAD_ID")]
+    pub upload_id: i64,
+
+    /// The xlsx file to write. 输出文件。
+    #[arg(short, long, value_name = "FILE.xlsx")]
+    pub output: PathBuf,
+}
+
+/// Arguments of `hub bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Which benchmark. 测试项目。
+    #[command(subcommand)]
+    pub command: BenchCommand,
+}
+
+/// The benchmarks.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate a visa_registry xlsx of --rows rows, then measure rows/s and peak memory
+    /// of parsing alone and of parsing + landing into a fresh SQLite store (and a fresh
+    /// PostgreSQL database when the global --database-url is postgres://…; it is created on
+    /// that server and dropped afterwards). Each phase runs in a child process so that its
+    /// peak RSS is its own. 导入性能测试：解析、解析并入库的速度与内存峰值。
+    Import(BenchImportArgs),
+
+    /// One phase of `hub bench import`, run in a child process (internal).
+    #[command(hide = true)]
+    ImportPhase(BenchPhaseArgs),
+}
+
+/// Arguments of `hub bench import`.
+#[derive(Debug, Args)]
+pub struct BenchImportArgs {
+    /// Data rows of the generated file. 生成的数据行数。
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub rows: usize,
+
+    /// Print the figures as one JSON object instead of a table. 以 JSON 输出结果。
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of the hidden `hub bench import-phase`.
+#[derive(Debug, Args)]
+pub struct BenchPhaseArgs {
+    /// `parse` or `land`.
+    #[arg(long, value_name = "PHASE")]
+    pub phase: String,
+
+    /// The generated file.
+    #[arg(long, value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The store to land in (phase `land`).
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+}
+
+/// A `--kind` value: the snake_case identifier or the Chinese label.
+fn parse_kind(text: &str) -> Result<SourceKind, String> {
+    text.parse::<SourceKind>().map_err(|e| {
+        let kinds: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("{e}; one of / 可选: {}", kinds.join(", "))
+    })
 }
 
 /// Load the settings, start logging and run the chosen command.
 pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
+    // `hub bench` lands only in stores made for it: a PostgreSQL server is used only when
+    // named on the command line, never because the settings point at one.
+    let explicit_database_url = cli.database_url.clone();
     let overrides = Overrides {
         database_url: cli.database_url,
         log_format: cli.log_format,
@@ -95,7 +255,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
     };
     let settings = Settings::load(cli.config.as_deref(), &overrides)?;
     let filter = match cli.command {
-        Command::Query(_) | Command::Units => telemetry::QUIET_FILTER,
+        Command::Query(_)
+        | Command::Units
+        | Command::Import(_)
+        | Command::Template(_)
+        | Command::Rejections(_)
+        | Command::Bench(_) => telemetry::QUIET_FILTER,
         Command::Migrate | Command::Serve(_) => telemetry::DEFAULT_FILTER,
     };
     telemetry::init(settings.log_format, filter);
@@ -105,5 +270,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         Command::Serve(_) => commands::serve::run(settings).await,
         Command::Query(args) => commands::query::run(&settings, &args).await,
         Command::Units => commands::units::run(&settings).await,
+        Command::Import(args) => commands::import::run(&settings, &args).await,
+        Command::Template(args) => commands::template::run(&args),
+        Command::Rejections(args) => commands::rejections::run(&settings, &args).await,
+        Command::Bench(args) => commands::bench::run(&settings, explicit_database_url, args).await,
     }
 }

@@ -39,7 +39,7 @@ impl Application {
         settings: Settings,
         db: DatabaseConnection,
     ) -> Result<Self, HubError> {
-        let schema = build_schema(db.clone(), settings.graphql);
+        let schema = build_schema(db.clone(), (&settings).into());
         let listener = TcpListener::bind(settings.bind).await?;
         let local_addr = listener.local_addr()?;
         let state = AppState {

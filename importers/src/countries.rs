@@ -27,6 +27,13 @@ pub struct Country {
     pub name_zh: &'static str,
 }
 
+impl Country {
+    /// The hub's identifier of a nationality: the alpha-3 code.
+    pub fn code(&self) -> &'static str {
+        self.alpha3
+    }
+}
+
 const DATA: &str = include_str!("../data/country_names.tsv");
 
 struct Table {

@@ -36,8 +36,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, ImportError> {
 
 /// A second reading for text whose first decoding showed no header: GB18030 (the legacy encoding of
 /// Chinese Windows), unless that was already tried or a BOM settled the question.
-pub(crate) fn fallback(bytes: &[u8], first: &Decoded) -> Option<Decoded> {
-    if first.encoding == GB18030.name() || Encoding::for_bom(bytes).is_some() {
+pub(crate) fn fallback(bytes: &[u8], first_encoding: &str) -> Option<Decoded> {
+    if first_encoding == GB18030.name() || Encoding::for_bom(bytes).is_some() {
         return None;
     }
     decode_as(bytes, GB18030).ok()
@@ -201,7 +201,7 @@ mod tests {
         let decoded = if first.encoding == "gb18030" {
             first
         } else {
-            fallback(&gbk, &first).unwrap()
+            fallback(&gbk, first.encoding).unwrap()
         };
         assert!(
             decoded.text.starts_with("姓名,国籍,护照号码"),

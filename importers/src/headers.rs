@@ -143,137 +143,71 @@ const fn number(
 
 // ---- synonyms shared by the kinds about a person -------------------------------------------------
 
+#[rustfmt::skip]
 const SEQ: FieldSpec = FieldSpec {
     field: Field::Seq,
     canonical: "序号",
     synonyms: &[
-        "序号",
-        "编号",
-        "序",
-        "顺序号",
-        "No.",
-        "No",
-        "S/N",
-        "SN",
-        "Serial No.",
-        "Nr.",
+        "序号", "编号", "序", "顺序号", "No.", "No", "S/N", "SN", "Serial No.", "Nr.",
     ],
     value: ValueType::Number,
     in_template: false,
 };
+#[rustfmt::skip]
 const NAME: FieldSpec = text(
     Field::Name,
     "姓名",
     &[
-        "姓名",
-        "名字",
-        "旅客姓名",
-        "学生姓名",
-        "员工姓名",
-        "人员姓名",
-        "外籍人员姓名",
-        "客人姓名",
-        "住客姓名",
-        "宾客姓名",
-        "教师姓名",
-        "Name",
-        "Full Name",
-        "Passenger Name",
-        "Guest Name",
-        "Student Name",
+        "姓名", "名字", "旅客姓名", "学生姓名", "员工姓名", "人员姓名", "外籍人员姓名", "客人姓名", "住客姓名", "宾客姓名", "教师姓名", "Name",
+        "Full Name", "Passenger Name", "Guest Name", "Student Name",
     ],
 );
+#[rustfmt::skip]
 const LATIN_NAME: FieldSpec = text(
     Field::LatinName,
     "英文姓名",
     &[
-        "英文姓名",
-        "英文名",
-        "英文名字",
-        "外文姓名",
-        "外文名",
-        "护照姓名",
-        "拼音姓名",
-        "English Name",
-        "Name in English",
-        "Latin Name",
+        "英文姓名", "英文名", "英文名字", "外文姓名", "外文名", "护照姓名", "拼音姓名", "English Name", "Name in English", "Latin Name",
     ],
 );
+#[rustfmt::skip]
 const CHINESE_NAME: FieldSpec = text(
     Field::ChineseName,
     "中文姓名",
     &[
-        "中文姓名",
-        "中文名",
-        "中文名字",
-        "Chinese Name",
-        "Name in Chinese",
+        "中文姓名", "中文名", "中文名字", "Chinese Name", "Name in Chinese",
     ],
 );
+#[rustfmt::skip]
 const NATIONALITY: FieldSpec = text(
     Field::Nationality,
     "国籍",
     &[
-        "国籍",
-        "国别",
-        "国家",
-        "国籍代码",
-        "国家代码",
-        "国家/地区",
-        "国籍/地区",
-        "国家地区",
-        "国籍地区",
-        "所属国家",
-        "Nationality",
-        "Country",
-        "Citizenship",
-        "Country of Citizenship",
-        "Nation",
-        "Nationality Code",
-        "Country Code",
+        "国籍", "国别", "国家", "国籍代码", "国家代码", "国家/地区", "国籍/地区", "国家地区", "国籍地区", "所属国家", "Nationality", "Country",
+        "Citizenship", "Country of Citizenship", "Nation", "Nationality Code", "Country Code",
     ],
 );
+#[rustfmt::skip]
 const SEX: FieldSpec = text(Field::Sex, "性别", &["性别", "Gender", "Sex"]);
+#[rustfmt::skip]
 const BIRTH_DATE: FieldSpec = date(
     Field::BirthDate,
     "出生日期",
     &[
-        "出生日期",
-        "出生年月日",
-        "出生年月",
-        "生日",
-        "Date of Birth",
-        "DOB",
-        "Birth Date",
-        "Birthday",
-        "Birthdate",
+        "出生日期", "出生年月日", "出生年月", "生日", "Date of Birth", "DOB", "Birth Date", "Birthday", "Birthdate",
     ],
 );
+#[rustfmt::skip]
 const DOCUMENT: FieldSpec = text(
     Field::DocumentNumber,
     "护照号码",
     &[
-        "护照号码",
-        "护照号",
-        "护照编号",
-        "护照",
-        "证件号码",
-        "证件号",
-        "证件编号",
-        "护照/证件号码",
-        "护照证件号码",
-        "旅行证件号码",
-        "Passport No.",
-        "Passport Number",
-        "Passport",
-        "Passport No",
-        "Document No.",
-        "Document Number",
-        "ID No.",
-        "ID Number",
-        "Travel Document No.",
+        "护照号码", "护照号", "护照编号", "护照", "证件号码", "证件号", "证件编号", "护照/证件号码", "护照证件号码", "旅行证件号码", "Passport No.",
+        "Passport Number", "Passport", "Passport No", "Document No.", "Document Number", "ID No.",
+        "ID Number", "Travel Document No.",
     ],
 );
+#[rustfmt::skip]
 const NOTE: FieldSpec = text(
     Field::Note,
     "备注",
@@ -284,6 +218,7 @@ const NOTE: FieldSpec = text(
 
 // ---- one table per kind -------------------------------------------------------------------------
 
+#[rustfmt::skip]
 static VISA: KindSpec = KindSpec {
     fields: &[
         SEQ,
@@ -298,14 +233,7 @@ static VISA: KindSpec = KindSpec {
             Field::VisaType,
             "签证种类",
             &[
-                "签证种类",
-                "签证类型",
-                "签证类别",
-                "签证/居留许可种类",
-                "居留许可种类",
-                "签证(居留许可)种类",
-                "Visa Type",
-                "Type of Visa",
+                "签证种类", "签证类型", "签证类别", "签证/居留许可种类", "居留许可种类", "签证(居留许可)种类", "Visa Type", "Type of Visa",
                 "Visa Category",
             ],
         ),
@@ -313,57 +241,23 @@ static VISA: KindSpec = KindSpec {
             Field::VisaValidUntil,
             "签证有效期至",
             &[
-                "签证有效期至",
-                "有效期至",
-                "签证有效期",
-                "签证到期日",
-                "签证到期日期",
-                "签证截止日期",
-                "居留许可有效期至",
-                "居留许可有效期",
-                "居留有效期至",
-                "停留期至",
-                "Visa Expiry",
-                "Visa Expiry Date",
-                "Visa Valid Until",
-                "Valid Until",
-                "Expiry Date",
+                "签证有效期至", "有效期至", "签证有效期", "签证到期日", "签证到期日期", "签证截止日期", "居留许可有效期至", "居留许可有效期", "居留有效期至",
+                "停留期至", "Visa Expiry", "Visa Expiry Date", "Visa Valid Until", "Valid Until", "Expiry Date",
             ],
         ),
         text(
             Field::Organization,
             "工作/学习单位",
             &[
-                "工作/学习单位",
-                "工作学习单位",
-                "工作单位",
-                "学习单位",
-                "服务单位",
-                "所在单位",
-                "单位",
-                "接待单位",
-                "邀请单位",
-                "Work/Study Unit",
-                "Organization",
-                "Organisation",
-                "Work Unit",
-                "Employer/School",
+                "工作/学习单位", "工作学习单位", "工作单位", "学习单位", "服务单位", "所在单位", "单位", "接待单位", "邀请单位", "Work/Study Unit",
+                "Organization", "Organisation", "Work Unit", "Employer/School",
             ],
         ),
         text(
             Field::Address,
             "居住地址",
             &[
-                "居住地址",
-                "住址",
-                "现住址",
-                "在庆住址",
-                "居住地",
-                "住所",
-                "地址",
-                "Address",
-                "Residential Address",
-                "Residence",
+                "居住地址", "住址", "现住址", "在庆住址", "居住地", "住所", "地址", "Address", "Residential Address", "Residence",
             ],
         ),
         NOTE,
@@ -372,6 +266,7 @@ static VISA: KindSpec = KindSpec {
     distinctive: &[Field::VisaType, Field::VisaValidUntil],
 };
 
+#[rustfmt::skip]
 static STUDENT: KindSpec = KindSpec {
     fields: &[
         SEQ,
@@ -379,16 +274,7 @@ static STUDENT: KindSpec = KindSpec {
             Field::School,
             "院校名称",
             &[
-                "院校名称",
-                "学校",
-                "学校名称",
-                "所在院校",
-                "院校",
-                "就读学校",
-                "就读院校",
-                "School",
-                "University",
-                "Institution",
+                "院校名称", "学校", "学校名称", "所在院校", "院校", "就读学校", "就读院校", "School", "University", "Institution",
             ],
         ),
         NAME,
@@ -402,38 +288,21 @@ static STUDENT: KindSpec = KindSpec {
             Field::Major,
             "专业",
             &[
-                "专业",
-                "所学专业",
-                "专业名称",
-                "Major",
-                "Program",
-                "Programme",
-                "Specialty",
+                "专业", "所学专业", "专业名称", "Major", "Program", "Programme", "Specialty",
             ],
         ),
         text(
             Field::Status,
             "在庆状态",
             &[
-                "在庆状态",
-                "在校状态",
-                "状态",
-                "目前状态",
-                "当前状态",
-                "Status",
+                "在庆状态", "在校状态", "状态", "目前状态", "当前状态", "Status",
             ],
         ),
         date(
             Field::LeftOn,
             "离校日期",
             &[
-                "离校日期",
-                "离校时间",
-                "离庆日期",
-                "离开日期",
-                "Date of Leaving",
-                "Left On",
-                "Leaving Date",
+                "离校日期", "离校时间", "离庆日期", "离开日期", "Date of Leaving", "Left On", "Leaving Date",
             ],
         ),
         NOTE,
@@ -442,6 +311,7 @@ static STUDENT: KindSpec = KindSpec {
     distinctive: &[Field::School, Field::Major, Field::Status, Field::LeftOn],
 };
 
+#[rustfmt::skip]
 static UNIVERSITY: KindSpec = KindSpec {
     fields: &[
         SEQ,
@@ -456,16 +326,7 @@ static UNIVERSITY: KindSpec = KindSpec {
             Field::MemberType,
             "类别",
             &[
-                "类别",
-                "类型",
-                "身份",
-                "人员类型",
-                "人员类别",
-                "师生类别",
-                "学生/教师",
-                "Type",
-                "Category",
-                "Role",
+                "类别", "类型", "身份", "人员类型", "人员类别", "师生类别", "学生/教师", "Type", "Category", "Role",
                 "Student/Teacher",
             ],
         ),
@@ -473,30 +334,14 @@ static UNIVERSITY: KindSpec = KindSpec {
             Field::College,
             "学院",
             &[
-                "学院",
-                "所在学院",
-                "所属学院",
-                "院系",
-                "院(系)",
-                "College",
-                "Faculty",
-                "Department",
+                "学院", "所在学院", "所属学院", "院系", "院(系)", "College", "Faculty", "Department",
             ],
         ),
         text(
             Field::Dormitory,
             "宿舍",
             &[
-                "宿舍",
-                "宿舍号",
-                "寝室",
-                "公寓",
-                "住宿",
-                "住宿地址",
-                "Dormitory",
-                "Dorm",
-                "Room",
-                "Accommodation",
+                "宿舍", "宿舍号", "寝室", "公寓", "住宿", "住宿地址", "Dormitory", "Dorm", "Room", "Accommodation",
             ],
         ),
         NOTE,
@@ -505,6 +350,7 @@ static UNIVERSITY: KindSpec = KindSpec {
     distinctive: &[Field::MemberType, Field::College, Field::Dormitory],
 };
 
+#[rustfmt::skip]
 static EMPLOYMENT: KindSpec = KindSpec {
     fields: &[
         SEQ,
@@ -512,21 +358,8 @@ static EMPLOYMENT: KindSpec = KindSpec {
             Field::Employer,
             "单位名称",
             &[
-                "单位名称",
-                "所属企业",
-                "企业名称",
-                "用人单位",
-                "工作单位",
-                "公司名称",
-                "公司",
-                "所在单位",
-                "聘用单位",
-                "所属单位",
-                "雇主",
-                "Employer",
-                "Company",
-                "Company Name",
-                "Enterprise",
+                "单位名称", "所属企业", "企业名称", "用人单位", "工作单位", "公司名称", "公司", "所在单位", "聘用单位", "所属单位", "雇主",
+                "Employer", "Company", "Company Name", "Enterprise",
             ],
         ),
         NAME,
@@ -540,73 +373,36 @@ static EMPLOYMENT: KindSpec = KindSpec {
             Field::Position,
             "职务",
             &[
-                "职务",
-                "岗位",
-                "职位",
-                "工作岗位",
-                "职称",
-                "Position",
-                "Job Title",
-                "Title",
-                "Post",
+                "职务", "岗位", "职位", "工作岗位", "职称", "Position", "Job Title", "Title", "Post",
             ],
         ),
         text(
             Field::WorkPermitNumber,
             "工作许可证号",
             &[
-                "工作许可证号",
-                "工作许可号",
-                "工作许可证编号",
-                "外国人工作许可证号",
-                "工作证号",
-                "Work Permit No.",
-                "Work Permit Number",
+                "工作许可证号", "工作许可号", "工作许可证编号", "外国人工作许可证号", "工作证号", "Work Permit No.", "Work Permit Number",
             ],
         ),
         date(
             Field::WorkPermitValidUntil,
             "工作许可有效期",
             &[
-                "工作许可有效期",
-                "工作许可有效期至",
-                "工作许可证有效期",
-                "工作许可证有效期至",
-                "工作许可到期日",
-                "Work Permit Expiry",
-                "Work Permit Valid Until",
-                "Work Permit Expiry Date",
+                "工作许可有效期", "工作许可有效期至", "工作许可证有效期", "工作许可证有效期至", "工作许可到期日", "Work Permit Expiry",
+                "Work Permit Valid Until", "Work Permit Expiry Date",
             ],
         ),
         date(
             Field::HiredOn,
             "入职日期",
             &[
-                "入职日期",
-                "入职时间",
-                "聘用日期",
-                "到岗日期",
-                "Hire Date",
-                "Date of Hire",
-                "Start Date",
-                "Employment Date",
+                "入职日期", "入职时间", "聘用日期", "到岗日期", "Hire Date", "Date of Hire", "Start Date", "Employment Date",
             ],
         ),
         text(
             Field::Phone,
             "联系电话",
             &[
-                "联系电话",
-                "电话",
-                "手机",
-                "手机号",
-                "手机号码",
-                "联系方式",
-                "Phone",
-                "Telephone",
-                "Tel",
-                "Mobile",
-                "Contact",
+                "联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "Phone", "Telephone", "Tel", "Mobile", "Contact",
             ],
         ),
         NOTE,
@@ -621,6 +417,7 @@ static EMPLOYMENT: KindSpec = KindSpec {
     ],
 };
 
+#[rustfmt::skip]
 static LODGING: KindSpec = KindSpec {
     fields: &[
         SEQ,
@@ -628,17 +425,7 @@ static LODGING: KindSpec = KindSpec {
             Field::Hotel,
             "酒店/景区",
             &[
-                "酒店/景区",
-                "住宿场所",
-                "酒店",
-                "宾馆",
-                "酒店名称",
-                "宾馆名称",
-                "景区",
-                "住宿地点",
-                "入住酒店",
-                "旅馆",
-                "Hotel",
+                "酒店/景区", "住宿场所", "酒店", "宾馆", "酒店名称", "宾馆名称", "景区", "住宿地点", "入住酒店", "旅馆", "Hotel",
                 "Hotel Name",
             ],
         ),
@@ -653,14 +440,7 @@ static LODGING: KindSpec = KindSpec {
             Field::CheckIn,
             "入住日期",
             &[
-                "入住日期",
-                "入住时间",
-                "抵店日期",
-                "到店日期",
-                "抵达日期",
-                "Check-in",
-                "Check-in Date",
-                "Check In Date",
+                "入住日期", "入住时间", "抵店日期", "到店日期", "抵达日期", "Check-in", "Check-in Date", "Check In Date",
                 "Arrival Date",
             ],
         ),
@@ -668,13 +448,7 @@ static LODGING: KindSpec = KindSpec {
             Field::CheckOut,
             "离店日期",
             &[
-                "离店日期",
-                "离店时间",
-                "退房日期",
-                "退房时间",
-                "Check-out",
-                "Check-out Date",
-                "Check Out Date",
+                "离店日期", "离店时间", "退房日期", "退房时间", "Check-out", "Check-out Date", "Check Out Date",
                 "Departure Date",
             ],
         ),
@@ -684,6 +458,7 @@ static LODGING: KindSpec = KindSpec {
     distinctive: &[Field::Hotel, Field::CheckIn, Field::CheckOut],
 };
 
+#[rustfmt::skip]
 static PASSENGER: KindSpec = KindSpec {
     fields: &[
         SEQ,
@@ -691,41 +466,16 @@ static PASSENGER: KindSpec = KindSpec {
             Field::At,
             "日期时间",
             &[
-                "日期时间",
-                "日期",
-                "时间",
-                "航班日期",
-                "乘车日期",
-                "进出港时间",
-                "进出港日期",
-                "到达时间",
-                "出发时间",
-                "起飞时间",
-                "发车时间",
-                "Date",
-                "Time",
-                "Date/Time",
-                "DateTime",
-                "Flight Date",
+                "日期时间", "日期", "时间", "航班日期", "乘车日期", "进出港时间", "进出港日期", "到达时间", "出发时间", "起飞时间", "发车时间", "Date",
+                "Time", "Date/Time", "DateTime", "Flight Date",
             ],
         ),
         text(
             Field::CarrierNumber,
             "航班号/车次",
             &[
-                "航班号/车次",
-                "航班号",
-                "车次",
-                "航班/车次",
-                "航班",
-                "班次",
-                "车次号",
-                "航班车次",
-                "Flight",
-                "Flight No.",
-                "Flight Number",
-                "Train No.",
-                "Train Number",
+                "航班号/车次", "航班号", "车次", "航班/车次", "航班", "班次", "车次号", "航班车次", "Flight", "Flight No.",
+                "Flight Number", "Train No.", "Train Number",
             ],
         ),
         NAME,
@@ -749,15 +499,7 @@ static PASSENGER: KindSpec = KindSpec {
             Field::Direction,
             "进出港",
             &[
-                "进出港",
-                "进出",
-                "进/出港",
-                "进港/出港",
-                "进出港类型",
-                "进出方向",
-                "方向",
-                "Direction",
-                "In/Out",
+                "进出港", "进出", "进/出港", "进港/出港", "进出港类型", "进出方向", "方向", "Direction", "In/Out",
                 "Arrival/Departure",
             ],
         ),
@@ -773,6 +515,7 @@ static PASSENGER: KindSpec = KindSpec {
     ],
 };
 
+#[rustfmt::skip]
 static HEALTH: KindSpec = KindSpec {
     fields: &[
         SEQ,
@@ -780,14 +523,7 @@ static HEALTH: KindSpec = KindSpec {
             Field::CheckedAt,
             "检测日期",
             &[
-                "检测日期",
-                "检测时间",
-                "测温日期",
-                "测温时间",
-                "检查日期",
-                "日期",
-                "Date",
-                "Check Date",
+                "检测日期", "检测时间", "测温日期", "测温时间", "检查日期", "日期", "Date", "Check Date",
             ],
         ),
         NAME,
@@ -801,28 +537,14 @@ static HEALTH: KindSpec = KindSpec {
             Field::Temperature,
             "体温(℃)",
             &[
-                "体温",
-                "温度",
-                "测量体温",
-                "体温值",
-                "Temperature",
-                "Temp",
-                "Body Temperature",
+                "体温", "温度", "测量体温", "体温值", "Temperature", "Temp", "Body Temperature",
             ],
         ),
         text(
             Field::CheckStatus,
             "情况",
             &[
-                "情况",
-                "状态",
-                "健康状况",
-                "身体状况",
-                "检测结果",
-                "症状",
-                "Status",
-                "Condition",
-                "Result",
+                "情况", "状态", "健康状况", "身体状况", "检测结果", "症状", "Status", "Condition", "Result",
             ],
         ),
         NOTE,
@@ -831,32 +553,21 @@ static HEALTH: KindSpec = KindSpec {
     distinctive: &[Field::CheckedAt, Field::Temperature],
 };
 
+#[rustfmt::skip]
 static DAILY: KindSpec = KindSpec {
     fields: &[
         date(
             Field::ReportDate,
             "报告日期",
             &[
-                "报告日期",
-                "填报日期",
-                "上报日期",
-                "日期",
-                "Report Date",
-                "Date",
+                "报告日期", "填报日期", "上报日期", "日期", "Report Date", "Date",
             ],
         ),
         number(
             Field::Arrivals,
             "新增人数",
             &[
-                "新增人数",
-                "新增",
-                "新增人员",
-                "新增外籍人员",
-                "到达人数",
-                "来庆人数",
-                "New Arrivals",
-                "Arrivals",
+                "新增人数", "新增", "新增人员", "新增外籍人员", "到达人数", "来庆人数", "New Arrivals", "Arrivals",
             ],
         ),
         number(
@@ -868,12 +579,7 @@ static DAILY: KindSpec = KindSpec {
             Field::Anomalies,
             "异常情况",
             &[
-                "异常情况",
-                "异常",
-                "特殊情况",
-                "Anomalies",
-                "Incidents",
-                "Exceptions",
+                "异常情况", "异常", "特殊情况", "Anomalies", "Incidents", "Exceptions",
             ],
         ),
         NOTE,

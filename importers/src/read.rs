@@ -55,7 +55,8 @@ pub fn read_upload(
             ..SheetInfo::default()
         };
         let first = csv_reader::decode(bytes)?;
-        let second = csv_reader::fallback(bytes, &first);
+        let first_encoding = first.encoding;
+        let second = std::iter::once_with(|| csv_reader::fallback(bytes, first_encoding)).flatten();
         let mut found = None;
         for decoded in std::iter::once(first).chain(second) {
             let limits = Limits::new(name, options.max_rows, options.max_cells);

@@ -139,6 +139,18 @@ fn is_footer(texts: &[(u32, String)]) -> bool {
     texts.len() == 1 && first.contains('年') && first.contains('月') && first.ends_with('日')
 }
 
+/// The cells of `lower`, with those of `upper` in the columns `lower` leaves empty.
+fn combine_header_rows(upper: &[(u32, String)], lower: &[(u32, String)]) -> Vec<(u32, String)> {
+    let mut combined: Vec<(u32, String)> = lower.to_vec();
+    for (col, text) in upper {
+        if !lower.iter().any(|(c, _)| c == col) {
+            combined.push((*col, text.clone()));
+        }
+    }
+    combined.sort_by_key(|(c, _)| *c);
+    combined
+}
+
 /// Reads one sheet's rows: finds the header within the first rows, then builds every data row.
 pub(crate) fn read_sheet(
     info: &SheetInfo,
@@ -148,6 +160,7 @@ pub(crate) fn read_sheet(
 ) -> Result<SheetOutcome, ImportError> {
     let mut best = None;
     let mut scanned = 0usize;
+    let mut previous: Option<(u32, Vec<(u32, String)>)> = None;
     let header = loop {
         let Some(row) = rows.next() else {
             return Ok(SheetOutcome::NoHeader(best));
@@ -166,9 +179,24 @@ pub(crate) fn read_sheet(
                 fields: m.columns,
             };
         }
+        // A two-level header: cells merged down from the row above fill this row's gaps.
+        if let Some((above, above_texts)) = &previous
+            && above + 1 == row.index
+        {
+            let combined = combine_header_rows(above_texts, &texts);
+            if let Some(m) = header_match(&combined, kind, &mut best)? {
+                break Header {
+                    kind: m.kind,
+                    row_index: row.index,
+                    columns: combined,
+                    fields: m.columns,
+                };
+            }
+        }
         if scanned >= HEADER_SCAN_ROWS {
             return Ok(SheetOutcome::NoHeader(best));
         }
+        previous = Some((row.index, texts));
     };
 
     let data_columns: Vec<u32> = header

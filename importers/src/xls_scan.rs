@@ -113,7 +113,9 @@ pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), I
         .read_to_end(&mut data)
         .map_err(ImportError::corrupt)?;
 
-    let limits = Limits::new("xls", max_rows, max_cells);
+    // Substream 0 is the workbook globals; sheets follow, numbered from 1 as Excel shows them.
+    let mut substream = 0usize;
+    let limits = |n: usize| Limits::new(&format!("#{n}"), max_rows, max_cells);
     let mut extent = Extent::default();
     let mut pos = 0usize;
     while let (Some(typ), Some(len)) = (u16_at(&data, pos), u16_at(&data, pos + 2)) {
@@ -126,10 +128,11 @@ pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), I
             }
             BOF => extent = Extent::default(),
             EOF => {
-                limits.check_cells(extent.cells())?;
+                limits(substream).check_cells(extent.cells())?;
                 extent = Extent::default();
+                substream += 1;
             }
-            DIMENSIONS => limits.check_cells(declared_cells(record))?,
+            DIMENSIONS => limits(substream).check_cells(declared_cells(record))?,
             t if CELL_RECORDS.contains(&t) => {
                 if let (Some(row), Some(col)) = (u16_at(record, 0), u16_at(record, 2)) {
                     extent.add(u32::from(row), u32::from(col));
@@ -147,7 +150,7 @@ pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), I
         }
         pos = start + usize::from(len);
     }
-    limits.check_cells(extent.cells())
+    limits(substream).check_cells(extent.cells())
 }
 
 #[cfg(test)]

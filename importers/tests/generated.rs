@@ -540,3 +540,83 @@ fn given_kind_is_respected() {
     assert_eq!(up.kind, SourceKind::HealthCheck);
     assert_eq!(up.accepted(), 1);
 }
+
+#[test]
+fn two_level_header_with_cells_merged_down() {
+    let rows = vec![
+        vec![
+            s("序号"),
+            s("姓名"),
+            s("国籍"),
+            s("护照号码"),
+            s("签证信息"),
+            C::Empty,
+        ],
+        vec![
+            C::Empty,
+            C::Empty,
+            C::Empty,
+            C::Empty,
+            s("签证种类"),
+            s("有效期至"),
+        ],
+        vec![
+            C::N(1.0),
+            s("KIM MINJUN"),
+            s("韩国"),
+            s("M1234567"),
+            s("Z"),
+            C::D(2021, 3, 1),
+        ],
+    ];
+    let bytes = xlsx(&[SheetSpec {
+        name: "Sheet1",
+        rows,
+        merges: vec![
+            (0, 0, 1, 0, "序号"),
+            (0, 1, 1, 1, "姓名"),
+            (0, 2, 1, 2, "国籍"),
+            (0, 3, 1, 3, "护照号码"),
+            (0, 4, 0, 5, "签证信息"),
+        ],
+    }]);
+    let up = ok(&bytes, "two_level.xlsx", None);
+    assert_eq!(up.kind, SourceKind::VisaRegistry);
+    assert_eq!(up.header_row, 2);
+    assert_eq!(
+        up.headers,
+        vec!["序号", "姓名", "国籍", "护照号码", "签证种类", "有效期至"]
+    );
+    match up.rows[0].record() {
+        Some(Record::VisaRegistry(v)) => {
+            assert_eq!(v.visa_type.as_deref(), Some("Z"));
+            assert_eq!(v.visa_valid_until.unwrap().to_string(), "2021-03-01");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn date_1904_workbooks() {
+    // A bare serial in a date column follows the workbook's date system.
+    let bytes = simple_xlsx(vec![
+        vec![s("姓名"), s("国籍"), s("护照号码"), s("签证有效期至")],
+        vec![s("KIM"), s("KOR"), s("M1"), C::N(42404.0)],
+    ]);
+    let bytes_1904 = common::rezip(&bytes, |name, data| {
+        if name == "xl/workbook.xml" {
+            String::from_utf8(data)
+                .unwrap()
+                .replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+                .into_bytes()
+        } else {
+            data
+        }
+    });
+    let date = |b: &[u8]| match ok(b, "x.xlsx", None).rows[0].record() {
+        Some(Record::VisaRegistry(v)) => v.visa_valid_until.unwrap().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(date(&bytes), "2016-02-04");
+    assert_eq!(date(&bytes_1904), "2020-02-05");
+}

@@ -344,3 +344,75 @@ fn header_errors_name_what_was_recognised_and_missing() {
         "NO_HEADER"
     );
 }
+
+fn biff_record(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut r = typ.to_le_bytes().to_vec();
+    r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    r.extend_from_slice(data);
+    r
+}
+
+fn xls_with_sheet_records(records: &[Vec<u8>]) -> Vec<u8> {
+    let bof = biff_record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let eof = biff_record(0x000A, &[]);
+    let mut stream = Vec::new();
+    stream.extend(&bof);
+    stream.extend(&eof);
+    stream.extend(&bof);
+    for r in records {
+        stream.extend(r);
+    }
+    stream.extend(&eof);
+    let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    comp.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&stream)
+        .unwrap();
+    comp.flush().unwrap();
+    comp.into_inner().into_inner()
+}
+
+#[test]
+fn xls_declaring_or_spanning_a_huge_range_is_refused_before_reading() {
+    // DIMENSIONS: rows 0..4,000,000,000, columns 0..200.
+    let mut dims = Vec::new();
+    dims.extend_from_slice(&0u32.to_le_bytes());
+    dims.extend_from_slice(&4_000_000_000u32.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    dims.extend_from_slice(&200u16.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    let bytes = xls_with_sheet_records(&[biff_record(0x0200, &dims)]);
+    assert_eq!(err_code(&bytes, "dims.xls", None), "TOO_MANY_CELLS");
+
+    // Two numbers at opposite corners: calamine would allocate the whole 65,536 × 65,536 box.
+    let number = |row: u16, col: u16| {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&1.0f64.to_le_bytes());
+        biff_record(0x0203, &d)
+    };
+    let bytes = xls_with_sheet_records(&[number(0, 0), number(65_535, 65_535)]);
+    assert_eq!(err_code(&bytes, "corners.xls", None), "TOO_MANY_CELLS");
+}
+
+#[test]
+fn password_protected_xls_is_encrypted() {
+    let bytes = xls_with_sheet_records(&[]);
+    // A FILEPASS record in the globals (RC4 encryption).
+    let mut comp = cfb::CompoundFile::open(Cursor::new(bytes)).unwrap();
+    let mut stream = Vec::new();
+    std::io::Read::read_to_end(&mut comp.open_stream("/Workbook").unwrap(), &mut stream).unwrap();
+    let bof_len = 4 + 16;
+    let mut patched = stream[..bof_len].to_vec();
+    patched.extend(biff_record(0x002F, &[1, 0, 1, 0, 1, 0]));
+    patched.extend_from_slice(&stream[bof_len..]);
+    let mut comp = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    comp.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&patched)
+        .unwrap();
+    comp.flush().unwrap();
+    let bytes = comp.into_inner().into_inner();
+    assert_eq!(err_code(&bytes, "locked.xls", None), "ENCRYPTED_FILE");
+}

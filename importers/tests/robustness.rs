@@ -41,7 +41,9 @@ fn mutated_fixtures_never_panic() {
                 let cut = (next() as usize) % bytes.len();
                 bytes.truncate(cut);
             }
-            let result = std::panic::catch_unwind(|| read_upload(&bytes, name, None, &ReadOptions::default()));
+            let result = std::panic::catch_unwind(|| {
+                read_upload(&bytes, name, None, &ReadOptions::default())
+            });
             let outcome = match result {
                 Ok(Ok(up)) => {
                     assert!(up.accepted() <= up.data_rows());
@@ -68,7 +70,10 @@ fn mutated_workbook_xml_never_panics() {
     for i in 0..80 {
         let seeds: Vec<u64> = (0..6).map(|_| next()).collect();
         let bytes = common::rezip(&original, |name, mut data| {
-            if name.ends_with("sheet1.xml") || name.ends_with("sharedStrings.xml") || name.ends_with("workbook.xml") {
+            if name.ends_with("sheet1.xml")
+                || name.ends_with("sharedStrings.xml")
+                || name.ends_with("workbook.xml")
+            {
                 for s in &seeds {
                     let at = (*s as usize) % data.len();
                     data[at] = (*s >> 32) as u8;
@@ -76,7 +81,9 @@ fn mutated_workbook_xml_never_panics() {
             }
             data
         });
-        let result = std::panic::catch_unwind(|| read_upload(&bytes, "x.xlsx", None, &ReadOptions::default()));
+        let result = std::panic::catch_unwind(|| {
+            read_upload(&bytes, "x.xlsx", None, &ReadOptions::default())
+        });
         assert!(result.is_ok(), "read_upload panicked on XML mutation {i}");
     }
 }

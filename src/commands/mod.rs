@@ -1,6 +1,10 @@
 //! One module per `hub` command; each has a `run` that [`crate::cli::run`] calls.
 
+pub mod bench;
+pub mod import;
 pub mod migrate;
 pub mod query;
+pub mod rejections;
 pub mod serve;
+pub mod template;
 pub mod units;

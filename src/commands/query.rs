@@ -9,7 +9,7 @@ use crate::cli::QueryArgs;
 use crate::config::Settings;
 use crate::db;
 use crate::error::HubError;
-use crate::graphql::build_schema;
+use crate::graphql::{Caller, DefaultAsOf, build_schema};
 
 /// Execute the query against the configured database and print the response as pretty
 /// JSON on standard output. Exit code 1 when the response carries errors.
@@ -21,13 +21,16 @@ pub async fn run(settings: &Settings, args: &QueryArgs) -> Result<ExitCode, HubE
     } else {
         args.query.clone()
     };
-    let mut request = Request::new(document);
+    let mut request = Request::new(document).data(Caller::Cli);
+    if let Some(at) = args.as_of {
+        request = request.data(DefaultAsOf(at.with_timezone(&chrono::Utc)));
+    }
     if let Some(json) = &args.variables {
         request = request.variables(parse_variables(json)?);
     }
 
     let db = db::connect_and_migrate(settings).await?;
-    let schema = build_schema(db.clone(), settings.graphql);
+    let schema = build_schema(db.clone(), settings.into());
     let response = schema.execute(request).await;
     db.close().await?;
 

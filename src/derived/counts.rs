@@ -1,6 +1,7 @@
 //! Group-by counts of the people present at T, for dashboards.
 
 use super::overview::as_of_values;
+use super::people::{PersonFilter, Sql};
 use super::sql::derived_ctes;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -32,55 +33,80 @@ pub struct Count {
     pub count: i64,
 }
 
-fn grouping(dimension: Dimension) -> &'static str {
+/// `(key, label, count, joins, group by)` of a dimension, over `d` (derived) and `p`.
+fn grouping(
+    dimension: Dimension,
+) -> (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+) {
     match dimension {
-        Dimension::Nationality => {
-            "SELECT p.nationality AS key, p.nationality AS label, COUNT(*) AS n
-             FROM derived d JOIN person p ON p.id = d.person_id
-             WHERE d.present = 1 GROUP BY p.nationality"
-        }
-        Dimension::ManagingUnit => {
-            "SELECT CAST(o.id AS TEXT) AS key, o.name AS label, COUNT(*) AS n
-             FROM derived d JOIN organization o ON o.id = d.organization_id
-             WHERE d.present = 1 GROUP BY o.id, o.name"
-        }
-        Dimension::ReportingUnit => {
-            "SELECT u.code AS key, u.name AS label, COUNT(DISTINCT d.person_id) AS n
-             FROM derived d JOIN person_source ps ON ps.person_id = d.person_id
-             JOIN member_unit u ON u.id = ps.member_unit_id
-             WHERE d.present = 1 GROUP BY u.code, u.name"
-        }
-        Dimension::VisaStatus => {
-            "SELECT d.visa_status AS key, d.visa_status AS label, COUNT(*) AS n
-             FROM derived d WHERE d.present = 1 GROUP BY d.visa_status"
-        }
-        Dimension::OrganizationKind => {
-            "SELECT COALESCE(o.kind, 'unknown') AS key, COALESCE(o.kind, 'unknown') AS label, COUNT(*) AS n
-             FROM derived d LEFT JOIN organization o ON o.id = d.organization_id
-             WHERE d.present = 1 GROUP BY COALESCE(o.kind, 'unknown')"
-        }
+        Dimension::Nationality => (
+            "p.nationality",
+            "p.nationality",
+            "COUNT(*)",
+            "",
+            "p.nationality",
+        ),
+        Dimension::ManagingUnit => (
+            "CAST(o.id AS TEXT)",
+            "o.name",
+            "COUNT(*)",
+            "JOIN organization o ON o.id = d.organization_id",
+            "o.id, o.name",
+        ),
+        Dimension::ReportingUnit => (
+            "u.code",
+            "u.name",
+            "COUNT(DISTINCT d.person_id)",
+            "JOIN person_source ps ON ps.person_id = d.person_id JOIN member_unit u ON u.id = ps.member_unit_id",
+            "u.code, u.name",
+        ),
+        Dimension::VisaStatus => (
+            "d.visa_status",
+            "d.visa_status",
+            "COUNT(*)",
+            "",
+            "d.visa_status",
+        ),
+        Dimension::OrganizationKind => (
+            "COALESCE(o.kind, 'unknown')",
+            "COALESCE(o.kind, 'unknown')",
+            "COUNT(*)",
+            "LEFT JOIN organization o ON o.id = d.organization_id",
+            "COALESCE(o.kind, 'unknown')",
+        ),
     }
 }
 
-/// Counts present people as of `as_of` grouped by `dimension`, largest group first (ties by
-/// key).
+/// Counts present people matching `filter` as of `as_of` grouped by `dimension`, largest
+/// group first (ties by key).
 pub async fn counts_by<C: ConnectionTrait>(
     db: &C,
     dimension: Dimension,
+    filter: &PersonFilter,
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> Result<Vec<Count>, DbErr> {
-    let sql = format!(
-        "{ctes} SELECT key, label, n FROM ({grouping}) g ORDER BY n DESC, key",
+    let mut sql = Sql::with_values(as_of_values(as_of, tz));
+    let condition = filter.condition(&mut sql);
+    let (key, label, count, joins, group) = grouping(dimension);
+    sql.text = format!(
+        "{ctes} SELECT key, label, n FROM (
+            SELECT {key} AS key, {label} AS label, {count} AS n
+            FROM derived d JOIN person p ON p.id = d.person_id {joins}
+            WHERE d.present = 1 AND ({condition})
+            GROUP BY {group}
+        ) g ORDER BY n DESC, key",
         ctes = derived_ctes(),
-        grouping = grouping(dimension)
     );
     let backend = db.get_database_backend();
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            as_of_values(as_of, tz),
+            backend, sql.text, sql.values,
         ))
         .await?;
     rows.iter()

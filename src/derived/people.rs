@@ -48,12 +48,22 @@ pub enum PersonOrder {
 }
 
 /// SQL text with `$n` parameters and their values.
-struct Sql {
-    text: String,
-    values: Vec<Value>,
+pub(super) struct Sql {
+    /// The statement.
+    pub(super) text: String,
+    /// Its parameters, `$1` first.
+    pub(super) values: Vec<Value>,
 }
 
 impl Sql {
+    /// SQL whose first parameters are `values`.
+    pub(super) fn with_values(values: Vec<Value>) -> Self {
+        Self {
+            text: String::new(),
+            values,
+        }
+    }
+
     fn param(&mut self, value: impl Into<Value>) -> String {
         self.values.push(value.into());
         format!("${}", self.values.len())
@@ -79,7 +89,7 @@ impl PersonFilter {
     }
 
     /// The condition, over `p` (person) and, when [`Self::needs_derived`], `d` (derived).
-    fn condition(&self, sql: &mut Sql) -> String {
+    pub(super) fn condition(&self, sql: &mut Sql) -> String {
         let mut parts = Vec::new();
         if let Some(codes) = &self.nationality {
             parts.push(format!("p.nationality IN ({})", sql.list(codes)));

@@ -1,7 +1,8 @@
 //! GraphQL object types. Descriptions are in English and Chinese; the Chinese one is what
 //! the office reads in GraphiQL.
 
-use async_graphql::SimpleObject;
+use async_graphql::{ComplexObject, Context, Result, SimpleObject};
+use chrono::{DateTime, Utc};
 use entity::member_unit;
 
 use crate::registry::organizations::OrganizationEntry;
@@ -9,7 +10,11 @@ use crate::registry::organizations::OrganizationEntry;
 /// A member unit of the municipal foreign-affairs committee, the units that upload and
 /// report. 市委外事工作委员会成员单位。
 #[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
 pub struct MemberUnit {
+    /// Row id (internal).
+    #[graphql(skip)]
+    pub id: i64,
     /// Stable code used by the API, tokens and the CLI, e.g. `police`. 单位代码。
     pub code: String,
     /// Official name, e.g. 大庆市公安局出入境管理局. 单位名称。
@@ -24,6 +29,7 @@ pub struct MemberUnit {
 impl From<member_unit::Model> for MemberUnit {
     fn from(m: member_unit::Model) -> Self {
         Self {
+            id: m.id,
             code: m.code,
             name: m.name,
             kind: m.kind,
@@ -56,4 +62,32 @@ impl From<OrganizationEntry> for Organization {
             verified: e.organization.verified,
         }
     }
+}
+
+#[ComplexObject]
+impl MemberUnit {
+    /// When the unit's last upload landed. 最近上传时间。
+    async fn last_upload_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        Ok(activity(ctx, self.id).await?.last_upload_at)
+    }
+
+    /// Uploads stored. 上传次数。
+    async fn uploads(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(activity(ctx, self.id).await?.uploads)
+    }
+
+    /// Distinct people the unit's rows named. 报送人数。
+    async fn people_reported(&self, ctx: &Context<'_>) -> Result<i64> {
+        Ok(activity(ctx, self.id).await?.people_reported)
+    }
+}
+
+async fn activity(ctx: &Context<'_>, unit_id: i64) -> Result<crate::registry::units::UnitActivity> {
+    let loader = super::loaders::loader::<super::loaders::UnitActivityLoader>(ctx)?;
+    Ok(loader
+        .load_one(unit_id)
+        .await
+        .map_err(|e| crate::error::HubError::Internal(format!("loader: {e}")))
+        .map_err(crate::error::HubError::into_graphql)?
+        .unwrap_or_default())
 }

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::AppState;
 use crate::config::Mode;
 use crate::error::HubError;
+use crate::graphql::Caller;
 
 /// `POST /graphql`: run one query against the schema. A body that is not a
 /// GraphQL request is a `BAD_INPUT` JSON error; errors inside the query are in the GraphQL
@@ -16,7 +17,11 @@ pub async fn graphql_post(
     State(state): State<AppState>,
     request: GraphQLRequest<HubError>,
 ) -> GraphQLResponse {
-    state.schema.execute(request.into_inner()).await.into()
+    state
+        .schema
+        .execute(request.into_inner().data(Caller::Network))
+        .await
+        .into()
 }
 
 /// `GET /graphql`: the GraphiQL page in dev mode; in production mode a `NOT_FOUND` error.

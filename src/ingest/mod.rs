@@ -6,9 +6,11 @@
 //! - [`people`]: one person across sources (identity, shown values, candidate matches);
 //! - [`organizations`]: organisation names through the alias registry;
 //! - [`stored`]: reading an upload's report and rejected rows back;
+//! - [`export`]: an upload's rejected rows as a workbook to fix and re-upload;
 //! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns.
 
 pub mod batch;
+pub mod export;
 pub mod facts;
 pub mod land;
 pub mod organizations;
@@ -80,19 +82,15 @@ async fn read_file(
 
 /// The report of a file that could not be read.
 fn failed_report(request: &ImportRequest, error: &ImportError) -> ImportReport {
-    ImportReport {
-        file: request.file_name.clone(),
-        unit: request.unit.clone(),
-        kind: request.kind.map(|k| k.as_str().to_owned()),
-        status: ImportStatus::Failed,
-        upload_id: None,
-        rows: RowCounts::default(),
-        rejections: Vec::new(),
-        error: Some(FileError {
+    ImportReport::failed(
+        &request.file_name,
+        &request.unit,
+        request.kind,
+        FileError {
             code: error.code().to_owned(),
             message: error.to_string(),
-        }),
-    }
+        },
+    )
 }
 
 /// The earlier upload of the same file by the same unit as the same kind, if any.
@@ -124,12 +122,35 @@ fn upload_lock(unit_id: i64, kind: SourceKind) -> Arc<tokio::sync::Mutex<()>> {
     locks.entry((unit_id, kind)).or_default().clone()
 }
 
+/// A step of an import a caller may show while it runs (the CLI's progress bar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// The file has been read: this many data rows; checks against the store follow.
+    Read {
+        /// Data rows read.
+        rows: u64,
+    },
+    /// The rows are being written to the store in one transaction.
+    Landing,
+}
+
 /// Imports one file: reads it, and unless it is a duplicate or a dry run, lands its rows in
 /// one transaction. A file that cannot be read gives a `failed` report and stores nothing.
 pub async fn import_file(
     db: &DatabaseConnection,
     request: ImportRequest,
     options: ReadOptions,
+) -> Result<ImportReport, HubError> {
+    import_file_with_stages(db, request, options, &|_| {}).await
+}
+
+/// [`import_file`], telling `on_stage` when the file has been read and when landing starts
+/// (row progress while reading comes through [`ReadOptions::progress`]).
+pub async fn import_file_with_stages(
+    db: &DatabaseConnection,
+    request: ImportRequest,
+    options: ReadOptions,
+    on_stage: &(dyn Fn(ImportStage) + Send + Sync),
 ) -> Result<ImportReport, HubError> {
     let unit = find_unit(db, &request.unit).await?;
     let tz: Tz = options.timezone;
@@ -140,6 +161,9 @@ pub async fn import_file(
             return Ok(failed_report(&request, &error));
         }
     };
+    on_stage(ImportStage::Read {
+        rows: u64::try_from(parsed.rows.len()).unwrap_or(u64::MAX),
+    });
     let kind = parsed.kind;
     let mut report = ImportReport {
         file: request.file_name.clone(),
@@ -199,6 +223,7 @@ pub async fn import_file(
         )
         .await?);
     }
+    on_stage(ImportStage::Landing);
     let span =
         tracing::info_span!("land", unit = %unit.code, kind = kind.as_str(), rows = rows.len());
     let upload_id = land::land(&txn, &unit, &file, &rows, Utc::now())

@@ -8,7 +8,7 @@
 
 use super::batch::{in_chunks, insert_all};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{pending_merge, person, person_attribute};
+use entity::{identity_document, pending_merge, person, person_attribute};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
@@ -123,6 +123,36 @@ async fn find_existing<C: ConnectionTrait>(
     Ok(found)
 }
 
+/// People an analyst merged keep the other record's document as a second passport: finds
+/// the person holding each of these identities that way.
+async fn find_merged<C: ConnectionTrait>(
+    db: &C,
+    identities: &[Identity],
+) -> Result<Vec<(Identity, i64)>, DbErr> {
+    let wanted: HashSet<&Identity> = identities.iter().collect();
+    let numbers: Vec<String> = identities
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = Vec::new();
+    for chunk in in_chunks(&numbers) {
+        let documents = identity_document::Entity::find()
+            .filter(identity_document::Column::Kind.eq("passport"))
+            .filter(identity_document::Column::Number.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        for doc in documents {
+            let identity = (doc.number, doc.issuing_nationality);
+            if wanted.contains(&identity) {
+                found.push((identity, doc.person_id));
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Finds or creates every person named in `values`/`identities`. New people are created
 /// with the values this upload gives; existing ones are returned in `existing`.
 pub async fn resolve<C: ConnectionTrait>(
@@ -136,6 +166,15 @@ pub async fn resolve<C: ConnectionTrait>(
     for model in find_existing(db, identities).await? {
         existing.insert(model.id);
         ids.insert((model.document_number, model.nationality), model.id);
+    }
+    let unmatched: Vec<Identity> = identities
+        .iter()
+        .filter(|i| !ids.contains_key(*i))
+        .cloned()
+        .collect();
+    for (identity, person_id) in find_merged(db, &unmatched).await? {
+        existing.insert(person_id);
+        ids.insert(identity, person_id);
     }
 
     let mut values_of: HashMap<&Identity, Vec<(&str, i16, &str)>> = HashMap::new();

@@ -78,6 +78,28 @@ pub struct ImportReport {
     pub error: Option<FileError>,
 }
 
+impl ImportReport {
+    /// The report of a file that could not be read at all (or not even opened): nothing
+    /// stored, no rows, and why.
+    pub fn failed(
+        file: &str,
+        unit: &str,
+        kind: Option<importers::SourceKind>,
+        error: FileError,
+    ) -> Self {
+        Self {
+            file: file.to_owned(),
+            unit: unit.to_owned(),
+            kind: kind.map(|k| k.as_str().to_owned()),
+            status: ImportStatus::Failed,
+            upload_id: None,
+            rows: RowCounts::default(),
+            rejections: Vec::new(),
+            error: Some(error),
+        }
+    }
+}
+
 /// One issue of a rejected row, borrowed from wherever it is kept.
 #[derive(Debug, Clone, Copy)]
 pub struct IssueRef<'a> {

@@ -2,5 +2,7 @@
 //! about member units and organisations. GraphQL resolvers and CLI commands are thin
 //! callers of these functions; nothing here knows about HTTP or GraphQL.
 
+pub mod merges;
 pub mod organizations;
 pub mod units;
+pub mod uploads;

@@ -129,3 +129,84 @@ mod tests {
         assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
 }
+
+/// What became of a merge of two organisations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrganizationMerge {
+    /// Merged: the kept organisation.
+    Merged(organization::Model),
+    /// One of the two does not exist (or was merged away before).
+    NotFound(i64),
+    /// An organisation cannot be merged into itself.
+    SameOrganization,
+}
+
+/// Merges `merge` into `keep`: the merged organisation's name and aliases become aliases
+/// of the kept one, and every affiliation and stay follows. The merged row stays, marked
+/// with `merged_into_id`, so old references still resolve.
+pub async fn merge(
+    db: &DatabaseConnection,
+    keep: i64,
+    merge: i64,
+) -> Result<OrganizationMerge, DbErr> {
+    use entity::{affiliation, stay};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+    if keep == merge {
+        return Ok(OrganizationMerge::SameOrganization);
+    }
+    let txn = db.begin().await?;
+    let live = |id: i64| {
+        organization::Entity::find_by_id(id).filter(organization::Column::MergedIntoId.is_null())
+    };
+    let Some(kept) = live(keep).one(&txn).await? else {
+        return Ok(OrganizationMerge::NotFound(keep));
+    };
+    let Some(gone) = live(merge).one(&txn).await? else {
+        return Ok(OrganizationMerge::NotFound(merge));
+    };
+    organization_alias::Entity::update_many()
+        .col_expr(
+            organization_alias::Column::OrganizationId,
+            Expr::value(keep),
+        )
+        .filter(organization_alias::Column::OrganizationId.eq(merge))
+        .exec(&txn)
+        .await?;
+    let gone_key = org_key(&gone.name);
+    let has_alias = organization_alias::Entity::find()
+        .filter(organization_alias::Column::Key.eq(gone_key.clone()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if !has_alias {
+        organization_alias::ActiveModel {
+            organization_id: Set(keep),
+            alias: Set(gone.name.clone()),
+            key: Set(gone_key),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    affiliation::Entity::update_many()
+        .col_expr(affiliation::Column::OrganizationId, Expr::value(keep))
+        .filter(affiliation::Column::OrganizationId.eq(merge))
+        .exec(&txn)
+        .await?;
+    stay::Entity::update_many()
+        .col_expr(stay::Column::OrganizationId, Expr::value(keep))
+        .filter(stay::Column::OrganizationId.eq(merge))
+        .exec(&txn)
+        .await?;
+    organization::Entity::update_many()
+        .col_expr(organization::Column::MergedIntoId, Expr::value(keep))
+        .filter(
+            organization::Column::Id
+                .eq(merge)
+                .or(organization::Column::MergedIntoId.eq(merge)),
+        )
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(OrganizationMerge::Merged(kept))
+}

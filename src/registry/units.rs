@@ -11,3 +11,53 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<member_unit::Model>, Db
         .all(db)
         .await
 }
+
+/// What a member unit has sent: uploads, the last upload time, people it reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnitActivity {
+    /// Uploads stored.
+    pub uploads: i64,
+    /// When the last one landed.
+    pub last_upload_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Distinct people the unit's rows named.
+    pub people_reported: i64,
+}
+
+/// Activity of every unit, by unit id (two statements).
+pub async fn activity(
+    db: &DatabaseConnection,
+) -> Result<std::collections::HashMap<i64, UnitActivity>, DbErr> {
+    use entity::{person_source, upload};
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{QuerySelect, prelude::DateTimeUtc};
+    let mut map: std::collections::HashMap<i64, UnitActivity> = Default::default();
+    let uploads: Vec<(i64, i64, Option<DateTimeUtc>)> = upload::Entity::find()
+        .select_only()
+        .column(upload::Column::MemberUnitId)
+        .column_as(Expr::col(upload::Column::Id).count(), "n")
+        .column_as(Expr::col(upload::Column::UploadedAt).max(), "last")
+        .group_by(upload::Column::MemberUnitId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (unit, n, last) in uploads {
+        let entry = map.entry(unit).or_default();
+        entry.uploads = n;
+        entry.last_upload_at = last;
+    }
+    let people: Vec<(i64, i64)> = person_source::Entity::find()
+        .select_only()
+        .column(person_source::Column::MemberUnitId)
+        .column_as(
+            Expr::col(person_source::Column::PersonId).count_distinct(),
+            "n",
+        )
+        .group_by(person_source::Column::MemberUnitId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (unit, n) in people {
+        map.entry(unit).or_default().people_reported = n;
+    }
+    Ok(map)
+}

@@ -7,7 +7,7 @@ use crate::helpers::TestDatabase;
 
 /// Run the `hub` binary in `dir` with `args`, without any `HUB_*` variable from the test
 /// environment.
-async fn hub(dir: &Path, args: &[&str]) -> Output {
+pub async fn hub(dir: &Path, args: &[&str]) -> Output {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_hub"));
     command.args(args).current_dir(dir);
     for (key, _) in std::env::vars_os() {
@@ -18,7 +18,8 @@ async fn hub(dir: &Path, args: &[&str]) -> Output {
     command.output().await.expect("run the hub binary")
 }
 
-fn text(bytes: &[u8]) -> String {
+/// Output bytes as text (lossy).
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

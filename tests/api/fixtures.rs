@@ -230,11 +230,12 @@ async fn check_city(order: &[(String, String, SourceKind)]) {
             .map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0)))
             .collect()
     };
-    let by_nationality = derived::counts_by(&db, Dimension::Nationality, at, tz)
-        .await
-        .expect("counts");
+    let by_nationality =
+        derived::counts_by(&db, Dimension::Nationality, &Default::default(), at, tz)
+            .await
+            .expect("counts");
     assert_eq!(as_map(by_nationality), want("by_nationality"));
-    let by_unit = derived::counts_by(&db, Dimension::ManagingUnit, at, tz)
+    let by_unit = derived::counts_by(&db, Dimension::ManagingUnit, &Default::default(), at, tz)
         .await
         .expect("counts");
     assert_eq!(as_map(by_unit), want("by_managing_unit"));

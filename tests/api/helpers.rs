@@ -8,7 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
-use hub::config::{GraphqlLimits, LogFormat, Settings};
+use hub::config::{LogFormat, Settings};
 use hub::{Application, HubSchema};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -204,7 +204,7 @@ fn with_database(admin_url: &str, name: &str) -> String {
 pub async fn schema() -> (HubSchema, TestDatabase) {
     let database = TestDatabase::new().await;
     let db = database.connect_migrated().await;
-    (hub::build_schema(db, GraphqlLimits::default()), database)
+    (hub::build_schema(db, Default::default()), database)
 }
 
 /// Run `query` on `schema` and return the response as JSON.

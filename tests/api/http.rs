@@ -86,7 +86,7 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     db.close_by_ref().await.expect("close the pool");
     let settings = Settings::default();
     let state = AppState {
-        schema: hub::build_schema(db.clone(), settings.graphql),
+        schema: hub::build_schema(db.clone(), (&settings).into()),
         db,
         settings: Arc::new(settings),
     };
@@ -118,7 +118,7 @@ async fn production_mode_serves_no_graphiql() {
         ..database.settings()
     };
     let state = AppState {
-        schema: hub::build_schema(db.clone(), settings.graphql),
+        schema: hub::build_schema(db.clone(), (&settings).into()),
         db,
         settings: Arc::new(settings),
     };

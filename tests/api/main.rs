@@ -4,7 +4,9 @@
 //! directory, or, when `HUB_TEST_POSTGRES_URL` is set, a uniquely named PostgreSQL
 //! database that is dropped afterwards. Logs are silent unless `TEST_LOG` is set.
 
+mod city;
 mod cli;
+mod cli_import;
 mod fixtures;
 mod graphql;
 mod helpers;

@@ -1,0 +1,116 @@
+//! The human summary of an import report, in Chinese and English.
+
+use std::fmt::Write;
+
+use crate::ingest::{ImportReport, ImportStatus, Rejection};
+
+/// The status in words.
+fn status_text(report: &ImportReport) -> String {
+    let upload = report
+        .upload_id
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    match report.status {
+        ImportStatus::Imported => format!("已导入 imported (upload {upload})"),
+        ImportStatus::Duplicate => {
+            format!("重复文件，未做更改 duplicate of upload {upload}, nothing changed")
+        }
+        ImportStatus::DryRun => "试运行，未保存 dry run, nothing stored".to_owned(),
+        ImportStatus::Failed => "无法读取 failed, nothing stored".to_owned(),
+    }
+}
+
+/// One rejected row: `Sheet!row column value — CODE reason`.
+pub fn rejection_line(r: &Rejection) -> String {
+    let column = r.column.as_deref().unwrap_or("-");
+    let value = if r.value.is_empty() {
+        "(空 empty)"
+    } else {
+        r.value.as_str()
+    };
+    format!(
+        "{}!{} {column} {value} — {} {}",
+        r.sheet, r.row, r.code, r.reason
+    )
+}
+
+/// A few lines per file: name and status, the row counts (or the error) and every
+/// rejected row.
+pub fn summary(report: &ImportReport) -> String {
+    let mut text = String::new();
+    let _ = writeln!(text, "{} — {}", report.file, status_text(report));
+    if let Some(error) = &report.error {
+        let _ = writeln!(text, "  {} {}", error.code, error.message);
+        return text;
+    }
+    let rows = report.rows;
+    let _ = writeln!(
+        text,
+        "  {} {}: 数据 data {} · 接受 accepted {} · 拒绝 rejected {} · 警告 warnings {}",
+        report.unit,
+        report.kind.as_deref().unwrap_or("-"),
+        rows.data,
+        rows.accepted,
+        rows.rejected,
+        rows.warnings
+    );
+    for rejection in &report.rejections {
+        let _ = writeln!(text, "  {}", rejection_line(rejection));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{FileError, RowCounts};
+
+    fn report(status: ImportStatus) -> ImportReport {
+        ImportReport {
+            file: "police_visas.xlsx".to_owned(),
+            unit: "police".to_owned(),
+            kind: Some("visa_registry".to_owned()),
+            status,
+            upload_id: Some(7),
+            rows: RowCounts {
+                data: 156,
+                accepted: 154,
+                rejected: 2,
+                warnings: 0,
+            },
+            rejections: vec![Rejection {
+                sheet: "Sheet1".to_owned(),
+                row: 20,
+                column: Some("国籍".to_owned()),
+                value: "火星".to_owned(),
+                code: "UNKNOWN_NATIONALITY".to_owned(),
+                reason: "无法识别的国籍".to_owned(),
+            }],
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_summary_names_counts_and_rejections() {
+        let text = summary(&report(ImportStatus::Imported));
+        assert!(text.starts_with("police_visas.xlsx — 已导入 imported (upload 7)"));
+        assert!(text.contains("数据 data 156 · 接受 accepted 154 · 拒绝 rejected 2"));
+        assert!(text.contains("  Sheet1!20 国籍 火星 — UNKNOWN_NATIONALITY 无法识别的国籍"));
+    }
+
+    #[test]
+    fn a_failed_file_shows_its_error() {
+        let failed = ImportReport::failed(
+            "x.xlsx",
+            "police",
+            None,
+            FileError {
+                code: "CORRUPT_FILE".to_owned(),
+                message: "文件已损坏".to_owned(),
+            },
+        );
+        let text = summary(&failed);
+        assert!(text.contains("failed"));
+        assert!(text.contains("CORRUPT_FILE 文件已损坏"));
+    }
+}

@@ -1,0 +1,238 @@
+//! DataLoaders: nested lists of a page of people load in one statement per relation,
+//! whatever the page size.
+//!
+//! Every request gets its own loaders with a cache ([`RequestLoaders`]): a list resolver
+//! loads a relation for the whole page at once (one batch, one statement) and the nested
+//! resolvers of each person then read the cache. Batching by a timer alone would split a
+//! page into several batches when resolving it takes longer than the timer.
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::{Request, ServerResult};
+use entity::{
+    affiliation, health_check, identity_document, member_unit, movement, organization,
+    person_attribute, person_source, source_row, stay, upload,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// A fact table whose rows belong to a person.
+pub trait PersonFact: EntityTrait {
+    /// The `person_id` column.
+    fn person_column() -> Self::Column;
+    /// The column facts are listed by (time, then id).
+    fn order_column() -> Self::Column;
+    /// The person a row belongs to.
+    fn person_of(model: &Self::Model) -> i64;
+}
+
+macro_rules! person_fact {
+    ($module:ident, $order:ident) => {
+        impl PersonFact for $module::Entity {
+            fn person_column() -> Self::Column {
+                $module::Column::PersonId
+            }
+            fn order_column() -> Self::Column {
+                $module::Column::$order
+            }
+            fn person_of(model: &Self::Model) -> i64 {
+                model.person_id
+            }
+        }
+    };
+}
+
+person_fact!(identity_document, Id);
+person_fact!(affiliation, Id);
+person_fact!(movement, OccurredAt);
+person_fact!(stay, Id);
+person_fact!(health_check, CheckedAt);
+person_fact!(person_attribute, Id);
+person_fact!(person_source, Id);
+
+/// Loads the rows of one fact table for many people at once.
+pub struct ByPerson<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<E>,
+}
+
+impl<E> ByPerson<E> {
+    /// A loader over `db`.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            entity: PhantomData,
+        }
+    }
+}
+
+impl<E> Loader<i64> for ByPerson<E>
+where
+    E: PersonFact + Send + Sync + 'static,
+    E::Model: Send + Sync + Clone + 'static,
+{
+    type Value = Vec<E::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = E::find()
+            .filter(E::person_column().is_in(keys.iter().copied()))
+            .order_by_asc(E::order_column())
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        let mut map: HashMap<i64, Vec<E::Model>> = HashMap::new();
+        for row in rows {
+            map.entry(E::person_of(&row)).or_default().push(row);
+        }
+        Ok(map)
+    }
+}
+
+/// Loads organisations by id.
+pub struct OrganizationLoader(pub DatabaseConnection);
+
+impl Loader<i64> for OrganizationLoader {
+    type Value = organization::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = organization::Entity::find()
+            .filter(organization::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+    }
+}
+
+/// Where a fact came from: the row, its upload and the unit that uploaded it.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    /// The source row.
+    pub row: source_row::Model,
+    /// Its upload.
+    pub upload: upload::Model,
+    /// The uploading unit.
+    pub unit: member_unit::Model,
+}
+
+/// Loads provenance by source-row id (three statements for any number of rows).
+pub struct ProvenanceLoader(pub DatabaseConnection);
+
+impl Loader<i64> for ProvenanceLoader {
+    type Value = Provenance;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = source_row::Entity::find()
+            .filter(source_row::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await
+            .map_err(Arc::new)?;
+        let upload_ids: Vec<i64> = rows.iter().map(|r| r.upload_id).collect();
+        let uploads: HashMap<i64, upload::Model> = upload::Entity::find()
+            .filter(upload::Column::Id.is_in(upload_ids))
+            .all(&self.0)
+            .await
+            .map_err(Arc::new)?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        let unit_ids: Vec<i64> = uploads.values().map(|u| u.member_unit_id).collect();
+        let units: HashMap<i64, member_unit::Model> = member_unit::Entity::find()
+            .filter(member_unit::Column::Id.is_in(unit_ids))
+            .all(&self.0)
+            .await
+            .map_err(Arc::new)?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let upload = uploads.get(&row.upload_id)?.clone();
+                let unit = units.get(&upload.member_unit_id)?.clone();
+                Some((row.id, Provenance { row, upload, unit }))
+            })
+            .collect())
+    }
+}
+
+/// Loads what member units have sent (two statements for all units).
+pub struct UnitActivityLoader(pub DatabaseConnection);
+
+impl Loader<i64> for UnitActivityLoader {
+    type Value = crate::registry::units::UnitActivity;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut all = crate::registry::units::activity(&self.0)
+            .await
+            .map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| Some((*k, all.remove(k)?)))
+            .collect())
+    }
+}
+
+/// A request's loader of `L`, with a cache for the request's lifetime.
+pub type Cached<L> = DataLoader<L, HashMapCache>;
+
+/// The request's loader of `L`.
+pub fn loader<'a, L: Loader<i64>>(
+    ctx: &async_graphql::Context<'a>,
+) -> async_graphql::Result<&'a Cached<L>> {
+    ctx.data::<Cached<L>>().map_err(|e| {
+        crate::error::HubError::Internal(format!("request has no loader: {}", e.message))
+            .into_graphql()
+    })
+}
+
+fn cached<L: Loader<i64>>(loader: L) -> Cached<L> {
+    DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+}
+
+/// Schema extension giving every request fresh, cached loaders over the database.
+pub struct RequestLoaders(pub DatabaseConnection);
+
+impl ExtensionFactory for RequestLoaders {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RequestLoadersExtension(self.0.clone()))
+    }
+}
+
+struct RequestLoadersExtension(DatabaseConnection);
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for RequestLoadersExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let db = &self.0;
+        let request = request
+            .data(cached(ByPerson::<identity_document::Entity>::new(
+                db.clone(),
+            )))
+            .data(cached(ByPerson::<affiliation::Entity>::new(db.clone())))
+            .data(cached(ByPerson::<movement::Entity>::new(db.clone())))
+            .data(cached(ByPerson::<stay::Entity>::new(db.clone())))
+            .data(cached(ByPerson::<health_check::Entity>::new(db.clone())))
+            .data(cached(ByPerson::<person_attribute::Entity>::new(
+                db.clone(),
+            )))
+            .data(cached(ByPerson::<person_source::Entity>::new(db.clone())))
+            .data(cached(OrganizationLoader(db.clone())))
+            .data(cached(ProvenanceLoader(db.clone())))
+            .data(cached(UnitActivityLoader(db.clone())));
+        next.run(ctx, request).await
+    }
+}

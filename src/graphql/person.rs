@@ -1,0 +1,667 @@
+//! A person as the API shows them: who they are, their documents, affiliations, stays,
+//! movements and checks, what sources disagree on, and where every fact came from.
+
+use async_graphql::{ComplexObject, Context, Enum, ID, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{
+    affiliation, health_check, identity_document, movement, organization, person, person_attribute,
+    person_source, stay,
+};
+use std::collections::BTreeMap;
+
+use super::loaders::{ByPerson, OrganizationLoader, Provenance, ProvenanceLoader};
+use crate::derived::PersonStatus;
+use crate::error::{GqlResultExt, HubError};
+
+/// A nationality: ISO 3166-1 alpha-3 code with its names. 国籍。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Nationality {
+    /// ISO 3166-1 alpha-3 code, e.g. `KOR`. 三位字母代码。
+    pub code: String,
+    /// Chinese name, e.g. 韩国. 中文名称。
+    pub name_zh: String,
+    /// English name. 英文名称。
+    pub name_en: String,
+}
+
+impl Nationality {
+    /// The nationality of an ISO alpha-3 code (the code itself as names when unknown).
+    pub fn of(code: &str) -> Self {
+        match importers::countries::by_alpha3(code) {
+            Some(country) => Self {
+                code: country.alpha3.to_owned(),
+                name_zh: country.name_zh.to_owned(),
+                name_en: country.name_en.to_owned(),
+            },
+            None => Self {
+                code: code.to_owned(),
+                name_zh: code.to_owned(),
+                name_en: code.to_owned(),
+            },
+        }
+    }
+}
+
+/// Visa status at the time asked. 签证状态。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum VisaStatus {
+    /// Valid for more than 30 days. 有效。
+    Valid,
+    /// Valid, but expires within 30 days. 即将到期（30天内）。
+    Expiring,
+    /// Expired: an overstay. 已过期（逾期滞留）。
+    Expired,
+    /// No source gives a visa. 未知。
+    Unknown,
+}
+
+impl VisaStatus {
+    /// From the stored text (`VALID` …).
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "VALID" => Self::Valid,
+            "EXPIRING" => Self::Expiring,
+            "EXPIRED" => Self::Expired,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// As stored (`VALID` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "VALID",
+            Self::Expiring => "EXPIRING",
+            Self::Expired => "EXPIRED",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// An organisation as a fact refers to it. 单位（简要）。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct OrganizationRef {
+    /// Id. 编号。
+    pub id: ID,
+    /// Canonical name. 名称。
+    pub name: String,
+    /// Kind (university, enterprise, hotel, police …). 类别。
+    pub kind: String,
+    /// Confirmed by the registry (false when created from an unknown name). 是否已核实。
+    pub verified: bool,
+}
+
+impl From<organization::Model> for OrganizationRef {
+    fn from(o: organization::Model) -> Self {
+        Self {
+            id: ID(o.id.to_string()),
+            name: o.name,
+            kind: o.kind,
+            verified: o.verified,
+        }
+    }
+}
+
+/// Where a fact came from: the uploaded file, the unit and the row. 数据来源。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Source {
+    /// The upload. 上传编号。
+    pub upload_id: ID,
+    /// File name as uploaded. 文件名。
+    pub file_name: String,
+    /// SHA-256 of the file. 文件哈希。
+    pub sha256: String,
+    /// Code of the member unit that uploaded. 上传单位代码。
+    pub unit_code: String,
+    /// Name of the member unit. 上传单位名称。
+    pub unit_name: String,
+    /// Source kind. 数据类型。
+    pub kind: String,
+    /// Sheet. 工作表。
+    pub sheet: String,
+    /// Excel row number. Excel 行号。
+    pub row: i32,
+    /// Who uploaded. 上传人。
+    pub uploaded_by: String,
+    /// When. 上传时间。
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<Provenance> for Source {
+    fn from(p: Provenance) -> Self {
+        Self {
+            upload_id: ID(p.upload.id.to_string()),
+            file_name: p.upload.file_name,
+            sha256: p.upload.sha256,
+            unit_code: p.unit.code,
+            unit_name: p.unit.name,
+            kind: p.upload.kind,
+            sheet: p.row.sheet,
+            row: p.row.row_number,
+            uploaded_by: p.upload.uploaded_by,
+            uploaded_at: p.upload.uploaded_at,
+        }
+    }
+}
+
+/// Loads the provenance of a source row.
+async fn source(ctx: &Context<'_>, source_row_id: i64) -> Result<Option<Source>> {
+    let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
+    Ok(loader
+        .load_one(source_row_id)
+        .await
+        .map_err(db_error)
+        .gql()?
+        .map(Source::from))
+}
+
+/// Loads an organisation.
+async fn organization(ctx: &Context<'_>, id: i64) -> Result<Option<OrganizationRef>> {
+    let loader = super::loaders::loader::<OrganizationLoader>(ctx)?;
+    Ok(loader
+        .load_one(id)
+        .await
+        .map_err(db_error)
+        .gql()?
+        .map(OrganizationRef::from))
+}
+
+fn db_error(e: std::sync::Arc<sea_orm::DbErr>) -> HubError {
+    HubError::Internal(format!("loader: {e}"))
+}
+
+macro_rules! with_source {
+    ($ty:ident) => {
+        #[ComplexObject]
+        impl $ty {
+            /// Where this fact came from. 数据来源。
+            async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+                source(ctx, self.source_row_id).await
+            }
+        }
+    };
+}
+
+/// A document: passport, visa / residence permit, work permit. 证件。
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct Document {
+    /// `passport`, `visa` or `work_permit`. 证件类别。
+    pub kind: String,
+    /// Number. 号码。
+    pub number: String,
+    /// Issuing state (ISO alpha-3). 签发国。
+    pub issuing_nationality: String,
+    /// Category (Z, X1 …). 种类。
+    pub category: Option<String>,
+    /// Valid until. 有效期至。
+    pub valid_until: Option<NaiveDate>,
+    #[graphql(skip)]
+    pub source_row_id: i64,
+}
+with_source!(Document);
+
+/// A tie to an organisation. 所属关系（学习、任教、工作等）。
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct Affiliation {
+    /// `student`, `teacher`, `employee`, `resident`, `held`. 身份。
+    pub role: String,
+    /// Start, when the source gives one. 起始时间。
+    pub since: Option<DateTime<Utc>>,
+    /// End, when known. 结束时间。
+    pub until: Option<DateTime<Utc>>,
+    /// In force at the time asked. 是否有效。
+    pub active: bool,
+    /// The later roster upload that ended it by omitting it. 因后续名单未列入而结束的上传编号。
+    pub ended_by_upload_id: Option<ID>,
+    #[graphql(skip)]
+    pub organization_id: i64,
+    #[graphql(skip)]
+    pub source_row_id: i64,
+}
+
+#[ComplexObject]
+impl Affiliation {
+    /// The organisation. 单位。
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<OrganizationRef>> {
+        organization(ctx, self.organization_id).await
+    }
+
+    /// Where this fact came from. 数据来源。
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.source_row_id).await
+    }
+}
+
+/// A hotel or resort stay. 住宿记录。
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct Stay {
+    /// Check-in. 入住时间。
+    pub check_in: Option<DateTime<Utc>>,
+    /// Check-out. 离店时间。
+    pub check_out: Option<DateTime<Utc>>,
+    #[graphql(skip)]
+    pub organization_id: i64,
+    #[graphql(skip)]
+    pub source_row_id: i64,
+}
+
+#[ComplexObject]
+impl Stay {
+    /// The hotel. 酒店/景区。
+    async fn hotel(&self, ctx: &Context<'_>) -> Result<Option<OrganizationRef>> {
+        organization(ctx, self.organization_id).await
+    }
+
+    /// Where this fact came from. 数据来源。
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source(ctx, self.source_row_id).await
+    }
+}
+
+/// Arrival or departure. 进出方向。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum Direction {
+    /// Arrived in the city. 进港（到达）。
+    Arrival,
+    /// Left the city. 出港（离开）。
+    Departure,
+}
+
+/// An arrival or departure. 进出记录。
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct Movement {
+    /// Direction. 方向。
+    pub direction: Direction,
+    /// When. 时间。
+    pub occurred_at: DateTime<Utc>,
+    /// Flight, train or coach number. 航班号/车次。
+    pub carrier_number: Option<String>,
+    /// From. 出发地。
+    pub origin: Option<String>,
+    /// To. 目的地。
+    pub destination: Option<String>,
+    #[graphql(skip)]
+    pub source_row_id: i64,
+}
+with_source!(Movement);
+
+/// A temperature check. 体温检测。
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct HealthCheck {
+    /// When. 检测时间。
+    pub checked_at: DateTime<Utc>,
+    /// ℃. 体温。
+    pub temperature: Option<f64>,
+    /// Condition as written. 情况。
+    pub status: Option<String>,
+    #[graphql(skip)]
+    pub source_row_id: i64,
+}
+with_source!(HealthCheck);
+
+/// One value a source gave. 某来源给出的值。
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct AttributeValue {
+    /// The value. 值。
+    pub value: String,
+    /// Whether the person shows this value. 是否为采用值。
+    pub shown: bool,
+    #[graphql(skip)]
+    pub source_row_id: i64,
+}
+with_source!(AttributeValue);
+
+/// An attribute sources disagree on. 来源不一致的属性。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Conflict {
+    /// `latin_name`, `chinese_name`, `sex` or `birth_date`. 属性。
+    pub attribute: String,
+    /// Every value with its source. 各来源的值。
+    pub values: Vec<AttributeValue>,
+}
+
+/// A foreign national, resolved across all sources. 外籍人员（跨来源合并后的统一视图）。
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// The stored person.
+    pub model: person::Model,
+    /// Derived facts at the time asked.
+    pub status: PersonStatus,
+    /// The time asked.
+    pub as_of: DateTime<Utc>,
+}
+
+/// Loads one fact table for a person through its DataLoader.
+async fn facts<E>(ctx: &Context<'_>, person_id: i64) -> Result<Vec<E::Model>>
+where
+    E: super::loaders::PersonFact + Send + Sync + 'static,
+    E::Model: Send + Sync + Clone + 'static,
+{
+    let loader = super::loaders::loader::<ByPerson<E>>(ctx)?;
+    Ok(loader
+        .load_one(person_id)
+        .await
+        .map_err(db_error)
+        .gql()?
+        .unwrap_or_default())
+}
+
+#[async_graphql::Object]
+impl Person {
+    /// Id. 编号。
+    async fn id(&self) -> ID {
+        ID(self.model.id.to_string())
+    }
+
+    /// Passport / travel document number (normalised). 护照（证件）号码。
+    async fn document_number(&self) -> &str {
+        &self.model.document_number
+    }
+
+    /// Nationality. 国籍。
+    async fn nationality(&self) -> Nationality {
+        Nationality::of(&self.model.nationality)
+    }
+
+    /// Latin name, `SURNAME GIVEN`. 英文姓名。
+    async fn name(&self) -> Option<&str> {
+        self.model.latin_name.as_deref()
+    }
+
+    /// Chinese name, when a source gives one. 中文姓名。
+    async fn chinese_name(&self) -> Option<&str> {
+        self.model.chinese_name.as_deref()
+    }
+
+    /// `M` or `F`. 性别。
+    async fn sex(&self) -> Option<&str> {
+        self.model.sex.as_deref()
+    }
+
+    /// Date of birth. 出生日期。
+    async fn birth_date(&self) -> Option<NaiveDate> {
+        self.model.birth_date
+    }
+
+    /// Whether sources disagree on a value. 是否存在来源冲突。
+    async fn has_conflicts(&self) -> bool {
+        self.model.has_conflicts
+    }
+
+    /// Present in the city at the time asked. 是否在庆。
+    async fn present(&self) -> bool {
+        self.status.present
+    }
+
+    /// Visa status at the time asked. 签证状态。
+    async fn visa_status(&self) -> VisaStatus {
+        VisaStatus::parse(&self.status.visa_status)
+    }
+
+    /// The managing unit (具体负责管理单位) at the time asked. 具体负责管理单位。
+    async fn managing_unit(&self, ctx: &Context<'_>) -> Result<Option<OrganizationRef>> {
+        match self.status.managing_organization_id {
+            Some(id) => organization(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Documents: the passport, visas and permits. 证件。
+    async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<Document>> {
+        let first_source = facts::<person_source::Entity>(ctx, self.model.id)
+            .await?
+            .into_iter()
+            .next();
+        let passport = first_source.map(|s| Document {
+            kind: "passport".to_owned(),
+            number: self.model.document_number.clone(),
+            issuing_nationality: self.model.nationality.clone(),
+            category: None,
+            valid_until: None,
+            source_row_id: s.source_row_id,
+        });
+        let rows = facts::<identity_document::Entity>(ctx, self.model.id).await?;
+        Ok(passport
+            .into_iter()
+            .chain(rows.into_iter().map(|d| Document {
+                kind: d.kind,
+                number: d.number,
+                issuing_nationality: d.issuing_nationality,
+                category: d.category,
+                valid_until: d.valid_until,
+                source_row_id: d.source_row_id,
+            }))
+            .collect())
+    }
+
+    /// Affiliations with organisations, past and present. 所属关系。
+    async fn affiliations(&self, ctx: &Context<'_>) -> Result<Vec<Affiliation>> {
+        let at = self.as_of;
+        let rows = facts::<affiliation::Entity>(ctx, self.model.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|a| Affiliation {
+                role: a.role,
+                active: a.since.is_none_or(|s| s <= at) && a.until.is_none_or(|u| u > at),
+                since: a.since,
+                until: a.until,
+                ended_by_upload_id: a.ended_by_upload_id.map(|id| ID(id.to_string())),
+                organization_id: a.organization_id,
+                source_row_id: a.source_row_id,
+            })
+            .collect())
+    }
+
+    /// Hotel stays. 住宿记录。
+    async fn stays(&self, ctx: &Context<'_>) -> Result<Vec<Stay>> {
+        let rows = facts::<stay::Entity>(ctx, self.model.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|s| Stay {
+                check_in: s.check_in,
+                check_out: s.check_out,
+                organization_id: s.organization_id,
+                source_row_id: s.source_row_id,
+            })
+            .collect())
+    }
+
+    /// Arrivals and departures, oldest first. 进出记录。
+    async fn movements(&self, ctx: &Context<'_>) -> Result<Vec<Movement>> {
+        let rows = facts::<movement::Entity>(ctx, self.model.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| Movement {
+                direction: if m.direction == "departure" {
+                    Direction::Departure
+                } else {
+                    Direction::Arrival
+                },
+                occurred_at: m.occurred_at,
+                carrier_number: m.carrier_number,
+                origin: m.origin,
+                destination: m.destination,
+                source_row_id: m.source_row_id,
+            })
+            .collect())
+    }
+
+    /// Temperature checks, oldest first. 体温检测记录。
+    async fn health_checks(&self, ctx: &Context<'_>) -> Result<Vec<HealthCheck>> {
+        let rows = facts::<health_check::Entity>(ctx, self.model.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|h| HealthCheck {
+                checked_at: h.checked_at,
+                temperature: h.temperature,
+                status: h.status,
+                source_row_id: h.source_row_id,
+            })
+            .collect())
+    }
+
+    /// Attributes sources disagree on, each value with its source. 来源冲突。
+    async fn conflicts(&self, ctx: &Context<'_>) -> Result<Vec<Conflict>> {
+        let rows = facts::<person_attribute::Entity>(ctx, self.model.id).await?;
+        let mut by_attribute: BTreeMap<String, Vec<person_attribute::Model>> = BTreeMap::new();
+        for row in rows {
+            by_attribute
+                .entry(row.attribute.clone())
+                .or_default()
+                .push(row);
+        }
+        let shown_value = |attribute: &str| -> Option<String> {
+            match attribute {
+                "latin_name" => self.model.latin_name.clone(),
+                "chinese_name" => self.model.chinese_name.clone(),
+                "sex" => self.model.sex.clone(),
+                "birth_date" => self
+                    .model
+                    .birth_date
+                    .map(|d| d.format("%Y-%m-%d").to_string()),
+                _ => None,
+            }
+        };
+        Ok(by_attribute
+            .into_iter()
+            .filter(|(_, values)| values.iter().any(|v| v.value != values[0].value))
+            .map(|(attribute, values)| {
+                let shown = shown_value(&attribute);
+                Conflict {
+                    values: values
+                        .into_iter()
+                        .map(|v| AttributeValue {
+                            shown: shown.as_deref() == Some(v.value.as_str()),
+                            value: v.value,
+                            source_row_id: v.source_row_id,
+                        })
+                        .collect(),
+                    attribute,
+                }
+            })
+            .collect())
+    }
+
+    /// Every source row that names the person. 所有来源。
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        let rows = facts::<person_source::Entity>(ctx, self.model.id).await?;
+        let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.source_row_id).collect();
+        let mut found = loader
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(db_error)
+            .gql()?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(id))
+            .map(Source::from)
+            .collect())
+    }
+}
+
+/// Loads, for a whole page, every relation the query asks of its people (one batch per
+/// relation), so that each person's resolvers then read the request's loader cache: the
+/// statements of a page do not grow with its size. `node` is the look-ahead at a person.
+pub async fn prime_page(
+    ctx: &Context<'_>,
+    node: async_graphql::Lookahead<'_>,
+    people: &[Person],
+) -> Result<()> {
+    let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
+    let mut organizations: Vec<i64> = Vec::new();
+    let mut rows: Vec<i64> = Vec::new();
+    if node.field("managingUnit").exists() {
+        organizations.extend(
+            people
+                .iter()
+                .filter_map(|p| p.status.managing_organization_id),
+        );
+    }
+    async fn page_of<E>(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<E::Model>>
+    where
+        E: super::loaders::PersonFact + Send + Sync + 'static,
+        E::Model: Send + Sync + Clone + 'static,
+    {
+        let loaded = super::loaders::loader::<ByPerson<E>>(ctx)?
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(db_error)
+            .gql()?;
+        Ok(loaded.into_values().flatten().collect())
+    }
+    let documents = node.field("documents");
+    if documents.exists() || node.field("sources").exists() {
+        let sources = page_of::<person_source::Entity>(ctx, &ids).await?;
+        if documents.field("source").exists() || node.field("sources").exists() {
+            rows.extend(sources.iter().map(|s| s.source_row_id));
+        }
+    }
+    if documents.exists() {
+        let docs = page_of::<identity_document::Entity>(ctx, &ids).await?;
+        if documents.field("source").exists() {
+            rows.extend(docs.iter().map(|d| d.source_row_id));
+        }
+    }
+    let affiliations = node.field("affiliations");
+    if affiliations.exists() {
+        let facts = page_of::<affiliation::Entity>(ctx, &ids).await?;
+        if affiliations.field("organization").exists() {
+            organizations.extend(facts.iter().map(|a| a.organization_id));
+        }
+        if affiliations.field("source").exists() {
+            rows.extend(facts.iter().map(|a| a.source_row_id));
+        }
+    }
+    let stays = node.field("stays");
+    if stays.exists() {
+        let facts = page_of::<stay::Entity>(ctx, &ids).await?;
+        if stays.field("hotel").exists() {
+            organizations.extend(facts.iter().map(|s| s.organization_id));
+        }
+        if stays.field("source").exists() {
+            rows.extend(facts.iter().map(|s| s.source_row_id));
+        }
+    }
+    let movements = node.field("movements");
+    if movements.exists() {
+        let facts = page_of::<movement::Entity>(ctx, &ids).await?;
+        if movements.field("source").exists() {
+            rows.extend(facts.iter().map(|m| m.source_row_id));
+        }
+    }
+    let checks = node.field("healthChecks");
+    if checks.exists() {
+        let facts = page_of::<health_check::Entity>(ctx, &ids).await?;
+        if checks.field("source").exists() {
+            rows.extend(facts.iter().map(|h| h.source_row_id));
+        }
+    }
+    let conflicts = node.field("conflicts");
+    if conflicts.exists() {
+        let facts = page_of::<person_attribute::Entity>(ctx, &ids).await?;
+        if conflicts.field("values").field("source").exists() {
+            rows.extend(facts.iter().map(|a| a.source_row_id));
+        }
+    }
+    if !organizations.is_empty() {
+        super::loaders::loader::<OrganizationLoader>(ctx)?
+            .load_many(organizations)
+            .await
+            .map_err(db_error)
+            .gql()?;
+    }
+    if !rows.is_empty() {
+        super::loaders::loader::<ProvenanceLoader>(ctx)?
+            .load_many(rows)
+            .await
+            .map_err(db_error)
+            .gql()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! Uploads, their rejections, member-unit activity and candidate merges.
+
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{member_unit, pending_merge, upload};
+
+use super::context::{as_of, database, timezone};
+use super::person::Person;
+use crate::error::{GqlResultExt, HubError};
+use crate::registry::{merges, uploads};
+
+/// Most uploads one list returns.
+pub const MAX_UPLOADS: i32 = 500;
+
+/// Row counters of an upload. 行数统计。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct UploadRows {
+    /// Data rows read. 数据行数。
+    pub data: i32,
+    /// Rows accepted. 接收行数。
+    pub accepted: i32,
+    /// Rows rejected. 拒收行数。
+    pub rejected: i32,
+    /// Rows with warnings. 有警告的行数。
+    pub warnings: i32,
+}
+
+/// A rejected row. 被拒收的行。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct UploadRejection {
+    /// Sheet. 工作表。
+    pub sheet: String,
+    /// Excel row number. Excel 行号。
+    pub row: i32,
+    /// Column header as written. 列名。
+    pub column: Option<String>,
+    /// Value as written. 原值。
+    pub value: String,
+    /// Stable code, e.g. UNKNOWN_NATIONALITY. 错误代码。
+    pub code: String,
+    /// Reason. 原因。
+    pub reason: String,
+}
+
+/// One uploaded file. 一次上传。
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct Upload {
+    /// Id. 编号。
+    pub id: ID,
+    /// Uploading unit's code. 上传单位代码。
+    pub unit_code: String,
+    /// Uploading unit's name. 上传单位名称。
+    pub unit_name: String,
+    /// Source kind. 数据类型。
+    pub kind: String,
+    /// File name. 文件名。
+    pub file_name: String,
+    /// SHA-256. 文件哈希。
+    pub sha256: String,
+    /// Detected format. 文件格式。
+    pub format: String,
+    /// Who uploaded. 上传人。
+    pub uploaded_by: String,
+    /// When. 上传时间。
+    pub uploaded_at: DateTime<Utc>,
+    /// Status. 状态。
+    pub status: String,
+    /// Row counters. 行数统计。
+    pub rows: UploadRows,
+}
+
+impl Upload {
+    /// From the stored upload and its unit.
+    pub fn new(u: upload::Model, unit: member_unit::Model) -> Self {
+        Self {
+            id: ID(u.id.to_string()),
+            unit_code: unit.code,
+            unit_name: unit.name,
+            kind: u.kind,
+            file_name: u.file_name,
+            sha256: u.sha256,
+            format: u.format,
+            uploaded_by: u.uploaded_by,
+            uploaded_at: u.uploaded_at,
+            status: u.status,
+            rows: UploadRows {
+                data: u.data_rows,
+                accepted: u.accepted_rows,
+                rejected: u.rejected_rows,
+                warnings: u.warning_rows,
+            },
+        }
+    }
+}
+
+#[ComplexObject]
+impl Upload {
+    /// The rejected rows with their reasons. 被拒收的行及原因。
+    async fn rejections(&self, ctx: &Context<'_>) -> Result<Vec<UploadRejection>> {
+        let id: i64 = self
+            .id
+            .parse()
+            .map_err(|_| HubError::Internal("upload id".to_owned()))
+            .gql()?;
+        let rejections = crate::ingest::stored::rejections(database(ctx)?, id)
+            .await
+            .gql()?;
+        Ok(rejections
+            .into_iter()
+            .map(|r| UploadRejection {
+                sheet: r.sheet,
+                row: i32::try_from(r.row).unwrap_or(i32::MAX),
+                column: r.column,
+                value: r.value,
+                code: r.code,
+                reason: r.reason,
+            })
+            .collect())
+    }
+}
+
+/// A candidate match of two person records. 待确认的人员合并。
+#[derive(Debug, Clone)]
+pub struct PendingMerge {
+    /// The stored candidate.
+    pub model: pending_merge::Model,
+}
+
+#[Object]
+impl PendingMerge {
+    /// Id. 编号。
+    async fn id(&self) -> ID {
+        ID(self.model.id.to_string())
+    }
+
+    /// Why they look alike. 判定依据。
+    async fn reason(&self) -> &str {
+        &self.model.reason
+    }
+
+    /// `pending`, `accepted` or `rejected`. 状态。
+    async fn status(&self) -> &str {
+        &self.model.status
+    }
+
+    /// When it was found. 发现时间。
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
+
+    /// When it was decided. 处理时间。
+    async fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        self.model.resolved_at
+    }
+
+    /// The first record (kept when accepted). 人员甲（合并后保留）。
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        load_person(ctx, self.model.person_id).await
+    }
+
+    /// The other record. 人员乙。
+    async fn candidate(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        load_person(ctx, self.model.candidate_id).await
+    }
+}
+
+async fn load_person(ctx: &Context<'_>, id: i64) -> Result<Option<Person>> {
+    let db = database(ctx)?;
+    let Some(model) = entity::person::Entity::find_by_id(id).one(db).await.gql()? else {
+        return Ok(None);
+    };
+    let at = as_of(ctx, None);
+    let mut statuses = crate::derived::statuses(db, &[id], at, timezone(ctx))
+        .await
+        .gql()?;
+    Ok(statuses.remove(&id).map(|status| Person {
+        model,
+        status,
+        as_of: at,
+    }))
+}
+
+use sea_orm::EntityTrait;
+
+/// Uploads and activity queries. 上传与报送情况查询。
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UploadsQuery;
+
+#[Object]
+impl UploadsQuery {
+    /// Uploads, newest first, optionally of one unit, kind or status. 上传记录（最新在前）。
+    async fn uploads(
+        &self,
+        ctx: &Context<'_>,
+        unit: Option<String>,
+        kind: Option<String>,
+        status: Option<String>,
+        #[graphql(default = 50)] first: i32,
+    ) -> Result<Vec<Upload>> {
+        if !(0..=MAX_UPLOADS).contains(&first) {
+            return Err(HubError::BadInput(format!(
+                "first: give 0 to {MAX_UPLOADS}"
+            )))
+            .gql();
+        }
+        let query = uploads::UploadQuery {
+            unit,
+            kind,
+            status,
+            limit: u64::try_from(first).unwrap_or(0),
+        };
+        let rows = uploads::list(database(ctx)?, &query).await.gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|(u, unit)| Upload::new(u, unit))
+            .collect())
+    }
+
+    /// Candidate matches waiting for an analyst (or decided ones, by status). 待确认的人员合并。
+    async fn pending_merges(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "String::from(\"pending\")")] status: String,
+    ) -> Result<Vec<PendingMerge>> {
+        let rows = merges::list(database(ctx)?, &status).await.gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|model| PendingMerge { model })
+            .collect())
+    }
+}
