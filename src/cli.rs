@@ -80,6 +80,17 @@ pub enum Command {
 
     /// Benchmarks (not tests): how fast and how lean importing is. 性能测试。
     Bench(BenchArgs),
+
+    /// A synthetic city in a fresh embedded store: generates every unit's spreadsheets,
+    /// imports them, creates one token per role, prints them and serves.
+    /// 演示：生成虚构城市数据，导入新建的数据库，创建各角色令牌并启动服务。
+    Demo(DemoArgs),
+
+    /// Excel exports: `hub export people -o FILE.xlsx [filters]`. 导出 Excel。
+    Export(ExportArgs),
+
+    /// API tokens of member units: create (printed once), list, revoke. 访问令牌管理。
+    Token(commands::token::TokenArgs),
 }
 
 /// Arguments of `hub serve`.
@@ -181,6 +192,73 @@ pub struct RejectionsArgs {
     pub output: PathBuf,
 }
 
+/// Arguments of `hub export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export. 导出内容。
+    #[command(subcommand)]
+    pub command: ExportCommand,
+}
+
+/// The exports.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The people matching the filters as of a time: one row per person (Chinese headers,
+    /// dates formatted, header frozen) and a summary sheet with the overview figures.
+    /// 导出人员名单（含统计概况）。
+    People(ExportPeopleArgs),
+}
+
+/// Arguments of `hub export people`.
+#[derive(Debug, Args)]
+pub struct ExportPeopleArgs {
+    /// The xlsx file to write. 输出文件。
+    #[arg(short, long, value_name = "FILE.xlsx")]
+    pub output: PathBuf,
+
+    /// Mask personal data as a leader sees it (document numbers like M12****78, no date
+    /// of birth). 个人信息脱敏。
+    #[arg(long)]
+    pub masked: bool,
+
+    /// Which people. 筛选条件。
+    #[command(flatten)]
+    pub filter: crate::export::ExportFilter,
+}
+
+/// Arguments of `hub demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Directory of the new store (must not exist or be empty; default
+    /// ./hub-data/demo-<timestamp>). 演示数据目录（须为新目录）。
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Address to listen on (port 0 picks a free one). 监听地址。
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+
+    /// People in the city. 人数。
+    #[arg(long, default_value_t = 3000, value_name = "N")]
+    pub people: usize,
+
+    /// People whose visa has expired. 签证过期人数。
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub overstays: usize,
+
+    /// Days of history up to now. 历史天数。
+    #[arg(long, default_value_t = 42, value_name = "N")]
+    pub days: i64,
+
+    /// Seed of the generator (the same seed gives the same city). 随机种子。
+    #[arg(long, default_value_t = 20_200_217)]
+    pub seed: u64,
+
+    /// Generate, import and print the tokens, then exit without serving. 只生成不启动服务。
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
 /// Arguments of `hub bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -199,6 +277,12 @@ pub enum BenchCommand {
     /// peak RSS is its own. 导入性能测试：解析、解析并入库的速度与内存峰值。
     Import(BenchImportArgs),
 
+    /// Generate a city of --people people (visas, employers and schools, arrivals and
+    /// departures) in a fresh SQLite store (and PostgreSQL with a postgres:// --database-url),
+    /// then measure p50/p99 latency of overview, countsBy(NATIONALITY) and a 100-person page
+    /// with two nested relations. 查询性能测试。
+    Query(BenchQueryArgs),
+
     /// One phase of `hub bench import`, run in a child process (internal).
     #[command(hide = true)]
     ImportPhase(BenchPhaseArgs),
@@ -212,6 +296,31 @@ pub struct BenchImportArgs {
     pub rows: usize,
 
     /// Print the figures as one JSON object instead of a table. 以 JSON 输出结果。
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `hub bench query`.
+#[derive(Debug, Args)]
+pub struct BenchQueryArgs {
+    /// People in the generated city. 生成的人数。
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    pub people: usize,
+
+    /// Measured runs of each query. 每个查询的测量次数。
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub runs: usize,
+
+    /// Seed of the generated city. 随机种子。
+    #[arg(long, default_value_t = 20_200_217)]
+    pub seed: u64,
+
+    /// Keep the generated SQLite store at this path (default: a temporary directory).
+    /// 保留生成的 SQLite 数据库文件。
+    #[arg(long, value_name = "FILE")]
+    pub keep: Option<std::path::PathBuf>,
+
+    /// Print the figures as JSON. 以 JSON 输出结果。
     #[arg(long)]
     pub json: bool,
 }
@@ -261,7 +370,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         | Command::Template(_)
         | Command::Rejections(_)
         | Command::Bench(_) => telemetry::QUIET_FILTER,
-        Command::Migrate | Command::Serve(_) => telemetry::DEFAULT_FILTER,
+        Command::Migrate | Command::Serve(_) | Command::Demo(_) => telemetry::DEFAULT_FILTER,
+        Command::Export(_) | Command::Token(_) => telemetry::QUIET_FILTER,
     };
     telemetry::init(settings.log_format, filter);
 
@@ -274,5 +384,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         Command::Template(args) => commands::template::run(&args),
         Command::Rejections(args) => commands::rejections::run(&settings, &args).await,
         Command::Bench(args) => commands::bench::run(&settings, explicit_database_url, args).await,
+        Command::Demo(args) => commands::demo::run(settings, &args).await,
+        Command::Export(args) => commands::export::run(&settings, &args).await,
+        Command::Token(args) => commands::token::run(&settings, &args).await,
     }
 }

@@ -43,6 +43,8 @@ pub struct Settings {
     pub graphql: GraphqlLimits,
     /// Limits on HTTP requests.
     pub http: HttpLimits,
+    /// Limits on uploaded files.
+    pub uploads: UploadLimits,
 }
 
 /// Format of log lines written to standard error.
@@ -72,6 +74,11 @@ pub struct GraphqlLimits {
     pub depth: usize,
     /// Largest allowed query complexity (each field counts 1).
     pub complexity: usize,
+    /// Whether network clients may introspect the schema and `GET /graphql` serves
+    /// GraphiQL; unset means on in dev mode and off in production mode. (`hub query` on the
+    /// local machine may always introspect.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<bool>,
 }
 
 /// Limits applied to every HTTP request.
@@ -81,6 +88,21 @@ pub struct HttpLimits {
     pub max_body_bytes: usize,
     /// Longest time a request may take before it is answered 408.
     pub request_timeout_secs: u64,
+    /// Requests per minute one API token may make (in bursts of as many); more are
+    /// answered 429. 0 turns the limit off.
+    pub rate_limit_per_minute: u32,
+}
+
+/// Limits on one uploaded file, beyond the body size ([`HttpLimits::max_body_bytes`] is also
+/// the largest file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadLimits {
+    /// Most rows a sheet may hold.
+    pub max_rows: u64,
+    /// Most cells a sheet may declare or hold.
+    pub max_cells: u64,
+    /// Most bytes an xlsx or ods (a zip) may expand to: above, a zip bomb.
+    pub max_uncompressed_bytes: u64,
 }
 
 impl Default for Settings {
@@ -94,6 +116,7 @@ impl Default for Settings {
             mode: Mode::Dev,
             graphql: GraphqlLimits::default(),
             http: HttpLimits::default(),
+            uploads: UploadLimits::default(),
         }
     }
 }
@@ -103,6 +126,7 @@ impl Default for GraphqlLimits {
         Self {
             depth: 16,
             complexity: 1000,
+            introspection: None,
         }
     }
 }
@@ -112,6 +136,18 @@ impl Default for HttpLimits {
         Self {
             max_body_bytes: 50 * 1024 * 1024,
             request_timeout_secs: 120,
+            rate_limit_per_minute: 600,
+        }
+    }
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        let read = importers::ReadOptions::default();
+        Self {
+            max_rows: read.max_rows,
+            max_cells: read.max_cells,
+            max_uncompressed_bytes: read.max_uncompressed_bytes,
         }
     }
 }
@@ -182,6 +218,15 @@ impl Settings {
                 "graphql.depth and graphql.complexity must be positive".to_owned(),
             ));
         }
+        if self.uploads.max_rows == 0
+            || self.uploads.max_cells == 0
+            || self.uploads.max_uncompressed_bytes == 0
+        {
+            return Err(HubError::Config(
+                "uploads.max_rows, uploads.max_cells and uploads.max_uncompressed_bytes must be positive"
+                    .to_owned(),
+            ));
+        }
         if self.http.max_body_bytes == 0 || self.http.request_timeout_secs == 0 {
             return Err(HubError::Config(
                 "http.max_body_bytes and http.request_timeout_secs must be positive".to_owned(),
@@ -193,6 +238,25 @@ impl Settings {
     /// The time zone of times written without one, parsed.
     pub fn time_zone(&self) -> chrono_tz::Tz {
         self.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// Whether network clients may introspect the schema and see GraphiQL: the
+    /// `graphql.introspection` setting, else on in dev mode and off in production mode.
+    pub fn introspection(&self) -> bool {
+        self.graphql.introspection.unwrap_or(self.mode == Mode::Dev)
+    }
+
+    /// How uploaded files are read: the hub's time zone and the upload limits; the largest
+    /// file is the largest request body.
+    pub fn read_options(&self) -> importers::ReadOptions {
+        importers::ReadOptions {
+            max_file_bytes: u64::try_from(self.http.max_body_bytes).unwrap_or(u64::MAX),
+            max_cells: self.uploads.max_cells,
+            max_rows: self.uploads.max_rows,
+            max_uncompressed_bytes: self.uploads.max_uncompressed_bytes,
+            timezone: self.time_zone(),
+            progress: None,
+        }
     }
 
     /// The request timeout as a [`Duration`].
@@ -223,6 +287,7 @@ mod tests {
             assert_eq!(s, Settings::default());
             assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
             assert_eq!(s.http.max_body_bytes, 52_428_800);
+            assert!(s.introspection(), "introspection is on in dev mode");
             Ok(())
         });
     }
@@ -247,11 +312,19 @@ mod tests {
             assert_eq!(s.mode, Mode::Production);
             assert_eq!(s.graphql.depth, 7);
             assert_eq!(s.graphql.complexity, 1000);
+            assert!(!s.introspection(), "off in production mode by default");
 
             jail.set_env("HUB_DATABASE_URL", "postgres://env/hub");
             jail.set_env("HUB_GRAPHQL__COMPLEXITY", "50");
             jail.set_env("HUB_LOG_FORMAT", "json");
+            jail.set_env("HUB_GRAPHQL__INTROSPECTION", "true");
+            jail.set_env("HUB_UPLOADS__MAX_ROWS", "1000");
+            jail.set_env("HUB_HTTP__RATE_LIMIT_PER_MINUTE", "5");
             let s = load_in_jail(None, &Overrides::default())?;
+            assert!(s.introspection(), "the setting wins over the mode");
+            assert_eq!(s.uploads.max_rows, 1000);
+            assert_eq!(s.read_options().max_rows, 1000);
+            assert_eq!(s.http.rate_limit_per_minute, 5);
             assert_eq!(s.database_url, "postgres://env/hub");
             assert_eq!(s.graphql.complexity, 50);
             assert_eq!(s.log_format, LogFormat::Json);

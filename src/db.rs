@@ -163,3 +163,14 @@ mod tests {
         );
     }
 }
+
+/// Begins a transaction that will write: on SQLite `BEGIN IMMEDIATE`, so that it waits
+/// (busy timeout) for the write lock up front instead of failing with "database is locked"
+/// when it upgrades from reading to writing while another writer commits.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

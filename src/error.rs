@@ -29,6 +29,12 @@ pub enum HubError {
     /// The thing asked for does not exist.
     #[error("not found: {0}")]
     NotFound(String),
+    /// The request body is larger than the configured limit.
+    #[error("request body too large: {0}")]
+    PayloadTooLarge(String),
+    /// The caller's token made more requests than its per-minute limit.
+    #[error("too many requests / 请求过于频繁，请稍后再试")]
+    RateLimited,
     /// The settings are wrong (file, environment or flags); reported at startup.
     #[error("configuration error: {0}")]
     Config(String),
@@ -56,6 +62,12 @@ pub enum ErrorCode {
     BadInput,
     /// The requested object does not exist.
     NotFound,
+    /// The request body is over the size limit (HTTP 413).
+    PayloadTooLarge,
+    /// The request took longer than the request timeout (HTTP 408).
+    Timeout,
+    /// Too many requests with one token (HTTP 429).
+    RateLimited,
     /// The hub failed; details are in the server log only.
     Internal,
 }
@@ -68,6 +80,9 @@ impl ErrorCode {
             Self::Forbidden => "FORBIDDEN",
             Self::BadInput => "BAD_INPUT",
             Self::NotFound => "NOT_FOUND",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::Timeout => "TIMEOUT",
+            Self::RateLimited => "RATE_LIMITED",
             Self::Internal => "INTERNAL",
         }
     }
@@ -79,7 +94,42 @@ impl ErrorCode {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::BadInput => StatusCode::BAD_REQUEST,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The code of an error status produced outside the hub's handlers (a middleware
+    /// layer, the router): 413, 408, 429 … keep their meaning, other 4xx are `BAD_INPUT`,
+    /// 5xx `INTERNAL`.
+    pub fn for_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::UNAUTHORIZED => Self::Unauthenticated,
+            StatusCode::FORBIDDEN => Self::Forbidden,
+            StatusCode::NOT_FOUND => Self::NotFound,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => Self::Timeout,
+            StatusCode::TOO_MANY_REQUESTS => Self::RateLimited,
+            s if s.is_server_error() => Self::Internal,
+            _ => Self::BadInput,
+        }
+    }
+
+    /// A message for an error of this code that carries no message of its own.
+    pub fn default_message(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => {
+                "需要有效的访问令牌（Authorization: Bearer …） / a valid API token is required (Authorization: Bearer …)"
+            }
+            Self::Forbidden => "无权执行此操作 / forbidden",
+            Self::BadInput => "请求无效 / bad request",
+            Self::NotFound => "未找到 / not found",
+            Self::PayloadTooLarge => "请求体超过大小上限 / request body too large",
+            Self::Timeout => "请求超时 / the request took too long",
+            Self::RateLimited => "请求过于频繁，请稍后再试 / too many requests",
+            Self::Internal => INTERNAL_MESSAGE,
         }
     }
 }
@@ -96,6 +146,8 @@ impl HubError {
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::BadInput(_) => ErrorCode::BadInput,
             Self::NotFound(_) => ErrorCode::NotFound,
+            Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            Self::RateLimited => ErrorCode::RateLimited,
             Self::Config(_) | Self::Database(_) | Self::Io(_) | Self::Internal(_) => {
                 ErrorCode::Internal
             }
@@ -105,8 +157,9 @@ impl HubError {
     /// A message that is safe to show to a client: the caller's own mistake is explained,
     /// the hub's are not.
     pub fn public_message(&self) -> String {
-        match self.public_code() {
-            ErrorCode::Internal => INTERNAL_MESSAGE.to_owned(),
+        match self {
+            Self::Unauthenticated => ErrorCode::Unauthenticated.default_message().to_owned(),
+            _ if self.public_code() == ErrorCode::Internal => INTERNAL_MESSAGE.to_owned(),
             _ => self.to_string(),
         }
     }
@@ -145,25 +198,63 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+impl ErrorBody {
+    /// The body of an error with `code` and `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            error: ErrorDetail {
+                code,
+                message: message.into(),
+            },
+        }
+    }
+
+    /// The response: the status of `code` and this body (a 401 also says which scheme
+    /// to use: `WWW-Authenticate: Bearer`).
+    pub fn into_response_with_status(self) -> Response {
+        let status = self.error.code.http_status();
+        let mut response = (status, Json(self)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
 impl IntoResponse for HubError {
     fn into_response(self) -> Response {
         self.log();
-        let code = self.public_code();
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code,
-                message: self.public_message(),
-            },
-        };
-        (code.http_status(), Json(body)).into_response()
+        ErrorBody::new(self.public_code(), self.public_message()).into_response_with_status()
     }
 }
 
 impl From<async_graphql::ParseRequestError> for HubError {
-    /// A body that is not a GraphQL request is the caller's mistake.
+    /// A body that is not a GraphQL request is the caller's mistake; one over the body
+    /// limit (however the limit was hit) is `PAYLOAD_TOO_LARGE`.
     fn from(e: async_graphql::ParseRequestError) -> Self {
-        Self::BadInput(format!("not a GraphQL request: {e}"))
+        use async_graphql::ParseRequestError as E;
+        let too_large = match &e {
+            E::PayloadTooLarge => true,
+            E::Io(io) => is_length_limit(io),
+            other => other.to_string().contains(LENGTH_LIMIT_TEXT),
+        };
+        if too_large {
+            Self::PayloadTooLarge("the request body is over the limit / 请求体超过上限".to_owned())
+        } else {
+            Self::BadInput(format!("not a GraphQL request: {e}"))
+        }
     }
+}
+
+/// What `http_body_util::Limited` says when a body is over its limit.
+const LENGTH_LIMIT_TEXT: &str = "length limit exceeded";
+
+/// Whether an I/O error reading a body came from the body-size limit.
+fn is_length_limit(error: &std::io::Error) -> bool {
+    error.to_string().contains(LENGTH_LIMIT_TEXT)
 }
 
 /// Convert a `Result<T, E>` whose error is a [`HubError`] (or converts into one) into an

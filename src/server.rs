@@ -6,7 +6,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::Router;
 use sea_orm::DatabaseConnection;
@@ -42,11 +41,7 @@ impl Application {
         let schema = build_schema(db.clone(), (&settings).into());
         let listener = TcpListener::bind(settings.bind).await?;
         let local_addr = listener.local_addr()?;
-        let state = AppState {
-            db: db.clone(),
-            schema,
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(db.clone(), schema, settings);
         Ok(Self {
             listener,
             local_addr,

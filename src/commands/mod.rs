@@ -1,10 +1,13 @@
 //! One module per `hub` command; each has a `run` that [`crate::cli::run`] calls.
 
 pub mod bench;
+pub mod demo;
+pub mod export;
 pub mod import;
 pub mod migrate;
 pub mod query;
 pub mod rejections;
 pub mod serve;
 pub mod template;
+pub mod token;
 pub mod units;

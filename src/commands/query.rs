@@ -5,11 +5,12 @@ use std::process::ExitCode;
 
 use async_graphql::{Request, Variables};
 
+use crate::auth::Principal;
 use crate::cli::QueryArgs;
 use crate::config::Settings;
 use crate::db;
 use crate::error::HubError;
-use crate::graphql::{Caller, DefaultAsOf, build_schema};
+use crate::graphql::{DefaultAsOf, build_schema};
 
 /// Execute the query against the configured database and print the response as pretty
 /// JSON on standard output. Exit code 1 when the response carries errors.
@@ -21,7 +22,7 @@ pub async fn run(settings: &Settings, args: &QueryArgs) -> Result<ExitCode, HubE
     } else {
         args.query.clone()
     };
-    let mut request = Request::new(document).data(Caller::Cli);
+    let mut request = Request::new(document).data(Principal::local());
     if let Some(at) = args.as_of {
         request = request.data(DefaultAsOf(at.with_timezone(&chrono::Utc)));
     }

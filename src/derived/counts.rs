@@ -33,7 +33,7 @@ pub struct Count {
     pub count: i64,
 }
 
-/// `(key, label, count, joins, group by)` of a dimension, over `d` (derived) and `p`.
+/// `(key, label, count, joins, group by)` of a dimension, over `p` (a `derived` row).
 fn grouping(
     dimension: Dimension,
 ) -> (
@@ -55,28 +55,28 @@ fn grouping(
             "CAST(o.id AS TEXT)",
             "o.name",
             "COUNT(*)",
-            "JOIN organization o ON o.id = d.organization_id",
+            "JOIN organization o ON o.id = p.organization_id",
             "o.id, o.name",
         ),
         Dimension::ReportingUnit => (
             "u.code",
             "u.name",
-            "COUNT(DISTINCT d.person_id)",
-            "JOIN person_source ps ON ps.person_id = d.person_id JOIN member_unit u ON u.id = ps.member_unit_id",
+            "COUNT(DISTINCT p.person_id)",
+            "JOIN person_source ps ON ps.person_id = p.person_id JOIN member_unit u ON u.id = ps.member_unit_id",
             "u.code, u.name",
         ),
         Dimension::VisaStatus => (
-            "d.visa_status",
-            "d.visa_status",
+            "p.visa_status",
+            "p.visa_status",
             "COUNT(*)",
             "",
-            "d.visa_status",
+            "p.visa_status",
         ),
         Dimension::OrganizationKind => (
             "COALESCE(o.kind, 'unknown')",
             "COALESCE(o.kind, 'unknown')",
             "COUNT(*)",
-            "LEFT JOIN organization o ON o.id = d.organization_id",
+            "LEFT JOIN organization o ON o.id = p.organization_id",
             "COALESCE(o.kind, 'unknown')",
         ),
     }
@@ -97,8 +97,8 @@ pub async fn counts_by<C: ConnectionTrait>(
     sql.text = format!(
         "{ctes} SELECT key, label, n FROM (
             SELECT {key} AS key, {label} AS label, {count} AS n
-            FROM derived d JOIN person p ON p.id = d.person_id {joins}
-            WHERE d.present = 1 AND ({condition})
+            FROM derived p {joins}
+            WHERE p.present = 1 AND ({condition})
             GROUP BY {group}
         ) g ORDER BY n DESC, key",
         ctes = derived_ctes(),

@@ -48,14 +48,15 @@ pub async fn overview<C: ConnectionTrait>(
     let sql = format!(
         "{ctes}
         SELECT
-            (SELECT COUNT(*) FROM person) AS known_people,
-            (SELECT COUNT(*) FROM derived WHERE present = 1) AS present_people,
-            (SELECT COUNT(DISTINCT p.nationality) FROM derived d JOIN person p ON p.id = d.person_id WHERE d.present = 1) AS countries,
-            (SELECT COUNT(DISTINCT organization_id) FROM derived WHERE present = 1) AS managing_units,
+            COUNT(*) AS known_people,
+            COALESCE(SUM(present), 0) AS present_people,
+            COUNT(DISTINCT CASE WHEN present = 1 THEN nationality END) AS countries,
+            COUNT(DISTINCT CASE WHEN present = 1 THEN organization_id END) AS managing_units,
             (SELECT COUNT(*) FROM movement WHERE direction = 'arrival' AND occurred_at >= $4 AND occurred_at <= $1) AS arrivals,
             (SELECT COUNT(*) FROM movement WHERE direction = 'departure' AND occurred_at >= $4 AND occurred_at <= $1) AS departures,
-            (SELECT COUNT(*) FROM derived WHERE present = 1 AND visa_status = 'EXPIRING') AS expiring_visas,
-            (SELECT COUNT(*) FROM derived WHERE present = 1 AND visa_status = 'EXPIRED') AS expired_visas",
+            COALESCE(SUM(CASE WHEN present = 1 AND visa_status = 'EXPIRING' THEN 1 ELSE 0 END), 0) AS expiring_visas,
+            COALESCE(SUM(CASE WHEN present = 1 AND visa_status = 'EXPIRED' THEN 1 ELSE 0 END), 0) AS expired_visas
+        FROM derived",
         ctes = derived_ctes()
     );
     let mut values = as_of_values(as_of, tz);

@@ -8,7 +8,7 @@ use super::status::PersonStatus;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::person;
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Statement, Value};
 
 /// Which people to list. Every field set must hold (AND); `and` and `or` nest.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,17 +88,18 @@ impl PersonFilter {
             || self.or.iter().any(Self::needs_derived)
     }
 
-    /// The condition, over `p` (person) and, when [`Self::needs_derived`], `d` (derived).
+    /// The condition over `p`: a person row, or when [`Self::needs_derived`] a row of the
+    /// `derived` table (which has the person's searchable columns too).
     pub(super) fn condition(&self, sql: &mut Sql) -> String {
         let mut parts = Vec::new();
         if let Some(codes) = &self.nationality {
             parts.push(format!("p.nationality IN ({})", sql.list(codes)));
         }
         if let Some(present) = self.present {
-            parts.push(format!("d.present = {}", i32::from(present)));
+            parts.push(format!("p.present = {}", i32::from(present)));
         }
         if let Some(ids) = &self.managing_organization {
-            parts.push(format!("d.organization_id IN ({})", sql.list(ids)));
+            parts.push(format!("p.organization_id IN ({})", sql.list(ids)));
         }
         if let Some(codes) = &self.reported_by {
             parts.push(format!(
@@ -108,7 +109,7 @@ impl PersonFilter {
             ));
         }
         if let Some(statuses) = &self.visa_status {
-            parts.push(format!("d.visa_status IN ({})", sql.list(statuses)));
+            parts.push(format!("p.visa_status IN ({})", sql.list(statuses)));
         }
         for (between, direction) in [
             (&self.arrived_between, "arrival"),
@@ -195,10 +196,7 @@ pub async fn list<C: ConnectionTrait>(
     };
     let condition = filter.condition(&mut sql);
     let from = if filter.needs_derived() {
-        format!(
-            "{} SELECT {{cols}} FROM person p JOIN derived d ON d.person_id = p.id WHERE {condition}",
-            derived_cte(None)
-        )
+        format!("{} SELECT {{cols}} FROM derived p WHERE {condition}", derived_cte(None))
     } else {
         format!("SELECT {{cols}} FROM person p WHERE {condition}")
     };
@@ -215,20 +213,23 @@ pub async fn list<C: ConnectionTrait>(
         .unwrap_or(0);
     sql.text = format!(
         "{} ORDER BY {} LIMIT {} OFFSET {}",
-        from.replace("{cols}", "p.*"),
+        from.replace("{cols}", "p.id"),
         order_sql(order),
         first.saturating_add(1),
         offset
     );
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend, sql.text, sql.values,
-        ))
+        .query_all_raw(Statement::from_sql_and_values(backend, sql.text, sql.values))
         .await?;
-    let mut people: Vec<person::Model> = rows
-        .iter()
-        .map(|row| person::Model::from_query_result(row, ""))
-        .collect::<Result<_, _>>()?;
+    let page_ids: Vec<i64> = rows.iter().map(|row| row.try_get("", "id")).collect::<Result<_, _>>()?;
+    let mut by_id: std::collections::HashMap<i64, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(page_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut people: Vec<person::Model> = page_ids.iter().filter_map(|id| by_id.remove(id)).collect();
     let has_next = people.len() as u64 > first;
     people.truncate(usize::try_from(first).unwrap_or(usize::MAX));
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();

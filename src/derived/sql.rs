@@ -51,15 +51,20 @@ const VISA_STATUS: &str = "CASE
 const VISA_UNTIL: &str = "(SELECT MAX(d.valid_until) FROM identity_document d
         WHERE d.person_id = p.id AND d.kind = 'visa')";
 
-/// `WITH derived(person_id, present, organization_id, visa_status) AS (…)` for the people
-/// matching `scope` (a condition on `p`, the person; `None` for everyone).
+/// `WITH derived AS (…)`: one row per person matching `scope` (a condition on `p`, the
+/// person; `None` for everyone) with the person's searchable columns (`id`, `person_id`,
+/// `nationality`, `latin_name`, `chinese_name`, `document_number`) and the derived facts
+/// (`present`, `organization_id`, `visa_status`). Queries read it under the alias `p`, so
+/// a filter names person columns and derived facts alike, and the facts are computed once
+/// per person.
 pub fn derived_cte(scope: Option<&str>) -> String {
     let scope = scope.map(|s| format!("WHERE {s}")).unwrap_or_default();
     format!(
         "WITH derived AS (
-            SELECT f.person_id, f.present, f.organization_id, {VISA_STATUS} AS visa_status
+            SELECT f.id, f.person_id, f.nationality, f.latin_name, f.chinese_name, f.document_number,
+                   f.present, f.organization_id, {VISA_STATUS} AS visa_status
             FROM (
-                SELECT p.id AS person_id,
+                SELECT p.id, p.id AS person_id, p.nationality, p.latin_name, p.chinese_name, p.document_number,
                        {PRESENT} AS present,
                        {MANAGING} AS organization_id,
                        {VISA_UNTIL} AS visa_until

@@ -6,8 +6,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::person;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::context::{as_of as resolve_as_of, database, timezone};
+use super::context::{as_of as resolve_as_of, authorize, database, principal, timezone};
 use super::person::{Person, VisaStatus};
+use super::view::PersonView;
+use crate::auth::audit::{self, Action};
+use crate::auth::{Grant, Operation};
 use crate::derived::{self, Dimension, PersonFilter as Filter, PersonOrder as Order};
 use crate::error::{GqlResultExt, HubError};
 
@@ -80,6 +83,31 @@ fn between(
 }
 
 impl PersonFilter {
+    /// Whether the filter searches by name or document number, here or nested.
+    pub fn has_search(&self) -> bool {
+        self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
+            || self.and.iter().flatten().any(Self::has_search)
+            || self.or.iter().flatten().any(Self::has_search)
+    }
+
+    /// The registry's filter for a request with `grant` (of `ReadPeople` or `ReadCounts`):
+    /// searching needs `SearchPeople`, and a grant restricted to a unit sees only the
+    /// people that unit reported.
+    fn to_scoped_filter(&self, ctx: &Context<'_>, grant: &Grant) -> Result<Filter> {
+        if self.has_search() {
+            authorize(ctx, Operation::SearchPeople)?;
+        }
+        let filter = self.to_filter()?;
+        Ok(match grant.restricted_to() {
+            Some(unit) => Filter {
+                reported_by: Some(vec![unit.code.clone()]),
+                and: vec![filter],
+                ..Filter::default()
+            },
+            None => filter,
+        })
+    }
+
     /// The registry's filter.
     pub fn to_filter(&self) -> Result<Filter> {
         let organisations = self
@@ -244,6 +272,7 @@ impl CityQuery {
     /// Headline figures as of a time (default now). Countries and managing units count
     /// present people only. 总体情况（默认当前时间）。
     async fn overview(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> Result<Overview> {
+        authorize(ctx, Operation::ReadFigures)?;
         let at = resolve_as_of(ctx, as_of);
         let o = derived::overview(database(ctx)?, at, timezone(ctx))
             .await
@@ -274,8 +303,10 @@ impl CityQuery {
         if !(0..=MAX_PAGE).contains(&first) {
             return Err(HubError::BadInput(format!("first: give 0 to {MAX_PAGE}"))).gql();
         }
+        let grant = authorize(ctx, Operation::ReadPeople)?;
+        let view = PersonView::of(&grant);
         let at = resolve_as_of(ctx, as_of);
-        let filter = filter.unwrap_or_default().to_filter()?;
+        let filter = filter.unwrap_or_default().to_scoped_filter(ctx, &grant)?;
         let offset = decode_cursor(after.as_deref())?;
         let order = match order_by {
             PersonOrder::Id => Order::Id,
@@ -300,8 +331,19 @@ impl CityQuery {
                 model,
                 status,
                 as_of: at,
+                view,
             })
             .collect();
+        let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
+        audit::record(
+            database(ctx)?,
+            principal(ctx)?,
+            Action::ReadPeople,
+            "people",
+            serde_json::json!({ "people": ids, "total": page.total, "masked": view.masked() }),
+        )
+        .await
+        .gql()?;
         super::person::prime_page(ctx, ctx.look_ahead().field("edges").field("node"), &people)
             .await?;
         let edges: Vec<PersonEdge> = people
@@ -331,6 +373,8 @@ impl CityQuery {
         nationality: Option<String>,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Option<Person>> {
+        let grant = authorize(ctx, Operation::ReadPeople)?;
+        let view = PersonView::of(&grant);
         let db = database(ctx)?;
         let query = match (id, document_number, nationality) {
             (Some(id), None, None) => {
@@ -340,16 +384,21 @@ impl CityQuery {
                     .gql()?;
                 person::Entity::find_by_id(id)
             }
-            (None, Some(number), Some(nationality)) => person::Entity::find()
-                .filter(
-                    person::Column::DocumentNumber
-                        .eq(importers::normalize::document_number(&number)),
-                )
-                .filter(
-                    person::Column::Nationality.eq(importers::normalize::nationality(&nationality)
+            (None, Some(number), Some(nationality)) => {
+                authorize(ctx, Operation::SearchPeople)?;
+                person::Entity::find()
+                    .filter(
+                        person::Column::DocumentNumber
+                            .eq(importers::normalize::document_number(&number)),
+                    )
+                    .filter(
+                        person::Column::Nationality.eq(importers::normalize::nationality(
+                            &nationality,
+                        )
                         .map(|c| c.alpha3.to_owned())
                         .unwrap_or_else(|| nationality.trim().to_uppercase())),
-                ),
+                    )
+            }
             _ => {
                 return Err(HubError::BadInput(
                     "give either id, or documentNumber and nationality / 请提供编号，或证件号码和国籍".to_owned(),
@@ -360,6 +409,21 @@ impl CityQuery {
         let Some(model) = query.one(db).await.gql()? else {
             return Ok(None);
         };
+        if let Some(unit) = grant.restricted_to()
+            && !reported_by(db, model.id, unit.id).await?
+        {
+            // Another unit's person: as if unknown.
+            return Ok(None);
+        }
+        audit::record(
+            db,
+            principal(ctx)?,
+            Action::ReadPerson,
+            format!("person:{}", model.id),
+            serde_json::json!({ "masked": view.masked() }),
+        )
+        .await
+        .gql()?;
         let at = resolve_as_of(ctx, as_of);
         let mut statuses = derived::statuses(db, &[model.id], at, timezone(ctx))
             .await
@@ -372,6 +436,7 @@ impl CityQuery {
             model,
             status,
             as_of: at,
+            view,
         }))
     }
 
@@ -383,8 +448,9 @@ impl CityQuery {
         as_of: Option<DateTime<Utc>>,
         filter: Option<PersonFilter>,
     ) -> Result<Vec<CountEntry>> {
+        let grant = authorize(ctx, Operation::ReadCounts)?;
         let at = resolve_as_of(ctx, as_of);
-        let filter = filter.unwrap_or_default().to_filter()?;
+        let filter = filter.unwrap_or_default().to_scoped_filter(ctx, &grant)?;
         let counts =
             derived::counts_by(database(ctx)?, dimension.into(), &filter, at, timezone(ctx))
                 .await
@@ -410,6 +476,7 @@ impl CityQuery {
         to: NaiveDate,
         #[graphql(default_with = "TrendInterval::Day")] interval: TrendInterval,
     ) -> Result<Vec<TrendPoint>> {
+        authorize(ctx, Operation::ReadFigures)?;
         let TrendInterval::Day = interval;
         let days = (to - from).num_days();
         if !(0..derived::trend::MAX_TREND_DAYS).contains(&days) {
@@ -432,4 +499,21 @@ impl CityQuery {
             })
             .collect())
     }
+}
+
+/// Whether member unit `unit_id` reported person `person_id` (a row of its uploads names them).
+async fn reported_by(
+    db: &sea_orm::DatabaseConnection,
+    person_id: i64,
+    unit_id: i64,
+) -> Result<bool> {
+    use entity::person_source;
+    use sea_orm::PaginatorTrait;
+    let n = person_source::Entity::find()
+        .filter(person_source::Column::PersonId.eq(person_id))
+        .filter(person_source::Column::MemberUnitId.eq(unit_id))
+        .count(db)
+        .await
+        .gql()?;
+    Ok(n > 0)
 }

@@ -1,11 +1,16 @@
-//! What a resolver knows of its request: the database, the hub's time zone, the default
-//! "as of" time, and who is asking.
+//! What a resolver knows of its request: the database, the hub's time zone and upload
+//! limits, the default "as of" time, and who is asking ([`Principal`]).
+
+use std::sync::LazyLock;
 
 use async_graphql::{Context, Result};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use importers::ReadOptions;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::{Grant, Operation, Principal};
+use crate::config::UploadLimits;
 use crate::error::{GqlResultExt, HubError};
 
 /// Schema-wide settings resolvers read (added with `Schema::build(..).data(..)`).
@@ -13,21 +18,15 @@ use crate::error::{GqlResultExt, HubError};
 pub struct SchemaSettings {
     /// Time zone of dates written without one and of calendar days.
     pub timezone: Tz,
+    /// Row, cell and expansion limits of uploaded files.
+    pub uploads: UploadLimits,
+    /// Largest uploaded file in bytes.
+    pub max_file_bytes: u64,
 }
 
 /// The "as of" time of a request when a field is not given one (`hub query --as-of`).
 #[derive(Debug, Clone, Copy)]
 pub struct DefaultAsOf(pub DateTime<Utc>);
-
-/// Who sends a request, until API tokens and roles exist: the command line (trusted) or a
-/// network client (read-only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-    /// `hub query` on the machine that holds the store.
-    Cli,
-    /// A client of `hub serve`.
-    Network,
-}
 
 /// The database connection the schema was built with.
 pub fn database<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection> {
@@ -43,6 +42,22 @@ pub fn timezone(ctx: &Context<'_>) -> Tz {
         .unwrap_or(chrono_tz::Asia::Shanghai)
 }
 
+/// How uploaded files are read: the hub's time zone and the configured limits.
+pub fn read_options(ctx: &Context<'_>) -> ReadOptions {
+    let defaults = ReadOptions::default();
+    match ctx.data::<SchemaSettings>() {
+        Ok(s) => ReadOptions {
+            max_file_bytes: s.max_file_bytes,
+            max_cells: s.uploads.max_cells,
+            max_rows: s.uploads.max_rows,
+            max_uncompressed_bytes: s.uploads.max_uncompressed_bytes,
+            timezone: s.timezone,
+            progress: None,
+        },
+        Err(_) => defaults,
+    }
+}
+
 /// The time a field is computed at: its `asOf` argument, else the request's default, else now.
 pub fn as_of(ctx: &Context<'_>, given: Option<DateTime<Utc>>) -> DateTime<Utc> {
     given
@@ -50,14 +65,31 @@ pub fn as_of(ctx: &Context<'_>, given: Option<DateTime<Utc>>) -> DateTime<Utc> {
         .unwrap_or_else(Utc::now)
 }
 
-/// Refuses a change unless it comes from the command line (roles arrive with API tokens).
-pub fn require_cli(ctx: &Context<'_>) -> Result<()> {
-    match ctx.data_opt::<Caller>() {
-        Some(Caller::Cli) => Ok(()),
-        _ => Err(HubError::Forbidden(
-            "changes are only accepted from the command line for now / 目前仅允许通过命令行修改"
-                .to_owned(),
-        ))
-        .gql(),
+/// The command line as the request's caller, for code written before principals existed
+/// (`request.data(Caller::Cli)` is the same as `request.data(Principal::local())`). New
+/// code puts a [`Principal`] in the request's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// A `hub` command on the machine that holds the store.
+    Cli,
+}
+
+/// The principal of [`Caller::Cli`].
+static LOCAL: LazyLock<Principal> = LazyLock::new(Principal::local);
+
+/// Who sends the request: the principal the HTTP handler (a token) or a command (the
+/// command line) put in the request's data. A request without one is `UNAUTHENTICATED`.
+pub fn principal<'a>(ctx: &Context<'a>) -> Result<&'a Principal> {
+    if let Some(principal) = ctx.data_opt::<Principal>() {
+        return Ok(principal);
     }
+    match ctx.data_opt::<Caller>() {
+        Some(Caller::Cli) => Ok(&LOCAL),
+        None => Err(HubError::Unauthenticated).gql(),
+    }
+}
+
+/// Consults the policy for `operation` on behalf of the request's principal.
+pub fn authorize(ctx: &Context<'_>, operation: Operation) -> Result<Grant> {
+    principal(ctx)?.authorize(operation).gql()
 }

@@ -2,7 +2,8 @@
 //!
 //! Errors from our resolvers already carry one (see [`crate::error::HubError`]). Errors
 //! that do not are either about the request itself (parse, validation, depth or complexity
-//! limit, variables: no `path`), which become `BAD_INPUT` with their message kept, or a
+//! limit, variables: no `path`; an argument's value: a `path` and async-graphql's wording),
+//! which become `BAD_INPUT` with their message kept, or a
 //! resolver error that bypassed `HubError` (has a `path`), which becomes `INTERNAL` with
 //! its message replaced and logged, so internal text never reaches a client.
 
@@ -25,6 +26,14 @@ impl ExtensionFactory for ErrorCodes {
 
 struct ErrorCodesExtension;
 
+/// Whether a message is async-graphql's complaint about an argument's value (a type
+/// mismatch, a null for a non-null argument): the caller's mistake, even with a `path`.
+fn is_input_error(message: &str) -> bool {
+    ["Failed to parse", "Expected input type", "Invalid value for argument"]
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
+}
+
 #[async_graphql::async_trait::async_trait]
 impl Extension for ErrorCodesExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
@@ -37,7 +46,7 @@ impl Extension for ErrorCodesExtension {
             if has_code {
                 continue;
             }
-            let code = if error.path.is_empty() {
+            let code = if error.path.is_empty() || is_input_error(&error.message) {
                 tracing::debug!(message = %error.message, "GraphQL request rejected");
                 ErrorCode::BadInput
             } else {

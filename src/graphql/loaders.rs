@@ -85,7 +85,9 @@ where
             .all(&self.db)
             .await
             .map_err(Arc::new)?;
-        let mut map: HashMap<i64, Vec<E::Model>> = HashMap::new();
+        // Every key gets an entry, empty when the person has no such fact, so that the
+        // request's cache answers for them too.
+        let mut map: HashMap<i64, Vec<E::Model>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for row in rows {
             map.entry(E::person_of(&row)).or_default().push(row);
         }

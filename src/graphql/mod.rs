@@ -1,20 +1,27 @@
 //! The GraphQL API: one schema, built in one place ([`build_schema`]) and used by
 //! `hub serve`, `hub query` and the tests alike.
 
+pub mod audit;
 pub mod city;
 pub mod context;
+pub mod daily;
 mod error_codes;
 pub mod loaders;
 pub mod mutation;
 pub mod person;
 mod query;
+pub mod registry_edits;
+pub mod tokens;
 mod types;
+pub mod upload;
 pub mod uploads;
+pub mod view;
+pub mod viewer;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
-use crate::config::{GraphqlLimits, Settings};
+use crate::config::{GraphqlLimits, Settings, UploadLimits};
 
 pub use context::{Caller, DefaultAsOf, SchemaSettings};
 pub use error_codes::ErrorCodes;
@@ -22,12 +29,31 @@ pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use types::{MemberUnit, Organization};
 
-/// Every query field: the registry, the city as of a time, uploads. 全部查询。
+/// Every query field: the registry, the city as of a time, uploads, daily reports, the
+/// viewer, tokens and the audit log. 全部查询。
 #[derive(MergedObject, Default)]
-pub struct Query(QueryRoot, city::CityQuery, uploads::UploadsQuery);
+pub struct Query(
+    QueryRoot,
+    city::CityQuery,
+    uploads::UploadsQuery,
+    viewer::ViewerQuery,
+    daily::DailyReportQuery,
+    tokens::TokenQuery,
+    audit::AuditQuery,
+);
+
+/// Every change: merges, uploads, daily reports, tokens, the registry. 全部修改操作。
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    MutationRoot,
+    upload::UploadMutation,
+    daily::DailyReportMutation,
+    tokens::TokenMutation,
+    registry_edits::RegistryMutation,
+);
 
 /// The hub's GraphQL schema type.
-pub type HubSchema = Schema<Query, MutationRoot, EmptySubscription>;
+pub type HubSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// What the schema is built with besides the database.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +62,10 @@ pub struct SchemaConfig {
     pub limits: GraphqlLimits,
     /// The hub's time zone.
     pub timezone: chrono_tz::Tz,
+    /// Row, cell and expansion limits of uploaded files.
+    pub uploads: UploadLimits,
+    /// Largest uploaded file in bytes.
+    pub max_file_bytes: u64,
 }
 
 impl Default for SchemaConfig {
@@ -43,6 +73,8 @@ impl Default for SchemaConfig {
         Self {
             limits: GraphqlLimits::default(),
             timezone: chrono_tz::Asia::Shanghai,
+            uploads: UploadLimits::default(),
+            max_file_bytes: importers::ReadOptions::default().max_file_bytes,
         }
     }
 }
@@ -52,6 +84,8 @@ impl From<&Settings> for SchemaConfig {
         Self {
             limits: settings.graphql,
             timezone: settings.time_zone(),
+            uploads: settings.uploads,
+            max_file_bytes: settings.read_options().max_file_bytes,
         }
     }
 }
@@ -59,9 +93,11 @@ impl From<&Settings> for SchemaConfig {
 /// Build the schema over `db` with the limits applied to every query, DataLoaders for
 /// nested lists, and public error codes on every error ([`ErrorCodes`]).
 pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
-    Schema::build(Query::default(), MutationRoot, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(SchemaSettings {
             timezone: config.timezone,
+            uploads: config.uploads,
+            max_file_bytes: config.max_file_bytes,
         })
         .extension(loaders::RequestLoaders(db.clone()))
         .data(db)

@@ -2,14 +2,17 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use super::context::{database, require_cli};
+use super::context::{authorize, database, principal};
 use super::person::OrganizationRef;
 use super::uploads::PendingMerge;
+use crate::auth::Operation;
+use crate::auth::audit::{self, Action};
 use crate::error::{GqlResultExt, HubError};
 use crate::registry::merges::{self, Decision};
 use crate::registry::organizations::{self, OrganizationMerge};
 
-fn parse_id(id: &ID, what: &str) -> Result<i64> {
+/// An `ID` argument as a row id; `BAD_INPUT` when it is not one.
+pub fn parse_id(id: &ID, what: &str) -> Result<i64> {
     id.parse::<i64>()
         .map_err(|_| HubError::BadInput(format!("{what}: not an id: {}", id.0)))
         .gql()
@@ -21,15 +24,33 @@ pub struct MutationRoot;
 
 #[Object]
 impl MutationRoot {
-    /// Accepts (the two records are one person) or rejects a candidate match. 确认或否决人员合并。
+    /// Accepts (the two records are one person) or rejects a candidate match (analysts,
+    /// admins). 确认或否决人员合并（分析员、管理员）。
     async fn resolve_merge(&self, ctx: &Context<'_>, id: ID, accept: bool) -> Result<PendingMerge> {
-        require_cli(ctx)?;
+        authorize(ctx, Operation::ResolveMerge)?;
+        let principal = principal(ctx)?;
         let id = parse_id(&id, "id")?;
-        match merges::resolve(database(ctx)?, id, accept, "cli")
+        let db = database(ctx)?;
+        match merges::resolve(db, id, accept, &principal.actor_id())
             .await
             .gql()?
         {
-            Decision::Done(model) => Ok(PendingMerge { model }),
+            Decision::Done(model) => {
+                audit::record(
+                    db,
+                    principal,
+                    Action::ResolveMerge,
+                    format!("pending_merge:{id}"),
+                    serde_json::json!({
+                        "accept": accept,
+                        "person": model.person_id,
+                        "candidate": model.candidate_id,
+                    }),
+                )
+                .await
+                .gql()?;
+                Ok(PendingMerge { model })
+            }
             Decision::NotFound => Err(HubError::NotFound(format!("pending merge {id}"))).gql(),
             Decision::AlreadyDecided(model) => Err(HubError::BadInput(format!(
                 "pending merge {id} was already {} / 该合并已处理",
@@ -39,20 +60,30 @@ impl MutationRoot {
         }
     }
 
-    /// Merges organisation `merge` into `keep`: aliases move, facts follow. 合并两个单位。
+    /// Merges organisation `merge` into `keep`: aliases move, facts follow (analysts,
+    /// admins). 合并两个单位（分析员、管理员）。
     async fn merge_organizations(
         &self,
         ctx: &Context<'_>,
         keep: ID,
         merge: ID,
     ) -> Result<OrganizationRef> {
-        require_cli(ctx)?;
+        authorize(ctx, Operation::MergeOrganizations)?;
         let (keep, merge) = (parse_id(&keep, "keep")?, parse_id(&merge, "merge")?);
-        match organizations::merge(database(ctx)?, keep, merge)
-            .await
-            .gql()?
-        {
-            OrganizationMerge::Merged(kept) => Ok(OrganizationRef::from(kept)),
+        let db = database(ctx)?;
+        match organizations::merge(db, keep, merge).await.gql()? {
+            OrganizationMerge::Merged(kept) => {
+                audit::record(
+                    db,
+                    principal(ctx)?,
+                    Action::MergeOrganizations,
+                    format!("organization:{keep}"),
+                    serde_json::json!({ "merged": merge }),
+                )
+                .await
+                .gql()?;
+                Ok(OrganizationRef::from(kept))
+            }
             OrganizationMerge::NotFound(id) => {
                 Err(HubError::NotFound(format!("organisation {id}"))).gql()
             }

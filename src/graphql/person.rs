@@ -10,6 +10,8 @@ use entity::{
 use std::collections::BTreeMap;
 
 use super::loaders::{ByPerson, OrganizationLoader, Provenance, ProvenanceLoader};
+use super::view::PersonView;
+use crate::auth::masking;
 use crate::derived::PersonStatus;
 use crate::error::{GqlResultExt, HubError};
 
@@ -326,6 +328,10 @@ pub struct Conflict {
 }
 
 /// A foreign national, resolved across all sources. 外籍人员（跨来源合并后的统一视图）。
+///
+/// Every field honours [`Person::view`]: a masked view (leaders) shows document numbers as
+/// `M12****78` and no date of birth; a unit view (uploaders) shows only the facts its own
+/// uploads gave.
 #[derive(Debug, Clone)]
 pub struct Person {
     /// The stored person.
@@ -334,6 +340,8 @@ pub struct Person {
     pub status: PersonStatus,
     /// The time asked.
     pub as_of: DateTime<Utc>,
+    /// What of the person the request may see.
+    pub view: PersonView,
 }
 
 /// Loads one fact table for a person through its DataLoader.
@@ -351,6 +359,28 @@ where
         .unwrap_or_default())
 }
 
+impl Person {
+    /// A document number as the view shows it.
+    fn number(&self, number: &str) -> String {
+        if self.view.masked() {
+            masking::document_number(number)
+        } else {
+            number.to_owned()
+        }
+    }
+
+    /// The source rows the view may see (a unit view: its own unit's).
+    fn own_sources(&self, rows: Vec<person_source::Model>) -> Vec<person_source::Model> {
+        match self.view.unit() {
+            Some(unit) => rows
+                .into_iter()
+                .filter(|s| s.member_unit_id == unit)
+                .collect(),
+            None => rows,
+        }
+    }
+}
+
 #[async_graphql::Object]
 impl Person {
     /// Id. 编号。
@@ -358,9 +388,10 @@ impl Person {
         ID(self.model.id.to_string())
     }
 
-    /// Passport / travel document number (normalised). 护照（证件）号码。
-    async fn document_number(&self) -> &str {
-        &self.model.document_number
+    /// Passport / travel document number (normalised; masked like `M12****78` for
+    /// leaders). 护照（证件）号码（领导角色脱敏显示）。
+    async fn document_number(&self) -> String {
+        self.number(&self.model.document_number)
     }
 
     /// Nationality. 国籍。
@@ -383,8 +414,11 @@ impl Person {
         self.model.sex.as_deref()
     }
 
-    /// Date of birth. 出生日期。
+    /// Date of birth (hidden from leaders). 出生日期（领导角色不显示）。
     async fn birth_date(&self) -> Option<NaiveDate> {
+        if self.view.masked() {
+            return None;
+        }
         self.model.birth_date
     }
 
@@ -411,26 +445,27 @@ impl Person {
         }
     }
 
-    /// Documents: the passport, visas and permits. 证件。
+    /// Documents: the passport, visas and permits (numbers masked for leaders). 证件。
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<Document>> {
-        let first_source = facts::<person_source::Entity>(ctx, self.model.id)
-            .await?
+        let first_source = self
+            .own_sources(facts::<person_source::Entity>(ctx, self.model.id).await?)
             .into_iter()
             .next();
         let passport = first_source.map(|s| Document {
             kind: "passport".to_owned(),
-            number: self.model.document_number.clone(),
+            number: self.number(&self.model.document_number),
             issuing_nationality: self.model.nationality.clone(),
             category: None,
             valid_until: None,
             source_row_id: s.source_row_id,
         });
         let rows = facts::<identity_document::Entity>(ctx, self.model.id).await?;
+        let rows = self.view.keep(ctx, rows, |d| d.source_row_id).await?;
         Ok(passport
             .into_iter()
             .chain(rows.into_iter().map(|d| Document {
                 kind: d.kind,
-                number: d.number,
+                number: self.number(&d.number),
                 issuing_nationality: d.issuing_nationality,
                 category: d.category,
                 valid_until: d.valid_until,
@@ -443,6 +478,7 @@ impl Person {
     async fn affiliations(&self, ctx: &Context<'_>) -> Result<Vec<Affiliation>> {
         let at = self.as_of;
         let rows = facts::<affiliation::Entity>(ctx, self.model.id).await?;
+        let rows = self.view.keep(ctx, rows, |a| a.source_row_id).await?;
         Ok(rows
             .into_iter()
             .map(|a| Affiliation {
@@ -460,6 +496,7 @@ impl Person {
     /// Hotel stays. 住宿记录。
     async fn stays(&self, ctx: &Context<'_>) -> Result<Vec<Stay>> {
         let rows = facts::<stay::Entity>(ctx, self.model.id).await?;
+        let rows = self.view.keep(ctx, rows, |s| s.source_row_id).await?;
         Ok(rows
             .into_iter()
             .map(|s| Stay {
@@ -474,6 +511,7 @@ impl Person {
     /// Arrivals and departures, oldest first. 进出记录。
     async fn movements(&self, ctx: &Context<'_>) -> Result<Vec<Movement>> {
         let rows = facts::<movement::Entity>(ctx, self.model.id).await?;
+        let rows = self.view.keep(ctx, rows, |m| m.source_row_id).await?;
         Ok(rows
             .into_iter()
             .map(|m| Movement {
@@ -494,6 +532,7 @@ impl Person {
     /// Temperature checks, oldest first. 体温检测记录。
     async fn health_checks(&self, ctx: &Context<'_>) -> Result<Vec<HealthCheck>> {
         let rows = facts::<health_check::Entity>(ctx, self.model.id).await?;
+        let rows = self.view.keep(ctx, rows, |h| h.source_row_id).await?;
         Ok(rows
             .into_iter()
             .map(|h| HealthCheck {
@@ -505,11 +544,16 @@ impl Person {
             .collect())
     }
 
-    /// Attributes sources disagree on, each value with its source. 来源冲突。
+    /// Attributes sources disagree on, each value with its source (no date of birth for
+    /// leaders). 来源冲突。
     async fn conflicts(&self, ctx: &Context<'_>) -> Result<Vec<Conflict>> {
         let rows = facts::<person_attribute::Entity>(ctx, self.model.id).await?;
+        let rows = self.view.keep(ctx, rows, |a| a.source_row_id).await?;
         let mut by_attribute: BTreeMap<String, Vec<person_attribute::Model>> = BTreeMap::new();
         for row in rows {
+            if self.view.masked() && masking::is_hidden_attribute(&row.attribute) {
+                continue;
+            }
             by_attribute
                 .entry(row.attribute.clone())
                 .or_default()
@@ -549,7 +593,7 @@ impl Person {
 
     /// Every source row that names the person. 所有来源。
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        let rows = facts::<person_source::Entity>(ctx, self.model.id).await?;
+        let rows = self.own_sources(facts::<person_source::Entity>(ctx, self.model.id).await?);
         let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
         let ids: Vec<i64> = rows.iter().map(|r| r.source_row_id).collect();
         let mut found = loader
@@ -574,6 +618,9 @@ pub async fn prime_page(
     people: &[Person],
 ) -> Result<()> {
     let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
+    // A unit view keeps only facts from its unit's uploads: their provenance is needed
+    // whether or not the query asks for `source`.
+    let scoped = people.iter().any(|p| p.view.unit().is_some());
     let mut organizations: Vec<i64> = Vec::new();
     let mut rows: Vec<i64> = Vec::new();
     if node.field("managingUnit").exists() {
@@ -604,7 +651,7 @@ pub async fn prime_page(
     }
     if documents.exists() {
         let docs = page_of::<identity_document::Entity>(ctx, &ids).await?;
-        if documents.field("source").exists() {
+        if documents.field("source").exists() || scoped {
             rows.extend(docs.iter().map(|d| d.source_row_id));
         }
     }
@@ -614,7 +661,7 @@ pub async fn prime_page(
         if affiliations.field("organization").exists() {
             organizations.extend(facts.iter().map(|a| a.organization_id));
         }
-        if affiliations.field("source").exists() {
+        if affiliations.field("source").exists() || scoped {
             rows.extend(facts.iter().map(|a| a.source_row_id));
         }
     }
@@ -624,28 +671,28 @@ pub async fn prime_page(
         if stays.field("hotel").exists() {
             organizations.extend(facts.iter().map(|s| s.organization_id));
         }
-        if stays.field("source").exists() {
+        if stays.field("source").exists() || scoped {
             rows.extend(facts.iter().map(|s| s.source_row_id));
         }
     }
     let movements = node.field("movements");
     if movements.exists() {
         let facts = page_of::<movement::Entity>(ctx, &ids).await?;
-        if movements.field("source").exists() {
+        if movements.field("source").exists() || scoped {
             rows.extend(facts.iter().map(|m| m.source_row_id));
         }
     }
     let checks = node.field("healthChecks");
     if checks.exists() {
         let facts = page_of::<health_check::Entity>(ctx, &ids).await?;
-        if checks.field("source").exists() {
+        if checks.field("source").exists() || scoped {
             rows.extend(facts.iter().map(|h| h.source_row_id));
         }
     }
     let conflicts = node.field("conflicts");
     if conflicts.exists() {
         let facts = page_of::<person_attribute::Entity>(ctx, &ids).await?;
-        if conflicts.field("values").field("source").exists() {
+        if conflicts.field("values").field("source").exists() || scoped {
             rows.extend(facts.iter().map(|a| a.source_row_id));
         }
     }

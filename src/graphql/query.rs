@@ -1,10 +1,11 @@
 //! The query root: thin resolvers over the registry functions.
 
 use async_graphql::{Context, Object, Result};
-use sea_orm::DatabaseConnection;
 
+use super::context::{authorize, database};
 use super::types::{MemberUnit, Organization};
-use crate::error::{GqlResultExt, HubError};
+use crate::auth::Operation;
+use crate::error::GqlResultExt;
 use crate::registry::{organizations, units};
 
 /// Read access to the hub. 查询入口。
@@ -15,6 +16,7 @@ pub struct QueryRoot;
 impl QueryRoot {
     /// All member units, in registry order. 全部成员单位（按登记顺序）。
     async fn member_units(&self, ctx: &Context<'_>) -> Result<Vec<MemberUnit>> {
+        authorize(ctx, Operation::ReadRegistry)?;
         let db = database(ctx)?;
         let rows = units::list(db).await.gql()?;
         Ok(rows.into_iter().map(MemberUnit::from).collect())
@@ -28,15 +30,9 @@ impl QueryRoot {
         #[graphql(desc = "Part of a name or alias, e.g. 哈医大 or nepu. 名称或别名的一部分。")]
         search: Option<String>,
     ) -> Result<Vec<Organization>> {
+        authorize(ctx, Operation::ReadRegistry)?;
         let db = database(ctx)?;
         let rows = organizations::search(db, search.as_deref()).await.gql()?;
         Ok(rows.into_iter().map(Organization::from).collect())
     }
-}
-
-/// The database connection the schema was built with.
-fn database<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection> {
-    ctx.data::<DatabaseConnection>()
-        .map_err(|e| HubError::Internal(format!("schema has no database: {}", e.message)))
-        .gql()
 }

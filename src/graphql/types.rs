@@ -1,7 +1,7 @@
 //! GraphQL object types. Descriptions are in English and Chinese; the Chinese one is what
 //! the office reads in GraphiQL.
 
-use async_graphql::{ComplexObject, Context, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::member_unit;
 
@@ -42,6 +42,8 @@ impl From<member_unit::Model> for MemberUnit {
 /// police. 负责管理外籍人员的单位（用人单位、学校、酒店、公安等）。
 #[derive(Debug, Clone, SimpleObject)]
 pub struct Organization {
+    /// Id (for merging and editing). 编号。
+    pub id: ID,
     /// Canonical name. 规范名称。
     pub name: String,
     /// Other spellings seen in uploaded lists. 别名（各单位名单中的其他写法）。
@@ -56,6 +58,7 @@ pub struct Organization {
 impl From<OrganizationEntry> for Organization {
     fn from(e: OrganizationEntry) -> Self {
         Self {
+            id: ID(e.organization.id.to_string()),
             name: e.organization.name,
             aliases: e.aliases,
             kind: e.organization.kind,

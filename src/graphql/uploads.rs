@@ -4,8 +4,11 @@ use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{member_unit, pending_merge, upload};
 
-use super::context::{as_of, database, timezone};
+use super::context::{as_of, authorize, database, principal, timezone};
 use super::person::Person;
+use super::view::PersonView;
+use crate::auth::Operation;
+use crate::auth::audit::{self, Action};
 use crate::error::{GqlResultExt, HubError};
 use crate::registry::{merges, uploads};
 
@@ -42,12 +45,15 @@ pub struct UploadRejection {
     pub reason: String,
 }
 
-/// One uploaded file. 一次上传。
+/// One uploaded file and what became of it. 一次上传及其结果。
 #[derive(Debug, Clone, SimpleObject)]
-#[graphql(complex)]
+#[graphql(complex, name = "UploadRecord")]
 pub struct Upload {
     /// Id. 编号。
     pub id: ID,
+    /// The uploading unit's row id.
+    #[graphql(skip)]
+    pub member_unit_id: i64,
     /// Uploading unit's code. 上传单位代码。
     pub unit_code: String,
     /// Uploading unit's name. 上传单位名称。
@@ -75,6 +81,7 @@ impl Upload {
     pub fn new(u: upload::Model, unit: member_unit::Model) -> Self {
         Self {
             id: ID(u.id.to_string()),
+            member_unit_id: u.member_unit_id,
             unit_code: unit.code,
             unit_name: unit.name,
             kind: u.kind,
@@ -96,16 +103,27 @@ impl Upload {
 
 #[ComplexObject]
 impl Upload {
-    /// The rejected rows with their reasons. 被拒收的行及原因。
+    /// The rejected rows with their reasons (not for leaders: they hold the rows as
+    /// written). 被拒收的行及原因（含原始数据，领导角色不可见）。
     async fn rejections(&self, ctx: &Context<'_>) -> Result<Vec<UploadRejection>> {
+        let grant = authorize(ctx, Operation::ReadRejections)?;
+        grant.check_unit(self.member_unit_id).gql()?;
         let id: i64 = self
             .id
             .parse()
             .map_err(|_| HubError::Internal("upload id".to_owned()))
             .gql()?;
-        let rejections = crate::ingest::stored::rejections(database(ctx)?, id)
-            .await
-            .gql()?;
+        let db = database(ctx)?;
+        let rejections = crate::ingest::stored::rejections(db, id).await.gql()?;
+        audit::record(
+            db,
+            principal(ctx)?,
+            Action::ReadRejections,
+            format!("upload:{id}"),
+            serde_json::json!({ "rows": rejections.len() }),
+        )
+        .await
+        .gql()?;
         Ok(rejections
             .into_iter()
             .map(|r| UploadRejection {
@@ -178,6 +196,7 @@ async fn load_person(ctx: &Context<'_>, id: i64) -> Result<Option<Person>> {
         model,
         status,
         as_of: at,
+        view: PersonView::Full,
     }))
 }
 
@@ -189,7 +208,8 @@ pub struct UploadsQuery;
 
 #[Object]
 impl UploadsQuery {
-    /// Uploads, newest first, optionally of one unit, kind or status. 上传记录（最新在前）。
+    /// Uploads, newest first, optionally of one unit, kind or status; an uploader sees its
+    /// own unit's only. 上传记录（最新在前；上传员仅见本单位）。
     async fn uploads(
         &self,
         ctx: &Context<'_>,
@@ -204,6 +224,11 @@ impl UploadsQuery {
             )))
             .gql();
         }
+        let grant = authorize(ctx, Operation::ReadUploads)?;
+        let unit = match grant.restricted_to() {
+            Some(_) => grant.unit_for(unit.as_deref()).gql()?.map(str::to_owned),
+            None => unit,
+        };
         let query = uploads::UploadQuery {
             unit,
             kind,
@@ -223,7 +248,19 @@ impl UploadsQuery {
         ctx: &Context<'_>,
         #[graphql(default_with = "String::from(\"pending\")")] status: String,
     ) -> Result<Vec<PendingMerge>> {
-        let rows = merges::list(database(ctx)?, &status).await.gql()?;
+        authorize(ctx, Operation::ReadMerges)?;
+        let db = database(ctx)?;
+        let rows = merges::list(db, &status).await.gql()?;
+        let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+        audit::record(
+            db,
+            principal(ctx)?,
+            Action::ReadMerges,
+            "pending_merges",
+            serde_json::json!({ "status": status, "merges": ids }),
+        )
+        .await
+        .gql()?;
         Ok(rows
             .into_iter()
             .map(|model| PendingMerge { model })

@@ -1,4 +1,4 @@
-//! `/graphql`: queries over POST, GraphiQL over GET.
+//! `/graphql`: queries, mutations and GraphQL multipart uploads over POST; GraphiQL over GET.
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -6,31 +6,34 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
-use crate::config::Mode;
+use super::auth::Authenticated;
 use crate::error::HubError;
-use crate::graphql::Caller;
 
-/// `POST /graphql`: run one query against the schema. A body that is not a
-/// GraphQL request is a `BAD_INPUT` JSON error; errors inside the query are in the GraphQL
-/// response's `errors` with `extensions.code`.
+/// `POST /graphql`: run one query against the schema as the token's principal. Without a
+/// live token the answer is 401 before the body is read; a body that is not a GraphQL
+/// request is a `BAD_INPUT` JSON error; errors inside the query are in the GraphQL
+/// response's `errors` with `extensions.code`. Introspection follows the
+/// `graphql.introspection` setting.
 pub async fn graphql_post(
     State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
     request: GraphQLRequest<HubError>,
 ) -> GraphQLResponse {
-    state
-        .schema
-        .execute(request.into_inner().data(Caller::Network))
-        .await
-        .into()
+    let mut request = request.into_inner().data(principal);
+    if !state.settings.introspection() {
+        request = request.disable_introspection();
+    }
+    state.schema.execute(request).await.into()
 }
 
-/// `GET /graphql`: the GraphiQL page in dev mode; in production mode a `NOT_FOUND` error.
+/// `GET /graphql`: the GraphiQL page when introspection is on (dev mode by default);
+/// otherwise a `NOT_FOUND` error. The page itself holds no data: queries from it need a
+/// token in its headers tab (`{"Authorization": "Bearer hub_…"}`).
 pub async fn graphiql(State(state): State<AppState>) -> Response {
-    match state.settings.mode {
-        Mode::Dev => Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response(),
-        Mode::Production => HubError::NotFound(
-            "GraphiQL is off in production mode; POST queries to /graphql".to_owned(),
-        )
-        .into_response(),
+    if state.settings.introspection() {
+        Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+    } else {
+        HubError::NotFound("GraphiQL is off on this server; POST queries to /graphql".to_owned())
+            .into_response()
     }
 }

@@ -1,7 +1,12 @@
 //! The HTTP surface: routes, shared state and the middleware stack.
 
+pub mod auth;
+mod errors;
+mod exports;
 mod graphql;
 mod health;
+mod uploads;
+mod xlsx;
 
 use std::sync::Arc;
 
@@ -9,15 +14,17 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
-use axum::routing::get;
+use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::auth::rate_limit::RateLimiter;
 use crate::config::Settings;
 use crate::graphql::HubSchema;
 
@@ -30,14 +37,35 @@ pub struct AppState {
     pub schema: HubSchema,
     /// The settings the server was started with.
     pub settings: Arc<Settings>,
+    /// Requests per minute per token (`http.rate_limit_per_minute`).
+    pub limiter: Arc<RateLimiter>,
 }
 
-/// The hub's routes with request ids, tracing spans, a body-size limit and a request
-/// timeout:
+impl AppState {
+    /// The state of a server over `db` with `schema` and `settings`.
+    pub fn new(db: DatabaseConnection, schema: HubSchema, settings: Settings) -> Self {
+        let limiter = Arc::new(RateLimiter::new(settings.http.rate_limit_per_minute));
+        Self {
+            db,
+            schema,
+            settings: Arc::new(settings),
+            limiter,
+        }
+    }
+}
+
+/// The hub's routes with request ids, tracing spans, a body-size limit, a request
+/// timeout and JSON error bodies on every error:
 ///
-/// - `POST /graphql` runs a query; `GET /graphql` serves GraphiQL (dev mode);
+/// - `POST /graphql` runs a query (or a GraphQL multipart upload); `GET /graphql` serves
+///   GraphiQL when introspection is on;
+/// - `POST /api/uploads` imports a file (multipart);
+/// - `GET /api/uploads/{id}/rejections.xlsx` gives an upload's rejected rows;
+/// - `GET /api/templates/{kind}.xlsx` gives a blank template;
 /// - `GET /healthz` answers 200 while the process is up;
 /// - `GET /readyz` answers 200 when the database answers, 503 otherwise.
+///
+/// Everything but the probes and the GraphiQL page needs `Authorization: Bearer <token>`.
 pub fn router(state: AppState) -> Router {
     let max_body = state.settings.http.max_body_bytes;
     let timeout = state.settings.request_timeout();
@@ -49,6 +77,8 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(axum::middleware::map_response(errors::json_error_bodies))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -60,6 +90,14 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql::graphiql).post(graphql::graphql_post),
         )
+        .route("/api/uploads", post(uploads::post_upload))
+        .route(
+            "/api/uploads/{id}/rejections.xlsx",
+            get(uploads::get_rejections),
+        )
+        .route("/api/templates/{file}", get(uploads::get_template))
+        .route("/api/exports/people.xlsx", get(exports::people))
+        .merge(crate::web::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(health::not_found)
@@ -79,5 +117,18 @@ fn request_span(request: &Request<Body>) -> tracing::Span {
         method = %request.method(),
         path = %request.uri().path(),
         request_id = %request_id,
+        actor = tracing::field::Empty,
     )
+}
+
+/// A handler that panicked: a plain 500 (the JSON body is added by
+/// [`errors::json_error_bodies`]); the panic is logged, never sent.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %detail, "request handler panicked");
+    axum::response::IntoResponse::into_response(StatusCode::INTERNAL_SERVER_ERROR)
 }

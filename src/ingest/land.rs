@@ -1,35 +1,58 @@
 //! Landing one read file in the store: the upload, its rows (accepted and rejected), the
 //! people and every fact, linked to the row that gave it — all in the caller's
 //! transaction, so a file lands whole or not at all.
+//!
+//! Large files land as bulk inserts written straight from the rows ([`super::batch`]):
+//! no active model, expression tree or JSON tree per row, and source-row and person ids
+//! come back from `INSERT … RETURNING` instead of being selected again.
 
-use super::batch::insert_all;
+use super::batch::{Column, Table, insert_rows, insert_rows_returning};
+use super::fact_rows::{self, FactRows, PERSON_SOURCE, Provenance, Resolved};
 use super::facts::{OrgRef, RowFacts};
 use super::organizations::OrgResolver;
 use super::people::{self, AttributeValue, Identity};
 use chrono::{DateTime, Utc};
-use entity::{
-    affiliation, daily_report, health_check, identity_document, member_unit, movement,
-    organization, person_source, source_row, stay, upload,
-};
+use entity::{affiliation, member_unit, organization, stay, upload};
 use importers::SourceKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QuerySelect,
+    QueryFilter, Value,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
-/// One row of the file as it will be stored.
+/// JSON as a [`LandRow`] holds it: a tree, or text already serialised (what the import
+/// path uses: a row's cells as one string instead of a tree of small allocations).
+pub trait StoredJson {
+    /// The compact JSON text that is stored.
+    fn json_text(&self) -> Cow<'_, str>;
+}
+
+impl StoredJson for serde_json::Value {
+    fn json_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+}
+
+impl StoredJson for String {
+    fn json_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+/// One row of the file as it will be stored; `J` is how its JSON is held (see
+/// [`StoredJson`]).
 #[derive(Debug, Clone)]
-pub struct LandRow {
+pub struct LandRow<J = serde_json::Value> {
     /// Sheet name.
     pub sheet: String,
     /// Excel row number.
     pub row_number: u32,
     /// Raw cells as `[[header, value], …]`.
-    pub raw: serde_json::Value,
-    /// Issues (rejections and warnings) as JSON.
-    pub issues: serde_json::Value,
+    pub raw: J,
+    /// Issues (rejections and warnings) as a JSON array.
+    pub issues: J,
     /// What the row says, when accepted.
     pub facts: Option<RowFacts>,
 }
@@ -74,18 +97,56 @@ pub fn authority(kind: SourceKind) -> i16 {
     }
 }
 
+/// Debug-level timings of the steps of a landing (`RUST_LOG=hub::ingest=debug`).
+struct Steps {
+    last: std::time::Instant,
+}
+
+impl Steps {
+    fn start() -> Self {
+        Self {
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        let ms = now.duration_since(self.last).as_secs_f64() * 1000.0;
+        tracing::debug!(step, ms, "landing step done");
+        self.last = now;
+    }
+}
+
 fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// `source_row`: every data row of the upload, accepted or not.
+const SOURCE_ROW: Table = Table {
+    name: "source_row",
+    columns: &[
+        Column::plain("upload_id"),
+        Column::plain("sheet"),
+        Column::plain("row_number"),
+        Column::json("raw"),
+        Column::plain("status"),
+        Column::json("issues"),
+    ],
+};
+
 /// Lands the file and its rows; returns the new upload's id.
-pub async fn land<C: ConnectionTrait>(
+pub async fn land<C, J>(
     db: &C,
     unit: &member_unit::Model,
     file: &LandFile,
-    rows: &[LandRow],
+    rows: &[LandRow<J>],
     now: DateTime<Utc>,
-) -> Result<i64, DbErr> {
+) -> Result<i64, DbErr>
+where
+    C: ConnectionTrait,
+    J: StoredJson + Sync,
+{
+    let mut steps = Steps::start();
     let accepted = rows.iter().filter(|row| row.facts.is_some()).count();
     let upload = upload::ActiveModel {
         member_unit_id: Set(unit.id),
@@ -108,15 +169,15 @@ pub async fn land<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    steps.done("upload");
 
     let row_ids = store_rows(db, upload.id, rows).await?;
     let accepted: Vec<(i64, &RowFacts)> = rows
         .iter()
-        .filter_map(|row| {
-            let id = row_ids.get(&(row.sheet.clone(), row.row_number))?;
-            Some((*id, row.facts.as_ref()?))
-        })
+        .zip(&row_ids)
+        .filter_map(|(row, id)| Some(((*id)?, row.facts.as_ref()?)))
         .collect();
+    steps.done("source rows");
 
     let kind = file.kind;
     let rank = authority(kind);
@@ -124,7 +185,7 @@ pub async fn land<C: ConnectionTrait>(
         .iter()
         .filter_map(|(_, facts)| facts.identity.clone())
         .collect();
-    let values: Vec<AttributeValue> = accepted
+    let values: Vec<AttributeValue<'_>> = accepted
         .iter()
         .flat_map(|(row_id, facts)| {
             facts.identity.iter().flat_map(move |identity| {
@@ -132,9 +193,9 @@ pub async fn land<C: ConnectionTrait>(
                     .attributes
                     .iter()
                     .map(move |(attribute, value)| AttributeValue {
-                        identity: identity.clone(),
+                        identity,
                         attribute,
-                        value: value.clone(),
+                        value,
                         authority: rank,
                         source_row_id: *row_id,
                     })
@@ -142,7 +203,10 @@ pub async fn land<C: ConnectionTrait>(
         })
         .collect();
     let resolved = people::resolve(db, &identities, &values, now).await?;
+    steps.done("resolve people");
     people::store_values(db, &values, &resolved.ids).await?;
+    drop(values);
+    steps.done("store values");
 
     let person_of = |facts: &RowFacts| {
         facts
@@ -150,19 +214,22 @@ pub async fn land<C: ConnectionTrait>(
             .as_ref()
             .and_then(|identity| resolved.ids.get(identity).copied())
     };
-    let sources: Vec<person_source::ActiveModel> = accepted
+    // Collected first: an iterator with a closure held across `.await` keeps the future
+    // from being `Send` (rust-lang/rust#64552).
+    let sources: Vec<(i64, i64)> = accepted
         .iter()
-        .filter_map(|(row_id, facts)| {
-            Some(person_source::ActiveModel {
-                person_id: Set(person_of(facts)?),
-                member_unit_id: Set(unit.id),
-                kind: Set(kind.as_str().to_owned()),
-                source_row_id: Set(*row_id),
-                ..Default::default()
-            })
-        })
+        .filter_map(|(row_id, facts)| Some((*row_id, person_of(facts)?)))
         .collect();
-    insert_all(db, sources, 4).await?;
+    insert_rows(db, &PERSON_SOURCE, sources, |(row_id, person_id), v| {
+        v.extend([
+            Value::from(person_id),
+            Value::from(unit.id),
+            Value::from(kind.as_str().to_owned()),
+            Value::from(row_id),
+        ]);
+    })
+    .await?;
+    steps.done("person sources");
 
     if kind.is_roster() {
         end_previous_roster(db, unit.id, kind, upload.id, now).await?;
@@ -175,109 +242,73 @@ pub async fn land<C: ConnectionTrait>(
         .await?
         .map(|org| org.id);
 
-    let mut affiliations = Vec::new();
-    let mut stays = Vec::new();
-    let mut documents = Vec::new();
-    let mut movements = Vec::new();
-    let mut checks = Vec::new();
-    let mut reports = Vec::new();
-    for (row_id, facts) in &accepted {
+    let mut facts = FactRows::default();
+    for (row_id, row) in &accepted {
         let row_id = *row_id;
-        if let Some(report) = &facts.daily_report {
-            reports.push(daily_report::ActiveModel {
-                member_unit_id: Set(unit.id),
-                report_date: Set(report.report_date),
-                is_zero: Set(report.is_zero),
-                arrivals: Set(report.arrivals),
-                departures: Set(report.departures),
-                anomalies: Set(report.anomalies.clone()),
-                note: Set(report.note.clone()),
-                submitted_by: Set(file.uploaded_by.clone()),
-                submitted_at: Set(now),
-                source_row_id: Set(Some(row_id)),
-                ..Default::default()
-            });
+        if let Some(report) = &row.daily_report {
+            facts.reports.push((row_id, report));
         }
-        let Some(person_id) = person_of(facts) else {
+        let Some(person_id) = person_of(row) else {
             continue;
         };
-        if let Some(fact) = &facts.affiliation {
+        if let Some(fact) = &row.affiliation {
             let org_id = match &fact.org {
                 OrgRef::Named { name, kind } => orgs.resolve(db, name, kind, now).await?,
                 OrgRef::UploadingUnit => own_org,
             };
             if let Some(org_id) = org_id {
-                affiliations.push(affiliation::ActiveModel {
-                    person_id: Set(person_id),
-                    organization_id: Set(org_id),
-                    role: Set(fact.role.to_owned()),
-                    since: Set(fact.since),
-                    until: Set(fact.until),
-                    member_unit_id: Set(unit.id),
-                    kind: Set(kind.as_str().to_owned()),
-                    ended_by_upload_id: Set(None),
-                    source_row_id: Set(row_id),
-                    ..Default::default()
+                facts.affiliations.push(Resolved {
+                    row_id,
+                    person_id,
+                    org_id,
+                    fact,
                 });
             }
         }
-        if let Some(fact) = &facts.stay
+        if let Some(fact) = &row.stay
             && let Some(org_id) = orgs.resolve(db, &fact.hotel, "hotel", now).await?
         {
-            stays.push(stay::ActiveModel {
-                person_id: Set(person_id),
-                organization_id: Set(org_id),
-                check_in: Set(fact.check_in),
-                check_out: Set(fact.check_out),
-                member_unit_id: Set(unit.id),
-                ended_by_upload_id: Set(None),
-                source_row_id: Set(row_id),
-                ..Default::default()
+            facts.stays.push(Resolved {
+                row_id,
+                person_id,
+                org_id,
+                fact,
             });
         }
-        for doc in &facts.documents {
-            documents.push(identity_document::ActiveModel {
-                person_id: Set(person_id),
-                kind: Set(doc.kind.to_owned()),
-                number: Set(doc.number.clone()),
-                issuing_nationality: Set(doc.issuing_nationality.clone()),
-                category: Set(doc.category.clone()),
-                valid_until: Set(doc.valid_until),
-                source_row_id: Set(row_id),
-                ..Default::default()
+        for doc in &row.documents {
+            facts.documents.push(Resolved {
+                row_id,
+                person_id,
+                org_id: 0,
+                fact: doc,
             });
         }
-        if let Some(fact) = &facts.movement {
-            movements.push(movement::ActiveModel {
-                person_id: Set(person_id),
-                direction: Set(fact.direction.to_owned()),
-                occurred_at: Set(fact.occurred_at),
-                carrier_number: Set(fact.carrier_number.clone()),
-                origin: Set(fact.origin.clone()),
-                destination: Set(fact.destination.clone()),
-                member_unit_id: Set(unit.id),
-                source_row_id: Set(row_id),
-                ..Default::default()
+        if let Some(fact) = &row.movement {
+            facts.movements.push(Resolved {
+                row_id,
+                person_id,
+                org_id: 0,
+                fact,
             });
         }
-        if let Some(fact) = &facts.health_check {
-            checks.push(health_check::ActiveModel {
-                person_id: Set(person_id),
-                checked_at: Set(fact.checked_at),
-                temperature: Set(fact.temperature),
-                status: Set(fact.status.clone()),
-                member_unit_id: Set(unit.id),
-                source_row_id: Set(row_id),
-                ..Default::default()
+        if let Some(fact) = &row.health_check {
+            facts.checks.push(Resolved {
+                row_id,
+                person_id,
+                org_id: 0,
+                fact,
             });
         }
     }
-    insert_all(db, affiliations, 9).await?;
-    insert_all(db, stays, 7).await?;
-    insert_all(db, documents, 7).await?;
-    insert_all(db, movements, 8).await?;
-    insert_all(db, checks, 6).await?;
-    insert_all(db, reports, 10).await?;
+    steps.done("organisations");
+    let provenance = Provenance {
+        unit_id: unit.id,
+        kind: kind.as_str(),
+        uploaded_by: &file.uploaded_by,
+        now,
+    };
+    fact_rows::insert(db, &facts, provenance).await?;
+    steps.done("facts");
 
     let existing: Vec<i64> = resolved
         .existing
@@ -287,6 +318,7 @@ pub async fn land<C: ConnectionTrait>(
         .into_iter()
         .collect();
     people::refresh_shown(db, &existing, now).await?;
+    steps.done("refresh shown");
     let touched: Vec<i64> = resolved
         .ids
         .values()
@@ -295,48 +327,59 @@ pub async fn land<C: ConnectionTrait>(
         .into_iter()
         .collect();
     people::find_candidates(db, &touched, now).await?;
+    steps.done("candidates");
     Ok(upload.id)
 }
 
-/// Stores every row of the file and returns their ids by (sheet, row number).
-async fn store_rows<C: ConnectionTrait>(
+/// Stores every row of the file; returns each row's id, in the order of `rows` (`None`
+/// only if the database returned no id for a row).
+async fn store_rows<C, J>(
     db: &C,
     upload_id: i64,
-    rows: &[LandRow],
-) -> Result<HashMap<(String, u32), i64>, DbErr> {
-    let models: Vec<source_row::ActiveModel> = rows
-        .iter()
-        .map(|row| source_row::ActiveModel {
-            upload_id: Set(upload_id),
-            sheet: Set(row.sheet.clone()),
-            row_number: Set(i32::try_from(row.row_number).unwrap_or(i32::MAX)),
-            raw: Set(row.raw.clone()),
-            status: Set(if row.facts.is_some() {
+    rows: &[LandRow<J>],
+) -> Result<Vec<Option<i64>>, DbErr>
+where
+    C: ConnectionTrait,
+    J: StoredJson + Sync,
+{
+    let returned = insert_rows_returning(
+        db,
+        &SOURCE_ROW,
+        rows,
+        |row, v| {
+            let status = if row.facts.is_some() {
                 "accepted"
             } else {
                 "rejected"
-            }
-            .to_owned()),
-            issues: Set(row.issues.clone()),
-            ..Default::default()
-        })
+            };
+            v.extend([
+                Value::from(upload_id),
+                Value::from(row.sheet.clone()),
+                Value::from(i32::try_from(row.row_number).unwrap_or(i32::MAX)),
+                Value::from(row.raw.json_text().into_owned()),
+                Value::from(status.to_owned()),
+                Value::from(row.issues.json_text().into_owned()),
+            ]);
+        },
+        &["id", "sheet", "row_number"],
+    )
+    .await?;
+    let position: HashMap<(&str, u32), usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| ((row.sheet.as_str(), row.row_number), i))
         .collect();
-    insert_all(db, models, 6).await?;
-    let stored: Vec<(i64, String, i32)> = source_row::Entity::find()
-        .select_only()
-        .columns([
-            source_row::Column::Id,
-            source_row::Column::Sheet,
-            source_row::Column::RowNumber,
-        ])
-        .filter(source_row::Column::UploadId.eq(upload_id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(stored
-        .into_iter()
-        .map(|(id, sheet, row)| ((sheet, u32::try_from(row).unwrap_or(0)), id))
-        .collect())
+    let mut ids = vec![None; rows.len()];
+    for result in returned {
+        let id: i64 = result.try_get_by_index(0)?;
+        let sheet: String = result.try_get_by_index(1)?;
+        let number: i32 = result.try_get_by_index(2)?;
+        let key = (sheet.as_str(), u32::try_from(number).unwrap_or(0));
+        if let Some(i) = position.get(&key) {
+            ids[*i] = Some(id);
+        }
+    }
+    Ok(ids)
 }
 
 /// A roster is the unit's current list: what its earlier lists of the same kind said and

@@ -11,6 +11,7 @@
 
 pub mod batch;
 pub mod export;
+pub mod fact_rows;
 pub mod facts;
 pub mod land;
 pub mod organizations;
@@ -189,13 +190,13 @@ pub async fn import_file_with_stages(
         return Ok(report);
     }
 
-    let rows = read::land_rows(&parsed, tz);
     let file = read::land_file(
         &parsed,
         &request.file_name,
         request.bytes.len(),
         &request.uploaded_by,
     );
+    let rows = read::land_rows(parsed, tz);
     let lock = upload_lock(unit.id, kind);
     let _guard = lock.lock().await;
     let txn = db
@@ -212,7 +213,7 @@ pub async fn import_file_with_stages(
         ))
         .await?;
     }
-    if let Some(earlier) = find_duplicate(&txn, unit.id, kind, &parsed.sha256).await? {
+    if let Some(earlier) = find_duplicate(&txn, unit.id, kind, &file.sha256).await? {
         txn.rollback().await?;
         return Ok(stored::report_of(
             db,

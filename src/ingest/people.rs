@@ -6,13 +6,13 @@
 //! authoritative source, ties broken by the value itself, so the result does not depend on
 //! the order in which files were imported.
 
-use super::batch::{in_chunks, insert_all};
+use super::batch::{Column, Table, in_chunks, insert_rows, insert_rows_returning};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{identity_document, pending_merge, person, person_attribute};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect, Value,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -22,15 +22,15 @@ pub type Identity = (String, String);
 /// The attributes a source may give for a person.
 pub const ATTRIBUTES: [&str; 4] = ["latin_name", "chinese_name", "sex", "birth_date"];
 
-/// One value a source row gives for a person.
-#[derive(Debug, Clone)]
-pub struct AttributeValue {
+/// One value a source row gives for a person (borrowed from the row's facts).
+#[derive(Debug, Clone, Copy)]
+pub struct AttributeValue<'a> {
     /// Whose value.
-    pub identity: Identity,
+    pub identity: &'a Identity,
     /// One of [`ATTRIBUTES`].
     pub attribute: &'static str,
     /// Normalised text.
-    pub value: String,
+    pub value: &'a str,
     /// Authority rank of the source (lower wins).
     pub authority: i16,
     /// The row that gave it.
@@ -98,11 +98,40 @@ pub struct ResolvedPeople {
     pub existing: HashSet<i64>,
 }
 
-/// Loads the people with these identities that already exist.
+/// The `person` columns a new person is inserted with.
+const PERSON: Table = Table {
+    name: "person",
+    columns: &[
+        Column::plain("document_number"),
+        Column::plain("nationality"),
+        Column::plain("latin_name"),
+        Column::plain("chinese_name"),
+        Column::plain("sex"),
+        Column::plain("birth_date"),
+        Column::plain("has_conflicts"),
+        Column::plain("created_at"),
+        Column::plain("updated_at"),
+    ],
+};
+
+/// The `person_attribute` columns of a value.
+const PERSON_ATTRIBUTE: Table = Table {
+    name: "person_attribute",
+    columns: &[
+        Column::plain("person_id"),
+        Column::plain("attribute"),
+        Column::plain("value"),
+        Column::plain("authority"),
+        Column::plain("source_row_id"),
+    ],
+};
+
+/// Loads the people with these identities that already exist, as (id, document number,
+/// nationality).
 async fn find_existing<C: ConnectionTrait>(
     db: &C,
     identities: &[Identity],
-) -> Result<Vec<person::Model>, DbErr> {
+) -> Result<Vec<(i64, String, String)>, DbErr> {
     let wanted: HashSet<&Identity> = identities.iter().collect();
     let numbers: Vec<String> = identities
         .iter()
@@ -112,13 +141,24 @@ async fn find_existing<C: ConnectionTrait>(
         .collect();
     let mut found = Vec::new();
     for chunk in in_chunks(&numbers) {
-        let models = person::Entity::find()
+        let people: Vec<(i64, String, String)> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::DocumentNumber,
+                person::Column::Nationality,
+            ])
             .filter(person::Column::DocumentNumber.is_in(chunk.iter().cloned()))
+            .into_tuple()
             .all(db)
             .await?;
-        found.extend(models.into_iter().filter(|model| {
-            wanted.contains(&(model.document_number.clone(), model.nationality.clone()))
-        }));
+        found.extend(
+            people
+                .into_iter()
+                .filter(|(_, number, nationality)| {
+                    wanted.contains(&(number.clone(), nationality.clone()))
+                }),
+        );
     }
     Ok(found)
 }
@@ -158,14 +198,14 @@ async fn find_merged<C: ConnectionTrait>(
 pub async fn resolve<C: ConnectionTrait>(
     db: &C,
     identities: &[Identity],
-    values: &[AttributeValue],
+    values: &[AttributeValue<'_>],
     now: DateTime<Utc>,
 ) -> Result<ResolvedPeople, DbErr> {
     let mut ids: HashMap<Identity, i64> = HashMap::new();
     let mut existing = HashSet::new();
-    for model in find_existing(db, identities).await? {
-        existing.insert(model.id);
-        ids.insert((model.document_number, model.nationality), model.id);
+    for (id, number, nationality) in find_existing(db, identities).await? {
+        existing.insert(id);
+        ids.insert((number, nationality), id);
     }
     let unmatched: Vec<Identity> = identities
         .iter()
@@ -179,10 +219,10 @@ pub async fn resolve<C: ConnectionTrait>(
 
     let mut values_of: HashMap<&Identity, Vec<(&str, i16, &str)>> = HashMap::new();
     for value in values {
-        values_of.entry(&value.identity).or_default().push((
+        values_of.entry(value.identity).or_default().push((
             value.attribute,
             value.authority,
-            value.value.as_str(),
+            value.value,
         ));
     }
     let new: Vec<&Identity> = identities
@@ -191,28 +231,33 @@ pub async fn resolve<C: ConnectionTrait>(
         .into_iter()
         .filter(|identity| !ids.contains_key(*identity))
         .collect();
-    let models: Vec<person::ActiveModel> = new
-        .iter()
-        .map(|identity| {
+    // New people get their ids back from the insert itself (no second select).
+    let created = insert_rows_returning(
+        db,
+        &PERSON,
+        new,
+        |identity, v| {
             let shown = Shown::from_values(values_of.get(identity).cloned().unwrap_or_default());
-            person::ActiveModel {
-                document_number: Set(identity.0.clone()),
-                nationality: Set(identity.1.clone()),
-                latin_name: Set(shown.latin_name),
-                chinese_name: Set(shown.chinese_name),
-                sex: Set(shown.sex),
-                birth_date: Set(shown.birth_date),
-                has_conflicts: Set(shown.has_conflicts),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-        })
-        .collect();
-    insert_all(db, models, 9).await?;
-    let new_identities: Vec<Identity> = new.into_iter().cloned().collect();
-    for model in find_existing(db, &new_identities).await? {
-        ids.insert((model.document_number, model.nationality), model.id);
+            v.extend([
+                Value::from(identity.0.clone()),
+                Value::from(identity.1.clone()),
+                Value::from(shown.latin_name),
+                Value::from(shown.chinese_name),
+                Value::from(shown.sex),
+                Value::from(shown.birth_date),
+                Value::from(shown.has_conflicts),
+                Value::from(now),
+                Value::from(now),
+            ]);
+        },
+        &["id", "document_number", "nationality"],
+    )
+    .await?;
+    for row in created {
+        let id: i64 = row.try_get_by_index(0)?;
+        let number: String = row.try_get_by_index(1)?;
+        let nationality: String = row.try_get_by_index(2)?;
+        ids.insert((number, nationality), id);
     }
     Ok(ResolvedPeople { ids, existing })
 }
@@ -220,24 +265,25 @@ pub async fn resolve<C: ConnectionTrait>(
 /// Stores the attribute values with their source rows.
 pub async fn store_values<C: ConnectionTrait>(
     db: &C,
-    values: &[AttributeValue],
+    values: &[AttributeValue<'_>],
     ids: &HashMap<Identity, i64>,
 ) -> Result<(), DbErr> {
-    let models: Vec<person_attribute::ActiveModel> = values
+    // Collected first so that no closure-holding iterator lives across `.await`.
+    let known: Vec<(i64, &AttributeValue<'_>)> = values
         .iter()
-        .filter_map(|value| {
-            let person_id = *ids.get(&value.identity)?;
-            Some(person_attribute::ActiveModel {
-                person_id: Set(person_id),
-                attribute: Set(value.attribute.to_owned()),
-                value: Set(value.value.clone()),
-                authority: Set(value.authority),
-                source_row_id: Set(value.source_row_id),
-                ..Default::default()
-            })
-        })
+        .filter_map(|value| Some((*ids.get(value.identity)?, value)))
         .collect();
-    insert_all(db, models, 5).await
+    insert_rows(db, &PERSON_ATTRIBUTE, known, |(person_id, value), v| {
+        v.extend([
+            Value::from(person_id),
+            Value::from(value.attribute.to_owned()),
+            Value::from(value.value.to_owned()),
+            Value::from(value.authority),
+            Value::from(value.source_row_id),
+        ]);
+    })
+    .await?;
+    Ok(())
 }
 
 /// Recomputes what the given people show from all the values the hub holds for them, and
@@ -292,29 +338,42 @@ pub async fn find_candidates<C: ConnectionTrait>(
 ) -> Result<u64, DbErr> {
     let mut names = BTreeSet::new();
     for chunk in in_chunks(person_ids) {
-        let people = person::Entity::find()
+        let found: Vec<Option<String>> = person::Entity::find()
+            .select_only()
+            .column(person::Column::LatinName)
+            .distinct()
             .filter(person::Column::Id.is_in(chunk.iter().copied()))
             .filter(person::Column::BirthDate.is_not_null())
             .filter(person::Column::LatinName.is_not_null())
+            .into_tuple()
             .all(db)
             .await?;
-        names.extend(people.into_iter().filter_map(|p| p.latin_name));
+        names.extend(found.into_iter().flatten());
     }
     let names: Vec<String> = names.into_iter().collect();
     let touched: HashSet<i64> = person_ids.iter().copied().collect();
     let mut groups: HashMap<(String, String, NaiveDate), Vec<i64>> = HashMap::new();
     for chunk in in_chunks(&names) {
-        let people = person::Entity::find()
+        type Row = (i64, String, Option<String>, Option<NaiveDate>);
+        let people: Vec<Row> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::Nationality,
+                person::Column::LatinName,
+                person::Column::BirthDate,
+            ])
             .filter(person::Column::LatinName.is_in(chunk.iter().cloned()))
             .filter(person::Column::BirthDate.is_not_null())
+            .into_tuple()
             .all(db)
             .await?;
-        for p in people {
-            if let (Some(name), Some(birth)) = (p.latin_name, p.birth_date) {
+        for (id, nationality, name, birth) in people {
+            if let (Some(name), Some(birth)) = (name, birth) {
                 groups
-                    .entry((p.nationality, name, birth))
+                    .entry((nationality, name, birth))
                     .or_default()
-                    .push(p.id);
+                    .push(id);
             }
         }
     }

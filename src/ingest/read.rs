@@ -188,24 +188,37 @@ pub fn facts_of(record: &Record, tz: Tz) -> RowFacts {
     facts
 }
 
-/// The rows of a read file as they will be stored.
-pub fn land_rows(parsed: &ParsedUpload, tz: Tz) -> Vec<LandRow> {
+/// The rows of a read file as they will be stored, consuming it (each parsed row is freed
+/// as soon as it is converted, so a large file is not held twice). Cells and issues become
+/// JSON text at once: a row's cells are one string, not a tree of small allocations.
+pub fn land_rows(parsed: ParsedUpload, tz: Tz) -> Vec<LandRow<String>> {
     parsed
         .rows
-        .iter()
+        .into_iter()
         .map(|row| {
-            let issues: Vec<serde_json::Value> = issues_json(row.rejections(), "error")
-                .chain(issues_json(&row.warnings, "warning"))
-                .collect();
+            let issues = if row.rejections().is_empty() && row.warnings.is_empty() {
+                "[]".to_owned()
+            } else {
+                let issues: Vec<serde_json::Value> = issues_json(row.rejections(), "error")
+                    .chain(issues_json(&row.warnings, "warning"))
+                    .collect();
+                serde_json::Value::Array(issues).to_string()
+            };
             LandRow {
-                sheet: row.sheet.clone(),
-                row_number: row.row,
-                raw: json!(row.raw),
-                issues: serde_json::Value::Array(issues),
+                raw: raw_json(&row.raw),
+                issues,
                 facts: row.record().map(|record| facts_of(record, tz)),
+                sheet: row.sheet,
+                row_number: row.row,
             }
         })
         .collect()
+}
+
+/// A row's cells as stored: `[["header","value"],…]`.
+fn raw_json(raw: &[(String, String)]) -> String {
+    // Serialising pairs of strings cannot fail; the fallback keeps the row anyway.
+    serde_json::to_string(raw).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// The description of a read file as it will be stored.

@@ -13,7 +13,7 @@ use entity::{
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 
 /// Candidate matches with the given status (`pending` by default), oldest first.
@@ -58,7 +58,7 @@ pub async fn resolve(
     accept: bool,
     by: &str,
 ) -> Result<Decision, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let Some(candidate) = pending_merge::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(Decision::NotFound);
     };

@@ -2,7 +2,12 @@
 //! about member units and organisations. GraphQL resolvers and CLI commands are thin
 //! callers of these functions; nothing here knows about HTTP or GraphQL.
 
+pub mod audit;
+pub mod daily_reports;
 pub mod merges;
+pub mod organization_edits;
 pub mod organizations;
+pub mod tokens;
+pub mod unit_edits;
 pub mod units;
 pub mod uploads;

@@ -150,11 +150,11 @@ pub async fn merge(
     merge: i64,
 ) -> Result<OrganizationMerge, DbErr> {
     use entity::{affiliation, stay};
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     if keep == merge {
         return Ok(OrganizationMerge::SameOrganization);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let live = |id: i64| {
         organization::Entity::find_by_id(id).filter(organization::Column::MergedIntoId.is_null())
     };

@@ -38,6 +38,11 @@ pub fn fixture_files() -> Vec<(String, String, SourceKind)> {
         .collect()
 }
 
+/// The bytes of a fixture file.
+pub fn fixture_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture file")
+}
+
 /// Imports one fixture file as its unit; the kind is left to detection.
 pub async fn import(db: &DatabaseConnection, name: &str, unit: &str) -> ImportReport {
     let bytes = std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture file");

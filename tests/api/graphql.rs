@@ -108,7 +108,8 @@ async fn variables_work_like_literals() {
         async_graphql::Request::new("query($q: String) { organizations(search: $q) { name } }")
             .variables(async_graphql::Variables::from_json(
                 serde_json::json!({ "q": "大庆医专" }),
-            ));
+            ))
+            .data(hub::auth::Principal::cli("test"));
     let response = serde_json::to_value(schema.execute(request).await).expect("json");
     assert_eq!(names(&response), ["大庆医学高等专科学校"]);
 }

@@ -8,7 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
+use hub::auth::{Principal, Role};
 use hub::config::{LogFormat, Settings};
+use hub::registry::tokens::{self, NewToken};
 use hub::{Application, HubSchema};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -207,10 +209,25 @@ pub async fn schema() -> (HubSchema, TestDatabase) {
     (hub::build_schema(db, Default::default()), database)
 }
 
-/// Run `query` on `schema` and return the response as JSON.
+/// Run `query` on `schema` as the command line and return the response as JSON.
 pub async fn execute(schema: &HubSchema, query: &str) -> Value {
-    let response = schema.execute(query).await;
+    let request = async_graphql::Request::new(query).data(Principal::cli("test"));
+    let response = schema.execute(request).await;
     serde_json::to_value(&response).expect("serialise the response")
+}
+
+/// Creates a token of `unit` with `role` in the store behind `db`; returns the secret.
+pub async fn create_token(db: &DatabaseConnection, unit: &str, role: Role) -> String {
+    let new = NewToken {
+        unit: unit.to_owned(),
+        role,
+        name: Some(format!("{unit} {role} (test)")),
+        expires_at: None,
+    };
+    tokens::create(db, new, chrono::Utc::now())
+        .await
+        .expect("create a token")
+        .secret
 }
 
 /// A hub server running on a random port over a fresh database.
@@ -219,6 +236,10 @@ pub struct TestApp {
     pub address: String,
     /// The port the server got.
     pub port: u16,
+    /// An admin token of the coordinating office (`fao`), sent by [`TestApp::request`].
+    pub admin_token: String,
+    /// A connection to the store behind the server, for setting up and checking.
+    pub db: DatabaseConnection,
     /// The database behind it (kept alive for the test).
     pub _database: TestDatabase,
     client: Client<HttpConnector, Full<Bytes>>,
@@ -226,15 +247,26 @@ pub struct TestApp {
 
 /// Build and start the application as `hub serve` does, bound to port 0.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with settings changed by `configure` (limits, mode …).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::new().await;
-    let app = Application::build(database.settings())
+    let mut settings = database.settings();
+    configure(&mut settings);
+    let app = Application::build(settings)
         .await
         .expect("build the application");
     let port = app.port();
     tokio::spawn(app.run_until(std::future::pending()));
+    let db = database.connect().await;
+    let admin_token = create_token(&db, "fao", Role::Admin).await;
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
+        admin_token,
+        db,
         _database: database,
         client: Client::builder(TokioExecutor::new()).build_http(),
     }
@@ -248,6 +280,8 @@ pub struct TestResponse {
     pub headers: axum::http::HeaderMap,
     /// Body as text.
     pub body: String,
+    /// Body as bytes (for downloads).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -258,7 +292,7 @@ impl TestResponse {
 }
 
 impl TestApp {
-    /// Send a request with `body` to `path` over real HTTP.
+    /// Send a request with `body` to `path` over real HTTP with the admin token.
     pub async fn request(
         &self,
         method: Method,
@@ -266,10 +300,29 @@ impl TestApp {
         content_type: &str,
         body: impl Into<Bytes>,
     ) -> TestResponse {
-        let request = Request::builder()
+        let token = self.admin_token.clone();
+        self.request_as(Some(&token), method, path, content_type, body)
+            .await
+    }
+
+    /// Send a request with `body` to `path` over real HTTP with `token` (none: no
+    /// `Authorization` header).
+    pub async fn request_as(
+        &self,
+        token: Option<&str>,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<Bytes>,
+    ) -> TestResponse {
+        let mut request = Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.address))
-            .header("content-type", content_type)
+            .header("content-type", content_type);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request
             .body(Full::new(body.into()))
             .expect("build the request");
         let response = self
@@ -289,6 +342,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -298,11 +352,33 @@ impl TestApp {
             .await
     }
 
-    /// `POST /graphql` with `{ "query": query }`.
+    /// `POST /graphql` with `{ "query": query }` as the admin.
     pub async fn graphql(&self, query: &str) -> TestResponse {
-        let body = serde_json::json!({ "query": query }).to_string();
-        self.request(Method::POST, "/graphql", "application/json", body)
+        let token = self.admin_token.clone();
+        self.graphql_as(Some(&token), query, Value::Null).await
+    }
+
+    /// `POST /graphql` with `{ "query", "variables" }` and `token`.
+    pub async fn graphql_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> TestResponse {
+        let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
+        self.request_as(token, Method::POST, "/graphql", "application/json", body)
             .await
+    }
+
+    /// `GET path` with `token`.
+    pub async fn get_as(&self, token: Option<&str>, path: &str) -> TestResponse {
+        self.request_as(token, Method::GET, path, "text/plain", Bytes::new())
+            .await
+    }
+
+    /// A token of `unit` with `role`, created in the store behind the server.
+    pub async fn token(&self, unit: &str, role: Role) -> String {
+        create_token(&self.db, unit, role).await
     }
 }
 
@@ -320,4 +396,81 @@ fn database_names_are_swapped_in_urls() {
         with_database("postgres://h:5432", "t3"),
         "postgres://h:5432/t3"
     );
+}
+
+/// The boundary of the multipart bodies the tests build.
+const BOUNDARY: &str = "hub-test-boundary-7d1f3a";
+
+/// One part of a multipart/form-data body.
+pub enum Part<'a> {
+    /// A text field.
+    Text(&'a str, &'a str),
+    /// A file field: name, file name, bytes.
+    File(&'a str, &'a str, &'a [u8]),
+}
+
+/// A multipart/form-data body of `parts`: (content type, body).
+pub fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                        .as_bytes(),
+                );
+            }
+            Part::File(name, file_name, bytes) => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                         Content-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(bytes);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+impl TestApp {
+    /// `POST /api/uploads` with `token` and the form `parts`.
+    pub async fn upload_as(&self, token: Option<&str>, parts: &[Part<'_>]) -> TestResponse {
+        let (content_type, body) = multipart(parts);
+        self.request_as(token, Method::POST, "/api/uploads", &content_type, body)
+            .await
+    }
+
+    /// The GraphQL `upload` mutation as a GraphQL multipart request (operations, map, file)
+    /// with `token`; `arguments` are the mutation's other arguments, e.g. `dryRun: true`;
+    /// `selection` what to select of the report.
+    pub async fn graphql_upload_as(
+        &self,
+        token: Option<&str>,
+        file_name: &str,
+        bytes: &[u8],
+        arguments: &str,
+        selection: &str,
+    ) -> TestResponse {
+        let operations = serde_json::json!({
+            "query": format!(
+                "mutation($file: Upload!) {{ upload(file: $file{}{arguments}) {{ {selection} }} }}",
+                if arguments.is_empty() { "" } else { ", " }
+            ),
+            "variables": { "file": null },
+        })
+        .to_string();
+        let (content_type, body) = multipart(&[
+            Part::Text("operations", &operations),
+            Part::Text("map", r#"{ "0": ["variables.file"] }"#),
+            Part::File("0", file_name, bytes),
+        ]);
+        self.request_as(token, Method::POST, "/graphql", &content_type, body)
+            .await
+    }
 }

@@ -1,7 +1,5 @@
 //! The HTTP server over real sockets (bound to port 0), and the router in-process.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -75,6 +73,36 @@ async fn bodies_over_the_limit_are_refused() {
         .expect("request");
     let response = client.request(request).await.expect("send");
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("a JSON error body");
+    assert_eq!(json["error"]["code"], "PAYLOAD_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn requests_without_a_token_are_401_but_probes_are_open() {
+    let app = spawn_app().await;
+    let anonymous = app
+        .request_as(
+            None,
+            Method::POST,
+            "/graphql",
+            "application/json",
+            r#"{"query":"{ memberUnits { code } }"}"#,
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.json()["error"]["code"], "UNAUTHENTICATED");
+    assert_eq!(anonymous.headers["www-authenticate"], "Bearer");
+    assert_eq!(app.get_as(None, "/healthz").await.status, StatusCode::OK);
+    assert_eq!(app.get_as(None, "/readyz").await.status, StatusCode::OK);
+    let wrong_method = app.request(Method::DELETE, "/api/uploads", "text/plain", "").await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.json()["error"]["code"], "BAD_INPUT");
 }
 
 #[tokio::test]
@@ -85,11 +113,11 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     let db = database.connect_migrated().await;
     db.close_by_ref().await.expect("close the pool");
     let settings = Settings::default();
-    let state = AppState {
-        schema: hub::build_schema(db.clone(), (&settings).into()),
-        db,
-        settings: Arc::new(settings),
-    };
+    let state = AppState::new(
+        db.clone(),
+        hub::build_schema(db, (&settings).into()),
+        settings,
+    );
     let response = router(state)
         .oneshot(
             Request::get("/readyz")
@@ -117,11 +145,11 @@ async fn production_mode_serves_no_graphiql() {
         mode: hub::config::Mode::Production,
         ..database.settings()
     };
-    let state = AppState {
-        schema: hub::build_schema(db.clone(), (&settings).into()),
-        db,
-        settings: Arc::new(settings),
-    };
+    let state = AppState::new(
+        db.clone(),
+        hub::build_schema(db, (&settings).into()),
+        settings,
+    );
     let response = router(state)
         .oneshot(
             Request::get("/graphql")

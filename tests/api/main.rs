@@ -4,11 +4,17 @@
 //! directory, or, when `HUB_TEST_POSTGRES_URL` is set, a uniquely named PostgreSQL
 //! database that is dropped afterwards. Logs are silent unless `TEST_LOG` is set.
 
+mod access;
 mod city;
 mod cli;
 mod cli_import;
+mod cli_token;
+mod concurrency;
+mod daily;
 mod fixtures;
 mod graphql;
 mod helpers;
 mod http;
 mod storage;
+mod uploads;
+mod web;

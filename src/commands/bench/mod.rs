@@ -5,8 +5,10 @@
 //! runs each phase in a child process of the same binary (`hub bench import-phase`), so the
 //! peak RSS of each phase (`VmHWM`, which cannot be reset) is that phase's own.
 
+pub mod city;
 pub mod phase;
 pub mod postgres;
+pub mod query;
 pub mod rss;
 
 use std::fmt::Write as _;
@@ -42,6 +44,10 @@ pub async fn run(
     match args.command {
         BenchCommand::Import(import) => bench_import(database_url, &import).await,
         BenchCommand::ImportPhase(phase_args) => phase::run(settings, &phase_args).await,
+        BenchCommand::Query(query_args) => {
+            let postgres = database_url.filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
+            query::run(postgres, &query_args).await
+        }
     }
 }
 

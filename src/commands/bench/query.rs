@@ -1,0 +1,132 @@
+//! `hub bench query`: latency of the dashboard's and the analysts' queries on a generated
+//! city (default 1,000,000 people), through the GraphQL schema as clients run them.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use async_graphql::Request;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::city;
+use super::postgres::ScratchDatabase;
+use crate::cli::BenchQueryArgs;
+use crate::db;
+use crate::error::HubError;
+use crate::graphql::{Caller, DefaultAsOf, HubSchema, build_schema};
+
+/// The queries measured, by name.
+const QUERIES: [(&str, &str); 3] = [
+    (
+        "overview",
+        "{ overview { knownPeople presentPeople countries managingUnits arrivals departures expiringVisas expiredVisas } }",
+    ),
+    ("countsBy(NATIONALITY)", "{ countsBy(dimension: NATIONALITY) { key label count } }"),
+    (
+        "people page (100, 2 relations)",
+        "{ people(first: 100, filter: { nationality: [\"KOR\"] }) { totalCount edges { node { documentNumber name visaStatus present affiliations { role organization { name } } documents { kind validUntil } } } } }",
+    ),
+];
+
+/// Latency figures of one query.
+#[derive(Debug, Clone, Serialize)]
+struct Latency {
+    query: String,
+    runs: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// Figures of one store.
+#[derive(Debug, Clone, Serialize)]
+struct StoreReport {
+    store: String,
+    people: usize,
+    generate_seconds: f64,
+    latencies: Vec<Latency>,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+async fn measure(schema: &HubSchema, query: &str, runs: usize, as_of: DateTime<Utc>) -> Result<Vec<Duration>, HubError> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let request = Request::new(query).data(Caller::Cli).data(DefaultAsOf(as_of));
+        let started = Instant::now();
+        let response = schema.execute(request).await;
+        times.push(started.elapsed());
+        if let Some(error) = response.errors.first() {
+            return Err(HubError::Internal(format!("bench query failed: {}", error.message)));
+        }
+    }
+    times.sort();
+    Ok(times)
+}
+
+async fn bench_store(url: &str, store: &str, args: &BenchQueryArgs) -> Result<StoreReport, HubError> {
+    let database = db::connect(url, 8).await?;
+    db::migrate(&database).await?;
+    let started = Instant::now();
+    city::generate(&database, args.people, args.seed).await?;
+    let generate_seconds = started.elapsed().as_secs_f64();
+    let schema = build_schema(database.clone(), Default::default());
+    let as_of = DateTime::parse_from_rfc3339("2020-02-17T12:00:00+08:00")
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| HubError::Internal(format!("as-of: {e}")))?;
+    let mut latencies = Vec::new();
+    for (name, query) in QUERIES {
+        // One run to warm the caches of the store, then the measured runs.
+        measure(&schema, query, 1, as_of).await?;
+        let times = measure(&schema, query, args.runs, as_of).await?;
+        latencies.push(Latency {
+            query: name.to_owned(),
+            runs: times.len(),
+            p50_ms: percentile(&times, 0.5),
+            p99_ms: percentile(&times, 0.99),
+        });
+    }
+    database.close().await?;
+    Ok(StoreReport { store: store.to_owned(), people: args.people, generate_seconds, latencies })
+}
+
+/// Runs `hub bench query` on a fresh SQLite store (and PostgreSQL when `postgres_url` is given).
+pub async fn run(postgres_url: Option<String>, args: &BenchQueryArgs) -> Result<ExitCode, HubError> {
+    let dir = tempfile::Builder::new().prefix("hub-bench-query-").tempdir()?;
+    let sqlite_file = args.keep.clone().unwrap_or_else(|| dir.path().join("city.db"));
+    let sqlite_url = format!("sqlite://{}?mode=rwc", sqlite_file.display());
+    let mut reports = vec![bench_store(&sqlite_url, "sqlite", args).await?];
+    if let Some(url) = postgres_url {
+        let scratch = ScratchDatabase::create(&url).await?;
+        let result = bench_store(&scratch.url, "postgres", args).await;
+        let dropped = scratch.drop_database().await;
+        reports.push(result?);
+        dropped?;
+    }
+    let mut text = String::new();
+    if args.json {
+        let line = serde_json::to_string(&reports).map_err(|e| HubError::Internal(format!("report: {e}")))?;
+        let _ = writeln!(text, "{line}");
+    } else {
+        for report in &reports {
+            let _ = writeln!(
+                text,
+                "hub bench query on {}: {} people (generated and landed in {:.1} s), {} runs each",
+                report.store, report.people, report.generate_seconds, args.runs
+            );
+            for l in &report.latencies {
+                let _ = writeln!(text, "  {:<34} p50 {:>9.2} ms   p99 {:>9.2} ms", l.query, l.p50_ms, l.p99_ms);
+            }
+        }
+        let _ = writeln!(text, "targets (SQLite): overview and countsBy p50 < 100 ms, people page p50 < 10 ms");
+    }
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,202 @@
+//! The filters of a people export, as `hub export people` flags and as the query string of
+//! `GET /api/exports/people.xlsx` (one struct for both, so they cannot drift apart).
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+
+use crate::derived::PersonFilter;
+use crate::error::HubError;
+
+/// Which people to export and as of when. Lists are comma-separated.
+/// 导出条件（多个值用逗号分隔）。
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, clap::Args)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExportFilter {
+    /// The time the list and the summary are for (RFC 3339, e.g.
+    /// 2020-02-17T12:00:00+08:00); default now. 统计时点（默认当前时间）。
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// Nationalities (ISO alpha-3), e.g. KOR,RUS. 国籍代码。
+    #[arg(long, value_name = "CODES")]
+    pub nationality: Option<String>,
+
+    /// Present in the city (true) or not (false). 是否在庆。
+    #[arg(long, value_name = "BOOL")]
+    pub present: Option<bool>,
+
+    /// Reported by these member units (codes), e.g. police,nepu. 报送成员单位代码。
+    #[arg(long, value_name = "CODES")]
+    pub unit: Option<String>,
+
+    /// Managed by these organisations (ids). 具体负责管理单位编号。
+    #[arg(long, value_name = "IDS")]
+    pub managing_unit: Option<String>,
+
+    /// Visa statuses: VALID, EXPIRING, EXPIRED, UNKNOWN. 签证状态。
+    #[arg(long, value_name = "STATUSES")]
+    pub visa_status: Option<String>,
+
+    /// Part of a name or document number. 姓名或证件号码关键字。
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+}
+
+/// The items of a comma-separated list, trimmed, empty ones dropped; `None` when none.
+fn items(list: Option<&str>) -> Option<Vec<String>> {
+    let items: Vec<String> = list?
+        .split([',', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (!items.is_empty()).then_some(items)
+}
+
+impl ExportFilter {
+    /// The time asked for, or `None` for now.
+    pub fn as_of(&self) -> Result<Option<DateTime<Utc>>, HubError> {
+        self.as_of
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|text| {
+                DateTime::<FixedOffset>::parse_from_rfc3339(text)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| {
+                        HubError::BadInput(format!(
+                            "asOf: not an RFC 3339 time, e.g. 2020-02-17T12:00:00+08:00: {text}"
+                        ))
+                    })
+            })
+            .transpose()
+    }
+
+    /// Whether the filter searches by name or document number (a separate permission).
+    pub fn searches(&self) -> bool {
+        self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
+    }
+
+    /// The registry's filter.
+    pub fn to_filter(&self) -> Result<PersonFilter, HubError> {
+        let managing = items(self.managing_unit.as_deref())
+            .map(|ids| {
+                ids.iter()
+                    .map(|id| {
+                        id.parse::<i64>().map_err(|_| {
+                            HubError::BadInput(format!("managingUnit: not an id: {id}"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        let visa_status = items(self.visa_status.as_deref())
+            .map(|list| {
+                list.into_iter()
+                    .map(|s| {
+                        let s = s.to_uppercase();
+                        if ["VALID", "EXPIRING", "EXPIRED", "UNKNOWN"].contains(&s.as_str()) {
+                            Ok(s)
+                        } else {
+                            Err(HubError::BadInput(format!(
+                                "visaStatus: one of VALID, EXPIRING, EXPIRED, UNKNOWN: {s}"
+                            )))
+                        }
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        Ok(PersonFilter {
+            nationality: items(self.nationality.as_deref())
+                .map(|codes| codes.into_iter().map(|c| c.to_uppercase()).collect()),
+            present: self.present,
+            managing_organization: managing,
+            reported_by: items(self.unit.as_deref()),
+            visa_status,
+            search: self
+                .search
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            ..PersonFilter::default()
+        })
+    }
+
+    /// The conditions in words, for the summary sheet (Chinese).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(v) = &self.nationality {
+            parts.push(format!("国籍：{v}"));
+        }
+        if let Some(p) = self.present {
+            parts.push(if p { "在庆" } else { "不在庆" }.to_owned());
+        }
+        if let Some(v) = &self.unit {
+            parts.push(format!("报送单位：{v}"));
+        }
+        if let Some(v) = &self.managing_unit {
+            parts.push(format!("管理单位编号：{v}"));
+        }
+        if let Some(v) = &self.visa_status {
+            parts.push(format!("签证状态：{v}"));
+        }
+        if let Some(v) = self.search.as_deref().filter(|s| !s.trim().is_empty()) {
+            parts.push(format!("关键字：{v}"));
+        }
+        if parts.is_empty() {
+            "全部人员".to_owned()
+        } else {
+            parts.join("；")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_times_are_read() {
+        let f = ExportFilter {
+            as_of: Some("2020-02-17T12:00:00+08:00".into()),
+            nationality: Some("kor, RUS,".into()),
+            present: Some(true),
+            unit: Some("police".into()),
+            managing_unit: Some("3,4".into()),
+            visa_status: Some("expired".into()),
+            search: Some("  ".into()),
+        };
+        let filter = f.to_filter().unwrap_or_default();
+        assert_eq!(
+            filter.nationality,
+            Some(vec!["KOR".to_owned(), "RUS".to_owned()])
+        );
+        assert_eq!(filter.managing_organization, Some(vec![3, 4]));
+        assert_eq!(filter.visa_status, Some(vec!["EXPIRED".to_owned()]));
+        assert_eq!(filter.search, None);
+        assert!(!f.searches());
+        assert_eq!(
+            f.as_of().ok().flatten().map(|t| t.to_rfc3339()),
+            Some("2020-02-17T04:00:00+00:00".to_owned())
+        );
+    }
+
+    #[test]
+    fn bad_values_are_bad_input() {
+        let bad = |f: ExportFilter| matches!(f.to_filter(), Err(HubError::BadInput(_)));
+        assert!(bad(ExportFilter {
+            managing_unit: Some("x".into()),
+            ..Default::default()
+        }));
+        assert!(bad(ExportFilter {
+            visa_status: Some("SOON".into()),
+            ..Default::default()
+        }));
+        let f = ExportFilter {
+            as_of: Some("yesterday".into()),
+            ..Default::default()
+        };
+        assert!(matches!(f.as_of(), Err(HubError::BadInput(_))));
+    }
+}

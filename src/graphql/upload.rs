@@ -1,0 +1,171 @@
+//! The `upload` mutation (GraphQL multipart request spec): one file, the same report as
+//! `hub import --json` and `POST /api/uploads`.
+
+use std::io::Read;
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, Upload};
+
+use super::context::{database, principal, read_options};
+use super::uploads::{UploadRejection, UploadRows};
+use crate::auth::Operation;
+use crate::error::{GqlResultExt, HubError};
+use crate::ingest::{self, ImportReport as Report};
+use crate::service::uploads::{self, UploadInput};
+
+/// What became of an uploaded file. 上传结果。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum ImportStatus {
+    /// Read and stored. 已导入。
+    Imported,
+    /// The same file was uploaded before by the unit as this kind; nothing changed. 重复上传（未改变任何数据）。
+    Duplicate,
+    /// Read and checked, nothing stored. 仅检查（未保存）。
+    DryRun,
+    /// The file could not be read; nothing stored. 无法读取（未保存）。
+    Failed,
+}
+
+impl From<ingest::ImportStatus> for ImportStatus {
+    fn from(status: ingest::ImportStatus) -> Self {
+        match status {
+            ingest::ImportStatus::Imported => Self::Imported,
+            ingest::ImportStatus::Duplicate => Self::Duplicate,
+            ingest::ImportStatus::DryRun => Self::DryRun,
+            ingest::ImportStatus::Failed => Self::Failed,
+        }
+    }
+}
+
+/// Why a file could not be read. 文件无法读取的原因。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct ImportFileError {
+    /// Stable code, e.g. CORRUPT_FILE, ENCRYPTED_FILE, ZIP_BOMB. 错误代码。
+    pub code: String,
+    /// What to do about it. 说明。
+    pub message: String,
+}
+
+/// The report of one uploaded file, as `hub import --json` prints it. 上传报告。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct ImportReport {
+    /// File name as uploaded. 文件名。
+    pub file: String,
+    /// Member unit code. 成员单位代码。
+    pub unit: String,
+    /// Source kind, when known. 数据类型。
+    pub kind: Option<String>,
+    /// What became of the file. 结果。
+    pub status: ImportStatus,
+    /// The upload, when stored (for a duplicate: the earlier upload). 上传编号。
+    pub upload_id: Option<ID>,
+    /// Row counters. 行数统计。
+    pub rows: UploadRows,
+    /// Every rejected row. 被拒收的行。
+    pub rejections: Vec<UploadRejection>,
+    /// Why the file could not be read (status FAILED only). 无法读取的原因。
+    pub error: Option<ImportFileError>,
+}
+
+fn count(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+impl From<Report> for ImportReport {
+    fn from(r: Report) -> Self {
+        Self {
+            file: r.file,
+            unit: r.unit,
+            kind: r.kind,
+            status: r.status.into(),
+            upload_id: r.upload_id.map(|id| ID(id.to_string())),
+            rows: UploadRows {
+                data: count(r.rows.data),
+                accepted: count(r.rows.accepted),
+                rejected: count(r.rows.rejected),
+                warnings: count(r.rows.warnings),
+            },
+            rejections: r
+                .rejections
+                .into_iter()
+                .map(|x| UploadRejection {
+                    sheet: x.sheet,
+                    row: count(x.row),
+                    column: x.column,
+                    value: x.value,
+                    code: x.code,
+                    reason: x.reason,
+                })
+                .collect(),
+            error: r.error.map(|e| ImportFileError {
+                code: e.code,
+                message: e.message,
+            }),
+        }
+    }
+}
+
+/// Reads an uploaded file's bytes, at most `limit + 1` of them (the importer refuses a
+/// file over the limit).
+async fn read_upload(value: async_graphql::UploadValue, limit: u64) -> Result<Vec<u8>> {
+    tokio::task::spawn_blocking(move || {
+        let mut bytes = Vec::new();
+        value
+            .content
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    })
+    .await
+    .map_err(|e| HubError::Internal(format!("upload reader failed: {e}")))
+    .gql()?
+    .map_err(HubError::Io)
+    .gql()
+}
+
+/// The upload mutation. 上传。
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UploadMutation;
+
+#[Object]
+impl UploadMutation {
+    /// Uploads one file of the token's unit (an admin may name another `unit`; an uploader
+    /// naming another unit is FORBIDDEN). Send it as a GraphQL multipart request. The
+    /// report is that of `hub import --json`; a file that cannot be read is status FAILED
+    /// with an error code, and nothing is stored. 上传一个文件（本单位）；返回与命令行导入相同的报告。
+    async fn upload(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The spreadsheet: xlsx, xlsm, xls, ods or csv. 表格文件。")] file: Upload,
+        #[graphql(
+            desc = "Source kind, e.g. visa_registry or 外国人签证登记; detected from the headers when omitted. 数据类型（可省略，按表头识别）。"
+        )]
+        kind: Option<String>,
+        #[graphql(desc = "Read and check only; store nothing (default false). 只检查不保存。")]
+        dry_run: Option<bool>,
+        #[graphql(
+            desc = "Member unit code (admins only; default the token's unit). 成员单位代码（仅管理员）。"
+        )]
+        unit: Option<String>,
+    ) -> Result<ImportReport> {
+        let principal = principal(ctx)?;
+        principal.authorize(Operation::Upload).gql()?;
+        let options = read_options(ctx);
+        let value = file
+            .value(ctx)
+            .map_err(|e| HubError::BadInput(format!("no such file in the request: {e}")))
+            .gql()?;
+        let file_name = value.filename.clone();
+        let bytes = read_upload(value, options.max_file_bytes).await?;
+        let input = UploadInput {
+            unit,
+            kind,
+            file_name,
+            bytes,
+            dry_run: dry_run.unwrap_or(false),
+        };
+        let report = uploads::upload(database(ctx)?, principal, input, options)
+            .await
+            .gql()?;
+        Ok(report.into())
+    }
+}

@@ -1,0 +1,11 @@
+//! What the HTTP handlers and the GraphQL resolvers both do, written once: each function
+//! takes the request's [`crate::auth::Principal`], consults the policy, does the work through
+//! the registry or the importer, and writes the audit log.
+//!
+//! - [`uploads`] — uploading a file, downloading an upload's rejected rows;
+//! - [`daily_reports`] — submitting a daily (zero) report, who has reported;
+//! - [`tokens`] — creating, listing and revoking API tokens.
+
+pub mod daily_reports;
+pub mod tokens;
+pub mod uploads;

@@ -1,0 +1,175 @@
+//! Uploading a file as a principal (`POST /api/uploads`, the `upload` mutation) and reading
+//! an upload's rejected rows back as a workbook.
+
+use importers::{ReadOptions, SourceKind};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::audit::{self, Action};
+use crate::auth::{Operation, Principal};
+use crate::error::HubError;
+use crate::ingest::{self, ImportReport, ImportRequest, ImportStatus, export};
+
+/// Longest file name kept with an upload, in characters.
+const MAX_FILE_NAME: usize = 200;
+
+/// One file as a client sends it.
+#[derive(Debug, Clone, Default)]
+pub struct UploadInput {
+    /// The member unit (code) the file is for; only admins may name one other than their own.
+    pub unit: Option<String>,
+    /// The source kind (identifier or Chinese label); detected from the headers when absent.
+    pub kind: Option<String>,
+    /// The file name as the client gave it (any directories are dropped).
+    pub file_name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Read and check only; store nothing.
+    pub dry_run: bool,
+}
+
+/// A source kind as a client names it; `BAD_INPUT` listing the kinds when unknown.
+pub fn parse_kind(text: &str) -> Result<SourceKind, HubError> {
+    text.parse::<SourceKind>().map_err(|_| {
+        let kinds: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
+        HubError::BadInput(format!(
+            "unknown kind '{}'; one of / 可选: {}",
+            text.trim(),
+            kinds.join(", ")
+        ))
+    })
+}
+
+/// The last component of a client's file name, trimmed and shortened; `upload` when empty.
+pub fn clean_file_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_FILE_NAME)
+        .collect();
+    if cleaned.is_empty() {
+        "upload".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+/// Imports one file for `principal`: the unit is the principal's own, or the one an admin
+/// names (an uploader naming another unit is `FORBIDDEN`, never imported as its own). The
+/// report is the one `hub import --json` prints; a file that cannot be read is a report
+/// with status `failed` and nothing stored. Every attempt is audited.
+pub async fn upload(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    input: UploadInput,
+    options: ReadOptions,
+) -> Result<ImportReport, HubError> {
+    let grant = principal.authorize(Operation::Upload)?;
+    let unit = grant
+        .unit_for(input.unit.as_deref())?
+        .ok_or_else(|| {
+            HubError::BadInput("name the member unit (unit) / 请指定成员单位".to_owned())
+        })?
+        .to_owned();
+    let kind = input
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(parse_kind)
+        .transpose()?;
+    let request = ImportRequest {
+        unit,
+        kind,
+        file_name: clean_file_name(&input.file_name),
+        bytes: input.bytes,
+        uploaded_by: principal.submitted_by(),
+        dry_run: input.dry_run,
+    };
+    let file_name = request.file_name.clone();
+    let size = request.bytes.len();
+    let report = ingest::import_file(db, request, options).await?;
+    let target = match report.upload_id {
+        Some(id) if report.status != ImportStatus::DryRun => format!("upload:{id}"),
+        _ => format!("unit:{}", report.unit),
+    };
+    audit::record(
+        db,
+        principal,
+        Action::Upload,
+        target,
+        serde_json::json!({
+            "unit": report.unit,
+            "file": file_name,
+            "bytes": size,
+            "kind": report.kind,
+            "status": report.status,
+            "accepted": report.rows.accepted,
+            "rejected": report.rows.rejected,
+            "error": report.error.as_ref().map(|e| e.code.clone()),
+        }),
+    )
+    .await?;
+    Ok(report)
+}
+
+/// An upload's rejected rows as an xlsx to fix and upload again: the file name to offer
+/// and the workbook. `NOT_FOUND` for an unknown upload; `FORBIDDEN` for another unit's
+/// upload when the principal may read its own unit's only.
+pub async fn rejections_workbook(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    upload_id: i64,
+) -> Result<(String, Vec<u8>), HubError> {
+    let grant = principal.authorize(Operation::ReadRejections)?;
+    let rejected = export::rejected_rows_of(db, upload_id).await?;
+    grant.check_unit(rejected.upload.member_unit_id)?;
+    audit::record(
+        db,
+        principal,
+        Action::ReadRejections,
+        format!("upload:{upload_id}"),
+        serde_json::json!({ "rows": rejected.rows.len(), "format": "xlsx" }),
+    )
+    .await?;
+    let name = rejected.file_name();
+    let bytes = tokio::task::spawn_blocking(move || rejected.to_xlsx())
+        .await
+        .map_err(|e| HubError::Internal(format!("workbook task failed: {e}")))??;
+    Ok((name, bytes))
+}
+
+/// The blank template of a kind (any signed-in principal).
+pub async fn template_workbook(
+    principal: &Principal,
+    kind: SourceKind,
+) -> Result<(String, Vec<u8>), HubError> {
+    principal.authorize(Operation::DownloadTemplate)?;
+    let bytes = tokio::task::spawn_blocking(move || importers::template_xlsx(kind))
+        .await
+        .map_err(|e| HubError::Internal(format!("template task failed: {e}")))?
+        .map_err(|e| HubError::Internal(format!("cannot write the template: {e}")))?;
+    Ok((format!("{}.xlsx", kind.as_str()), bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_their_directories() {
+        assert_eq!(clean_file_name("C:\\Users\\x\\名单.xlsx"), "名单.xlsx");
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("  "), "upload");
+        assert_eq!(clean_file_name("a\u{0}b.csv"), "ab.csv");
+    }
+
+    #[test]
+    fn kinds_are_named_or_refused() {
+        assert_eq!(
+            parse_kind("visa_registry").ok(),
+            Some(SourceKind::VisaRegistry)
+        );
+        assert!(matches!(parse_kind("nope"), Err(HubError::BadInput(_))));
+    }
+}

@@ -1,0 +1,505 @@
+//! Tokens, roles and the access policy over real HTTP: every role against every operation
+//! of the policy table, 401 without a token, masking for leaders, an uploader's unit
+//! scope, the audit log, introspection by setting, and the per-token rate limit.
+
+use axum::http::StatusCode;
+use hub::auth::{Access, Operation, Role};
+use serde_json::{Value, json};
+
+use crate::fixtures::{fixture_bytes, import};
+use crate::helpers::{Part, TestApp, TestResponse, spawn_app, spawn_app_with};
+
+/// What became of a probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The operation ran (its answer may still be NOT_FOUND for a made-up id).
+    Allowed,
+    /// 403 / `FORBIDDEN`.
+    Forbidden,
+    /// 401 / `UNAUTHENTICATED`.
+    Unauthenticated,
+}
+
+/// The outcome of a GraphQL answer.
+fn graphql_outcome(response: &TestResponse) -> Outcome {
+    if response.status == StatusCode::UNAUTHORIZED {
+        assert_eq!(response.json()["error"]["code"], "UNAUTHENTICATED");
+        return Outcome::Unauthenticated;
+    }
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let body = response.json();
+    match body["errors"][0]["extensions"]["code"].as_str() {
+        Some("FORBIDDEN") => Outcome::Forbidden,
+        Some("NOT_FOUND") | None => Outcome::Allowed,
+        Some(other) => panic!("unexpected error {other}: {body}"),
+    }
+}
+
+/// The outcome of a plain HTTP answer.
+fn http_outcome(response: &TestResponse) -> Outcome {
+    match response.status {
+        StatusCode::UNAUTHORIZED => {
+            assert_eq!(response.json()["error"]["code"], "UNAUTHENTICATED");
+            Outcome::Unauthenticated
+        }
+        StatusCode::FORBIDDEN => {
+            assert_eq!(response.json()["error"]["code"], "FORBIDDEN");
+            Outcome::Forbidden
+        }
+        s if s.is_success() => Outcome::Allowed,
+        other => panic!("unexpected status {other}: {}", response.body),
+    }
+}
+
+/// A server with the police visa list and the NEPU roster imported, and one token per
+/// role: the uploader is the police's, the others the office's.
+struct World {
+    app: TestApp,
+    /// The police visa upload (it has two rejected rows).
+    police_upload: i64,
+    tokens: Vec<(Role, String)>,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let police = import(&app.db, "police_visas.xlsx", "police").await;
+    import(&app.db, "nepu_roster.xlsx", "nepu").await;
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        let unit = if role == Role::Uploader { "police" } else { "fao" };
+        tokens.push((role, app.token(unit, role).await));
+    }
+    World {
+        police_upload: police.upload_id.expect("stored"),
+        app,
+        tokens,
+    }
+}
+
+/// Performs `operation` once with `token` and says what became of it.
+async fn probe(world: &World, operation: Operation, token: Option<&str>) -> Outcome {
+    let app = &world.app;
+    let gql = |query: &'static str| async move {
+        graphql_outcome(&app.graphql_as(token, query, Value::Null).await)
+    };
+    match operation {
+        Operation::ReadRegistry => gql("{ memberUnits { code } organizations { id } }").await,
+        Operation::ReadFigures => gql("{ overview { knownPeople } }").await,
+        Operation::ReadCounts => gql("{ countsBy(dimension: NATIONALITY) { key count } }").await,
+        Operation::ReadPeople => {
+            gql("{ people(first: 5) { totalCount edges { node { documentNumber } } } }").await
+        }
+        Operation::SearchPeople => {
+            gql(r#"{ people(first: 5, filter: { search: "A" }) { totalCount } }"#).await
+        }
+        Operation::ReadUploads => gql("{ uploads { id fileName } }").await,
+        Operation::ReadRejections => {
+            let path = format!("/api/uploads/{}/rejections.xlsx", world.police_upload);
+            http_outcome(&app.get_as(token, &path).await)
+        }
+        Operation::Upload => {
+            let bytes = fixture_bytes("airport_passengers.csv");
+            let parts = [
+                Part::File("file", "airport_passengers.csv", &bytes),
+                Part::Text("dry_run", "true"),
+            ];
+            http_outcome(&app.upload_as(token, &parts).await)
+        }
+        Operation::DownloadTemplate => {
+            http_outcome(&app.get_as(token, "/api/templates/visa_registry.xlsx").await)
+        }
+        Operation::SubmitDailyReport => {
+            gql(r#"mutation { submitDailyReport(date: "2020-02-17", zero: true) { id } }"#).await
+        }
+        Operation::ReadDailyReports => {
+            gql(r#"{ dailyReports(from: "2020-02-01", to: "2020-02-17") { id } }"#).await
+        }
+        Operation::ReadDailyReportStatus => {
+            gql(r#"{ dailyReportStatus(date: "2020-02-17") { expected } }"#).await
+        }
+        Operation::ReadMerges => gql("{ pendingMerges { id } }").await,
+        Operation::ResolveMerge => {
+            gql(r#"mutation { resolveMerge(id: "999999", accept: false) { id } }"#).await
+        }
+        Operation::MergeOrganizations => {
+            gql(r#"mutation { mergeOrganizations(keep: "999998", merge: "999999") { id } }"#)
+                .await
+        }
+        Operation::ManageUnits => {
+            gql(r#"mutation { updateMemberUnit(code: "no_such_unit", active: true) { code } }"#)
+                .await
+        }
+        Operation::ManageOrganizations => {
+            gql(r#"mutation { updateOrganization(id: "999999", verified: true) { id } }"#).await
+        }
+        Operation::ManageTokens => gql("{ apiTokens { id } }").await,
+        Operation::ReadAuditLog => gql("{ auditLog(first: 5) { id } }").await,
+    }
+}
+
+#[tokio::test]
+async fn every_role_against_every_operation_follows_the_policy_table() {
+    let world = world().await;
+    let mut mismatches = Vec::new();
+    for operation in Operation::ALL {
+        let outcome = probe(&world, operation, None).await;
+        if outcome != Outcome::Unauthenticated {
+            mismatches.push(format!("{operation:?} without a token: {outcome:?}"));
+        }
+        for (role, token) in &world.tokens {
+            let want = match operation.access(*role) {
+                Access::Denied => Outcome::Forbidden,
+                _ => Outcome::Allowed,
+            };
+            let got = probe(&world, operation, Some(token)).await;
+            if got != want {
+                mismatches.push(format!("{operation:?} as {role}: {got:?}, want {want:?}"));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
+}
+
+#[tokio::test]
+async fn unknown_malformed_and_revoked_tokens_are_401() {
+    let world = world().await;
+    let app = &world.app;
+    for token in ["hub_0000", "not a token", ""] {
+        let response = app.graphql_as(Some(token), "{ memberUnits { code } }", Value::Null).await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{token}");
+        assert_eq!(response.headers["www-authenticate"], "Bearer");
+    }
+    let analyst = app.token("fao", Role::Analyst).await;
+    let query = "{ memberUnits { code } }";
+    assert_eq!(app.graphql_as(Some(&analyst), query, Value::Null).await.status, StatusCode::OK);
+    let tokens = app.graphql("{ apiTokens { id name role active } }").await.json();
+    let id = tokens["data"]["apiTokens"]
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .rfind(|t| t["role"] == "ANALYST")
+        .map(|t| t["id"].clone())
+        .expect("the newest analyst token");
+    let revoked = app
+        .graphql_as(
+            Some(&app.admin_token),
+            "mutation($id: ID!) { revokeApiToken(id: $id) { active revokedAt } }",
+            json!({ "id": id }),
+        )
+        .await
+        .json();
+    assert_eq!(revoked["data"]["revokeApiToken"]["active"], false, "{revoked}");
+    let after = app.graphql_as(Some(&analyst), query, Value::Null).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "revoked tokens stop at once");
+}
+
+/// `M12****78`: three characters, the mask, two characters.
+fn is_masked(number: &str) -> bool {
+    let chars: Vec<char> = number.chars().collect();
+    chars.len() == 9 && chars[3..7].iter().all(|c| *c == '*') && !chars[..3].contains(&'*')
+}
+
+#[tokio::test]
+async fn leaders_see_masked_numbers_and_no_birth_dates() {
+    let world = world().await;
+    let app = &world.app;
+    let leader = app.token("fao", Role::Leader).await;
+    let query = "{ people(first: 100) { totalCount edges { node {
+        documentNumber birthDate name documents { kind number }
+        conflicts { attribute values { value } } } } } }";
+    let body = app.graphql_as(Some(&leader), query, Value::Null).await.json();
+    assert!(body["errors"].is_null(), "{body}");
+    let edges = body["data"]["people"]["edges"].as_array().expect("edges");
+    assert!(!edges.is_empty());
+    for edge in edges {
+        let node = &edge["node"];
+        let number = node["documentNumber"].as_str().expect("number");
+        assert!(is_masked(number), "{number}");
+        assert!(node["birthDate"].is_null(), "{node}");
+        assert!(node["name"].is_string(), "names are shown: {node}");
+        for document in node["documents"].as_array().expect("documents") {
+            assert!(document["number"].as_str().unwrap_or("").contains("****"), "{document}");
+        }
+        for conflict in node["conflicts"].as_array().expect("conflicts") {
+            assert_ne!(conflict["attribute"], "birth_date");
+        }
+    }
+    let analyst = app.token("fao", Role::Analyst).await;
+    let body = app.graphql_as(Some(&analyst), query, Value::Null).await.json();
+    let first = &body["data"]["people"]["edges"][0]["node"];
+    assert!(!first["documentNumber"].as_str().unwrap_or("*").contains('*'));
+
+    let by_number = app
+        .graphql_as(
+            Some(&leader),
+            r#"{ person(documentNumber: "M12345678", nationality: "KOR") { name } }"#,
+            Value::Null,
+        )
+        .await
+        .json();
+    assert_eq!(by_number["errors"][0]["extensions"]["code"], "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn an_uploader_sees_its_own_unit_only() {
+    let world = world().await;
+    let app = &world.app;
+    let nepu = app.token("nepu", Role::Uploader).await;
+    let expected = crate::fixtures::expected();
+    let body = app
+        .graphql_as(
+            Some(&nepu),
+            "{ people(first: 100) { totalCount edges { node { id
+                sources { unitCode } documents { source { unitCode } } } } }
+               uploads { unitCode } }",
+            Value::Null,
+        )
+        .await
+        .json();
+    assert!(body["errors"].is_null(), "{body}");
+    assert_eq!(
+        body["data"]["people"]["totalCount"],
+        expected["files"]["nepu_roster.xlsx"]["accepted"]
+    );
+    for edge in body["data"]["people"]["edges"].as_array().expect("edges") {
+        for source in edge["node"]["sources"].as_array().expect("sources") {
+            assert_eq!(source["unitCode"], "nepu", "only its own unit's facts");
+        }
+        for document in edge["node"]["documents"].as_array().expect("documents") {
+            assert_eq!(document["source"]["unitCode"], "nepu");
+        }
+    }
+    let uploads = body["data"]["uploads"].as_array().expect("uploads");
+    assert!(!uploads.is_empty() && uploads.iter().all(|u| u["unitCode"] == "nepu"));
+
+    // A police-only person (the overstayer) is unknown to NEPU.
+    let overstayer = &expected["overstayer"];
+    let analyst = app.token("fao", Role::Analyst).await;
+    let found = app
+        .graphql_as(
+            Some(&analyst),
+            "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
+            json!({ "n": overstayer["passport"], "c": overstayer["nationality"] }),
+        )
+        .await
+        .json();
+    let id = found["data"]["person"]["id"].clone();
+    assert!(id.is_string(), "{found}");
+    let hidden = app
+        .graphql_as(Some(&nepu), "query($id: ID) { person(id: $id) { id } }", json!({ "id": id }))
+        .await
+        .json();
+    assert!(hidden["data"]["person"].is_null(), "{hidden}");
+
+    // Another unit's uploads and rejections are refused.
+    let other = app
+        .graphql_as(Some(&nepu), r#"{ uploads(unit: "police") { id } }"#, Value::Null)
+        .await
+        .json();
+    assert_eq!(other["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let path = format!("/api/uploads/{}/rejections.xlsx", world.police_upload);
+    let refused = app.get_as(Some(&nepu), &path).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["code"], "FORBIDDEN");
+    let rejections = app
+        .graphql_as(
+            Some(&nepu),
+            "{ uploads { id rejections { row } } }",
+            Value::Null,
+        )
+        .await
+        .json();
+    assert!(rejections["errors"].is_null(), "its own rejections: {rejections}");
+    // Counts are of its own people only.
+    let counts = app
+        .graphql_as(Some(&nepu), "{ countsBy(dimension: REPORTING_UNIT) { key count } }", Value::Null)
+        .await
+        .json();
+    let keys: Vec<&str> = counts["data"]["countsBy"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .filter_map(|c| c["key"].as_str())
+        .collect();
+    assert!(keys.contains(&"nepu"), "{counts}");
+}
+
+#[tokio::test]
+async fn the_audit_log_records_uploads_reads_and_admin_actions() {
+    let world = world().await;
+    let app = &world.app;
+    let (_, uploader) = world.tokens.iter().find(|(r, _)| *r == Role::Uploader).expect("uploader");
+    let bytes = fixture_bytes("police_health_checks.xlsx");
+    let upload = app
+        .upload_as(Some(uploader), &[Part::File("file", "police_health_checks.xlsx", &bytes)])
+        .await;
+    assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
+    let upload_id = upload.json()["upload_id"].as_i64().expect("id");
+    let (_, analyst) = world.tokens.iter().find(|(r, _)| *r == Role::Analyst).expect("analyst");
+    let person = app
+        .graphql_as(Some(analyst), "{ people(first: 1) { edges { node { id } } } }", Value::Null)
+        .await
+        .json();
+    let person_id = person["data"]["people"]["edges"][0]["node"]["id"].clone();
+    app.graphql_as(Some(analyst), "query($id: ID) { person(id: $id) { name } }", json!({ "id": person_id }))
+        .await;
+    let path = format!("/api/uploads/{}/rejections.xlsx", world.police_upload);
+    assert_eq!(app.get_as(Some(analyst), &path).await.status, StatusCode::OK);
+
+    let log = app
+        .graphql("{ auditLog(first: 100) { actor unitCode action target detail at } }")
+        .await
+        .json();
+    let entries = log["data"]["auditLog"].as_array().expect("entries").clone();
+    let has = |action: &str, target: &str| {
+        entries
+            .iter()
+            .any(|e| e["action"] == action && e["target"].as_str() == Some(target))
+    };
+    assert!(has("upload", &format!("upload:{upload_id}")), "{log}");
+    assert!(
+        has("read_person", &format!("person:{}", person_id.as_str().unwrap_or_default())),
+        "{log}"
+    );
+    assert!(has("read_people", "people"), "{log}");
+    assert!(
+        has("read_rejections", &format!("upload:{}", world.police_upload)),
+        "{log}"
+    );
+    assert!(entries.iter().any(|e| e["action"] == "upload" && e["unitCode"] == "police"));
+    let text = log.to_string();
+    for (_, token) in &world.tokens {
+        assert!(!text.contains(token.as_str()), "no token in the audit log");
+    }
+    let only_uploads = app
+        .graphql(r#"{ auditLog(action: "upload", unit: "police") { action unitCode } }"#)
+        .await
+        .json();
+    let uploads = only_uploads["data"]["auditLog"].as_array().expect("entries");
+    assert!(!uploads.is_empty());
+    assert!(uploads.iter().all(|e| e["action"] == "upload" && e["unitCode"] == "police"));
+}
+
+#[tokio::test]
+async fn admins_manage_units_organisations_and_tokens() {
+    let app = spawn_app().await;
+    let created = app
+        .graphql(
+            r#"mutation { createApiToken(unit: "nepu", role: UPLOADER, name: "nepu office") {
+                token apiToken { id name role unit { code } active } } }"#,
+        )
+        .await
+        .json();
+    let token = created["data"]["createApiToken"]["token"].as_str().expect("token").to_owned();
+    assert!(token.starts_with("hub_"));
+    assert_eq!(created["data"]["createApiToken"]["apiToken"]["unit"]["code"], "nepu");
+    let listed = app.graphql("{ apiTokens { name } }").await.body;
+    assert!(!listed.contains(&token), "a token is shown once only");
+    let me = app
+        .graphql_as(Some(&token), "{ uploads { id } }", Value::Null)
+        .await;
+    assert_eq!(me.status, StatusCode::OK);
+
+    let unit = app
+        .graphql(
+            r#"mutation { addMemberUnit(code: "daqing_bank", name: "大庆银行", kind: "enterprise") { code active } }"#,
+        )
+        .await
+        .json();
+    assert_eq!(unit["data"]["addMemberUnit"]["code"], "daqing_bank", "{unit}");
+    let off = app
+        .graphql(r#"mutation { updateMemberUnit(code: "daqing_bank", active: false) { active } }"#)
+        .await
+        .json();
+    assert_eq!(off["data"]["updateMemberUnit"]["active"], false, "{off}");
+    let org = app
+        .graphql(r#"mutation { addOrganization(name: "大庆测试科技有限公司", kind: "enterprise") { id verified } }"#)
+        .await
+        .json();
+    let id = org["data"]["addOrganization"]["id"].clone();
+    let renamed = app
+        .graphql_as(
+            Some(&app.admin_token),
+            r#"mutation($id: ID!) { a: addOrganizationAlias(id: $id, alias: "测试科技") { id }
+                 b: updateOrganization(id: $id, name: "大庆测试科技（集团）有限公司") { name } }"#,
+            json!({ "id": id }),
+        )
+        .await
+        .json();
+    assert!(renamed["errors"].is_null(), "{renamed}");
+    let found = app
+        .graphql(r#"{ organizations(search: "测试科技") { name aliases } }"#)
+        .await
+        .json();
+    let orgs = found["data"]["organizations"].as_array().expect("orgs");
+    assert_eq!(orgs.len(), 1, "{found}");
+    assert_eq!(orgs[0]["name"], "大庆测试科技（集团）有限公司");
+    let aliases = orgs[0]["aliases"].to_string();
+    assert!(aliases.contains("测试科技") && aliases.contains("大庆测试科技有限公司"), "{aliases}");
+    let duplicate = app
+        .graphql(r#"mutation { addOrganization(name: "大庆测试科技有限公司", kind: "enterprise") { id } }"#)
+        .await
+        .json();
+    assert_eq!(duplicate["errors"][0]["extensions"]["code"], "BAD_INPUT");
+    let actions: Vec<String> = app
+        .graphql("{ auditLog { action } }")
+        .await
+        .json()["data"]["auditLog"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str().map(str::to_owned))
+        .collect();
+    for action in [
+        "token_create",
+        "unit_add",
+        "unit_update",
+        "organization_add",
+        "organization_alias",
+        "organization_update",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn introspection_and_graphiql_follow_the_setting() {
+    let query = "{ __schema { queryType { name } } }";
+    let dev = spawn_app().await;
+    let body = dev.graphql(query).await.json();
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query", "{body}");
+    assert_eq!(dev.get("/graphql").await.status, StatusCode::OK);
+
+    let production = spawn_app_with(|s| s.mode = hub::config::Mode::Production).await;
+    let body = production.graphql(query).await.json();
+    assert!(body["data"]["__schema"].is_null(), "{body}");
+    assert_eq!(production.get("/graphql").await.status, StatusCode::NOT_FOUND);
+    let normal = production.graphql("{ memberUnits { code } }").await.json();
+    assert!(normal["errors"].is_null(), "{normal}");
+
+    let opened = spawn_app_with(|s| {
+        s.mode = hub::config::Mode::Production;
+        s.graphql.introspection = Some(true);
+    })
+    .await;
+    let body = opened.graphql(query).await.json();
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query", "{body}");
+}
+
+#[tokio::test]
+async fn a_token_over_its_rate_limit_gets_429() {
+    let app = spawn_app_with(|s| s.http.rate_limit_per_minute = 3).await;
+    let token = app.token("fao", Role::Analyst).await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let response = app.graphql_as(Some(&token), "{ memberUnits { code } }", Value::Null).await;
+        if response.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(response.json()["error"]["code"], "RATE_LIMITED");
+        }
+        statuses.push(response.status);
+    }
+    assert_eq!(&statuses[..3], [StatusCode::OK; 3]);
+    assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
+    let other = app.graphql("{ memberUnits { code } }").await;
+    assert_eq!(other.status, StatusCode::OK, "tokens are limited separately");
+}

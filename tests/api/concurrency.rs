@@ -1,0 +1,165 @@
+//! Eight member units uploading at once while analysts query: every accepted row is
+//! stored, the city comes out as the office reported it, nothing fails with "database is
+//! locked" (SQLite), and two uploads of the same roster never interleave.
+
+use axum::http::StatusCode;
+use entity::{source_row, upload};
+use hub::auth::Role;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::fixtures::{expected, fixture_bytes, fixture_files, report_time};
+use crate::helpers::{Part, TestApp, TestResponse, spawn_app};
+
+/// A daily report of the eighth unit, as a CSV.
+const DAILY_REPORT_CSV: &str = "报告日期,新增人数,离开人数,异常情况,备注\n2020-02-16,0,0,,\n2020-02-17,2,1,,两名学生返校\n";
+
+/// Fails on any answer that is not a success, naming locks specially.
+fn check_ok(what: &str, response: &TestResponse) {
+    assert!(
+        !response.body.to_lowercase().contains("locked"),
+        "{what}: {}",
+        response.body
+    );
+    assert_eq!(response.status, StatusCode::OK, "{what}: {}", response.body);
+}
+
+/// Runs queries as an analyst until `done`; returns how many ran.
+async fn query_until(app: Arc<TestApp>, token: String, done: Arc<AtomicBool>) -> usize {
+    let queries = [
+        "{ overview { knownPeople presentPeople } }",
+        "{ people(first: 50, orderBy: NAME) { totalCount edges { node { name documents { number } } } } }",
+        "{ countsBy(dimension: NATIONALITY) { key count } uploads { id rows { accepted } } }",
+    ];
+    let mut ran = 0;
+    while !done.load(Ordering::SeqCst) {
+        for query in queries {
+            let response = app.graphql_as(Some(&token), query, Value::Null).await;
+            check_ok(query, &response);
+            let body = response.json();
+            assert!(body["errors"].is_null(), "{query}: {body}");
+            ran += 1;
+        }
+    }
+    ran
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eight_units_upload_at_once_while_queries_run() {
+    let app = Arc::new(spawn_app().await);
+    let mut uploads = Vec::new();
+    for (name, unit, _) in fixture_files() {
+        uploads.push((unit, name.clone(), fixture_bytes(&name)));
+    }
+    uploads.push((
+        "dqnu".to_owned(),
+        "dqnu_daily.csv".to_owned(),
+        DAILY_REPORT_CSV.as_bytes().to_vec(),
+    ));
+    let units: std::collections::BTreeSet<&str> = uploads.iter().map(|(u, _, _)| u.as_str()).collect();
+    assert_eq!(units.len(), 8, "eight units");
+
+    let analyst = app.token("fao", Role::Analyst).await;
+    let done = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|_| tokio::spawn(query_until(app.clone(), analyst.clone(), done.clone())))
+        .collect();
+    let mut tasks = Vec::new();
+    for (unit, name, bytes) in uploads {
+        let token = app.token(&unit, Role::Uploader).await;
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = app
+                .upload_as(Some(&token), &[Part::File("file", &name, &bytes)])
+                .await;
+            check_ok(&name, &response);
+            (name, response.json())
+        }));
+    }
+    let mut reports = Vec::new();
+    for task in tasks {
+        reports.push(task.await.expect("upload task"));
+    }
+    done.store(true, Ordering::SeqCst);
+    let mut queries = 0;
+    for reader in readers {
+        queries += reader.await.expect("query task");
+    }
+    assert!(queries > 0);
+
+    for (name, report) in &reports {
+        assert_eq!(report["status"], "imported", "{name}: {report}");
+        let id = report["upload_id"].as_i64().expect("upload id");
+        let stored = upload::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("the upload is stored");
+        assert_eq!(i64::from(stored.accepted_rows), report["rows"]["accepted"].as_i64().unwrap_or(-1));
+        let accepted = source_row::Entity::find()
+            .filter(source_row::Column::UploadId.eq(id))
+            .filter(source_row::Column::Status.eq("accepted"))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(
+            accepted,
+            report["rows"]["accepted"].as_u64().unwrap_or(0),
+            "{name}: every accepted row is stored"
+        );
+    }
+    let expected = expected();
+    let at = report_time().to_rfc3339();
+    let overview = app
+        .graphql_as(
+            Some(&analyst),
+            "query($at: DateTime) { overview(asOf: $at) { knownPeople presentPeople countries managingUnits } }",
+            serde_json::json!({ "at": at }),
+        )
+        .await
+        .json();
+    let o = &overview["data"]["overview"];
+    assert_eq!(o["knownPeople"], expected["known_people"], "{overview}");
+    assert_eq!(o["presentPeople"], expected["present_people"]);
+    assert_eq!(o["countries"], expected["present_countries"]);
+    assert_eq!(o["managingUnits"], expected["managing_units"]);
+    let status = app
+        .graphql_as(
+            Some(&analyst),
+            r#"{ dailyReportStatus(date: "2020-02-17") { reported { unit { code } arrivals } } }"#,
+            Value::Null,
+        )
+        .await
+        .json();
+    let reported = status["data"]["dailyReportStatus"]["reported"].to_string();
+    assert!(reported.contains("dqnu"), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_uploads_of_the_same_roster_do_not_interleave() {
+    let app = Arc::new(spawn_app().await);
+    let token = app.token("police", Role::Uploader).await;
+    let bytes = fixture_bytes("police_visas.xlsx");
+    let mut tasks = Vec::new();
+    for _ in 0..2 {
+        let (app, token, bytes) = (app.clone(), token.clone(), bytes.clone());
+        tasks.push(tokio::spawn(async move {
+            app.upload_as(Some(&token), &[Part::File("file", "police_visas.xlsx", &bytes)])
+                .await
+                .json()
+        }));
+    }
+    let mut statuses = Vec::new();
+    let mut ids = Vec::new();
+    for task in tasks {
+        let report = task.await.expect("upload task");
+        statuses.push(report["status"].as_str().unwrap_or_default().to_owned());
+        ids.push(report["upload_id"].clone());
+    }
+    statuses.sort();
+    assert_eq!(statuses, ["duplicate", "imported"]);
+    assert_eq!(ids[0], ids[1], "the duplicate names the one upload");
+    assert_eq!(upload::Entity::find().count(&app.db).await.expect("count"), 1);
+}

@@ -1,0 +1,136 @@
+//! Daily reports (日报告和零报告): submitted through GraphQL and uploaded as a file; the
+//! status of a day lists who reported, who sent a zero report, and who is missing.
+
+use hub::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{Part, spawn_app};
+
+const SUBMIT: &str = "mutation($date: NaiveDate!, $zero: Boolean, $arrivals: Int, $departures: Int, $anomalies: String, $unit: String) {
+    submitDailyReport(date: $date, zero: $zero, arrivals: $arrivals, departures: $departures, anomalies: $anomalies, unit: $unit) {
+        id unit { code } date zero arrivals departures anomalies submittedBy
+    } }";
+
+const STATUS: &str = r#"{ dailyReportStatus(date: "2020-02-17") {
+    date expected
+    reported { unit { code } zero arrivals departures source { fileName } }
+    zeroReported { unit { code } }
+    missing { code } } }"#;
+
+fn codes(list: &Value, path: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("no list: {list}"))
+        .iter()
+        .filter_map(|e| {
+            let code = if path.is_empty() { &e["code"] } else { &e[path]["code"] };
+            code.as_str().map(str::to_owned)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn units_report_daily_and_the_office_sees_who_is_missing() {
+    let app = spawn_app().await;
+    let police = app.token("police", Role::Uploader).await;
+    let nepu = app.token("nepu", Role::Uploader).await;
+    let hitech = app.token("hitech", Role::Uploader).await;
+    let leader = app.token("fao", Role::Leader).await;
+
+    let zero = app
+        .graphql_as(Some(&police), SUBMIT, json!({ "date": "2020-02-17", "zero": true }))
+        .await
+        .json();
+    assert!(zero["errors"].is_null(), "{zero}");
+    assert_eq!(zero["data"]["submitDailyReport"]["unit"]["code"], "police");
+    assert_eq!(zero["data"]["submitDailyReport"]["zero"], true);
+    let changes = app
+        .graphql_as(
+            Some(&nepu),
+            SUBMIT,
+            json!({ "date": "2020-02-17", "arrivals": 3, "departures": 1, "anomalies": "一名学生发热，已就医" }),
+        )
+        .await
+        .json();
+    assert!(changes["errors"].is_null(), "{changes}");
+    let csv = "报告日期,新增人数,离开人数,异常情况,备注\n2020-02-17,0,2,,\n";
+    let uploaded = app
+        .upload_as(
+            Some(&hitech),
+            &[Part::Text("kind", "daily_report"), Part::File("file", "日报.csv", csv.as_bytes())],
+        )
+        .await;
+    assert_eq!(uploaded.status, axum::http::StatusCode::OK, "{}", uploaded.body);
+
+    let status = app.graphql_as(Some(&leader), STATUS, Value::Null).await.json();
+    assert!(status["errors"].is_null(), "{status}");
+    let day = &status["data"]["dailyReportStatus"];
+    assert_eq!(day["expected"], 31);
+    let reported = codes(&day["reported"], "unit");
+    assert!(reported.contains(&"nepu".to_owned()) && reported.contains(&"hitech".to_owned()), "{day}");
+    assert_eq!(codes(&day["zeroReported"], "unit"), ["police"]);
+    let missing = codes(&day["missing"], "");
+    assert_eq!(missing.len(), 28, "{missing:?}");
+    assert!(!missing.contains(&"police".to_owned()));
+    let hitech_report = day["reported"]
+        .as_array()
+        .expect("reported")
+        .iter()
+        .find(|r| r["unit"]["code"] == "hitech")
+        .cloned()
+        .expect("hitech");
+    assert_eq!(hitech_report["source"]["fileName"], "日报.csv");
+
+    // A later report of the day supersedes the zero report.
+    let later = app
+        .graphql_as(Some(&police), SUBMIT, json!({ "date": "2020-02-17", "arrivals": 1 }))
+        .await
+        .json();
+    assert!(later["errors"].is_null(), "{later}");
+    let status = app.graphql_as(Some(&leader), STATUS, Value::Null).await.json();
+    let day = &status["data"]["dailyReportStatus"];
+    assert!(codes(&day["reported"], "unit").contains(&"police".to_owned()));
+    assert!(codes(&day["zeroReported"], "unit").is_empty());
+
+    // An uploader lists its own reports only.
+    let own = app
+        .graphql_as(
+            Some(&police),
+            r#"{ dailyReports(from: "2020-02-01", to: "2020-02-29") { unit { code } zero } }"#,
+            Value::Null,
+        )
+        .await
+        .json();
+    let own = own["data"]["dailyReports"].as_array().expect("reports").clone();
+    assert_eq!(own.len(), 2);
+    assert!(own.iter().all(|r| r["unit"]["code"] == "police"));
+}
+
+#[tokio::test]
+async fn bad_reports_are_refused() {
+    let app = spawn_app().await;
+    let police = app.token("police", Role::Uploader).await;
+    let leader = app.token("fao", Role::Leader).await;
+    for (variables, code) in [
+        (json!({ "date": "2020-02-17", "zero": true, "arrivals": 2 }), "BAD_INPUT"),
+        (json!({ "date": "2020-02-17", "departures": -1 }), "BAD_INPUT"),
+        (json!({ "date": "2999-01-01", "zero": true }), "BAD_INPUT"),
+        (json!({ "date": "2020-02-17", "zero": true, "unit": "nepu" }), "FORBIDDEN"),
+    ] {
+        let body = app.graphql_as(Some(&police), SUBMIT, variables.clone()).await.json();
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{variables}: {body}");
+    }
+    let body = app
+        .graphql_as(Some(&leader), SUBMIT, json!({ "date": "2020-02-17", "zero": true }))
+        .await
+        .json();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let by_admin = app
+        .graphql_as(
+            Some(&app.admin_token),
+            SUBMIT,
+            json!({ "date": "2020-02-17", "zero": true, "unit": "nepu" }),
+        )
+        .await
+        .json();
+    assert_eq!(by_admin["data"]["submitDailyReport"]["unit"]["code"], "nepu", "{by_admin}");
+}

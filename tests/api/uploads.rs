@@ -1,0 +1,338 @@
+//! Uploads over real HTTP: every fixture through `POST /api/uploads` and through the
+//! GraphQL multipart `upload` mutation gives the report `import_file` gives; an uploader
+//! cannot upload as another unit; hostile files are refused with the importers' stable
+//! codes and leave the store unchanged; rejections and templates download as workbooks.
+
+use std::io::Cursor;
+
+use axum::http::StatusCode;
+use calamine::{Reader, Xlsx};
+use hub::auth::Role;
+use importers::{ReadOptions, SourceKind};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+
+use crate::fixtures::{fixture_bytes, fixture_files, import};
+use crate::helpers::{Part, TestApp, TestDatabase, spawn_app, spawn_app_with};
+
+/// Rows of the tables an upload writes to: what "the store is unchanged" compares.
+async fn store_counts(db: &DatabaseConnection) -> Vec<u64> {
+    vec![
+        entity::upload::Entity::find().count(db).await.expect("count"),
+        entity::source_row::Entity::find().count(db).await.expect("count"),
+        entity::person::Entity::find().count(db).await.expect("count"),
+        entity::movement::Entity::find().count(db).await.expect("count"),
+        entity::affiliation::Entity::find().count(db).await.expect("count"),
+        entity::organization::Entity::find().count(db).await.expect("count"),
+    ]
+}
+
+/// The report selection of the GraphQL mutation, every field.
+const REPORT: &str = "file unit kind status uploadId
+    rows { data accepted rejected warnings }
+    rejections { sheet row column value code reason }
+    error { code message }";
+
+/// A GraphQL report in the shape of `hub import --json` (snake_case, lower-case status,
+/// numeric upload id).
+fn as_cli_json(report: &Value) -> Value {
+    let mut cli = json!({
+        "file": report["file"],
+        "unit": report["unit"],
+        "kind": report["kind"],
+        "status": report["status"].as_str().map(str::to_lowercase),
+        "upload_id": report["uploadId"].as_str().and_then(|id| id.parse::<i64>().ok()),
+        "rows": report["rows"],
+        "rejections": report["rejections"],
+    });
+    if !report["error"].is_null() {
+        cli["error"] = report["error"].clone();
+    }
+    cli
+}
+
+/// An uploader token per unit of the fixtures.
+async fn uploader_tokens(app: &TestApp) -> std::collections::HashMap<String, String> {
+    let mut tokens = std::collections::HashMap::new();
+    for (_, unit, _) in fixture_files() {
+        if !tokens.contains_key(&unit) {
+            let token = app.token(&unit, Role::Uploader).await;
+            tokens.insert(unit, token);
+        }
+    }
+    tokens
+}
+
+#[tokio::test]
+async fn every_fixture_uploads_with_the_report_of_the_cli() {
+    // The reference: import_file straight into a store of its own.
+    let reference_db = TestDatabase::new().await;
+    let reference = reference_db.connect_migrated().await;
+    let mut want = Vec::new();
+    for (name, unit, _) in fixture_files() {
+        let report = import(&reference, &name, &unit).await;
+        want.push(serde_json::to_value(&report).expect("report JSON"));
+    }
+
+    let http = spawn_app().await;
+    let tokens = uploader_tokens(&http).await;
+    for ((name, unit, _), want) in fixture_files().iter().zip(&want) {
+        let bytes = fixture_bytes(name);
+        let response = http
+            .upload_as(Some(&tokens[unit]), &[Part::File("file", name, &bytes)])
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{name}: {}", response.body);
+        assert_eq!(&response.json(), want, "{name} over HTTP");
+    }
+    // The same file again: a duplicate naming the earlier upload; nothing changes.
+    let before = store_counts(&http.db).await;
+    let (name, unit, _) = &fixture_files()[0];
+    let again = http
+        .upload_as(Some(&tokens[unit]), &[Part::File("file", name, &fixture_bytes(name))])
+        .await
+        .json();
+    assert_eq!(again["status"], "duplicate");
+    assert_eq!(again["upload_id"], want[0]["upload_id"]);
+    assert_eq!(store_counts(&http.db).await, before);
+
+    let graphql = spawn_app().await;
+    let tokens = uploader_tokens(&graphql).await;
+    for ((name, unit, kind), want) in fixture_files().iter().zip(&want) {
+        let bytes = fixture_bytes(name);
+        let arguments = format!("kind: \"{}\"", kind.as_str());
+        let response = graphql
+            .graphql_upload_as(Some(&tokens[unit]), name, &bytes, &arguments, REPORT)
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{name}: {}", response.body);
+        let body = response.json();
+        assert!(body["errors"].is_null(), "{name}: {body}");
+        assert_eq!(&as_cli_json(&body["data"]["upload"]), want, "{name} over GraphQL");
+    }
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_and_stores_nothing() {
+    let app = spawn_app().await;
+    let police = app.token("police", Role::Uploader).await;
+    let bytes = fixture_bytes("police_visas.xlsx");
+    let before = store_counts(&app.db).await;
+    let response = app
+        .upload_as(
+            Some(&police),
+            &[
+                Part::Text("kind", "visa_registry"),
+                Part::Text("dry_run", "true"),
+                Part::File("file", "police_visas.xlsx", &bytes),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let report = response.json();
+    assert_eq!(report["status"], "dry_run");
+    assert_eq!(report["rows"]["rejected"], 2);
+    assert_eq!(store_counts(&app.db).await, before);
+    let graphql = app
+        .graphql_upload_as(Some(&police), "police_visas.xlsx", &bytes, "dryRun: true", "status")
+        .await
+        .json();
+    assert_eq!(graphql["data"]["upload"]["status"], "DRY_RUN", "{graphql}");
+    assert_eq!(store_counts(&app.db).await, before);
+}
+
+#[tokio::test]
+async fn an_uploader_cannot_upload_as_another_unit() {
+    let app = spawn_app().await;
+    let nepu = app.token("nepu", Role::Uploader).await;
+    let bytes = fixture_bytes("police_visas.xlsx");
+    let before = store_counts(&app.db).await;
+    let refused = app
+        .upload_as(
+            Some(&nepu),
+            &[Part::Text("unit", "police"), Part::File("file", "police_visas.xlsx", &bytes)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["code"], "FORBIDDEN");
+    let graphql = app
+        .graphql_upload_as(Some(&nepu), "police_visas.xlsx", &bytes, "unit: \"police\"", "status")
+        .await
+        .json();
+    assert_eq!(graphql["errors"][0]["extensions"]["code"], "FORBIDDEN", "{graphql}");
+    assert_eq!(store_counts(&app.db).await, before, "nothing imported as its own either");
+
+    // Naming its own unit is fine; an admin may name any unit.
+    let own = app
+        .upload_as(
+            Some(&nepu),
+            &[Part::Text("unit", "nepu"), Part::File("file", "nepu_roster.xlsx", &fixture_bytes("nepu_roster.xlsx"))],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    let by_admin = app
+        .upload_as(
+            Some(&app.admin_token),
+            &[Part::Text("unit", "police"), Part::File("file", "police_visas.xlsx", &bytes)],
+        )
+        .await;
+    assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.body);
+    assert_eq!(by_admin.json()["unit"], "police");
+    let analyst = app.token("fao", Role::Analyst).await;
+    let not_an_uploader = app
+        .upload_as(Some(&analyst), &[Part::File("file", "police_visas.xlsx", &bytes)])
+        .await;
+    assert_eq!(not_an_uploader.status, StatusCode::FORBIDDEN);
+}
+
+/// The first half of a real xlsx: a zip cut short.
+fn truncated_xlsx() -> Vec<u8> {
+    let bytes = fixture_bytes("police_visas.xlsx");
+    bytes[..bytes.len() / 2].to_vec()
+}
+
+/// Bytes that are no spreadsheet at all (a fixed pseudo-random sequence).
+fn random_bytes(n: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn hostile_files_are_refused_with_stable_codes_and_store_nothing() {
+    let app = spawn_app_with(|s| s.http.max_body_bytes = 256 * 1024).await;
+    let police = app.token("police", Role::Uploader).await;
+    import(&app.db, "nepu_roster.xlsx", "nepu").await;
+    let before = store_counts(&app.db).await;
+    let pdf = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".to_vec();
+    let cases: Vec<(&str, Vec<u8>, &[&str])> = vec![
+        ("empty.xlsx", Vec::new(), &["EMPTY_FILE"]),
+        ("truncated.xlsx", truncated_xlsx(), &["CORRUPT_FILE"]),
+        ("random.xlsx", random_bytes(4096), &["UNSUPPORTED_FORMAT", "CORRUPT_FILE", "BINARY_CONTENT"]),
+        ("random.csv", random_bytes(4096), &["BINARY_CONTENT", "UNSUPPORTED_FORMAT"]),
+        ("report.pdf", pdf, &["UNSUPPORTED_FORMAT", "BINARY_CONTENT"]),
+    ];
+    for (name, bytes, codes) in cases {
+        let response = app
+            .upload_as(Some(&police), &[Part::File("file", name, &bytes)])
+            .await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{name}: {}", response.body);
+        let body = response.json();
+        assert_eq!(body["status"], "failed", "{name}: {body}");
+        let code = body["error"]["code"].as_str().unwrap_or_default();
+        assert!(codes.contains(&code), "{name}: {code}");
+        assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty());
+        let graphql = app
+            .graphql_upload_as(Some(&police), name, &bytes, "", "status error { code }")
+            .await
+            .json();
+        assert_eq!(graphql["data"]["upload"]["status"], "FAILED", "{name}: {graphql}");
+        assert!(codes.contains(&graphql["data"]["upload"]["error"]["code"].as_str().unwrap_or_default()));
+    }
+    let oversized = random_bytes(300 * 1024);
+    let response = app
+        .upload_as(Some(&police), &[Part::File("file", "big.xlsx", &oversized)])
+        .await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.json()["error"]["code"], "PAYLOAD_TOO_LARGE");
+    let graphql = app
+        .graphql_upload_as(Some(&police), "big.xlsx", &oversized, "", "status")
+        .await;
+    assert_eq!(graphql.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", graphql.body);
+    assert_eq!(graphql.json()["error"]["code"], "PAYLOAD_TOO_LARGE");
+
+    for (parts, what) in [
+        (vec![Part::Text("kind", "visa_registry")], "no file"),
+        (vec![Part::Text("colour", "red"), Part::File("file", "a.csv", b"x")], "an unknown field"),
+        (vec![Part::Text("kind", "nonsense"), Part::File("file", "a.csv", b"x")], "an unknown kind"),
+    ] {
+        let response = app.upload_as(Some(&police), &parts).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{what}: {}", response.body);
+        assert_eq!(response.json()["error"]["code"], "BAD_INPUT", "{what}");
+    }
+    let not_multipart = app
+        .request_as(Some(&police), axum::http::Method::POST, "/api/uploads", "application/json", "{}")
+        .await;
+    assert_eq!(not_multipart.status, StatusCode::BAD_REQUEST);
+    assert_eq!(not_multipart.json()["error"]["code"], "BAD_INPUT");
+    assert_eq!(store_counts(&app.db).await, before, "hostile files changed the store");
+}
+
+#[tokio::test]
+async fn row_caps_refuse_a_file_too_long() {
+    let app = spawn_app_with(|s| s.uploads.max_rows = 20).await;
+    let police = app.token("police", Role::Uploader).await;
+    let response = app
+        .upload_as(
+            Some(&police),
+            &[Part::File("file", "police_visas.xlsx", &fixture_bytes("police_visas.xlsx"))],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST, "{}", response.body);
+    assert_eq!(response.json()["error"]["code"], "TOO_MANY_ROWS");
+}
+
+/// The rows of the first sheet of a workbook, as text.
+fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an xlsx");
+    let sheet = workbook.sheet_names().first().cloned().expect("a sheet");
+    let range = workbook.worksheet_range(&sheet).expect("the sheet");
+    range
+        .rows()
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn rejections_and_templates_download_as_workbooks() {
+    let app = spawn_app().await;
+    let police = app.token("police", Role::Uploader).await;
+    let report = app
+        .upload_as(
+            Some(&police),
+            &[Part::File("file", "police_visas.xlsx", &fixture_bytes("police_visas.xlsx"))],
+        )
+        .await
+        .json();
+    let id = report["upload_id"].as_i64().expect("stored");
+    let download = app
+        .get_as(Some(&police), &format!("/api/uploads/{id}/rejections.xlsx"))
+        .await;
+    assert_eq!(download.status, StatusCode::OK, "{}", download.body);
+    assert_eq!(
+        download.headers["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let disposition = download.headers["content-disposition"].to_str().unwrap_or_default();
+    assert!(disposition.contains("filename*=UTF-8''police_visas"), "{disposition}");
+    let rows = sheet_rows(&download.bytes);
+    assert_eq!(rows.len(), 3, "a header and the two rejected rows: {rows:?}");
+    assert!(rows[0].iter().any(|h| h == importers::REASON_HEADER));
+    let missing = app.get_as(Some(&police), "/api/uploads/999999/rejections.xlsx").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.json()["error"]["code"], "NOT_FOUND");
+
+    for kind in SourceKind::ALL {
+        let template = app
+            .get_as(Some(&police), &format!("/api/templates/{}.xlsx", kind.as_str()))
+            .await;
+        assert_eq!(template.status, StatusCode::OK, "{kind:?}");
+        let read = importers::read_upload(
+            &template.bytes,
+            "template.xlsx",
+            None,
+            &ReadOptions::default(),
+        )
+        .expect("a template reads back");
+        assert_eq!(read.kind, kind);
+        assert!(read.rows.is_empty());
+    }
+    let unknown = app.get_as(Some(&police), "/api/templates/nonsense.xlsx").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let anonymous = app.get_as(None, "/api/templates/visa_registry.xlsx").await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}

@@ -1,0 +1,379 @@
+//! Issue 6 surfaces: the embedded web pages, the people export (in-process, over HTTP
+//! with each role, and on the command line) and `hub demo`.
+
+use std::io::Cursor;
+
+use axum::body::Bytes;
+use axum::http::{Request, StatusCode};
+use calamine::{Data, Reader, Xlsx};
+use chrono::{TimeZone, Utc};
+use http_body_util::{BodyExt, Full};
+use hub::auth::Role;
+use hub::derived::PersonFilter;
+use hub::export::{PeopleExport, people_xlsx};
+use hub::registry::tokens::{self, NewToken};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+use crate::cli::{hub, text};
+use crate::fixtures::{fixture_files, import, imported_city};
+use crate::helpers::spawn_app;
+
+/// 2020-02-17 12:00 in Daqing: the time of the office's report.
+fn report_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2020, 2, 17, 4, 0, 0)
+        .single()
+        .expect("a time")
+}
+
+/// The sheets of a workbook as rows of cell texts.
+fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an xlsx");
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).expect("a sheet");
+            let rows = range
+                .rows()
+                .map(|row| {
+                    row.iter()
+                        .map(|cell| match cell {
+                            Data::Empty => String::new(),
+                            Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+                            other => other.to_string(),
+                        })
+                        .collect()
+                })
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The value next to `label` on the summary sheet.
+fn summary_value(rows: &[Vec<String>], label: &str) -> String {
+    rows.iter()
+        .find(|r| r.first().map(String::as_str) == Some(label))
+        .and_then(|r| r.get(1).cloned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_people_export_lists_the_filtered_people_with_the_overview() {
+    let (_test_db, db) = imported_city().await;
+    let tz = chrono_tz::Asia::Shanghai;
+    let export = PeopleExport {
+        filter: PersonFilter {
+            present: Some(true),
+            ..PersonFilter::default()
+        },
+        as_of: report_time(),
+        conditions: "在庆".to_owned(),
+        masked: false,
+        unit_only: None,
+        figures: true,
+    };
+    let bytes = people_xlsx(&db, tz, &export).await.expect("an export");
+    let book = sheets(&bytes);
+    assert_eq!(book[0].0, "人员名单");
+    assert_eq!(book[1].0, "统计概况");
+    let list = &book[0].1;
+    assert_eq!(list[0][0], "序号");
+    assert!(list[0].contains(&"出生日期".to_owned()));
+    assert!(list[0].contains(&"具体负责管理单位".to_owned()));
+    assert_eq!(list.len() - 1, 175, "the 175 people present on 17 Feb 2020");
+    let summary = &book[1].1;
+    assert_eq!(summary_value(summary, "在庆人数"), "175");
+    assert_eq!(summary_value(summary, "国家和地区数"), "40");
+    assert_eq!(summary_value(summary, "具体负责管理单位数"), "51");
+    assert_eq!(summary_value(summary, "名单人数"), "175");
+    assert_eq!(summary_value(summary, "统计时间"), "2020-02-17 12:00");
+
+    let masked = people_xlsx(
+        &db,
+        tz,
+        &PeopleExport {
+            masked: true,
+            filter: PersonFilter::default(),
+            ..export
+        },
+    )
+    .await
+    .expect("a masked export");
+    let list = &sheets(&masked)[0].1;
+    assert!(!list[0].contains(&"出生日期".to_owned()));
+    let number = list[0]
+        .iter()
+        .position(|h| h == "护照号码")
+        .expect("a number column");
+    assert_eq!(list.len() - 1, 180, "every known person");
+    assert!(list[1..].iter().all(|row| row[number].contains("****")));
+}
+
+/// `GET path` with an optional bearer token.
+async fn get(address: &str, path: &str, token: Option<&str>) -> (StatusCode, String, Bytes) {
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let mut request = Request::builder().uri(format!("{address}{path}"));
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = client
+        .request(request.body(Full::new(Bytes::new())).expect("a request"))
+        .await
+        .expect("a response");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes();
+    (status, content_type, body)
+}
+
+#[tokio::test]
+async fn the_pages_and_their_assets_are_served_from_the_binary() {
+    let app = spawn_app().await;
+    let (status, content_type, body) = get(&app.address, "/", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.starts_with("text/html"));
+    assert!(String::from_utf8_lossy(&body).contains("大庆市外籍人员信息汇总平台"));
+    for path in [
+        "/assets/app.js",
+        "/assets/pages/dashboard.js",
+        "/assets/style.css",
+        "/assets/vendor/echarts/echarts.min.js",
+        "/assets/vendor/echarts/LICENSE",
+    ] {
+        let (status, _, body) = get(&app.address, path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!body.is_empty(), "{path}");
+    }
+    let (status, content_type, _) = get(&app.address, "/assets/../Cargo.toml", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(content_type.starts_with("application/json"));
+}
+
+#[tokio::test]
+async fn the_people_export_over_http_follows_each_role() {
+    let app = spawn_app().await;
+    let db = app._database.connect().await;
+    for (name, unit, _) in fixture_files() {
+        import(&db, &name, &unit).await;
+    }
+    let token = |role: Role, unit: &str| {
+        let db = db.clone();
+        let unit = unit.to_owned();
+        async move {
+            tokens::create(
+                &db,
+                NewToken {
+                    unit,
+                    role,
+                    name: None,
+                    expires_at: None,
+                },
+                Utc::now(),
+            )
+            .await
+            .expect("a token")
+            .secret
+        }
+    };
+    let analyst = token(Role::Analyst, "fao").await;
+    let leader = token(Role::Leader, "fao").await;
+    let uploader = token(Role::Uploader, "nepu").await;
+    let path = "/api/exports/people.xlsx?asOf=2020-02-17T12:00:00%2B08:00&present=true";
+
+    let (status, content_type, _) = get(&app.address, path, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(content_type.starts_with("application/json"));
+
+    let (status, content_type, body) = get(&app.address, path, Some(&analyst)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.contains("spreadsheetml"));
+    let book = sheets(&body);
+    assert_eq!(book[0].1.len() - 1, 175);
+    assert!(book[0].1[0].contains(&"出生日期".to_owned()));
+
+    let (status, _, body) = get(&app.address, path, Some(&leader)).await;
+    assert_eq!(status, StatusCode::OK);
+    let list = &sheets(&body)[0].1;
+    assert!(!list[0].contains(&"出生日期".to_owned()));
+    let number = list[0]
+        .iter()
+        .position(|h| h == "护照号码")
+        .expect("column");
+    assert!(list[1..].iter().all(|row| row[number].contains("****")));
+
+    let (status, _, _) = get(&app.address, &format!("{path}&search=KIM"), Some(&leader)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "leaders may not search");
+
+    let (status, _, body) = get(&app.address, path, Some(&uploader)).await;
+    assert_eq!(status, StatusCode::OK);
+    let book = sheets(&body);
+    let list = &book[0].1;
+    assert!(list.len() > 1 && list.len() - 1 < 175, "only nepu's people");
+    let reporter = list[0]
+        .iter()
+        .position(|h| h == "报送单位")
+        .expect("column");
+    assert!(list[1..].iter().all(|row| row[reporter] == "东北石油大学"));
+    assert_eq!(summary_value(&book[1].1, "全市统计"), "当前角色无权查看");
+
+    let viewer = |token: String| {
+        let address = app.address.clone();
+        async move {
+            let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+            let body = serde_json::json!({ "query": "{ viewer { role unitCode allowed } }" });
+            let request = Request::post(format!("{address}/graphql"))
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Full::new(Bytes::from(body.to_string())))
+                .expect("a request");
+            let response = client.request(request).await.expect("a response");
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("a body")
+                .to_bytes();
+            serde_json::from_slice::<serde_json::Value>(&bytes).expect("JSON")["data"]["viewer"]
+                .clone()
+        }
+    };
+    let seen = viewer(leader.clone()).await;
+    assert_eq!(seen["role"], "LEADER");
+    assert_eq!(seen["unitCode"], "fao");
+    let allowed: Vec<&str> = seen["allowed"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(allowed.contains(&"ReadFigures") && !allowed.contains(&"Upload"));
+    let seen = viewer(uploader.clone()).await;
+    assert_eq!(seen["role"], "UPLOADER");
+    assert!(!seen["allowed"].to_string().contains("ReadFigures"));
+
+    let (status, _, _) = get(
+        &app.address,
+        "/api/exports/people.xlsx?visaStatus=SOON",
+        Some(&analyst),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn hub_export_people_writes_the_workbook() {
+    let (test_db, _db) = imported_city().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = hub(
+        dir.path(),
+        &[
+            "export",
+            "people",
+            "-o",
+            "list.xlsx",
+            "--nationality",
+            "KOR,RUS",
+            "--as-of",
+            "2020-02-17T12:00:00+08:00",
+            "--database-url",
+            test_db.url.as_str(),
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bytes = std::fs::read(dir.path().join("list.xlsx")).expect("the file");
+    let list = &sheets(&bytes)[0].1;
+    let code = list[0]
+        .iter()
+        .position(|h| h == "国籍代码")
+        .expect("column");
+    assert!(list.len() > 1);
+    assert!(
+        list[1..]
+            .iter()
+            .all(|r| r[code] == "KOR" || r[code] == "RUS")
+    );
+}
+
+#[tokio::test]
+async fn hub_demo_makes_a_new_store_imports_every_kind_and_prints_tokens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = hub(
+        dir.path(),
+        &[
+            "demo",
+            "--dir",
+            "city",
+            "--people",
+            "300",
+            "--days",
+            "14",
+            "--no-serve",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("visa_registry"), "{stdout}");
+    let info: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("city/demo.json")).expect("demo.json"),
+    )
+    .expect("JSON");
+    let roles: Vec<&str> = info["tokens"]
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .filter_map(|t| t["role"].as_str())
+        .collect();
+    assert_eq!(roles, ["uploader", "analyst", "leader", "admin"]);
+    for token in info["tokens"].as_array().expect("tokens") {
+        assert!(stdout.contains(token["token"].as_str().expect("a token")));
+    }
+    let url = format!("sqlite://{}", dir.path().join("city/hub.db").display());
+    let out = hub(
+        dir.path(),
+        &[
+            "query",
+            "{ overview { knownPeople } uploads(first: 100) { kind rows { rejected } } }",
+            "--database-url",
+            &url,
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let known = json["data"]["overview"]["knownPeople"]
+        .as_i64()
+        .unwrap_or(0);
+    assert!(
+        (300..=306).contains(&known),
+        "300 people and a few renewed passports: {known}"
+    );
+    let uploads = json["data"]["uploads"].as_array().expect("uploads");
+    let mut kinds: Vec<&str> = uploads.iter().filter_map(|u| u["kind"].as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds.len(), 8, "every source kind: {kinds:?}");
+    let rejected: i64 = uploads
+        .iter()
+        .filter_map(|u| u["rows"]["rejected"].as_i64())
+        .sum();
+    assert!(rejected >= 5, "the hostile rows are rejected");
+
+    let again = hub(dir.path(), &["demo", "--dir", "city", "--no-serve"]).await;
+    assert!(
+        !again.status.success(),
+        "an existing store is never touched"
+    );
+}
