@@ -69,6 +69,9 @@ fn sqlite_options(url: &str, max_connections: u32) -> Result<ConnectOptions, Hub
                 .foreign_keys(true)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                // Statement journals (one per multi-row insert of a landing) and temporary
+                // b-trees stay in memory instead of temporary files.
+                .pragma("temp_store", "memory")
         });
     Ok(options)
 }
@@ -139,6 +142,17 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
         .ok_or_else(|| DbErr::Custom("SELECT 1 returned no row".to_owned()))
 }
 
+/// Begins a transaction that will write: on SQLite `BEGIN IMMEDIATE`, so that it waits
+/// (busy timeout) for the write lock up front instead of failing with "database is locked"
+/// when it upgrades from reading to writing while another writer commits.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,15 +176,4 @@ mod tests {
             "sqlite::memory:"
         );
     }
-}
-
-/// Begins a transaction that will write: on SQLite `BEGIN IMMEDIATE`, so that it waits
-/// (busy timeout) for the write lock up front instead of failing with "database is locked"
-/// when it upgrades from reading to writing while another writer commits.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    db.begin_with_options(sea_orm::TransactionOptions {
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
 }

@@ -15,6 +15,7 @@ const VIEWER = `{ viewer { name role unitCode unitName allowed } }`;
 
 let viewer = null;
 let cleanup = null;
+let generation = 0; // which navigation is current; a page that finishes late is ignored
 const app = document.getElementById('app');
 
 function allowedPages() {
@@ -62,6 +63,7 @@ async function loadViewer() {
 }
 
 async function route() {
+  const mine = ++generation;
   if (cleanup) {
     cleanup();
     cleanup = null;
@@ -97,11 +99,20 @@ async function route() {
   document.body.className = `page-${page.path}`;
   document.title = `${page.title} · 大庆市外籍人员信息汇总平台`;
   app.replaceChildren(h('p', { class: 'muted center' }, '正在加载…'));
+  const view = h('div', { class: 'view' });
+  app.replaceChildren(view);
   try {
     const module = await import(page.module);
-    cleanup = (await module.render(app, { viewer, params: params.map(decodeURIComponent) })) || null;
+    const done = (await module.render(view, { viewer, params: params.map(decodeURIComponent) })) || null;
+    if (mine === generation) {
+      cleanup = done;
+    } else if (done) {
+      done(); // the user moved on while the page was loading
+    }
   } catch (error) {
-    app.replaceChildren(h('div', { class: 'error', role: 'alert' }, `页面加载失败：${error.message}`));
+    if (mine === generation) {
+      view.replaceChildren(h('div', { class: 'error', role: 'alert' }, `页面加载失败：${error.message}`));
+    }
   }
 }
 

@@ -218,7 +218,11 @@ impl MigrationTrait for Migration {
                 index("person_source", &["person_id"], false),
                 index("person_source", &["member_unit_id", "person_id"], false),
                 index("person_source", &["source_row_id"], false),
-                index("identity_document", &["person_id", "kind", "valid_until"], false),
+                index(
+                    "identity_document",
+                    &["person_id", "kind", "valid_until"],
+                    false,
+                ),
                 index("identity_document", &["number"], false),
                 index("identity_document", &["kind", "valid_until"], false),
                 index("affiliation", &["person_id"], false),

@@ -51,7 +51,7 @@ pub struct TokenCreateArgs {
     #[arg(long, value_enum, value_name = "ROLE")]
     pub role: Role,
 
-    /// A name for people (default "<unit> <role>"). 名称。
+    /// A name for people (default: the unit and the role, e.g. "police uploader"). 名称。
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 

@@ -6,6 +6,7 @@
 //! so the API can never give two answers to the same question. The SQL runs unchanged on
 //! SQLite and PostgreSQL (window functions, `$n` parameters).
 
+pub mod cache;
 pub mod counts;
 pub mod overview;
 pub mod people;
@@ -13,6 +14,7 @@ pub mod sql;
 pub mod status;
 pub mod trend;
 
+pub use cache::CityCache;
 pub use counts::{Count, Dimension, counts_by};
 pub use overview::{Overview, overview};
 pub use people::{PersonFilter, PersonOrder, PersonPage};

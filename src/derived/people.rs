@@ -196,7 +196,10 @@ pub async fn list<C: ConnectionTrait>(
     };
     let condition = filter.condition(&mut sql);
     let from = if filter.needs_derived() {
-        format!("{} SELECT {{cols}} FROM derived p WHERE {condition}", derived_cte(None))
+        format!(
+            "{} SELECT {{cols}} FROM derived p WHERE {condition}",
+            derived_cte(None)
+        )
     } else {
         format!("SELECT {{cols}} FROM person p WHERE {condition}")
     };
@@ -219,9 +222,14 @@ pub async fn list<C: ConnectionTrait>(
         offset
     );
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql.text, sql.values))
+        .query_all_raw(Statement::from_sql_and_values(
+            backend, sql.text, sql.values,
+        ))
         .await?;
-    let page_ids: Vec<i64> = rows.iter().map(|row| row.try_get("", "id")).collect::<Result<_, _>>()?;
+    let page_ids: Vec<i64> = rows
+        .iter()
+        .map(|row| row.try_get("", "id"))
+        .collect::<Result<_, _>>()?;
     let mut by_id: std::collections::HashMap<i64, person::Model> = person::Entity::find()
         .filter(person::Column::Id.is_in(page_ids.iter().copied()))
         .all(db)
@@ -229,7 +237,8 @@ pub async fn list<C: ConnectionTrait>(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let mut people: Vec<person::Model> = page_ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    let mut people: Vec<person::Model> =
+        page_ids.iter().filter_map(|id| by_id.remove(id)).collect();
     let has_next = people.len() as u64 > first;
     people.truncate(usize::try_from(first).unwrap_or(usize::MAX));
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();

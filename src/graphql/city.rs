@@ -274,7 +274,8 @@ impl CityQuery {
     async fn overview(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> Result<Overview> {
         authorize(ctx, Operation::ReadFigures)?;
         let at = resolve_as_of(ctx, as_of);
-        let o = derived::overview(database(ctx)?, at, timezone(ctx))
+        let o = super::context::city_cache(ctx)?
+            .overview(database(ctx)?, at, timezone(ctx))
             .await
             .gql()?;
         Ok(Overview {
@@ -451,10 +452,10 @@ impl CityQuery {
         let grant = authorize(ctx, Operation::ReadCounts)?;
         let at = resolve_as_of(ctx, as_of);
         let filter = filter.unwrap_or_default().to_scoped_filter(ctx, &grant)?;
-        let counts =
-            derived::counts_by(database(ctx)?, dimension.into(), &filter, at, timezone(ctx))
-                .await
-                .gql()?;
+        let counts = super::context::city_cache(ctx)?
+            .counts_by(database(ctx)?, dimension.into(), &filter, at, timezone(ctx))
+            .await
+            .gql()?;
         Ok(counts
             .into_iter()
             .map(|c| CountEntry {

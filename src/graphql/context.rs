@@ -93,3 +93,11 @@ pub fn principal<'a>(ctx: &Context<'a>) -> Result<&'a Principal> {
 pub fn authorize(ctx: &Context<'_>, operation: Operation) -> Result<Grant> {
     principal(ctx)?.authorize(operation).gql()
 }
+
+/// The schema's cache of city-wide figures.
+pub fn city_cache<'a>(ctx: &Context<'a>) -> Result<&'a crate::derived::CityCache> {
+    ctx.data::<std::sync::Arc<crate::derived::CityCache>>()
+        .map(|cache| cache.as_ref())
+        .map_err(|e| HubError::Internal(format!("schema has no city cache: {}", e.message)))
+        .gql()
+}

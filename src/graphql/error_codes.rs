@@ -29,9 +29,13 @@ struct ErrorCodesExtension;
 /// Whether a message is async-graphql's complaint about an argument's value (a type
 /// mismatch, a null for a non-null argument): the caller's mistake, even with a `path`.
 fn is_input_error(message: &str) -> bool {
-    ["Failed to parse", "Expected input type", "Invalid value for argument"]
-        .iter()
-        .any(|prefix| message.starts_with(prefix))
+    [
+        "Failed to parse",
+        "Expected input type",
+        "Invalid value for argument",
+    ]
+    .iter()
+    .any(|prefix| message.starts_with(prefix))
 }
 
 #[async_graphql::async_trait::async_trait]

@@ -100,6 +100,7 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
             max_file_bytes: config.max_file_bytes,
         })
         .extension(loaders::RequestLoaders(db.clone()))
+        .data(std::sync::Arc::new(crate::derived::CityCache::default()))
         .data(db)
         .limit_depth(config.limits.depth)
         .limit_complexity(config.limits.complexity)

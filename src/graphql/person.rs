@@ -197,6 +197,7 @@ pub struct Document {
     pub category: Option<String>,
     /// Valid until. 有效期至。
     pub valid_until: Option<NaiveDate>,
+    /// The source row of the fact (internal).
     #[graphql(skip)]
     pub source_row_id: i64,
 }
@@ -216,8 +217,10 @@ pub struct Affiliation {
     pub active: bool,
     /// The later roster upload that ended it by omitting it. 因后续名单未列入而结束的上传编号。
     pub ended_by_upload_id: Option<ID>,
+    /// The organisation (internal).
     #[graphql(skip)]
     pub organization_id: i64,
+    /// The source row of the fact (internal).
     #[graphql(skip)]
     pub source_row_id: i64,
 }
@@ -243,8 +246,10 @@ pub struct Stay {
     pub check_in: Option<DateTime<Utc>>,
     /// Check-out. 离店时间。
     pub check_out: Option<DateTime<Utc>>,
+    /// The organisation (internal).
     #[graphql(skip)]
     pub organization_id: i64,
+    /// The source row of the fact (internal).
     #[graphql(skip)]
     pub source_row_id: i64,
 }
@@ -285,6 +290,7 @@ pub struct Movement {
     pub origin: Option<String>,
     /// To. 目的地。
     pub destination: Option<String>,
+    /// The source row of the fact (internal).
     #[graphql(skip)]
     pub source_row_id: i64,
 }
@@ -300,6 +306,7 @@ pub struct HealthCheck {
     pub temperature: Option<f64>,
     /// Condition as written. 情况。
     pub status: Option<String>,
+    /// The source row of the fact (internal).
     #[graphql(skip)]
     pub source_row_id: i64,
 }
@@ -313,6 +320,7 @@ pub struct AttributeValue {
     pub value: String,
     /// Whether the person shows this value. 是否为采用值。
     pub shown: bool,
+    /// The source row of the fact (internal).
     #[graphql(skip)]
     pub source_row_id: i64,
 }

@@ -1,12 +1,13 @@
 //! `/graphql`: queries, mutations and GraphQL multipart uploads over POST; GraphiQL over GET.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLResponse;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
 use super::auth::Authenticated;
+use super::graphql_body::GraphqlBody;
 use crate::error::HubError;
 
 /// `POST /graphql`: run one query against the schema as the token's principal. Without a
@@ -17,9 +18,9 @@ use crate::error::HubError;
 pub async fn graphql_post(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
-    request: GraphQLRequest<HubError>,
+    GraphqlBody(request): GraphqlBody,
 ) -> GraphQLResponse {
-    let mut request = request.into_inner().data(principal);
+    let mut request = request.data(principal);
     if !state.settings.introspection() {
         request = request.disable_introspection();
     }

@@ -4,6 +4,7 @@ pub mod auth;
 mod errors;
 mod exports;
 mod graphql;
+mod graphql_body;
 mod health;
 mod uploads;
 mod xlsx;

@@ -9,8 +9,7 @@
 use std::fmt::Write as _;
 
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, Statement,
-    Value,
+    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, Statement, Value,
 };
 
 /// Bind parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535.
@@ -76,7 +75,11 @@ pub struct Table {
 impl Table {
     /// Rows per statement for this table.
     fn rows_per_statement(&self) -> usize {
-        (ROWS_PARAMS / self.columns.len().max(1)).max(1)
+        let params = std::env::var("HUB_ROWS_PARAMS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(ROWS_PARAMS);
+        (params / self.columns.len().max(1)).max(1)
     }
 
     /// `INSERT INTO "t" ("a", "b") VALUES (?, ?), …` for `rows` rows, with `RETURNING`

@@ -16,8 +16,8 @@ use entity::{affiliation, member_unit, organization, stay, upload};
 use importers::SourceKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, Value,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
+    EntityTrait, QueryFilter, Statement, Value,
 };
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -134,8 +134,60 @@ const SOURCE_ROW: Table = Table {
     ],
 };
 
+/// Page cache of the landing connection on SQLite, in KiB, while it lands: a large file's
+/// tables and indexes then stay in memory instead of being spilled to the WAL and read
+/// back (SQLite's default is 2 MiB). Set back to what it was afterwards.
+const SQLITE_LANDING_CACHE_KIB: i64 = 65_536;
+
+/// The page cache size of the connection (`PRAGMA cache_size`: negative means KiB).
+async fn sqlite_cache_size<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "PRAGMA cache_size",
+        ))
+        .await?;
+    match row {
+        Some(row) => row.try_get_by_index(0),
+        None => Ok(-2000),
+    }
+}
+
+async fn set_sqlite_cache_size<C: ConnectionTrait>(db: &C, size: i64) -> Result<(), DbErr> {
+    db.execute_unprepared(&format!("PRAGMA cache_size = {size}"))
+        .await
+        .map(|_| ())
+}
+
 /// Lands the file and its rows; returns the new upload's id.
 pub async fn land<C, J>(
+    db: &C,
+    unit: &member_unit::Model,
+    file: &LandFile,
+    rows: &[LandRow<J>],
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr>
+where
+    C: ConnectionTrait,
+    J: StoredJson + Sync,
+{
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return land_rows(db, unit, file, rows, now).await;
+    }
+    let before = sqlite_cache_size(db).await?;
+    let kib = std::env::var("HUB_LAND_CACHE_KIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SQLITE_LANDING_CACHE_KIB);
+    set_sqlite_cache_size(db, -kib).await?;
+    let landed = land_rows(db, unit, file, rows, now).await;
+    let restored = set_sqlite_cache_size(db, before).await;
+    let id = landed?;
+    restored?;
+    Ok(id)
+}
+
+async fn land_rows<C, J>(
     db: &C,
     unit: &member_unit::Model,
     file: &LandFile,

@@ -196,7 +196,11 @@ pub async fn import_file_with_stages(
         request.bytes.len(),
         &request.uploaded_by,
     );
-    let rows = read::land_rows(parsed, tz);
+    // Off the async runtime like the read itself (CPU work), and on a blocking thread so
+    // that the parsed rows' memory, freed as they are converted, is reused in place.
+    let rows = tokio::task::spawn_blocking(move || read::land_rows(parsed, tz))
+        .await
+        .map_err(|e| HubError::Internal(format!("row conversion task failed: {e}")))?;
     let lock = upload_lock(unit.id, kind);
     let _guard = lock.lock().await;
     let txn = db
@@ -209,7 +213,8 @@ pub async fn import_file_with_stages(
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock(hashtext($1))",
-            [format!("upload:{}:{}", unit.id, kind.as_str()).into()],
+            // One key for all landings, like SQLite's one writer: units share people.
+            ["upload:landing".into()],
         ))
         .await?;
     }

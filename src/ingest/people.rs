@@ -9,7 +9,7 @@
 use super::batch::{Column, Table, in_chunks, insert_rows, insert_rows_returning};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{identity_document, pending_merge, person, person_attribute};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QuerySelect, Value,
@@ -152,13 +152,9 @@ async fn find_existing<C: ConnectionTrait>(
             .into_tuple()
             .all(db)
             .await?;
-        found.extend(
-            people
-                .into_iter()
-                .filter(|(_, number, nationality)| {
-                    wanted.contains(&(number.clone(), nationality.clone()))
-                }),
-        );
+        found.extend(people.into_iter().filter(|(_, number, nationality)| {
+            wanted.contains(&(number.clone(), nationality.clone()))
+        }));
     }
     Ok(found)
 }
@@ -328,6 +324,12 @@ pub async fn refresh_shown<C: ConnectionTrait>(
     Ok(())
 }
 
+/// `COUNT(id) > 1`, for a `HAVING`.
+fn more_than_one() -> SimpleExpr {
+    use sea_orm::sea_query::ExprTrait as _;
+    Expr::col(person::Column::Id).count().gt(1)
+}
+
 /// Records candidate matches among the given people: two records with the same
 /// nationality, Latin name and date of birth but different documents. They are kept as
 /// pending merges for an analyst, never merged silently; a decided pair is not reopened.
@@ -352,8 +354,40 @@ pub async fn find_candidates<C: ConnectionTrait>(
     }
     let names: Vec<String> = names.into_iter().collect();
     let touched: HashSet<i64> = person_ids.iter().copied().collect();
-    let mut groups: HashMap<(String, String, NaiveDate), Vec<i64>> = HashMap::new();
+    // The database finds the (nationality, name, birth date) keys held by more than one
+    // person; only the people of those names come back, not everyone with a touched name.
+    type Key = (String, String, NaiveDate);
+    let mut shared: HashSet<Key> = HashSet::new();
     for chunk in in_chunks(&names) {
+        let keys: Vec<(String, Option<String>, Option<NaiveDate>)> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Nationality,
+                person::Column::LatinName,
+                person::Column::BirthDate,
+            ])
+            .filter(person::Column::LatinName.is_in(chunk.iter().cloned()))
+            .filter(person::Column::BirthDate.is_not_null())
+            .group_by(person::Column::Nationality)
+            .group_by(person::Column::LatinName)
+            .group_by(person::Column::BirthDate)
+            .having(more_than_one())
+            .into_tuple()
+            .all(db)
+            .await?;
+        shared.extend(
+            keys.into_iter()
+                .filter_map(|(nationality, name, birth)| Some((nationality, name?, birth?))),
+        );
+    }
+    let shared_names: Vec<String> = shared
+        .iter()
+        .map(|(_, name, _)| name.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut groups: HashMap<Key, Vec<i64>> = HashMap::new();
+    for chunk in in_chunks(&shared_names) {
         type Row = (i64, String, Option<String>, Option<NaiveDate>);
         let people: Vec<Row> = person::Entity::find()
             .select_only()
@@ -370,10 +404,10 @@ pub async fn find_candidates<C: ConnectionTrait>(
             .await?;
         for (id, nationality, name, birth) in people {
             if let (Some(name), Some(birth)) = (name, birth) {
-                groups
-                    .entry((nationality, name, birth))
-                    .or_default()
-                    .push(id);
+                let key = (nationality, name, birth);
+                if shared.contains(&key) {
+                    groups.entry(key).or_default().push(id);
+                }
             }
         }
     }

@@ -66,7 +66,11 @@ async fn world() -> World {
     import(&app.db, "nepu_roster.xlsx", "nepu").await;
     let mut tokens = Vec::new();
     for role in Role::ALL {
-        let unit = if role == Role::Uploader { "police" } else { "fao" };
+        let unit = if role == Role::Uploader {
+            "police"
+        } else {
+            "fao"
+        };
         tokens.push((role, app.token(unit, role).await));
     }
     World {
@@ -122,8 +126,7 @@ async fn probe(world: &World, operation: Operation, token: Option<&str>) -> Outc
             gql(r#"mutation { resolveMerge(id: "999999", accept: false) { id } }"#).await
         }
         Operation::MergeOrganizations => {
-            gql(r#"mutation { mergeOrganizations(keep: "999998", merge: "999999") { id } }"#)
-                .await
+            gql(r#"mutation { mergeOrganizations(keep: "999998", merge: "999999") { id } }"#).await
         }
         Operation::ManageUnits => {
             gql(r#"mutation { updateMemberUnit(code: "no_such_unit", active: true) { code } }"#)
@@ -165,14 +168,24 @@ async fn unknown_malformed_and_revoked_tokens_are_401() {
     let world = world().await;
     let app = &world.app;
     for token in ["hub_0000", "not a token", ""] {
-        let response = app.graphql_as(Some(token), "{ memberUnits { code } }", Value::Null).await;
+        let response = app
+            .graphql_as(Some(token), "{ memberUnits { code } }", Value::Null)
+            .await;
         assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{token}");
         assert_eq!(response.headers["www-authenticate"], "Bearer");
     }
     let analyst = app.token("fao", Role::Analyst).await;
     let query = "{ memberUnits { code } }";
-    assert_eq!(app.graphql_as(Some(&analyst), query, Value::Null).await.status, StatusCode::OK);
-    let tokens = app.graphql("{ apiTokens { id name role active } }").await.json();
+    assert_eq!(
+        app.graphql_as(Some(&analyst), query, Value::Null)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let tokens = app
+        .graphql("{ apiTokens { id name role active } }")
+        .await
+        .json();
     let id = tokens["data"]["apiTokens"]
         .as_array()
         .expect("tokens")
@@ -188,9 +201,16 @@ async fn unknown_malformed_and_revoked_tokens_are_401() {
         )
         .await
         .json();
-    assert_eq!(revoked["data"]["revokeApiToken"]["active"], false, "{revoked}");
+    assert_eq!(
+        revoked["data"]["revokeApiToken"]["active"], false,
+        "{revoked}"
+    );
     let after = app.graphql_as(Some(&analyst), query, Value::Null).await;
-    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "revoked tokens stop at once");
+    assert_eq!(
+        after.status,
+        StatusCode::UNAUTHORIZED,
+        "revoked tokens stop at once"
+    );
 }
 
 /// `M12****78`: three characters, the mask, two characters.
@@ -207,7 +227,10 @@ async fn leaders_see_masked_numbers_and_no_birth_dates() {
     let query = "{ people(first: 100) { totalCount edges { node {
         documentNumber birthDate name documents { kind number }
         conflicts { attribute values { value } } } } } }";
-    let body = app.graphql_as(Some(&leader), query, Value::Null).await.json();
+    let body = app
+        .graphql_as(Some(&leader), query, Value::Null)
+        .await
+        .json();
     assert!(body["errors"].is_null(), "{body}");
     let edges = body["data"]["people"]["edges"].as_array().expect("edges");
     assert!(!edges.is_empty());
@@ -218,16 +241,27 @@ async fn leaders_see_masked_numbers_and_no_birth_dates() {
         assert!(node["birthDate"].is_null(), "{node}");
         assert!(node["name"].is_string(), "names are shown: {node}");
         for document in node["documents"].as_array().expect("documents") {
-            assert!(document["number"].as_str().unwrap_or("").contains("****"), "{document}");
+            assert!(
+                document["number"].as_str().unwrap_or("").contains("****"),
+                "{document}"
+            );
         }
         for conflict in node["conflicts"].as_array().expect("conflicts") {
             assert_ne!(conflict["attribute"], "birth_date");
         }
     }
     let analyst = app.token("fao", Role::Analyst).await;
-    let body = app.graphql_as(Some(&analyst), query, Value::Null).await.json();
+    let body = app
+        .graphql_as(Some(&analyst), query, Value::Null)
+        .await
+        .json();
     let first = &body["data"]["people"]["edges"][0]["node"];
-    assert!(!first["documentNumber"].as_str().unwrap_or("*").contains('*'));
+    assert!(
+        !first["documentNumber"]
+            .as_str()
+            .unwrap_or("*")
+            .contains('*')
+    );
 
     let by_number = app
         .graphql_as(
@@ -286,14 +320,22 @@ async fn an_uploader_sees_its_own_unit_only() {
     let id = found["data"]["person"]["id"].clone();
     assert!(id.is_string(), "{found}");
     let hidden = app
-        .graphql_as(Some(&nepu), "query($id: ID) { person(id: $id) { id } }", json!({ "id": id }))
+        .graphql_as(
+            Some(&nepu),
+            "query($id: ID) { person(id: $id) { id } }",
+            json!({ "id": id }),
+        )
         .await
         .json();
     assert!(hidden["data"]["person"].is_null(), "{hidden}");
 
     // Another unit's uploads and rejections are refused.
     let other = app
-        .graphql_as(Some(&nepu), r#"{ uploads(unit: "police") { id } }"#, Value::Null)
+        .graphql_as(
+            Some(&nepu),
+            r#"{ uploads(unit: "police") { id } }"#,
+            Value::Null,
+        )
         .await
         .json();
     assert_eq!(other["errors"][0]["extensions"]["code"], "FORBIDDEN");
@@ -309,10 +351,17 @@ async fn an_uploader_sees_its_own_unit_only() {
         )
         .await
         .json();
-    assert!(rejections["errors"].is_null(), "its own rejections: {rejections}");
+    assert!(
+        rejections["errors"].is_null(),
+        "its own rejections: {rejections}"
+    );
     // Counts are of its own people only.
     let counts = app
-        .graphql_as(Some(&nepu), "{ countsBy(dimension: REPORTING_UNIT) { key count } }", Value::Null)
+        .graphql_as(
+            Some(&nepu),
+            "{ countsBy(dimension: REPORTING_UNIT) { key count } }",
+            Value::Null,
+        )
         .await
         .json();
     let keys: Vec<&str> = counts["data"]["countsBy"]
@@ -328,23 +377,45 @@ async fn an_uploader_sees_its_own_unit_only() {
 async fn the_audit_log_records_uploads_reads_and_admin_actions() {
     let world = world().await;
     let app = &world.app;
-    let (_, uploader) = world.tokens.iter().find(|(r, _)| *r == Role::Uploader).expect("uploader");
+    let (_, uploader) = world
+        .tokens
+        .iter()
+        .find(|(r, _)| *r == Role::Uploader)
+        .expect("uploader");
     let bytes = fixture_bytes("police_health_checks.xlsx");
     let upload = app
-        .upload_as(Some(uploader), &[Part::File("file", "police_health_checks.xlsx", &bytes)])
+        .upload_as(
+            Some(uploader),
+            &[Part::File("file", "police_health_checks.xlsx", &bytes)],
+        )
         .await;
     assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
     let upload_id = upload.json()["upload_id"].as_i64().expect("id");
-    let (_, analyst) = world.tokens.iter().find(|(r, _)| *r == Role::Analyst).expect("analyst");
+    let (_, analyst) = world
+        .tokens
+        .iter()
+        .find(|(r, _)| *r == Role::Analyst)
+        .expect("analyst");
     let person = app
-        .graphql_as(Some(analyst), "{ people(first: 1) { edges { node { id } } } }", Value::Null)
+        .graphql_as(
+            Some(analyst),
+            "{ people(first: 1) { edges { node { id } } } }",
+            Value::Null,
+        )
         .await
         .json();
     let person_id = person["data"]["people"]["edges"][0]["node"]["id"].clone();
-    app.graphql_as(Some(analyst), "query($id: ID) { person(id: $id) { name } }", json!({ "id": person_id }))
-        .await;
+    app.graphql_as(
+        Some(analyst),
+        "query($id: ID) { person(id: $id) { name } }",
+        json!({ "id": person_id }),
+    )
+    .await;
     let path = format!("/api/uploads/{}/rejections.xlsx", world.police_upload);
-    assert_eq!(app.get_as(Some(analyst), &path).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get_as(Some(analyst), &path).await.status,
+        StatusCode::OK
+    );
 
     let log = app
         .graphql("{ auditLog(first: 100) { actor unitCode action target detail at } }")
@@ -358,15 +429,25 @@ async fn the_audit_log_records_uploads_reads_and_admin_actions() {
     };
     assert!(has("upload", &format!("upload:{upload_id}")), "{log}");
     assert!(
-        has("read_person", &format!("person:{}", person_id.as_str().unwrap_or_default())),
+        has(
+            "read_person",
+            &format!("person:{}", person_id.as_str().unwrap_or_default())
+        ),
         "{log}"
     );
     assert!(has("read_people", "people"), "{log}");
     assert!(
-        has("read_rejections", &format!("upload:{}", world.police_upload)),
+        has(
+            "read_rejections",
+            &format!("upload:{}", world.police_upload)
+        ),
         "{log}"
     );
-    assert!(entries.iter().any(|e| e["action"] == "upload" && e["unitCode"] == "police"));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "upload" && e["unitCode"] == "police")
+    );
     let text = log.to_string();
     for (_, token) in &world.tokens {
         assert!(!text.contains(token.as_str()), "no token in the audit log");
@@ -375,9 +456,15 @@ async fn the_audit_log_records_uploads_reads_and_admin_actions() {
         .graphql(r#"{ auditLog(action: "upload", unit: "police") { action unitCode } }"#)
         .await
         .json();
-    let uploads = only_uploads["data"]["auditLog"].as_array().expect("entries");
+    let uploads = only_uploads["data"]["auditLog"]
+        .as_array()
+        .expect("entries");
     assert!(!uploads.is_empty());
-    assert!(uploads.iter().all(|e| e["action"] == "upload" && e["unitCode"] == "police"));
+    assert!(
+        uploads
+            .iter()
+            .all(|e| e["action"] == "upload" && e["unitCode"] == "police")
+    );
 }
 
 #[tokio::test]
@@ -390,9 +477,15 @@ async fn admins_manage_units_organisations_and_tokens() {
         )
         .await
         .json();
-    let token = created["data"]["createApiToken"]["token"].as_str().expect("token").to_owned();
+    let token = created["data"]["createApiToken"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
     assert!(token.starts_with("hub_"));
-    assert_eq!(created["data"]["createApiToken"]["apiToken"]["unit"]["code"], "nepu");
+    assert_eq!(
+        created["data"]["createApiToken"]["apiToken"]["unit"]["code"],
+        "nepu"
+    );
     let listed = app.graphql("{ apiTokens { name } }").await.body;
     assert!(!listed.contains(&token), "a token is shown once only");
     let me = app
@@ -406,7 +499,10 @@ async fn admins_manage_units_organisations_and_tokens() {
         )
         .await
         .json();
-    assert_eq!(unit["data"]["addMemberUnit"]["code"], "daqing_bank", "{unit}");
+    assert_eq!(
+        unit["data"]["addMemberUnit"]["code"], "daqing_bank",
+        "{unit}"
+    );
     let off = app
         .graphql(r#"mutation { updateMemberUnit(code: "daqing_bank", active: false) { active } }"#)
         .await
@@ -435,21 +531,22 @@ async fn admins_manage_units_organisations_and_tokens() {
     assert_eq!(orgs.len(), 1, "{found}");
     assert_eq!(orgs[0]["name"], "大庆测试科技（集团）有限公司");
     let aliases = orgs[0]["aliases"].to_string();
-    assert!(aliases.contains("测试科技") && aliases.contains("大庆测试科技有限公司"), "{aliases}");
+    assert!(
+        aliases.contains("测试科技") && aliases.contains("大庆测试科技有限公司"),
+        "{aliases}"
+    );
     let duplicate = app
         .graphql(r#"mutation { addOrganization(name: "大庆测试科技有限公司", kind: "enterprise") { id } }"#)
         .await
         .json();
     assert_eq!(duplicate["errors"][0]["extensions"]["code"], "BAD_INPUT");
-    let actions: Vec<String> = app
-        .graphql("{ auditLog { action } }")
-        .await
-        .json()["data"]["auditLog"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter_map(|e| e["action"].as_str().map(str::to_owned))
-        .collect();
+    let actions: Vec<String> =
+        app.graphql("{ auditLog { action } }").await.json()["data"]["auditLog"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["action"].as_str().map(str::to_owned))
+            .collect();
     for action in [
         "token_create",
         "unit_add",
@@ -467,13 +564,19 @@ async fn introspection_and_graphiql_follow_the_setting() {
     let query = "{ __schema { queryType { name } } }";
     let dev = spawn_app().await;
     let body = dev.graphql(query).await.json();
-    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query", "{body}");
+    assert_eq!(
+        body["data"]["__schema"]["queryType"]["name"], "Query",
+        "{body}"
+    );
     assert_eq!(dev.get("/graphql").await.status, StatusCode::OK);
 
     let production = spawn_app_with(|s| s.mode = hub::config::Mode::Production).await;
     let body = production.graphql(query).await.json();
     assert!(body["data"]["__schema"].is_null(), "{body}");
-    assert_eq!(production.get("/graphql").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        production.get("/graphql").await.status,
+        StatusCode::NOT_FOUND
+    );
     let normal = production.graphql("{ memberUnits { code } }").await.json();
     assert!(normal["errors"].is_null(), "{normal}");
 
@@ -483,7 +586,10 @@ async fn introspection_and_graphiql_follow_the_setting() {
     })
     .await;
     let body = opened.graphql(query).await.json();
-    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query", "{body}");
+    assert_eq!(
+        body["data"]["__schema"]["queryType"]["name"], "Query",
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -492,7 +598,9 @@ async fn a_token_over_its_rate_limit_gets_429() {
     let token = app.token("fao", Role::Analyst).await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        let response = app.graphql_as(Some(&token), "{ memberUnits { code } }", Value::Null).await;
+        let response = app
+            .graphql_as(Some(&token), "{ memberUnits { code } }", Value::Null)
+            .await;
         if response.status == StatusCode::TOO_MANY_REQUESTS {
             assert_eq!(response.json()["error"]["code"], "RATE_LIMITED");
         }
@@ -501,5 +609,9 @@ async fn a_token_over_its_rate_limit_gets_429() {
     assert_eq!(&statuses[..3], [StatusCode::OK; 3]);
     assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
     let other = app.graphql("{ memberUnits { code } }").await;
-    assert_eq!(other.status, StatusCode::OK, "tokens are limited separately");
+    assert_eq!(
+        other.status,
+        StatusCode::OK,
+        "tokens are limited separately"
+    );
 }

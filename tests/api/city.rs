@@ -358,3 +358,44 @@ async fn the_exported_sdl_is_the_schema() {
         "schema.graphql is out of date: run `UPDATE_SCHEMA=1 cargo test --test api sdl` and commit it"
     );
 }
+
+#[tokio::test]
+async fn city_figures_follow_every_new_upload() {
+    let test_db = TestDatabase::new().await;
+    let db: DatabaseConnection = test_db.connect_migrated().await;
+    let files = fixture_files();
+    let (movements, rest): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|(_, _, kind)| *kind == importers::SourceKind::PassengerFlow);
+    for (name, unit, _) in &rest {
+        import(&db, name, unit).await;
+    }
+    let schema = build_schema(db.clone(), Default::default());
+    let ask = |query: &'static str| {
+        let schema = schema.clone();
+        async move {
+            let request = Request::new(query)
+                .data(Principal::cli("test"))
+                .data(DefaultAsOf(report_time()));
+            serde_json::to_value(schema.execute(request).await).expect("response is JSON")["data"]
+                .clone()
+        }
+    };
+    let query = "{ overview { presentPeople } countsBy(dimension: NATIONALITY) { key count } }";
+    let before = ask(query).await;
+    assert_eq!(
+        ask(query).await,
+        before,
+        "the same question twice gives the same answer"
+    );
+    for (name, unit, _) in &movements {
+        import(&db, name, unit).await;
+    }
+    let after = ask(query).await;
+    assert_eq!(
+        after["overview"]["presentPeople"],
+        expected()["present_people"],
+        "departures count at once"
+    );
+    assert_ne!(after["countsBy"], before["countsBy"]);
+}

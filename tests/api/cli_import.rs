@@ -160,12 +160,23 @@ async fn unreadable_files_fail_with_a_code_and_exit_2() {
     assert_eq!(reports.len(), 3);
     for report in &reports[..2] {
         assert_eq!(report["status"], "failed", "{report}");
-        assert!(report["error"]["code"].as_str().is_some_and(|c| !c.is_empty()));
-        assert!(report["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            report["error"]["code"]
+                .as_str()
+                .is_some_and(|c| !c.is_empty())
+        );
+        assert!(
+            report["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
         assert_eq!(report["upload_id"], Value::Null);
     }
     assert_eq!(reports[1]["error"]["code"], "FILE_NOT_READABLE");
-    assert_eq!(reports[2]["status"], "imported", "the other files still import");
+    assert_eq!(
+        reports[2]["status"], "imported",
+        "the other files still import"
+    );
     assert_eq!(upload_count(&database).await, 1);
 
     let out = import_json(dir.path(), &database.url, "nope", &[], &files[2..]).await;
@@ -177,7 +188,11 @@ async fn unreadable_files_fail_with_a_code_and_exit_2() {
 #[tokio::test]
 async fn a_template_reads_back_as_its_kind_with_no_rows() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = hub(dir.path(), &["template", "visa_registry", "-o", "blank.xlsx"]).await;
+    let out = hub(
+        dir.path(),
+        &["template", "visa_registry", "-o", "blank.xlsx"],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let bytes = std::fs::read(dir.path().join("blank.xlsx")).expect("template written");
     let parsed = importers::read_upload(&bytes, "blank.xlsx", None, &ReadOptions::default())
@@ -231,13 +246,26 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
     let out = import_json(dir.path(), &database.url, "police", &[], &files).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let reports = reports(&out.stdout);
-    let visas_id = reports[0]["upload_id"].as_i64().expect("upload id").to_string();
-    let checks_id = reports[1]["upload_id"].as_i64().expect("upload id").to_string();
+    let visas_id = reports[0]["upload_id"]
+        .as_i64()
+        .expect("upload id")
+        .to_string();
+    let checks_id = reports[1]["upload_id"]
+        .as_i64()
+        .expect("upload id")
+        .to_string();
     let url = database.url.as_str();
 
     let out = hub(
         dir.path(),
-        &["--database-url", url, "rejections", &visas_id, "-o", "bad-rows.xlsx"],
+        &[
+            "--database-url",
+            url,
+            "rejections",
+            &visas_id,
+            "-o",
+            "bad-rows.xlsx",
+        ],
     )
     .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -247,7 +275,10 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
     let reason_col = header.len() - 1;
     assert_eq!(header[reason_col], importers::REASON_HEADER);
     assert_eq!(header[reason_col - 1], importers::ROW_NUMBER_HEADER);
-    let nationality = header.iter().position(|h| h == "国籍").expect("国籍 column");
+    let nationality = header
+        .iter()
+        .position(|h| h == "国籍")
+        .expect("国籍 column");
     assert_eq!(rows[1][reason_col - 1], "20");
     assert_eq!(rows[1][nationality], "火星");
     assert!(rows[1][reason_col].contains("国籍"), "{:?}", rows[1]);
@@ -256,7 +287,14 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
 
     let out = hub(
         dir.path(),
-        &["--database-url", url, "rejections", &checks_id, "-o", "none.xlsx"],
+        &[
+            "--database-url",
+            url,
+            "rejections",
+            &checks_id,
+            "-o",
+            "none.xlsx",
+        ],
     )
     .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -265,11 +303,21 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
 
     let out = hub(
         dir.path(),
-        &["--database-url", url, "rejections", "987654", "-o", "x.xlsx"],
+        &[
+            "--database-url",
+            url,
+            "rejections",
+            "987654",
+            "-o",
+            "x.xlsx",
+        ],
     )
     .await;
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("not found") && stderr.contains("987654"), "{stderr}");
+    assert!(
+        stderr.contains("not found") && stderr.contains("987654"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("x.xlsx").exists());
 }

@@ -16,8 +16,19 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line() {
     let out = hub(
         dir.path(),
         &[
-            "--database-url", url, "token", "create", "--unit", "police", "--role", "uploader",
-            "--name", "police uploads", "--expires", "90d", "--json",
+            "--database-url",
+            url,
+            "token",
+            "create",
+            "--unit",
+            "police",
+            "--role",
+            "uploader",
+            "--name",
+            "police uploads",
+            "--expires",
+            "90d",
+            "--json",
         ],
     )
     .await;
@@ -40,7 +51,16 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line() {
 
     let human = hub(
         dir.path(),
-        &["--database-url", url, "token", "create", "--unit", "fao", "--role", "leader"],
+        &[
+            "--database-url",
+            url,
+            "token",
+            "create",
+            "--unit",
+            "fao",
+            "--role",
+            "leader",
+        ],
     )
     .await;
     assert!(human.status.success(), "{}", text(&human.stderr));
@@ -49,7 +69,10 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line() {
     let list = hub(dir.path(), &["--database-url", url, "token", "list"]).await;
     assert!(list.status.success(), "{}", text(&list.stderr));
     let listed = text(&list.stdout);
-    assert!(listed.contains("police uploads") && listed.contains("fao leader"), "{listed}");
+    assert!(
+        listed.contains("police uploads") && listed.contains("fao leader"),
+        "{listed}"
+    );
     assert!(!listed.contains("hub_"), "no token in the list: {listed}");
 
     let app = hub::Application::build(database.settings())
@@ -78,24 +101,50 @@ async fn tokens_are_created_listed_and_revoked_from_the_command_line() {
     let revoke = hub(dir.path(), &["--database-url", url, "token", "revoke", &id]).await;
     assert!(revoke.status.success(), "{}", text(&revoke.stderr));
     assert_eq!(ask(token).await, axum::http::StatusCode::UNAUTHORIZED);
-    let listed = text(&hub(dir.path(), &["--database-url", url, "token", "list"]).await.stdout);
+    let listed = text(
+        &hub(dir.path(), &["--database-url", url, "token", "list"])
+            .await
+            .stdout,
+    );
     assert!(listed.contains("revoked"), "{listed}");
 
-    let missing = hub(dir.path(), &["--database-url", url, "token", "revoke", "999"]).await;
+    let missing = hub(
+        dir.path(),
+        &["--database-url", url, "token", "revoke", "999"],
+    )
+    .await;
     assert!(!missing.status.success());
     let unknown_unit = hub(
         dir.path(),
-        &["--database-url", url, "token", "create", "--unit", "nope", "--role", "admin"],
+        &[
+            "--database-url",
+            url,
+            "token",
+            "create",
+            "--unit",
+            "nope",
+            "--role",
+            "admin",
+        ],
     )
     .await;
     assert!(!unknown_unit.status.success());
     let audit = hub(
         dir.path(),
-        &["--database-url", url, "query", r#"{ auditLog(action: "token_create") { actor target } }"#],
+        &[
+            "--database-url",
+            url,
+            "query",
+            r#"{ auditLog(action: "token_create") { actor target } }"#,
+        ],
     )
     .await;
     let audit: Value = serde_json::from_slice(&audit.stdout).expect("JSON");
     let entries = audit["data"]["auditLog"].as_array().expect("entries");
     assert_eq!(entries.len(), 2, "{audit}");
-    assert!(entries.iter().all(|e| e["actor"].as_str().unwrap_or("").starts_with("cli:")));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["actor"].as_str().unwrap_or("").starts_with("cli:"))
+    );
 }

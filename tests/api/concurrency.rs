@@ -14,7 +14,8 @@ use crate::fixtures::{expected, fixture_bytes, fixture_files, report_time};
 use crate::helpers::{Part, TestApp, TestResponse, spawn_app};
 
 /// A daily report of the eighth unit, as a CSV.
-const DAILY_REPORT_CSV: &str = "报告日期,新增人数,离开人数,异常情况,备注\n2020-02-16,0,0,,\n2020-02-17,2,1,,两名学生返校\n";
+const DAILY_REPORT_CSV: &str =
+    "报告日期,新增人数,离开人数,异常情况,备注\n2020-02-16,0,0,,\n2020-02-17,2,1,,两名学生返校\n";
 
 /// Fails on any answer that is not a success, naming locks specially.
 fn check_ok(what: &str, response: &TestResponse) {
@@ -58,7 +59,8 @@ async fn eight_units_upload_at_once_while_queries_run() {
         "dqnu_daily.csv".to_owned(),
         DAILY_REPORT_CSV.as_bytes().to_vec(),
     ));
-    let units: std::collections::BTreeSet<&str> = uploads.iter().map(|(u, _, _)| u.as_str()).collect();
+    let units: std::collections::BTreeSet<&str> =
+        uploads.iter().map(|(u, _, _)| u.as_str()).collect();
     assert_eq!(units.len(), 8, "eight units");
 
     let analyst = app.token("fao", Role::Analyst).await;
@@ -97,7 +99,10 @@ async fn eight_units_upload_at_once_while_queries_run() {
             .await
             .expect("query")
             .expect("the upload is stored");
-        assert_eq!(i64::from(stored.accepted_rows), report["rows"]["accepted"].as_i64().unwrap_or(-1));
+        assert_eq!(
+            i64::from(stored.accepted_rows),
+            report["rows"]["accepted"].as_i64().unwrap_or(-1)
+        );
         let accepted = source_row::Entity::find()
             .filter(source_row::Column::UploadId.eq(id))
             .filter(source_row::Column::Status.eq("accepted"))
@@ -146,9 +151,12 @@ async fn two_uploads_of_the_same_roster_do_not_interleave() {
     for _ in 0..2 {
         let (app, token, bytes) = (app.clone(), token.clone(), bytes.clone());
         tasks.push(tokio::spawn(async move {
-            app.upload_as(Some(&token), &[Part::File("file", "police_visas.xlsx", &bytes)])
-                .await
-                .json()
+            app.upload_as(
+                Some(&token),
+                &[Part::File("file", "police_visas.xlsx", &bytes)],
+            )
+            .await
+            .json()
         }));
     }
     let mut statuses = Vec::new();
@@ -161,5 +169,8 @@ async fn two_uploads_of_the_same_roster_do_not_interleave() {
     statuses.sort();
     assert_eq!(statuses, ["duplicate", "imported"]);
     assert_eq!(ids[0], ids[1], "the duplicate names the one upload");
-    assert_eq!(upload::Entity::find().count(&app.db).await.expect("count"), 1);
+    assert_eq!(
+        upload::Entity::find().count(&app.db).await.expect("count"),
+        1
+    );
 }

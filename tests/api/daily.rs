@@ -22,7 +22,11 @@ fn codes(list: &Value, path: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("no list: {list}"))
         .iter()
         .filter_map(|e| {
-            let code = if path.is_empty() { &e["code"] } else { &e[path]["code"] };
+            let code = if path.is_empty() {
+                &e["code"]
+            } else {
+                &e[path]["code"]
+            };
             code.as_str().map(str::to_owned)
         })
         .collect()
@@ -37,7 +41,11 @@ async fn units_report_daily_and_the_office_sees_who_is_missing() {
     let leader = app.token("fao", Role::Leader).await;
 
     let zero = app
-        .graphql_as(Some(&police), SUBMIT, json!({ "date": "2020-02-17", "zero": true }))
+        .graphql_as(
+            Some(&police),
+            SUBMIT,
+            json!({ "date": "2020-02-17", "zero": true }),
+        )
         .await
         .json();
     assert!(zero["errors"].is_null(), "{zero}");
@@ -56,17 +64,31 @@ async fn units_report_daily_and_the_office_sees_who_is_missing() {
     let uploaded = app
         .upload_as(
             Some(&hitech),
-            &[Part::Text("kind", "daily_report"), Part::File("file", "日报.csv", csv.as_bytes())],
+            &[
+                Part::Text("kind", "daily_report"),
+                Part::File("file", "日报.csv", csv.as_bytes()),
+            ],
         )
         .await;
-    assert_eq!(uploaded.status, axum::http::StatusCode::OK, "{}", uploaded.body);
+    assert_eq!(
+        uploaded.status,
+        axum::http::StatusCode::OK,
+        "{}",
+        uploaded.body
+    );
 
-    let status = app.graphql_as(Some(&leader), STATUS, Value::Null).await.json();
+    let status = app
+        .graphql_as(Some(&leader), STATUS, Value::Null)
+        .await
+        .json();
     assert!(status["errors"].is_null(), "{status}");
     let day = &status["data"]["dailyReportStatus"];
     assert_eq!(day["expected"], 31);
     let reported = codes(&day["reported"], "unit");
-    assert!(reported.contains(&"nepu".to_owned()) && reported.contains(&"hitech".to_owned()), "{day}");
+    assert!(
+        reported.contains(&"nepu".to_owned()) && reported.contains(&"hitech".to_owned()),
+        "{day}"
+    );
     assert_eq!(codes(&day["zeroReported"], "unit"), ["police"]);
     let missing = codes(&day["missing"], "");
     assert_eq!(missing.len(), 28, "{missing:?}");
@@ -82,11 +104,18 @@ async fn units_report_daily_and_the_office_sees_who_is_missing() {
 
     // A later report of the day supersedes the zero report.
     let later = app
-        .graphql_as(Some(&police), SUBMIT, json!({ "date": "2020-02-17", "arrivals": 1 }))
+        .graphql_as(
+            Some(&police),
+            SUBMIT,
+            json!({ "date": "2020-02-17", "arrivals": 1 }),
+        )
         .await
         .json();
     assert!(later["errors"].is_null(), "{later}");
-    let status = app.graphql_as(Some(&leader), STATUS, Value::Null).await.json();
+    let status = app
+        .graphql_as(Some(&leader), STATUS, Value::Null)
+        .await
+        .json();
     let day = &status["data"]["dailyReportStatus"];
     assert!(codes(&day["reported"], "unit").contains(&"police".to_owned()));
     assert!(codes(&day["zeroReported"], "unit").is_empty());
@@ -100,7 +129,10 @@ async fn units_report_daily_and_the_office_sees_who_is_missing() {
         )
         .await
         .json();
-    let own = own["data"]["dailyReports"].as_array().expect("reports").clone();
+    let own = own["data"]["dailyReports"]
+        .as_array()
+        .expect("reports")
+        .clone();
     assert_eq!(own.len(), 2);
     assert!(own.iter().all(|r| r["unit"]["code"] == "police"));
 }
@@ -111,16 +143,35 @@ async fn bad_reports_are_refused() {
     let police = app.token("police", Role::Uploader).await;
     let leader = app.token("fao", Role::Leader).await;
     for (variables, code) in [
-        (json!({ "date": "2020-02-17", "zero": true, "arrivals": 2 }), "BAD_INPUT"),
-        (json!({ "date": "2020-02-17", "departures": -1 }), "BAD_INPUT"),
+        (
+            json!({ "date": "2020-02-17", "zero": true, "arrivals": 2 }),
+            "BAD_INPUT",
+        ),
+        (
+            json!({ "date": "2020-02-17", "departures": -1 }),
+            "BAD_INPUT",
+        ),
         (json!({ "date": "2999-01-01", "zero": true }), "BAD_INPUT"),
-        (json!({ "date": "2020-02-17", "zero": true, "unit": "nepu" }), "FORBIDDEN"),
+        (
+            json!({ "date": "2020-02-17", "zero": true, "unit": "nepu" }),
+            "FORBIDDEN",
+        ),
     ] {
-        let body = app.graphql_as(Some(&police), SUBMIT, variables.clone()).await.json();
-        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{variables}: {body}");
+        let body = app
+            .graphql_as(Some(&police), SUBMIT, variables.clone())
+            .await
+            .json();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], code,
+            "{variables}: {body}"
+        );
     }
     let body = app
-        .graphql_as(Some(&leader), SUBMIT, json!({ "date": "2020-02-17", "zero": true }))
+        .graphql_as(
+            Some(&leader),
+            SUBMIT,
+            json!({ "date": "2020-02-17", "zero": true }),
+        )
         .await
         .json();
     assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
@@ -132,5 +183,8 @@ async fn bad_reports_are_refused() {
         )
         .await
         .json();
-    assert_eq!(by_admin["data"]["submitDailyReport"]["unit"]["code"], "nepu", "{by_admin}");
+    assert_eq!(
+        by_admin["data"]["submitDailyReport"]["unit"]["code"], "nepu",
+        "{by_admin}"
+    );
 }

@@ -100,7 +100,9 @@ async fn requests_without_a_token_are_401_but_probes_are_open() {
     assert_eq!(anonymous.headers["www-authenticate"], "Bearer");
     assert_eq!(app.get_as(None, "/healthz").await.status, StatusCode::OK);
     assert_eq!(app.get_as(None, "/readyz").await.status, StatusCode::OK);
-    let wrong_method = app.request(Method::DELETE, "/api/uploads", "text/plain", "").await;
+    let wrong_method = app
+        .request(Method::DELETE, "/api/uploads", "text/plain", "")
+        .await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(wrong_method.json()["error"]["code"], "BAD_INPUT");
 }
@@ -159,4 +161,36 @@ async fn production_mode_serves_no_graphiql() {
         .await
         .expect("response");
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_request_slower_than_the_timeout_is_408_with_a_json_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_app_with(|s| s.http.request_timeout_secs = 1).await;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
+        .await
+        .expect("connect");
+    // Headers promising a body that never comes: the upload waits for it until the timeout.
+    let head = format!(
+        "POST /api/uploads HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000\r\n\r\n--x\r\n",
+        app.admin_token
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).await.expect("read");
+            answer.extend_from_slice(&buf[..n]);
+            if n == 0 || String::from_utf8_lossy(&answer).contains("}}") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no answer within 10 s");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains(r#""code":"TIMEOUT""#), "{text}");
 }

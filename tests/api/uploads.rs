@@ -18,12 +18,30 @@ use crate::helpers::{Part, TestApp, TestDatabase, spawn_app, spawn_app_with};
 /// Rows of the tables an upload writes to: what "the store is unchanged" compares.
 async fn store_counts(db: &DatabaseConnection) -> Vec<u64> {
     vec![
-        entity::upload::Entity::find().count(db).await.expect("count"),
-        entity::source_row::Entity::find().count(db).await.expect("count"),
-        entity::person::Entity::find().count(db).await.expect("count"),
-        entity::movement::Entity::find().count(db).await.expect("count"),
-        entity::affiliation::Entity::find().count(db).await.expect("count"),
-        entity::organization::Entity::find().count(db).await.expect("count"),
+        entity::upload::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        entity::source_row::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        entity::person::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        entity::movement::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        entity::affiliation::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
+        entity::organization::Entity::find()
+            .count(db)
+            .await
+            .expect("count"),
     ]
 }
 
@@ -53,12 +71,14 @@ fn as_cli_json(report: &Value) -> Value {
 
 /// An uploader token per unit of the fixtures.
 async fn uploader_tokens(app: &TestApp) -> std::collections::HashMap<String, String> {
+    let units: std::collections::BTreeSet<String> = fixture_files()
+        .into_iter()
+        .map(|(_, unit, _)| unit)
+        .collect();
     let mut tokens = std::collections::HashMap::new();
-    for (_, unit, _) in fixture_files() {
-        if !tokens.contains_key(&unit) {
-            let token = app.token(&unit, Role::Uploader).await;
-            tokens.insert(unit, token);
-        }
+    for unit in units {
+        let token = app.token(&unit, Role::Uploader).await;
+        tokens.insert(unit, token);
     }
     tokens
 }
@@ -88,7 +108,10 @@ async fn every_fixture_uploads_with_the_report_of_the_cli() {
     let before = store_counts(&http.db).await;
     let (name, unit, _) = &fixture_files()[0];
     let again = http
-        .upload_as(Some(&tokens[unit]), &[Part::File("file", name, &fixture_bytes(name))])
+        .upload_as(
+            Some(&tokens[unit]),
+            &[Part::File("file", name, &fixture_bytes(name))],
+        )
         .await
         .json();
     assert_eq!(again["status"], "duplicate");
@@ -106,7 +129,11 @@ async fn every_fixture_uploads_with_the_report_of_the_cli() {
         assert_eq!(response.status, StatusCode::OK, "{name}: {}", response.body);
         let body = response.json();
         assert!(body["errors"].is_null(), "{name}: {body}");
-        assert_eq!(&as_cli_json(&body["data"]["upload"]), want, "{name} over GraphQL");
+        assert_eq!(
+            &as_cli_json(&body["data"]["upload"]),
+            want,
+            "{name} over GraphQL"
+        );
     }
 }
 
@@ -132,7 +159,13 @@ async fn a_dry_run_reports_and_stores_nothing() {
     assert_eq!(report["rows"]["rejected"], 2);
     assert_eq!(store_counts(&app.db).await, before);
     let graphql = app
-        .graphql_upload_as(Some(&police), "police_visas.xlsx", &bytes, "dryRun: true", "status")
+        .graphql_upload_as(
+            Some(&police),
+            "police_visas.xlsx",
+            &bytes,
+            "dryRun: true",
+            "status",
+        )
         .await
         .json();
     assert_eq!(graphql["data"]["upload"]["status"], "DRY_RUN", "{graphql}");
@@ -148,37 +181,66 @@ async fn an_uploader_cannot_upload_as_another_unit() {
     let refused = app
         .upload_as(
             Some(&nepu),
-            &[Part::Text("unit", "police"), Part::File("file", "police_visas.xlsx", &bytes)],
+            &[
+                Part::Text("unit", "police"),
+                Part::File("file", "police_visas.xlsx", &bytes),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
     assert_eq!(refused.json()["error"]["code"], "FORBIDDEN");
     let graphql = app
-        .graphql_upload_as(Some(&nepu), "police_visas.xlsx", &bytes, "unit: \"police\"", "status")
+        .graphql_upload_as(
+            Some(&nepu),
+            "police_visas.xlsx",
+            &bytes,
+            "unit: \"police\"",
+            "status",
+        )
         .await
         .json();
-    assert_eq!(graphql["errors"][0]["extensions"]["code"], "FORBIDDEN", "{graphql}");
-    assert_eq!(store_counts(&app.db).await, before, "nothing imported as its own either");
+    assert_eq!(
+        graphql["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{graphql}"
+    );
+    assert_eq!(
+        store_counts(&app.db).await,
+        before,
+        "nothing imported as its own either"
+    );
 
     // Naming its own unit is fine; an admin may name any unit.
     let own = app
         .upload_as(
             Some(&nepu),
-            &[Part::Text("unit", "nepu"), Part::File("file", "nepu_roster.xlsx", &fixture_bytes("nepu_roster.xlsx"))],
+            &[
+                Part::Text("unit", "nepu"),
+                Part::File(
+                    "file",
+                    "nepu_roster.xlsx",
+                    &fixture_bytes("nepu_roster.xlsx"),
+                ),
+            ],
         )
         .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.body);
     let by_admin = app
         .upload_as(
             Some(&app.admin_token),
-            &[Part::Text("unit", "police"), Part::File("file", "police_visas.xlsx", &bytes)],
+            &[
+                Part::Text("unit", "police"),
+                Part::File("file", "police_visas.xlsx", &bytes),
+            ],
         )
         .await;
     assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.body);
     assert_eq!(by_admin.json()["unit"], "police");
     let analyst = app.token("fao", Role::Analyst).await;
     let not_an_uploader = app
-        .upload_as(Some(&analyst), &[Part::File("file", "police_visas.xlsx", &bytes)])
+        .upload_as(
+            Some(&analyst),
+            &[Part::File("file", "police_visas.xlsx", &bytes)],
+        )
         .await;
     assert_eq!(not_an_uploader.status, StatusCode::FORBIDDEN);
 }
@@ -212,26 +274,53 @@ async fn hostile_files_are_refused_with_stable_codes_and_store_nothing() {
     let cases: Vec<(&str, Vec<u8>, &[&str])> = vec![
         ("empty.xlsx", Vec::new(), &["EMPTY_FILE"]),
         ("truncated.xlsx", truncated_xlsx(), &["CORRUPT_FILE"]),
-        ("random.xlsx", random_bytes(4096), &["UNSUPPORTED_FORMAT", "CORRUPT_FILE", "BINARY_CONTENT"]),
-        ("random.csv", random_bytes(4096), &["BINARY_CONTENT", "UNSUPPORTED_FORMAT"]),
+        (
+            "random.xlsx",
+            random_bytes(4096),
+            &["UNSUPPORTED_FORMAT", "CORRUPT_FILE", "BINARY_CONTENT"],
+        ),
+        (
+            "random.csv",
+            random_bytes(4096),
+            &["BINARY_CONTENT", "UNSUPPORTED_FORMAT"],
+        ),
         ("report.pdf", pdf, &["UNSUPPORTED_FORMAT", "BINARY_CONTENT"]),
     ];
     for (name, bytes, codes) in cases {
         let response = app
             .upload_as(Some(&police), &[Part::File("file", name, &bytes)])
             .await;
-        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{name}: {}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::BAD_REQUEST,
+            "{name}: {}",
+            response.body
+        );
         let body = response.json();
         assert_eq!(body["status"], "failed", "{name}: {body}");
         let code = body["error"]["code"].as_str().unwrap_or_default();
         assert!(codes.contains(&code), "{name}: {code}");
-        assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty());
+        assert!(
+            !body["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty()
+        );
         let graphql = app
             .graphql_upload_as(Some(&police), name, &bytes, "", "status error { code }")
             .await
             .json();
-        assert_eq!(graphql["data"]["upload"]["status"], "FAILED", "{name}: {graphql}");
-        assert!(codes.contains(&graphql["data"]["upload"]["error"]["code"].as_str().unwrap_or_default()));
+        assert_eq!(
+            graphql["data"]["upload"]["status"], "FAILED",
+            "{name}: {graphql}"
+        );
+        assert!(
+            codes.contains(
+                &graphql["data"]["upload"]["error"]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+            )
+        );
     }
     let oversized = random_bytes(300 * 1024);
     let response = app
@@ -242,24 +331,121 @@ async fn hostile_files_are_refused_with_stable_codes_and_store_nothing() {
     let graphql = app
         .graphql_upload_as(Some(&police), "big.xlsx", &oversized, "", "status")
         .await;
-    assert_eq!(graphql.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", graphql.body);
+    assert_eq!(
+        graphql.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        graphql.body
+    );
     assert_eq!(graphql.json()["error"]["code"], "PAYLOAD_TOO_LARGE");
 
     for (parts, what) in [
         (vec![Part::Text("kind", "visa_registry")], "no file"),
-        (vec![Part::Text("colour", "red"), Part::File("file", "a.csv", b"x")], "an unknown field"),
-        (vec![Part::Text("kind", "nonsense"), Part::File("file", "a.csv", b"x")], "an unknown kind"),
+        (
+            vec![
+                Part::Text("colour", "red"),
+                Part::File("file", "a.csv", b"x"),
+            ],
+            "an unknown field",
+        ),
+        (
+            vec![
+                Part::Text("kind", "nonsense"),
+                Part::File("file", "a.csv", b"x"),
+            ],
+            "an unknown kind",
+        ),
     ] {
         let response = app.upload_as(Some(&police), &parts).await;
-        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{what}: {}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::BAD_REQUEST,
+            "{what}: {}",
+            response.body
+        );
         assert_eq!(response.json()["error"]["code"], "BAD_INPUT", "{what}");
     }
     let not_multipart = app
-        .request_as(Some(&police), axum::http::Method::POST, "/api/uploads", "application/json", "{}")
+        .request_as(
+            Some(&police),
+            axum::http::Method::POST,
+            "/api/uploads",
+            "application/json",
+            "{}",
+        )
         .await;
     assert_eq!(not_multipart.status, StatusCode::BAD_REQUEST);
     assert_eq!(not_multipart.json()["error"]["code"], "BAD_INPUT");
-    assert_eq!(store_counts(&app.db).await, before, "hostile files changed the store");
+    assert_eq!(
+        store_counts(&app.db).await,
+        before,
+        "hostile files changed the store"
+    );
+}
+
+/// A workbook-looking zip whose one sheet expands to `bytes` zeros: a small zip bomb.
+fn zip_bomb(bytes: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    writer
+        .start_file("xl/workbook.xml", options)
+        .expect("entry");
+    writer.write_all(b"<workbook/>").expect("write");
+    writer
+        .start_file("xl/worksheets/sheet1.xml", options)
+        .expect("entry");
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..bytes / zeros.len() {
+        writer.write_all(&zeros).expect("write");
+    }
+    writer.finish().expect("zip").into_inner()
+}
+
+/// A password-protected OOXML package as Excel writes it: a compound file with
+/// `EncryptionInfo` and `EncryptedPackage` streams.
+fn encrypted_workbook() -> Vec<u8> {
+    use std::io::Write;
+    let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("cfb");
+    for (name, content) in [
+        ("/EncryptionInfo", &b"\x04\x00\x04\x00\x40\x00\x00\x00"[..]),
+        ("/EncryptedPackage", &[7u8; 4096][..]),
+    ] {
+        let mut stream = file.create_stream(name).expect("stream");
+        stream.write_all(content).expect("write");
+    }
+    file.flush().expect("flush");
+    file.into_inner().into_inner()
+}
+
+#[tokio::test]
+async fn zip_bombs_and_encrypted_workbooks_are_refused() {
+    let app = spawn_app_with(|s| s.uploads.max_uncompressed_bytes = 1024 * 1024).await;
+    let police = app.token("police", Role::Uploader).await;
+    let before = store_counts(&app.db).await;
+    let bomb = zip_bomb(8 * 1024 * 1024);
+    assert!(
+        bomb.len() < 256 * 1024,
+        "a small file: {} bytes",
+        bomb.len()
+    );
+    for (name, bytes, code) in [
+        ("bomb.xlsx", bomb, "ZIP_BOMB"),
+        ("locked.xlsx", encrypted_workbook(), "ENCRYPTED_FILE"),
+    ] {
+        let response = app
+            .upload_as(Some(&police), &[Part::File("file", name, &bytes)])
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::BAD_REQUEST,
+            "{name}: {}",
+            response.body
+        );
+        assert_eq!(response.json()["error"]["code"], code, "{name}");
+    }
+    assert_eq!(store_counts(&app.db).await, before);
 }
 
 #[tokio::test]
@@ -269,10 +455,19 @@ async fn row_caps_refuse_a_file_too_long() {
     let response = app
         .upload_as(
             Some(&police),
-            &[Part::File("file", "police_visas.xlsx", &fixture_bytes("police_visas.xlsx"))],
+            &[Part::File(
+                "file",
+                "police_visas.xlsx",
+                &fixture_bytes("police_visas.xlsx"),
+            )],
         )
         .await;
-    assert_eq!(response.status, StatusCode::BAD_REQUEST, "{}", response.body);
+    assert_eq!(
+        response.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        response.body
+    );
     assert_eq!(response.json()["error"]["code"], "TOO_MANY_ROWS");
 }
 
@@ -294,7 +489,11 @@ async fn rejections_and_templates_download_as_workbooks() {
     let report = app
         .upload_as(
             Some(&police),
-            &[Part::File("file", "police_visas.xlsx", &fixture_bytes("police_visas.xlsx"))],
+            &[Part::File(
+                "file",
+                "police_visas.xlsx",
+                &fixture_bytes("police_visas.xlsx"),
+            )],
         )
         .await
         .json();
@@ -307,18 +506,32 @@ async fn rejections_and_templates_download_as_workbooks() {
         download.headers["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let disposition = download.headers["content-disposition"].to_str().unwrap_or_default();
-    assert!(disposition.contains("filename*=UTF-8''police_visas"), "{disposition}");
+    let disposition = download.headers["content-disposition"]
+        .to_str()
+        .unwrap_or_default();
+    assert!(
+        disposition.contains("filename*=UTF-8''police_visas"),
+        "{disposition}"
+    );
     let rows = sheet_rows(&download.bytes);
-    assert_eq!(rows.len(), 3, "a header and the two rejected rows: {rows:?}");
+    assert_eq!(
+        rows.len(),
+        3,
+        "a header and the two rejected rows: {rows:?}"
+    );
     assert!(rows[0].iter().any(|h| h == importers::REASON_HEADER));
-    let missing = app.get_as(Some(&police), "/api/uploads/999999/rejections.xlsx").await;
+    let missing = app
+        .get_as(Some(&police), "/api/uploads/999999/rejections.xlsx")
+        .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.json()["error"]["code"], "NOT_FOUND");
 
     for kind in SourceKind::ALL {
         let template = app
-            .get_as(Some(&police), &format!("/api/templates/{}.xlsx", kind.as_str()))
+            .get_as(
+                Some(&police),
+                &format!("/api/templates/{}.xlsx", kind.as_str()),
+            )
             .await;
         assert_eq!(template.status, StatusCode::OK, "{kind:?}");
         let read = importers::read_upload(
@@ -331,8 +544,44 @@ async fn rejections_and_templates_download_as_workbooks() {
         assert_eq!(read.kind, kind);
         assert!(read.rows.is_empty());
     }
-    let unknown = app.get_as(Some(&police), "/api/templates/nonsense.xlsx").await;
+    let unknown = app
+        .get_as(Some(&police), "/api/templates/nonsense.xlsx")
+        .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let anonymous = app.get_as(None, "/api/templates/visa_registry.xlsx").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_graphql_request_carries_one_file_at_most() {
+    let app = spawn_app().await;
+    let police = app.token("police", Role::Uploader).await;
+    let operations = json!({
+        "query": "mutation($a: Upload!, $b: Upload!) { a: upload(file: $a, dryRun: true) { status } b: upload(file: $b, dryRun: true) { status } }",
+        "variables": { "a": null, "b": null },
+    })
+    .to_string();
+    let bytes = fixture_bytes("airport_passengers.csv");
+    let (content_type, body) = crate::helpers::multipart(&[
+        Part::Text("operations", &operations),
+        Part::Text("map", r#"{ "0": ["variables.a"], "1": ["variables.b"] }"#),
+        Part::File("0", "a.csv", &bytes),
+        Part::File("1", "b.csv", &bytes),
+    ]);
+    let response = app
+        .request_as(
+            Some(&police),
+            axum::http::Method::POST,
+            "/graphql",
+            &content_type,
+            body,
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        response.body
+    );
+    assert_eq!(response.json()["error"]["code"], "BAD_INPUT");
 }

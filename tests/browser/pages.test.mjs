@@ -181,7 +181,12 @@ test('an upload through the page shows its report with the rejected row', async 
 test('an analyst filters people and opens a person with every source', async () => {
   const { context, page, errors } = await signIn('analyst');
   await page.click('#nav a[data-page="people"]');
-  await page.waitForSelector('#people-table tbody tr');
+  try {
+    await page.waitForSelector('#people-table tbody tr');
+  } catch (error) {
+    await page.screenshot({ path: join(artifacts, 'people-failure.png'), fullPage: true });
+    throw new Error(`${error.message}\npage: ${await page.textContent('#app')}\nerrors: ${errors.join('; ')}`);
+  }
   const nationality = await page.$eval('#nationality option:nth-child(2)', (o) => o.value);
   const label = await page.$eval('#nationality option:nth-child(2)', (o) => o.textContent.replace(/（.*$/, ''));
   await page.selectOption('#nationality', nationality);

@@ -133,17 +133,20 @@ export async function render(root) {
   const charts = {};
   const chart = (id) => {
     if (!window.echarts) return null;
-    if (!charts[id]) charts[id] = window.echarts.init(document.getElementById(`body-${id}`), null, { renderer: 'canvas' });
+    if (!charts[id]) charts[id] = window.echarts.init(screen.querySelector(`#body-${id}`), null, { renderer: 'canvas' });
     return charts[id];
   };
 
+  let disposed = false;
   async function refresh() {
+    if (disposed) return;
     const day = picker.value || today();
     const isToday = day === today();
     const asOf = isToday ? new Date().toISOString() : endOfDay(day);
     status.textContent = '刷新中…';
     try {
       const data = await gql(FIGURES, { asOf, from: addDays(day, 1 - TREND_DAYS), to: day });
+      if (disposed) return;
       const o = data.overview;
       for (const [key] of KPIS) {
         const el = screen.querySelector(`[data-kpi="${key}"]`);
@@ -155,7 +158,7 @@ export async function render(root) {
       chart('trend')?.setOption(trendOption(data.trend), true);
       chart('managing')?.setOption(barOption(data.byManaging, 10, '#f7b733'), true);
       chart('reporting')?.setOption(barOption(data.byReporting, 12, '#43e97b'), true);
-      document.getElementById('body-uploads').replaceChildren(table(
+      screen.querySelector('#body-uploads').replaceChildren(table(
         ['时间', '单位', '类型', '接收', '拒收'],
         data.uploads.map((u) => [
           dateTime(u.uploadedAt).slice(5),
@@ -168,14 +171,16 @@ export async function render(root) {
       status.textContent = `每分钟自动刷新 · 上次 ${dateTime(new Date()).slice(11)}`;
     } catch (error) {
       status.textContent = '刷新失败';
-      root.querySelector('.error')?.remove();
+      if (disposed) return;
+      screen.querySelector(':scope > .error')?.remove();
       screen.prepend(errorBox(error));
     }
     try {
       const data = await gql(REPORTS, { date: day });
+      if (disposed) return;
       const s = data.dailyReportStatus;
-      document.getElementById('reports-day').textContent = isToday ? '（今日）' : `（${day}）`;
-      const body = document.getElementById('body-reports');
+      screen.querySelector('#reports-day').textContent = isToday ? '（今日）' : `（${day}）`;
+      const body = screen.querySelector('#body-reports');
       body.replaceChildren(
         h('div', { class: 'reports-counts', id: 'reports-counts' },
           h('span', {}, `应报 ${s.expected}`),
@@ -188,11 +193,12 @@ export async function render(root) {
           s.missing.length ? s.missing.map((u) => h('span', { class: 'tag' }, u.name)) : '无'));
       if (window.echarts) {
         charts.reports?.dispose();
-        charts.reports = window.echarts.init(document.getElementById('reports-chart'));
+        charts.reports = window.echarts.init(screen.querySelector('#reports-chart'));
         charts.reports.setOption(reportsOption(s));
       }
     } catch (error) {
-      document.getElementById('body-reports').replaceChildren(errorBox(error));
+      if (disposed) return;
+      screen.querySelector('#body-reports').replaceChildren(errorBox(error));
     }
   }
 
@@ -202,6 +208,7 @@ export async function render(root) {
   await refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   return () => {
+    disposed = true;
     clearInterval(timer);
     window.removeEventListener('resize', onResize);
     Object.values(charts).forEach((c) => c && c.dispose());

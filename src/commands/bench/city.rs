@@ -17,9 +17,10 @@ const BATCH: usize = 50_000;
 
 /// Nationalities drawn from, the first ones more often.
 const NATIONALITIES: [&str; 40] = [
-    "KOR", "RUS", "USA", "JPN", "KAZ", "MYS", "FRA", "MNG", "NZL", "THA", "BRA", "GBR", "IDN", "IND",
-    "KEN", "NLD", "CAN", "ITA", "MEX", "PAK", "VNM", "ZAF", "AUS", "BGD", "DEU", "EGY", "FIN", "KHM",
-    "LAO", "NGA", "NPL", "SDN", "BLR", "ETH", "PHL", "TUR", "UKR", "GHA", "POL", "UZB",
+    "KOR", "RUS", "USA", "JPN", "KAZ", "MYS", "FRA", "MNG", "NZL", "THA", "BRA", "GBR", "IDN",
+    "IND", "KEN", "NLD", "CAN", "ITA", "MEX", "PAK", "VNM", "ZAF", "AUS", "BGD", "DEU", "EGY",
+    "FIN", "KHM", "LAO", "NGA", "NPL", "SDN", "BLR", "ETH", "PHL", "TUR", "UKR", "GHA", "POL",
+    "UZB",
 ];
 
 const SURNAMES: [&str; 16] = [
@@ -78,10 +79,16 @@ fn person_row(i: usize, rng: &mut Rng, organisations: usize) -> RowFacts {
         SURNAMES[usize::try_from(rng.below(16)).unwrap_or(0)],
         GIVEN[usize::try_from(rng.below(16)).unwrap_or(0)]
     );
-    let birth = day(NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default(), rng.below(15_000));
+    let birth = day(
+        NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default(),
+        rng.below(15_000),
+    );
     let student = rng.below(3) == 0;
     let org = rng.below(organisations as u64);
-    let valid_until = day(NaiveDate::from_ymd_opt(2019, 12, 1).unwrap_or_default(), rng.below(800));
+    let valid_until = day(
+        NaiveDate::from_ymd_opt(2019, 12, 1).unwrap_or_default(),
+        rng.below(800),
+    );
     RowFacts {
         identity: Some((format!("B{i:08}"), nationality)),
         attributes: vec![
@@ -91,7 +98,11 @@ fn person_row(i: usize, rng: &mut Rng, organisations: usize) -> RowFacts {
         ],
         affiliation: Some(AffiliationFact {
             org: OrgRef::Named {
-                name: if student { format!("大庆第{org}学院") } else { format!("大庆合成{org}科技有限公司") },
+                name: if student {
+                    format!("大庆第{org}学院")
+                } else {
+                    format!("大庆合成{org}科技有限公司")
+                },
                 kind: if student { "university" } else { "enterprise" },
             },
             role: if student { "student" } else { "employee" },
@@ -111,11 +122,18 @@ fn person_row(i: usize, rng: &mut Rng, organisations: usize) -> RowFacts {
 
 /// One arrival or departure of person `i`.
 fn movement_row(i: usize, nationality: &str, rng: &mut Rng) -> RowFacts {
-    let base = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    let base = Utc
+        .with_ymd_and_hms(2020, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
     RowFacts {
         identity: Some((format!("B{i:08}"), nationality.to_owned())),
         movement: Some(MovementFact {
-            direction: if rng.below(4) == 0 { "departure" } else { "arrival" },
+            direction: if rng.below(4) == 0 {
+                "departure"
+            } else {
+                "arrival"
+            },
             occurred_at: at(base, rng.below(24 * 60)),
             carrier_number: Some(format!("CZ{}", 6000 + rng.below(400))),
             origin: Some("上海".to_owned()),
@@ -164,7 +182,10 @@ async fn land_batch(
 /// Lands a city of `people` people: a police-list row each (visa, employer or school),
 /// and for about a third of them one or two arrivals or departures.
 pub async fn generate(db: &DatabaseConnection, people: usize, seed: u64) -> Result<(), HubError> {
-    let units = member_unit::Entity::find().order_by_asc(member_unit::Column::Id).all(db).await?;
+    let units = member_unit::Entity::find()
+        .order_by_asc(member_unit::Column::Id)
+        .all(db)
+        .await?;
     let airport = units
         .iter()
         .find(|u| u.code == "airport")
@@ -176,13 +197,19 @@ pub async fn generate(db: &DatabaseConnection, people: usize, seed: u64) -> Resu
     let mut batch = 0;
     while start < people {
         let end = (start + BATCH).min(people);
-        let rows: Vec<RowFacts> = (start..end).map(|i| person_row(i, &mut rng, organisations)).collect();
+        let rows: Vec<RowFacts> = (start..end)
+            .map(|i| person_row(i, &mut rng, organisations))
+            .collect();
         let mut moves: Vec<RowFacts> = Vec::new();
         for (n, facts) in rows.iter().enumerate() {
             if rng.below(3) != 0 {
                 continue;
             }
-            let nationality = facts.identity.as_ref().map(|i| i.1.clone()).unwrap_or_default();
+            let nationality = facts
+                .identity
+                .as_ref()
+                .map(|i| i.1.clone())
+                .unwrap_or_default();
             for _ in 0..=rng.below(2) {
                 moves.push(movement_row(start + n, &nationality, &mut rng));
             }

@@ -45,7 +45,8 @@ pub async fn run(
         BenchCommand::Import(import) => bench_import(database_url, &import).await,
         BenchCommand::ImportPhase(phase_args) => phase::run(settings, &phase_args).await,
         BenchCommand::Query(query_args) => {
-            let postgres = database_url.filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
+            let postgres = database_url
+                .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
             query::run(postgres, &query_args).await
         }
     }
@@ -84,12 +85,11 @@ async fn bench_import(
     let file = dir.path().join("bench_visa_registry.xlsx");
     let started = Instant::now();
     let rows = args.rows;
-    let bytes = tokio::task::spawn_blocking(move || {
-        importers::sample_visa_registry_xlsx(rows, SEED)
-    })
-    .await
-    .map_err(|e| HubError::Internal(format!("generator task failed: {e}")))?
-    .map_err(|e| HubError::Internal(format!("cannot generate the file: {e}")))?;
+    let bytes =
+        tokio::task::spawn_blocking(move || importers::sample_visa_registry_xlsx(rows, SEED))
+            .await
+            .map_err(|e| HubError::Internal(format!("generator task failed: {e}")))?
+            .map_err(|e| HubError::Internal(format!("cannot generate the file: {e}")))?;
     let generate_seconds = started.elapsed().as_secs_f64();
     std::fs::write(&file, &bytes)?;
     let file_bytes = bytes.len();
@@ -160,7 +160,9 @@ async fn run_phase(file: &Path, phase: &str, store: Option<&str>) -> Result<Phas
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout.lines().last().unwrap_or_default();
     serde_json::from_str(line).map_err(|e| {
-        HubError::Internal(format!("bench phase {phase} printed no result ({e}): {stdout}"))
+        HubError::Internal(format!(
+            "bench phase {phase} printed no result ({e}): {stdout}"
+        ))
     })
 }
 
@@ -173,7 +175,10 @@ fn per_second(rows: u64, seconds: f64) -> String {
 }
 
 fn line(text: &mut String, name: &str, r: &PhaseResult) {
-    let rss = r.peak_rss_bytes.map(mib).unwrap_or_else(|| "n/a".to_owned());
+    let rss = r
+        .peak_rss_bytes
+        .map(mib)
+        .unwrap_or_else(|| "n/a".to_owned());
     let split = match (r.read_seconds, r.land_seconds) {
         (Some(read), Some(land)) => format!("  (read {read:.2} s, land {land:.2} s)"),
         _ => String::new(),

@@ -47,9 +47,10 @@ pub async fn run(settings: &Settings, args: &BenchPhaseArgs) -> Result<ExitCode,
     let result = match args.phase.as_str() {
         "parse" => parse(&bytes, &args.file, &options)?,
         "land" => {
-            let store = args.store.as_deref().ok_or_else(|| {
-                HubError::BadInput("phase land needs --store URL".to_owned())
-            })?;
+            let store = args
+                .store
+                .as_deref()
+                .ok_or_else(|| HubError::BadInput("phase land needs --store URL".to_owned()))?;
             land(bytes, &args.file, store, options).await?
         }
         other => return Err(HubError::BadInput(format!("unknown phase {other:?}"))),

@@ -83,6 +83,9 @@ mod tests {
             with_database("postgres://u:p@h/db?sslmode=disable", "b2"),
             "postgres://u:p@h/b2?sslmode=disable"
         );
-        assert_eq!(with_database("postgres://h:5432", "b3"), "postgres://h:5432/b3");
+        assert_eq!(
+            with_database("postgres://h:5432", "b3"),
+            "postgres://h:5432/b3"
+        );
     }
 }

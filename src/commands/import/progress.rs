@@ -25,10 +25,9 @@ impl FileProgress {
     /// Start the bar of the file at `path` on standard error.
     pub fn start(path: &Path) -> Self {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template(
-            "{spinner} {prefix} {msg} {human_pos} 行 rows {elapsed}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let style =
+            ProgressStyle::with_template("{spinner} {prefix} {msg} {human_pos} 行 rows {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
         bar.set_style(style);
         // The file name only: a long path would wrap the line and break the redraw.
         let name = path.file_name().unwrap_or(path.as_os_str());
