@@ -12,6 +12,7 @@ mod m20261128_000002_uploads;
 mod m20261128_000003_people;
 mod m20261128_000004_reports_and_access;
 mod m20261128_000005_seed_registry;
+mod m20261128_000006_candidate_index;
 pub mod seed;
 
 /// The hub's migrator: every migration in order.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_people::Migration),
             Box::new(m20261128_000004_reports_and_access::Migration),
             Box::new(m20261128_000005_seed_registry::Migration),
+            Box::new(m20261128_000006_candidate_index::Migration),
         ]
     }
 }

@@ -643,11 +643,7 @@ pub async fn prime_page(
         E: super::loaders::PersonFact + Send + Sync + 'static,
         E::Model: Send + Sync + Clone + 'static,
     {
-        let loaded = super::loaders::loader::<ByPerson<E>>(ctx)?
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(db_error)
-            .gql()?;
+        let loaded = super::loaders::prime::<ByPerson<E>>(ctx, ids.to_vec()).await?;
         Ok(loaded.into_values().flatten().collect())
     }
     let documents = node.field("documents");
@@ -705,18 +701,10 @@ pub async fn prime_page(
         }
     }
     if !organizations.is_empty() {
-        super::loaders::loader::<OrganizationLoader>(ctx)?
-            .load_many(organizations)
-            .await
-            .map_err(db_error)
-            .gql()?;
+        super::loaders::prime::<OrganizationLoader>(ctx, organizations).await?;
     }
     if !rows.is_empty() {
-        super::loaders::loader::<ProvenanceLoader>(ctx)?
-            .load_many(rows)
-            .await
-            .map_err(db_error)
-            .gql()?;
+        super::loaders::prime::<ProvenanceLoader>(ctx, rows).await?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! prepared-statement cache reuses it), without building a model, an expression tree or a
 //! JSON tree per row. Landing a large file spends most of its time here.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use sea_orm::{
@@ -15,9 +16,12 @@ use sea_orm::{
 /// Bind parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_BIND_PARAMS: usize = 30_000;
 
-/// Bind parameters per statement of [`insert_rows`]: big enough that the per-statement
-/// overhead vanishes, small enough that each statement is quick to prepare and cache.
-const ROWS_PARAMS: usize = 4_000;
+/// Bind parameters per statement of [`insert_rows`] on SQLite: big enough that the
+/// per-statement overhead vanishes, small enough that each statement is quick to prepare
+/// and cache (measured: 4,000 beats both 1,000 and 30,000). PostgreSQL gets the largest
+/// statements allowed: each round trip costs more there (sqlx 0.9 leaves Nagle's algorithm
+/// on, so a round trip can wait 40 ms for a delayed ACK — see the README).
+const SQLITE_ROWS_PARAMS: usize = 4_000;
 
 /// Inserts `models` in as few statements as the parameter limit allows. `columns` is the
 /// number of columns each model sets.
@@ -74,11 +78,11 @@ pub struct Table {
 
 impl Table {
     /// Rows per statement for this table.
-    fn rows_per_statement(&self) -> usize {
-        let params = std::env::var("HUB_ROWS_PARAMS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(ROWS_PARAMS);
+    fn rows_per_statement(&self, backend: DbBackend) -> usize {
+        let params = match backend {
+            DbBackend::Postgres => MAX_BIND_PARAMS,
+            _ => SQLITE_ROWS_PARAMS,
+        };
         (params / self.columns.len().max(1)).max(1)
     }
 
@@ -140,8 +144,14 @@ where
 {
     let mut inserted = 0;
     let mut chunks = Chunks::new(db.get_database_backend(), table, items, push, &[]);
-    while let Some(statement) = chunks.next_statement()? {
-        inserted += db.execute_raw(statement).await?.rows_affected();
+    let mut next = chunks.next_statement()?;
+    while let Some(statement) = next {
+        // The next statement is built while the database runs this one (the first poll
+        // of the execution hands the statement to the driver).
+        let (done, built) =
+            futures::join!(db.execute_raw(statement), async { chunks.next_statement() });
+        inserted += done?.rows_affected();
+        next = built?;
     }
     Ok(inserted)
 }
@@ -163,10 +173,97 @@ where
 {
     let mut returned = Vec::new();
     let mut chunks = Chunks::new(db.get_database_backend(), table, items, push, returning);
-    while let Some(statement) = chunks.next_statement()? {
-        returned.extend(db.query_all_raw(statement).await?);
+    let mut next = chunks.next_statement()?;
+    while let Some(statement) = next {
+        let (done, built) = futures::join!(db.query_all_raw(statement), async {
+            chunks.next_statement()
+        });
+        returned.extend(done?);
+        next = built?;
     }
     Ok(returned)
+}
+
+/// Inserts one row per item into a table whose `id` is an auto-increment key and returns
+/// the new ids in item order.
+///
+/// - SQLite: nothing comes back. In the caller's write transaction a multi-row insert
+///   numbers its rows consecutively in `VALUES` order, the last one being
+///   `last_insert_rowid()` (with `AUTOINCREMENT` each new id is one more than the largest
+///   ever used, and no other writer can interleave), so the ids are computed. This saves
+///   sending every row back through the driver, which costs as much as the insert.
+/// - PostgreSQL: `RETURNING id` and `keys.columns`; each returned row is matched to its
+///   item by key (the order of `RETURNING` rows is not promised).
+pub async fn insert_rows_with_ids<C, T, K, F>(
+    db: &C,
+    table: &Table,
+    items: &[T],
+    push: F,
+    keys: Keys<'_, T, K>,
+) -> Result<Vec<Option<i64>>, DbErr>
+where
+    C: ConnectionTrait,
+    T: Sync,
+    K: std::hash::Hash + Eq,
+    F: FnMut(&T, &mut Vec<Value>) + Send,
+{
+    let backend = db.get_database_backend();
+    if backend != DbBackend::Sqlite {
+        let mut returning = vec!["id"];
+        returning.extend_from_slice(keys.columns);
+        let rows = insert_rows_returning(db, table, items, push, &returning).await?;
+        let position: HashMap<K, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| ((keys.key)(item), i))
+            .collect();
+        let mut ids = vec![None; items.len()];
+        for row in rows {
+            let id: i64 = row.try_get_by_index(0)?;
+            if let Some(i) = position.get(&(keys.returned_key)(&row)?) {
+                ids[*i] = Some(id);
+            }
+        }
+        return Ok(ids);
+    }
+    let mut ids = Vec::with_capacity(items.len());
+    let mut chunks = Chunks::new(backend, table, items, push, &[]);
+    let mut next = chunks.next_statement()?;
+    while let Some(statement) = next {
+        let rows = statement_rows(&statement, table);
+        let (done, built) =
+            futures::join!(db.execute_raw(statement), async { chunks.next_statement() });
+        let done = done?;
+        next = built?;
+        if done.rows_affected() != rows {
+            return Err(DbErr::Custom(format!(
+                "{} rows inserted into {} where {rows} were sent",
+                done.rows_affected(),
+                table.name
+            )));
+        }
+        let last = i64::try_from(done.last_insert_id())
+            .map_err(|_| DbErr::Custom(format!("{} id out of range", table.name)))?;
+        let first = last - i64::try_from(rows).unwrap_or(i64::MAX) + 1;
+        ids.extend((first..=last).map(Some));
+    }
+    Ok(ids)
+}
+
+/// How [`insert_rows_with_ids`] matches rows returned by PostgreSQL to the items.
+pub struct Keys<'k, T, K> {
+    /// Columns returned besides `id`, together identifying a row of this insert.
+    pub columns: &'k [&'k str],
+    /// The key of an item.
+    pub key: &'k (dyn Fn(&T) -> K + Sync),
+    /// The key of a returned row (its columns after `id`, from index 1 on).
+    pub returned_key: &'k (dyn Fn(&QueryResult) -> Result<K, DbErr> + Sync),
+}
+
+/// Rows in a statement built by [`Chunks`].
+fn statement_rows(statement: &Statement, table: &Table) -> u64 {
+    let values = statement.values.as_ref().map_or(0, |v| v.0.len());
+    u64::try_from(values / table.columns.len().max(1)).unwrap_or(0)
 }
 
 /// Cuts the items into statements of at most [`Table::rows_per_statement`] rows, building
@@ -200,7 +297,7 @@ where
             items: items.into_iter(),
             push,
             returning,
-            per_statement: table.rows_per_statement(),
+            per_statement: table.rows_per_statement(backend),
             full_sql: None,
         }
     }
@@ -266,7 +363,7 @@ mod tests {
 
     #[test]
     fn items_are_cut_into_full_chunks_and_a_rest() {
-        let per = T.rows_per_statement();
+        let per = T.rows_per_statement(DbBackend::Sqlite);
         let items = 0..(per * 2 + 3);
         let mut chunks = Chunks::new(
             DbBackend::Sqlite,

@@ -3,10 +3,11 @@
 //! transaction, so a file lands whole or not at all.
 //!
 //! Large files land as bulk inserts written straight from the rows ([`super::batch`]):
-//! no active model, expression tree or JSON tree per row, and source-row and person ids
-//! come back from `INSERT … RETURNING` instead of being selected again.
+//! no active model, expression tree or JSON tree per row; the ids of new source rows and
+//! people come from the inserts themselves instead of being selected again; new people
+//! are numbered in file order, so the indexes keyed by person are appended to.
 
-use super::batch::{Column, Table, insert_rows, insert_rows_returning};
+use super::batch::{Column, Keys, Table, insert_rows, insert_rows_with_ids};
 use super::fact_rows::{self, FactRows, PERSON_SOURCE, Provenance, Resolved};
 use super::facts::{OrgRef, RowFacts};
 use super::organizations::OrgResolver;
@@ -16,11 +17,11 @@ use entity::{affiliation, member_unit, organization, stay, upload};
 use importers::SourceKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
-    EntityTrait, QueryFilter, Statement, Value,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryResult, Value,
 };
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// JSON as a [`LandRow`] holds it: a tree, or text already serialised (what the import
 /// path uses: a row's cells as one string instead of a tree of small allocations).
@@ -53,8 +54,9 @@ pub struct LandRow<J = serde_json::Value> {
     pub raw: J,
     /// Issues (rejections and warnings) as a JSON array.
     pub issues: J,
-    /// What the row says, when accepted.
-    pub facts: Option<RowFacts>,
+    /// What the row says, when accepted (boxed: the facts are large and mostly empty, and
+    /// a large file's rows stay small).
+    pub facts: Option<Box<RowFacts>>,
 }
 
 /// The file's description as it will be stored.
@@ -134,60 +136,8 @@ const SOURCE_ROW: Table = Table {
     ],
 };
 
-/// Page cache of the landing connection on SQLite, in KiB, while it lands: a large file's
-/// tables and indexes then stay in memory instead of being spilled to the WAL and read
-/// back (SQLite's default is 2 MiB). Set back to what it was afterwards.
-const SQLITE_LANDING_CACHE_KIB: i64 = 65_536;
-
-/// The page cache size of the connection (`PRAGMA cache_size`: negative means KiB).
-async fn sqlite_cache_size<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            DbBackend::Sqlite,
-            "PRAGMA cache_size",
-        ))
-        .await?;
-    match row {
-        Some(row) => row.try_get_by_index(0),
-        None => Ok(-2000),
-    }
-}
-
-async fn set_sqlite_cache_size<C: ConnectionTrait>(db: &C, size: i64) -> Result<(), DbErr> {
-    db.execute_unprepared(&format!("PRAGMA cache_size = {size}"))
-        .await
-        .map(|_| ())
-}
-
 /// Lands the file and its rows; returns the new upload's id.
 pub async fn land<C, J>(
-    db: &C,
-    unit: &member_unit::Model,
-    file: &LandFile,
-    rows: &[LandRow<J>],
-    now: DateTime<Utc>,
-) -> Result<i64, DbErr>
-where
-    C: ConnectionTrait,
-    J: StoredJson + Sync,
-{
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return land_rows(db, unit, file, rows, now).await;
-    }
-    let before = sqlite_cache_size(db).await?;
-    let kib = std::env::var("HUB_LAND_CACHE_KIB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(SQLITE_LANDING_CACHE_KIB);
-    set_sqlite_cache_size(db, -kib).await?;
-    let landed = land_rows(db, unit, file, rows, now).await;
-    let restored = set_sqlite_cache_size(db, before).await;
-    let id = landed?;
-    restored?;
-    Ok(id)
-}
-
-async fn land_rows<C, J>(
     db: &C,
     unit: &member_unit::Model,
     file: &LandFile,
@@ -227,7 +177,7 @@ where
     let accepted: Vec<(i64, &RowFacts)> = rows
         .iter()
         .zip(&row_ids)
-        .filter_map(|(row, id)| Some(((*id)?, row.facts.as_ref()?)))
+        .filter_map(|(row, id)| Some(((*id)?, row.facts.as_deref()?)))
         .collect();
     steps.done("source rows");
 
@@ -394,7 +344,12 @@ where
     C: ConnectionTrait,
     J: StoredJson + Sync,
 {
-    let returned = insert_rows_returning(
+    let key = |row: &LandRow<J>| (row.sheet.clone(), row.row_number);
+    let returned_key = |row: &QueryResult| {
+        let number: i32 = row.try_get_by_index(2)?;
+        Ok((row.try_get_by_index(1)?, u32::try_from(number).unwrap_or(0)))
+    };
+    insert_rows_with_ids(
         db,
         &SOURCE_ROW,
         rows,
@@ -413,25 +368,13 @@ where
                 Value::from(row.issues.json_text().into_owned()),
             ]);
         },
-        &["id", "sheet", "row_number"],
+        Keys {
+            columns: &["sheet", "row_number"],
+            key: &key,
+            returned_key: &returned_key,
+        },
     )
-    .await?;
-    let position: HashMap<(&str, u32), usize> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| ((row.sheet.as_str(), row.row_number), i))
-        .collect();
-    let mut ids = vec![None; rows.len()];
-    for result in returned {
-        let id: i64 = result.try_get_by_index(0)?;
-        let sheet: String = result.try_get_by_index(1)?;
-        let number: i32 = result.try_get_by_index(2)?;
-        let key = (sheet.as_str(), u32::try_from(number).unwrap_or(0));
-        if let Some(i) = position.get(&key) {
-            ids[*i] = Some(id);
-        }
-    }
-    Ok(ids)
+    .await
 }
 
 /// A roster is the unit's current list: what its earlier lists of the same kind said and

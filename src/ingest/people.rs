@@ -6,13 +6,13 @@
 //! authoritative source, ties broken by the value itself, so the result does not depend on
 //! the order in which files were imported.
 
-use super::batch::{Column, Table, in_chunks, insert_rows, insert_rows_returning};
+use super::batch::{Column, Keys, Table, in_chunks, insert_rows, insert_rows_with_ids};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{identity_document, pending_merge, person, person_attribute};
-use sea_orm::sea_query::{Expr, OnConflict, SimpleExpr};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, Value,
+    QueryFilter, QueryResult, QuerySelect, Statement, Value,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -221,19 +221,23 @@ pub async fn resolve<C: ConnectionTrait>(
             value.value,
         ));
     }
+    // New people are numbered in the order the file names them ("the order the hub learnt
+    // of them"): their ids then grow with the source rows, so every index keyed by person
+    // (values, sources, affiliations, documents) is appended to, not written at random.
+    let mut seen: HashSet<&Identity> = HashSet::with_capacity(identities.len());
     let new: Vec<&Identity> = identities
         .iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .filter(|identity| !ids.contains_key(*identity))
+        .filter(|identity| !ids.contains_key(*identity) && seen.insert(*identity))
         .collect();
     // New people get their ids back from the insert itself (no second select).
-    let created = insert_rows_returning(
+    let key = |identity: &&Identity| (*identity).clone();
+    let returned_key = |row: &QueryResult| Ok((row.try_get_by_index(1)?, row.try_get_by_index(2)?));
+    let created = insert_rows_with_ids(
         db,
         &PERSON,
-        new,
+        &new,
         |identity, v| {
-            let shown = Shown::from_values(values_of.get(identity).cloned().unwrap_or_default());
+            let shown = Shown::from_values(values_of.get(*identity).cloned().unwrap_or_default());
             v.extend([
                 Value::from(identity.0.clone()),
                 Value::from(identity.1.clone()),
@@ -246,14 +250,17 @@ pub async fn resolve<C: ConnectionTrait>(
                 Value::from(now),
             ]);
         },
-        &["id", "document_number", "nationality"],
+        Keys {
+            columns: &["document_number", "nationality"],
+            key: &key,
+            returned_key: &returned_key,
+        },
     )
     .await?;
-    for row in created {
-        let id: i64 = row.try_get_by_index(0)?;
-        let number: String = row.try_get_by_index(1)?;
-        let nationality: String = row.try_get_by_index(2)?;
-        ids.insert((number, nationality), id);
+    for (identity, id) in new.iter().zip(created) {
+        if let Some(id) = id {
+            ids.insert((*identity).clone(), id);
+        }
     }
     Ok(ResolvedPeople { ids, existing })
 }
@@ -324,12 +331,6 @@ pub async fn refresh_shown<C: ConnectionTrait>(
     Ok(())
 }
 
-/// `COUNT(id) > 1`, for a `HAVING`.
-fn more_than_one() -> SimpleExpr {
-    use sea_orm::sea_query::ExprTrait as _;
-    Expr::col(person::Column::Id).count().gt(1)
-}
-
 /// Records candidate matches among the given people: two records with the same
 /// nationality, Latin name and date of birth but different documents. They are kept as
 /// pending merges for an analyst, never merged silently; a decided pair is not reopened.
@@ -338,87 +339,27 @@ pub async fn find_candidates<C: ConnectionTrait>(
     person_ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
-    let mut names = BTreeSet::new();
-    for chunk in in_chunks(person_ids) {
-        let found: Vec<Option<String>> = person::Entity::find()
-            .select_only()
-            .column(person::Column::LatinName)
-            .distinct()
-            .filter(person::Column::Id.is_in(chunk.iter().copied()))
-            .filter(person::Column::BirthDate.is_not_null())
-            .filter(person::Column::LatinName.is_not_null())
-            .into_tuple()
-            .all(db)
-            .await?;
-        names.extend(found.into_iter().flatten());
-    }
-    let names: Vec<String> = names.into_iter().collect();
-    let touched: HashSet<i64> = person_ids.iter().copied().collect();
-    // The database finds the (nationality, name, birth date) keys held by more than one
-    // person; only the people of those names come back, not everyone with a touched name.
-    type Key = (String, String, NaiveDate);
-    let mut shared: HashSet<Key> = HashSet::new();
-    for chunk in in_chunks(&names) {
-        let keys: Vec<(String, Option<String>, Option<NaiveDate>)> = person::Entity::find()
-            .select_only()
-            .columns([
-                person::Column::Nationality,
-                person::Column::LatinName,
-                person::Column::BirthDate,
-            ])
-            .filter(person::Column::LatinName.is_in(chunk.iter().cloned()))
-            .filter(person::Column::BirthDate.is_not_null())
-            .group_by(person::Column::Nationality)
-            .group_by(person::Column::LatinName)
-            .group_by(person::Column::BirthDate)
-            .having(more_than_one())
-            .into_tuple()
-            .all(db)
-            .await?;
-        shared.extend(
-            keys.into_iter()
-                .filter_map(|(nationality, name, birth)| Some((nationality, name?, birth?))),
-        );
-    }
-    let shared_names: Vec<String> = shared
-        .iter()
-        .map(|(_, name, _)| name.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut groups: HashMap<Key, Vec<i64>> = HashMap::new();
-    for chunk in in_chunks(&shared_names) {
-        type Row = (i64, String, Option<String>, Option<NaiveDate>);
-        let people: Vec<Row> = person::Entity::find()
-            .select_only()
-            .columns([
-                person::Column::Id,
-                person::Column::Nationality,
-                person::Column::LatinName,
-                person::Column::BirthDate,
-            ])
-            .filter(person::Column::LatinName.is_in(chunk.iter().cloned()))
-            .filter(person::Column::BirthDate.is_not_null())
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (id, nationality, name, birth) in people {
-            if let (Some(name), Some(birth)) = (name, birth) {
-                let key = (nationality, name, birth);
-                if shared.contains(&key) {
-                    groups.entry(key).or_default().push(id);
-                }
-            }
-        }
-    }
+    // Each touched person's key is looked up in the index on (latin_name, birth_date,
+    // nationality): one seek per person, however common the name.
+    let backend = db.get_database_backend();
     let mut pairs = BTreeSet::new();
-    for ids in groups.values() {
-        for (i, a) in ids.iter().enumerate() {
-            for b in &ids[i + 1..] {
-                if touched.contains(a) || touched.contains(b) {
-                    pairs.insert(((*a).min(*b), (*a).max(*b)));
-                }
-            }
+    for chunk in in_chunks(person_ids) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT t.id AS a, p.id AS b FROM person t
+             JOIN person p ON p.latin_name = t.latin_name AND p.birth_date = t.birth_date
+                 AND p.nationality = t.nationality AND p.id <> t.id
+             WHERE t.id IN ({}) AND t.latin_name IS NOT NULL AND t.birth_date IS NOT NULL",
+            placeholders.join(", ")
+        );
+        let values: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        for row in rows {
+            let a: i64 = row.try_get("", "a")?;
+            let b: i64 = row.try_get("", "b")?;
+            pairs.insert((a.min(b), a.max(b)));
         }
     }
     let mut inserted = 0;

@@ -207,7 +207,7 @@ pub fn land_rows(parsed: ParsedUpload, tz: Tz) -> Vec<LandRow<String>> {
             LandRow {
                 raw: raw_json(&row.raw),
                 issues,
-                facts: row.record().map(|record| facts_of(record, tz)),
+                facts: row.record().map(|record| Box::new(facts_of(record, tz))),
                 sheet: row.sheet,
                 row_number: row.row,
             }

@@ -158,7 +158,7 @@ async fn land_batch(
             row_number: u32::try_from(n + 3).unwrap_or(u32::MAX),
             raw: json!([["护照号码", facts.identity.as_ref().map(|i| i.0.clone())]]),
             issues: json!([]),
-            facts: Some(facts),
+            facts: Some(Box::new(facts)),
         })
         .collect();
     let file = LandFile {

@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 
 use crate::error::HubError;
 
@@ -26,7 +26,7 @@ impl ScratchDatabase {
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         let name = format!("hub_bench_{}_{nanos}", std::process::id());
-        let admin = Database::connect(admin_url).await?;
+        let admin = connect_admin(admin_url).await?;
         admin
             .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
             .await?;
@@ -40,7 +40,7 @@ impl ScratchDatabase {
 
     /// Drop the database (closing any connection left to it).
     pub async fn drop_database(self) -> Result<(), HubError> {
-        let admin = Database::connect(&self.admin_url).await?;
+        let admin = connect_admin(&self.admin_url).await?;
         admin
             .execute_unprepared(&format!(
                 "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
@@ -50,6 +50,14 @@ impl ScratchDatabase {
         admin.close().await?;
         Ok(())
     }
+}
+
+/// One connection to the server, without statement logging (dropping a database takes a
+/// while and is no slow query worth a warning).
+async fn connect_admin(url: &str) -> Result<DatabaseConnection, HubError> {
+    let mut options = ConnectOptions::new(url);
+    options.max_connections(1).sqlx_logging(false);
+    Ok(Database::connect(options).await?)
 }
 
 /// `url` with its database replaced by `name`, query parameters kept.
