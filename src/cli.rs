@@ -315,8 +315,9 @@ pub struct BenchQueryArgs {
     #[arg(long, default_value_t = 20_200_217)]
     pub seed: u64,
 
-    /// Keep the generated SQLite store at this path (default: a temporary directory).
-    /// 保留生成的 SQLite 数据库文件。
+    /// Keep the generated SQLite store at this path (default: a temporary directory). A
+    /// store already there that holds people is measured as it is, without generating
+    /// again. 保留生成的 SQLite 数据库文件；已有数据时直接复用。
     #[arg(long, value_name = "FILE")]
     pub keep: Option<std::path::PathBuf>,
 

@@ -1,6 +1,6 @@
 //! The headline figures as of T.
 
-use super::sql::derived_ctes;
+use super::sql::derived_cte_materialized;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
@@ -57,7 +57,7 @@ pub async fn overview<C: ConnectionTrait>(
             COALESCE(SUM(CASE WHEN present = 1 AND visa_status = 'EXPIRING' THEN 1 ELSE 0 END), 0) AS expiring_visas,
             COALESCE(SUM(CASE WHEN present = 1 AND visa_status = 'EXPIRED' THEN 1 ELSE 0 END), 0) AS expired_visas
         FROM derived",
-        ctes = derived_ctes()
+        ctes = derived_cte_materialized()
     );
     let mut values = as_of_values(as_of, tz);
     values.push(day_start.into());

@@ -19,8 +19,7 @@ const MAX_BIND_PARAMS: usize = 30_000;
 /// Bind parameters per statement of [`insert_rows`] on SQLite: big enough that the
 /// per-statement overhead vanishes, small enough that each statement is quick to prepare
 /// and cache (measured: 4,000 beats both 1,000 and 30,000). PostgreSQL gets the largest
-/// statements allowed: each round trip costs more there (sqlx 0.9 leaves Nagle's algorithm
-/// on, so a round trip can wait 40 ms for a delayed ACK — see the README).
+/// statements allowed: there each statement is a network round trip.
 const SQLITE_ROWS_PARAMS: usize = 4_000;
 
 /// Inserts `models` in as few statements as the parameter limit allows. `columns` is the
@@ -44,6 +43,25 @@ where
 /// Splits `items` into chunks small enough for an `IN (…)` list.
 pub fn in_chunks<T>(items: &[T]) -> std::slice::Chunks<'_, T> {
     items.chunks(MAX_BIND_PARAMS / 2)
+}
+
+/// `count` comma-separated bind parameters in the backend's own style: `$1, $2, …` on
+/// PostgreSQL, `?, ?, …` on SQLite (where `$n` are named parameters, which SQLite binds
+/// by searching their names: slow for thousands of them).
+pub fn placeholders(backend: DbBackend, count: usize) -> String {
+    let mut sql = String::with_capacity(count * 4);
+    for n in 1..=count {
+        if n > 1 {
+            sql.push_str(", ");
+        }
+        match backend {
+            DbBackend::Postgres => {
+                let _ = write!(sql, "${n}");
+            }
+            _ => sql.push('?'),
+        }
+    }
+    sql
 }
 
 /// A column of a [`Table`].
@@ -348,6 +366,13 @@ mod tests {
         name: "t",
         columns: &[Column::plain("a"), Column::json("b")],
     };
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        assert_eq!(placeholders(DbBackend::Postgres, 3), "$1, $2, $3");
+        assert_eq!(placeholders(DbBackend::Sqlite, 3), "?, ?, ?");
+        assert_eq!(placeholders(DbBackend::Sqlite, 0), "");
+    }
 
     #[test]
     fn statements_use_each_backends_placeholders() {

@@ -6,7 +6,9 @@
 //! authoritative source, ties broken by the value itself, so the result does not depend on
 //! the order in which files were imported.
 
-use super::batch::{Column, Keys, Table, in_chunks, insert_rows, insert_rows_with_ids};
+use super::batch::{
+    Column, Keys, Table, in_chunks, insert_rows, insert_rows_with_ids, placeholders,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{identity_document, pending_merge, person, person_attribute};
 use sea_orm::sea_query::OnConflict;
@@ -344,13 +346,12 @@ pub async fn find_candidates<C: ConnectionTrait>(
     let backend = db.get_database_backend();
     let mut pairs = BTreeSet::new();
     for chunk in in_chunks(person_ids) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT t.id AS a, p.id AS b FROM person t
              JOIN person p ON p.latin_name = t.latin_name AND p.birth_date = t.birth_date
                  AND p.nationality = t.nationality AND p.id <> t.id
              WHERE t.id IN ({}) AND t.latin_name IS NOT NULL AND t.birth_date IS NOT NULL",
-            placeholders.join(", ")
+            placeholders(backend, chunk.len())
         );
         let values: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
         let rows = db

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use async_graphql::Request;
 use chrono::{DateTime, Utc};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde::Serialize;
 
 use super::city;
@@ -49,6 +50,8 @@ struct Latency {
 struct StoreReport {
     store: String,
     people: usize,
+    /// The kept store was measured as it was (nothing generated).
+    reused: bool,
     generate_seconds: f64,
     latencies: Vec<Latency>,
 }
@@ -86,15 +89,28 @@ async fn measure(
     Ok(times)
 }
 
+/// Measures one store; with `reuse`, a store that already holds people is measured as it is.
 async fn bench_store(
     url: &str,
     store: &str,
     args: &BenchQueryArgs,
+    reuse: bool,
 ) -> Result<StoreReport, HubError> {
     let database = db::connect(url, 8).await?;
     db::migrate(&database).await?;
     let started = Instant::now();
-    city::generate(&database, args.people, args.seed).await?;
+    let people = if reuse {
+        entity::person::Entity::find().count(&database).await?
+    } else {
+        0
+    };
+    let reused = people > 0;
+    let people = if reused {
+        usize::try_from(people).unwrap_or(usize::MAX)
+    } else {
+        city::generate(&database, args.people, args.seed).await?;
+        args.people
+    };
     let generate_seconds = started.elapsed().as_secs_f64();
     let schema = build_schema(database.clone(), Default::default());
     let as_of = DateTime::parse_from_rfc3339("2020-02-17T12:00:00+08:00")
@@ -117,7 +133,8 @@ async fn bench_store(
     database.close().await?;
     Ok(StoreReport {
         store: store.to_owned(),
-        people: args.people,
+        people,
+        reused,
         generate_seconds,
         latencies,
     })
@@ -136,10 +153,11 @@ pub async fn run(
         .clone()
         .unwrap_or_else(|| dir.path().join("city.db"));
     let sqlite_url = format!("sqlite://{}?mode=rwc", sqlite_file.display());
-    let mut reports = vec![bench_store(&sqlite_url, "sqlite", args).await?];
+    let reuse = args.keep.as_ref().is_some_and(|path| path.exists());
+    let mut reports = vec![bench_store(&sqlite_url, "sqlite", args, reuse).await?];
     if let Some(url) = postgres_url {
         let scratch = ScratchDatabase::create(&url).await?;
-        let result = bench_store(&scratch.url, "postgres", args).await;
+        let result = bench_store(&scratch.url, "postgres", args, false).await;
         let dropped = scratch.drop_database().await;
         reports.push(result?);
         dropped?;
@@ -151,10 +169,15 @@ pub async fn run(
         let _ = writeln!(text, "{line}");
     } else {
         for report in &reports {
+            let origin = if report.reused {
+                "an existing store".to_owned()
+            } else {
+                format!("generated and landed in {:.1} s", report.generate_seconds)
+            };
             let _ = writeln!(
                 text,
-                "hub bench query on {}: {} people (generated and landed in {:.1} s), {} runs each",
-                report.store, report.people, report.generate_seconds, args.runs
+                "hub bench query on {}: {} people ({origin}), {} runs each",
+                report.store, report.people, args.runs
             );
             for l in &report.latencies {
                 let _ = writeln!(
