@@ -1,4 +1,5 @@
-//! City-wide figures (overview, group-by counts) kept per time asked and store version.
+//! City-wide figures (overview, group-by counts, the totals of people lists) kept per time
+//! asked and store version.
 //!
 //! They depend only on T and on what the store holds, and computing them reads every
 //! person; a dashboard asks the same ones every minute. The cache keeps recent answers
@@ -8,7 +9,7 @@
 
 use super::counts::{Count, Dimension, counts_by};
 use super::overview::{Overview, overview};
-use super::people::PersonFilter;
+use super::people::{self, PersonFilter};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
@@ -41,12 +42,14 @@ pub async fn store_version<C: ConnectionTrait>(db: &C) -> Result<(i64, i64, i64)
 enum Question {
     Overview,
     Counts(Dimension, String),
+    Total(String),
 }
 
 #[derive(Debug, Clone)]
 enum Answer {
     Overview(Overview),
     Counts(Vec<Count>),
+    Total(i64),
 }
 
 type Key = (Question, DateTime<Utc>, (i64, i64, i64));
@@ -111,5 +114,34 @@ impl CityCache {
         let counts = counts_by(db, dimension, filter, as_of, tz).await?;
         self.put(key, Answer::Counts(counts.clone()));
         Ok(counts)
+    }
+
+    /// How many people match `filter` ([`people::count`]), from the cache while the store
+    /// has not changed. A list's pages all show the same total: paging through a long list
+    /// counts it once. The time asked is part of the key only when the filter reads the
+    /// derived facts (presence, managing unit, visa status).
+    pub async fn total<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        filter: &PersonFilter,
+        as_of: DateTime<Utc>,
+        tz: Tz,
+    ) -> Result<i64, DbErr> {
+        let at = if filter.needs_derived() {
+            as_of
+        } else {
+            DateTime::<Utc>::MIN_UTC
+        };
+        let key = (
+            Question::Total(format!("{filter:?}")),
+            at,
+            store_version(db).await?,
+        );
+        if let Some(Answer::Total(n)) = self.get(&key) {
+            return Ok(n);
+        }
+        let n = people::count(db, filter, as_of, tz).await?;
+        self.put(key, Answer::Total(n));
+        Ok(n)
     }
 }

@@ -8,7 +8,7 @@ use super::status::PersonStatus;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::person;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Statement, Value};
 
 /// Which people to list. Every field set must hold (AND); `and` and `or` nest.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -179,6 +179,51 @@ pub struct PersonPage {
     pub has_next: bool,
 }
 
+/// The statements of a people list: (count, page without its order and limit) and their
+/// parameters. The count reads only what the filter needs; the page reads the person rows
+/// in the same statement (joined back to `person` when the filter needs the derived facts).
+fn list_statements(
+    filter: &PersonFilter,
+    as_of: DateTime<Utc>,
+    tz: Tz,
+) -> (String, String, Vec<Value>) {
+    let mut sql = Sql::with_values(as_of_values(as_of, tz));
+    let condition = filter.condition(&mut sql);
+    if filter.needs_derived() {
+        let ctes = derived_cte(None);
+        (
+            format!("{ctes} SELECT COUNT(*) AS n FROM derived p WHERE {condition}"),
+            format!(
+                "{ctes} SELECT q.* FROM derived p JOIN person q ON q.id = p.id WHERE {condition}"
+            ),
+            sql.values,
+        )
+    } else {
+        (
+            format!("SELECT COUNT(*) AS n FROM person p WHERE {condition}"),
+            format!("SELECT p.* FROM person p WHERE {condition}"),
+            sql.values,
+        )
+    }
+}
+
+/// How many people match `filter` as of `as_of`.
+pub async fn count<C: ConnectionTrait>(
+    db: &C,
+    filter: &PersonFilter,
+    as_of: DateTime<Utc>,
+    tz: Tz,
+) -> Result<i64, DbErr> {
+    let (count_sql, _, values) = list_statements(filter, as_of, tz);
+    let backend = db.get_database_backend();
+    Ok(db
+        .query_one_raw(Statement::from_sql_and_values(backend, count_sql, values))
+        .await?
+        .map(|row| row.try_get("", "n"))
+        .transpose()?
+        .unwrap_or(0))
+}
+
 /// Lists people matching `filter` as of `as_of`: `first` of them after skipping `offset`.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
@@ -189,56 +234,33 @@ pub async fn list<C: ConnectionTrait>(
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> Result<PersonPage, DbErr> {
-    let backend = db.get_database_backend();
-    let mut sql = Sql {
-        text: String::new(),
-        values: as_of_values(as_of, tz),
-    };
-    let condition = filter.condition(&mut sql);
-    let from = if filter.needs_derived() {
-        format!(
-            "{} SELECT {{cols}} FROM derived p WHERE {condition}",
-            derived_cte(None)
-        )
-    } else {
-        format!("SELECT {{cols}} FROM person p WHERE {condition}")
-    };
-    let count_sql = from.replace("{cols}", "COUNT(*) AS n");
-    let total: i64 = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            count_sql,
-            sql.values.clone(),
-        ))
-        .await?
-        .map(|row| row.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    sql.text = format!(
-        "{} ORDER BY {} LIMIT {} OFFSET {}",
-        from.replace("{cols}", "p.id"),
+    let total = count(db, filter, as_of, tz).await?;
+    list_with_total(db, filter, order, (first, offset), as_of, tz, total).await
+}
+
+/// [`list`] when the caller already knows how many people match (`total`, from
+/// [`count`]): the page `(first, offset)` alone is read.
+pub async fn list_with_total<C: ConnectionTrait>(
+    db: &C,
+    filter: &PersonFilter,
+    order: PersonOrder,
+    (first, offset): (u64, u64),
+    as_of: DateTime<Utc>,
+    tz: Tz,
+    total: i64,
+) -> Result<PersonPage, DbErr> {
+    let (_, page_sql, values) = list_statements(filter, as_of, tz);
+    let page_sql = format!(
+        "{page_sql} ORDER BY {} LIMIT {} OFFSET {}",
         order_sql(order),
         first.saturating_add(1),
         offset
     );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend, sql.text, sql.values,
-        ))
-        .await?;
-    let page_ids: Vec<i64> = rows
-        .iter()
-        .map(|row| row.try_get("", "id"))
-        .collect::<Result<_, _>>()?;
-    let mut by_id: std::collections::HashMap<i64, person::Model> = person::Entity::find()
-        .filter(person::Column::Id.is_in(page_ids.iter().copied()))
+    let backend = db.get_database_backend();
+    let mut people: Vec<person::Model> = person::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(backend, page_sql, values))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    let mut people: Vec<person::Model> =
-        page_ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        .await?;
     let has_next = people.len() as u64 > first;
     people.truncate(usize::try_from(first).unwrap_or(usize::MAX));
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();

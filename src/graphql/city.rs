@@ -314,14 +314,19 @@ impl CityQuery {
             PersonOrder::Name => Order::Name,
             PersonOrder::Nationality => Order::Nationality,
         };
-        let page = derived::people::list(
-            database(ctx)?,
+        let db = database(ctx)?;
+        let total = super::context::city_cache(ctx)?
+            .total(db, &filter, at, timezone(ctx))
+            .await
+            .gql()?;
+        let page = derived::people::list_with_total(
+            db,
             &filter,
             order,
-            u64::try_from(first).unwrap_or(0),
-            offset,
+            (u64::try_from(first).unwrap_or(0), offset),
             at,
             timezone(ctx),
+            total,
         )
         .await
         .gql()?;

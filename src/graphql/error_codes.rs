@@ -1,4 +1,4 @@
-//! A schema extension that gives every GraphQL error a public `extensions.code`.
+//! Every GraphQL error gets a public `extensions.code`.
 //!
 //! Errors from our resolvers already carry one (see [`crate::error::HubError`]). Errors
 //! that do not are either about the request itself (parse, validation, depth or complexity
@@ -7,24 +7,9 @@
 //! resolver error that bypassed `HubError` (has a `path`), which becomes `INTERNAL` with
 //! its message replaced and logged, so internal text never reaches a client.
 
-use std::sync::Arc;
-
 use async_graphql::Response;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
 
 use crate::error::{ErrorCode, INTERNAL_MESSAGE};
-
-/// Factory of the error-code extension; add it with `SchemaBuilder::extension`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension)
-    }
-}
-
-struct ErrorCodesExtension;
 
 /// Whether a message is async-graphql's complaint about an argument's value (a type
 /// mismatch, a null for a non-null argument): the caller's mistake, even with a `path`.
@@ -38,31 +23,29 @@ fn is_input_error(message: &str) -> bool {
     .any(|prefix| message.starts_with(prefix))
 }
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodesExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            let has_code = error
-                .extensions
-                .as_ref()
-                .is_some_and(|ext| ext.get("code").is_some());
-            if has_code {
-                continue;
-            }
-            let code = if error.path.is_empty() || is_input_error(&error.message) {
-                tracing::debug!(message = %error.message, "GraphQL request rejected");
-                ErrorCode::BadInput
-            } else {
-                tracing::error!(message = %error.message, path = ?error.path, "GraphQL resolver failed");
-                error.message = INTERNAL_MESSAGE.to_owned();
-                ErrorCode::Internal
-            };
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", code.as_str());
+/// Gives every error of `response` a public `extensions.code` (see the module's
+/// documentation).
+pub fn public_codes(mut response: Response) -> Response {
+    for error in &mut response.errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|ext| ext.get("code").is_some());
+        if has_code {
+            continue;
         }
-        response
+        let code = if error.path.is_empty() || is_input_error(&error.message) {
+            tracing::debug!(message = %error.message, "GraphQL request rejected");
+            ErrorCode::BadInput
+        } else {
+            tracing::error!(message = %error.message, path = ?error.path, "GraphQL resolver failed");
+            error.message = INTERNAL_MESSAGE.to_owned();
+            ErrorCode::Internal
+        };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
     }
+    response
 }

@@ -1,16 +1,13 @@
 //! DataLoaders: nested lists of a page of people load in one statement per relation,
 //! whatever the page size.
 //!
-//! Every request gets its own loaders with a cache ([`RequestLoaders`]): a list resolver
+//! Every request gets its own loaders with a cache ([`with_loaders`]): a list resolver
 //! loads a relation for the whole page at once (one batch, one statement) and the nested
 //! resolvers of each person then read the cache. Batching by a timer alone would split a
 //! page into several batches when resolving it takes longer than the timer.
 
+use async_graphql::Request;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
-use async_graphql::{Request, ServerResult};
 use entity::{
     affiliation, health_check, identity_document, member_unit, movement, organization,
     person_attribute, person_source, source_row, stay, upload,
@@ -222,41 +219,21 @@ fn cached<L: Loader<i64>>(loader: L) -> Cached<L> {
     DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
 }
 
-/// Schema extension giving every request fresh, cached loaders over the database.
-pub struct RequestLoaders(pub DatabaseConnection);
-
-impl ExtensionFactory for RequestLoaders {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestLoadersExtension(self.0.clone()))
-    }
-}
-
-struct RequestLoadersExtension(DatabaseConnection);
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for RequestLoadersExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let db = &self.0;
-        let request = request
-            .data(cached(ByPerson::<identity_document::Entity>::new(
-                db.clone(),
-            )))
-            .data(cached(ByPerson::<affiliation::Entity>::new(db.clone())))
-            .data(cached(ByPerson::<movement::Entity>::new(db.clone())))
-            .data(cached(ByPerson::<stay::Entity>::new(db.clone())))
-            .data(cached(ByPerson::<health_check::Entity>::new(db.clone())))
-            .data(cached(ByPerson::<person_attribute::Entity>::new(
-                db.clone(),
-            )))
-            .data(cached(ByPerson::<person_source::Entity>::new(db.clone())))
-            .data(cached(OrganizationLoader(db.clone())))
-            .data(cached(ProvenanceLoader(db.clone())))
-            .data(cached(UnitActivityLoader(db.clone())));
-        next.run(ctx, request).await
-    }
+/// `request` with fresh loaders over `db`, each with a cache for the request's lifetime.
+pub fn with_loaders(request: Request, db: &DatabaseConnection) -> Request {
+    request
+        .data(cached(ByPerson::<identity_document::Entity>::new(
+            db.clone(),
+        )))
+        .data(cached(ByPerson::<affiliation::Entity>::new(db.clone())))
+        .data(cached(ByPerson::<movement::Entity>::new(db.clone())))
+        .data(cached(ByPerson::<stay::Entity>::new(db.clone())))
+        .data(cached(ByPerson::<health_check::Entity>::new(db.clone())))
+        .data(cached(ByPerson::<person_attribute::Entity>::new(
+            db.clone(),
+        )))
+        .data(cached(ByPerson::<person_source::Entity>::new(db.clone())))
+        .data(cached(OrganizationLoader(db.clone())))
+        .data(cached(ProvenanceLoader(db.clone())))
+        .data(cached(UnitActivityLoader(db.clone())))
 }

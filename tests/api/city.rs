@@ -149,7 +149,12 @@ const PAGE: &str = "query($first: Int!) {
 #[tokio::test]
 async fn a_page_costs_the_same_statements_whatever_its_size() {
     let city = city().await;
+    // The list's total is counted by the first page and then kept until the store
+    // changes: the first page costs one statement more, and both sizes are compared with
+    // the total known.
+    let first = city.statements_of(PAGE, json!({ "first": 5 })).await;
     let small = city.statements_of(PAGE, json!({ "first": 5 })).await;
+    assert_eq!(first, small + 1, "later pages reuse the counted total");
     let large = city.statements_of(PAGE, json!({ "first": 100 })).await;
     assert_eq!(
         small, large,
@@ -381,7 +386,10 @@ async fn city_figures_follow_every_new_upload() {
                 .clone()
         }
     };
-    let query = "{ overview { presentPeople } countsBy(dimension: NATIONALITY) { key count } }";
+    let query =
+        "{ overview { presentPeople knownPeople } countsBy(dimension: NATIONALITY) { key count }
+        absent: people(filter: { present: false }) { totalCount }
+        everyone: people { totalCount } }";
     let before = ask(query).await;
     assert_eq!(
         ask(query).await,
@@ -398,4 +406,20 @@ async fn city_figures_follow_every_new_upload() {
         "departures count at once"
     );
     assert_ne!(after["countsBy"], before["countsBy"]);
+    assert_eq!(
+        after["absent"]["totalCount"],
+        json!(
+            after["overview"]["knownPeople"].as_i64().unwrap_or(0)
+                - after["overview"]["presentPeople"].as_i64().unwrap_or(0)
+        ),
+        "a list's total follows the upload"
+    );
+    assert_ne!(
+        after["absent"]["totalCount"],
+        before["absent"]["totalCount"]
+    );
+    assert_eq!(
+        after["everyone"]["totalCount"],
+        after["overview"]["knownPeople"]
+    );
 }
