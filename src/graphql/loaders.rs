@@ -76,8 +76,12 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        // Ordered by person first: the index on `person_id` then serves both the filter
+        // and the order. Ordered by `id` alone, PostgreSQL without fresh statistics (right
+        // after a large upload) walked the whole primary key instead.
         let rows = E::find()
             .filter(E::person_column().is_in(keys.iter().copied()))
+            .order_by_asc(E::person_column())
             .order_by_asc(E::order_column())
             .all(&self.db)
             .await

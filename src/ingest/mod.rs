@@ -18,6 +18,7 @@ pub mod organizations;
 pub mod people;
 pub mod read;
 pub mod report;
+pub mod statistics;
 pub mod stored;
 
 pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};
@@ -236,6 +237,7 @@ pub async fn import_file_with_stages(
         .instrument(span)
         .await?;
     txn.commit().await?;
+    statistics::refresh_after_landing(db, rows.len()).await;
     tracing::info!(
         upload_id,
         accepted = report.rows.accepted,

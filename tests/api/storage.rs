@@ -157,3 +157,40 @@ async fn the_default_store_directory_is_created_on_first_use() {
     hub::db::ping(&db).await.expect("ping");
     assert!(dir.path().join("hub-data/nested/hub.db").is_file());
 }
+
+/// A large landing on PostgreSQL refreshes the planner's statistics of the tables it wrote
+/// (otherwise a page's relations are read by sequential scans until autovacuum runs); on
+/// SQLite there is nothing to refresh and the import is unchanged.
+#[tokio::test]
+async fn a_large_landing_refreshes_the_planners_statistics() {
+    let test_db = TestDatabase::new().await;
+    let db = test_db.connect_migrated().await;
+    let rows = hub::ingest::statistics::ANALYZE_AFTER_ROWS + 200;
+    let bytes = importers::sample_visa_registry_xlsx(rows, 7).expect("generate a visa list");
+    let request = hub::ingest::ImportRequest {
+        unit: "police".to_owned(),
+        kind: None,
+        file_name: "large.xlsx".to_owned(),
+        bytes,
+        uploaded_by: "test".to_owned(),
+        dry_run: false,
+    };
+    let report = hub::ingest::import_file(&db, request, importers::ReadOptions::default())
+        .await
+        .expect("import runs");
+    assert_eq!(report.rows.accepted as usize, rows);
+    if db.get_database_backend() == DbBackend::Postgres {
+        let analysed = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT COUNT(*) AS n FROM pg_stat_user_tables \
+                 WHERE relname IN ('person', 'person_source', 'identity_document') \
+                 AND last_analyze IS NOT NULL",
+            ))
+            .await
+            .expect("query statistics")
+            .expect("a row");
+        let n: i64 = analysed.try_get("", "n").expect("count");
+        assert_eq!(n, 3, "the landed tables were analysed");
+    }
+}

@@ -176,6 +176,7 @@ async fn land_batch(
     let txn = db.begin().await?;
     land(&txn, unit, &file, &rows, Utc::now()).await?;
     txn.commit().await?;
+    crate::ingest::statistics::refresh_after_landing(db, rows.len()).await;
     Ok(())
 }
 
