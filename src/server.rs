@@ -13,9 +13,14 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::db;
+use crate::derived::CityCache;
+use crate::derived::cache::keep_timeline_current;
 use crate::error::HubError;
 use crate::graphql::build_schema;
 use crate::http::{AppState, router};
+use chrono_tz::Tz;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// A hub server that is bound to its address but not yet serving.
 pub struct Application {
@@ -23,7 +28,13 @@ pub struct Application {
     local_addr: SocketAddr,
     router: Router,
     db: DatabaseConnection,
+    city: Arc<CityCache>,
+    timezone: Tz,
 }
+
+/// How often a serving hub checks whether the store changed, to build the next city
+/// timeline before a dashboard asks.
+const TIMELINE_REFRESH: Duration = Duration::from_secs(15);
 
 impl Application {
     /// Connect to the database of `settings`, migrate it, build the schema and the routes,
@@ -39,6 +50,8 @@ impl Application {
         db: DatabaseConnection,
     ) -> Result<Self, HubError> {
         let schema = build_schema(db.clone(), (&settings).into());
+        let city = Arc::clone(schema.city_cache());
+        let timezone = settings.time_zone();
         let listener = TcpListener::bind(settings.bind).await?;
         let local_addr = listener.local_addr()?;
         let state = AppState::new(db.clone(), schema, settings);
@@ -47,6 +60,8 @@ impl Application {
             local_addr,
             router: router(state),
             db,
+            city,
+            timezone,
         })
     }
 
@@ -72,9 +87,17 @@ impl Application {
         F: Future<Output = ()> + Send + 'static,
     {
         tracing::info!(address = %self.local_addr, "hub is listening");
-        axum::serve(self.listener, self.router)
+        let refresh = tokio::spawn(keep_timeline_current(
+            self.city,
+            self.db.clone(),
+            self.timezone,
+            TIMELINE_REFRESH,
+        ));
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(signal)
-            .await?;
+            .await;
+        refresh.abort();
+        served?;
         tracing::info!("server stopped; closing the database pool");
         self.db.close().await?;
         Ok(())

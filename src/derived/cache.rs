@@ -1,27 +1,36 @@
-//! City-wide figures (overview, group-by counts, the totals of people lists) kept per time
-//! asked and store version.
+//! City-wide figures (overview, group-by counts, present trend, the totals of people lists)
+//! kept per store version.
 //!
-//! They depend only on T and on what the store holds, and computing them reads every
-//! person; a dashboard asks the same ones every minute. The cache keeps recent answers
-//! keyed by (question, T, store version) — the store version changes with every upload,
-//! accepted merge and organisation merge, on whichever hub instance it happens — so an
-//! answer is reused only while it is still the answer.
+//! They depend only on T and on what the store holds, and computing them in SQL reads
+//! every person. The store version changes with every upload, accepted merge and
+//! organisation merge, on whichever hub instance it happens:
+//! - the overview, the trend and the counts of everyone come from the store's
+//!   [`Timeline`], built once per store version, which answers any T;
+//! - counts of a filtered set of people and list totals are kept per (question, T, store
+//!   version), so a dashboard repeating a question gets the answer again until the store
+//!   changes.
 
 use super::counts::{Count, Dimension, counts_by};
-use super::overview::{Overview, overview};
+use super::overview::Overview;
 use super::people::{self, PersonFilter};
+use super::timeline::{self, Timeline};
+use super::trend::TrendPoint;
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, DbErr, Statement};
-use std::collections::VecDeque;
-use std::sync::Mutex;
+use sea_orm::{ConnectionTrait, DbErr, Statement, TransactionTrait};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
 /// Answers kept at most.
 const CAPACITY: usize = 64;
 
+/// The last upload's id, accepted merges of people, merged organisations.
+pub type StoreVersion = (i64, i64, i64);
+
 /// What the store holds, as far as the derived facts are concerned: the last upload, and
 /// how many merges of people and organisations were made.
-pub async fn store_version<C: ConnectionTrait>(db: &C) -> Result<(i64, i64, i64), DbErr> {
+pub async fn store_version<C: ConnectionTrait>(db: &C) -> Result<StoreVersion, DbErr> {
     let sql = "SELECT
         (SELECT COALESCE(MAX(id), 0) FROM upload) AS uploads,
         (SELECT COUNT(*) FROM pending_merge WHERE status = 'accepted') AS merges,
@@ -40,24 +49,24 @@ pub async fn store_version<C: ConnectionTrait>(db: &C) -> Result<(i64, i64, i64)
 
 #[derive(Debug, Clone, PartialEq)]
 enum Question {
-    Overview,
     Counts(Dimension, String),
     Total(String),
 }
 
 #[derive(Debug, Clone)]
 enum Answer {
-    Overview(Overview),
     Counts(Vec<Count>),
     Total(i64),
 }
 
-type Key = (Question, DateTime<Utc>, (i64, i64, i64));
+type Key = (Question, DateTime<Utc>, StoreVersion);
 
-/// Recent city-wide answers of one store.
+/// Recent city-wide answers of one store, and its timeline.
 #[derive(Debug, Default)]
 pub struct CityCache {
     entries: Mutex<VecDeque<(Key, Answer)>>,
+    /// The timeline of the latest store version asked about (built by whoever asks first).
+    timeline: tokio::sync::Mutex<Option<Arc<Timeline>>>,
 }
 
 impl CityCache {
@@ -78,31 +87,82 @@ impl CityCache {
         entries.push_back((key, answer));
     }
 
-    /// [`overview`], from the cache while the store has not changed.
-    pub async fn overview<C: ConnectionTrait>(
-        &self,
-        db: &C,
-        as_of: DateTime<Utc>,
-        tz: Tz,
-    ) -> Result<Overview, DbErr> {
-        let key = (Question::Overview, as_of, store_version(db).await?);
-        if let Some(Answer::Overview(o)) = self.get(&key) {
-            return Ok(o);
+    /// The timeline of the store as it is now: the one kept while the store version has not
+    /// changed, else a new one (requests arriving meanwhile wait for it rather than build
+    /// their own).
+    pub async fn timeline<C>(&self, db: &C, tz: Tz) -> Result<Arc<Timeline>, DbErr>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
+        let version = store_version(db).await?;
+        let mut slot = self.timeline.lock().await;
+        if let Some(kept) = slot.as_ref()
+            && kept.version() == version
+            && kept.tz() == tz
+        {
+            return Ok(Arc::clone(kept));
         }
-        let o = overview(db, as_of, tz).await?;
-        self.put(key, Answer::Overview(o));
-        Ok(o)
+        let started = std::time::Instant::now();
+        let built = Arc::new(timeline::load::build(db, tz).await?);
+        tracing::info!(
+            changes = built.changes(),
+            ms = started.elapsed().as_millis() as u64,
+            "city timeline built"
+        );
+        *slot = Some(Arc::clone(&built));
+        Ok(built)
     }
 
-    /// [`counts_by`], from the cache while the store has not changed.
-    pub async fn counts_by<C: ConnectionTrait>(
+    /// The headline figures as of `as_of`.
+    pub async fn overview<C>(&self, db: &C, as_of: DateTime<Utc>, tz: Tz) -> Result<Overview, DbErr>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
+        Ok(self.timeline(db, tz).await?.overview(as_of))
+    }
+
+    /// Present people at the end of each day from `from` to `to` (see
+    /// [`super::trend::trend_moments`]).
+    pub async fn present_trend<C>(
+        &self,
+        db: &C,
+        from: NaiveDate,
+        to: NaiveDate,
+        until: DateTime<Utc>,
+        tz: Tz,
+    ) -> Result<Vec<TrendPoint>, DbErr>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
+        let moments = super::trend::trend_moments(from, to, until, tz)?;
+        let timeline = self.timeline(db, tz).await?;
+        Ok(moments
+            .into_iter()
+            .map(|(day, at)| TrendPoint {
+                day,
+                at,
+                present: timeline.present_at(at),
+            })
+            .collect())
+    }
+
+    /// Present people grouped by `dimension` ([`counts_by`] answers the same): from the
+    /// timeline for everyone, from the cache or SQL for a filtered set.
+    pub async fn counts_by<C>(
         &self,
         db: &C,
         dimension: Dimension,
         filter: &PersonFilter,
         as_of: DateTime<Utc>,
         tz: Tz,
-    ) -> Result<Vec<Count>, DbErr> {
+    ) -> Result<Vec<Count>, DbErr>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
+        if *filter == PersonFilter::default() {
+            let timeline = self.timeline(db, tz).await?;
+            return timeline_counts(db, &timeline, dimension, as_of).await;
+        }
         let key = (
             Question::Counts(dimension, format!("{filter:?}")),
             as_of,
@@ -144,4 +204,104 @@ impl CityCache {
         self.put(key, Answer::Total(n));
         Ok(n)
     }
+}
+
+/// Keeps the timeline of `cache` current for as long as the task runs: every `every`, if
+/// the store has changed (an upload, a merge, on any hub instance), the next timeline is
+/// built then rather than by the next dashboard question.
+pub async fn keep_timeline_current(
+    cache: Arc<CityCache>,
+    db: sea_orm::DatabaseConnection,
+    tz: Tz,
+    every: std::time::Duration,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = cache.timeline(&db, tz).await {
+            tracing::warn!(%error, "cannot build the city timeline");
+        }
+    }
+}
+
+/// Groups of the timeline as [`Count`]s, labelled from the registry as it is now, largest
+/// first (ties by key).
+async fn timeline_counts<C: ConnectionTrait>(
+    db: &C,
+    timeline: &Timeline,
+    dimension: Dimension,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Count>, DbErr> {
+    let count = |key: String, label: String, count: i64| Count { key, label, count };
+    let mut counts: Vec<Count> = match dimension {
+        Dimension::Nationality => timeline
+            .by_nationality(as_of)
+            .into_iter()
+            .map(|(code, n)| count(code.clone(), code, n))
+            .collect(),
+        Dimension::VisaStatus => timeline
+            .by_visa(as_of)
+            .into_iter()
+            .map(|(status, n)| count(status.to_owned(), status.to_owned(), n))
+            .collect(),
+        Dimension::ManagingUnit => {
+            let orgs = labels(db, "SELECT id, name, kind FROM organization").await?;
+            timeline
+                .by_organization(as_of)
+                .into_iter()
+                .filter_map(|(id, n)| {
+                    let (name, _) = orgs.get(&id)?;
+                    Some(count(id.to_string(), name.clone(), n))
+                })
+                .collect()
+        }
+        Dimension::OrganizationKind => {
+            let orgs = labels(db, "SELECT id, name, kind FROM organization").await?;
+            let mut kinds: HashMap<String, i64> = HashMap::new();
+            let unmanaged = timeline.unmanaged(as_of);
+            if unmanaged > 0 {
+                kinds.insert("unknown".to_owned(), unmanaged);
+            }
+            for (id, n) in timeline.by_organization(as_of) {
+                let kind = orgs.get(&id).map_or("unknown", |(_, kind)| kind.as_str());
+                *kinds.entry(kind.to_owned()).or_default() += n;
+            }
+            kinds
+                .into_iter()
+                .map(|(kind, n)| count(kind.clone(), kind, n))
+                .collect()
+        }
+        Dimension::ReportingUnit => {
+            let units = labels(db, "SELECT id, code, name FROM member_unit").await?;
+            timeline
+                .by_unit(as_of)
+                .into_iter()
+                .filter_map(|(id, n)| {
+                    let (code, name) = units.get(&id)?;
+                    Some(count(code.clone(), name.clone(), n))
+                })
+                .collect()
+        }
+    };
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    Ok(counts)
+}
+
+/// `id → (two text columns)` of a small registry table.
+async fn labels<C: ConnectionTrait>(
+    db: &C,
+    sql: &str,
+) -> Result<HashMap<i64, (String, String)>, DbErr> {
+    let backend = db.get_database_backend();
+    db.query_all_raw(Statement::from_string(backend, sql))
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get_by_index(0)?,
+                (row.try_get_by_index(1)?, row.try_get_by_index(2)?),
+            ))
+        })
+        .collect()
 }

@@ -12,6 +12,7 @@ pub mod overview;
 pub mod people;
 pub mod sql;
 pub mod status;
+pub mod timeline;
 pub mod trend;
 
 pub use cache::CityCache;

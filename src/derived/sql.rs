@@ -15,7 +15,9 @@ const PRESENT: &str = "CASE WHEN (
 
 /// Managing organisation at T: an active affiliation (the organisation's own roster first,
 /// then the police list, then the education bureau's), else the hotel of an open stay,
-/// else the organisation of the member unit that reported the person (police first).
+/// else the organisation of the member unit that reported the person (police first). Of
+/// several open stays the latest check-in wins; a stay without a check-in counts as the
+/// oldest on both databases (PostgreSQL would sort its NULL first).
 const MANAGING: &str = "COALESCE(
         (SELECT a.organization_id FROM affiliation a
          WHERE a.person_id = p.id
@@ -28,7 +30,7 @@ const MANAGING: &str = "COALESCE(
         (SELECT s.organization_id FROM stay s
          WHERE s.person_id = p.id
            AND (s.check_in IS NULL OR s.check_in <= $1) AND (s.check_out IS NULL OR s.check_out > $1)
-         ORDER BY s.check_in DESC, s.id DESC
+         ORDER BY (s.check_in IS NULL), s.check_in DESC, s.id DESC
          LIMIT 1),
         (SELECT o.id FROM person_source ps JOIN organization o ON o.member_unit_id = ps.member_unit_id
          WHERE ps.person_id = p.id

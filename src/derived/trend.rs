@@ -21,15 +21,14 @@ pub struct TrendPoint {
     pub present: i64,
 }
 
-/// Present people at the end of each day from `from` to `to` (inclusive, at most
+/// The moments a trend counts: the end of each day from `from` to `to` (inclusive, at most
 /// [`MAX_TREND_DAYS`]), never later than `until`.
-pub async fn present_trend<C: ConnectionTrait>(
-    db: &C,
+pub fn trend_moments(
     from: NaiveDate,
     to: NaiveDate,
     until: DateTime<Utc>,
     tz: Tz,
-) -> Result<Vec<TrendPoint>, DbErr> {
+) -> Result<Vec<(NaiveDate, DateTime<Utc>)>, DbErr> {
     let days = (to - from).num_days();
     if !(0..MAX_TREND_DAYS).contains(&days) {
         return Err(DbErr::Custom(format!(
@@ -37,16 +36,32 @@ pub async fn present_trend<C: ConnectionTrait>(
             days + 1
         )));
     }
+    Ok((0..=days)
+        .map(|offset| {
+            let day = from + Duration::days(offset);
+            let end = start_of_day(day + Duration::days(1), tz) - Duration::seconds(1);
+            (day, end.min(until))
+        })
+        .collect())
+}
+
+/// Present people at the end of each day from `from` to `to` (inclusive, at most
+/// [`MAX_TREND_DAYS`]), never later than `until`, one SQL count per day (the reference the
+/// timeline's trend is checked against).
+pub async fn present_trend<C: ConnectionTrait>(
+    db: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+    until: DateTime<Utc>,
+    tz: Tz,
+) -> Result<Vec<TrendPoint>, DbErr> {
     let sql = format!(
         "{} SELECT COUNT(*) AS n FROM derived WHERE present = 1",
         derived_ctes()
     );
     let backend = db.get_database_backend();
     let mut points = Vec::new();
-    for offset in 0..=days {
-        let day = from + Duration::days(offset);
-        let end = start_of_day(day + Duration::days(1), tz) - Duration::seconds(1);
-        let at = end.min(until);
+    for (day, at) in trend_moments(from, to, until, tz)? {
         let row = db
             .query_one_raw(Statement::from_sql_and_values(
                 backend,

@@ -494,7 +494,8 @@ impl CityQuery {
             .gql();
         }
         let until = resolve_as_of(ctx, None);
-        let points = derived::present_trend(database(ctx)?, from, to, until, timezone(ctx))
+        let points = super::context::city_cache(ctx)?
+            .present_trend(database(ctx)?, from, to, until, timezone(ctx))
             .await
             .gql()?;
         Ok(points

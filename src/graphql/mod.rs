@@ -62,9 +62,15 @@ pub struct Mutation(
 pub struct HubSchema {
     schema: Schema<Query, Mutation, EmptySubscription>,
     db: DatabaseConnection,
+    city: std::sync::Arc<crate::derived::CityCache>,
 }
 
 impl HubSchema {
+    /// The city-wide figures and timeline the schema answers from.
+    pub fn city_cache(&self) -> &std::sync::Arc<crate::derived::CityCache> {
+        &self.city
+    }
+
     /// Runs one request: gives it its own cached loaders over the store
     /// ([`loaders::with_loaders`]), executes it, and gives every error a public
     /// `extensions.code` ([`public_codes`]).
@@ -117,16 +123,17 @@ impl From<&Settings> for SchemaConfig {
 /// Build the schema over `db` with the limits applied to every query; [`HubSchema::execute`]
 /// adds DataLoaders for nested lists and public error codes on every error.
 pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
+    let city = std::sync::Arc::new(crate::derived::CityCache::default());
     let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(SchemaSettings {
             timezone: config.timezone,
             uploads: config.uploads,
             max_file_bytes: config.max_file_bytes,
         })
-        .data(std::sync::Arc::new(crate::derived::CityCache::default()))
+        .data(std::sync::Arc::clone(&city))
         .data(db.clone())
         .limit_depth(config.limits.depth)
         .limit_complexity(config.limits.complexity)
         .finish();
-    HubSchema { schema, db }
+    HubSchema { schema, db, city }
 }

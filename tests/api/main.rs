@@ -16,5 +16,6 @@ mod graphql;
 mod helpers;
 mod http;
 mod storage;
+mod timeline;
 mod uploads;
 mod web;
