@@ -279,8 +279,9 @@ pub enum BenchCommand {
 
     /// Generate a city of --people people (visas, employers and schools, arrivals and
     /// departures) in a fresh SQLite store (and PostgreSQL with a postgres:// --database-url),
-    /// then measure p50/p99 latency of overview, countsBy(NATIONALITY) and a 100-person page
-    /// with two nested relations. 查询性能测试。
+    /// then measure p50/p99 latency of overview, countsBy(NATIONALITY), a 30-day presentTrend
+    /// and a 100-person page with two nested relations, each run at a time not asked before
+    /// (--keep FILE reuses a SQLite store kept from an earlier run). 查询性能测试。
     Query(BenchQueryArgs),
 
     /// One phase of `hub bench import`, run in a child process (internal).
