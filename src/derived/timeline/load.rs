@@ -254,6 +254,7 @@ impl Builder {
             org_ids: self.orgs.keys,
             changes: self.changes,
             checkpoints: Vec::new(),
+            present: Vec::new(),
             arrivals: self.arrivals,
             departures: self.departures,
         };
@@ -266,6 +267,7 @@ impl Builder {
                 1,
             );
         }
+        timeline.present = timeline.present_from(tally.present);
         timeline.checkpoints = timeline.checkpoints_from(tally);
         timeline
     }

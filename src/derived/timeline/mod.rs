@@ -112,6 +112,8 @@ pub struct Timeline {
     changes: Vec<Change>,
     /// `checkpoints[i]`: the tally after the first `i * STRIDE` changes.
     checkpoints: Vec<Tally>,
+    /// `present[i]`: people present after the first `i` changes (the trend reads only this).
+    present: Vec<i64>,
     arrivals: Vec<Micros>,
     departures: Vec<Micros>,
 }
@@ -136,6 +138,17 @@ impl Timeline {
         let start = self.unit_offsets.get(person).copied().unwrap_or(0) as usize;
         let end = self.unit_offsets.get(person + 1).copied().unwrap_or(0) as usize;
         self.person_units.get(start..end).unwrap_or(&[])
+    }
+
+    /// People present after each prefix of the changes, from the count before them.
+    fn present_from(&self, mut present: i64) -> Vec<i64> {
+        let mut counts = Vec::with_capacity(self.changes.len() + 1);
+        counts.push(present);
+        for change in &self.changes {
+            present += i64::from(change.to.present()) - i64::from(change.from.present());
+            counts.push(present);
+        }
+        counts
     }
 
     fn checkpoints_from(&self, mut tally: Tally) -> Vec<Tally> {
@@ -169,7 +182,9 @@ impl Timeline {
 
     /// People present at `at`.
     pub fn present_at(&self, at: DateTime<Utc>) -> i64 {
-        self.tally(at).present
+        let t = at.timestamp_micros();
+        let upto = self.changes.partition_point(|change| change.at <= t);
+        self.present.get(upto).copied().unwrap_or(0)
     }
 
     /// Movements of one direction within `[from, to]`.
