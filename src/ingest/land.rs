@@ -136,7 +136,7 @@ const SOURCE_ROW: Table = Table {
     ],
 };
 
-/// Lands the file and its rows; returns the new upload's id.
+/// Lands the file and all its rows in one go; returns the new upload's id.
 pub async fn land<C, J>(
     db: &C,
     unit: &member_unit::Model,
@@ -148,189 +148,253 @@ where
     C: ConnectionTrait,
     J: StoredJson + Sync,
 {
-    let mut steps = Steps::start();
-    let accepted = rows.iter().filter(|row| row.facts.is_some()).count();
-    let upload = upload::ActiveModel {
-        member_unit_id: Set(unit.id),
-        kind: Set(file.kind.as_str().to_owned()),
-        file_name: Set(file.file_name.clone()),
-        sha256: Set(file.sha256.clone()),
-        size_bytes: Set(file.size_bytes),
-        format: Set(file.format.clone()),
-        uploaded_by: Set(file.uploaded_by.clone()),
-        uploaded_at: Set(now),
-        status: Set("imported".to_owned()),
-        sheet: Set(file.sheet.clone()),
-        header_row: Set(i32::try_from(file.header_row).unwrap_or(i32::MAX)),
-        headers: Set(serde_json::json!(file.headers)),
-        data_rows: Set(count(rows.len())),
-        accepted_rows: Set(count(accepted)),
-        rejected_rows: Set(count(rows.len() - accepted)),
-        warning_rows: Set(i32::try_from(file.warning_rows).unwrap_or(i32::MAX)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    steps.done("upload");
-
-    let row_ids = store_rows(db, upload.id, rows).await?;
-    let accepted: Vec<(i64, &RowFacts)> = rows
-        .iter()
-        .zip(&row_ids)
-        .filter_map(|(row, id)| Some(((*id)?, row.facts.as_deref()?)))
-        .collect();
-    steps.done("source rows");
-
-    let kind = file.kind;
-    let rank = authority(kind);
-    let identities: Vec<Identity> = accepted
-        .iter()
-        .filter_map(|(_, facts)| facts.identity.clone())
-        .collect();
-    let values: Vec<AttributeValue<'_>> = accepted
-        .iter()
-        .flat_map(|(row_id, facts)| {
-            facts.identity.iter().flat_map(move |identity| {
-                facts
-                    .attributes
-                    .iter()
-                    .map(move |(attribute, value)| AttributeValue {
-                        identity,
-                        attribute,
-                        value,
-                        authority: rank,
-                        source_row_id: *row_id,
-                    })
-            })
-        })
-        .collect();
-    let resolved = people::resolve(db, &identities, &values, now).await?;
-    steps.done("resolve people");
-    people::store_values(db, &values, &resolved.ids).await?;
-    drop(values);
-    steps.done("store values");
-
-    let person_of = |facts: &RowFacts| {
-        facts
-            .identity
-            .as_ref()
-            .and_then(|identity| resolved.ids.get(identity).copied())
+    let totals = RowTotals {
+        data: rows.len(),
+        accepted: rows.iter().filter(|row| row.facts.is_some()).count(),
     };
-    // Collected first: an iterator with a closure held across `.await` keeps the future
-    // from being `Send` (rust-lang/rust#64552).
-    let sources: Vec<(i64, i64)> = accepted
-        .iter()
-        .filter_map(|(row_id, facts)| Some((*row_id, person_of(facts)?)))
-        .collect();
-    insert_rows(db, &PERSON_SOURCE, sources, |(row_id, person_id), v| {
-        v.extend([
-            Value::from(person_id),
-            Value::from(unit.id),
-            Value::from(kind.as_str().to_owned()),
-            Value::from(row_id),
-        ]);
-    })
-    .await?;
-    steps.done("person sources");
+    let mut landing = Landing::begin(db, unit, file, totals, now).await?;
+    landing.land_rows(db, rows).await?;
+    Ok(landing.upload_id())
+}
 
-    if kind.is_roster() {
-        end_previous_roster(db, unit.id, kind, upload.id, now).await?;
-    }
-    let mut orgs = OrgResolver::load(db).await?;
-    let own_org = organization::Entity::find()
-        .filter(organization::Column::MemberUnitId.eq(unit.id))
-        .filter(organization::Column::MergedIntoId.is_null())
-        .one(db)
-        .await?
-        .map(|org| org.id);
+/// How many data rows the file has, and how many of them were accepted.
+#[derive(Debug, Clone, Copy)]
+pub struct RowTotals {
+    /// Data rows.
+    pub data: usize,
+    /// Accepted rows.
+    pub accepted: usize,
+}
 
-    let mut facts = FactRows::default();
-    for (row_id, row) in &accepted {
-        let row_id = *row_id;
-        if let Some(report) = &row.daily_report {
-            facts.reports.push((row_id, report));
+/// One upload being landed, its rows given in one or more parts ([`Landing::land_rows`]),
+/// all in the caller's transaction. A large file lands part by part, so only one part's
+/// rows are held as stored rows at a time; the result is the same as landing all rows at
+/// once (people met again in a later part are found as existing people, their shown values
+/// recomputed from every value stored).
+pub struct Landing<'u> {
+    unit: &'u member_unit::Model,
+    upload_id: i64,
+    kind: SourceKind,
+    uploaded_by: String,
+    now: DateTime<Utc>,
+    orgs: OrgResolver,
+    own_org: Option<i64>,
+}
+
+impl<'u> Landing<'u> {
+    /// Stores the upload and, for a roster, ends what the unit's earlier lists of the same
+    /// kind said.
+    pub async fn begin<C: ConnectionTrait>(
+        db: &C,
+        unit: &'u member_unit::Model,
+        file: &LandFile,
+        totals: RowTotals,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DbErr> {
+        let upload = upload::ActiveModel {
+            member_unit_id: Set(unit.id),
+            kind: Set(file.kind.as_str().to_owned()),
+            file_name: Set(file.file_name.clone()),
+            sha256: Set(file.sha256.clone()),
+            size_bytes: Set(file.size_bytes),
+            format: Set(file.format.clone()),
+            uploaded_by: Set(file.uploaded_by.clone()),
+            uploaded_at: Set(now),
+            status: Set("imported".to_owned()),
+            sheet: Set(file.sheet.clone()),
+            header_row: Set(i32::try_from(file.header_row).unwrap_or(i32::MAX)),
+            headers: Set(serde_json::json!(file.headers)),
+            data_rows: Set(count(totals.data)),
+            accepted_rows: Set(count(totals.accepted)),
+            rejected_rows: Set(count(totals.data.saturating_sub(totals.accepted))),
+            warning_rows: Set(i32::try_from(file.warning_rows).unwrap_or(i32::MAX)),
+            ..Default::default()
         }
-        let Some(person_id) = person_of(row) else {
-            continue;
+        .insert(db)
+        .await?;
+        // Before any fact of this upload exists: only earlier lists' facts are ended.
+        if file.kind.is_roster() {
+            end_previous_roster(db, unit.id, file.kind, upload.id, now).await?;
+        }
+        let orgs = OrgResolver::load(db).await?;
+        let own_org = organization::Entity::find()
+            .filter(organization::Column::MemberUnitId.eq(unit.id))
+            .filter(organization::Column::MergedIntoId.is_null())
+            .one(db)
+            .await?
+            .map(|org| org.id);
+        Ok(Self {
+            unit,
+            upload_id: upload.id,
+            kind: file.kind,
+            uploaded_by: file.uploaded_by.clone(),
+            now,
+            orgs,
+            own_org,
+        })
+    }
+
+    /// The id of the upload being landed.
+    pub fn upload_id(&self) -> i64 {
+        self.upload_id
+    }
+
+    /// Lands one part of the file's rows: the rows, the people they name, and every fact,
+    /// each linked to its row.
+    pub async fn land_rows<C, J>(&mut self, db: &C, rows: &[LandRow<J>]) -> Result<(), DbErr>
+    where
+        C: ConnectionTrait,
+        J: StoredJson + Sync,
+    {
+        let mut steps = Steps::start();
+        let (unit, kind, now) = (self.unit, self.kind, self.now);
+        let row_ids = store_rows(db, self.upload_id, rows).await?;
+        let accepted: Vec<(i64, &RowFacts)> = rows
+            .iter()
+            .zip(&row_ids)
+            .filter_map(|(row, id)| Some(((*id)?, row.facts.as_deref()?)))
+            .collect();
+        steps.done("source rows");
+
+        let rank = authority(kind);
+        let identities: Vec<Identity> = accepted
+            .iter()
+            .filter_map(|(_, facts)| facts.identity.clone())
+            .collect();
+        let values: Vec<AttributeValue<'_>> = accepted
+            .iter()
+            .flat_map(|(row_id, facts)| {
+                facts.identity.iter().flat_map(move |identity| {
+                    facts
+                        .attributes
+                        .iter()
+                        .map(move |(attribute, value)| AttributeValue {
+                            identity,
+                            attribute,
+                            value,
+                            authority: rank,
+                            source_row_id: *row_id,
+                        })
+                })
+            })
+            .collect();
+        let resolved = people::resolve(db, &identities, &values, now).await?;
+        steps.done("resolve people");
+        people::store_values(db, &values, &resolved.ids).await?;
+        drop(values);
+        steps.done("store values");
+
+        let person_of = |facts: &RowFacts| {
+            facts
+                .identity
+                .as_ref()
+                .and_then(|identity| resolved.ids.get(identity).copied())
         };
-        if let Some(fact) = &row.affiliation {
-            let org_id = match &fact.org {
-                OrgRef::Named { name, kind } => orgs.resolve(db, name, kind, now).await?,
-                OrgRef::UploadingUnit => own_org,
+        // Collected first: an iterator with a closure held across `.await` keeps the future
+        // from being `Send` (rust-lang/rust#64552).
+        let sources: Vec<(i64, i64)> = accepted
+            .iter()
+            .filter_map(|(row_id, facts)| Some((*row_id, person_of(facts)?)))
+            .collect();
+        insert_rows(db, &PERSON_SOURCE, sources, |(row_id, person_id), v| {
+            v.extend([
+                Value::from(person_id),
+                Value::from(unit.id),
+                Value::from(kind.as_str().to_owned()),
+                Value::from(row_id),
+            ]);
+        })
+        .await?;
+        steps.done("person sources");
+
+        let mut facts = FactRows::default();
+        for (row_id, row) in &accepted {
+            let row_id = *row_id;
+            if let Some(report) = &row.daily_report {
+                facts.reports.push((row_id, report));
+            }
+            let Some(person_id) = person_of(row) else {
+                continue;
             };
-            if let Some(org_id) = org_id {
-                facts.affiliations.push(Resolved {
+            if let Some(fact) = &row.affiliation {
+                let org_id = match &fact.org {
+                    OrgRef::Named { name, kind } => self.orgs.resolve(db, name, kind, now).await?,
+                    OrgRef::UploadingUnit => self.own_org,
+                };
+                if let Some(org_id) = org_id {
+                    facts.affiliations.push(Resolved {
+                        row_id,
+                        person_id,
+                        org_id,
+                        fact,
+                    });
+                }
+            }
+            if let Some(fact) = &row.stay
+                && let Some(org_id) = self.orgs.resolve(db, &fact.hotel, "hotel", now).await?
+            {
+                facts.stays.push(Resolved {
                     row_id,
                     person_id,
                     org_id,
                     fact,
                 });
             }
+            for doc in &row.documents {
+                facts.documents.push(Resolved {
+                    row_id,
+                    person_id,
+                    org_id: 0,
+                    fact: doc,
+                });
+            }
+            if let Some(fact) = &row.movement {
+                facts.movements.push(Resolved {
+                    row_id,
+                    person_id,
+                    org_id: 0,
+                    fact,
+                });
+            }
+            if let Some(fact) = &row.health_check {
+                facts.checks.push(Resolved {
+                    row_id,
+                    person_id,
+                    org_id: 0,
+                    fact,
+                });
+            }
         }
-        if let Some(fact) = &row.stay
-            && let Some(org_id) = orgs.resolve(db, &fact.hotel, "hotel", now).await?
-        {
-            facts.stays.push(Resolved {
-                row_id,
-                person_id,
-                org_id,
-                fact,
-            });
-        }
-        for doc in &row.documents {
-            facts.documents.push(Resolved {
-                row_id,
-                person_id,
-                org_id: 0,
-                fact: doc,
-            });
-        }
-        if let Some(fact) = &row.movement {
-            facts.movements.push(Resolved {
-                row_id,
-                person_id,
-                org_id: 0,
-                fact,
-            });
-        }
-        if let Some(fact) = &row.health_check {
-            facts.checks.push(Resolved {
-                row_id,
-                person_id,
-                org_id: 0,
-                fact,
-            });
-        }
-    }
-    steps.done("organisations");
-    let provenance = Provenance {
-        unit_id: unit.id,
-        kind: kind.as_str(),
-        uploaded_by: &file.uploaded_by,
-        now,
-    };
-    fact_rows::insert(db, &facts, provenance).await?;
-    steps.done("facts");
+        steps.done("organisations");
+        let provenance = Provenance {
+            unit_id: unit.id,
+            kind: kind.as_str(),
+            uploaded_by: &self.uploaded_by,
+            now,
+        };
+        fact_rows::insert(db, &facts, provenance).await?;
+        steps.done("facts");
 
-    let existing: Vec<i64> = resolved
-        .existing
-        .iter()
-        .copied()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    people::refresh_shown(db, &existing, now).await?;
-    steps.done("refresh shown");
-    let touched: Vec<i64> = resolved
-        .ids
-        .values()
-        .copied()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    people::find_candidates(db, &touched, now).await?;
-    steps.done("candidates");
-    Ok(upload.id)
+        let existing: Vec<i64> = resolved
+            .existing
+            .iter()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        people::refresh_shown(db, &existing, now).await?;
+        steps.done("refresh shown");
+        let touched: Vec<i64> = resolved
+            .ids
+            .values()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        people::find_candidates(db, &touched, now).await?;
+        steps.done("candidates");
+        Ok(())
+    }
 }
 
 /// Stores every row of the file; returns each row's id, in the order of `rows` (`None`

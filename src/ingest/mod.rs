@@ -117,6 +117,21 @@ type UploadLocks = HashMap<(i64, SourceKind), Arc<tokio::sync::Mutex<()>>>;
 
 static UPLOAD_LOCKS: LazyLock<Mutex<UploadLocks>> = LazyLock::new(Default::default);
 
+/// Rows landed per part of a file (see [`land::Landing`]): a large file's stored rows are
+/// held one part at a time.
+const LAND_PART_ROWS: usize = 20_000;
+
+/// Converts the first part of the rows still to land, off the async runtime.
+async fn convert_part(
+    unlanded: &mut std::vec::IntoIter<importers::ParsedRow>,
+    tz: Tz,
+) -> Result<Vec<land::LandRow<String>>, HubError> {
+    let part: Vec<_> = unlanded.by_ref().take(LAND_PART_ROWS).collect();
+    tokio::task::spawn_blocking(move || read::land_rows(part, tz))
+        .await
+        .map_err(|e| HubError::Internal(format!("row conversion task failed: {e}")))
+}
+
 fn upload_lock(unit_id: i64, kind: SourceKind) -> Arc<tokio::sync::Mutex<()>> {
     let mut locks = UPLOAD_LOCKS
         .lock()
@@ -197,11 +212,11 @@ pub async fn import_file_with_stages(
         request.bytes.len(),
         &request.uploaded_by,
     );
-    // Off the async runtime like the read itself (CPU work), and on a blocking thread so
-    // that the parsed rows' memory, freed as they are converted, is reused in place.
-    let rows = tokio::task::spawn_blocking(move || read::land_rows(parsed, tz))
-        .await
-        .map_err(|e| HubError::Internal(format!("row conversion task failed: {e}")))?;
+    let totals = land::RowTotals {
+        data: parsed.rows.len(),
+        accepted: parsed.accepted(),
+    };
+    let mut unlanded = parsed.rows.into_iter();
     let lock = upload_lock(unit.id, kind);
     let _guard = lock.lock().await;
     let txn = db
@@ -232,12 +247,26 @@ pub async fn import_file_with_stages(
     }
     on_stage(ImportStage::Landing);
     let span =
-        tracing::info_span!("land", unit = %unit.code, kind = kind.as_str(), rows = rows.len());
-    let upload_id = land::land(&txn, &unit, &file, &rows, Utc::now())
-        .instrument(span)
+        tracing::info_span!("land", unit = %unit.code, kind = kind.as_str(), rows = totals.data);
+    let mut landing = land::Landing::begin(&txn, &unit, &file, totals, Utc::now())
+        .instrument(span.clone())
         .await?;
+    // Part by part: the next part is converted (CPU work, on a blocking thread, where the
+    // parsed rows' memory is freed and reused in place) while this one lands.
+    let mut part = convert_part(&mut unlanded, tz).await?;
+    while !part.is_empty() {
+        let next = unlanded.by_ref().take(LAND_PART_ROWS).collect::<Vec<_>>();
+        let (landed, converted) = futures::join!(
+            landing.land_rows(&txn, &part).instrument(span.clone()),
+            tokio::task::spawn_blocking(move || read::land_rows(next, tz))
+        );
+        landed?;
+        part = converted
+            .map_err(|e| HubError::Internal(format!("row conversion task failed: {e}")))?;
+    }
+    let upload_id = landing.upload_id();
     txn.commit().await?;
-    statistics::refresh_after_landing(db, rows.len()).await;
+    statistics::refresh_after_landing(db, totals.data).await;
     tracing::info!(
         upload_id,
         accepted = report.rows.accepted,

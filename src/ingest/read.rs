@@ -9,7 +9,9 @@ use super::land::{LandFile, LandRow};
 use super::report::{IssueRef, Rejection, RowCounts};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use importers::{Direction, MemberType, Moment, ParsedUpload, PersonFields, Record, RowIssue, Sex};
+use importers::{
+    Direction, MemberType, Moment, ParsedRow, ParsedUpload, PersonFields, Record, RowIssue, Sex,
+};
 use serde_json::json;
 
 /// The state issuing visas and permits held in the city.
@@ -188,13 +190,11 @@ pub fn facts_of(record: &Record, tz: Tz) -> RowFacts {
     facts
 }
 
-/// The rows of a read file as they will be stored, consuming it (each parsed row is freed
-/// as soon as it is converted, so a large file is not held twice). Cells and issues become
-/// JSON text at once: a row's cells are one string, not a tree of small allocations.
-pub fn land_rows(parsed: ParsedUpload, tz: Tz) -> Vec<LandRow<String>> {
-    parsed
-        .rows
-        .into_iter()
+/// Read rows as they will be stored, consuming them (each parsed row is freed as soon as
+/// it is converted, so a large file is not held twice). Cells and issues become JSON text
+/// at once: a row's cells are one string, not a tree of small allocations.
+pub fn land_rows(rows: Vec<ParsedRow>, tz: Tz) -> Vec<LandRow<String>> {
+    rows.into_iter()
         .map(|row| {
             let issues = if row.rejections().is_empty() && row.warnings.is_empty() {
                 "[]".to_owned()

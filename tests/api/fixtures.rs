@@ -80,7 +80,8 @@ fn code_for(reason: &str) -> &'static str {
     }
 }
 
-async fn row_counts(db: &DatabaseConnection) -> Vec<u64> {
+/// Rows in every table an import writes to.
+pub async fn row_counts(db: &DatabaseConnection) -> Vec<u64> {
     vec![
         upload::Entity::find().count(db).await.expect("count"),
         entity::source_row::Entity::find()

@@ -15,6 +15,7 @@ mod fixtures;
 mod graphql;
 mod helpers;
 mod http;
+mod landing;
 mod storage;
 mod timeline;
 mod uploads;
