@@ -97,6 +97,15 @@ impl Tally {
     }
 }
 
+/// The groups with anybody in them: each key with its count.
+fn groups<K: Clone>(keys: &[K], counts: &[i64]) -> Vec<(K, i64)> {
+    keys.iter()
+        .zip(counts)
+        .filter(|(_, n)| **n > 0)
+        .map(|(key, n)| (key.clone(), *n))
+        .collect()
+}
+
 /// The derived facts of everyone over time, for one store version.
 #[derive(Debug)]
 pub struct Timeline {
@@ -217,24 +226,12 @@ impl Timeline {
 
     /// Present people per nationality (ISO code) as of `at`, groups with nobody left out.
     pub fn by_nationality(&self, at: DateTime<Utc>) -> Vec<(String, i64)> {
-        let tally = self.tally(at);
-        self.nationalities
-            .iter()
-            .zip(&tally.nationality)
-            .filter(|(_, n)| **n > 0)
-            .map(|(code, n)| (code.clone(), *n))
-            .collect()
+        groups(&self.nationalities, &self.tally(at).nationality)
     }
 
     /// Present people per managing organisation id as of `at`.
     pub fn by_organization(&self, at: DateTime<Utc>) -> Vec<(i64, i64)> {
-        let tally = self.tally(at);
-        self.org_ids
-            .iter()
-            .zip(&tally.organization)
-            .filter(|(_, n)| **n > 0)
-            .map(|(id, n)| (*id, *n))
-            .collect()
+        groups(&self.org_ids, &self.tally(at).organization)
     }
 
     /// Present people without a managing organisation as of `at`.
@@ -245,13 +242,7 @@ impl Timeline {
 
     /// Present people per reporting member unit id as of `at`.
     pub fn by_unit(&self, at: DateTime<Utc>) -> Vec<(i64, i64)> {
-        let tally = self.tally(at);
-        self.unit_ids
-            .iter()
-            .zip(&tally.unit)
-            .filter(|(_, n)| **n > 0)
-            .map(|(id, n)| (*id, *n))
-            .collect()
+        groups(&self.unit_ids, &self.tally(at).unit)
     }
 
     /// Present people per visa status as of `at`.
