@@ -153,6 +153,63 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     .await
 }
 
+/// The connection an upload lands through (see [`landing_connection`]).
+pub enum LandingConnection<'a> {
+    /// PostgreSQL: the shared pool.
+    Shared(&'a DatabaseConnection),
+    /// SQLite: a connection of its own to the same database.
+    Own(DatabaseConnection),
+}
+
+impl LandingConnection<'_> {
+    /// The connection to begin the landing's transaction on.
+    pub fn db(&self) -> &DatabaseConnection {
+        match self {
+            Self::Shared(db) => db,
+            Self::Own(db) => db,
+        }
+    }
+
+    /// Closes a connection of its own (the shared pool stays open).
+    pub async fn close(self) -> Result<(), DbErr> {
+        match self {
+            Self::Shared(_) => Ok(()),
+            Self::Own(db) => db.close().await,
+        }
+    }
+}
+
+/// The connection to land an upload through. On SQLite it is a connection of its own to
+/// the same database (the same file, or the same shared in-memory database) without
+/// foreign-key enforcement: a landing only writes references it has
+/// just resolved inside its own write transaction (SQLite has one writer, so nothing it
+/// refers to can be deleted meanwhile), and checking each of them again cost about as much
+/// as the inserts themselves (a parent lookup for every reference of every value, fact and
+/// source row). Everything else the hub writes keeps enforcement on. On PostgreSQL the
+/// shared pool is used (constraints are checked there as always).
+pub async fn landing_connection(
+    db: &DatabaseConnection,
+) -> Result<LandingConnection<'_>, HubError> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(LandingConnection::Shared(db));
+    }
+    let options = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .as_ref()
+        .clone()
+        .foreign_keys(false);
+    let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+    Ok(LandingConnection::Own(
+        sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

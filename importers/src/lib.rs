@@ -49,13 +49,13 @@ pub use headers::{canonical_headers, normalize_header};
 pub use issues::{IssueCode, RowIssue};
 pub use kinds::{SourceKind, UnknownKind};
 pub use options::{ProgressFn, ReadOptions};
-pub use read::read_upload;
+pub use read::{RowSink, read_upload, read_upload_rows};
 pub use records::{
     DailyReportRecord, Direction, EmploymentRecord, HealthCheckRecord, LodgingRecord, MemberType,
     Moment, PassengerRecord, PersonFields, Record, Sex, StudentRecord, UniversityRecord,
     VisaRecord,
 };
-pub use upload::{FileFormat, ParsedRow, ParsedUpload, RowOutcome};
+pub use upload::{FileFormat, ParsedRow, ParsedUpload, RowOutcome, UploadHead};
 pub use writer::{
     REASON_HEADER, ROW_NUMBER_HEADER, RejectedRowOut, rejections_xlsx, sample_visa_registry_xlsx,
     template_xlsx,

@@ -1,4 +1,7 @@
-//! `read_upload`: detect the format, find the sheet and header, build every row.
+//! `read_upload` and `read_upload_rows`: detect the format, find the sheet and header, build
+//! every row.
+
+use std::ops::ControlFlow;
 
 use sha2::{Digest, Sha256};
 
@@ -9,8 +12,8 @@ use crate::headers::HeaderMatch;
 use crate::kinds::SourceKind;
 use crate::limits::Limits;
 use crate::options::ReadOptions;
-use crate::sheet::{self, ParsedSheet, SheetInfo, SheetOutcome};
-use crate::upload::{FileFormat, ParsedUpload};
+use crate::sheet::{self, SheetHeader, SheetInfo, SheetOutcome, SheetSink};
+use crate::upload::{FileFormat, ParsedRow, ParsedUpload, UploadHead};
 use crate::workbook;
 
 /// Reads one uploaded file (xlsx, xlsm, xls, ods or csv, told apart by content) of the given kind, or
@@ -27,14 +30,58 @@ pub fn read_upload(
     kind: Option<SourceKind>,
     options: &ReadOptions,
 ) -> Result<ParsedUpload, ImportError> {
+    let mut collected = Collect::default();
+    // `Collect` never stops the read.
+    let _: ControlFlow<()> = read_upload_rows(bytes, file_name, kind, options, &mut collected)?;
+    match collected.head {
+        Some(head) => Ok(ParsedUpload::from_head(head, collected.rows)),
+        // Unreachable: a read that returns without an error has found a header.
+        None => Err(ImportError::NoHeader),
+    }
+}
+
+/// Where [`read_upload_rows`] puts an upload as it reads it. Either method returns `Break` to
+/// stop the read.
+pub trait RowSink {
+    /// The header row was found: what is known of the upload before its rows. Called once,
+    /// before any row.
+    fn start(&mut self, head: &UploadHead) -> ControlFlow<()>;
+    /// One data row, in row order, as soon as it is read.
+    fn row(&mut self, row: ParsedRow) -> ControlFlow<()>;
+}
+
+/// [`read_upload`] row by row: each row goes to `sink` as soon as it is read, so a caller can
+/// store or check rows while the rest of the file is still being read, and a large file is
+/// never held whole. Returns `Break` when the sink stopped the read, `Continue` when every
+/// row was given. A file that fails after its header was given (a limit crossed, a damaged
+/// part) returns the error: the rows already given belong to a file that could not be read.
+///
+/// # Errors
+/// As [`read_upload`].
+pub fn read_upload_rows(
+    bytes: &[u8],
+    file_name: &str,
+    kind: Option<SourceKind>,
+    options: &ReadOptions,
+    sink: &mut dyn RowSink,
+) -> Result<ControlFlow<()>, ImportError> {
     let format = format::detect(bytes, options)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let mut best: Option<HeaderMatch> = None;
-    let mut visit = |info: &SheetInfo,
-                     rows: &mut dyn Iterator<Item = Result<crate::cell::RawRow, ImportError>>|
-     -> Result<Option<(String, ParsedSheet)>, ImportError> {
-        match sheet::read_sheet(info, rows, kind, options)? {
-            SheetOutcome::Parsed(p) => Ok(Some((info.name.clone(), p))),
+    let mut read = |info: &SheetInfo,
+                    rows: &mut dyn Iterator<Item = Result<crate::cell::RawRow, ImportError>>,
+                    encoding: Option<&'static str>|
+     -> Result<Option<ControlFlow<()>>, ImportError> {
+        let mut to_sink = ToSink {
+            format,
+            sha256: &sha256,
+            encoding,
+            sheet: &info.name,
+            sink: &mut *sink,
+        };
+        match sheet::read_sheet(info, rows, kind, options, &mut to_sink)? {
+            SheetOutcome::Read => Ok(Some(ControlFlow::Continue(()))),
+            SheetOutcome::Stopped => Ok(Some(ControlFlow::Break(()))),
             SheetOutcome::NoHeader(m) => {
                 if let Some(m) = m {
                     sheet::better(&mut best, m);
@@ -43,7 +90,6 @@ pub fn read_upload(
             }
         }
     };
-    let mut encoding = None;
     let found = if format == FileFormat::Csv {
         let name = if file_name.trim().is_empty() {
             "csv"
@@ -61,29 +107,64 @@ pub fn read_upload(
         for decoded in std::iter::once(first).chain(second) {
             let limits = Limits::new(name, options.max_rows, options.max_cells);
             let mut rows = CsvRows::new(&decoded.text, limits);
-            if let Some(parsed) = visit(&info, &mut rows)? {
-                encoding = Some(decoded.encoding);
-                found = Some(parsed);
+            if let Some(flow) = read(&info, &mut rows, Some(decoded.encoding))? {
+                found = Some(flow);
                 break;
             }
         }
         found
     } else {
-        workbook::visit_sheets(bytes, format, options, &mut visit)?
+        workbook::visit_sheets(bytes, format, options, &mut |info, rows| {
+            read(info, rows, None)
+        })?
     };
-    let Some((sheet, parsed)) = found else {
-        return Err(header_error(kind, best));
-    };
-    Ok(ParsedUpload {
-        kind: parsed.kind,
-        format,
-        sheet,
-        header_row: parsed.header_row,
-        headers: parsed.headers,
-        sha256,
-        encoding,
-        rows: parsed.rows,
-    })
+    found.ok_or_else(|| header_error(kind, best))
+}
+
+/// Gives a sheet's header and rows to a [`RowSink`], with what is known of the file.
+struct ToSink<'a> {
+    format: FileFormat,
+    sha256: &'a str,
+    encoding: Option<&'static str>,
+    sheet: &'a str,
+    sink: &'a mut dyn RowSink,
+}
+
+impl SheetSink for ToSink<'_> {
+    fn start(&mut self, header: &SheetHeader) -> ControlFlow<()> {
+        self.sink.start(&UploadHead {
+            kind: header.kind,
+            format: self.format,
+            sheet: self.sheet.to_owned(),
+            header_row: header.header_row,
+            headers: header.headers.clone(),
+            sha256: self.sha256.to_owned(),
+            encoding: self.encoding,
+        })
+    }
+
+    fn row(&mut self, row: ParsedRow) -> ControlFlow<()> {
+        self.sink.row(row)
+    }
+}
+
+/// A [`RowSink`] that keeps everything: what [`read_upload`] returns.
+#[derive(Default)]
+struct Collect {
+    head: Option<UploadHead>,
+    rows: Vec<ParsedRow>,
+}
+
+impl RowSink for Collect {
+    fn start(&mut self, head: &UploadHead) -> ControlFlow<()> {
+        self.head = Some(head.clone());
+        ControlFlow::Continue(())
+    }
+
+    fn row(&mut self, row: ParsedRow) -> ControlFlow<()> {
+        self.rows.push(row);
+        ControlFlow::Continue(())
+    }
 }
 
 /// The error for a file in which no sheet had a header row, from the closest partial match.

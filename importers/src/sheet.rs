@@ -1,6 +1,8 @@
 //! Reading one sheet: find the header row (and the kind), skip what is not data (blank lines,
 //! titles, "填报…" lines, footers, repeated headers), fill merged cells, build the rows.
 
+use std::ops::ControlFlow;
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::cell::RawRow;
@@ -25,19 +27,31 @@ pub(crate) struct SheetInfo {
     pub date1904: bool,
 }
 
-/// A sheet whose header was found, with its rows.
-#[derive(Debug)]
-pub(crate) struct ParsedSheet {
+/// The header row of a sheet, once found.
+#[derive(Debug, Clone)]
+pub(crate) struct SheetHeader {
     pub kind: SourceKind,
+    /// Excel row number of the header row (1-based).
     pub header_row: u32,
     pub headers: Vec<String>,
-    pub rows: Vec<ParsedRow>,
+}
+
+/// Where [`read_sheet`] puts a sheet's header and rows as it reads them. Either returns
+/// `Break` to stop the read.
+pub(crate) trait SheetSink {
+    /// The header was found; rows follow.
+    fn start(&mut self, header: &SheetHeader) -> ControlFlow<()>;
+    /// One data row, in row order.
+    fn row(&mut self, row: ParsedRow) -> ControlFlow<()>;
 }
 
 /// The result of reading a sheet.
 #[derive(Debug)]
 pub(crate) enum SheetOutcome {
-    Parsed(ParsedSheet),
+    /// The header was found and every row given to the sink.
+    Read,
+    /// The sink stopped the read.
+    Stopped,
     /// No header; the closest partial match seen, for the error message.
     NoHeader(Option<HeaderMatch>),
 }
@@ -151,12 +165,14 @@ fn combine_header_rows(upper: &[(u32, String)], lower: &[(u32, String)]) -> Vec<
     combined
 }
 
-/// Reads one sheet's rows: finds the header within the first rows, then builds every data row.
+/// Reads one sheet's rows: finds the header within the first rows, then builds every data row
+/// and gives it to `sink` as soon as it is built.
 pub(crate) fn read_sheet(
     info: &SheetInfo,
     rows: &mut dyn Iterator<Item = Result<RawRow, ImportError>>,
     kind: Option<SourceKind>,
     options: &ReadOptions,
+    sink: &mut dyn SheetSink,
 ) -> Result<SheetOutcome, ImportError> {
     let mut best = None;
     let mut scanned = 0usize;
@@ -207,9 +223,17 @@ pub(crate) fn read_sheet(
         .collect();
     let all_columns: Vec<u32> = header.columns.iter().map(|(c, _)| *c).collect();
     let header_texts: Vec<&str> = header.columns.iter().map(|(_, t)| t.as_str()).collect();
+    let start = SheetHeader {
+        kind: header.kind,
+        header_row: header.row_index.saturating_add(1),
+        headers: header.columns.iter().map(|(_, t)| t.clone()).collect(),
+    };
+    if sink.start(&start).is_break() {
+        return Ok(SheetOutcome::Stopped);
+    }
     let mut filler = MergeFiller::new(info.merges.clone(), header.row_index);
     let mut builder = RowBuilder::new(&header, options.timezone, info.date1904);
-    let mut out = Vec::new();
+    let mut built: u64 = 0;
     for row in rows {
         let mut row = row?;
         if row.index <= header.row_index {
@@ -245,22 +269,20 @@ pub(crate) fn read_sheet(
         if repeated_header {
             continue;
         }
-        out.push(builder.build(&info.name, view));
+        if sink.row(builder.build(&info.name, view)).is_break() {
+            return Ok(SheetOutcome::Stopped);
+        }
+        built += 1;
         if let Some(progress) = &options.progress
-            && (out.len() as u64).is_multiple_of(PROGRESS_EVERY)
+            && built.is_multiple_of(PROGRESS_EVERY)
         {
-            progress(out.len() as u64);
+            progress(built);
         }
     }
     if let Some(progress) = &options.progress {
-        progress(out.len() as u64);
+        progress(built);
     }
-    Ok(SheetOutcome::Parsed(ParsedSheet {
-        kind: header.kind,
-        header_row: header.row_index.saturating_add(1),
-        headers: header.columns.iter().map(|(_, t)| t.clone()).collect(),
-        rows: out,
-    }))
+    Ok(SheetOutcome::Read)
 }
 
 #[cfg(test)]

@@ -83,6 +83,25 @@ impl ParsedRow {
     }
 }
 
+/// What is known of an upload once its header row is found: everything but its rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UploadHead {
+    /// The kind (given or detected).
+    pub kind: SourceKind,
+    /// The detected container format.
+    pub format: FileFormat,
+    /// The sheet being read (the CSV's file name for CSV).
+    pub sheet: String,
+    /// Excel row number of the header row (1-based).
+    pub header_row: u32,
+    /// The header cells as written, in column order.
+    pub headers: Vec<String>,
+    /// SHA-256 of the uploaded bytes, hex.
+    pub sha256: String,
+    /// The detected text encoding of a CSV (`UTF-8`, `gb18030`, `UTF-16LE` …); `None` for workbooks.
+    pub encoding: Option<&'static str>,
+}
+
 /// One upload, read and normalised.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParsedUpload {
@@ -105,6 +124,33 @@ pub struct ParsedUpload {
 }
 
 impl ParsedUpload {
+    /// The upload of this head and these rows.
+    pub fn from_head(head: UploadHead, rows: Vec<ParsedRow>) -> Self {
+        Self {
+            kind: head.kind,
+            format: head.format,
+            sheet: head.sheet,
+            header_row: head.header_row,
+            headers: head.headers,
+            sha256: head.sha256,
+            encoding: head.encoding,
+            rows,
+        }
+    }
+
+    /// What is known of the upload besides its rows.
+    pub fn head(&self) -> UploadHead {
+        UploadHead {
+            kind: self.kind,
+            format: self.format,
+            sheet: self.sheet.clone(),
+            header_row: self.header_row,
+            headers: self.headers.clone(),
+            sha256: self.sha256.clone(),
+            encoding: self.encoding,
+        }
+    }
+
     /// Number of data rows.
     pub fn data_rows(&self) -> usize {
         self.rows.len()

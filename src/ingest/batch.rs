@@ -107,7 +107,13 @@ impl Table {
     /// `INSERT INTO "t" ("a", "b") VALUES (?, ?), …` for `rows` rows, with `RETURNING`
     /// the given columns when any.
     fn insert_sql(&self, backend: DbBackend, rows: usize, returning: &[&str]) -> String {
-        let mut sql = format!("INSERT INTO \"{}\" (", self.name);
+        // On SQLite `OR FAIL`: a failing statement fails the whole landing anyway, and
+        // without `ABORT`'s statement rollback SQLite keeps no statement journal.
+        let verb = match backend {
+            DbBackend::Sqlite => "INSERT OR FAIL",
+            _ => "INSERT",
+        };
+        let mut sql = format!("{verb} INTO \"{}\" (", self.name);
         for (i, column) in self.columns.iter().enumerate() {
             if i > 0 {
                 sql.push_str(", ");
@@ -378,7 +384,7 @@ mod tests {
     fn statements_use_each_backends_placeholders() {
         assert_eq!(
             T.insert_sql(DbBackend::Sqlite, 2, &[]),
-            r#"INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?)"#
+            r#"INSERT OR FAIL INTO "t" ("a", "b") VALUES (?, ?), (?, ?)"#
         );
         assert_eq!(
             T.insert_sql(DbBackend::Postgres, 2, &["id"]),

@@ -54,6 +54,8 @@ pub struct LandRow<J = serde_json::Value> {
     pub raw: J,
     /// Issues (rejections and warnings) as a JSON array.
     pub issues: J,
+    /// Whether the issues include a warning.
+    pub has_warnings: bool,
     /// What the row says, when accepted (boxed: the facts are large and mostly empty, and
     /// a large file's rows stay small).
     pub facts: Option<Box<RowFacts>>,
@@ -80,8 +82,6 @@ pub struct LandFile {
     pub headers: Vec<String>,
     /// Who uploaded.
     pub uploaded_by: String,
-    /// Rows with warnings.
-    pub warning_rows: u32,
 }
 
 /// Authority rank of a source kind when sources disagree about a person (lower wins):
@@ -148,22 +148,40 @@ where
     C: ConnectionTrait,
     J: StoredJson + Sync,
 {
-    let totals = RowTotals {
-        data: rows.len(),
-        accepted: rows.iter().filter(|row| row.facts.is_some()).count(),
-    };
-    let mut landing = Landing::begin(db, unit, file, totals, now).await?;
+    let totals = RowTotals::of(rows);
+    let mut landing = Landing::begin(db, unit, file, now).await?;
     landing.land_rows(db, rows).await?;
-    Ok(landing.upload_id())
+    landing.finish(db, totals).await
 }
 
-/// How many data rows the file has, and how many of them were accepted.
-#[derive(Debug, Clone, Copy)]
+/// How many data rows the file has, how many of them were accepted, and how many carry
+/// warnings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RowTotals {
     /// Data rows.
     pub data: usize,
     /// Accepted rows.
     pub accepted: usize,
+    /// Rows with at least one warning.
+    pub warnings: usize,
+}
+
+impl RowTotals {
+    /// The totals of these rows.
+    pub fn of<J>(rows: &[LandRow<J>]) -> Self {
+        Self {
+            data: rows.len(),
+            accepted: rows.iter().filter(|row| row.facts.is_some()).count(),
+            warnings: rows.iter().filter(|row| row.has_warnings).count(),
+        }
+    }
+
+    /// Adds the totals of another part of the same file.
+    pub fn add(&mut self, other: RowTotals) {
+        self.data += other.data;
+        self.accepted += other.accepted;
+        self.warnings += other.warnings;
+    }
 }
 
 /// One upload being landed, its rows given in one or more parts ([`Landing::land_rows`]),
@@ -183,12 +201,11 @@ pub struct Landing<'u> {
 
 impl<'u> Landing<'u> {
     /// Stores the upload and, for a roster, ends what the unit's earlier lists of the same
-    /// kind said.
+    /// kind said. The upload's row counts are written by [`Landing::finish`].
     pub async fn begin<C: ConnectionTrait>(
         db: &C,
         unit: &'u member_unit::Model,
         file: &LandFile,
-        totals: RowTotals,
         now: DateTime<Utc>,
     ) -> Result<Self, DbErr> {
         let upload = upload::ActiveModel {
@@ -204,10 +221,10 @@ impl<'u> Landing<'u> {
             sheet: Set(file.sheet.clone()),
             header_row: Set(i32::try_from(file.header_row).unwrap_or(i32::MAX)),
             headers: Set(serde_json::json!(file.headers)),
-            data_rows: Set(count(totals.data)),
-            accepted_rows: Set(count(totals.accepted)),
-            rejected_rows: Set(count(totals.data.saturating_sub(totals.accepted))),
-            warning_rows: Set(i32::try_from(file.warning_rows).unwrap_or(i32::MAX)),
+            data_rows: Set(0),
+            accepted_rows: Set(0),
+            rejected_rows: Set(0),
+            warning_rows: Set(0),
             ..Default::default()
         }
         .insert(db)
@@ -237,6 +254,21 @@ impl<'u> Landing<'u> {
     /// The id of the upload being landed.
     pub fn upload_id(&self) -> i64 {
         self.upload_id
+    }
+
+    /// Writes the file's row counts, once every part has landed; returns the upload's id.
+    pub async fn finish<C: ConnectionTrait>(self, db: &C, totals: RowTotals) -> Result<i64, DbErr> {
+        upload::ActiveModel {
+            id: Set(self.upload_id),
+            data_rows: Set(count(totals.data)),
+            accepted_rows: Set(count(totals.accepted)),
+            rejected_rows: Set(count(totals.data.saturating_sub(totals.accepted))),
+            warning_rows: Set(count(totals.warnings)),
+            ..Default::default()
+        }
+        .update(db)
+        .await?;
+        Ok(self.upload_id)
     }
 
     /// Lands one part of the file's rows: the rows, the people they name, and every fact,

@@ -1,6 +1,7 @@
 //! Importing member units' files: read (the `importers` crate), check for a duplicate, land
 //! every row with its provenance in one transaction, and report.
 //!
+//! - [`stream`]: reading a file part by part while its parts land;
 //! - [`read`]: what the importers read, in the store's terms;
 //! - [`land`]: the transaction that stores an upload, its rows and its facts;
 //! - [`people`]: one person across sources (identity, shown values, candidate matches);
@@ -20,12 +21,12 @@ pub mod read;
 pub mod report;
 pub mod statistics;
 pub mod stored;
+pub mod stream;
 
 pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};
 
 use crate::error::HubError;
 use chrono::Utc;
-use chrono_tz::Tz;
 use entity::{member_unit, upload};
 use importers::{ImportError, ParsedUpload, ReadOptions, SourceKind};
 use sea_orm::{
@@ -33,6 +34,7 @@ use sea_orm::{
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::sync::{Arc, LazyLock, Mutex};
 use tracing::Instrument;
 
@@ -117,20 +119,10 @@ type UploadLocks = HashMap<(i64, SourceKind), Arc<tokio::sync::Mutex<()>>>;
 
 static UPLOAD_LOCKS: LazyLock<Mutex<UploadLocks>> = LazyLock::new(Default::default);
 
-/// Rows landed per part of a file (see [`land::Landing`]): a large file's stored rows are
-/// held one part at a time.
-const LAND_PART_ROWS: usize = 20_000;
-
-/// Converts the first part of the rows still to land, off the async runtime.
-async fn convert_part(
-    unlanded: &mut std::vec::IntoIter<importers::ParsedRow>,
-    tz: Tz,
-) -> Result<Vec<land::LandRow<String>>, HubError> {
-    let part: Vec<_> = unlanded.by_ref().take(LAND_PART_ROWS).collect();
-    tokio::task::spawn_blocking(move || read::land_rows(part, tz))
-        .await
-        .map_err(|e| HubError::Internal(format!("row conversion task failed: {e}")))
-}
+/// Rows read, converted and landed per part of a file (see [`stream`] and
+/// [`land::Landing`]): a large file is held a few parts at a time, and its first part lands
+/// while the rest is read.
+const LAND_PART_ROWS: usize = 10_000;
 
 fn upload_lock(unit_id: i64, kind: SourceKind) -> Arc<tokio::sync::Mutex<()>> {
     let mut locks = UPLOAD_LOCKS
@@ -142,12 +134,14 @@ fn upload_lock(unit_id: i64, kind: SourceKind) -> Arc<tokio::sync::Mutex<()>> {
 /// A step of an import a caller may show while it runs (the CLI's progress bar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportStage {
-    /// The file has been read: this many data rows; checks against the store follow.
+    /// The whole file has been read: this many data rows. In a dry run, checks against the
+    /// store follow; otherwise the last parts are still landing.
     Read {
         /// Data rows read.
         rows: u64,
     },
-    /// The rows are being written to the store in one transaction.
+    /// The header was found and rows are landing (in one transaction) while the rest of
+    /// the file is read.
     Landing,
 }
 
@@ -161,7 +155,7 @@ pub async fn import_file(
     import_file_with_stages(db, request, options, &|_| {}).await
 }
 
-/// [`import_file`], telling `on_stage` when the file has been read and when landing starts
+/// [`import_file`], telling `on_stage` when landing starts and when the file has been read
 /// (row progress while reading comes through [`ReadOptions::progress`]).
 pub async fn import_file_with_stages(
     db: &DatabaseConnection,
@@ -169,30 +163,47 @@ pub async fn import_file_with_stages(
     options: ReadOptions,
     on_stage: &(dyn Fn(ImportStage) + Send + Sync),
 ) -> Result<ImportReport, HubError> {
+    import_file_in_parts(db, request, options, on_stage, LAND_PART_ROWS).await
+}
+
+/// [`import_file_with_stages`] with parts of `part_rows` rows (the result does not depend
+/// on the size of the parts; tests use small ones to land small files in several parts).
+pub async fn import_file_in_parts(
+    db: &DatabaseConnection,
+    mut request: ImportRequest,
+    options: ReadOptions,
+    on_stage: &(dyn Fn(ImportStage) + Send + Sync),
+    part_rows: usize,
+) -> Result<ImportReport, HubError> {
     let unit = find_unit(db, &request.unit).await?;
-    let tz: Tz = options.timezone;
-    let parsed = match read_file(&request, options).await? {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            tracing::info!(unit = %unit.code, code = error.code(), "file could not be read");
-            return Ok(failed_report(&request, &error));
+    if request.dry_run {
+        return dry_run(db, &unit, &request, options, on_stage).await;
+    }
+    let size = request.bytes.len();
+    let (mut reads, reader) = stream::spawn_reader(
+        std::mem::take(&mut request.bytes),
+        request.file_name.clone(),
+        request.kind,
+        options,
+        part_rows,
+    );
+    let head = match reads.recv().await {
+        Some(stream::Read::Head(head)) => head,
+        other => {
+            drop(reads);
+            let ended = finished(reader).await?;
+            return match (other, ended) {
+                (None, Err(error)) => Ok(unreadable(&request, &unit, &error)),
+                _ => Err(HubError::Internal(
+                    "the reader sent rows before a header, or ended without one".to_owned(),
+                )),
+            };
         }
     };
-    on_stage(ImportStage::Read {
-        rows: u64::try_from(parsed.rows.len()).unwrap_or(u64::MAX),
-    });
-    let kind = parsed.kind;
-    let mut report = ImportReport {
-        file: request.file_name.clone(),
-        unit: unit.code.clone(),
-        kind: Some(kind.as_str().to_owned()),
-        status: ImportStatus::DryRun,
-        upload_id: None,
-        rows: read::counts(&parsed),
-        rejections: read::rejections(&parsed),
-        error: None,
-    };
-    if let Some(earlier) = find_duplicate(db, unit.id, kind, &parsed.sha256).await? {
+    let kind = head.kind;
+    if let Some(earlier) = find_duplicate(db, unit.id, kind, &head.sha256).await? {
+        // The reader stops at its next part.
+        drop(reads);
         return Ok(stored::report_of(
             db,
             &earlier,
@@ -202,24 +213,12 @@ pub async fn import_file_with_stages(
         )
         .await?);
     }
-    if request.dry_run {
-        return Ok(report);
-    }
-
-    let file = read::land_file(
-        &parsed,
-        &request.file_name,
-        request.bytes.len(),
-        &request.uploaded_by,
-    );
-    let totals = land::RowTotals {
-        data: parsed.rows.len(),
-        accepted: parsed.accepted(),
-    };
-    let mut unlanded = parsed.rows.into_iter();
+    let file = read::land_file(&head, &request.file_name, size, &request.uploaded_by);
     let lock = upload_lock(unit.id, kind);
     let _guard = lock.lock().await;
-    let txn = db
+    let writer = crate::db::landing_connection(db).await?;
+    let txn = writer
+        .db()
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
@@ -235,7 +234,9 @@ pub async fn import_file_with_stages(
         .await?;
     }
     if let Some(earlier) = find_duplicate(&txn, unit.id, kind, &file.sha256).await? {
+        drop(reads);
         txn.rollback().await?;
+        writer.close().await?;
         return Ok(stored::report_of(
             db,
             &earlier,
@@ -246,34 +247,119 @@ pub async fn import_file_with_stages(
         .await?);
     }
     on_stage(ImportStage::Landing);
-    let span =
-        tracing::info_span!("land", unit = %unit.code, kind = kind.as_str(), rows = totals.data);
-    let mut landing = land::Landing::begin(&txn, &unit, &file, totals, Utc::now())
+    let span = tracing::info_span!("land", unit = %unit.code, kind = kind.as_str());
+    let mut landing = land::Landing::begin(&txn, &unit, &file, Utc::now())
         .instrument(span.clone())
         .await?;
-    // Part by part: the next part is converted (CPU work, on a blocking thread, where the
-    // parsed rows' memory is freed and reused in place) while this one lands.
-    let mut part = convert_part(&mut unlanded, tz).await?;
-    while !part.is_empty() {
-        let next = unlanded.by_ref().take(LAND_PART_ROWS).collect::<Vec<_>>();
-        let (landed, converted) = futures::join!(
-            landing.land_rows(&txn, &part).instrument(span.clone()),
-            tokio::task::spawn_blocking(move || read::land_rows(next, tz))
-        );
-        landed?;
-        part = converted
-            .map_err(|e| HubError::Internal(format!("row conversion task failed: {e}")))?;
+    let mut totals = land::RowTotals::default();
+    let mut rejections = Vec::new();
+    // Each part lands while the reader reads and converts the next one. On an error the
+    // transaction rolls back and the reader stops at its next part.
+    while let Some(read) = reads.recv().await {
+        let stream::Read::Part(part) = read else {
+            return Err(HubError::Internal(
+                "the reader sent a second header".to_owned(),
+            ));
+        };
+        landing
+            .land_rows(&txn, &part.rows)
+            .instrument(span.clone())
+            .await?;
+        totals.add(part.totals);
+        rejections.extend(part.rejections);
     }
-    let upload_id = landing.upload_id();
+    match finished(reader).await? {
+        Ok(ControlFlow::Continue(())) => {}
+        Ok(ControlFlow::Break(())) => {
+            return Err(HubError::Internal(
+                "the reader stopped while the landing still listened".to_owned(),
+            ));
+        }
+        Err(error) => {
+            // A file that fails part-way (a limit crossed, a damaged part) stores nothing.
+            txn.rollback().await?;
+            writer.close().await?;
+            return Ok(unreadable(&request, &unit, &error));
+        }
+    }
+    on_stage(ImportStage::Read {
+        rows: u64::try_from(totals.data).unwrap_or(u64::MAX),
+    });
+    let upload_id = landing.finish(&txn, totals).await?;
     txn.commit().await?;
+    writer.close().await?;
     statistics::refresh_after_landing(db, totals.data).await;
+    let report = ImportReport {
+        file: request.file_name.clone(),
+        unit: unit.code.clone(),
+        kind: Some(kind.as_str().to_owned()),
+        status: ImportStatus::Imported,
+        upload_id: Some(upload_id),
+        rows: read::row_counts(totals),
+        rejections,
+        error: None,
+    };
     tracing::info!(
         upload_id,
         accepted = report.rows.accepted,
         rejected = report.rows.rejected,
         "upload landed"
     );
-    report.status = ImportStatus::Imported;
-    report.upload_id = Some(upload_id);
     Ok(report)
+}
+
+/// How the reader ended, once it has.
+async fn finished(
+    reader: tokio::task::JoinHandle<stream::ReaderEnd>,
+) -> Result<stream::ReaderEnd, HubError> {
+    reader
+        .await
+        .map_err(|e| HubError::Internal(format!("reader task failed: {e}")))
+}
+
+/// The report of a file that could not be read (nothing is stored).
+fn unreadable(
+    request: &ImportRequest,
+    unit: &member_unit::Model,
+    error: &ImportError,
+) -> ImportReport {
+    tracing::info!(unit = %unit.code, code = error.code(), "file could not be read");
+    failed_report(request, error)
+}
+
+/// A dry run: the whole file is read and checked against the store, nothing is stored.
+async fn dry_run(
+    db: &DatabaseConnection,
+    unit: &member_unit::Model,
+    request: &ImportRequest,
+    options: ReadOptions,
+    on_stage: &(dyn Fn(ImportStage) + Send + Sync),
+) -> Result<ImportReport, HubError> {
+    let parsed = match read_file(request, options).await? {
+        Ok(parsed) => parsed,
+        Err(error) => return Ok(unreadable(request, unit, &error)),
+    };
+    on_stage(ImportStage::Read {
+        rows: u64::try_from(parsed.rows.len()).unwrap_or(u64::MAX),
+    });
+    if let Some(earlier) = find_duplicate(db, unit.id, parsed.kind, &parsed.sha256).await? {
+        return Ok(stored::report_of(
+            db,
+            &earlier,
+            unit,
+            &request.file_name,
+            ImportStatus::Duplicate,
+        )
+        .await?);
+    }
+    Ok(ImportReport {
+        file: request.file_name.clone(),
+        unit: unit.code.clone(),
+        kind: Some(parsed.kind.as_str().to_owned()),
+        status: ImportStatus::DryRun,
+        upload_id: None,
+        rows: read::counts(&parsed),
+        rejections: read::rejections(&parsed),
+        error: None,
+    })
 }

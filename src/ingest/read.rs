@@ -5,12 +5,13 @@ use super::facts::{
     AffiliationFact, DailyReportFact, DocumentFact, HealthCheckFact, MovementFact, OrgRef,
     RowFacts, StayFact,
 };
-use super::land::{LandFile, LandRow};
+use super::land::{LandFile, LandRow, RowTotals};
 use super::report::{IssueRef, Rejection, RowCounts};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use importers::{
     Direction, MemberType, Moment, ParsedRow, ParsedUpload, PersonFields, Record, RowIssue, Sex,
+    UploadHead,
 };
 use serde_json::json;
 
@@ -207,6 +208,7 @@ pub fn land_rows(rows: Vec<ParsedRow>, tz: Tz) -> Vec<LandRow<String>> {
             LandRow {
                 raw: raw_json(&row.raw),
                 issues,
+                has_warnings: !row.warnings.is_empty(),
                 facts: row.record().map(|record| Box::new(facts_of(record, tz))),
                 sheet: row.sheet,
                 row_number: row.row,
@@ -222,41 +224,49 @@ fn raw_json(raw: &[(String, String)]) -> String {
 }
 
 /// The description of a read file as it will be stored.
-pub fn land_file(
-    parsed: &ParsedUpload,
-    file_name: &str,
-    size: usize,
-    uploaded_by: &str,
-) -> LandFile {
+pub fn land_file(head: &UploadHead, file_name: &str, size: usize, uploaded_by: &str) -> LandFile {
     LandFile {
-        kind: parsed.kind,
+        kind: head.kind,
         file_name: file_name.to_owned(),
-        sha256: parsed.sha256.clone(),
+        sha256: head.sha256.clone(),
         size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
-        format: parsed.format.as_str().to_owned(),
-        sheet: parsed.sheet.clone(),
-        header_row: parsed.header_row,
-        headers: parsed.headers.clone(),
+        format: head.format.as_str().to_owned(),
+        sheet: head.sheet.clone(),
+        header_row: head.header_row,
+        headers: head.headers.clone(),
         uploaded_by: uploaded_by.to_owned(),
-        warning_rows: u32::try_from(parsed.with_warnings()).unwrap_or(u32::MAX),
     }
 }
 
 /// Row counters of a read file.
 pub fn counts(parsed: &ParsedUpload) -> RowCounts {
+    row_counts(RowTotals {
+        data: parsed.data_rows(),
+        accepted: parsed.accepted(),
+        warnings: parsed.with_warnings(),
+    })
+}
+
+/// The report's row counters of these totals.
+pub fn row_counts(totals: RowTotals) -> RowCounts {
     let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
     RowCounts {
-        data: n(parsed.data_rows()),
-        accepted: n(parsed.accepted()),
-        rejected: n(parsed.rejected()),
-        warnings: n(parsed.with_warnings()),
+        data: n(totals.data),
+        accepted: n(totals.accepted),
+        rejected: n(totals.data.saturating_sub(totals.accepted)),
+        warnings: n(totals.warnings),
     }
 }
 
 /// Every rejected row of a read file (see [`Rejection::from_issues`]).
 pub fn rejections(parsed: &ParsedUpload) -> Vec<Rejection> {
-    parsed
-        .rejected_rows()
+    rejections_of(&parsed.rows)
+}
+
+/// The rejections of these rows, in their order.
+pub fn rejections_of(rows: &[ParsedRow]) -> Vec<Rejection> {
+    rows.iter()
+        .filter(|row| !row.is_accepted())
         .filter_map(|row| {
             let issues: Vec<IssueRef<'_>> = row
                 .rejections()

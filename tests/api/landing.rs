@@ -1,14 +1,19 @@
 //! Landing a file part by part (as large files land) gives the same store as landing it
-//! in one go.
+//! in one go, whether the parts are given or read while they land; and every reference a
+//! landing writes points at a stored row.
 
 use crate::fixtures::{fixture_bytes, fixture_files, report_time, row_counts};
 use crate::helpers::TestDatabase;
 use chrono::Utc;
 use hub::derived;
 use hub::ingest::land::{Landing, RowTotals, land};
-use hub::ingest::{find_unit, read};
+use hub::ingest::{
+    ImportReport, ImportRequest, ImportStatus, find_unit, import_file_in_parts, read,
+};
 use importers::{ReadOptions, read_upload};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Statement, TransactionTrait,
+};
 
 /// A passenger list naming one passenger twice, three parts apart, under two spellings.
 const REPEATED_PASSENGER: &str = "日期时间,航班号,旅客姓名,国籍代码,证件号码,出发地,目的地,进出港
@@ -36,11 +41,7 @@ async fn land_fixtures(db: &DatabaseConnection, part: Option<usize>) {
     for (name, unit_code, bytes) in files {
         let parsed = read_upload(&bytes, &name, None, &ReadOptions::default()).expect("read");
         let unit = find_unit(db, &unit_code).await.expect("unit");
-        let file = read::land_file(&parsed, &name, bytes.len(), "test");
-        let totals = RowTotals {
-            data: parsed.rows.len(),
-            accepted: parsed.accepted(),
-        };
+        let file = read::land_file(&parsed.head(), &name, bytes.len(), "test");
         let rows = read::land_rows(parsed.rows, tz);
         let txn = db.begin().await.expect("begin");
         match part {
@@ -50,12 +51,15 @@ async fn land_fixtures(db: &DatabaseConnection, part: Option<usize>) {
                     .expect("land");
             }
             Some(size) => {
-                let mut landing = Landing::begin(&txn, &unit, &file, totals, Utc::now())
+                let mut landing = Landing::begin(&txn, &unit, &file, Utc::now())
                     .await
                     .expect("begin landing");
+                let mut totals = RowTotals::default();
                 for rows in rows.chunks(size) {
                     landing.land_rows(&txn, rows).await.expect("land part");
+                    totals.add(RowTotals::of(rows));
                 }
+                landing.finish(&txn, totals).await.expect("finish landing");
             }
         }
         txn.commit().await.expect("commit");
@@ -163,4 +167,166 @@ async fn a_file_landed_in_parts_gives_the_same_store_as_in_one_go() {
             .await
             .expect("overview")
     );
+}
+
+/// Imports every fixture file as its unit through the import path, in parts of `part_rows`.
+async fn import_fixtures(db: &DatabaseConnection, part_rows: usize) -> Vec<ImportReport> {
+    let mut reports = Vec::new();
+    for (name, unit, _) in fixture_files() {
+        let request = ImportRequest {
+            unit,
+            kind: None,
+            file_name: name.clone(),
+            bytes: fixture_bytes(&name),
+            uploaded_by: "test".to_owned(),
+            dry_run: false,
+        };
+        let report = import_file_in_parts(db, request, ReadOptions::default(), &|_| {}, part_rows)
+            .await
+            .expect("import runs");
+        assert_eq!(report.status, ImportStatus::Imported, "{name}: {report:?}");
+        reports.push(report);
+    }
+    reports
+}
+
+#[tokio::test]
+async fn a_file_read_and_landed_in_small_parts_reports_and_stores_what_one_part_does() {
+    let one_db = TestDatabase::new().await;
+    let one = one_db.connect_migrated().await;
+    let one_reports = import_fixtures(&one, 100_000).await;
+    let parts_db = TestDatabase::new().await;
+    let parts = parts_db.connect_migrated().await;
+    let parts_reports = import_fixtures(&parts, 2).await;
+
+    let summary = |reports: &[ImportReport]| -> Vec<String> {
+        reports
+            .iter()
+            .map(|r| format!("{} {:?} {:?}", r.file, r.rows, r.rejections))
+            .collect()
+    };
+    assert_eq!(summary(&parts_reports), summary(&one_reports));
+    assert!(
+        one_reports.iter().any(|r| r.rows.rejected > 0),
+        "the fixtures have rejected rows"
+    );
+    assert_eq!(row_counts(&parts).await, row_counts(&one).await);
+    assert_eq!(people(&parts).await, people(&one).await);
+    assert_eq!(affiliations(&parts).await, affiliations(&one).await);
+    let uploads = |db: &DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            entity::upload::Entity::find()
+                .order_by_asc(entity::upload::Column::Id)
+                .all(&db)
+                .await
+                .expect("uploads")
+                .into_iter()
+                .map(|u| {
+                    (
+                        u.file_name,
+                        u.data_rows,
+                        u.accepted_rows,
+                        u.rejected_rows,
+                        u.warning_rows,
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(uploads(&parts).await, uploads(&one).await);
+}
+
+#[tokio::test]
+async fn a_file_that_fails_after_parts_have_landed_stores_nothing() {
+    let test_db = TestDatabase::new().await;
+    let db = test_db.connect_migrated().await;
+    let before = row_counts(&db).await;
+    let mut csv = String::from("日期时间,航班号,旅客姓名,国籍代码,证件号码,出发地,目的地,进出港\n");
+    for i in 0..30 {
+        csv.push_str(&format!(
+            "2020/02/01 10:00,MU5621,KIM/MIN{i},KOR,ZZ{i:07},北京,大庆,进港\n"
+        ));
+    }
+    let request = ImportRequest {
+        unit: "airport".to_owned(),
+        kind: None,
+        file_name: "too_long.csv".to_owned(),
+        bytes: csv.into_bytes(),
+        uploaded_by: "test".to_owned(),
+        dry_run: false,
+    };
+    let options = ReadOptions {
+        max_rows: 20,
+        ..ReadOptions::default()
+    };
+    let report = import_file_in_parts(&db, request, options, &|_| {}, 4)
+        .await
+        .expect("import runs");
+    assert_eq!(report.status, ImportStatus::Failed, "{report:?}");
+    assert_eq!(
+        report.error.as_ref().map(|e| e.code.as_str()),
+        Some("TOO_MANY_ROWS")
+    );
+    assert_eq!(row_counts(&db).await, before);
+}
+
+/// (table, column, table it refers to) for every reference a landing writes.
+const LANDED_REFERENCES: &[(&str, &str, &str)] = &[
+    ("source_row", "upload_id", "upload"),
+    ("person_attribute", "person_id", "person"),
+    ("person_attribute", "source_row_id", "source_row"),
+    ("person_source", "person_id", "person"),
+    ("person_source", "source_row_id", "source_row"),
+    ("person_source", "member_unit_id", "member_unit"),
+    ("identity_document", "person_id", "person"),
+    ("identity_document", "source_row_id", "source_row"),
+    ("affiliation", "person_id", "person"),
+    ("affiliation", "organization_id", "organization"),
+    ("affiliation", "source_row_id", "source_row"),
+    ("affiliation", "ended_by_upload_id", "upload"),
+    ("stay", "person_id", "person"),
+    ("stay", "organization_id", "organization"),
+    ("stay", "source_row_id", "source_row"),
+    ("movement", "person_id", "person"),
+    ("movement", "source_row_id", "source_row"),
+    ("health_check", "person_id", "person"),
+    ("health_check", "source_row_id", "source_row"),
+    ("daily_report", "source_row_id", "source_row"),
+    ("pending_merge", "person_id", "person"),
+    ("pending_merge", "candidate_id", "person"),
+];
+
+#[tokio::test]
+async fn every_reference_a_landing_writes_points_at_a_stored_row() {
+    let test_db = TestDatabase::new().await;
+    let db = test_db.connect_migrated().await;
+    import_fixtures(&db, 5).await;
+    let backend = db.get_database_backend();
+    let mut checked = 0;
+    for (table, column, parent) in LANDED_REFERENCES {
+        let sql = format!(
+            "SELECT COUNT(*) AS orphans FROM {table} c \
+             LEFT JOIN {parent} p ON p.id = c.{column} \
+             WHERE c.{column} IS NOT NULL AND p.id IS NULL"
+        );
+        let row = db
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("query")
+            .expect("a row");
+        let orphans: i64 = row.try_get("", "orphans").expect("orphans");
+        assert_eq!(orphans, 0, "{table}.{column} refers to a missing {parent}");
+        let total = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT({column}) AS n FROM {table}"),
+            ))
+            .await
+            .expect("query")
+            .expect("a row");
+        let n: i64 = total.try_get("", "n").expect("n");
+        checked += n;
+    }
+    assert!(checked > 1_000, "only {checked} references were checked");
 }

@@ -158,6 +158,7 @@ async fn land_batch(
             row_number: u32::try_from(n + 3).unwrap_or(u32::MAX),
             raw: json!([["护照号码", facts.identity.as_ref().map(|i| i.0.clone())]]),
             issues: json!([]),
+            has_warnings: false,
             facts: Some(Box::new(facts)),
         })
         .collect();
@@ -171,7 +172,6 @@ async fn land_batch(
         header_row: 2,
         headers: vec!["护照号码".to_owned()],
         uploaded_by: "bench".to_owned(),
-        warning_rows: 0,
     };
     let txn = db.begin().await?;
     land(&txn, unit, &file, &rows, Utc::now()).await?;

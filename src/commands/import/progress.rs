@@ -1,8 +1,9 @@
-//! The progress bar of `hub import` on a terminal: rows read so far, then the landing.
+//! The progress bar of `hub import` on a terminal: rows read so far, and whether they land.
 
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use importers::ProgressFn;
@@ -19,6 +20,8 @@ pub fn stderr_is_terminal() -> bool {
 #[derive(Debug, Clone)]
 pub struct FileProgress {
     bar: ProgressBar,
+    /// Whether rows have begun to land (they land while the file is still being read).
+    landing: Arc<AtomicBool>,
 }
 
 impl FileProgress {
@@ -34,7 +37,10 @@ impl FileProgress {
         bar.set_prefix(name.to_string_lossy().into_owned());
         bar.set_message("读取中 reading…");
         bar.enable_steady_tick(Duration::from_millis(120));
-        Self { bar }
+        Self {
+            bar,
+            landing: Arc::default(),
+        }
     }
 
     /// The callback that moves the bar as the reader reads rows.
@@ -48,9 +54,16 @@ impl FileProgress {
         match stage {
             ImportStage::Read { rows } => {
                 self.bar.set_position(rows);
-                self.bar.set_message("检查中 checking…");
+                if self.landing.load(Ordering::Relaxed) {
+                    self.bar.set_message("写入中 landing…");
+                } else {
+                    self.bar.set_message("检查中 checking…");
+                }
             }
-            ImportStage::Landing => self.bar.set_message("写入中 landing…"),
+            ImportStage::Landing => {
+                self.landing.store(true, Ordering::Relaxed);
+                self.bar.set_message("读取并写入中 reading and landing…");
+            }
         }
     }
 
