@@ -104,9 +104,18 @@ impl Table {
         (params / self.columns.len().max(1)).max(1)
     }
 
-    /// `INSERT INTO "t" ("a", "b") VALUES (?, ?), …` for `rows` rows, with `RETURNING`
-    /// the given columns when any.
-    fn insert_sql(&self, backend: DbBackend, rows: usize, returning: &[&str]) -> String {
+    /// `INSERT INTO "t" ("a", "b") VALUES (?, ?), …` for `rows` rows, with `RETURNING` the
+    /// given columns when any. The columns of `shared` hold the same value in every row: on
+    /// PostgreSQL it is bound once, as the first parameters (`VALUES ($2, $1), ($3, $1)`);
+    /// on SQLite it is written as a literal (numbered parameters would make the driver look
+    /// each name up in a list: quadratic in the parameters of a statement).
+    fn insert_sql(
+        &self,
+        backend: DbBackend,
+        rows: usize,
+        shared: &Shared,
+        returning: &[&str],
+    ) -> String {
         // On SQLite `OR FAIL`: a failing statement fails the whole landing anyway, and
         // without `ABORT`'s statement rollback SQLite keeps no statement journal.
         let verb = match backend {
@@ -121,7 +130,21 @@ impl Table {
             let _ = write!(sql, "\"{}\"", column.name);
         }
         sql.push_str(") VALUES ");
+        // Per column: the shared value's literal (SQLite) or parameter number (PostgreSQL).
+        let mut fixed: Vec<Option<String>> = vec![None; self.columns.len()];
         let mut param = 0;
+        let mut literals = shared.literals.iter();
+        for (i, slot) in fixed.iter_mut().enumerate() {
+            if shared.has(i) {
+                *slot = match backend {
+                    DbBackend::Postgres => {
+                        param += 1;
+                        Some(format!("${param}"))
+                    }
+                    _ => literals.next().cloned(),
+                };
+            }
+        }
         for row in 0..rows {
             if row > 0 {
                 sql.push_str(", ");
@@ -131,15 +154,18 @@ impl Table {
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                param += 1;
-                match backend {
-                    DbBackend::Postgres if column.json => {
-                        let _ = write!(sql, "CAST(${param} AS jsonb)");
+                let placeholder = match (&fixed[i], backend) {
+                    (Some(text), _) => text.clone(),
+                    (None, DbBackend::Postgres) => {
+                        param += 1;
+                        format!("${param}")
                     }
-                    DbBackend::Postgres => {
-                        let _ = write!(sql, "${param}");
-                    }
-                    _ => sql.push('?'),
+                    (None, _) => "?".to_owned(),
+                };
+                if backend == DbBackend::Postgres && column.json {
+                    let _ = write!(sql, "CAST({placeholder} AS jsonb)");
+                } else {
+                    sql.push_str(&placeholder);
                 }
             }
             sql.push(')');
@@ -254,7 +280,7 @@ where
     let mut chunks = Chunks::new(backend, table, items, push, &[]);
     let mut next = chunks.next_statement()?;
     while let Some(statement) = next {
-        let rows = statement_rows(&statement, table);
+        let rows = chunks.rows_of_last;
         let (done, built) =
             futures::join!(db.execute_raw(statement), async { chunks.next_statement() });
         let done = done?;
@@ -284,12 +310,6 @@ pub struct Keys<'k, T, K> {
     pub returned_key: &'k (dyn Fn(&QueryResult) -> Result<K, DbErr> + Sync),
 }
 
-/// Rows in a statement built by [`Chunks`].
-fn statement_rows(statement: &Statement, table: &Table) -> u64 {
-    let values = statement.values.as_ref().map_or(0, |v| v.0.len());
-    u64::try_from(values / table.columns.len().max(1)).unwrap_or(0)
-}
-
 /// Cuts the items into statements of at most [`Table::rows_per_statement`] rows, building
 /// each statement's values only when it is its turn (memory stays at one chunk).
 struct Chunks<'t, I, F> {
@@ -299,8 +319,10 @@ struct Chunks<'t, I, F> {
     push: F,
     returning: &'t [&'t str],
     per_statement: usize,
-    /// The text of a full chunk, built once.
-    full_sql: Option<String>,
+    /// The text of a full chunk, built once per set of shared columns.
+    full_sql: HashMap<Shared, String>,
+    /// Rows in the statement built last.
+    rows_of_last: u64,
 }
 
 impl<'t, T, I, F> Chunks<'t, I, F>
@@ -322,7 +344,8 @@ where
             push,
             returning,
             per_statement: table.rows_per_statement(backend),
-            full_sql: None,
+            full_sql: HashMap::new(),
+            rows_of_last: 0,
         }
     }
 
@@ -346,22 +369,131 @@ where
                 self.table.name
             )));
         }
+        let (shared, values) = share_constant_columns(values, width, self.backend);
         let sql = if rows == self.per_statement {
-            self.full_sql
-                .get_or_insert_with(|| {
-                    self.table
-                        .insert_sql(self.backend, self.per_statement, self.returning)
-                })
-                .clone()
+            match self.full_sql.get(&shared) {
+                Some(sql) => sql.clone(),
+                None => {
+                    let sql = self
+                        .table
+                        .insert_sql(self.backend, rows, &shared, self.returning);
+                    self.full_sql.insert(shared, sql.clone());
+                    sql
+                }
+            }
         } else {
-            self.table.insert_sql(self.backend, rows, self.returning)
+            self.table
+                .insert_sql(self.backend, rows, &shared, self.returning)
         };
+        self.rows_of_last = u64::try_from(rows).unwrap_or(u64::MAX);
         Ok(Some(Statement::from_sql_and_values(
             self.backend,
             sql,
             values,
         )))
     }
+}
+
+/// The columns of a statement whose value is the same in every row.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+struct Shared {
+    /// A bit per column (the first 64 columns only).
+    mask: u64,
+    /// SQLite: each shared column's value as a literal, in column order.
+    literals: Vec<String>,
+}
+
+impl Shared {
+    fn has(&self, column: usize) -> bool {
+        column < 64 && self.mask & (1 << column) != 0
+    }
+}
+
+/// A value as a SQLite literal, written as the driver would bind it, when it is a number,
+/// a date, a time stamp, NULL, or a short text of letters, digits and `-_:.+ ` (nothing
+/// that needs quoting); `None` otherwise (such a value stays a parameter).
+fn sqlite_literal(value: &Value) -> Option<String> {
+    fn quoted(text: &str) -> Option<String> {
+        let plain = text.len() <= 64
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_:.+ ".contains(&b));
+        plain.then(|| format!("'{text}'"))
+    }
+    fn or_null<T>(value: &Option<T>, literal: impl Fn(&T) -> Option<String>) -> Option<String> {
+        match value {
+            Some(v) => literal(v),
+            None => Some("NULL".to_owned()),
+        }
+    }
+    match value {
+        Value::Bool(v) => or_null(v, |b| Some(i32::from(*b).to_string())),
+        Value::TinyInt(v) => or_null(v, |n| Some(n.to_string())),
+        Value::SmallInt(v) => or_null(v, |n| Some(n.to_string())),
+        Value::Int(v) => or_null(v, |n| Some(n.to_string())),
+        Value::BigInt(v) => or_null(v, |n| Some(n.to_string())),
+        Value::String(v) => or_null(v, |text| quoted(text)),
+        Value::ChronoDate(v) => or_null(v, |day| quoted(&day.format("%F").to_string())),
+        Value::ChronoDateTimeUtc(v) => or_null(v, |at| {
+            quoted(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+        }),
+        _ => None,
+    }
+}
+
+/// Finds the columns whose value is the same in every row of `values` (rows of `width`
+/// values) and lays the values out as [`Table::insert_sql`] writes them: on PostgreSQL
+/// each shared column's value once, then the other values row by row; on SQLite only the
+/// other values (the shared ones are literals in the statement). A landing's rows share
+/// their upload, unit, kind and time stamps: a quarter of the values, sent once.
+fn share_constant_columns(
+    values: Vec<Value>,
+    width: usize,
+    backend: DbBackend,
+) -> (Shared, Vec<Value>) {
+    let rows = values.len().checked_div(width).unwrap_or(0);
+    let mut shared = Shared::default();
+    if rows < 2 {
+        return (shared, values);
+    }
+    for column in 0..width.min(64) {
+        let first = &values[column];
+        if !values
+            .iter()
+            .skip(column)
+            .step_by(width)
+            .all(|v| v == first)
+        {
+            continue;
+        }
+        if backend == DbBackend::Postgres {
+            shared.mask |= 1 << column;
+        } else if let Some(literal) = sqlite_literal(first) {
+            shared.mask |= 1 << column;
+            shared.literals.push(literal);
+        }
+    }
+    if shared.mask == 0 {
+        return (shared, values);
+    }
+    let mut laid_out = Vec::with_capacity(values.len());
+    if backend == DbBackend::Postgres {
+        laid_out.extend(
+            values[..width]
+                .iter()
+                .enumerate()
+                .filter(|(column, _)| shared.has(*column))
+                .map(|(_, value)| value.clone()),
+        );
+    }
+    laid_out.extend(
+        values
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !shared.has(i % width))
+            .map(|(_, value)| value),
+    );
+    (shared, laid_out)
 }
 
 #[cfg(test)]
@@ -382,14 +514,77 @@ mod tests {
 
     #[test]
     fn statements_use_each_backends_placeholders() {
+        let none = Shared::default();
         assert_eq!(
-            T.insert_sql(DbBackend::Sqlite, 2, &[]),
+            T.insert_sql(DbBackend::Sqlite, 2, &none, &[]),
             r#"INSERT OR FAIL INTO "t" ("a", "b") VALUES (?, ?), (?, ?)"#
         );
         assert_eq!(
-            T.insert_sql(DbBackend::Postgres, 2, &["id"]),
+            T.insert_sql(DbBackend::Postgres, 2, &none, &["id"]),
             r#"INSERT INTO "t" ("a", "b") VALUES ($1, CAST($2 AS jsonb)), ($3, CAST($4 AS jsonb)) RETURNING "id""#
         );
+    }
+
+    fn values(rows: &[(i64, &str)]) -> Vec<Value> {
+        rows.iter()
+            .flat_map(|(a, b)| [Value::from(*a), Value::from(*b)])
+            .collect()
+    }
+
+    #[test]
+    fn a_column_shared_by_every_row_is_bound_once_on_postgres() {
+        let rows = values(&[(1, "x y"), (2, "x y"), (3, "x y")]);
+        let (shared, laid_out) = share_constant_columns(rows, 2, DbBackend::Postgres);
+        assert_eq!(shared.mask, 0b10);
+        assert_eq!(
+            laid_out,
+            [
+                Value::from("x y"),
+                Value::from(1i64),
+                Value::from(2i64),
+                Value::from(3i64)
+            ]
+        );
+        assert_eq!(
+            T.insert_sql(DbBackend::Postgres, 2, &shared, &[]),
+            r#"INSERT INTO "t" ("a", "b") VALUES ($2, CAST($1 AS jsonb)), ($3, CAST($1 AS jsonb))"#
+        );
+    }
+
+    #[test]
+    fn a_plain_shared_value_is_a_literal_on_sqlite_and_any_other_stays_a_parameter() {
+        let rows = values(&[(7, "it's"), (7, "it's")]);
+        let (shared, laid_out) = share_constant_columns(rows, 2, DbBackend::Sqlite);
+        assert_eq!(shared.literals, ["7"]);
+        assert_eq!(laid_out, [Value::from("it's"), Value::from("it's")]);
+        assert_eq!(
+            T.insert_sql(DbBackend::Sqlite, 2, &shared, &[]),
+            r#"INSERT OR FAIL INTO "t" ("a", "b") VALUES (7, ?), (7, ?)"#
+        );
+        let at = chrono::DateTime::parse_from_rfc3339("2020-02-17T04:00:00.5Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        assert_eq!(
+            sqlite_literal(&Value::from(at)).as_deref(),
+            Some("'2020-02-17T04:00:00.500+00:00'")
+        );
+        assert_eq!(
+            sqlite_literal(&Value::String(None)).as_deref(),
+            Some("NULL")
+        );
+        assert_eq!(sqlite_literal(&Value::from("a'b")), None);
+        assert_eq!(sqlite_literal(&Value::from("大庆")), None);
+    }
+
+    #[test]
+    fn rows_that_differ_share_nothing() {
+        let distinct = values(&[(1, "x"), (2, "y")]);
+        let (shared, laid_out) = share_constant_columns(distinct.clone(), 2, DbBackend::Sqlite);
+        assert_eq!(shared, Shared::default());
+        assert_eq!(laid_out, distinct);
+        let one_row = values(&[(1, "x")]);
+        let (shared, _) = share_constant_columns(one_row, 2, DbBackend::Postgres);
+        assert_eq!(shared, Shared::default());
     }
 
     #[test]
@@ -407,8 +602,8 @@ mod tests {
             &[],
         );
         let mut sizes = Vec::new();
-        while let Some(statement) = chunks.next_statement().expect("statement") {
-            sizes.push(statement.values.map_or(0, |v| v.0.len()) / 2);
+        while chunks.next_statement().expect("statement").is_some() {
+            sizes.push(chunks.rows_of_last as usize);
         }
         assert_eq!(sizes, [per, per, 3]);
     }

@@ -11,6 +11,9 @@ use std::collections::HashMap;
 pub struct OrgResolver {
     by_key: HashMap<String, i64>,
     kind_of: HashMap<i64, String>,
+    /// Names as written, already resolved (a file names the same few organisations on
+    /// every row; their keys are normalised once).
+    by_name: HashMap<String, Option<i64>>,
 }
 
 impl OrgResolver {
@@ -41,12 +44,32 @@ impl OrgResolver {
             by_key.insert(alias.key.clone(), follow(alias.organization_id));
         }
         let kind_of = orgs.into_iter().map(|org| (org.id, org.kind)).collect();
-        Ok(Self { by_key, kind_of })
+        Ok(Self {
+            by_key,
+            kind_of,
+            by_name: HashMap::new(),
+        })
     }
 
     /// The organisation a name refers to, creating an unverified one of `kind` when the
     /// name is unknown. Returns `None` for a blank name.
     pub async fn resolve<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        name: &str,
+        kind: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, DbErr> {
+        if let Some(resolved) = self.by_name.get(name) {
+            return Ok(*resolved);
+        }
+        let resolved = self.resolve_key(db, name, kind, now).await?;
+        self.by_name.insert(name.to_owned(), resolved);
+        Ok(resolved)
+    }
+
+    /// [`OrgResolver::resolve`] by the name's normalised key.
+    async fn resolve_key<C: ConnectionTrait>(
         &mut self,
         db: &C,
         name: &str,

@@ -11,6 +11,9 @@ use std::ops::ControlFlow;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+/// The first part holds this share of a part's rows (landing starts once it is read).
+const FIRST_PART_SHARE: usize = 8;
+
 /// What the reader sends, in this order: the head once, then the parts.
 pub enum Read {
     /// The header row was found.
@@ -48,6 +51,8 @@ struct PartSender {
     tz: Tz,
     part_rows: usize,
     pending: Vec<ParsedRow>,
+    /// Whether a part has been sent: the first part is smaller, so landing starts early.
+    sent: bool,
 }
 
 impl PartSender {
@@ -65,6 +70,7 @@ impl PartSender {
             return ControlFlow::Continue(());
         }
         let rows = std::mem::replace(&mut self.pending, Vec::with_capacity(self.part_rows));
+        self.sent = true;
         self.send(Read::Part(Part::convert(rows, self.tz)))
     }
 }
@@ -76,7 +82,12 @@ impl RowSink for PartSender {
 
     fn row(&mut self, row: ParsedRow) -> ControlFlow<()> {
         self.pending.push(row);
-        if self.pending.len() >= self.part_rows {
+        let full = if self.sent {
+            self.part_rows
+        } else {
+            self.part_rows.div_ceil(FIRST_PART_SHARE)
+        };
+        if self.pending.len() >= full {
             return self.flush();
         }
         ControlFlow::Continue(())
@@ -105,6 +116,7 @@ pub fn spawn_reader(
             tz: options.timezone,
             part_rows,
             pending: Vec::with_capacity(part_rows),
+            sent: false,
         };
         let flow = importers::read_upload_rows(&bytes, &file_name, kind, &options, &mut sender)?;
         Ok(if flow.is_continue() {

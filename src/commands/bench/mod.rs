@@ -180,7 +180,11 @@ fn line(text: &mut String, name: &str, r: &PhaseResult) {
         .map(mib)
         .unwrap_or_else(|| "n/a".to_owned());
     let split = match (r.read_seconds, r.land_seconds) {
-        (Some(read), Some(land)) => format!("  (read {read:.2} s, land {land:.2} s)"),
+        (Some(read), Some(land)) => {
+            // Rows land while the file is read: the landing begins after the first part.
+            let began = (r.seconds - land).max(0.0);
+            format!("  (landing from {began:.2} s, file read at {read:.2} s)")
+        }
         _ => String::new(),
     };
     let _ = writeln!(

@@ -29,9 +29,10 @@ pub struct PhaseResult {
     pub accepted: u64,
     /// Seconds of the whole phase (migration of the fresh store excluded).
     pub seconds: f64,
-    /// Seconds until the file was read (phase `land`).
+    /// Seconds until the whole file was read (phase `land`; rows land meanwhile).
     pub read_seconds: Option<f64>,
-    /// Seconds spent landing: from the start of the transaction to the commit (phase `land`).
+    /// Seconds spent landing: from the first part (the header found, the transaction
+    /// begun) to the commit (phase `land`).
     pub land_seconds: Option<f64>,
     /// Peak resident set size of the child process, in bytes.
     pub peak_rss_bytes: Option<u64>,
