@@ -42,6 +42,7 @@ mod upload;
 mod workbook;
 mod writer;
 mod xls_scan;
+mod xlsx_merges;
 
 pub use countries::Country;
 pub use error::ImportError;

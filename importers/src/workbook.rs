@@ -14,6 +14,7 @@ use crate::options::ReadOptions;
 use crate::sheet::SheetInfo;
 use crate::upload::FileFormat;
 use crate::xls_scan;
+use crate::xlsx_merges;
 
 /// Called per sheet with its rows; returns `Some` to stop at this sheet.
 pub(crate) type Visit<'v, T> = dyn FnMut(
@@ -100,12 +101,15 @@ fn visit_xlsx<T>(
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let date1904 = wb.has_1904_epoch();
     for name in sheet_order(wb.sheets_metadata()) {
-        let merges = wb
-            .merge_cells_by_sheet_name(&name)
-            .map_err(xlsx_error)?
-            .iter()
-            .map(Merge::from)
-            .collect();
+        let merges = match xlsx_merges::merged_regions(bytes, &name) {
+            Some(merges) => merges,
+            None => wb
+                .merge_cells_by_sheet_name(&name)
+                .map_err(xlsx_error)?
+                .iter()
+                .map(Merge::from)
+                .collect(),
+        };
         let info = SheetInfo {
             name: name.clone(),
             merges,
