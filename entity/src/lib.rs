@@ -4,8 +4,8 @@
 //! - the registry of [`member_unit`]s and [`organization`]s (with [`organization_alias`]es);
 //! - what units send: [`upload`]s and the [`source_row`]s read from them;
 //! - the resolved [`person`] and the facts about them, each linked to the source row that
-//!   gave it: [`person_attribute`], [`person_source`], [`identity_document`], [`affiliation`],
-//!   [`stay`], [`movement`], [`health_check`];
+//!   gave it: [`person_source`] (which row named the person and the values it gave),
+//!   [`identity_document`], [`affiliation`], [`stay`], [`movement`], [`health_check`];
 //! - [`daily_report`]s, [`pending_merge`]s, [`api_token`]s and the [`audit_log`].
 //!
 //! Times are stored in UTC; dates without a time are calendar dates of Asia/Shanghai as the
@@ -23,7 +23,6 @@ pub mod organization;
 pub mod organization_alias;
 pub mod pending_merge;
 pub mod person;
-pub mod person_attribute;
 pub mod person_source;
 pub mod source_row;
 pub mod stay;
@@ -43,7 +42,6 @@ pub mod prelude {
     pub use super::organization_alias::Entity as OrganizationAlias;
     pub use super::pending_merge::Entity as PendingMerge;
     pub use super::person::Entity as Person;
-    pub use super::person_attribute::Entity as PersonAttribute;
     pub use super::person_source::Entity as PersonSource;
     pub use super::source_row::Entity as SourceRow;
     pub use super::stay::Entity as Stay;

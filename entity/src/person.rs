@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 
 /// One person. The identity is `(document_number, nationality)`: the same number under two
 /// nationalities is two people. Shown values come from the most authoritative source; all
-/// values with their sources are in `person_attribute`.
+/// values with their sources are in `person_source`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "person")]
 pub struct Model {
@@ -34,10 +34,7 @@ pub struct Model {
 /// Relations of a person.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    /// Every value any source gave.
-    #[sea_orm(has_many = "super::person_attribute::Entity")]
-    Attribute,
-    /// Every source row that named the person.
+    /// Every source row that named the person, with the values it gave.
     #[sea_orm(has_many = "super::person_source::Entity")]
     Source,
     /// Documents (passport, visa, work permit).
@@ -57,11 +54,6 @@ pub enum Relation {
     HealthCheck,
 }
 
-impl Related<super::person_attribute::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Attribute.def()
-    }
-}
 impl Related<super::person_source::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Source.def()

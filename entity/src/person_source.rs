@@ -1,8 +1,11 @@
-//! That a source row named a person: which member units reported whom.
+//! That a source row named a person: which member units reported whom, and what each row
+//! said of the person's name, sex and date of birth.
 
 use sea_orm::entity::prelude::*;
 
-/// One mention of a person in an accepted source row.
+/// One mention of a person in an accepted source row, with the values the row gives. When
+/// two sources disagree both rows stay; the person shows the value of the most
+/// authoritative kind (police > university > employer > education > hotel > transport).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "person_source")]
 pub struct Model {
@@ -17,6 +20,14 @@ pub struct Model {
     pub kind: String,
     /// The row that named the person.
     pub source_row_id: i64,
+    /// Latin name as the row gives it (normalised).
+    pub latin_name: Option<String>,
+    /// Chinese name as the row gives it.
+    pub chinese_name: Option<String>,
+    /// `M` or `F`.
+    pub sex: Option<String>,
+    /// Date of birth.
+    pub birth_date: Option<Date>,
 }
 
 /// Relations of a mention.

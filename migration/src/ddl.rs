@@ -23,6 +23,29 @@ pub fn fk(
         .take()
 }
 
+/// Starts a fact table: `id`, `person_id` (cascading) and `source_row_id`.
+pub fn fact_table(table: &str) -> TableCreateStatement {
+    Table::create()
+        .table(table.to_owned())
+        .if_not_exists()
+        .col(id())
+        .col(big_integer("person_id"))
+        .col(big_integer("source_row_id"))
+        .foreign_key(&mut fk(
+            table,
+            "person_id",
+            "person",
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk(
+            table,
+            "source_row_id",
+            "source_row",
+            ForeignKeyAction::Restrict,
+        ))
+        .take()
+}
+
 /// An index named `idx_<table>_<columns>` (unique when asked).
 pub fn index(table: &str, columns: &[&str], unique: bool) -> IndexCreateStatement {
     let mut stmt = Index::create();

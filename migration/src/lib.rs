@@ -13,6 +13,7 @@ mod m20261128_000003_people;
 mod m20261128_000004_reports_and_access;
 mod m20261128_000005_seed_registry;
 mod m20261128_000006_candidate_index;
+mod m20261129_000007_person_source_values;
 pub mod seed;
 
 /// The hub's migrator: every migration in order.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_reports_and_access::Migration),
             Box::new(m20261128_000005_seed_registry::Migration),
             Box::new(m20261128_000006_candidate_index::Migration),
+            Box::new(m20261129_000007_person_source_values::Migration),
         ]
     }
 }

@@ -1,35 +1,12 @@
 //! People and the facts about them, each linked to the source row that gave it.
 
-use crate::ddl::{create_indexes, drop_tables, fk, id, index};
+use crate::ddl::{create_indexes, drop_tables, fact_table, fk, id, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 /// Creates `person`, `person_attribute`, `person_source`, `identity_document`,
 /// `affiliation`, `stay`, `movement`, `health_check` and `pending_merge`.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// Starts a fact table: `id`, `person_id` (cascading) and `source_row_id`.
-fn fact_table(table: &str) -> TableCreateStatement {
-    Table::create()
-        .table(table.to_owned())
-        .if_not_exists()
-        .col(id())
-        .col(big_integer("person_id"))
-        .col(big_integer("source_row_id"))
-        .foreign_key(&mut fk(
-            table,
-            "person_id",
-            "person",
-            ForeignKeyAction::Cascade,
-        ))
-        .foreign_key(&mut fk(
-            table,
-            "source_row_id",
-            "source_row",
-            ForeignKeyAction::Restrict,
-        ))
-        .take()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -10,7 +10,7 @@ use async_graphql::Request;
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     affiliation, health_check, identity_document, member_unit, movement, organization,
-    person_attribute, person_source, source_row, stay, upload,
+    person_source, source_row, stay, upload,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -48,7 +48,6 @@ person_fact!(affiliation, Id);
 person_fact!(movement, OccurredAt);
 person_fact!(stay, Id);
 person_fact!(health_check, CheckedAt);
-person_fact!(person_attribute, Id);
 person_fact!(person_source, Id);
 
 /// Loads the rows of one fact table for many people at once.
@@ -233,9 +232,6 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection) -> Request {
         .data(cached(ByPerson::<movement::Entity>::new(db.clone())))
         .data(cached(ByPerson::<stay::Entity>::new(db.clone())))
         .data(cached(ByPerson::<health_check::Entity>::new(db.clone())))
-        .data(cached(ByPerson::<person_attribute::Entity>::new(
-            db.clone(),
-        )))
         .data(cached(ByPerson::<person_source::Entity>::new(db.clone())))
         .data(cached(OrganizationLoader(db.clone())))
         .data(cached(ProvenanceLoader(db.clone())))

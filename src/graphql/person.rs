@@ -4,8 +4,8 @@
 use async_graphql::{ComplexObject, Context, Enum, ID, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    affiliation, health_check, identity_document, movement, organization, person, person_attribute,
-    person_source, stay,
+    affiliation, health_check, identity_document, movement, organization, person, person_source,
+    stay,
 };
 use std::collections::BTreeMap;
 
@@ -14,6 +14,7 @@ use super::view::PersonView;
 use crate::auth::masking;
 use crate::derived::PersonStatus;
 use crate::error::{GqlResultExt, HubError};
+use crate::ingest::people::PersonValues;
 
 /// A nationality: ISO 3166-1 alpha-3 code with its names. 国籍。
 #[derive(Debug, Clone, SimpleObject)]
@@ -555,17 +556,20 @@ impl Person {
     /// Attributes sources disagree on, each value with its source (no date of birth for
     /// leaders). 来源冲突。
     async fn conflicts(&self, ctx: &Context<'_>) -> Result<Vec<Conflict>> {
-        let rows = facts::<person_attribute::Entity>(ctx, self.model.id).await?;
+        let rows = facts::<person_source::Entity>(ctx, self.model.id).await?;
         let rows = self.view.keep(ctx, rows, |a| a.source_row_id).await?;
-        let mut by_attribute: BTreeMap<String, Vec<person_attribute::Model>> = BTreeMap::new();
-        for row in rows {
-            if self.view.masked() && masking::is_hidden_attribute(&row.attribute) {
-                continue;
+        // Each value a source gave: (value, source row), by attribute.
+        let mut by_attribute: BTreeMap<&str, Vec<(String, i64)>> = BTreeMap::new();
+        for row in &rows {
+            for (attribute, value) in PersonValues::of_source(row).given() {
+                if self.view.masked() && masking::is_hidden_attribute(attribute) {
+                    continue;
+                }
+                by_attribute
+                    .entry(attribute)
+                    .or_default()
+                    .push((value, row.source_row_id));
             }
-            by_attribute
-                .entry(row.attribute.clone())
-                .or_default()
-                .push(row);
         }
         let shown_value = |attribute: &str| -> Option<String> {
             match attribute {
@@ -581,19 +585,19 @@ impl Person {
         };
         Ok(by_attribute
             .into_iter()
-            .filter(|(_, values)| values.iter().any(|v| v.value != values[0].value))
+            .filter(|(_, values)| values.iter().any(|(value, _)| *value != values[0].0))
             .map(|(attribute, values)| {
-                let shown = shown_value(&attribute);
+                let shown = shown_value(attribute);
                 Conflict {
                     values: values
                         .into_iter()
-                        .map(|v| AttributeValue {
-                            shown: shown.as_deref() == Some(v.value.as_str()),
-                            value: v.value,
-                            source_row_id: v.source_row_id,
+                        .map(|(value, source_row_id)| AttributeValue {
+                            shown: shown.as_deref() == Some(value.as_str()),
+                            value,
+                            source_row_id,
                         })
                         .collect(),
-                    attribute,
+                    attribute: attribute.to_owned(),
                 }
             })
             .collect())
@@ -695,7 +699,7 @@ pub async fn prime_page(
     }
     let conflicts = node.field("conflicts");
     if conflicts.exists() {
-        let facts = page_of::<person_attribute::Entity>(ctx, &ids).await?;
+        let facts = page_of::<person_source::Entity>(ctx, &ids).await?;
         if conflicts.field("values").field("source").exists() || scoped {
             rows.extend(facts.iter().map(|a| a.source_row_id));
         }

@@ -9,17 +9,6 @@ use super::facts::{
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 
-/// `person_source`: which unit's row speaks of a person.
-pub const PERSON_SOURCE: Table = Table {
-    name: "person_source",
-    columns: &[
-        Column::plain("person_id"),
-        Column::plain("member_unit_id"),
-        Column::plain("kind"),
-        Column::plain("source_row_id"),
-    ],
-};
-
 const AFFILIATION: Table = Table {
     name: "affiliation",
     columns: &[

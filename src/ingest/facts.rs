@@ -1,7 +1,7 @@
 //! What one accepted row says, in the hub's terms: the person it is about, the values it
 //! gives, and the facts (affiliation, stay, document, movement, check, report) it holds.
 
-use super::people::Identity;
+use super::people::{Identity, PersonValues};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Where an affiliation points.
@@ -105,8 +105,8 @@ pub struct DailyReportFact {
 pub struct RowFacts {
     /// The person the row is about (none for a daily report).
     pub identity: Option<Identity>,
-    /// Values for [`super::people::ATTRIBUTES`].
-    pub attributes: Vec<(&'static str, String)>,
+    /// What the row says of the person's name, sex and date of birth.
+    pub values: PersonValues,
     /// Affiliation.
     pub affiliation: Option<AffiliationFact>,
     /// Stay.

@@ -7,11 +7,11 @@
 //! people come from the inserts themselves instead of being selected again; new people
 //! are numbered in file order, so the indexes keyed by person are appended to.
 
-use super::batch::{Column, Keys, Table, insert_rows, insert_rows_with_ids};
-use super::fact_rows::{self, FactRows, PERSON_SOURCE, Provenance, Resolved};
+use super::batch::{Column, Keys, Table, insert_rows_with_ids};
+use super::fact_rows::{self, FactRows, Provenance, Resolved};
 use super::facts::{OrgRef, RowFacts};
 use super::organizations::OrgResolver;
-use super::people::{self, AttributeValue, Identity};
+use super::people::{self, NamedPerson};
 use chrono::{DateTime, Utc};
 use entity::{affiliation, member_unit, organization, stay, upload};
 use importers::SourceKind;
@@ -21,7 +21,6 @@ use sea_orm::{
     QueryFilter, QueryResult, Value,
 };
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 /// JSON as a [`LandRow`] holds it: a tree, or text already serialised (what the import
 /// path uses: a row's cells as one string instead of a tree of small allocations).
@@ -289,63 +288,42 @@ impl<'u> Landing<'u> {
         steps.done("source rows");
 
         let rank = authority(kind);
-        let identities: Vec<Identity> = accepted
+        let named: Vec<NamedPerson<'_>> = accepted
             .iter()
-            .filter_map(|(_, facts)| facts.identity.clone())
-            .collect();
-        let values: Vec<AttributeValue<'_>> = accepted
-            .iter()
-            .flat_map(|(row_id, facts)| {
-                facts.identity.iter().flat_map(move |identity| {
-                    facts
-                        .attributes
-                        .iter()
-                        .map(move |(attribute, value)| AttributeValue {
-                            identity,
-                            attribute,
-                            value,
-                            authority: rank,
-                            source_row_id: *row_id,
-                        })
+            .filter_map(|(row_id, facts)| {
+                Some(NamedPerson {
+                    identity: facts.identity.as_ref()?,
+                    values: &facts.values,
+                    source_row_id: *row_id,
                 })
             })
             .collect();
-        let resolved = people::resolve(db, &identities, &values, now).await?;
+        let resolved = people::resolve(db, &named, rank, now).await?;
         steps.done("resolve people");
-        people::store_values(db, &values, &resolved.ids).await?;
-        drop(values);
-        steps.done("store values");
-
-        let person_of = |facts: &RowFacts| {
-            facts
-                .identity
-                .as_ref()
-                .and_then(|identity| resolved.ids.get(identity).copied())
-        };
-        // Collected first: an iterator with a closure held across `.await` keeps the future
-        // from being `Send` (rust-lang/rust#64552).
-        let sources: Vec<(i64, i64)> = accepted
-            .iter()
-            .filter_map(|(row_id, facts)| Some((*row_id, person_of(facts)?)))
-            .collect();
-        insert_rows(db, &PERSON_SOURCE, sources, |(row_id, person_id), v| {
-            v.extend([
-                Value::from(person_id),
-                Value::from(unit.id),
-                Value::from(kind.as_str().to_owned()),
-                Value::from(row_id),
-            ]);
-        })
-        .await?;
+        people::store_sources(db, &named, &resolved.person_ids, unit.id, kind).await?;
         steps.done("person sources");
 
+        // The person of each accepted row, in the order of `accepted` (the rows that name
+        // one are `named`, in the same order).
+        let mut named_ids = resolved.person_ids.iter().copied();
+        let person_of: Vec<Option<i64>> = accepted
+            .iter()
+            .map(|(_, facts)| {
+                facts
+                    .identity
+                    .as_ref()
+                    .and_then(|_| named_ids.next().flatten())
+            })
+            .collect();
+        drop(named);
+
         let mut facts = FactRows::default();
-        for (row_id, row) in &accepted {
+        for ((row_id, row), person_id) in accepted.iter().zip(&person_of) {
             let row_id = *row_id;
             if let Some(report) = &row.daily_report {
                 facts.reports.push((row_id, report));
             }
-            let Some(person_id) = person_of(row) else {
+            let Some(person_id) = *person_id else {
                 continue;
             };
             if let Some(fact) = &row.affiliation {
@@ -407,23 +385,9 @@ impl<'u> Landing<'u> {
         fact_rows::insert(db, &facts, provenance).await?;
         steps.done("facts");
 
-        let existing: Vec<i64> = resolved
-            .existing
-            .iter()
-            .copied()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        people::refresh_shown(db, &existing, now).await?;
+        people::refresh_shown(db, &resolved.existing, now).await?;
         steps.done("refresh shown");
-        let touched: Vec<i64> = resolved
-            .ids
-            .values()
-            .copied()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        people::find_candidates(db, &touched, now).await?;
+        people::find_candidates(db, &resolved.touched, now).await?;
         steps.done("candidates");
         Ok(())
     }

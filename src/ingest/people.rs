@@ -1,103 +1,154 @@
-//! One person across sources: identity, attribute values with their sources, the value
-//! shown, conflicts, and candidate matches for an analyst.
+//! One person across sources: identity, the values each source gives, the value shown,
+//! conflicts, and candidate matches for an analyst.
 //!
-//! The identity of a person is (normalised document number, nationality). Every value a
-//! source gives is kept in `person_attribute`; the person shows the value of the most
-//! authoritative source, ties broken by the value itself, so the result does not depend on
-//! the order in which files were imported.
+//! The identity of a person is (normalised document number, nationality). Every row that
+//! names a person is kept in `person_source` with the values it gives; the person shows the
+//! value of the most authoritative source, ties broken by the value itself, so the result
+//! does not depend on the order in which files were imported.
 
 use super::batch::{
     Column, Keys, Table, in_chunks, insert_rows, insert_rows_with_ids, placeholders,
 };
+use super::land::authority;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{identity_document, pending_merge, person, person_attribute};
+use entity::{identity_document, pending_merge, person, person_source};
+use foldhash::{HashMap, HashMapExt};
+use importers::SourceKind;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryResult, QuerySelect, Statement, Value,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 /// The identity of a person: (normalised document number, ISO alpha-3 nationality).
 pub type Identity = (String, String);
 
-/// The attributes a source may give for a person.
-pub const ATTRIBUTES: [&str; 4] = ["latin_name", "chinese_name", "sex", "birth_date"];
+/// What one source says of a person besides the identity: each value when it gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonValues {
+    /// Latin name, normalised.
+    pub latin_name: Option<String>,
+    /// Chinese name.
+    pub chinese_name: Option<String>,
+    /// `M` or `F`.
+    pub sex: Option<String>,
+    /// Date of birth.
+    pub birth_date: Option<NaiveDate>,
+}
 
-/// One value a source row gives for a person (borrowed from the row's facts).
+impl PersonValues {
+    /// The values a stored source row gave.
+    pub fn of_source(source: &person_source::Model) -> Self {
+        Self {
+            latin_name: source.latin_name.clone(),
+            chinese_name: source.chinese_name.clone(),
+            sex: source.sex.clone(),
+            birth_date: source.birth_date,
+        }
+    }
+
+    /// The values given, as `(attribute, text)`: attributes named `latin_name`,
+    /// `chinese_name`, `sex` and `birth_date` (as `YYYY-MM-DD`).
+    pub fn given(&self) -> impl Iterator<Item = (&'static str, String)> + use<> {
+        [
+            ("latin_name", self.latin_name.clone()),
+            ("chinese_name", self.chinese_name.clone()),
+            ("sex", self.sex.clone()),
+            (
+                "birth_date",
+                self.birth_date
+                    .map(|day| day.format("%Y-%m-%d").to_string()),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(attribute, value)| Some((attribute, value?)))
+    }
+}
+
+/// A row of a landing that names a person: who, what it says of them, and where it is.
 #[derive(Debug, Clone, Copy)]
-pub struct AttributeValue<'a> {
-    /// Whose value.
+pub struct NamedPerson<'a> {
+    /// Whom the row names.
     pub identity: &'a Identity,
-    /// One of [`ATTRIBUTES`].
-    pub attribute: &'static str,
-    /// Normalised text.
-    pub value: &'a str,
-    /// Authority rank of the source (lower wins).
-    pub authority: i16,
-    /// The row that gave it.
+    /// The values it gives.
+    pub values: &'a PersonValues,
+    /// The row (`source_row.id`).
     pub source_row_id: i64,
 }
 
 /// What a person shows: the winning value of each attribute and whether any disagree.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Shown {
-    latin_name: Option<String>,
-    chinese_name: Option<String>,
-    sex: Option<String>,
-    birth_date: Option<NaiveDate>,
+    values: PersonValues,
     has_conflicts: bool,
+}
+
+/// Of the values some sources give for one attribute (`(authority, value)`), the one of
+/// the lowest authority rank (then the smallest), and whether two of them differ.
+fn pick<'a, T: Ord + ?Sized + 'a>(
+    candidates: impl Iterator<Item = (i16, Option<&'a T>)>,
+) -> (Option<&'a T>, bool) {
+    let mut best: Option<(i16, &T)> = None;
+    let mut differ = false;
+    for (authority, value) in candidates {
+        let Some(value) = value else {
+            continue;
+        };
+        if let Some((best_authority, best_value)) = best {
+            differ |= best_value != value;
+            if (authority, value) >= (best_authority, best_value) {
+                continue;
+            }
+        }
+        best = Some((authority, value));
+    }
+    (best.map(|(_, value)| value), differ)
 }
 
 impl Shown {
     /// Picks, per attribute, the value of the lowest authority rank (then the smallest
-    /// value), and flags a conflict when an attribute has two distinct values.
-    fn from_values<'a>(values: impl IntoIterator<Item = (&'a str, i16, &'a str)>) -> Self {
-        let mut per_attribute: BTreeMap<&str, BTreeSet<(i16, &str)>> = BTreeMap::new();
-        for (attribute, authority, value) in values {
-            per_attribute
-                .entry(attribute)
-                .or_default()
-                .insert((authority, value));
+    /// value), and flags a conflict when an attribute has two distinct values. `sources`
+    /// are `(authority, values)`, in any order.
+    fn from_sources(sources: &[(i16, &PersonValues)]) -> Self {
+        let (latin_name, a) = pick(sources.iter().map(|(r, v)| (*r, v.latin_name.as_deref())));
+        let (chinese_name, b) = pick(sources.iter().map(|(r, v)| (*r, v.chinese_name.as_deref())));
+        let (sex, c) = pick(sources.iter().map(|(r, v)| (*r, v.sex.as_deref())));
+        let (birth_date, d) = pick(sources.iter().map(|(r, v)| (*r, v.birth_date.as_ref())));
+        Shown {
+            values: PersonValues {
+                latin_name: latin_name.map(str::to_owned),
+                chinese_name: chinese_name.map(str::to_owned),
+                sex: sex.map(str::to_owned),
+                birth_date: birth_date.copied(),
+            },
+            has_conflicts: a || b || c || d,
         }
-        let mut shown = Shown::default();
-        for (attribute, candidates) in &per_attribute {
-            let distinct: BTreeSet<&str> = candidates.iter().map(|(_, v)| *v).collect();
-            shown.has_conflicts |= distinct.len() > 1;
-            let Some((_, best)) = candidates.first() else {
-                continue;
-            };
-            let best = (*best).to_owned();
-            match *attribute {
-                "latin_name" => shown.latin_name = Some(best),
-                "chinese_name" => shown.chinese_name = Some(best),
-                "sex" => shown.sex = Some(best),
-                "birth_date" => {
-                    shown.birth_date = NaiveDate::parse_from_str(&best, "%Y-%m-%d").ok()
-                }
-                _ => {}
-            }
-        }
-        shown
     }
 
     fn of_model(model: &person::Model) -> Self {
         Shown {
-            latin_name: model.latin_name.clone(),
-            chinese_name: model.chinese_name.clone(),
-            sex: model.sex.clone(),
-            birth_date: model.birth_date,
+            values: PersonValues {
+                latin_name: model.latin_name.clone(),
+                chinese_name: model.chinese_name.clone(),
+                sex: model.sex.clone(),
+                birth_date: model.birth_date,
+            },
             has_conflicts: model.has_conflicts,
         }
     }
 }
 
-/// The people of one upload, resolved to ids.
+/// The people of one landing's rows, resolved to ids.
 pub struct ResolvedPeople {
-    /// Identity → person id.
-    pub ids: HashMap<Identity, i64>,
-    /// People the hub knew before this upload (their shown values need a recompute).
-    pub existing: HashSet<i64>,
+    /// The person of each row given to [`resolve`], in the same order (`None` only if the
+    /// database gave no id for a new person).
+    pub person_ids: Vec<Option<i64>>,
+    /// Every person the rows name, once each, ascending.
+    pub touched: Vec<i64>,
+    /// People the hub knew before this landing (their shown values need a recompute),
+    /// ascending.
+    pub existing: Vec<i64>,
 }
 
 /// The `person` columns a new person is inserted with.
@@ -116,33 +167,70 @@ const PERSON: Table = Table {
     ],
 };
 
-/// The `person_attribute` columns of a value.
-const PERSON_ATTRIBUTE: Table = Table {
-    name: "person_attribute",
+/// The `person_source` columns of a row that names a person.
+const PERSON_SOURCE: Table = Table {
+    name: "person_source",
     columns: &[
         Column::plain("person_id"),
-        Column::plain("attribute"),
-        Column::plain("value"),
-        Column::plain("authority"),
+        Column::plain("member_unit_id"),
+        Column::plain("kind"),
         Column::plain("source_row_id"),
+        Column::plain("latin_name"),
+        Column::plain("chinese_name"),
+        Column::plain("sex"),
+        Column::plain("birth_date"),
     ],
 };
 
-/// Loads the people with these identities that already exist, as (id, document number,
-/// nationality).
+/// The distinct identities of some rows, in the order the rows first name them, and for
+/// each row the index of its identity.
+struct Distinct<'a> {
+    identities: Vec<&'a Identity>,
+    of_row: Vec<usize>,
+    index: HashMap<&'a Identity, usize>,
+}
+
+impl<'a> Distinct<'a> {
+    fn of(named: &[NamedPerson<'a>]) -> Self {
+        let mut distinct = Self {
+            identities: Vec::with_capacity(named.len()),
+            of_row: Vec::with_capacity(named.len()),
+            index: HashMap::with_capacity(named.len()),
+        };
+        for row in named {
+            let next = distinct.identities.len();
+            let at = *distinct.index.entry(row.identity).or_insert(next);
+            if at == next {
+                distinct.identities.push(row.identity);
+            }
+            distinct.of_row.push(at);
+        }
+        distinct
+    }
+
+    /// The index of an identity given as its two parts.
+    fn position(&self, number: String, nationality: String) -> Option<usize> {
+        self.index.get(&(number, nationality)).copied()
+    }
+
+    /// The distinct document numbers of the identities at `positions`, for `IN` lists.
+    fn numbers(&self, positions: impl Iterator<Item = usize>) -> Vec<String> {
+        positions
+            .map(|at| self.identities[at].0.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// Loads the people holding these document numbers, as (id, document number, nationality).
 async fn find_existing<C: ConnectionTrait>(
     db: &C,
-    identities: &[Identity],
+    numbers: &[String],
 ) -> Result<Vec<(i64, String, String)>, DbErr> {
-    let wanted: HashSet<&Identity> = identities.iter().collect();
-    let numbers: Vec<String> = identities
-        .iter()
-        .map(|(number, _)| number.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
     let mut found = Vec::new();
-    for chunk in in_chunks(&numbers) {
+    for chunk in in_chunks(numbers) {
         let people: Vec<(i64, String, String)> = person::Entity::find()
             .select_only()
             .columns([
@@ -154,99 +242,101 @@ async fn find_existing<C: ConnectionTrait>(
             .into_tuple()
             .all(db)
             .await?;
-        found.extend(people.into_iter().filter(|(_, number, nationality)| {
-            wanted.contains(&(number.clone(), nationality.clone()))
-        }));
+        found.extend(people);
     }
     Ok(found)
 }
 
-/// People an analyst merged keep the other record's document as a second passport: finds
-/// the person holding each of these identities that way.
+/// People an analyst merged keep the other record's document as a second passport: loads
+/// the passports with these numbers, as (person id, number, issuing nationality).
 async fn find_merged<C: ConnectionTrait>(
     db: &C,
-    identities: &[Identity],
-) -> Result<Vec<(Identity, i64)>, DbErr> {
-    let wanted: HashSet<&Identity> = identities.iter().collect();
-    let numbers: Vec<String> = identities
-        .iter()
-        .map(|(n, _)| n.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    numbers: &[String],
+) -> Result<Vec<(i64, String, String)>, DbErr> {
     let mut found = Vec::new();
-    for chunk in in_chunks(&numbers) {
-        let documents = identity_document::Entity::find()
+    for chunk in in_chunks(numbers) {
+        let documents: Vec<(i64, String, String)> = identity_document::Entity::find()
+            .select_only()
+            .columns([
+                identity_document::Column::PersonId,
+                identity_document::Column::Number,
+                identity_document::Column::IssuingNationality,
+            ])
             .filter(identity_document::Column::Kind.eq("passport"))
             .filter(identity_document::Column::Number.is_in(chunk.iter().cloned()))
+            .into_tuple()
             .all(db)
             .await?;
-        for doc in documents {
-            let identity = (doc.number, doc.issuing_nationality);
-            if wanted.contains(&identity) {
-                found.push((identity, doc.person_id));
-            }
-        }
+        found.extend(documents);
     }
     Ok(found)
 }
 
-/// Finds or creates every person named in `values`/`identities`. New people are created
-/// with the values this upload gives; existing ones are returned in `existing`.
+/// Finds or creates the person each row names. New people are created with the values
+/// these rows give them (`authority` is the rank of the rows' source); the people found are
+/// listed in `existing`.
 pub async fn resolve<C: ConnectionTrait>(
     db: &C,
-    identities: &[Identity],
-    values: &[AttributeValue<'_>],
+    named: &[NamedPerson<'_>],
+    authority: i16,
     now: DateTime<Utc>,
 ) -> Result<ResolvedPeople, DbErr> {
-    let mut ids: HashMap<Identity, i64> = HashMap::new();
-    let mut existing = HashSet::new();
-    for (id, number, nationality) in find_existing(db, identities).await? {
-        existing.insert(id);
-        ids.insert((number, nationality), id);
+    let distinct = Distinct::of(named);
+    let mut ids: Vec<Option<i64>> = vec![None; distinct.identities.len()];
+    let mut existing = BTreeSet::new();
+    let numbers = distinct.numbers(0..ids.len());
+    for (id, number, nationality) in find_existing(db, &numbers).await? {
+        if let Some(at) = distinct.position(number, nationality) {
+            existing.insert(id);
+            ids[at] = Some(id);
+        }
     }
-    let unmatched: Vec<Identity> = identities
-        .iter()
-        .filter(|i| !ids.contains_key(*i))
-        .cloned()
-        .collect();
-    for (identity, person_id) in find_merged(db, &unmatched).await? {
-        existing.insert(person_id);
-        ids.insert(identity, person_id);
+    let unmatched = distinct.numbers((0..ids.len()).filter(|at| ids[*at].is_none()));
+    for (person_id, number, nationality) in find_merged(db, &unmatched).await? {
+        if let Some(at) = distinct.position(number, nationality)
+            && ids[at].is_none()
+        {
+            existing.insert(person_id);
+            ids[at] = Some(person_id);
+        }
     }
 
-    let mut values_of: HashMap<&Identity, Vec<(&str, i16, &str)>> = HashMap::new();
-    for value in values {
-        values_of.entry(value.identity).or_default().push((
-            value.attribute,
-            value.authority,
-            value.value,
-        ));
+    // The rows of each identity, grouped, for the values a new person starts with.
+    let mut rows_by_identity: Vec<usize> = (0..named.len()).collect();
+    rows_by_identity.sort_by_key(|row| distinct.of_row[*row]);
+    let mut rows_of: Vec<&[usize]> = vec![&[]; ids.len()];
+    for rows in rows_by_identity.chunk_by(|a, b| distinct.of_row[*a] == distinct.of_row[*b]) {
+        if let Some(first) = rows.first() {
+            rows_of[distinct.of_row[*first]] = rows;
+        }
     }
     // New people are numbered in the order the file names them ("the order the hub learnt
     // of them"): their ids then grow with the source rows, so every index keyed by person
     // (values, sources, affiliations, documents) is appended to, not written at random.
-    let mut seen: HashSet<&Identity> = HashSet::with_capacity(identities.len());
-    let new: Vec<&Identity> = identities
-        .iter()
-        .filter(|identity| !ids.contains_key(*identity) && seen.insert(*identity))
-        .collect();
-    // New people get their ids back from the insert itself (no second select).
-    let key = |identity: &&Identity| (*identity).clone();
+    let new: Vec<usize> = (0..ids.len()).filter(|at| ids[*at].is_none()).collect();
+    let mut sources: Vec<(i16, &PersonValues)> = Vec::new();
+    let key = |at: &usize| distinct.identities[*at].clone();
     let returned_key = |row: &QueryResult| Ok((row.try_get_by_index(1)?, row.try_get_by_index(2)?));
     let created = insert_rows_with_ids(
         db,
         &PERSON,
         &new,
-        |identity, v| {
-            let shown = Shown::from_values(values_of.get(*identity).cloned().unwrap_or_default());
+        |at, v| {
+            sources.clear();
+            sources.extend(
+                rows_of[*at]
+                    .iter()
+                    .map(|row| (authority, named[*row].values)),
+            );
+            let shown = Shown::from_sources(&sources);
+            let (number, nationality) = distinct.identities[*at];
             v.extend([
-                Value::from(identity.0.clone()),
-                Value::from(identity.1.clone()),
-                Value::from(shown.latin_name),
-                Value::from(shown.chinese_name),
-                Value::from(shown.sex),
-                Value::from(shown.birth_date),
+                Value::from(number.clone()),
+                Value::from(nationality.clone()),
+                Value::from(shown.values.latin_name),
+                Value::from(shown.values.chinese_name),
+                Value::from(shown.values.sex),
+                Value::from(shown.values.birth_date),
                 Value::from(shown.has_conflicts),
                 Value::from(now),
                 Value::from(now),
@@ -259,36 +349,51 @@ pub async fn resolve<C: ConnectionTrait>(
         },
     )
     .await?;
-    for (identity, id) in new.iter().zip(created) {
-        if let Some(id) = id {
-            ids.insert((*identity).clone(), id);
-        }
+    for (at, id) in new.into_iter().zip(created) {
+        ids[at] = id;
     }
-    Ok(ResolvedPeople { ids, existing })
+    let touched: BTreeSet<i64> = ids.iter().flatten().copied().collect();
+    Ok(ResolvedPeople {
+        person_ids: distinct.of_row.iter().map(|at| ids[*at]).collect(),
+        touched: touched.into_iter().collect(),
+        existing: existing.into_iter().collect(),
+    })
 }
 
-/// Stores the attribute values with their source rows.
-pub async fn store_values<C: ConnectionTrait>(
+/// Stores which row named which person (`person_ids` as [`resolve`] returned them), with
+/// the values the row gives, the unit that sent it and the kind of its upload.
+pub async fn store_sources<C: ConnectionTrait>(
     db: &C,
-    values: &[AttributeValue<'_>],
-    ids: &HashMap<Identity, i64>,
+    named: &[NamedPerson<'_>],
+    person_ids: &[Option<i64>],
+    unit_id: i64,
+    kind: SourceKind,
 ) -> Result<(), DbErr> {
     // Collected first so that no closure-holding iterator lives across `.await`.
-    let known: Vec<(i64, &AttributeValue<'_>)> = values
+    let sources: Vec<(i64, &NamedPerson<'_>)> = named
         .iter()
-        .filter_map(|value| Some((*ids.get(value.identity)?, value)))
+        .zip(person_ids)
+        .filter_map(|(row, person_id)| Some(((*person_id)?, row)))
         .collect();
-    insert_rows(db, &PERSON_ATTRIBUTE, known, |(person_id, value), v| {
+    insert_rows(db, &PERSON_SOURCE, sources, |(person_id, row), v| {
         v.extend([
             Value::from(person_id),
-            Value::from(value.attribute.to_owned()),
-            Value::from(value.value.to_owned()),
-            Value::from(value.authority),
-            Value::from(value.source_row_id),
+            Value::from(unit_id),
+            Value::from(kind.as_str().to_owned()),
+            Value::from(row.source_row_id),
+            Value::from(row.values.latin_name.clone()),
+            Value::from(row.values.chinese_name.clone()),
+            Value::from(row.values.sex.clone()),
+            Value::from(row.values.birth_date),
         ]);
     })
     .await?;
     Ok(())
+}
+
+/// The authority rank of a stored source's kind (a kind the hub no longer knows ranks last).
+fn authority_of(kind: &str) -> i16 {
+    kind.parse::<SourceKind>().map_or(i16::MAX, authority)
 }
 
 /// Recomputes what the given people show from all the values the hub holds for them, and
@@ -303,28 +408,38 @@ pub async fn refresh_shown<C: ConnectionTrait>(
             .filter(person::Column::Id.is_in(chunk.iter().copied()))
             .all(db)
             .await?;
-        let values = person_attribute::Entity::find()
-            .filter(person_attribute::Column::PersonId.is_in(chunk.iter().copied()))
+        let stored = person_source::Entity::find()
+            .filter(person_source::Column::PersonId.is_in(chunk.iter().copied()))
             .all(db)
             .await?;
-        let mut values_of: HashMap<i64, Vec<(&str, i16, &str)>> = HashMap::new();
-        for value in &values {
-            values_of.entry(value.person_id).or_default().push((
-                value.attribute.as_str(),
-                value.authority,
-                value.value.as_str(),
-            ));
+        let values: Vec<(i64, i16, PersonValues)> = stored
+            .iter()
+            .map(|source| {
+                (
+                    source.person_id,
+                    authority_of(&source.kind),
+                    PersonValues::of_source(source),
+                )
+            })
+            .collect();
+        let mut sources_of: HashMap<i64, Vec<(i16, &PersonValues)>> = HashMap::new();
+        for (person_id, authority, given) in &values {
+            sources_of
+                .entry(*person_id)
+                .or_default()
+                .push((*authority, given));
         }
         for model in people {
-            let shown = Shown::from_values(values_of.remove(&model.id).unwrap_or_default());
+            let sources = sources_of.remove(&model.id).unwrap_or_default();
+            let shown = Shown::from_sources(&sources);
             if shown == Shown::of_model(&model) {
                 continue;
             }
             let mut active: person::ActiveModel = model.into();
-            active.latin_name = Set(shown.latin_name);
-            active.chinese_name = Set(shown.chinese_name);
-            active.sex = Set(shown.sex);
-            active.birth_date = Set(shown.birth_date);
+            active.latin_name = Set(shown.values.latin_name);
+            active.chinese_name = Set(shown.values.chinese_name);
+            active.sex = Set(shown.values.sex);
+            active.birth_date = Set(shown.values.birth_date);
             active.has_conflicts = Set(shown.has_conflicts);
             active.updated_at = Set(now);
             active.update(db).await?;
@@ -392,31 +507,65 @@ pub async fn find_candidates<C: ConnectionTrait>(
 mod tests {
     use super::*;
 
+    fn values(latin_name: &str, sex: &str) -> PersonValues {
+        PersonValues {
+            latin_name: Some(latin_name.to_owned()),
+            sex: Some(sex.to_owned()),
+            ..PersonValues::default()
+        }
+    }
+
     #[test]
     fn the_most_authoritative_value_wins_whatever_the_order() {
-        let a = [
-            ("sex", 3, "F"),
-            ("sex", 0, "M"),
-            ("latin_name", 1, "KIM DARA"),
-        ];
-        let b = [
-            ("latin_name", 1, "KIM DARA"),
-            ("sex", 0, "M"),
-            ("sex", 3, "F"),
-        ];
-        let shown_a = Shown::from_values(a);
-        assert_eq!(shown_a, Shown::from_values(b));
-        assert_eq!(shown_a.sex.as_deref(), Some("M"));
+        let (hotel, police) = (values("KIM DARA", "F"), values("KIM DARA", "M"));
+        let a = [(4, &hotel), (0, &police)];
+        let b = [(0, &police), (4, &hotel)];
+        let shown_a = Shown::from_sources(&a);
+        assert_eq!(shown_a, Shown::from_sources(&b));
+        assert_eq!(shown_a.values.sex.as_deref(), Some("M"));
         assert!(shown_a.has_conflicts);
     }
 
     #[test]
-    fn agreeing_sources_are_no_conflict() {
-        let shown = Shown::from_values([
-            ("birth_date", 0, "1990-01-02"),
-            ("birth_date", 4, "1990-01-02"),
-        ]);
+    fn equal_ranks_are_broken_by_the_value_itself() {
+        let (a, b) = (values("LEE MIN", "M"), values("KIM DARA", "M"));
+        let shown = Shown::from_sources(&[(2, &a), (2, &b)]);
+        assert_eq!(shown.values.latin_name.as_deref(), Some("KIM DARA"));
+        assert!(shown.has_conflicts);
+    }
+
+    #[test]
+    fn agreeing_sources_are_no_conflict_and_a_missing_value_is_no_disagreement() {
+        let day = NaiveDate::from_ymd_opt(1990, 1, 2);
+        let police = PersonValues {
+            birth_date: day,
+            ..values("KIM DARA", "M")
+        };
+        let hotel = PersonValues {
+            birth_date: day,
+            ..PersonValues::default()
+        };
+        let shown = Shown::from_sources(&[(4, &hotel), (0, &police)]);
         assert!(!shown.has_conflicts);
-        assert_eq!(shown.birth_date, NaiveDate::from_ymd_opt(1990, 1, 2));
+        assert_eq!(shown.values.birth_date, day);
+        assert_eq!(shown.values.latin_name.as_deref(), Some("KIM DARA"));
+    }
+
+    #[test]
+    fn the_values_given_are_named_as_the_api_names_them() {
+        let given: Vec<(&str, String)> = PersonValues {
+            birth_date: NaiveDate::from_ymd_opt(1990, 1, 2),
+            ..values("KIM DARA", "F")
+        }
+        .given()
+        .collect();
+        assert_eq!(
+            given,
+            [
+                ("latin_name", "KIM DARA".to_owned()),
+                ("sex", "F".to_owned()),
+                ("birth_date", "1990-01-02".to_owned()),
+            ]
+        );
     }
 }

@@ -6,6 +6,7 @@ use super::facts::{
     RowFacts, StayFact,
 };
 use super::land::{LandFile, LandRow, RowTotals};
+use super::people::PersonValues;
 use super::report::{IssueRef, Rejection, RowCounts};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -45,27 +46,22 @@ fn issues_json(issues: &[RowIssue], severity: &str) -> impl Iterator<Item = serd
     })
 }
 
-/// The person part of a record: identity and attribute values.
+/// The person part of a record: identity and the values given (an empty text is none).
 fn person_facts(person: &PersonFields, facts: &mut RowFacts) {
     facts.identity = Some((person.document_number.clone(), person.nationality.clone()));
-    let mut push = |attribute: &'static str, value: Option<String>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            facts.attributes.push((attribute, value));
-        }
-    };
-    push("latin_name", person.latin_name.clone());
-    push("chinese_name", person.chinese_name.clone());
-    push(
-        "sex",
-        person.sex.map(|sex| match sex {
-            Sex::Male => "M".to_owned(),
-            Sex::Female => "F".to_owned(),
+    let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+    facts.values = PersonValues {
+        latin_name: given(&person.latin_name),
+        chinese_name: given(&person.chinese_name),
+        sex: person.sex.map(|sex| {
+            match sex {
+                Sex::Male => "M",
+                Sex::Female => "F",
+            }
+            .to_owned()
         }),
-    );
-    push(
-        "birth_date",
-        person.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
-    );
+        birth_date: person.birth_date,
+    };
 }
 
 fn named(name: &Option<String>, kind: &'static str) -> Option<OrgRef> {

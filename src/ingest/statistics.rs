@@ -16,7 +16,6 @@ pub const ANALYZE_AFTER_ROWS: usize = 1_000;
 const LANDED_TABLES: &[&str] = &[
     "source_row",
     "person",
-    "person_attribute",
     "person_source",
     "identity_document",
     "affiliation",

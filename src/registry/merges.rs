@@ -7,8 +7,8 @@
 
 use chrono::Utc;
 use entity::{
-    affiliation, health_check, identity_document, movement, pending_merge, person,
-    person_attribute, person_source, stay,
+    affiliation, health_check, identity_document, movement, pending_merge, person, person_source,
+    stay,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -78,7 +78,6 @@ pub async fn resolve(
                 &txn,
                 gone,
                 keep,
-                person_attribute,
                 person_source,
                 identity_document,
                 affiliation,

@@ -89,7 +89,7 @@ pub async fn row_counts(db: &DatabaseConnection) -> Vec<u64> {
             .await
             .expect("count"),
         person::Entity::find().count(db).await.expect("count"),
-        entity::person_attribute::Entity::find()
+        entity::person_source::Entity::find()
             .count(db)
             .await
             .expect("count"),

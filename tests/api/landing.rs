@@ -274,8 +274,6 @@ async fn a_file_that_fails_after_parts_have_landed_stores_nothing() {
 /// (table, column, table it refers to) for every reference a landing writes.
 const LANDED_REFERENCES: &[(&str, &str, &str)] = &[
     ("source_row", "upload_id", "upload"),
-    ("person_attribute", "person_id", "person"),
-    ("person_attribute", "source_row_id", "source_row"),
     ("person_source", "person_id", "person"),
     ("person_source", "source_row_id", "source_row"),
     ("person_source", "member_unit_id", "member_unit"),

@@ -194,3 +194,140 @@ async fn a_large_landing_refreshes_the_planners_statistics() {
         assert_eq!(n, 3, "the landed tables were analysed");
     }
 }
+
+/// Runs one SQL text on the test database.
+async fn run_sql(db: &sea_orm::DatabaseConnection, sql: &str) {
+    db.execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+#[tokio::test]
+async fn the_values_a_source_gave_move_into_person_source_and_back() {
+    use entity::{person, person_source, source_row, upload};
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let database = TestDatabase::new().await;
+    let db = database.connect().await;
+    // The schema as it was while values were kept a row each in `person_attribute`.
+    Migrator::up(&db, Some(6))
+        .await
+        .expect("the first six migrations");
+    let now = chrono::Utc::now();
+    let police = member_unit::Entity::find()
+        .filter(member_unit::Column::Code.eq("police"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("the police unit is seeded");
+    let upload = upload::ActiveModel {
+        member_unit_id: Set(police.id),
+        kind: Set("visa_registry".to_owned()),
+        file_name: Set("visas.xlsx".to_owned()),
+        sha256: Set("00".repeat(32)),
+        size_bytes: Set(1),
+        format: Set("xlsx".to_owned()),
+        uploaded_by: Set("police".to_owned()),
+        uploaded_at: Set(now),
+        status: Set("imported".to_owned()),
+        sheet: Set("Sheet1".to_owned()),
+        header_row: Set(1),
+        headers: Set(serde_json::json!([])),
+        data_rows: Set(1),
+        accepted_rows: Set(1),
+        rejected_rows: Set(0),
+        warning_rows: Set(0),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .expect("an upload");
+    let row = source_row::ActiveModel {
+        upload_id: Set(upload.id),
+        sheet: Set("Sheet1".to_owned()),
+        row_number: Set(2),
+        raw: Set(serde_json::json!([])),
+        status: Set("accepted".to_owned()),
+        issues: Set(serde_json::json!([])),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .expect("a source row");
+    let person = person::ActiveModel {
+        document_number: Set("M1234567".to_owned()),
+        nationality: Set("KOR".to_owned()),
+        has_conflicts: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .expect("a person");
+    let (p, r, u) = (person.id, row.id, police.id);
+    run_sql(
+        &db,
+        &format!(
+            "INSERT INTO person_source (person_id, source_row_id, member_unit_id, kind)
+             VALUES ({p}, {r}, {u}, 'visa_registry')"
+        ),
+    )
+    .await;
+    run_sql(
+        &db,
+        &format!(
+            "INSERT INTO person_attribute (person_id, source_row_id, attribute, value, authority)
+             VALUES ({p}, {r}, 'latin_name', 'KIM DARA', 0), ({p}, {r}, 'sex', 'F', 0),
+                    ({p}, {r}, 'birth_date', '1990-01-02', 0)"
+        ),
+    )
+    .await;
+
+    Migrator::up(&db, None)
+        .await
+        .expect("the remaining migrations");
+    let source = person_source::Entity::find()
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("the source is kept");
+    assert_eq!(source.latin_name.as_deref(), Some("KIM DARA"));
+    assert_eq!(source.chinese_name, None);
+    assert_eq!(source.sex.as_deref(), Some("F"));
+    assert_eq!(
+        source.birth_date,
+        chrono::NaiveDate::from_ymd_opt(1990, 1, 2)
+    );
+
+    Migrator::down(&db, Some(1))
+        .await
+        .expect("one migration back");
+    let backend = db.get_database_backend();
+    let values: Vec<(String, String, i64)> = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT attribute, value, CAST(authority AS bigint) FROM person_attribute
+             ORDER BY attribute",
+        ))
+        .await
+        .expect("the values are back")
+        .into_iter()
+        .map(|row| {
+            (
+                row.try_get_by_index(0).expect("attribute"),
+                row.try_get_by_index(1).expect("value"),
+                row.try_get_by_index(2).expect("authority"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("birth_date".to_owned(), "1990-01-02".to_owned(), 0),
+            ("latin_name".to_owned(), "KIM DARA".to_owned(), 0),
+            ("sex".to_owned(), "F".to_owned(), 0),
+        ]
+    );
+}

@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::error::HubError;
 use crate::ingest::facts::{AffiliationFact, DocumentFact, MovementFact, OrgRef, RowFacts};
 use crate::ingest::land::{LandFile, LandRow, land};
+use crate::ingest::people::PersonValues;
 
 /// Rows per generated upload.
 const BATCH: usize = 50_000;
@@ -91,11 +92,12 @@ fn person_row(i: usize, rng: &mut Rng, organisations: usize) -> RowFacts {
     );
     RowFacts {
         identity: Some((format!("B{i:08}"), nationality)),
-        attributes: vec![
-            ("latin_name", name),
-            ("sex", if rng.below(2) == 0 { "M" } else { "F" }.to_owned()),
-            ("birth_date", birth.format("%Y-%m-%d").to_string()),
-        ],
+        values: PersonValues {
+            latin_name: Some(name),
+            sex: Some(if rng.below(2) == 0 { "M" } else { "F" }.to_owned()),
+            birth_date: Some(birth),
+            ..Default::default()
+        },
         affiliation: Some(AffiliationFact {
             org: OrgRef::Named {
                 name: if student {
