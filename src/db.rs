@@ -57,6 +57,15 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Ok(db)
 }
 
+/// Page size of a new SQLite store, in bytes (SQLite's default is 4,096). A landing appends
+/// to a dozen tables and indexes at once and commits them through the WAL and a checkpoint
+/// copy, page by page: with 16 KiB pages that is a quarter of the pages, system calls and
+/// b-tree splits (measured on 100,000 visa rows: parse + land 2.0–2.5 s instead of
+/// 2.3–2.9 s, system time 0.3–0.4 s instead of 0.5–0.6 s), while the query benchmark's
+/// people page stayed within its run-to-run spread. A store created before keeps its page
+/// size (`VACUUM` after `PRAGMA journal_mode=DELETE; PRAGMA page_size=16384` changes it).
+const SQLITE_PAGE_SIZE: u32 = 16 * 1024;
+
 /// Connection options for a SQLite URL: the pragmas every pooled connection gets.
 fn sqlite_options(url: &str, max_connections: u32) -> Result<ConnectOptions, HubError> {
     let url = prepare_sqlite_file(url)?;
@@ -72,6 +81,7 @@ fn sqlite_options(url: &str, max_connections: u32) -> Result<ConnectOptions, Hub
                 // Statement journals (one per multi-row insert of a landing) and temporary
                 // b-trees stay in memory instead of temporary files.
                 .pragma("temp_store", "memory")
+                .page_size(SQLITE_PAGE_SIZE)
         });
     Ok(options)
 }

@@ -120,8 +120,10 @@ async fn sqlite_pragmas_hold_on_every_pooled_connection() {
             .await
             .try_get_by_index(0)
             .expect("int");
+        let page_size: i64 = pragma("page_size").await.try_get_by_index(0).expect("int");
         assert_eq!(foreign_keys, 1, "foreign_keys must be ON");
         assert_eq!(journal, "wal");
+        assert_eq!(page_size, 16 * 1024, "a new store has 16 KiB pages");
         assert_eq!(synchronous, 1, "synchronous must be NORMAL");
         assert!(busy >= 1000, "busy_timeout is {busy} ms");
     }
