@@ -15,7 +15,9 @@ pub struct Model {
     pub sheet: String,
     /// Excel row number as the user sees it (1-based).
     pub row_number: i32,
-    /// Raw cells: a JSON array of `[header, value]` pairs in column order.
+    /// Raw cells: a JSON array of the texts under the upload's headers, in column order
+    /// (rows stored before the headers were kept only with the upload hold
+    /// `[header, value]` pairs instead).
     pub raw: Json,
     /// `accepted` or `rejected`.
     pub status: String,

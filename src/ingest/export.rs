@@ -66,7 +66,12 @@ pub async fn rejected_rows_of<C: ConnectionTrait>(
 
 /// One stored row in write-back form: its raw cells under `headers`, its error issues.
 fn row_out(row: &source_row::Model, headers: &[String]) -> RejectedRowOut {
-    let raw: Vec<(String, String)> = serde_json::from_value(row.raw.clone()).unwrap_or_default();
+    let mut cells = serde_json::from_value::<Vec<String>>(row.raw.clone()).unwrap_or_else(|_| {
+        let pairs: Vec<(String, String)> =
+            serde_json::from_value(row.raw.clone()).unwrap_or_default();
+        align(&pairs, headers)
+    });
+    cells.resize(headers.len(), String::new());
     let issues = issues_of(row)
         .into_iter()
         .filter(|issue| issue.severity == "error")
@@ -79,13 +84,14 @@ fn row_out(row: &source_row::Model, headers: &[String]) -> RejectedRowOut {
         .collect();
     RejectedRowOut {
         row: u32::try_from(row.row_number).unwrap_or(0),
-        cells: align(&raw, headers),
+        cells,
         issues,
     }
 }
 
-/// The cell under each header: the raw pairs in order, each header taking the first pair
-/// of its name not yet taken (so repeated headers keep their own cells).
+/// The cell under each header from `[header, value]` pairs (how rows were stored before
+/// the headers were kept only with the upload): each header takes the first pair of its
+/// name not yet taken, so repeated headers keep their own cells.
 fn align(raw: &[(String, String)], headers: &[String]) -> Vec<String> {
     let mut taken = vec![false; raw.len()];
     headers
@@ -126,6 +132,31 @@ mod tests {
         let raw = [pair("姓名", "KIM"), pair("备注", "a"), pair("备注", "b")];
         let headers = ["备注", "国籍", "姓名", "备注"].map(str::to_owned);
         assert_eq!(align(&raw, &headers), ["a", "", "KIM", "b"]);
+    }
+
+    fn stored(raw: serde_json::Value) -> source_row::Model {
+        source_row::Model {
+            id: 1,
+            upload_id: 1,
+            sheet: "Sheet1".to_owned(),
+            row_number: 3,
+            raw,
+            status: "rejected".to_owned(),
+            issues: serde_json::json!([]),
+        }
+    }
+
+    #[test]
+    fn cells_read_back_from_values_and_from_the_older_header_value_pairs() {
+        let headers = ["姓名", "国籍", "备注"].map(str::to_owned);
+        let values = row_out(&stored(serde_json::json!(["KIM", "韩国"])), &headers);
+        let pairs = row_out(
+            &stored(serde_json::json!([["国籍", "韩国"], ["姓名", "KIM"]])),
+            &headers,
+        );
+        assert_eq!(values.cells, ["KIM", "韩国", ""]);
+        assert_eq!(pairs.cells, values.cells);
+        assert_eq!(values.row, 3);
     }
 
     #[test]

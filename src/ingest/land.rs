@@ -49,7 +49,7 @@ pub struct LandRow<J = serde_json::Value> {
     pub sheet: String,
     /// Excel row number.
     pub row_number: u32,
-    /// Raw cells as `[[header, value], …]`.
+    /// Raw cells: the texts under the upload's headers, as a JSON array.
     pub raw: J,
     /// Issues (rejections and warnings) as a JSON array.
     pub issues: J,

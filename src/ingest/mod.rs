@@ -255,18 +255,22 @@ pub async fn import_file_in_parts(
     let mut rejections = Vec::new();
     // Each part lands while the reader reads and converts the next one. On an error the
     // transaction rolls back and the reader stops at its next part.
+    let mut waiting = std::time::Instant::now();
     while let Some(read) = reads.recv().await {
         let stream::Read::Part(part) = read else {
             return Err(HubError::Internal(
                 "the reader sent a second header".to_owned(),
             ));
         };
+        let waited_ms = waiting.elapsed().as_secs_f64() * 1000.0;
+        tracing::debug!(rows = part.rows.len(), waited_ms, "part received");
         landing
             .land_rows(&txn, &part.rows)
             .instrument(span.clone())
             .await?;
         totals.add(part.totals);
         rejections.extend(part.rejections);
+        waiting = std::time::Instant::now();
     }
     match finished(reader).await? {
         Ok(ControlFlow::Continue(())) => {}
@@ -286,8 +290,11 @@ pub async fn import_file_in_parts(
         rows: u64::try_from(totals.data).unwrap_or(u64::MAX),
     });
     let upload_id = landing.finish(&txn, totals).await?;
+    let committing = std::time::Instant::now();
     txn.commit().await?;
     writer.close().await?;
+    let commit_ms = committing.elapsed().as_secs_f64() * 1000.0;
+    tracing::debug!(commit_ms, "landing committed");
     statistics::refresh_after_landing(db, totals.data).await;
     let report = ImportReport {
         file: request.file_name.clone(),

@@ -213,10 +213,12 @@ pub fn land_rows(rows: Vec<ParsedRow>, tz: Tz) -> Vec<LandRow<String>> {
         .collect()
 }
 
-/// A row's cells as stored: `[["header","value"],…]`.
+/// A row's cells as stored: the text under each of the upload's headers, in order
+/// (`["1","","KIM DARA",…]`); the headers are stored once, with the upload.
 fn raw_json(raw: &[(String, String)]) -> String {
-    // Serialising pairs of strings cannot fail; the fallback keeps the row anyway.
-    serde_json::to_string(raw).unwrap_or_else(|_| "[]".to_owned())
+    let values: Vec<&str> = raw.iter().map(|(_, value)| value.as_str()).collect();
+    // Serialising strings cannot fail; the fallback keeps the row anyway.
+    serde_json::to_string(&values).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// The description of a read file as it will be stored.

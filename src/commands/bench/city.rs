@@ -158,7 +158,7 @@ async fn land_batch(
         .map(|(n, facts)| LandRow {
             sheet: "Sheet1".to_owned(),
             row_number: u32::try_from(n + 3).unwrap_or(u32::MAX),
-            raw: json!([["护照号码", facts.identity.as_ref().map(|i| i.0.clone())]]),
+            raw: json!([facts.identity.as_ref().map(|i| i.0.clone())]),
             issues: json!([]),
             has_warnings: false,
             facts: Some(Box::new(facts)),
