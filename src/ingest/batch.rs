@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use chrono::Datelike;
+
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, Statement, Value,
 };
@@ -369,7 +371,10 @@ where
                 self.table.name
             )));
         }
-        let (shared, values) = share_constant_columns(values, width, self.backend);
+        let (shared, mut values) = share_constant_columns(values, width, self.backend);
+        if self.backend == DbBackend::Sqlite {
+            dates_as_text(&mut values);
+        }
         let sql = if rows == self.per_statement {
             match self.full_sql.get(&shared) {
                 Some(sql) => sql.clone(),
@@ -441,6 +446,27 @@ fn sqlite_literal(value: &Value) -> Option<String> {
     }
 }
 
+/// Calendar dates as the text SQLite stores them (`YYYY-MM-DD`, what the driver would
+/// write), formatted directly: the driver's own formatting interprets a format string for
+/// every date, a tenth of a landing's time outside the database.
+fn dates_as_text(values: &mut [Value]) {
+    for value in values {
+        if let Value::ChronoDate(Some(day)) = value
+            && (0..=9999).contains(&day.year())
+        {
+            let mut text = String::with_capacity(10);
+            let _ = write!(
+                text,
+                "{:04}-{:02}-{:02}",
+                day.year(),
+                day.month(),
+                day.day()
+            );
+            *value = Value::String(Some(text));
+        }
+    }
+}
+
 /// Finds the columns whose value is the same in every row of `values` (rows of `width`
 /// values) and lays the values out as [`Table::insert_sql`] writes them: on PostgreSQL
 /// each shared column's value once, then the other values row by row; on SQLite only the
@@ -504,6 +530,24 @@ mod tests {
         name: "t",
         columns: &[Column::plain("a"), Column::json("b")],
     };
+
+    #[test]
+    fn dates_become_the_text_the_driver_would_store() {
+        let days = [(2020, 2, 17), (1, 1, 1), (9999, 12, 31), (-5, 3, 4)]
+            .map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d));
+        let mut values: Vec<Value> = days.iter().map(|day| Value::from(*day)).collect();
+        values.push(Value::from(None::<chrono::NaiveDate>));
+        dates_as_text(&mut values);
+        assert_eq!(values[0], Value::from("2020-02-17".to_owned()));
+        assert_eq!(values[1], Value::from("0001-01-01".to_owned()));
+        assert_eq!(values[2], Value::from("9999-12-31".to_owned()));
+        // Outside four-digit years the driver's own formatting stays.
+        assert_eq!(values[3], Value::from(days[3]));
+        assert_eq!(values[4], Value::from(None::<chrono::NaiveDate>));
+        for day in days.iter().flatten().take(3) {
+            assert!(values.contains(&Value::from(day.format("%F").to_string())));
+        }
+    }
 
     #[test]
     fn placeholders_follow_the_backend() {
