@@ -296,6 +296,13 @@ pub struct BenchImportArgs {
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub rows: usize,
 
+    /// Runs of the parse and SQLite phases, taken in turn; the median run of each is
+    /// reported, with the range (this machine's speed drifts from run to run).
+    /// 解析与入库各测几次（取中位数）。
+    #[arg(long, default_value_t = 3, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=25))]
+    pub runs: u32,
+
     /// Print the figures as one JSON object instead of a table. 以 JSON 输出结果。
     #[arg(long)]
     pub json: bool,

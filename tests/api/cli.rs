@@ -143,3 +143,30 @@ async fn a_bad_setting_is_reported() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("missing.toml"));
 }
+
+#[tokio::test]
+async fn the_import_benchmark_reports_the_median_of_its_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = hub(
+        dir.path(),
+        &["bench", "import", "--rows", "400", "--runs", "3", "--json"],
+    )
+    .await;
+    assert!(out.status.success(), "bench: {}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(report["runs"], 3);
+    for phase in ["parse", "sqlite"] {
+        assert_eq!(report[phase]["rows"], 400, "{report}");
+        let mut seconds: Vec<f64> = report[&format!("{phase}_seconds")]
+            .as_array()
+            .expect("seconds of every run")
+            .iter()
+            .filter_map(serde_json::Value::as_f64)
+            .collect();
+        assert_eq!(seconds.len(), 3);
+        seconds.sort_by(f64::total_cmp);
+        assert_eq!(report[phase]["seconds"].as_f64(), Some(seconds[1]));
+    }
+    assert_eq!(report["sqlite"]["accepted"], 400);
+    assert!(report["peak_rss_bytes"].as_u64().is_some_and(|b| b > 0));
+}

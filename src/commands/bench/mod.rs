@@ -59,9 +59,26 @@ struct BenchReport {
     file_bytes: usize,
     generate_seconds: f64,
     cpus: usize,
+    /// Runs of the parse and SQLite phases.
+    runs: usize,
+    /// The median parse run.
     parse: PhaseResult,
+    /// The median SQLite run.
     sqlite: PhaseResult,
+    /// Seconds of every parse run, in run order.
+    parse_seconds: Vec<f64>,
+    /// Seconds of every SQLite run, in run order.
+    sqlite_seconds: Vec<f64>,
+    /// The highest peak RSS of any run.
+    peak_rss_bytes: u64,
     postgres: Option<PhaseResult>,
+}
+
+/// The run of median seconds (of an even number, the faster of the middle two).
+fn median(mut runs: Vec<PhaseResult>) -> Option<PhaseResult> {
+    runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    let middle = runs.len().saturating_sub(1) / 2;
+    runs.into_iter().nth(middle)
 }
 
 async fn bench_import(
@@ -95,12 +112,18 @@ async fn bench_import(
     let file_bytes = bytes.len();
     drop(bytes);
 
-    let parse = run_phase(&file, "parse", None).await?;
-    let sqlite_url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    let sqlite = run_phase(&file, "land", Some(&sqlite_url)).await?;
+    // The phases in turn, so that a drift of the machine's speed touches both alike.
+    let (mut parses, mut landings) = (Vec::new(), Vec::new());
+    for run in 0..args.runs {
+        parses.push(run_phase(&file, "parse", None).await?);
+        let sqlite_url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join(format!("bench-{run}.db")).display()
+        );
+        landings.push(run_phase(&file, "land", Some(&sqlite_url)).await?);
+    }
+    let seconds = |runs: &[PhaseResult]| runs.iter().map(|r| r.seconds).collect::<Vec<_>>();
+    let (parse_seconds, sqlite_seconds) = (seconds(&parses), seconds(&landings));
     let postgres = match postgres_url {
         Some(url) => {
             let scratch = ScratchDatabase::create(&url).await?;
@@ -112,13 +135,27 @@ async fn bench_import(
         }
         None => None,
     };
+    let peak_rss_bytes = parses
+        .iter()
+        .chain(&landings)
+        .chain(&postgres)
+        .filter_map(|r| r.peak_rss_bytes)
+        .max()
+        .unwrap_or(0);
+    let (Some(parse), Some(sqlite)) = (median(parses), median(landings)) else {
+        return Err(HubError::BadInput("--runs must be at least 1".to_owned()));
+    };
     let report = BenchReport {
         rows: args.rows,
         file_bytes,
         generate_seconds,
         cpus: std::thread::available_parallelism().map_or(1, usize::from),
+        runs: parse_seconds.len(),
         parse,
         sqlite,
+        parse_seconds,
+        sqlite_seconds,
+        peak_rss_bytes,
         postgres,
     };
     let text = if args.json {
@@ -222,10 +259,22 @@ fn render(report: &BenchReport) -> String {
     if let Some(pg) = &report.postgres {
         line(&mut text, "parse + land PostgreSQL", pg);
     }
+    if report.runs > 1 {
+        let range = |seconds: &[f64]| {
+            let low = seconds.iter().copied().fold(f64::INFINITY, f64::min);
+            let high = seconds.iter().copied().fold(0.0, f64::max);
+            format!("{low:.2}–{high:.2} s")
+        };
+        let _ = writeln!(
+            text,
+            "(median of {} runs taken in turn; parse {}, parse + land SQLite {})",
+            report.runs,
+            range(&report.parse_seconds),
+            range(&report.sqlite_seconds)
+        );
+    }
     let ratio = report.sqlite.seconds / report.parse.seconds.max(f64::EPSILON);
-    let mut peaks = vec![report.parse.peak_rss_bytes, report.sqlite.peak_rss_bytes];
-    peaks.extend(report.postgres.as_ref().map(|p| p.peak_rss_bytes));
-    let peak = peaks.into_iter().flatten().max().unwrap_or(0);
+    let peak = report.peak_rss_bytes;
     let _ = writeln!(text, "targets (100,000 rows, 2 cores):");
     let _ = writeln!(
         text,
