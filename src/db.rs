@@ -152,6 +152,21 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
         .ok_or_else(|| DbErr::Custom("SELECT 1 returned no row".to_owned()))
 }
 
+/// Copies what the write-ahead log holds into the database file (SQLite; nothing to do on
+/// PostgreSQL), without waiting for readers or writers (`PASSIVE`): what a reader still
+/// uses stays in the log for the next checkpoint.
+pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
+    }
+    db.query_one_raw(Statement::from_string(
+        DbBackend::Sqlite,
+        "PRAGMA wal_checkpoint(PASSIVE)",
+    ))
+    .await
+    .map(|_| ())
+}
+
 /// Begins a transaction that will write: on SQLite `BEGIN IMMEDIATE`, so that it waits
 /// (busy timeout) for the write lock up front instead of failing with "database is locked"
 /// when it upgrades from reading to writing while another writer commits.
@@ -197,12 +212,13 @@ impl LandingConnection<'_> {
 
 /// The connection to land an upload through. On SQLite it is a connection of its own to
 /// the same database (the same file, or the same shared in-memory database), with a larger
-/// page cache and without foreign-key enforcement: a landing only writes references it has
-/// just resolved inside its own write transaction (SQLite has one writer, so nothing it
-/// refers to can be deleted meanwhile), and checking each of them again cost about as much
-/// as the inserts themselves (a parent lookup for every reference of every value, fact and
-/// source row). Everything else the hub writes keeps enforcement on. On PostgreSQL the
-/// shared pool is used (constraints are checked there as always).
+/// page cache, no checkpoint at commit, and without foreign-key enforcement: a landing
+/// only writes references it has just resolved inside its own write transaction (SQLite
+/// has one writer, so nothing it refers to can be deleted meanwhile), and checking each of
+/// them again cost about as much as the inserts themselves (a parent lookup for every
+/// reference of every value, fact and source row). Everything else the hub writes keeps
+/// enforcement on. On PostgreSQL the shared pool is used (constraints are checked there as
+/// always).
 pub async fn landing_connection(
     db: &DatabaseConnection,
 ) -> Result<LandingConnection<'_>, HubError> {
@@ -215,7 +231,11 @@ pub async fn landing_connection(
         .as_ref()
         .clone()
         .foreign_keys(false)
-        .pragma("cache_size", (-LANDING_CACHE_KIB).to_string());
+        .pragma("cache_size", (-LANDING_CACHE_KIB).to_string())
+        // The landing's commit does not copy the log into the database file: the landing
+        // starts that checkpoint in the background once committed (see
+        // `ingest::checkpoint`).
+        .pragma("wal_autocheckpoint", "0");
     let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(30))

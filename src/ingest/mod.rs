@@ -4,6 +4,7 @@
 //! - [`stream`]: reading a file part by part while its parts land;
 //! - [`read`]: what the importers read, in the store's terms;
 //! - [`land`]: the transaction that stores an upload, its rows and its facts;
+//! - [`checkpoint`]: copying the write-ahead log into the database file after a landing;
 //! - [`people`]: one person across sources (identity, shown values, candidate matches);
 //! - [`organizations`]: organisation names through the alias registry;
 //! - [`stored`]: reading an upload's report and rejected rows back;
@@ -11,6 +12,7 @@
 //! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns.
 
 pub mod batch;
+pub mod checkpoint;
 pub mod export;
 pub mod fact_rows;
 pub mod facts;
@@ -295,6 +297,7 @@ pub async fn import_file_in_parts(
     writer.close().await?;
     let commit_ms = committing.elapsed().as_secs_f64() * 1000.0;
     tracing::debug!(commit_ms, "landing committed");
+    checkpoint::start(db);
     statistics::refresh_after_landing(db, totals.data).await;
     let report = ImportReport {
         file: request.file_name.clone(),

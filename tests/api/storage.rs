@@ -333,3 +333,39 @@ async fn the_values_a_source_gave_move_into_person_source_and_back() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_landing_is_copied_into_the_database_file_after_its_commit() {
+    let database = TestDatabase::sqlite().await;
+    let db = database.connect_migrated().await;
+    let path = database
+        .url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .expect("a path")
+        .to_owned();
+    let file_size = || std::fs::metadata(&path).map(|m| m.len()).expect("the file");
+    hub::db::checkpoint(&db).await.expect("checkpoint");
+    let before = file_size();
+    let bytes = importers::sample_visa_registry_xlsx(2_000, 7).expect("a workbook");
+    let request = hub::ingest::ImportRequest {
+        unit: "police".to_owned(),
+        kind: None,
+        file_name: "visas.xlsx".to_owned(),
+        bytes,
+        uploaded_by: "test".to_owned(),
+        dry_run: false,
+    };
+    let report = hub::ingest::import_file(&db, request, importers::ReadOptions::default())
+        .await
+        .expect("import");
+    assert_eq!(report.rows.accepted, 2_000, "{report:?}");
+    hub::ingest::checkpoint::settled().await;
+    // The rows are in the database file itself, not only in the write-ahead log.
+    assert!(
+        file_size() > before + 100 * 1024,
+        "{before} bytes before, {} after",
+        file_size()
+    );
+}

@@ -220,7 +220,11 @@ fn line(text: &mut String, name: &str, r: &PhaseResult) {
         (Some(read), Some(land)) => {
             // Rows land while the file is read: the landing begins after the first part.
             let began = (r.seconds - land).max(0.0);
-            format!("  (landing from {began:.2} s, file read at {read:.2} s)")
+            let checkpoint = r
+                .checkpoint_seconds
+                .map(|at| format!(", log checkpointed at {at:.2} s"))
+                .unwrap_or_default();
+            format!("  (landing from {began:.2} s, file read at {read:.2} s{checkpoint})")
         }
         _ => String::new(),
     };

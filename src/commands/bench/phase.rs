@@ -34,6 +34,10 @@ pub struct PhaseResult {
     /// Seconds spent landing: from the first part (the header found, the transaction
     /// begun) to the commit (phase `land`).
     pub land_seconds: Option<f64>,
+    /// Seconds until the checkpoint the landing started had copied the write-ahead log
+    /// into the database file (phase `land` on SQLite; it runs after the commit, beside
+    /// whatever comes next, see `ingest::checkpoint`).
+    pub checkpoint_seconds: Option<f64>,
     /// Peak resident set size of the child process, in bytes.
     pub peak_rss_bytes: Option<u64>,
 }
@@ -80,6 +84,7 @@ fn parse(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<PhaseResult
         seconds,
         read_seconds: Some(seconds),
         land_seconds: None,
+        checkpoint_seconds: None,
         peak_rss_bytes: peak_rss_bytes(),
     })
 }
@@ -92,6 +97,7 @@ async fn land(
 ) -> Result<PhaseResult, HubError> {
     let db = db::connect(store, 4).await?;
     db::migrate(&db).await?;
+    let on_sqlite = db.get_database_backend() == sea_orm::DbBackend::Sqlite;
     let request = ImportRequest {
         unit: "police".to_owned(),
         kind: None,
@@ -109,6 +115,8 @@ async fn land(
     let started = Instant::now();
     let report = ingest::import_file_with_stages(&db, request, options, &on_stage).await?;
     let finished = Instant::now();
+    ingest::checkpoint::settled().await;
+    let checkpointed = Instant::now();
     db.close().await?;
     if report.status != ImportStatus::Imported {
         return Err(HubError::Internal(format!(
@@ -131,6 +139,7 @@ async fn land(
         seconds: finished.duration_since(started).as_secs_f64(),
         read_seconds: read_at.map(|t| t.duration_since(started).as_secs_f64()),
         land_seconds: landing_at.map(|t| finished.duration_since(t).as_secs_f64()),
+        checkpoint_seconds: on_sqlite.then(|| checkpointed.duration_since(started).as_secs_f64()),
         peak_rss_bytes: peak_rss_bytes(),
     })
 }

@@ -32,6 +32,8 @@ pub const FILE_NOT_READABLE: &str = "FILE_NOT_READABLE";
 pub async fn run(settings: &Settings, args: &ImportArgs) -> Result<ExitCode, HubError> {
     let db = db::connect_and_migrate(settings).await?;
     let result = import_all(&db, settings, args).await;
+    // The database file takes in the last landing before the store is closed.
+    ingest::checkpoint::settled().await;
     db.close().await?;
     result
 }

@@ -1,0 +1,74 @@
+//! The checkpoint after a landing (SQLite): copying the write-ahead log into the database
+//! file, started in the background once the landing has committed.
+//!
+//! A landing of 100,000 rows leaves some 70 MB in the log. Copying them into the database
+//! file and syncing both files took 0.15–0.25 s, and the commit waited for it (SQLite's
+//! automatic checkpoint runs inside the commit that crosses its threshold). The landing's
+//! own connection therefore does not checkpoint; the copy runs on the shared pool after the
+//! commit, beside whatever the hub does next, as SQLite's documentation suggests for
+//! applications that do not want a commit to wait. The rows are committed and visible to
+//! every reader before it starts; until it ends they are read from the log.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use sea_orm::{DatabaseConnection, DbBackend};
+use tokio::sync::Notify;
+
+/// Checkpoints started and not yet ended.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Told each time a checkpoint ends.
+static ENDED: Notify = Notify::const_new();
+
+/// Starts the checkpoint after a landing (on SQLite; PostgreSQL checkpoints by itself).
+pub fn start(db: &DatabaseConnection) {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    let db = db.clone();
+    let running = Running::new();
+    tokio::spawn(async move {
+        // Counted until the task ends or is dropped (its runtime shutting down).
+        let _running = running;
+        let started = Instant::now();
+        match crate::db::checkpoint(&db).await {
+            Ok(()) => {
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                tracing::debug!(ms, "checkpoint after the landing done");
+            }
+            // Nothing is lost: the rows stay in the log until a later checkpoint copies them.
+            Err(error) => tracing::warn!(%error, "checkpoint after the landing failed"),
+        }
+    });
+}
+
+/// One checkpoint counted in [`RUNNING`] while it lives.
+struct Running;
+
+impl Running {
+    fn new() -> Self {
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        Self
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+        ENDED.notify_waiters();
+    }
+}
+
+/// Waits until every checkpoint started so far has ended (a command that exits, a
+/// benchmark that measures it).
+pub async fn settled() {
+    loop {
+        // Registered before the count is read, so that an end in between is not missed.
+        let ended = ENDED.notified();
+        if RUNNING.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        ended.await;
+    }
+}
