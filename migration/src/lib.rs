@@ -14,6 +14,7 @@ mod m20261128_000004_reports_and_access;
 mod m20261128_000005_seed_registry;
 mod m20261128_000006_candidate_index;
 mod m20261129_000007_person_source_values;
+mod m20261129_000008_unused_indexes;
 pub mod seed;
 
 /// The hub's migrator: every migration in order.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_seed_registry::Migration),
             Box::new(m20261128_000006_candidate_index::Migration),
             Box::new(m20261129_000007_person_source_values::Migration),
+            Box::new(m20261129_000008_unused_indexes::Migration),
         ]
     }
 }
