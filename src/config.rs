@@ -256,6 +256,7 @@ impl Settings {
             max_uncompressed_bytes: self.uploads.max_uncompressed_bytes,
             timezone: self.time_zone(),
             progress: None,
+            ..importers::ReadOptions::default()
         }
     }
 

@@ -3,6 +3,7 @@
 //! Row-level problems are not errors: they are [`crate::RowIssue`]s on the rows.
 
 use crate::kinds::SourceKind;
+use crate::notes::ColumnNote;
 
 /// Why an upload could not be read at all. Every variant has a stable [`ImportError::code`] and a
 /// message in Chinese and English that tells the uploader what to do.
@@ -109,6 +110,9 @@ pub enum ImportError {
         closest: SourceKind,
         /// Canonical names of its required columns that are missing.
         missing: Vec<String>,
+        /// Every header of the closest row with the field guessed for it (to confirm or
+        /// correct, and try again with the mapping).
+        columns: Vec<ColumnNote>,
     },
 
     /// The headers fit several kinds equally well.
@@ -137,6 +141,19 @@ pub enum ImportError {
         recognised: Vec<String>,
         /// Canonical names of its required columns that are missing.
         missing: Vec<String>,
+        /// Every header of the closest row with the field guessed for it.
+        columns: Vec<ColumnNote>,
+    },
+
+    /// A column mapping given for the upload names no field of the file's kind.
+    #[error(
+        "列映射有误：表头“{header}”：{message} / Invalid column mapping for '{header}': {message}"
+    )]
+    InvalidMapping {
+        /// The header as given.
+        header: String,
+        /// Why, with the fields the kind has.
+        message: String,
     },
 
     /// Writing a workbook (template, rejections, sample) failed.
@@ -161,7 +178,17 @@ impl ImportError {
             Self::UnknownHeaders { .. } => "UNKNOWN_HEADERS",
             Self::AmbiguousKind { .. } => "AMBIGUOUS_KIND",
             Self::KindMismatch { .. } => "KIND_MISMATCH",
+            Self::InvalidMapping { .. } => "INVALID_MAPPING",
             Self::WriteFailed(_) => "WRITE_FAILED",
+        }
+    }
+
+    /// For a header row that fits no kind completely: every header with the field guessed for
+    /// it, so the uploader can confirm or correct the mapping.
+    pub fn columns(&self) -> &[ColumnNote] {
+        match self {
+            Self::UnknownHeaders { columns, .. } | Self::KindMismatch { columns, .. } => columns,
+            _ => &[],
         }
     }
 
@@ -189,6 +216,7 @@ mod tests {
             recognised: vec!["姓名".into()],
             closest: SourceKind::VisaRegistry,
             missing: vec!["国籍".into(), "护照号码".into()],
+            columns: Vec::new(),
         };
         assert_eq!(e.code(), "UNKNOWN_HEADERS");
         let msg = e.to_string();

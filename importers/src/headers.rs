@@ -4,12 +4,16 @@
 //! and synonyms are compared after [`normalize_header`], so case, white space, full/half-width forms,
 //! punctuation and bracketed units ("体温(℃)") do not matter.
 
+#[cfg(test)]
 use std::collections::HashMap;
+#[cfg(test)]
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::kinds::SourceKind;
+use crate::mapping::RowFixes;
+use crate::matching::{How, pair_columns};
 
 /// A column the hub understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,6 +60,128 @@ pub(crate) enum Field {
     Departures,
     Anomalies,
 }
+
+/// Every field with its stable name, as mappings name it (`hub import --map '所在企业=employer'`,
+/// GraphQL `saveColumnMapping`) and reports show it.
+const FIELD_NAMES: &[(Field, &str)] = &[
+    (Field::Seq, "seq"),
+    (Field::Name, "name"),
+    (Field::LatinName, "latin_name"),
+    (Field::ChineseName, "chinese_name"),
+    (Field::Nationality, "nationality"),
+    (Field::Sex, "sex"),
+    (Field::BirthDate, "birth_date"),
+    (Field::DocumentNumber, "document_number"),
+    (Field::VisaType, "visa_type"),
+    (Field::VisaValidUntil, "visa_valid_until"),
+    (Field::Organization, "organization"),
+    (Field::Address, "address"),
+    (Field::Note, "note"),
+    (Field::School, "school"),
+    (Field::Major, "major"),
+    (Field::Status, "status"),
+    (Field::LeftOn, "left_on"),
+    (Field::MemberType, "member_type"),
+    (Field::College, "college"),
+    (Field::Dormitory, "dormitory"),
+    (Field::Employer, "employer"),
+    (Field::Position, "position"),
+    (Field::WorkPermitNumber, "work_permit_number"),
+    (Field::WorkPermitValidUntil, "work_permit_valid_until"),
+    (Field::HiredOn, "hired_on"),
+    (Field::Phone, "phone"),
+    (Field::Hotel, "hotel"),
+    (Field::CheckIn, "check_in"),
+    (Field::CheckOut, "check_out"),
+    (Field::At, "at"),
+    (Field::CarrierNumber, "carrier_number"),
+    (Field::Origin, "origin"),
+    (Field::Destination, "destination"),
+    (Field::Direction, "direction"),
+    (Field::CheckedAt, "checked_at"),
+    (Field::Temperature, "temperature"),
+    (Field::CheckStatus, "check_status"),
+    (Field::ReportDate, "report_date"),
+    (Field::Arrivals, "arrivals"),
+    (Field::Departures, "departures"),
+    (Field::Anomalies, "anomalies"),
+];
+
+impl Field {
+    /// The field's stable snake_case name.
+    pub fn name(self) -> &'static str {
+        FIELD_NAMES
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("", |(_, n)| n)
+    }
+
+    /// The field of a stable name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim().to_ascii_lowercase().replace('-', "_");
+        FIELD_NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(f, _)| *f)
+    }
+
+    /// Whether the field names the organisation responsible for the person (employer, school,
+    /// hotel, work or study unit): each kind has at most one.
+    pub fn is_organization(self) -> bool {
+        matches!(
+            self,
+            Self::Organization | Self::Employer | Self::School | Self::Hotel
+        )
+    }
+}
+
+/// Words that, contained in a header no synonym matches, suggest a field: "所在企业" holds 企业,
+/// so it is an employer; "国家或地区" holds 国家, so it is a nationality. A longer keyword outweighs a
+/// shorter one. Compared after [`normalize_header`]; a field only counts for the kinds that have it.
+#[rustfmt::skip]
+pub(crate) const KEYWORDS: &[(Field, &[&str])] = &[
+    (Field::Seq, &["序号", "serial"]),
+    (Field::Name, &["姓名", "名字", "name"]),
+    (Field::LatinName, &["英文", "外文", "拼音", "english", "latin"]),
+    (Field::ChineseName, &["中文", "chinese"]),
+    (Field::Nationality, &["国", "国籍", "国别", "国家", "籍贯", "nationality", "country", "citizen", "nation"]),
+    (Field::Sex, &["性别", "男女", "gender", "sex"]),
+    (Field::BirthDate, &["出生", "生日", "birth", "dob"]),
+    (Field::DocumentNumber, &["护照", "证件", "passport", "document", "traveldoc"]),
+    (Field::VisaType, &["签证", "居留许可", "visa"]),
+    (Field::VisaValidUntil, &["有效期", "有效", "到期", "截止", "期限", "期满", "expir", "valid"]),
+    (Field::Organization, &["单位", "企业", "公司", "机构", "学校", "院校", "employer", "company", "organi", "institution", "enterprise"]),
+    (Field::Address, &["地址", "住址", "住所", "居住", "address", "residen"]),
+    (Field::Note, &["备注", "说明", "附注", "remark", "note", "comment"]),
+    (Field::School, &["院校", "学校", "大学", "学院", "高校", "school", "universit", "institut", "college"]),
+    (Field::Major, &["专业", "major", "program", "speciali"]),
+    (Field::Status, &["状态", "在庆", "在校", "status"]),
+    (Field::LeftOn, &["离校", "离庆", "离开", "leav", "left"]),
+    (Field::MemberType, &["类别", "类型", "身份", "type", "category", "role"]),
+    (Field::College, &["学院", "院系", "系别", "college", "faculty", "department"]),
+    (Field::Dormitory, &["宿舍", "寝室", "公寓", "住宿", "dorm", "room", "accommodation"]),
+    (Field::Employer, &["单位", "企业", "公司", "机构", "雇主", "雇佣", "聘用", "employer", "company", "enterprise", "firm", "organi", "corporat"]),
+    (Field::Position, &["职务", "岗位", "职位", "职称", "工种", "position", "title", "job", "post"]),
+    (Field::WorkPermitNumber, &["许可证号", "许可证编号", "工作证", "permitno", "permitnumber"]),
+    (Field::WorkPermitValidUntil, &["许可有效", "许可证有效", "许可到期", "许可证到期", "有效期", "permitexpir", "permitvalid"]),
+    (Field::HiredOn, &["入职", "到岗", "聘用日期", "聘任", "hire", "hiring", "joined", "startdate"]),
+    (Field::Phone, &["电话", "手机", "联系方式", "phone", "tel", "mobile"]),
+    (Field::Hotel, &["酒店", "宾馆", "饭店", "旅馆", "旅店", "景区", "住宿", "场所", "hotel", "inn", "resort", "lodging"]),
+    (Field::CheckIn, &["入住", "抵店", "到店", "checkin", "arriv"]),
+    (Field::CheckOut, &["离店", "退房", "checkout", "depart"]),
+    (Field::At, &["日期", "时间", "date", "time"]),
+    (Field::CarrierNumber, &["航班", "车次", "班次", "flight", "train", "trip"]),
+    (Field::Origin, &["出发", "始发", "起点", "from", "origin"]),
+    (Field::Destination, &["目的", "到达地", "终点", "destination"]),
+    (Field::Direction, &["进出", "方向", "进港", "出港", "direction", "inout"]),
+    (Field::CheckedAt, &["日期", "时间", "检测", "测温", "date", "time"]),
+    (Field::Temperature, &["体温", "温度", "temp"]),
+    (Field::CheckStatus, &["情况", "状态", "状况", "结果", "症状", "status", "result", "condition"]),
+    (Field::ReportDate, &["日期", "date"]),
+    (Field::Arrivals, &["新增", "到达", "来庆", "arriv"]),
+    (Field::Departures, &["离开", "离庆", "离境", "depart"]),
+    (Field::Anomalies, &["异常", "特殊", "anomal", "incident", "exception"]),
+];
 
 /// What a cell of a column holds, for the template's formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -642,6 +768,7 @@ pub fn normalize_header(h: &str) -> String {
 }
 
 /// Normalised synonym → field, per kind.
+#[cfg(test)]
 static INDEX: LazyLock<HashMap<SourceKind, HashMap<String, Field>>> = LazyLock::new(|| {
     SourceKind::ALL
         .into_iter()
@@ -657,7 +784,8 @@ static INDEX: LazyLock<HashMap<SourceKind, HashMap<String, Field>>> = LazyLock::
         .collect()
 });
 
-/// The field a header names for a kind, if any.
+/// The field a header names for a kind, if any, by exact synonym.
+#[cfg(test)]
 pub(crate) fn field_of(kind: SourceKind, header: &str) -> Option<Field> {
     let key = normalize_header(header);
     if key.is_empty() {
@@ -670,8 +798,12 @@ pub(crate) fn field_of(kind: SourceKind, header: &str) -> Option<Field> {
 #[derive(Debug, Clone)]
 pub(crate) struct HeaderMatch {
     pub kind: SourceKind,
-    /// (column index, field) of recognised columns; the first column of a field wins.
+    /// (column index, field) of recognised columns, one column per field, in column order.
     pub columns: Vec<(u32, Field)>,
+    /// How each recognised column was matched, aligned with `columns`.
+    pub hows: Vec<How>,
+    /// The total weight of the matching: how well the row fits the kind.
+    pub weight: i64,
     /// Headers (as written) of the recognised columns.
     pub recognised: Vec<String>,
     /// Canonical names of missing required columns.
@@ -682,6 +814,10 @@ pub(crate) struct HeaderMatch {
     pub complete: bool,
     /// Whether a distinctive column is present.
     pub distinctive: bool,
+    /// Whether a mapping the unit saved for these headers applied.
+    pub saved_mapping: bool,
+    /// The cells of the row (column, text as written).
+    pub cells: Vec<(u32, String)>,
 }
 
 impl HeaderMatch {
@@ -689,21 +825,54 @@ impl HeaderMatch {
     pub fn score(&self) -> usize {
         self.columns.len()
     }
+
+    /// Every cell of the row with the field guessed for it (no sample values: the rows under
+    /// a row that is not the header are not read).
+    pub fn guesses(&self) -> Vec<crate::notes::ColumnNote> {
+        let spec = spec(self.kind);
+        self.cells
+            .iter()
+            .map(|(col, text)| {
+                let read = self
+                    .columns
+                    .iter()
+                    .zip(&self.hows)
+                    .find(|((c, _), _)| c == col)
+                    .map(|((_, f), how)| (*f, *how));
+                crate::notes::ColumnNote {
+                    column: *col,
+                    header: text.trim().to_owned(),
+                    field: read.map(|(f, _)| f.name().to_owned()),
+                    field_label: read.map(|(f, _)| spec.canonical(f).to_owned()),
+                    how: read.map_or("unmapped", |(_, how)| how.as_str()).to_owned(),
+                    samples: Vec::new(),
+                    likely: None,
+                }
+            })
+            .collect()
+    }
 }
 
-/// Matches a row of (column, text) cells against a kind's header table.
-pub(crate) fn match_row(kind: SourceKind, cells: &[(u32, String)]) -> HeaderMatch {
+/// Matches a row of (column, text) cells against a kind's fields ([`crate::matching`]), with
+/// the columns the uploader fixed.
+pub(crate) fn match_row(
+    kind: SourceKind,
+    fixes: &RowFixes,
+    cells: &[(u32, String)],
+) -> HeaderMatch {
     let spec = spec(kind);
-    let mut columns: Vec<(u32, Field)> = Vec::new();
-    let mut recognised = Vec::new();
-    for (col, text) in cells {
-        if let Some(field) = field_of(kind, text)
-            && !columns.iter().any(|(_, f)| *f == field)
-        {
-            columns.push((*col, field));
-            recognised.push(text.trim().to_string());
-        }
-    }
+    let mut paired = pair_columns(kind, cells, &fixes.columns);
+    paired.sort_by_key(|p| p.column);
+    let text_of = |col: u32| {
+        cells
+            .iter()
+            .find(|(c, _)| *c == col)
+            .map_or(String::new(), |(_, t)| t.trim().to_string())
+    };
+    let columns: Vec<(u32, Field)> = paired.iter().map(|p| (p.column, p.field)).collect();
+    let hows = paired.iter().map(|p| p.how).collect();
+    let weight = paired.iter().map(|p| p.weight).sum();
+    let recognised = paired.iter().map(|p| text_of(p.column)).collect();
     let has = |f: &Field| columns.iter().any(|(_, g)| g == f);
     let missing: Vec<String> = spec
         .required
@@ -724,11 +893,15 @@ pub(crate) fn match_row(kind: SourceKind, cells: &[(u32, String)]) -> HeaderMatc
     HeaderMatch {
         kind,
         columns,
+        hows,
+        weight,
         recognised,
         missing,
         missing_distinctive,
         complete,
         distinctive,
+        saved_mapping: fixes.saved,
+        cells: cells.to_vec(),
     }
 }
 
@@ -782,6 +955,7 @@ mod tests {
     fn domain_headers_are_recognised() {
         let m = match_row(
             SourceKind::VisaRegistry,
+            &RowFixes::default(),
             &row(&[
                 "序号",
                 "中文姓名",
@@ -801,6 +975,7 @@ mod tests {
         assert_eq!(m.score(), 12);
         let m = match_row(
             SourceKind::UniversityRoster,
+            &RowFixes::default(),
             &row(&[
                 "No.",
                 "Name",
@@ -816,12 +991,14 @@ mod tests {
         assert_eq!(m.score(), 9);
         let m = match_row(
             SourceKind::HealthCheck,
+            &RowFixes::default(),
             &row(&["检测日期", "姓名", "护照号码", "体温(℃)", "情况"]),
         );
         assert!(!m.complete);
         assert_eq!(m.missing, vec!["国籍".to_string()]);
         let m = match_row(
             SourceKind::DailyReport,
+            &RowFixes::default(),
             &row(&["报告日期", "新增人数", "离开人数", "异常情况", "备注"]),
         );
         assert!(m.complete && m.distinctive && m.score() == 5);

@@ -87,6 +87,31 @@ impl SourceKind {
     }
 }
 
+/// The kinds a member unit of each kind typically uploads (domain.md, "typical uploader"): when
+/// a file's headers fit several kinds, the uploading unit's decides. Keyed by the unit's kind as
+/// the registry stores it; a unit kind not listed has no preference.
+#[rustfmt::skip]
+const TYPICAL_UPLOADS: &[(&str, &[SourceKind])] = &[
+    ("police", &[SourceKind::VisaRegistry, SourceKind::HealthCheck]),
+    ("education", &[SourceKind::StudentRoster]),
+    ("university", &[SourceKind::UniversityRoster]),
+    ("enterprise", &[SourceKind::EmploymentRoster]),
+    ("government", &[SourceKind::EmploymentRoster]),
+    ("tourism", &[SourceKind::LodgingRegister]),
+    ("hotel", &[SourceKind::LodgingRegister]),
+    ("transport", &[SourceKind::PassengerFlow]),
+    ("health", &[SourceKind::HealthCheck]),
+];
+
+/// The kinds a member unit of kind `unit_kind` typically uploads, most typical first.
+pub fn typical_kinds(unit_kind: &str) -> &'static [SourceKind] {
+    let unit_kind = unit_kind.trim();
+    TYPICAL_UPLOADS
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(unit_kind))
+        .map_or(&[], |(_, kinds)| kinds)
+}
+
 impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

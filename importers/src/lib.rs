@@ -30,14 +30,18 @@ mod headers;
 mod issues;
 mod kinds;
 mod limits;
+mod mapping;
+mod matching;
 mod merge;
 pub mod normalize;
+mod notes;
 mod ods_scan;
 mod options;
 mod read;
 mod records;
 mod rows;
 mod sheet;
+mod stated;
 mod upload;
 mod workbook;
 mod writer;
@@ -48,7 +52,12 @@ pub use countries::Country;
 pub use error::ImportError;
 pub use headers::{canonical_headers, normalize_header};
 pub use issues::{IssueCode, RowIssue};
-pub use kinds::{SourceKind, UnknownKind};
+pub use kinds::{SourceKind, UnknownKind, typical_kinds};
+pub use mapping::{
+    BadOverride, ColumnMapping, ColumnOverride, MappedHeader, field_choices, header_fingerprint,
+    header_key, resolve_target,
+};
+pub use notes::{ColumnNote, FileNote, MAPPING_NOT_USED, UNMAPPED_COLUMN};
 pub use options::{ProgressFn, ReadOptions};
 pub use read::{RowSink, read_upload, read_upload_rows};
 pub use records::{
@@ -56,7 +65,7 @@ pub use records::{
     Moment, PassengerRecord, PersonFields, Record, Sex, StudentRecord, UniversityRecord,
     VisaRecord,
 };
-pub use upload::{FileFormat, ParsedRow, ParsedUpload, RowOutcome, UploadHead};
+pub use upload::{FileFormat, ParsedRow, ParsedUpload, RowOutcome, UploadEnd, UploadHead};
 pub use writer::{
     REASON_HEADER, ROW_NUMBER_HEADER, RejectedRowOut, rejections_xlsx, sample_visa_registry_xlsx,
     template_xlsx,

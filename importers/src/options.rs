@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use chrono_tz::Tz;
 
+use crate::kinds::SourceKind;
+use crate::mapping::{ColumnMapping, ColumnOverride};
+
 /// Called with the number of data rows read so far (every few hundred rows and at the end).
 pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
 
@@ -23,6 +26,14 @@ pub struct ReadOptions {
     pub timezone: Tz,
     /// Progress callback, e.g. a CLI progress bar: `Some(Arc::new(move |rows| bar.set_position(rows)))`.
     pub progress: Option<ProgressFn>,
+    /// The kinds the uploading unit typically uploads ([`crate::typical_kinds`]): when the
+    /// headers fit several kinds about as well, these decide.
+    pub preferred_kinds: Vec<SourceKind>,
+    /// Mappings the uploading unit saved; one whose kind and header fingerprint match a
+    /// header row fixes its columns.
+    pub saved_mappings: Vec<ColumnMapping>,
+    /// Columns fixed for this upload (`header=field`); they win over a saved mapping.
+    pub column_overrides: Vec<ColumnOverride>,
 }
 
 impl Default for ReadOptions {
@@ -34,6 +45,9 @@ impl Default for ReadOptions {
             max_uncompressed_bytes: 1024 * 1024 * 1024,
             timezone: chrono_tz::Asia::Shanghai,
             progress: None,
+            preferred_kinds: Vec::new(),
+            saved_mappings: Vec::new(),
+            column_overrides: Vec::new(),
         }
     }
 }
@@ -47,6 +61,9 @@ impl fmt::Debug for ReadOptions {
             .field("max_uncompressed_bytes", &self.max_uncompressed_bytes)
             .field("timezone", &self.timezone)
             .field("progress", &self.progress.as_ref().map(|_| "Fn(u64)"))
+            .field("preferred_kinds", &self.preferred_kinds)
+            .field("saved_mappings", &self.saved_mappings.len())
+            .field("column_overrides", &self.column_overrides)
             .finish()
     }
 }

@@ -11,9 +11,10 @@ use crate::format;
 use crate::headers::HeaderMatch;
 use crate::kinds::SourceKind;
 use crate::limits::Limits;
+use crate::mapping::Fixes;
 use crate::options::ReadOptions;
-use crate::sheet::{self, SheetHeader, SheetInfo, SheetOutcome, SheetSink};
-use crate::upload::{FileFormat, ParsedRow, ParsedUpload, UploadHead};
+use crate::sheet::{self, HeaderChoice, SheetEnd, SheetHeader, SheetInfo, SheetOutcome, SheetSink};
+use crate::upload::{FileFormat, ParsedRow, ParsedUpload, UploadEnd, UploadHead};
 use crate::workbook;
 
 /// Reads one uploaded file (xlsx, xlsm, xls, ods or csv, told apart by content) of the given kind, or
@@ -34,7 +35,11 @@ pub fn read_upload(
     // `Collect` never stops the read.
     let _: ControlFlow<()> = read_upload_rows(bytes, file_name, kind, options, &mut collected)?;
     match collected.head {
-        Some(head) => Ok(ParsedUpload::from_head(head, collected.rows)),
+        Some(head) => Ok(ParsedUpload::from_parts(
+            head,
+            collected.rows,
+            &collected.end,
+        )),
         // Unreachable: a read that returns without an error has found a header.
         None => Err(ImportError::NoHeader),
     }
@@ -48,6 +53,10 @@ pub trait RowSink {
     fn start(&mut self, head: &UploadHead) -> ControlFlow<()>;
     /// One data row, in row order, as soon as it is read.
     fn row(&mut self, row: ParsedRow) -> ControlFlow<()>;
+    /// Every row was given: what the rows under the table said (a footer's date).
+    fn end(&mut self, _end: &UploadEnd) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
 }
 
 /// [`read_upload`] row by row: each row goes to `sink` as soon as it is read, so a caller can
@@ -67,6 +76,8 @@ pub fn read_upload_rows(
 ) -> Result<ControlFlow<()>, ImportError> {
     let format = format::detect(bytes, options)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
+    let fixes = Fixes::new(&options.column_overrides, &options.saved_mappings);
+    let choice = HeaderChoice::new(kind, options, &fixes);
     let mut best: Option<HeaderMatch> = None;
     let mut read = |info: &SheetInfo,
                     rows: &mut dyn Iterator<Item = Result<crate::cell::RawRow, ImportError>>,
@@ -79,7 +90,7 @@ pub fn read_upload_rows(
             sheet: &info.name,
             sink: &mut *sink,
         };
-        match sheet::read_sheet(info, rows, kind, options, &mut to_sink)? {
+        match sheet::read_sheet(info, rows, &choice, options, &mut to_sink)? {
             SheetOutcome::Read => Ok(Some(ControlFlow::Continue(()))),
             SheetOutcome::Stopped => Ok(Some(ControlFlow::Break(()))),
             SheetOutcome::NoHeader(m) => {
@@ -140,11 +151,22 @@ impl SheetSink for ToSink<'_> {
             headers: header.headers.clone(),
             sha256: self.sha256.to_owned(),
             encoding: self.encoding,
+            columns: header.columns.clone(),
+            notes: header.notes.clone(),
+            stated_date: header.stated_date,
+            fingerprint: header.fingerprint.clone(),
+            saved_mapping: header.saved_mapping,
         })
     }
 
     fn row(&mut self, row: ParsedRow) -> ControlFlow<()> {
         self.sink.row(row)
+    }
+
+    fn end(&mut self, end: &SheetEnd) -> ControlFlow<()> {
+        self.sink.end(&UploadEnd {
+            footer_date: end.footer_date,
+        })
     }
 }
 
@@ -153,6 +175,7 @@ impl SheetSink for ToSink<'_> {
 struct Collect {
     head: Option<UploadHead>,
     rows: Vec<ParsedRow>,
+    end: UploadEnd,
 }
 
 impl RowSink for Collect {
@@ -165,6 +188,11 @@ impl RowSink for Collect {
         self.rows.push(row);
         ControlFlow::Continue(())
     }
+
+    fn end(&mut self, end: &UploadEnd) -> ControlFlow<()> {
+        self.end = end.clone();
+        ControlFlow::Continue(())
+    }
 }
 
 /// The error for a file in which no sheet had a header row, from the closest partial match.
@@ -172,11 +200,13 @@ fn header_error(kind: Option<SourceKind>, best: Option<HeaderMatch>) -> ImportEr
     let Some(m) = best.filter(|m| m.score() > 0) else {
         return ImportError::NoHeader;
     };
+    let columns = m.guesses();
     match kind {
         Some(kind) => ImportError::KindMismatch {
             kind,
             recognised: m.recognised,
             missing: m.missing,
+            columns,
         },
         None => {
             let mut missing = m.missing;
@@ -185,6 +215,7 @@ fn header_error(kind: Option<SourceKind>, best: Option<HeaderMatch>) -> ImportEr
                 recognised: m.recognised,
                 closest: m.kind,
                 missing,
+                columns,
             }
         }
     }

@@ -1,9 +1,11 @@
 //! The result of reading one upload: its rows, each accepted with a record or rejected with reasons.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::issues::RowIssue;
 use crate::kinds::SourceKind;
+use crate::notes::{ColumnNote, FileNote};
 use crate::records::Record;
 
 /// The container format, detected from the content (not the file name).
@@ -100,6 +102,25 @@ pub struct UploadHead {
     pub sha256: String,
     /// The detected text encoding of a CSV (`UTF-8`, `gb18030`, `UTF-16LE` …); `None` for workbooks.
     pub encoding: Option<&'static str>,
+    /// How each header column was read (mapped to a field, ignored or unmapped).
+    pub columns: Vec<ColumnNote>,
+    /// Warnings about the whole file: every column not read (`UNMAPPED_COLUMN`), mappings
+    /// given that named no column (`MAPPING_NOT_USED`).
+    pub notes: Vec<FileNote>,
+    /// The date the file states for its list: a title above the header ("截至2020年2月16日",
+    /// "填报日期：…"); for [`ParsedUpload`], else a footer or signature under the table.
+    pub stated_date: Option<NaiveDate>,
+    /// Fingerprint of the header row (its headers, in any order): the key of a saved mapping.
+    pub fingerprint: String,
+    /// Whether a mapping the unit saved for these headers was applied.
+    pub saved_mapping: bool,
+}
+
+/// What the rows under the table said, once every row is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UploadEnd {
+    /// The date a footer or signature under the table states ("大庆市教育局 2020年2月15日").
+    pub footer_date: Option<NaiveDate>,
 }
 
 /// One upload, read and normalised.
@@ -119,13 +140,26 @@ pub struct ParsedUpload {
     pub sha256: String,
     /// The detected text encoding of a CSV (`UTF-8`, `gb18030`, `UTF-16LE` …); `None` for workbooks.
     pub encoding: Option<&'static str>,
+    /// How each header column was read (mapped to a field, ignored or unmapped).
+    pub columns: Vec<ColumnNote>,
+    /// Warnings about the whole file: every column not read (`UNMAPPED_COLUMN`), mappings
+    /// given that named no column (`MAPPING_NOT_USED`).
+    pub notes: Vec<FileNote>,
+    /// The date the file states for its list: a title above the header ("截至2020年2月16日",
+    /// "填报日期：…"); for [`ParsedUpload`], else a footer or signature under the table.
+    pub stated_date: Option<NaiveDate>,
+    /// Fingerprint of the header row (its headers, in any order): the key of a saved mapping.
+    pub fingerprint: String,
+    /// Whether a mapping the unit saved for these headers was applied.
+    pub saved_mapping: bool,
     /// Every data row (blank lines, titles and footers excluded).
     pub rows: Vec<ParsedRow>,
 }
 
 impl ParsedUpload {
-    /// The upload of this head and these rows.
-    pub fn from_head(head: UploadHead, rows: Vec<ParsedRow>) -> Self {
+    /// The upload of this head, these rows and this end: the date a title states, else the
+    /// date a footer states.
+    pub fn from_parts(head: UploadHead, rows: Vec<ParsedRow>, end: &UploadEnd) -> Self {
         Self {
             kind: head.kind,
             format: head.format,
@@ -134,6 +168,11 @@ impl ParsedUpload {
             headers: head.headers,
             sha256: head.sha256,
             encoding: head.encoding,
+            columns: head.columns,
+            notes: head.notes,
+            stated_date: head.stated_date.or(end.footer_date),
+            fingerprint: head.fingerprint,
+            saved_mapping: head.saved_mapping,
             rows,
         }
     }
@@ -148,6 +187,11 @@ impl ParsedUpload {
             headers: self.headers.clone(),
             sha256: self.sha256.clone(),
             encoding: self.encoding,
+            columns: self.columns.clone(),
+            notes: self.notes.clone(),
+            stated_date: self.stated_date,
+            fingerprint: self.fingerprint.clone(),
+            saved_mapping: self.saved_mapping,
         }
     }
 

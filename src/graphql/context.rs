@@ -53,6 +53,7 @@ pub fn read_options(ctx: &Context<'_>) -> ReadOptions {
             max_uncompressed_bytes: s.uploads.max_uncompressed_bytes,
             timezone: s.timezone,
             progress: None,
+            ..ReadOptions::default()
         },
         Err(_) => defaults,
     }
