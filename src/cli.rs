@@ -91,6 +91,9 @@ pub enum Command {
 
     /// API tokens of member units: create (printed once), list, revoke. 访问令牌管理。
     Token(commands::token::TokenArgs),
+
+    /// Column mappings units saved for their files' headers: list, delete. 列映射管理。
+    Mappings(commands::mappings::MappingsArgs),
 }
 
 /// Arguments of `hub serve`.
@@ -150,6 +153,14 @@ pub struct ImportArgs {
     /// Read and check only; store nothing. 只检查，不保存。
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Fix what a column holds, `HEADER=FIELD` (repeatable): FIELD is a field's name
+    /// (employer, nationality, document_number …), its Chinese header, `organization` for
+    /// the kind's organisation column, or `ignore`. A landed upload saves the mapping for
+    /// the unit, kind and headers; the next file with the same headers is read with it.
+    /// Try it with --dry-run first. 指定列对应的字段（可多次），如 --map '所在企业=employer'。
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    pub map: Vec<importers::ColumnOverride>,
 
     /// Print one JSON report per file and per line (JSON Lines); no progress bar.
     /// 以 JSON Lines 输出报告。
@@ -380,7 +391,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         | Command::Rejections(_)
         | Command::Bench(_) => telemetry::QUIET_FILTER,
         Command::Migrate | Command::Serve(_) | Command::Demo(_) => telemetry::DEFAULT_FILTER,
-        Command::Export(_) | Command::Token(_) => telemetry::QUIET_FILTER,
+        Command::Export(_) | Command::Token(_) | Command::Mappings(_) => telemetry::QUIET_FILTER,
     };
     telemetry::init(settings.log_format, filter);
 
@@ -396,5 +407,6 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         Command::Demo(args) => commands::demo::run(settings, &args).await,
         Command::Export(args) => commands::export::run(&settings, &args).await,
         Command::Token(args) => commands::token::run(&settings, &args).await,
+        Command::Mappings(args) => commands::mappings::run(&settings, &args).await,
     }
 }

@@ -6,7 +6,8 @@
 //! - the resolved [`person`] and the facts about them, each linked to the source row that
 //!   gave it: [`person_source`] (which row named the person and the values it gave),
 //!   [`identity_document`], [`affiliation`], [`stay`], [`movement`], [`health_check`];
-//! - [`daily_report`]s, [`pending_merge`]s, [`api_token`]s and the [`audit_log`].
+//! - [`daily_report`]s, [`pending_merge`]s, [`api_token`]s and the [`audit_log`];
+//! - the [`column_mapping`]s units confirmed for their files' headers.
 //!
 //! Times are stored in UTC; dates without a time are calendar dates of Asia/Shanghai as the
 //! units wrote them.
@@ -14,6 +15,7 @@
 pub mod affiliation;
 pub mod api_token;
 pub mod audit_log;
+pub mod column_mapping;
 pub mod daily_report;
 pub mod health_check;
 pub mod identity_document;
@@ -33,6 +35,7 @@ pub mod prelude {
     pub use super::affiliation::Entity as Affiliation;
     pub use super::api_token::Entity as ApiToken;
     pub use super::audit_log::Entity as AuditLog;
+    pub use super::column_mapping::Entity as ColumnMapping;
     pub use super::daily_report::Entity as DailyReport;
     pub use super::health_check::Entity as HealthCheck;
     pub use super::identity_document::Entity as IdentityDocument;

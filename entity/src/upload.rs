@@ -42,6 +42,12 @@ pub struct Model {
     pub rejected_rows: i32,
     /// Rows that carry at least one warning.
     pub warning_rows: i32,
+    /// The instant the file's list holds for: the date it states ("截至2020年2月16日") at
+    /// local midnight, else the upload time. `None` for uploads stored before it was kept.
+    pub as_of: Option<DateTimeUtc>,
+    /// How each header was read and the file's warnings, as the import report gives them:
+    /// `{"columns": [...], "warnings": [...]}`.
+    pub columns: Option<Json>,
 }
 
 /// Relations of an upload.

@@ -112,8 +112,21 @@ fn is_separator(c: char) -> bool {
     )
 }
 
-/// Drops leading numbering ("1.", "1、", "(1)", "一、", "①", "No.1 " is kept: it may be a header).
+/// Drops leading numbering ("1.", "1、", "(1)", "一、", "①"; "No." is kept: it may be a header),
+/// also when numbered twice ("(3)2. 序").
 fn strip_numbering(s: &str) -> &str {
+    let mut t = s;
+    for _ in 0..3 {
+        let next = strip_numbering_once(t);
+        if next == t {
+            break;
+        }
+        t = next;
+    }
+    t
+}
+
+fn strip_numbering_once(s: &str) -> &str {
     let t = s.trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '＊');
     let circled = t.starts_with(|c: char| ('\u{2460}'..='\u{2473}').contains(&c));
     if circled {
@@ -532,5 +545,107 @@ mod tests {
                 .any(|p| p.column == 0 && p.field == Field::Employer && p.how == How::Given)
         );
         assert!(!got.iter().any(|p| p.column == 4));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every (kind, field, synonym) of the tables.
+    fn synonyms() -> Vec<(SourceKind, Field, &'static str)> {
+        SourceKind::ALL
+            .into_iter()
+            .flat_map(|kind| {
+                spec(kind).fields.iter().flat_map(move |f| {
+                    f.synonyms
+                        .iter()
+                        .chain(std::iter::once(&f.canonical))
+                        .map(move |s| (kind, f.field, *s))
+                })
+            })
+            .collect()
+    }
+
+    /// Headers no field of any kind claims.
+    const UNKNOWN: &[&str] = &["照片", "Hobby", "微信", "血型", "Shoe Size", "爱好"];
+
+    fn full_width(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '!'..='~' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c),
+                ' ' => '\u{3000}',
+                _ => c,
+            })
+            .collect()
+    }
+
+    /// A synonym decorated as people write headers; `name_field` leaves out the bracketed
+    /// "（英文）"/"（中文）", which make a name a Latin or Chinese name.
+    fn decorate(s: &str, how: &[u8], name_field: bool) -> String {
+        let mut h = s.to_owned();
+        for d in how {
+            h = match d % 9 {
+                0 => format!("{}. {h}", d / 9 + 1),
+                1 => format!("*{h}"),
+                2 => format!("{h}（必填）"),
+                3 => format!("{h} (required)"),
+                4 => full_width(&h),
+                5 => format!("  {} ", h.to_uppercase()),
+                6 => format!("({}){h}", d / 9 % 5 + 1),
+                7 if !name_field => format!("{h}（英文）"),
+                8 => format!("{h}*"),
+                _ => format!("{h}[选填]"),
+            };
+        }
+        h
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn a_decorated_synonym_maps_to_its_field_whatever_the_other_columns(
+            pick in any::<prop::sample::Index>(),
+            how in prop::collection::vec(any::<u8>(), 0..4),
+            unknown in prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+            order in any::<u64>(),
+        ) {
+            let all = synonyms();
+            let (kind, field, synonym) = all[pick.index(all.len())];
+            let names = matches!(field, Field::Name | Field::LatinName | Field::ChineseName);
+            let decorated = decorate(synonym, &how, names);
+            // The row: the decorated synonym, every other field's canonical header, unknown
+            // columns, in a shuffled order.
+            let mut headers: Vec<String> = spec(kind)
+                .fields
+                .iter()
+                .filter(|f| f.field != field)
+                .map(|f| f.canonical.to_owned())
+                .collect();
+            headers.push(decorated.clone());
+            headers.extend(unknown.iter().map(|i| UNKNOWN[i.index(UNKNOWN.len())].to_owned()));
+            let mut state = order | 1;
+            for i in (1..headers.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let j = usize::try_from(state % (i as u64 + 1)).unwrap_or(0);
+                headers.swap(i, j);
+            }
+            let cells: Vec<(u32, String)> = headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (i as u32, h.clone()))
+                .collect();
+            let paired = pair_columns(kind, &cells, &HashMap::new());
+            let column = headers.iter().position(|h| *h == decorated).unwrap_or(usize::MAX);
+            let got = paired.iter().find(|p| p.column as usize == column).map(|p| p.field);
+            prop_assert_eq!(got, Some(field), "{} in {:?}", decorated, headers);
+            for p in &paired {
+                let h = &headers[p.column as usize];
+                prop_assert!(!UNKNOWN.contains(&h.as_str()), "{} read as {:?}", h, p.field);
+            }
+        }
     }
 }

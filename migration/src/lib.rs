@@ -15,6 +15,7 @@ mod m20261128_000005_seed_registry;
 mod m20261128_000006_candidate_index;
 mod m20261129_000007_person_source_values;
 mod m20261129_000008_unused_indexes;
+mod m20261129_000009_column_mappings;
 pub mod seed;
 
 /// The hub's migrator: every migration in order.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_candidate_index::Migration),
             Box::new(m20261129_000007_person_source_values::Migration),
             Box::new(m20261129_000008_unused_indexes::Migration),
+            Box::new(m20261129_000009_column_mappings::Migration),
         ]
     }
 }

@@ -46,6 +46,10 @@ pub enum Action {
     OrganizationUpdate,
     /// An alias added to an organisation.
     OrganizationAlias,
+    /// A column mapping saved (or replaced).
+    ColumnMappingSave,
+    /// A column mapping deleted.
+    ColumnMappingDelete,
 }
 
 impl Action {
@@ -67,6 +71,8 @@ impl Action {
             Self::OrganizationAdd => "organization_add",
             Self::OrganizationUpdate => "organization_update",
             Self::OrganizationAlias => "organization_alias",
+            Self::ColumnMappingSave => "column_mapping_save",
+            Self::ColumnMappingDelete => "column_mapping_delete",
         }
     }
 

@@ -89,11 +89,13 @@ pub enum Operation {
     ManageTokens,
     /// `auditLog`.
     ReadAuditLog,
+    /// `columnMappings`, `saveColumnMapping`, `deleteColumnMapping`, `hub mappings`.
+    ManageColumnMappings,
 }
 
 impl Operation {
     /// Every operation, in the order of the table.
-    pub const ALL: [Operation; 19] = [
+    pub const ALL: [Operation; 20] = [
         Self::ReadRegistry,
         Self::ReadFigures,
         Self::ReadCounts,
@@ -113,6 +115,7 @@ impl Operation {
         Self::ManageOrganizations,
         Self::ManageTokens,
         Self::ReadAuditLog,
+        Self::ManageColumnMappings,
     ];
 
     /// The row of the table: access of the uploader, analyst, leader and admin.
@@ -139,6 +142,7 @@ impl Operation {
             Self::ManageOrganizations => [No, No, No, Yes],
             Self::ManageTokens => [No, No, No, Yes],
             Self::ReadAuditLog => [No, No, No, Yes],
+            Self::ManageColumnMappings => [Own, No, No, Yes],
         }
     }
 
@@ -171,6 +175,7 @@ impl Operation {
             Self::ManageOrganizations => "manage organisations / 管理单位名录",
             Self::ManageTokens => "manage API tokens / 管理访问令牌",
             Self::ReadAuditLog => "read the audit log / 查询审计日志",
+            Self::ManageColumnMappings => "manage column mappings / 管理列映射",
         }
     }
 }

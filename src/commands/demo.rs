@@ -149,6 +149,7 @@ async fn import_all(
             bytes: file.bytes.clone(),
             uploaded_by: format!("demo:{}", file.unit),
             dry_run: false,
+            column_overrides: Vec::new(),
         };
         let options = ReadOptions {
             timezone: settings.time_zone(),

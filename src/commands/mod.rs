@@ -4,6 +4,7 @@ pub mod bench;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod mappings;
 pub mod migrate;
 pub mod query;
 pub mod rejections;

@@ -7,6 +7,7 @@ pub mod context;
 pub mod daily;
 mod error_codes;
 pub mod loaders;
+pub mod mappings;
 pub mod mutation;
 pub mod person;
 mod query;
@@ -40,6 +41,7 @@ pub struct Query(
     daily::DailyReportQuery,
     tokens::TokenQuery,
     audit::AuditQuery,
+    mappings::MappingQuery,
 );
 
 /// Every change: merges, uploads, daily reports, tokens, the registry. 全部修改操作。
@@ -50,6 +52,7 @@ pub struct Mutation(
     daily::DailyReportMutation,
     tokens::TokenMutation,
     registry_edits::RegistryMutation,
+    mappings::MappingMutation,
 );
 
 /// The hub's GraphQL schema: async-graphql's schema over the store, run with fresh

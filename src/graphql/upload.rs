@@ -6,6 +6,7 @@ use std::io::Read;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, Upload};
 
 use super::context::{database, principal, read_options};
+use super::mappings::{ColumnAssignmentInput, ColumnNote, FileWarning, RosterReport};
 use super::uploads::{UploadRejection, UploadRows};
 use crate::auth::Operation;
 use crate::error::{GqlResultExt, HubError};
@@ -64,6 +65,20 @@ pub struct ImportReport {
     pub rejections: Vec<UploadRejection>,
     /// Why the file could not be read (status FAILED only). 无法读取的原因。
     pub error: Option<ImportFileError>,
+    /// How each header was read; for a file refused for its headers, the guesses to confirm or correct. 各列识别结果。
+    pub columns: Vec<ColumnNote>,
+    /// Warnings about the whole file: every column not read (UNMAPPED_COLUMN, with likely LIKELY_<FIELD>). 文件级警告。
+    pub warnings: Vec<FileWarning>,
+    /// The date the file states for its list. 文件所述日期。
+    pub stated_date: Option<chrono::NaiveDate>,
+    /// The instant the list holds for: the stated date's midnight, else the upload time. 名单时点。
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+    /// For a roster: what it ends (would end, in a dry run). 名单结束的关系。
+    pub roster: Option<RosterReport>,
+    /// Whether a mapping the unit saved for these headers was applied. 是否应用了已保存的列映射。
+    pub saved_mapping: bool,
+    /// Fingerprint of the header row. 表头指纹。
+    pub fingerprint: Option<String>,
 }
 
 fn count(n: u32) -> i32 {
@@ -100,6 +115,13 @@ impl From<Report> for ImportReport {
                 code: e.code,
                 message: e.message,
             }),
+            columns: r.columns.into_iter().map(ColumnNote::from).collect(),
+            warnings: r.warnings.into_iter().map(FileWarning::from).collect(),
+            stated_date: r.stated_date,
+            as_of: r.as_of,
+            roster: r.roster.map(RosterReport::from),
+            saved_mapping: r.saved_mapping,
+            fingerprint: r.fingerprint,
         }
     }
 }
@@ -146,6 +168,10 @@ impl UploadMutation {
             desc = "Member unit code (admins only; default the token's unit). 成员单位代码（仅管理员）。"
         )]
         unit: Option<String>,
+        #[graphql(
+            desc = "Columns fixed for this file (try with dryRun first); a landed upload saves them for the unit's files with these headers. 指定列对应的字段。"
+        )]
+        mapping: Option<Vec<ColumnAssignmentInput>>,
     ) -> Result<ImportReport> {
         let principal = principal(ctx)?;
         principal.authorize(Operation::Upload).gql()?;
@@ -162,6 +188,11 @@ impl UploadMutation {
             file_name,
             bytes,
             dry_run: dry_run.unwrap_or(false),
+            mapping: mapping
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| format!("{}={}", c.header, c.field))
+                .collect(),
         };
         let report = uploads::upload(database(ctx)?, principal, input, options)
             .await

@@ -1,4 +1,4 @@
-//! `POST /api/uploads` (multipart: `file`, optional `kind`, `dry_run`, `unit`),
+//! `POST /api/uploads` (multipart: `file`, optional `kind`, `dry_run`, `unit`, `map`),
 //! `GET /api/uploads/{id}/rejections.xlsx` and `GET /api/templates/{kind}.xlsx`.
 
 use axum::Json;
@@ -40,8 +40,8 @@ fn flag(value: &str) -> Result<bool, HubError> {
     }
 }
 
-/// Reads the form: exactly one `file`, and optionally `kind`, `dry_run` (or `dryRun`) and
-/// `unit`. Any other field is refused, so that a misspelt option is not silently ignored.
+/// Reads the form: exactly one `file`, and optionally `kind`, `dry_run` (or `dryRun`),
+/// `unit` and `map` (repeatable, or one `header=field` per line). Any other field is refused, so that a misspelt option is not silently ignored.
 async fn read_form(mut multipart: Multipart) -> Result<UploadInput, HubError> {
     let mut input = UploadInput::default();
     let mut file = None;
@@ -61,9 +61,10 @@ async fn read_form(mut multipart: Multipart) -> Result<UploadInput, HubError> {
             "kind" => input.kind = Some(text(field).await?),
             "dry_run" | "dryRun" => input.dry_run = flag(&text(field).await?)?,
             "unit" => input.unit = Some(text(field).await?),
+            "map" | "mapping" => input.mapping.push(text(field).await?),
             other => {
                 return Err(HubError::BadInput(format!(
-                    "unknown form field '{other}' (file, kind, dry_run, unit)"
+                    "unknown form field '{other}' (file, kind, dry_run, unit, map)"
                 )));
             }
         }

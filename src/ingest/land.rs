@@ -12,10 +12,10 @@ use super::fact_rows::{self, FactRows, Provenance, Resolved};
 use super::facts::{OrgRef, RowFacts};
 use super::organizations::OrgResolver;
 use super::people::{self, NamedPerson};
+use super::roster::{self, RosterReport};
 use chrono::{DateTime, Utc};
-use entity::{affiliation, member_unit, organization, stay, upload};
+use entity::{member_unit, organization, upload};
 use importers::SourceKind;
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryResult, Value,
@@ -81,6 +81,8 @@ pub struct LandFile {
     pub headers: Vec<String>,
     /// Who uploaded.
     pub uploaded_by: String,
+    /// How each header was read and the file's warnings, as stored with the upload.
+    pub columns: serde_json::Value,
 }
 
 /// Authority rank of a source kind when sources disagree about a person (lower wins):
@@ -150,7 +152,7 @@ where
     let totals = RowTotals::of(rows);
     let mut landing = Landing::begin(db, unit, file, now).await?;
     landing.land_rows(db, rows).await?;
-    landing.finish(db, totals).await
+    Ok(landing.finish(db, totals, None).await?.0)
 }
 
 /// How many data rows the file has, how many of them were accepted, and how many carry
@@ -224,14 +226,12 @@ impl<'u> Landing<'u> {
             accepted_rows: Set(0),
             rejected_rows: Set(0),
             warning_rows: Set(0),
+            as_of: Set(Some(now)),
+            columns: Set(Some(file.columns.clone())),
             ..Default::default()
         }
         .insert(db)
         .await?;
-        // Before any fact of this upload exists: only earlier lists' facts are ended.
-        if file.kind.is_roster() {
-            end_previous_roster(db, unit.id, file.kind, upload.id, now).await?;
-        }
         let orgs = OrgResolver::load(db).await?;
         let own_org = organization::Entity::find()
             .filter(organization::Column::MemberUnitId.eq(unit.id))
@@ -255,19 +255,44 @@ impl<'u> Landing<'u> {
         self.upload_id
     }
 
-    /// Writes the file's row counts, once every part has landed; returns the upload's id.
-    pub async fn finish<C: ConnectionTrait>(self, db: &C, totals: RowTotals) -> Result<i64, DbErr> {
+    /// Writes the file's row counts and the instant its list holds for (`stated`: the local
+    /// midnight of the date the file states, else the upload time), once every part has
+    /// landed; for a roster, ends what the unit's older lists gave and this one omits
+    /// ([`roster::land`]). Returns the upload's id and, for a roster, what it ended.
+    pub async fn finish<C: ConnectionTrait>(
+        self,
+        db: &C,
+        totals: RowTotals,
+        stated: Option<DateTime<Utc>>,
+    ) -> Result<(i64, Option<RosterReport>), DbErr> {
+        let as_of = stated.unwrap_or(self.now);
         upload::ActiveModel {
             id: Set(self.upload_id),
             data_rows: Set(count(totals.data)),
             accepted_rows: Set(count(totals.accepted)),
             rejected_rows: Set(count(totals.data.saturating_sub(totals.accepted))),
             warning_rows: Set(count(totals.warnings)),
+            as_of: Set(Some(as_of)),
             ..Default::default()
         }
         .update(db)
         .await?;
-        Ok(self.upload_id)
+        let ended = if self.kind.is_roster() {
+            Some(
+                roster::land(
+                    db,
+                    self.unit.id,
+                    self.kind,
+                    self.upload_id,
+                    as_of,
+                    stated.is_some(),
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        Ok((self.upload_id, ended))
     }
 
     /// Lands one part of the file's rows: the rows, the people they name, and every fact,
@@ -435,44 +460,4 @@ where
         },
     )
     .await
-}
-
-/// A roster is the unit's current list: what its earlier lists of the same kind said and
-/// this one repeats or omits ends as of this upload. (People on the new list get fresh
-/// facts from it; people missing from it keep nothing open from this unit and kind.)
-async fn end_previous_roster<C: ConnectionTrait>(
-    db: &C,
-    unit_id: i64,
-    kind: SourceKind,
-    upload_id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    affiliation::Entity::update_many()
-        .col_expr(affiliation::Column::Until, Expr::value(now))
-        .col_expr(affiliation::Column::EndedByUploadId, Expr::value(upload_id))
-        .filter(affiliation::Column::MemberUnitId.eq(unit_id))
-        .filter(affiliation::Column::Kind.eq(kind.as_str()))
-        .filter(affiliation::Column::EndedByUploadId.is_null())
-        .filter(
-            affiliation::Column::Until
-                .is_null()
-                .or(affiliation::Column::Until.gt(now)),
-        )
-        .exec(db)
-        .await?;
-    if kind == SourceKind::LodgingRegister {
-        stay::Entity::update_many()
-            .col_expr(stay::Column::CheckOut, Expr::value(now))
-            .col_expr(stay::Column::EndedByUploadId, Expr::value(upload_id))
-            .filter(stay::Column::MemberUnitId.eq(unit_id))
-            .filter(stay::Column::EndedByUploadId.is_null())
-            .filter(
-                stay::Column::CheckOut
-                    .is_null()
-                    .or(stay::Column::CheckOut.gt(now)),
-            )
-            .exec(db)
-            .await?;
-    }
-    Ok(())
 }

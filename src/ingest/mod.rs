@@ -9,6 +9,7 @@
 //! - [`organizations`]: organisation names through the alias registry;
 //! - [`stored`]: reading an upload's report and rejected rows back;
 //! - [`export`]: an upload's rejected rows as a workbook to fix and re-upload;
+//! - [`roster`]: what a roster (the unit's current list as of its date) ends;
 //! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns.
 
 pub mod batch;
@@ -21,6 +22,7 @@ pub mod organizations;
 pub mod people;
 pub mod read;
 pub mod report;
+pub mod roster;
 pub mod statistics;
 pub mod stored;
 pub mod stream;
@@ -30,7 +32,7 @@ pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};
 use crate::error::HubError;
 use chrono::Utc;
 use entity::{member_unit, upload};
-use importers::{ImportError, ParsedUpload, ReadOptions, SourceKind};
+use importers::{ColumnOverride, ImportError, ParsedUpload, ReadOptions, SourceKind};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
@@ -55,6 +57,9 @@ pub struct ImportRequest {
     pub uploaded_by: String,
     /// Read and check only; store nothing.
     pub dry_run: bool,
+    /// Columns the uploader fixed for this file (`header=field`); a landed upload saves them
+    /// as the unit's mapping for its headers.
+    pub column_overrides: Vec<ColumnOverride>,
 }
 
 /// Looks up an active member unit by code.
@@ -88,7 +93,7 @@ async fn read_file(
 
 /// The report of a file that could not be read.
 fn failed_report(request: &ImportRequest, error: &ImportError) -> ImportReport {
-    ImportReport::failed(
+    let mut report = ImportReport::failed(
         &request.file_name,
         &request.unit,
         request.kind,
@@ -96,7 +101,33 @@ fn failed_report(request: &ImportRequest, error: &ImportError) -> ImportReport {
             code: error.code().to_owned(),
             message: error.to_string(),
         },
-    )
+    );
+    report.columns = error.columns().to_vec();
+    report
+}
+
+/// The read options of an upload by `unit`: the kinds it typically uploads decide between
+/// kinds that fit alike, its saved mappings and the request's columns fix columns.
+async fn unit_read_options<C: ConnectionTrait>(
+    db: &C,
+    unit: &member_unit::Model,
+    request: &ImportRequest,
+    mut options: ReadOptions,
+) -> Result<ReadOptions, HubError> {
+    if options.preferred_kinds.is_empty() {
+        options.preferred_kinds = importers::typical_kinds(&unit.kind).to_vec();
+    }
+    options.saved_mappings = crate::registry::column_mappings::for_unit(db, unit.id).await?;
+    options.column_overrides = request.column_overrides.clone();
+    Ok(options)
+}
+
+/// The instant a list dated `day` holds for: its local midnight.
+fn stated_instant(
+    day: Option<chrono::NaiveDate>,
+    tz: chrono_tz::Tz,
+) -> Option<chrono::DateTime<Utc>> {
+    day.map(|d| read::start_of_day(d, tz))
 }
 
 /// The earlier upload of the same file by the same unit as the same kind, if any.
@@ -178,6 +209,8 @@ pub async fn import_file_in_parts(
     part_rows: usize,
 ) -> Result<ImportReport, HubError> {
     let unit = find_unit(db, &request.unit).await?;
+    let options = unit_read_options(db, &unit, &request, options).await?;
+    let tz = options.timezone;
     if request.dry_run {
         return dry_run(db, &unit, &request, options, on_stage).await;
     }
@@ -255,14 +288,22 @@ pub async fn import_file_in_parts(
         .await?;
     let mut totals = land::RowTotals::default();
     let mut rejections = Vec::new();
+    let mut end = importers::UploadEnd::default();
     // Each part lands while the reader reads and converts the next one. On an error the
     // transaction rolls back and the reader stops at its next part.
     let mut waiting = std::time::Instant::now();
     while let Some(read) = reads.recv().await {
-        let stream::Read::Part(part) = read else {
-            return Err(HubError::Internal(
-                "the reader sent a second header".to_owned(),
-            ));
+        let part = match read {
+            stream::Read::Part(part) => part,
+            stream::Read::End(read_end) => {
+                end = read_end;
+                continue;
+            }
+            stream::Read::Head(_) => {
+                return Err(HubError::Internal(
+                    "the reader sent a second header".to_owned(),
+                ));
+            }
         };
         let waited_ms = waiting.elapsed().as_secs_f64() * 1000.0;
         tracing::debug!(rows = part.rows.len(), waited_ms, "part received");
@@ -291,7 +332,22 @@ pub async fn import_file_in_parts(
     on_stage(ImportStage::Read {
         rows: u64::try_from(totals.data).unwrap_or(u64::MAX),
     });
-    let upload_id = landing.finish(&txn, totals).await?;
+    let stated_date = head.stated_date.or(end.footer_date);
+    let (upload_id, roster) = landing
+        .finish(&txn, totals, stated_instant(stated_date, tz))
+        .await?;
+    if !request.column_overrides.is_empty() {
+        crate::registry::column_mappings::save_overrides(
+            &txn,
+            unit.id,
+            kind,
+            &head.headers,
+            &request.column_overrides,
+            &request.uploaded_by,
+        )
+        .await?;
+    }
+    let as_of = landing_as_of(&txn, upload_id).await?;
     let committing = std::time::Instant::now();
     txn.commit().await?;
     writer.close().await?;
@@ -308,6 +364,13 @@ pub async fn import_file_in_parts(
         rows: read::row_counts(totals),
         rejections,
         error: None,
+        columns: head.columns.clone(),
+        warnings: head.notes.clone(),
+        stated_date,
+        as_of,
+        roster,
+        saved_mapping: head.saved_mapping,
+        fingerprint: Some(head.fingerprint.clone()),
     };
     tracing::info!(
         upload_id,
@@ -316,6 +379,17 @@ pub async fn import_file_in_parts(
         "upload landed"
     );
     Ok(report)
+}
+
+/// The instant an upload's list holds for, as stored.
+async fn landing_as_of<C: ConnectionTrait>(
+    db: &C,
+    upload_id: i64,
+) -> Result<Option<chrono::DateTime<Utc>>, HubError> {
+    Ok(upload::Entity::find_by_id(upload_id)
+        .one(db)
+        .await?
+        .and_then(|u| u.as_of))
 }
 
 /// How the reader ended, once it has.
@@ -345,6 +419,7 @@ async fn dry_run(
     options: ReadOptions,
     on_stage: &(dyn Fn(ImportStage) + Send + Sync),
 ) -> Result<ImportReport, HubError> {
+    let tz = options.timezone;
     let parsed = match read_file(request, options).await? {
         Ok(parsed) => parsed,
         Err(error) => return Ok(unreadable(request, unit, &error)),
@@ -362,6 +437,18 @@ async fn dry_run(
         )
         .await?);
     }
+    let stated = stated_instant(parsed.stated_date, tz);
+    let as_of = stated.unwrap_or_else(Utc::now);
+    let roster = if parsed.kind.is_roster() {
+        let listed: std::collections::HashSet<(String, String)> = parsed
+            .records()
+            .filter_map(|r| r.person())
+            .map(|p| (p.document_number.clone(), p.nationality.clone()))
+            .collect();
+        Some(roster::preview(db, unit.id, parsed.kind, as_of, stated.is_some(), &listed).await?)
+    } else {
+        None
+    };
     Ok(ImportReport {
         file: request.file_name.clone(),
         unit: unit.code.clone(),
@@ -371,5 +458,12 @@ async fn dry_run(
         rows: read::counts(&parsed),
         rejections: read::rejections(&parsed),
         error: None,
+        columns: parsed.columns.clone(),
+        warnings: parsed.notes.clone(),
+        stated_date: parsed.stated_date,
+        as_of: Some(as_of),
+        roster,
+        saved_mapping: parsed.saved_mapping,
+        fingerprint: Some(parsed.fingerprint.clone()),
     })
 }

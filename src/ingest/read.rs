@@ -233,6 +233,7 @@ pub fn land_file(head: &UploadHead, file_name: &str, size: usize, uploaded_by: &
         header_row: head.header_row,
         headers: head.headers.clone(),
         uploaded_by: uploaded_by.to_owned(),
+        columns: json!({ "columns": head.columns, "warnings": head.notes }),
     }
 }
 

@@ -1,7 +1,11 @@
 //! The report of one imported file, as `hub import --json`, `POST /api/uploads` and the
 //! GraphQL `upload` mutation all return it.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use importers::{ColumnNote, FileNote};
 use serde::Serialize;
+
+use super::roster::RosterReport;
 
 /// What became of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -76,6 +80,22 @@ pub struct ImportReport {
     /// Why the file could not be read (status `failed` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<FileError>,
+    /// How each header was read (the field, how it was matched, two sample values); for a
+    /// file refused for its headers, the hub's guesses to confirm or correct.
+    pub columns: Vec<ColumnNote>,
+    /// Warnings about the whole file: every column not read (`UNMAPPED_COLUMN`, with
+    /// `likely: LIKELY_<FIELD>` when its values look like a field the file lacks).
+    pub warnings: Vec<FileNote>,
+    /// The date the file states for its list (a title "截至…", "填报日期：…", a signature).
+    pub stated_date: Option<NaiveDate>,
+    /// The instant the list holds for: the stated date's local midnight, else the upload time.
+    pub as_of: Option<DateTime<Utc>>,
+    /// For a roster: what it ends (in a dry run: what it would end).
+    pub roster: Option<RosterReport>,
+    /// Whether a column mapping the unit saved for these headers was applied.
+    pub saved_mapping: bool,
+    /// Fingerprint of the header row, the key under which a mapping is saved.
+    pub fingerprint: Option<String>,
 }
 
 impl ImportReport {
@@ -96,6 +116,13 @@ impl ImportReport {
             rows: RowCounts::default(),
             rejections: Vec::new(),
             error: Some(error),
+            columns: Vec::new(),
+            warnings: Vec::new(),
+            stated_date: None,
+            as_of: None,
+            roster: None,
+            saved_mapping: false,
+            fingerprint: None,
         }
     }
 }

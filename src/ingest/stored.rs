@@ -92,5 +92,25 @@ pub async fn report_of<C: ConnectionTrait>(
         },
         rejections: rejections(db, stored.id).await?,
         error: None,
+        columns: stored_notes(stored, "columns"),
+        warnings: stored_notes(stored, "warnings"),
+        stated_date: None,
+        as_of: stored.as_of,
+        roster: None,
+        saved_mapping: false,
+        fingerprint: Some(importers::header_fingerprint(
+            &serde_json::from_value::<Vec<String>>(stored.headers.clone()).unwrap_or_default(),
+        )),
     })
+}
+
+/// The column notes or warnings stored with an upload (none for uploads stored before
+/// they were kept).
+fn stored_notes<T: serde::de::DeserializeOwned>(stored: &upload::Model, key: &str) -> Vec<T> {
+    stored
+        .columns
+        .as_ref()
+        .and_then(|c| c.get(key))
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
 }

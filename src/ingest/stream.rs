@@ -6,7 +6,7 @@ use super::land::{LandRow, RowTotals};
 use super::read;
 use super::report::Rejection;
 use chrono_tz::Tz;
-use importers::{ImportError, ParsedRow, ReadOptions, RowSink, SourceKind, UploadHead};
+use importers::{ImportError, ParsedRow, ReadOptions, RowSink, SourceKind, UploadEnd, UploadHead};
 use std::ops::ControlFlow;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -14,12 +14,14 @@ use tokio::task::JoinHandle;
 /// The first part holds this share of a part's rows (landing starts once it is read).
 const FIRST_PART_SHARE: usize = 8;
 
-/// What the reader sends, in this order: the head once, then the parts.
+/// What the reader sends, in this order: the head once, then the parts, then the end.
 pub enum Read {
     /// The header row was found.
     Head(UploadHead),
     /// The next rows.
     Part(Part),
+    /// Every row was sent: what the rows under the table said.
+    End(UploadEnd),
 }
 
 /// Rows read and converted for landing, with what the report says of them.
@@ -91,6 +93,11 @@ impl RowSink for PartSender {
             return self.flush();
         }
         ControlFlow::Continue(())
+    }
+
+    fn end(&mut self, end: &UploadEnd) -> ControlFlow<()> {
+        self.flush()?;
+        self.send(Read::End(end.clone()))
     }
 }
 

@@ -3,6 +3,7 @@
 //! callers of these functions; nothing here knows about HTTP or GraphQL.
 
 pub mod audit;
+pub mod column_mappings;
 pub mod daily_reports;
 pub mod merges;
 pub mod organization_edits;

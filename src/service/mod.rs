@@ -3,9 +3,11 @@
 //! the registry or the importer, and writes the audit log.
 //!
 //! - [`uploads`] — uploading a file, downloading an upload's rejected rows;
+//! - [`column_mappings`] — the column mappings units confirm for their files' headers;
 //! - [`daily_reports`] — submitting a daily (zero) report, who has reported;
 //! - [`tokens`] — creating, listing and revoking API tokens.
 
+pub mod column_mappings;
 pub mod daily_reports;
 pub mod tokens;
 pub mod uploads;

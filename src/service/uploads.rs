@@ -1,7 +1,7 @@
 //! Uploading a file as a principal (`POST /api/uploads`, the `upload` mutation) and reading
 //! an upload's rejected rows back as a workbook.
 
-use importers::{ReadOptions, SourceKind};
+use importers::{ColumnOverride, ReadOptions, SourceKind};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::audit::{self, Action};
@@ -25,6 +25,33 @@ pub struct UploadInput {
     pub bytes: Vec<u8>,
     /// Read and check only; store nothing.
     pub dry_run: bool,
+    /// Columns fixed for this file, each `header=field` (a field's name, its Chinese header
+    /// or `ignore`); a landed upload saves them as the unit's mapping for its headers.
+    pub mapping: Vec<String>,
+}
+
+/// Most columns one upload may fix.
+const MAX_MAPPED_COLUMNS: usize = 200;
+
+/// The columns a client fixes, each written `header=field`; `BAD_INPUT` for one written
+/// otherwise. Blank entries are skipped; entries may also be given one per line.
+pub fn parse_mapping(entries: &[String]) -> Result<Vec<ColumnOverride>, HubError> {
+    let parsed: Vec<ColumnOverride> = entries
+        .iter()
+        .flat_map(|e| e.lines())
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            e.parse::<ColumnOverride>()
+                .map_err(|err| HubError::BadInput(err.to_string()))
+        })
+        .collect::<Result<_, _>>()?;
+    if parsed.len() > MAX_MAPPED_COLUMNS {
+        return Err(HubError::BadInput(format!(
+            "too many mapped columns (at most {MAX_MAPPED_COLUMNS}) / 列映射过多"
+        )));
+    }
+    Ok(parsed)
 }
 
 /// A source kind as a client names it; `BAD_INPUT` listing the kinds when unknown.
@@ -85,6 +112,7 @@ pub async fn upload(
         bytes: input.bytes,
         uploaded_by: principal.submitted_by(),
         dry_run: input.dry_run,
+        column_overrides: parse_mapping(&input.mapping)?,
     };
     let file_name = request.file_name.clone();
     let size = request.bytes.len();

@@ -137,6 +137,7 @@ async fn probe(world: &World, operation: Operation, token: Option<&str>) -> Outc
         }
         Operation::ManageTokens => gql("{ apiTokens { id } }").await,
         Operation::ReadAuditLog => gql("{ auditLog(first: 5) { id } }").await,
+        Operation::ManageColumnMappings => gql("{ columnMappings { id } }").await,
     }
 }
 

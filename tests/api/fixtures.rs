@@ -53,6 +53,7 @@ pub async fn import(db: &DatabaseConnection, name: &str, unit: &str) -> ImportRe
         bytes,
         uploaded_by: "test".to_owned(),
         dry_run: false,
+        column_overrides: Vec::new(),
     };
     import_file(db, request, ReadOptions::default())
         .await

@@ -59,7 +59,10 @@ async fn land_fixtures(db: &DatabaseConnection, part: Option<usize>) {
                     landing.land_rows(&txn, rows).await.expect("land part");
                     totals.add(RowTotals::of(rows));
                 }
-                landing.finish(&txn, totals).await.expect("finish landing");
+                landing
+                    .finish(&txn, totals, None)
+                    .await
+                    .expect("finish landing");
             }
         }
         txn.commit().await.expect("commit");
@@ -180,6 +183,7 @@ async fn import_fixtures(db: &DatabaseConnection, part_rows: usize) -> Vec<Impor
             bytes: fixture_bytes(&name),
             uploaded_by: "test".to_owned(),
             dry_run: false,
+            column_overrides: Vec::new(),
         };
         let report = import_file_in_parts(db, request, ReadOptions::default(), &|_| {}, part_rows)
             .await
@@ -255,6 +259,7 @@ async fn a_file_that_fails_after_parts_have_landed_stores_nothing() {
         bytes: csv.into_bytes(),
         uploaded_by: "test".to_owned(),
         dry_run: false,
+        column_overrides: Vec::new(),
     };
     let options = ReadOptions {
         max_rows: 20,

@@ -176,6 +176,7 @@ async fn a_large_landing_refreshes_the_planners_statistics() {
         bytes,
         uploaded_by: "test".to_owned(),
         dry_run: false,
+        column_overrides: Vec::new(),
     };
     let report = hub::ingest::import_file(&db, request, importers::ReadOptions::default())
         .await
@@ -357,6 +358,7 @@ async fn a_landing_is_copied_into_the_database_file_after_its_commit() {
         bytes,
         uploaded_by: "test".to_owned(),
         dry_run: false,
+        column_overrides: Vec::new(),
     };
     let report = hub::ingest::import_file(&db, request, importers::ReadOptions::default())
         .await

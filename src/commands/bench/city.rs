@@ -174,6 +174,7 @@ async fn land_batch(
         header_row: 2,
         headers: vec!["护照号码".to_owned()],
         uploaded_by: "bench".to_owned(),
+        columns: json!({}),
     };
     let txn = db.begin().await?;
     land(&txn, unit, &file, &rows, Utc::now()).await?;

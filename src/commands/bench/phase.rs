@@ -105,6 +105,7 @@ async fn land(
         bytes,
         uploaded_by: "bench".to_owned(),
         dry_run: false,
+        column_overrides: Vec::new(),
     };
     let stages: Mutex<Vec<(ImportStage, Instant)>> = Mutex::default();
     let on_stage = |stage| {

@@ -92,6 +92,7 @@ async fn import_one(
         bytes,
         uploaded_by: uploaded_by.to_owned(),
         dry_run: args.dry_run,
+        column_overrides: args.map.clone(),
     };
     let options = ReadOptions {
         timezone: settings.time_zone(),

@@ -41,6 +41,20 @@ pub fn summary(report: &ImportReport) -> String {
     let _ = writeln!(text, "{} — {}", report.file, status_text(report));
     if let Some(error) = &report.error {
         let _ = writeln!(text, "  {} {}", error.code, error.message);
+        if !report.columns.is_empty() {
+            let _ = writeln!(
+                text,
+                "  表头及推测的字段 headers and the field guessed (correct with --map 'HEADER=FIELD'):"
+            );
+            for column in &report.columns {
+                let _ = writeln!(
+                    text,
+                    "    {} → {}",
+                    column.header,
+                    column.field.as_deref().unwrap_or("? (unmapped)")
+                );
+            }
+        }
         return text;
     }
     let rows = report.rows;
@@ -54,6 +68,53 @@ pub fn summary(report: &ImportReport) -> String {
         rows.rejected,
         rows.warnings
     );
+    for warning in &report.warnings {
+        let likely = warning
+            .likely
+            .as_deref()
+            .map(|l| format!(" {l}"))
+            .unwrap_or_default();
+        let _ = writeln!(text, "  ! {}{likely} {}", warning.code, warning.message);
+    }
+    if let Some(roster) = &report.roster {
+        let date = roster
+            .as_of
+            .with_timezone(&chrono_tz::Asia::Shanghai)
+            .format("%Y-%m-%d");
+        let stated = if roster.stated {
+            "文件所述日期 stated by the file"
+        } else {
+            "上传时间 upload time"
+        };
+        let verb = if report.status == ImportStatus::DryRun {
+            "将结束 would end"
+        } else {
+            "结束 ended"
+        };
+        let _ = writeln!(
+            text,
+            "  名单日期 list as of {date} ({stated}); {verb} {} 条不在本名单上的关系 affiliation(s) of people not on this list",
+            roster.ends
+        );
+        if let Some(newer) = roster.newer_list_as_of {
+            let _ = writeln!(
+                text,
+                "  ! 本单位已有更新的名单（{}），本名单只补充历史，不结束更新名单中的关系 an older list than the unit's latest: adds history, ends nothing newer",
+                newer
+                    .with_timezone(&chrono_tz::Asia::Shanghai)
+                    .format("%Y-%m-%d")
+            );
+        }
+        for e in &roster.ending {
+            let _ = writeln!(
+                text,
+                "    - {} · {} · {}",
+                e.name.as_deref().unwrap_or("-"),
+                e.organization,
+                e.role
+            );
+        }
+    }
     for rejection in &report.rejections {
         let _ = writeln!(text, "  {}", rejection_line(rejection));
     }
@@ -87,6 +148,13 @@ mod tests {
                 reason: "无法识别的国籍".to_owned(),
             }],
             error: None,
+            columns: Vec::new(),
+            warnings: Vec::new(),
+            stated_date: None,
+            as_of: None,
+            roster: None,
+            saved_mapping: false,
+            fingerprint: None,
         }
     }
 
