@@ -81,16 +81,18 @@ export async function download(url, fileName) {
 }
 
 /**
- * Uploads one file to POST /api/uploads (multipart: file, kind, dry_run, unit) and
- * resolves to the import report. `onProgress(fraction)` follows the bytes sent.
+ * Uploads one file to POST /api/uploads (multipart: file, kind, dry_run, unit, and one map
+ * field per fixed column, `header=field`) and resolves to the import report.
+ * `onProgress(fraction)` follows the bytes sent.
  */
-export function uploadFile(file, { kind, dryRun, unit } = {}, onProgress = () => {}) {
+export function uploadFile(file, { kind, dryRun, unit, mapping = [] } = {}, onProgress = () => {}) {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     form.append('file', file, file.name);
     if (kind) form.append('kind', kind);
     if (dryRun) form.append('dry_run', 'true');
     if (unit) form.append('unit', unit);
+    for (const entry of mapping) form.append('map', entry);
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/uploads');
     const token = session.token();

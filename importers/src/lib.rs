@@ -54,8 +54,8 @@ pub use headers::{canonical_headers, normalize_header};
 pub use issues::{IssueCode, RowIssue};
 pub use kinds::{SourceKind, UnknownKind, typical_kinds};
 pub use mapping::{
-    BadOverride, ColumnMapping, ColumnOverride, MappedHeader, field_choices, header_fingerprint,
-    header_key, resolve_target,
+    BadOverride, ColumnMapping, ColumnOverride, MappedHeader, field_choices, field_synonyms,
+    header_fingerprint, header_key, resolve_target,
 };
 pub use notes::{ColumnNote, FileNote, MAPPING_NOT_USED, UNMAPPED_COLUMN};
 pub use options::{ProgressFn, ReadOptions};

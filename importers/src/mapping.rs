@@ -158,6 +158,17 @@ pub fn field_choices(kind: SourceKind) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// The synonyms a field of a kind is known by (its Chinese header first), in Chinese and
+/// English; empty for a name that is no field of the kind.
+pub fn field_synonyms(kind: SourceKind, name: &str) -> Vec<&'static str> {
+    spec(kind)
+        .fields
+        .iter()
+        .filter(|f| Some(f.field) == Field::from_name(name))
+        .flat_map(|f| std::iter::once(f.canonical).chain(f.synonyms.iter().copied()))
+        .collect()
+}
+
 /// What the uploader fixed, ready to apply to any header row: the overrides of this upload and
 /// the unit's saved mappings.
 #[derive(Debug, Clone, Default)]

@@ -579,5 +579,15 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(ok.kind, SourceKind::HealthCheck);
+        // A date column named only by a keyword does not make a health check, whatever the
+        // unit's kinds: a staff list of the police is still a staff list.
+        let ok = header_match(
+            &t(&["所属实体", "姓名", "国籍", "护照号码", "职务", "入职日期"]),
+            &HeaderChoice::new(None, &police, &fixes),
+            &mut best,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(ok.kind, SourceKind::EmploymentRoster);
     }
 }

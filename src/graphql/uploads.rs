@@ -1,6 +1,8 @@
 //! Uploads, their rejections, member-unit activity and candidate merges.
 
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
+
+use super::mappings::FileWarning;
 use chrono::{DateTime, Utc};
 use entity::{member_unit, pending_merge, upload};
 
@@ -74,6 +76,10 @@ pub struct Upload {
     pub status: String,
     /// Row counters. 行数统计。
     pub rows: UploadRows,
+    /// The instant the file's list holds for: the date it states, else the upload time. 名单时点。
+    pub as_of: Option<DateTime<Utc>>,
+    /// Warnings about the file's columns (every column not read). 文件级警告。
+    pub warnings: Vec<FileWarning>,
 }
 
 impl Upload {
@@ -97,6 +103,16 @@ impl Upload {
                 rejected: u.rejected_rows,
                 warnings: u.warning_rows,
             },
+            as_of: u.as_of,
+            warnings: u
+                .columns
+                .as_ref()
+                .and_then(|c| c.get("warnings"))
+                .and_then(|w| serde_json::from_value::<Vec<importers::FileNote>>(w.clone()).ok())
+                .unwrap_or_default()
+                .into_iter()
+                .map(FileWarning::from)
+                .collect(),
         }
     }
 }

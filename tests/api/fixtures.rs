@@ -46,6 +46,16 @@ pub fn fixture_bytes(name: &str) -> Vec<u8> {
 /// Imports one fixture file as its unit; the kind is left to detection.
 pub async fn import(db: &DatabaseConnection, name: &str, unit: &str) -> ImportReport {
     let bytes = std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture file");
+    import_bytes(db, name, unit, bytes).await
+}
+
+/// Imports a file's bytes as `unit`; the kind is left to detection.
+pub async fn import_bytes(
+    db: &DatabaseConnection,
+    name: &str,
+    unit: &str,
+    bytes: Vec<u8>,
+) -> ImportReport {
     let request = ImportRequest {
         unit: unit.to_owned(),
         kind: None,
@@ -198,12 +208,31 @@ async fn every_file_gives_its_expected_counts_and_rejections_and_reimport_change
 
 /// Imports the fixtures in the given order and checks the city as of the report time.
 async fn check_city(order: &[(String, String, SourceKind)]) {
+    let files: Vec<(String, String, Vec<u8>)> = order
+        .iter()
+        .map(|(name, unit, _)| (name.clone(), unit.clone(), fixture_bytes(name)))
+        .collect();
+    check_city_of(&files).await;
+}
+
+/// Imports files (name, unit, bytes) in the given order and checks the city as of the
+/// report time against `expected.json`; returns the reports.
+pub async fn check_city_of(files: &[(String, String, Vec<u8>)]) -> Vec<ImportReport> {
     let test_db = TestDatabase::new().await;
     let db = test_db.connect_migrated().await;
-    for (name, unit, _) in order {
-        let report = import(&db, name, unit).await;
-        assert_eq!(report.status, ImportStatus::Imported, "{name}");
+    let mut reports = Vec::new();
+    for (name, unit, bytes) in files {
+        let report = import_bytes(&db, name, unit, bytes.clone()).await;
+        assert_eq!(report.status, ImportStatus::Imported, "{name}: {report:?}");
+        reports.push(report);
     }
+    check_figures(&db).await;
+    reports
+}
+
+/// The city's figures as of the report time against `expected.json`.
+pub async fn check_figures(db: &DatabaseConnection) {
+    let db = db.clone();
     let expected = expected();
     let tz = chrono_tz::Asia::Shanghai;
     let at = report_time();

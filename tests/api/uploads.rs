@@ -83,6 +83,20 @@ async fn uploader_tokens(app: &TestApp) -> std::collections::HashMap<String, Str
     tokens
 }
 
+/// A report without the instant of a list that states no date of its own: the upload time,
+/// which differs between two stores.
+fn without_upload_time(mut report: serde_json::Value) -> serde_json::Value {
+    if report["stated_date"].is_null()
+        && let Some(fields) = report.as_object_mut()
+    {
+        fields.remove("as_of");
+        if let Some(roster) = fields.get_mut("roster").and_then(|r| r.as_object_mut()) {
+            roster.remove("as_of");
+        }
+    }
+    report
+}
+
 #[tokio::test]
 async fn every_fixture_uploads_with_the_report_of_the_cli() {
     // The reference: import_file straight into a store of its own.
@@ -91,7 +105,9 @@ async fn every_fixture_uploads_with_the_report_of_the_cli() {
     let mut want = Vec::new();
     for (name, unit, _) in fixture_files() {
         let report = import(&reference, &name, &unit).await;
-        want.push(serde_json::to_value(&report).expect("report JSON"));
+        want.push(without_upload_time(
+            serde_json::to_value(&report).expect("report JSON"),
+        ));
     }
 
     let http = spawn_app().await;
@@ -102,7 +118,11 @@ async fn every_fixture_uploads_with_the_report_of_the_cli() {
             .upload_as(Some(&tokens[unit]), &[Part::File("file", name, &bytes)])
             .await;
         assert_eq!(response.status, StatusCode::OK, "{name}: {}", response.body);
-        assert_eq!(&response.json(), want, "{name} over HTTP");
+        assert_eq!(
+            &without_upload_time(response.json()),
+            want,
+            "{name} over HTTP"
+        );
     }
     // The same file again: a duplicate naming the earlier upload; nothing changes.
     let before = store_counts(&http.db).await;
@@ -129,11 +149,16 @@ async fn every_fixture_uploads_with_the_report_of_the_cli() {
         assert_eq!(response.status, StatusCode::OK, "{name}: {}", response.body);
         let body = response.json();
         assert!(body["errors"].is_null(), "{name}: {body}");
-        assert_eq!(
-            &as_cli_json(&body["data"]["upload"]),
-            want,
-            "{name} over GraphQL"
-        );
+        // The fields the query selects are those of the CLI's report.
+        let got = as_cli_json(&body["data"]["upload"]);
+        let selected: serde_json::Map<String, Value> = want
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(key, _)| got.get(key.as_str()).is_some())
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        assert_eq!(got, Value::Object(selected), "{name} over GraphQL");
     }
 }
 

@@ -178,6 +178,32 @@ test('an upload through the page shows its report with the rejected row', async 
   await context.close();
 });
 
+test('an upload with a column the hub cannot place is confirmed with a mapping before it lands', async () => {
+  const { context, page, errors } = await signIn('uploader');
+  await page.waitForSelector('#history-table');
+  const file = join(work, '外籍员工_新表头.csv');
+  writeFileSync(file, [
+    '所属实体,姓名,国籍,护照号码,职务,入职日期',
+    '大庆油田有限责任公司,PARK JIWOO,韩国,M55501234,工程师,2019-03-01',
+    '中国石油大庆炼化公司,SILVA ANA,巴西,FB1234567,顾问,2018-07-15',
+  ].join('\r\n'));
+  await page.setInputFiles('#files', file);
+  const card = page.locator('.file-card', { hasText: '外籍员工_新表头.csv' });
+  await card.locator('.confirm .file-warnings li[data-likely="LIKELY_EMPLOYER"]').waitFor();
+  assert.equal(await card.locator('.report').first().getAttribute('data-status'), 'dry_run');
+  await card.locator('.column-mapping select[data-header="所属实体"]').selectOption('employer');
+  await card.locator('button', { hasText: '按所选字段重新检查' }).click();
+  await card.locator('.column-mapping select[data-header="所属实体"]').waitFor();
+  await page.waitForFunction(() => !document.querySelector('.confirm .file-warnings'));
+  await card.locator('button', { hasText: '确认导入' }).click();
+  const landed = card.locator('.report[data-status="imported"]');
+  await landed.waitFor();
+  assert.match(await landed.textContent(), /接收 2/);
+  await page.screenshot({ path: join(artifacts, 'upload-mapping.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('an analyst filters people and opens a person with every source', async () => {
   const { context, page, errors } = await signIn('analyst');
   await page.click('#nav a[data-page="people"]');

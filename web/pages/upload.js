@@ -1,6 +1,11 @@
 // The upload page of a member unit: drop one or more spreadsheets, watch them go up, read
 // the report of each (rejected rows in a table, the bad rows as xlsx), download blank
 // templates, and see the unit's upload history.
+//
+// Every file is first checked (a dry run). When the check finds columns it does not read,
+// headers it cannot place, or a roster that would end affiliations, the uploader sees each
+// header with the hub's guess, corrects it, checks again, and confirms before anything
+// lands; the confirmed mapping is saved for the unit's files with the same headers.
 
 import { download, gql, uploadFile } from '../api.js';
 import {
@@ -14,6 +19,82 @@ const HISTORY = `query History($unit: String) {
 }`;
 
 const UNITS = `{ memberUnits { code name active } }`;
+
+const FIELDS = `query Fields($kind: String!) { fieldChoices(kind: $kind) { name label } }`;
+
+const HOW_LABELS = {
+  given: '已指定', exact: '表头匹配', combined: '表头匹配', part: '表头部分匹配',
+  contains: '包含已知表头', keyword: '关键词推测', ignored: '忽略', unmapped: '未识别',
+};
+
+/** The fields of a kind, fetched once per kind. */
+const fieldCache = new Map();
+async function fieldsOf(kind) {
+  if (!fieldCache.has(kind)) {
+    fieldCache.set(kind, gql(FIELDS, { kind }).then((d) => d.fieldChoices));
+  }
+  return fieldCache.get(kind);
+}
+
+/** Whether a check should be confirmed by the uploader before the file lands. */
+function needsConfirmation(report) {
+  if (report.status === 'failed') return (report.columns || []).length > 0;
+  if (report.status !== 'dry_run') return false;
+  return (report.warnings || []).length > 0 || (report.roster && report.roster.ends > 0);
+}
+
+function warningsView(report) {
+  const warnings = report.warnings || [];
+  if (!warnings.length) return null;
+  return h('ul', { class: 'file-warnings' }, warnings.map((w) =>
+    h('li', { class: 'warn', dataset: { code: w.code, likely: w.likely || '' } }, w.message)));
+}
+
+function rosterView(report) {
+  const roster = report.roster;
+  if (!roster) return null;
+  const date = dateTime(roster.as_of);
+  const source = roster.stated ? '（文件所述日期）' : '（上传时间）';
+  const verb = report.status === 'dry_run' ? '将结束' : '已结束';
+  const parts = [h('p', {}, `名单日期：${date}${source}；${verb} ${num(roster.ends)} 人不在本名单上的登记关系。`)];
+  if (roster.newer_list_as_of) {
+    parts.push(h('p', { class: 'warn' },
+      `本单位已有更新的名单（${dateTime(roster.newer_list_as_of)}），本名单只补充历史记录，不会结束更新名单中的关系。`));
+  }
+  if (roster.ending && roster.ending.length) {
+    parts.push(table(['姓名', '单位', '关系'],
+      roster.ending.map((e) => [e.name || '', e.organization, e.role]),
+      { class: 'compact roster-ending' }));
+  }
+  return h('div', { class: 'roster' }, parts);
+}
+
+/** Each header with the hub's guess and a select to correct it; returns the view and a
+ * function giving the mapping (`header=field`) of the columns the uploader changed. */
+async function mappingEditor(report) {
+  const kind = report.kind;
+  const columns = report.columns || [];
+  if (!kind || !columns.length) return null;
+  const fields = await fieldsOf(kind);
+  const selects = columns.map((c) => {
+    const chosen = c.how === 'ignored' ? 'ignore' : (c.field || '');
+    const select = h('select', { dataset: { header: c.header } },
+      h('option', { value: '' }, '（未识别）'),
+      h('option', { value: 'ignore', selected: chosen === 'ignore' }, '忽略此列'),
+      fields.map((f) => h('option', { value: f.name, selected: f.name === chosen }, `${f.label}（${f.name}）`)));
+    select.dataset.initial = chosen;
+    return select;
+  });
+  const view = table(['表头', '识别为', '方式', '示例值'],
+    columns.map((c, i) => [
+      c.header, selects[i], HOW_LABELS[c.how] || c.how,
+      (c.samples || []).join('、') + (c.likely ? `（疑似 ${c.likely}）` : ''),
+    ]), { class: 'compact column-mapping' });
+  const mapping = () => selects
+    .filter((s) => s.value && (s.value !== s.dataset.initial || s.dataset.initial === ''))
+    .map((s) => `${s.dataset.header}=${s.value}`);
+  return { view, mapping };
+}
 
 function rejectionsButton(uploadId, fileName) {
   const base = fileName.replace(/\.[^.]+$/, '');
@@ -43,8 +124,9 @@ function reportView(report) {
     h('span', { class: 'good' }, `接收 ${num(rows.accepted)}`),
     h('span', { class: rows.rejected ? 'bad' : '' }, `拒收 ${num(rows.rejected)}`),
     rows.warnings ? h('span', { class: 'warn' }, `警告 ${num(rows.warnings)}`) : null);
-  const parts = [summary];
+  const parts = [warningsView(report), summary];
   if (report.error) parts.push(errorBox({ message: `${report.error.message}（${report.error.code}）` }));
+  parts.push(rosterView(report));
   if (report.rejections && report.rejections.length) {
     parts.push(table(['工作表', '行号', '列', '原值', '原因'],
       report.rejections.map((r) => [r.sheet, String(r.row), r.column || '', r.value, r.reason]),
@@ -138,18 +220,25 @@ export async function render(root, { viewer }) {
         h('div', { class: 'file-head' }, h('strong', {}, file.name), h('span', { class: 'muted' }, size(file.size)), state),
         bar);
       results.prepend(card);
+      const options = {
+        kind: kindSelect.value || undefined,
+        unit: isAdmin ? unit : undefined,
+      };
+      const progress = (fraction) => {
+        bar.value = fraction;
+        if (fraction >= 1) state.textContent = '正在读取和检查…';
+      };
       try {
-        const report = await uploadFile(file, {
-          kind: kindSelect.value || undefined,
-          dryRun: dryRun.checked,
-          unit: isAdmin ? unit : undefined,
-        }, (fraction) => {
-          bar.value = fraction;
-          if (fraction >= 1) state.textContent = '正在读取和导入…';
-        });
+        const check = await uploadFile(file, { ...options, dryRun: true }, progress);
         bar.remove();
-        state.textContent = '完成';
-        card.append(reportView(report));
+        if (dryRun.checked || !needsConfirmation(check)) {
+          const report = dryRun.checked ? check : await uploadFile(file, options);
+          state.textContent = '完成';
+          card.append(reportView(report));
+        } else {
+          state.textContent = '请确认';
+          await confirm(card, state, file, options, check);
+        }
       } catch (error) {
         bar.remove();
         state.textContent = '失败';
@@ -157,6 +246,52 @@ export async function render(root, { viewer }) {
       }
     }
     loadHistory();
+  }
+
+  /** Shows a check with the column mapping to correct; re-checks with the corrections and
+   * lands the file once the uploader confirms. */
+  async function confirm(card, state, file, options, check) {
+    const slot = h('div', { class: 'confirm' });
+    card.append(slot);
+    let mapping = [];
+    const show = async (report) => {
+      const editor = await mappingEditor(report);
+      const recheck = h('button', { type: 'button', class: 'small' }, '按所选字段重新检查');
+      const land = h('button', { type: 'button', class: 'primary', disabled: report.status === 'failed' }, '确认导入');
+      const cancel = h('button', { type: 'button', class: 'small' }, '取消');
+      slot.replaceChildren(
+        reportView(report),
+        editor ? h('div', {}, h('h3', {}, '各列识别结果（可修改）'), editor.view) : null,
+        h('div', { class: 'form-row' }, editor ? recheck : null, land, cancel));
+      recheck.addEventListener('click', async () => {
+        mapping = editor.mapping();
+        recheck.disabled = true;
+        try {
+          await show(await uploadFile(file, { ...options, dryRun: true, mapping }));
+        } catch (error) {
+          slot.append(errorBox(error));
+          recheck.disabled = false;
+        }
+      });
+      land.addEventListener('click', async () => {
+        land.disabled = true;
+        state.textContent = '正在导入…';
+        try {
+          const report = await uploadFile(file, { ...options, mapping });
+          slot.replaceChildren(reportView(report));
+          state.textContent = '完成';
+          loadHistory();
+        } catch (error) {
+          slot.append(errorBox(error));
+          land.disabled = false;
+        }
+      });
+      cancel.addEventListener('click', () => {
+        slot.replaceChildren(h('p', { class: 'muted' }, '已取消，未导入任何数据。'));
+        state.textContent = '已取消';
+      });
+    };
+    await show(check);
   }
 
   drop.addEventListener('click', () => fileInput.click());
