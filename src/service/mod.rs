@@ -4,8 +4,10 @@
 //!
 //! - [`uploads`] — uploading a file, downloading an upload's rejected rows;
 //! - [`daily_reports`] — submitting a daily (zero) report, who has reported;
+//! - [`people`] — reading people: lists, one person, counts, the export;
 //! - [`tokens`] — creating, listing and revoking API tokens.
 
 pub mod daily_reports;
+pub mod people;
 pub mod tokens;
 pub mod uploads;
