@@ -234,6 +234,34 @@ async fn the_people_export_over_http_follows_each_role() {
     assert!(list[1..].iter().all(|row| row[reporter] == "东北石油大学"));
     assert_eq!(summary_value(&book[1].1, "全市统计"), "当前角色无权查看");
 
+    // The education bureau's rows give no birth dates: its export shows none, not even
+    // those the police gave of the same students.
+    let education = token(Role::Uploader, "education").await;
+    let (status, _, body) = get(&app.address, path, Some(&education)).await;
+    assert_eq!(status, StatusCode::OK);
+    let own = &sheets(&body)[0].1;
+    let (_, _, body) = get(&app.address, path, Some(&analyst)).await;
+    let all = &sheets(&body)[0].1;
+    let column = |list: &Vec<Vec<String>>, name: &str| {
+        list[0].iter().position(|h| h == name).expect("column")
+    };
+    let (number, born) = (column(own, "护照号码"), column(own, "出生日期"));
+    let (all_number, all_born) = (column(all, "护照号码"), column(all, "出生日期"));
+    assert!(own.len() > 1);
+    assert!(own[1..].iter().all(|row| row[born].is_empty()));
+    let police_given = own[1..]
+        .iter()
+        .filter(|row| {
+            all[1..]
+                .iter()
+                .any(|a| a[all_number] == row[number] && !a[all_born].is_empty())
+        })
+        .count();
+    assert!(
+        police_given > 0,
+        "the police give birth dates of some students"
+    );
+
     let viewer = |token: String| {
         let address = app.address.clone();
         async move {
