@@ -1,6 +1,7 @@
 //! Lists of people as of T: a filter (nationality, presence, managing unit, reporting unit,
 //! visa status, arrivals and departures in a period, name or document search, and/or),
-//! an order, and a page.
+//! an order, and a page; optionally read for one member unit's uploads alone
+//! ([`PersonFilter::own_unit`]).
 
 use super::overview::as_of_values;
 use super::sql::derived_cte;

@@ -666,10 +666,7 @@ async fn given_by(
                 row.birth_date.map(|d| Value::from(d.to_string())),
             ),
         ] {
-            values
-                .entry(attribute)
-                .or_default()
-                .extend(value.into_iter());
+            values.entry(attribute).or_default().extend(value);
         }
     }
     given
