@@ -11,9 +11,6 @@ use crate::derived::{self, PersonFilter as Filter};
 use crate::error::{GqlResultExt, HubError};
 use crate::service::people::{Page, People, PersonLookup, PersonQuery};
 
-/// Most people one page may hold.
-pub const MAX_PAGE: i32 = crate::service::people::MAX_PAGE as i32;
-
 /// Headline figures. 总体情况。
 #[derive(Debug, Clone, SimpleObject)]
 pub struct Overview {

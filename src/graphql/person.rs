@@ -317,8 +317,9 @@ pub struct Conflict {
 /// A foreign national, resolved across all sources. 外籍人员（跨来源合并后的统一视图）。
 ///
 /// Every field honours [`Person::view`]: a masked view (leaders) shows document numbers as
-/// `M12****78` and no date of birth; a unit view (uploaders) shows only the facts its own
-/// uploads gave.
+/// `M12****78` and no date of birth; a unit view (uploaders) shows only the values and facts
+/// its own uploads gave (the model already carries its own values: see
+/// [`crate::service::people::shown`]).
 #[derive(Debug, Clone)]
 pub struct Person {
     /// The stored person.
