@@ -25,7 +25,8 @@
 //!
 //! "Own people" are the people the token's unit reported (a source row of one of its
 //! uploads names them); an uploader sees, of each, only the facts its own unit's uploads
-//! gave, plus the derived status (present, visa status, managing unit). "Masked" shows
+//! gave, plus the derived status (present, visa status, managing unit): its filters and
+//! counts read those facts too ([`crate::service::people`] applies this). "Masked" shows
 //! document numbers as `M12****78` and no date of birth, address or phone. The command line
 //! is a local admin. The rustdoc table and [`Operation::access`] must agree; the
 //! table-driven test in `tests/api/access.rs` checks the HTTP and GraphQL surfaces against

@@ -4,29 +4,30 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use chrono::Utc;
-
+use crate::auth::Principal;
 use crate::cli::{ExportArgs, ExportCommand};
 use crate::config::Settings;
 use crate::db;
 use crate::error::HubError;
-use crate::export::{PeopleExport, people_xlsx};
+use crate::service::people::{ExportRequest, People};
 
-/// Run the chosen export.
+/// Run the chosen export, as the command line (a local admin; `--masked` masks as a
+/// leader sees).
 pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, HubError> {
     let ExportCommand::People(people) = &args.command;
-    let export = PeopleExport {
-        filter: people.filter.to_filter()?,
-        as_of: people.filter.as_of()?.unwrap_or_else(Utc::now),
-        conditions: people.filter.describe(),
+    // A malformed filter is refused before the store is opened.
+    people.filter.to_filter()?;
+    people.filter.as_of()?;
+    let request = ExportRequest {
+        filter: people.filter.clone(),
         masked: people.masked,
-        unit_only: None,
-        figures: true,
     };
     let db = db::connect_and_migrate(settings).await?;
-    let bytes = people_xlsx(&db, settings.time_zone(), &export).await;
+    let file = People::new(&db, settings.time_zone())
+        .export(&Principal::local(), &request)
+        .await;
     db.close().await?;
-    let bytes = bytes?;
+    let bytes = file?.bytes;
     std::fs::write(&people.output, bytes).map_err(|e| {
         HubError::BadInput(format!(
             "无法写入 {0} / cannot write {0}: {e}",

@@ -94,6 +94,13 @@ pub async fn counts_by<C: ConnectionTrait>(
     let mut sql = Sql::with_values(as_of_values(as_of, tz));
     let condition = filter.condition(&mut sql);
     let (key, label, count, joins, group) = grouping(dimension);
+    // Counted for one unit's uploads: a person's reporting units are that unit alone.
+    let joins = match (dimension, filter.own_unit) {
+        (Dimension::ReportingUnit, Some(unit)) => {
+            format!("{joins} AND ps.member_unit_id = {}", sql.param(unit))
+        }
+        _ => joins.to_owned(),
+    };
     sql.text = format!(
         "{ctes} SELECT key, label, n FROM (
             SELECT {key} AS key, {label} AS label, {count} AS n

@@ -14,6 +14,7 @@ pub mod sql;
 pub mod status;
 pub mod timeline;
 pub mod trend;
+pub mod visa;
 
 pub use cache::CityCache;
 pub use counts::{Count, Dimension, counts_by};
@@ -21,3 +22,4 @@ pub use overview::{Overview, overview};
 pub use people::{PersonFilter, PersonOrder, PersonPage};
 pub use status::{PersonStatus, statuses};
 pub use trend::{TrendPoint, present_trend};
+pub use visa::VisaStatus;

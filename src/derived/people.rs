@@ -1,10 +1,12 @@
 //! Lists of people as of T: a filter (nationality, presence, managing unit, reporting unit,
 //! visa status, arrivals and departures in a period, name or document search, and/or),
-//! an order, and a page.
+//! an order, and a page; optionally read for one member unit's uploads alone
+//! ([`PersonFilter::own_unit`]).
 
 use super::overview::as_of_values;
 use super::sql::derived_cte;
 use super::status::PersonStatus;
+use super::visa::VisaStatus;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::person;
@@ -21,8 +23,8 @@ pub struct PersonFilter {
     pub managing_organization: Option<Vec<i64>>,
     /// Reported by one of these member units (codes).
     pub reported_by: Option<Vec<String>>,
-    /// Visa statuses (`VALID`, `EXPIRING`, `EXPIRED`, `UNKNOWN`), any of.
-    pub visa_status: Option<Vec<String>>,
+    /// Visa statuses, any of.
+    pub visa_status: Option<Vec<VisaStatus>>,
     /// Arrived within `[from, to]`.
     pub arrived_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Departed within `[from, to]`.
@@ -33,6 +35,12 @@ pub struct PersonFilter {
     pub and: Vec<PersonFilter>,
     /// Any of these (when not empty).
     pub or: Vec<PersonFilter>,
+    /// Read for the uploads of this member unit (id) alone: only the people a row of its
+    /// uploads names match, and every condition on facts (reporting units, arrivals and
+    /// departures, names) reads only the facts its uploads gave. The derived facts
+    /// (presence, managing unit, visa status) stay those of all facts. Read on the
+    /// outermost filter only; nested filters share it.
+    pub own_unit: Option<i64>,
 }
 
 /// Orders of a people list (ties by id).
@@ -64,7 +72,7 @@ impl Sql {
         }
     }
 
-    fn param(&mut self, value: impl Into<Value>) -> String {
+    pub(super) fn param(&mut self, value: impl Into<Value>) -> String {
         self.values.push(value.into());
         format!("${}", self.values.len())
     }
@@ -79,6 +87,14 @@ impl Sql {
 }
 
 impl PersonFilter {
+    /// Whether the filter searches by name or document number, here or nested (a
+    /// separate permission).
+    pub fn searches(&self) -> bool {
+        self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
+            || self.and.iter().any(Self::searches)
+            || self.or.iter().any(Self::searches)
+    }
+
     /// Whether the filter needs the derived facts (presence, managing unit, visa status).
     pub fn needs_derived(&self) -> bool {
         self.present.is_some()
@@ -91,7 +107,27 @@ impl PersonFilter {
     /// The condition over `p`: a person row, or when [`Self::needs_derived`] a row of the
     /// `derived` table (which has the person's searchable columns too).
     pub(super) fn condition(&self, sql: &mut Sql) -> String {
+        let unit = self.own_unit;
+        let condition = self.condition_for(sql, unit);
+        match unit {
+            Some(unit) => format!(
+                "EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = p.id AND ps.member_unit_id = {}) \
+                 AND ({condition})",
+                sql.param(unit)
+            ),
+            None => condition,
+        }
+    }
+
+    /// [`Self::condition`] without the restriction to the unit's people; conditions on
+    /// facts read only the facts of `unit`'s uploads when given.
+    fn condition_for(&self, sql: &mut Sql, unit: Option<i64>) -> String {
         let mut parts = Vec::new();
+        // `AND <fact>.member_unit_id = $n`: facts of the unit's uploads only.
+        let own = |sql: &mut Sql, alias: &str| match unit {
+            Some(unit) => format!(" AND {alias}.member_unit_id = {}", sql.param(unit)),
+            None => String::new(),
+        };
         if let Some(codes) = &self.nationality {
             parts.push(format!("p.nationality IN ({})", sql.list(codes)));
         }
@@ -102,14 +138,16 @@ impl PersonFilter {
             parts.push(format!("p.organization_id IN ({})", sql.list(ids)));
         }
         if let Some(codes) = &self.reported_by {
+            let own = own(sql, "ps");
             parts.push(format!(
                 "EXISTS (SELECT 1 FROM person_source ps JOIN member_unit u ON u.id = ps.member_unit_id \
-                 WHERE ps.person_id = p.id AND u.code IN ({}))",
+                 WHERE ps.person_id = p.id AND u.code IN ({}){own})",
                 sql.list(codes)
             ));
         }
         if let Some(statuses) = &self.visa_status {
-            parts.push(format!("p.visa_status IN ({})", sql.list(statuses)));
+            let texts: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+            parts.push(format!("p.visa_status IN ({})", sql.list(&texts)));
         }
         for (between, direction) in [
             (&self.arrived_between, "arrival"),
@@ -117,9 +155,10 @@ impl PersonFilter {
         ] {
             if let Some((from, to)) = between {
                 let (from, to) = (sql.param(*from), sql.param(*to));
+                let own = own(sql, "m");
                 parts.push(format!(
                     "EXISTS (SELECT 1 FROM movement m WHERE m.person_id = p.id AND m.direction = '{direction}' \
-                     AND m.occurred_at >= {from} AND m.occurred_at <= {to})"
+                     AND m.occurred_at >= {from} AND m.occurred_at <= {to}{own})"
                 ));
             }
         }
@@ -135,20 +174,32 @@ impl PersonFilter {
                 .replace('%', "\\%")
                 .replace('_', "\\_");
             let pattern = sql.param(format!("%{escaped}%"));
-            parts.push(format!(
-                "(UPPER(COALESCE(p.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
-                 OR COALESCE(p.chinese_name, '') LIKE {pattern} ESCAPE '\\' \
-                 OR p.document_number LIKE {pattern} ESCAPE '\\')"
-            ));
+            let number = format!("p.document_number LIKE {pattern} ESCAPE '\\'");
+            parts.push(match unit {
+                // The names the unit's own rows gave (the document number is the identity
+                // every row gives).
+                Some(_) => {
+                    let own = own(sql, "ps");
+                    format!(
+                        "(EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = p.id{own} \
+                         AND (UPPER(COALESCE(ps.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
+                         OR COALESCE(ps.chinese_name, '') LIKE {pattern} ESCAPE '\\')) OR {number})"
+                    )
+                }
+                None => format!(
+                    "(UPPER(COALESCE(p.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
+                     OR COALESCE(p.chinese_name, '') LIKE {pattern} ESCAPE '\\' OR {number})"
+                ),
+            });
         }
         for nested in &self.and {
-            parts.push(format!("({})", nested.condition(sql)));
+            parts.push(format!("({})", nested.condition_for(sql, unit)));
         }
         if !self.or.is_empty() {
             let any: Vec<String> = self
                 .or
                 .iter()
-                .map(|nested| format!("({})", nested.condition(sql)))
+                .map(|nested| format!("({})", nested.condition_for(sql, unit)))
                 .collect();
             parts.push(format!("({})", any.join(" OR ")));
         }
@@ -160,11 +211,25 @@ impl PersonFilter {
     }
 }
 
-fn order_sql(order: PersonOrder) -> &'static str {
+/// The `ORDER BY` of a list. Names are the shown ones, or for a list read for one unit's
+/// uploads ([`PersonFilter::own_unit`]) the Latin name its own rows gave (of the most
+/// authoritative of them, then the smallest), so the order gives away no other unit's name.
+fn order_sql(order: PersonOrder, own_unit: Option<i64>) -> String {
+    let name = match own_unit {
+        Some(unit) => format!(
+            "(SELECT ps.latin_name FROM person_source ps \
+             WHERE ps.person_id = p.id AND ps.member_unit_id = {unit} AND ps.latin_name IS NOT NULL \
+             ORDER BY CASE ps.kind WHEN 'visa_registry' THEN 0 WHEN 'university_roster' THEN 1 \
+               WHEN 'employment_roster' THEN 2 WHEN 'student_roster' THEN 3 \
+               WHEN 'lodging_register' THEN 4 WHEN 'passenger_flow' THEN 5 \
+               WHEN 'health_check' THEN 6 ELSE 7 END, ps.latin_name LIMIT 1)"
+        ),
+        None => "p.latin_name".to_owned(),
+    };
     match order {
-        PersonOrder::Id => "p.id",
-        PersonOrder::Name => "p.latin_name, p.id",
-        PersonOrder::Nationality => "p.nationality, p.latin_name, p.id",
+        PersonOrder::Id => "p.id".to_owned(),
+        PersonOrder::Name => format!("{name}, p.id"),
+        PersonOrder::Nationality => format!("p.nationality, {name}, p.id"),
     }
 }
 
@@ -252,7 +317,7 @@ pub async fn list_with_total<C: ConnectionTrait>(
     let (_, page_sql, values) = list_statements(filter, as_of, tz);
     let page_sql = format!(
         "{page_sql} ORDER BY {} LIMIT {} OFFSET {}",
-        order_sql(order),
+        order_sql(order, filter.own_unit),
         first.saturating_add(1),
         offset
     );
@@ -271,7 +336,7 @@ pub async fn list_with_total<C: ConnectionTrait>(
             let status = statuses.remove(&p.id).unwrap_or(PersonStatus {
                 present: true,
                 managing_organization_id: None,
-                visa_status: "UNKNOWN".to_owned(),
+                visa_status: VisaStatus::Unknown,
             });
             (p, status)
         })

@@ -2,6 +2,7 @@
 
 use super::overview::as_of_values;
 use super::sql::derived_cte;
+use super::visa::VisaStatus;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
@@ -14,8 +15,8 @@ pub struct PersonStatus {
     pub present: bool,
     /// Managing organisation.
     pub managing_organization_id: Option<i64>,
-    /// `VALID`, `EXPIRING`, `EXPIRED` or `UNKNOWN`.
-    pub visa_status: String,
+    /// Visa status.
+    pub visa_status: VisaStatus,
 }
 
 /// Derived facts of the given people (one statement for the whole list).
@@ -50,7 +51,9 @@ pub async fn statuses<C: ConnectionTrait>(
                 PersonStatus {
                     present: present == 1,
                     managing_organization_id: row.try_get("", "organization_id")?,
-                    visa_status: row.try_get("", "visa_status")?,
+                    visa_status: VisaStatus::from_stored(
+                        &row.try_get::<String>("", "visa_status")?,
+                    ),
                 },
             ))
         })

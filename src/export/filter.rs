@@ -4,7 +4,8 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Deserialize;
 
-use crate::derived::PersonFilter;
+use crate::auth::masking;
+use crate::derived::{PersonFilter, VisaStatus};
 use crate::error::HubError;
 
 /// Which people to export and as of when. Lists are comma-separated.
@@ -92,20 +93,12 @@ impl ExportFilter {
             .transpose()?;
         let visa_status = items(self.visa_status.as_deref())
             .map(|list| {
-                list.into_iter()
-                    .map(|s| {
-                        let s = s.to_uppercase();
-                        if ["VALID", "EXPIRING", "EXPIRED", "UNKNOWN"].contains(&s.as_str()) {
-                            Ok(s)
-                        } else {
-                            Err(HubError::BadInput(format!(
-                                "visaStatus: one of VALID, EXPIRING, EXPIRED, UNKNOWN: {s}"
-                            )))
-                        }
-                    })
+                list.iter()
+                    .map(|s| s.parse::<VisaStatus>())
                     .collect::<Result<Vec<_>, _>>()
             })
-            .transpose()?;
+            .transpose()
+            .map_err(|e| HubError::BadInput(e.to_string()))?;
         Ok(PersonFilter {
             nationality: items(self.nationality.as_deref())
                 .map(|codes| codes.into_iter().map(|c| c.to_uppercase()).collect()),
@@ -125,6 +118,17 @@ impl ExportFilter {
 
     /// The conditions in words, for the summary sheet (Chinese).
     pub fn describe(&self) -> String {
+        self.describe_with(str::to_owned)
+    }
+
+    /// The conditions in words with the searched text masked like a document number
+    /// (`M12****78`), for the audit log.
+    pub fn describe_masked(&self) -> String {
+        self.describe_with(|text| masking::document_number(text.trim()))
+    }
+
+    /// The conditions in words, the searched text as `search` shows it.
+    fn describe_with(&self, search: impl Fn(&str) -> String) -> String {
         let mut parts = Vec::new();
         if let Some(v) = &self.nationality {
             parts.push(format!("国籍：{v}"));
@@ -142,7 +146,7 @@ impl ExportFilter {
             parts.push(format!("签证状态：{v}"));
         }
         if let Some(v) = self.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            parts.push(format!("关键字：{v}"));
+            parts.push(format!("关键字：{}", search(v)));
         }
         if parts.is_empty() {
             "全部人员".to_owned()
@@ -173,12 +177,28 @@ mod tests {
             Some(vec!["KOR".to_owned(), "RUS".to_owned()])
         );
         assert_eq!(filter.managing_organization, Some(vec![3, 4]));
-        assert_eq!(filter.visa_status, Some(vec!["EXPIRED".to_owned()]));
+        assert_eq!(filter.visa_status, Some(vec![VisaStatus::Expired]));
         assert_eq!(filter.search, None);
         assert!(!f.searches());
         assert_eq!(
             f.as_of().ok().flatten().map(|t| t.to_rfc3339()),
             Some("2020-02-17T04:00:00+00:00".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_audited_conditions_mask_the_search() {
+        let f = ExportFilter {
+            nationality: Some("KOR".into()),
+            search: Some("M12345678".into()),
+            ..Default::default()
+        };
+        assert!(f.describe().contains("M12345678"));
+        let masked = f.describe_masked();
+        assert!(!masked.contains("M12345678"), "{masked}");
+        assert!(
+            masked.contains("M12****78") && masked.contains("KOR"),
+            "{masked}"
         );
     }
 

@@ -2,7 +2,8 @@
 //! share everything here, so the file is the same whichever way it is asked for.
 //!
 //! - [`filter`]: the conditions, as CLI flags and as a query string;
-//! - [`people`]: gathering the people, their facts and the overview;
+//! - [`people`]: one row of a person (the people are read by
+//!   [`crate::service::people::People::export`]);
 //! - [`lookups`]: the extra facts of a page of people;
 //! - [`workbook`]: the workbook itself (one plain function of its rows).
 
@@ -12,4 +13,4 @@ pub mod people;
 pub mod workbook;
 
 pub use filter::ExportFilter;
-pub use people::{PeopleExport, people_xlsx};
+pub use people::{MAX_EXPORT_ROWS, export_row};

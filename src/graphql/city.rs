@@ -3,19 +3,13 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::person;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::context::{as_of as resolve_as_of, authorize, database, principal, timezone};
 use super::person::{Person, VisaStatus};
-use super::view::PersonView;
-use crate::auth::audit::{self, Action};
-use crate::auth::{Grant, Operation};
-use crate::derived::{self, Dimension, PersonFilter as Filter, PersonOrder as Order};
+use crate::auth::Operation;
+use crate::derived::{self, PersonFilter as Filter};
 use crate::error::{GqlResultExt, HubError};
-
-/// Most people one page may hold.
-pub const MAX_PAGE: i32 = 100;
+use crate::service::people::{Page, People, PersonLookup, PersonQuery};
 
 /// Headline figures. 总体情况。
 #[derive(Debug, Clone, SimpleObject)]
@@ -83,31 +77,6 @@ fn between(
 }
 
 impl PersonFilter {
-    /// Whether the filter searches by name or document number, here or nested.
-    pub fn has_search(&self) -> bool {
-        self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
-            || self.and.iter().flatten().any(Self::has_search)
-            || self.or.iter().flatten().any(Self::has_search)
-    }
-
-    /// The registry's filter for a request with `grant` (of `ReadPeople` or `ReadCounts`):
-    /// searching needs `SearchPeople`, and a grant restricted to a unit sees only the
-    /// people that unit reported.
-    fn to_scoped_filter(&self, ctx: &Context<'_>, grant: &Grant) -> Result<Filter> {
-        if self.has_search() {
-            authorize(ctx, Operation::SearchPeople)?;
-        }
-        let filter = self.to_filter()?;
-        Ok(match grant.restricted_to() {
-            Some(unit) => Filter {
-                reported_by: Some(vec![unit.code.clone()]),
-                and: vec![filter],
-                ..Filter::default()
-            },
-            None => filter,
-        })
-    }
-
     /// The registry's filter.
     pub fn to_filter(&self) -> Result<Filter> {
         let organisations = self
@@ -135,7 +104,7 @@ impl PersonFilter {
             visa_status: self
                 .visa_status
                 .as_ref()
-                .map(|s| s.iter().map(|v| v.as_str().to_owned()).collect()),
+                .map(|s| s.iter().map(|v| (*v).into()).collect()),
             arrived_between: between(self.arrived_from, self.arrived_to),
             departed_between: between(self.departed_from, self.departed_to),
             search: self.search.clone(),
@@ -151,12 +120,14 @@ impl PersonFilter {
                 .flatten()
                 .map(Self::to_filter)
                 .collect::<Result<_>>()?,
+            own_unit: None,
         })
     }
 }
 
 /// Orders of a people list. 排序方式。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+#[graphql(remote = "crate::derived::PersonOrder")]
 pub enum PersonOrder {
     /// The order the hub learnt of them. 按登记顺序。
     #[default]
@@ -198,6 +169,7 @@ pub struct PersonConnection {
 
 /// What to count people by. 分组维度。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "crate::derived::Dimension")]
 pub enum CountDimension {
     /// Nationality. 国籍。
     Nationality,
@@ -209,18 +181,6 @@ pub enum CountDimension {
     VisaStatus,
     /// Kind of managing organisation. 管理单位类别。
     OrganizationKind,
-}
-
-impl From<CountDimension> for Dimension {
-    fn from(d: CountDimension) -> Self {
-        match d {
-            CountDimension::Nationality => Self::Nationality,
-            CountDimension::ManagingUnit => Self::ManagingUnit,
-            CountDimension::ReportingUnit => Self::ReportingUnit,
-            CountDimension::VisaStatus => Self::VisaStatus,
-            CountDimension::OrganizationKind => Self::OrganizationKind,
-        }
-    }
 }
 
 /// One group of a count. 分组计数。
@@ -301,69 +261,29 @@ impl CityQuery {
         after: Option<String>,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<PersonConnection> {
-        if !(0..=MAX_PAGE).contains(&first) {
-            return Err(HubError::BadInput(format!("first: give 0 to {MAX_PAGE}"))).gql();
-        }
-        let grant = authorize(ctx, Operation::ReadPeople)?;
-        let view = PersonView::of(&grant);
-        let at = resolve_as_of(ctx, as_of);
-        let filter = filter.unwrap_or_default().to_scoped_filter(ctx, &grant)?;
-        let offset = decode_cursor(after.as_deref())?;
-        let order = match order_by {
-            PersonOrder::Id => Order::Id,
-            PersonOrder::Name => Order::Name,
-            PersonOrder::Nationality => Order::Nationality,
+        let page = Page::new(i64::from(first), decode_cursor(after.as_deref())?).gql()?;
+        let query = PersonQuery {
+            filter: filter.unwrap_or_default().to_filter()?,
+            order: order_by.into(),
+            page,
+            as_of: resolve_as_of(ctx, as_of),
         };
-        let db = database(ctx)?;
-        let total = super::context::city_cache(ctx)?
-            .total(db, &filter, at, timezone(ctx))
-            .await
-            .gql()?;
-        let page = derived::people::list_with_total(
-            db,
-            &filter,
-            order,
-            (u64::try_from(first).unwrap_or(0), offset),
-            at,
-            timezone(ctx),
-            total,
-        )
-        .await
-        .gql()?;
-        let people: Vec<Person> = page
-            .people
-            .into_iter()
-            .map(|(model, status)| Person {
-                model,
-                status,
-                as_of: at,
-                view,
-            })
-            .collect();
-        let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
-        audit::record(
-            database(ctx)?,
-            principal(ctx)?,
-            Action::ReadPeople,
-            "people",
-            serde_json::json!({ "people": ids, "total": page.total, "masked": view.masked() }),
-        )
-        .await
-        .gql()?;
+        let found = people(ctx)?.list(principal(ctx)?, query).await.gql()?;
+        let people: Vec<Person> = found.people.into_iter().map(Person::from).collect();
         super::person::prime_page(ctx, ctx.look_ahead().field("edges").field("node"), &people)
             .await?;
         let edges: Vec<PersonEdge> = people
             .into_iter()
             .enumerate()
             .map(|(i, node)| PersonEdge {
-                cursor: format!("o:{}", offset + i as u64 + 1),
+                cursor: format!("o:{}", page.offset + i as u64 + 1),
                 node,
             })
             .collect();
         Ok(PersonConnection {
-            total_count: page.total,
+            total_count: found.total,
             page_info: PageInfo {
-                has_next_page: page.has_next,
+                has_next_page: found.has_next,
                 end_cursor: edges.last().map(|e| e.cursor.clone()),
             },
             edges,
@@ -379,71 +299,18 @@ impl CityQuery {
         nationality: Option<String>,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<Option<Person>> {
-        let grant = authorize(ctx, Operation::ReadPeople)?;
-        let view = PersonView::of(&grant);
-        let db = database(ctx)?;
-        let query = match (id, document_number, nationality) {
-            (Some(id), None, None) => {
-                let id: i64 = id
-                    .parse()
-                    .map_err(|_| HubError::BadInput("id: not a person id".to_owned()))
-                    .gql()?;
-                person::Entity::find_by_id(id)
-            }
-            (None, Some(number), Some(nationality)) => {
-                authorize(ctx, Operation::SearchPeople)?;
-                person::Entity::find()
-                    .filter(
-                        person::Column::DocumentNumber
-                            .eq(importers::normalize::document_number(&number)),
-                    )
-                    .filter(
-                        person::Column::Nationality.eq(importers::normalize::nationality(
-                            &nationality,
-                        )
-                        .map(|c| c.alpha3.to_owned())
-                        .unwrap_or_else(|| nationality.trim().to_uppercase())),
-                    )
-            }
-            _ => {
-                return Err(HubError::BadInput(
-                    "give either id, or documentNumber and nationality / 请提供编号，或证件号码和国籍".to_owned(),
-                ))
-                .gql();
-            }
-        };
-        let Some(model) = query.one(db).await.gql()? else {
-            return Ok(None);
-        };
-        if let Some(unit) = grant.restricted_to()
-            && !reported_by(db, model.id, unit.id).await?
-        {
-            // Another unit's person: as if unknown.
-            return Ok(None);
-        }
-        audit::record(
-            db,
-            principal(ctx)?,
-            Action::ReadPerson,
-            format!("person:{}", model.id),
-            serde_json::json!({ "masked": view.masked() }),
-        )
-        .await
-        .gql()?;
-        let at = resolve_as_of(ctx, as_of);
-        let mut statuses = derived::statuses(db, &[model.id], at, timezone(ctx))
+        let lookup = PersonLookup::from_args(
+            id.as_ref().map(|id| id.as_str()),
+            document_number,
+            nationality,
+        );
+        // The policy first: a refused role learns nothing of its arguments.
+        authorize(ctx, Operation::ReadPeople)?;
+        let found = people(ctx)?
+            .find(principal(ctx)?, lookup.gql()?, resolve_as_of(ctx, as_of))
             .await
             .gql()?;
-        let status = statuses
-            .remove(&model.id)
-            .ok_or_else(|| HubError::Internal(format!("no derived facts for person {}", model.id)))
-            .gql()?;
-        Ok(Some(Person {
-            model,
-            status,
-            as_of: at,
-            view,
-        }))
+        Ok(found.map(Person::from))
     }
 
     /// Present people grouped by a dimension, largest group first. 按维度分组统计在庆人数。
@@ -454,21 +321,20 @@ impl CityQuery {
         as_of: Option<DateTime<Utc>>,
         filter: Option<PersonFilter>,
     ) -> Result<Vec<CountEntry>> {
-        let grant = authorize(ctx, Operation::ReadCounts)?;
-        let at = resolve_as_of(ctx, as_of);
-        let filter = filter.unwrap_or_default().to_scoped_filter(ctx, &grant)?;
-        let counts = super::context::city_cache(ctx)?
-            .counts_by(database(ctx)?, dimension.into(), &filter, at, timezone(ctx))
+        let counts = people(ctx)?
+            .counts(
+                principal(ctx)?,
+                dimension.into(),
+                filter.unwrap_or_default().to_filter()?,
+                resolve_as_of(ctx, as_of),
+            )
             .await
             .gql()?;
         Ok(counts
             .into_iter()
             .map(|c| CountEntry {
-                label: match dimension {
-                    CountDimension::Nationality => super::person::Nationality::of(&c.key).name_zh,
-                    _ => c.label,
-                },
                 key: c.key,
+                label: c.label,
                 count: c.count,
             })
             .collect())
@@ -508,19 +374,7 @@ impl CityQuery {
     }
 }
 
-/// Whether member unit `unit_id` reported person `person_id` (a row of its uploads names them).
-async fn reported_by(
-    db: &sea_orm::DatabaseConnection,
-    person_id: i64,
-    unit_id: i64,
-) -> Result<bool> {
-    use entity::person_source;
-    use sea_orm::PaginatorTrait;
-    let n = person_source::Entity::find()
-        .filter(person_source::Column::PersonId.eq(person_id))
-        .filter(person_source::Column::MemberUnitId.eq(unit_id))
-        .count(db)
-        .await
-        .gql()?;
-    Ok(n > 0)
+/// The people reader of the request: its store, time zone and the schema's city cache.
+fn people<'a>(ctx: &Context<'a>) -> Result<People<'a>> {
+    Ok(People::new(database(ctx)?, timezone(ctx)).with_cache(super::context::city_cache(ctx)?))
 }

@@ -10,8 +10,7 @@ use entity::{
 use std::collections::BTreeMap;
 
 use super::loaders::{ByPerson, OrganizationLoader, Provenance, ProvenanceLoader};
-use super::view::PersonView;
-use crate::auth::masking;
+use super::view::{PersonView, keep};
 use crate::derived::PersonStatus;
 use crate::error::{GqlResultExt, HubError};
 use crate::ingest::people::PersonValues;
@@ -47,6 +46,7 @@ impl Nationality {
 
 /// Visa status at the time asked. 签证状态。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "crate::derived::VisaStatus")]
 pub enum VisaStatus {
     /// Valid for more than 30 days. 有效。
     Valid,
@@ -56,28 +56,6 @@ pub enum VisaStatus {
     Expired,
     /// No source gives a visa. 未知。
     Unknown,
-}
-
-impl VisaStatus {
-    /// From the stored text (`VALID` …).
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "VALID" => Self::Valid,
-            "EXPIRING" => Self::Expiring,
-            "EXPIRED" => Self::Expired,
-            _ => Self::Unknown,
-        }
-    }
-
-    /// As stored (`VALID` …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Valid => "VALID",
-            Self::Expiring => "EXPIRING",
-            Self::Expired => "EXPIRED",
-            Self::Unknown => "UNKNOWN",
-        }
-    }
 }
 
 /// An organisation as a fact refers to it. 单位（简要）。
@@ -339,8 +317,9 @@ pub struct Conflict {
 /// A foreign national, resolved across all sources. 外籍人员（跨来源合并后的统一视图）。
 ///
 /// Every field honours [`Person::view`]: a masked view (leaders) shows document numbers as
-/// `M12****78` and no date of birth; a unit view (uploaders) shows only the facts its own
-/// uploads gave.
+/// `M12****78` and no date of birth; a unit view (uploaders) shows only the values and facts
+/// its own uploads gave (the model already carries its own values: see
+/// [`crate::service::people::shown`]).
 #[derive(Debug, Clone)]
 pub struct Person {
     /// The stored person.
@@ -351,6 +330,17 @@ pub struct Person {
     pub as_of: DateTime<Utc>,
     /// What of the person the request may see.
     pub view: PersonView,
+}
+
+impl From<crate::service::people::PersonRecord> for Person {
+    fn from(record: crate::service::people::PersonRecord) -> Self {
+        Self {
+            model: record.model,
+            status: record.status,
+            as_of: record.as_of,
+            view: record.view,
+        }
+    }
 }
 
 /// Loads one fact table for a person through its DataLoader.
@@ -371,22 +361,14 @@ where
 impl Person {
     /// A document number as the view shows it.
     fn number(&self, number: &str) -> String {
-        if self.view.masked() {
-            masking::document_number(number)
-        } else {
-            number.to_owned()
-        }
+        self.view.document_number(number)
     }
 
     /// The source rows the view may see (a unit view: its own unit's).
     fn own_sources(&self, rows: Vec<person_source::Model>) -> Vec<person_source::Model> {
-        match self.view.unit() {
-            Some(unit) => rows
-                .into_iter()
-                .filter(|s| s.member_unit_id == unit)
-                .collect(),
-            None => rows,
-        }
+        rows.into_iter()
+            .filter(|s| self.view.shows_fact_of(s.member_unit_id))
+            .collect()
     }
 }
 
@@ -425,10 +407,7 @@ impl Person {
 
     /// Date of birth (hidden from leaders). 出生日期（领导角色不显示）。
     async fn birth_date(&self) -> Option<NaiveDate> {
-        if self.view.masked() {
-            return None;
-        }
-        self.model.birth_date
+        self.view.birth_date(self.model.birth_date)
     }
 
     /// Whether sources disagree on a value. 是否存在来源冲突。
@@ -443,7 +422,7 @@ impl Person {
 
     /// Visa status at the time asked. 签证状态。
     async fn visa_status(&self) -> VisaStatus {
-        VisaStatus::parse(&self.status.visa_status)
+        self.status.visa_status.into()
     }
 
     /// The managing unit (具体负责管理单位) at the time asked. 具体负责管理单位。
@@ -469,7 +448,7 @@ impl Person {
             source_row_id: s.source_row_id,
         });
         let rows = facts::<identity_document::Entity>(ctx, self.model.id).await?;
-        let rows = self.view.keep(ctx, rows, |d| d.source_row_id).await?;
+        let rows = keep(self.view, ctx, rows, |d| d.source_row_id).await?;
         Ok(passport
             .into_iter()
             .chain(rows.into_iter().map(|d| Document {
@@ -487,7 +466,7 @@ impl Person {
     async fn affiliations(&self, ctx: &Context<'_>) -> Result<Vec<Affiliation>> {
         let at = self.as_of;
         let rows = facts::<affiliation::Entity>(ctx, self.model.id).await?;
-        let rows = self.view.keep(ctx, rows, |a| a.source_row_id).await?;
+        let rows = keep(self.view, ctx, rows, |a| a.source_row_id).await?;
         Ok(rows
             .into_iter()
             .map(|a| Affiliation {
@@ -505,7 +484,7 @@ impl Person {
     /// Hotel stays. 住宿记录。
     async fn stays(&self, ctx: &Context<'_>) -> Result<Vec<Stay>> {
         let rows = facts::<stay::Entity>(ctx, self.model.id).await?;
-        let rows = self.view.keep(ctx, rows, |s| s.source_row_id).await?;
+        let rows = keep(self.view, ctx, rows, |s| s.source_row_id).await?;
         Ok(rows
             .into_iter()
             .map(|s| Stay {
@@ -520,7 +499,7 @@ impl Person {
     /// Arrivals and departures, oldest first. 进出记录。
     async fn movements(&self, ctx: &Context<'_>) -> Result<Vec<Movement>> {
         let rows = facts::<movement::Entity>(ctx, self.model.id).await?;
-        let rows = self.view.keep(ctx, rows, |m| m.source_row_id).await?;
+        let rows = keep(self.view, ctx, rows, |m| m.source_row_id).await?;
         Ok(rows
             .into_iter()
             .map(|m| Movement {
@@ -541,7 +520,7 @@ impl Person {
     /// Temperature checks, oldest first. 体温检测记录。
     async fn health_checks(&self, ctx: &Context<'_>) -> Result<Vec<HealthCheck>> {
         let rows = facts::<health_check::Entity>(ctx, self.model.id).await?;
-        let rows = self.view.keep(ctx, rows, |h| h.source_row_id).await?;
+        let rows = keep(self.view, ctx, rows, |h| h.source_row_id).await?;
         Ok(rows
             .into_iter()
             .map(|h| HealthCheck {
@@ -557,12 +536,12 @@ impl Person {
     /// leaders). 来源冲突。
     async fn conflicts(&self, ctx: &Context<'_>) -> Result<Vec<Conflict>> {
         let rows = facts::<person_source::Entity>(ctx, self.model.id).await?;
-        let rows = self.view.keep(ctx, rows, |a| a.source_row_id).await?;
+        let rows = keep(self.view, ctx, rows, |a| a.source_row_id).await?;
         // Each value a source gave: (value, source row), by attribute.
         let mut by_attribute: BTreeMap<&str, Vec<(String, i64)>> = BTreeMap::new();
         for row in &rows {
             for (attribute, value) in PersonValues::of_source(row).given() {
-                if self.view.masked() && masking::is_hidden_attribute(attribute) {
+                if !self.view.shows_attribute(attribute) {
                     continue;
                 }
                 by_attribute

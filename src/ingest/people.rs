@@ -396,6 +396,19 @@ fn authority_of(kind: &str) -> i16 {
     kind.parse::<SourceKind>().map_or(i16::MAX, authority)
 }
 
+/// What a person shows when only `sources` are read (e.g. the rows of one member unit's
+/// uploads): per attribute the value of the most authoritative source, then the smallest,
+/// as the stored person shows it from all sources; and whether two of them disagree.
+pub fn shown_of(sources: &[person_source::Model]) -> (PersonValues, bool) {
+    let values: Vec<(i16, PersonValues)> = sources
+        .iter()
+        .map(|source| (authority_of(&source.kind), PersonValues::of_source(source)))
+        .collect();
+    let refs: Vec<(i16, &PersonValues)> = values.iter().map(|(a, v)| (*a, v)).collect();
+    let shown = Shown::from_sources(&refs);
+    (shown.values, shown.has_conflicts)
+}
+
 /// Recomputes what the given people show from all the values the hub holds for them, and
 /// writes the ones that changed.
 pub async fn refresh_shown<C: ConnectionTrait>(

@@ -5,9 +5,11 @@
 //! - [`uploads`] — uploading a file, downloading an upload's rejected rows;
 //! - [`column_mappings`] — the column mappings units confirm for their files' headers;
 //! - [`daily_reports`] — submitting a daily (zero) report, who has reported;
+//! - [`people`] — reading people: lists, one person, counts, the export;
 //! - [`tokens`] — creating, listing and revoking API tokens.
 
 pub mod column_mappings;
 pub mod daily_reports;
+pub mod people;
 pub mod tokens;
 pub mod uploads;

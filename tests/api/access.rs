@@ -616,3 +616,237 @@ async fn a_token_over_its_rate_limit_gets_429() {
         "tokens are limited separately"
     );
 }
+
+/// A server with the police visa list, the education bureau's students and the airport's
+/// passengers imported (some students are on all three), with an education uploader's
+/// token and an analyst's.
+async fn three_units() -> (TestApp, String, String) {
+    let app = spawn_app().await;
+    import(&app.db, "police_visas.xlsx", "police").await;
+    import(&app.db, "education_students.xlsx", "education").await;
+    import(&app.db, "airport_passengers.csv", "airport").await;
+    let education = app.token("education", Role::Uploader).await;
+    let analyst = app.token("fao", Role::Analyst).await;
+    (app, education, analyst)
+}
+
+/// `data`, asserting the answer has no errors.
+async fn data_as(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
+    let body = app.graphql_as(Some(token), query, variables).await.json();
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"].clone()
+}
+
+/// What the rows of `unit`'s uploads gave of each person: id → (attribute → values).
+async fn given_by(
+    db: &sea_orm::DatabaseConnection,
+    unit: &str,
+) -> std::collections::HashMap<String, std::collections::HashMap<&'static str, Vec<Value>>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let unit = entity::member_unit::Entity::find()
+        .filter(entity::member_unit::Column::Code.eq(unit))
+        .one(db)
+        .await
+        .expect("units")
+        .expect("the unit");
+    let rows = entity::person_source::Entity::find()
+        .filter(entity::person_source::Column::MemberUnitId.eq(unit.id))
+        .all(db)
+        .await
+        .expect("sources");
+    let mut given: std::collections::HashMap<_, std::collections::HashMap<_, Vec<Value>>> =
+        Default::default();
+    for row in rows {
+        let values = given.entry(row.person_id.to_string()).or_default();
+        for (attribute, value) in [
+            ("name", row.latin_name.map(Value::from)),
+            ("chineseName", row.chinese_name.map(Value::from)),
+            ("sex", row.sex.map(Value::from)),
+            (
+                "birthDate",
+                row.birth_date.map(|d| Value::from(d.to_string())),
+            ),
+        ] {
+            values.entry(attribute).or_default().extend(value);
+        }
+    }
+    given
+}
+
+#[tokio::test]
+async fn an_uploader_sees_only_the_values_its_own_rows_gave() {
+    let (app, education, analyst) = three_units().await;
+    let query = r#"{ people(first: 100, filter: { reportedBy: ["education"] }) {
+        totalCount edges { node { id name chineseName sex birthDate } } } }"#;
+    let own = data_as(&app, &education, query, Value::Null).await;
+    let all = data_as(&app, &analyst, query, Value::Null).await;
+    assert_eq!(own["people"]["totalCount"], all["people"]["totalCount"]);
+    let given = given_by(&app.db, "education").await;
+    let mut hidden_birth_dates = 0;
+    for (mine, everyone) in own["people"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .zip(all["people"]["edges"].as_array().expect("edges"))
+    {
+        let (mine, everyone) = (&mine["node"], &everyone["node"]);
+        assert_eq!(mine["id"], everyone["id"]);
+        let id = mine["id"].as_str().expect("an id");
+        for attribute in ["name", "chineseName", "sex", "birthDate"] {
+            let values = given
+                .get(id)
+                .and_then(|g| g.get(attribute))
+                .cloned()
+                .unwrap_or_default();
+            if values.is_empty() {
+                assert!(mine[attribute].is_null(), "{attribute} of {mine}");
+            } else {
+                assert!(values.contains(&mine[attribute]), "{attribute} of {mine}");
+            }
+        }
+        if mine["birthDate"].is_null() && everyone["birthDate"].is_string() {
+            hidden_birth_dates += 1;
+        }
+    }
+    assert!(
+        hidden_birth_dates > 0,
+        "some students have a birth date only the police gave"
+    );
+}
+
+#[tokio::test]
+async fn an_uploaders_filters_and_counts_read_only_its_own_facts() {
+    let (app, education, analyst) = three_units().await;
+    let total = |data: &Value| data["people"]["totalCount"].as_i64().expect("a total");
+    let query = "query($f: PersonFilter) { people(first: 1, filter: $f) { totalCount } }";
+    let filters = [
+        json!({ "reportedBy": ["police"] }),
+        json!({ "reportedBy": ["airport"] }),
+        json!({ "arrivedFrom": "2000-01-01T00:00:00Z", "arrivedTo": "2100-01-01T00:00:00Z" }),
+        json!({ "or": [{ "departedFrom": "2000-01-01T00:00:00Z" }, { "reportedBy": ["police"] }] }),
+    ];
+    for filter in filters {
+        // Of the students, the other units' facts match some…
+        let scoped = json!({ "and": [filter, { "reportedBy": ["education"] }] });
+        let everyone = data_as(&app, &analyst, query, json!({ "f": scoped })).await;
+        assert!(total(&everyone) > 0, "{filter}: {everyone}");
+        // …but not for the education bureau, whose rows give none of them.
+        let own = data_as(&app, &education, query, json!({ "f": filter })).await;
+        assert_eq!(total(&own), 0, "{filter}: {own}");
+    }
+    let counts = data_as(
+        &app,
+        &education,
+        "{ countsBy(dimension: REPORTING_UNIT) { key count } }",
+        Value::Null,
+    )
+    .await;
+    let keys: Vec<&str> = counts["countsBy"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .filter_map(|c| c["key"].as_str())
+        .collect();
+    assert_eq!(keys, ["education"], "{counts}");
+    let all = data_as(
+        &app,
+        &analyst,
+        r#"{ countsBy(dimension: REPORTING_UNIT, filter: { reportedBy: ["education"] }) { key } }"#,
+        Value::Null,
+    )
+    .await;
+    assert!(
+        all["countsBy"].as_array().expect("counts").len() > 1,
+        "{all}"
+    );
+}
+
+#[tokio::test]
+async fn a_one_row_upload_does_not_open_another_units_record() {
+    let (app, education, analyst) = three_units().await;
+    let overstayer = &crate::fixtures::expected()["overstayer"];
+    let (number, nationality) = (
+        overstayer["passport"].as_str().expect("a number"),
+        overstayer["nationality"].as_str().expect("a nationality"),
+    );
+    let by_number =
+        "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) {
+        name sex birthDate healthChecks { checkedAt } documents { kind source { unitCode } }
+        sources { unitCode } } }";
+    let vars = json!({ "n": number, "c": nationality });
+    let police = data_as(&app, &analyst, by_number, vars.clone()).await;
+    let name = police["person"]["name"]
+        .as_str()
+        .expect("the police give a name");
+    assert!(police["person"]["birthDate"].is_string(), "{police}");
+    let before = data_as(&app, &education, by_number, vars.clone()).await;
+    assert!(before["person"].is_null(), "{before}");
+
+    let file = format!("护照号码,国籍\n{number},{nationality}\n");
+    let upload = app
+        .upload_as(
+            Some(&education),
+            &[
+                Part::File("file", "one_row.csv", file.as_bytes()),
+                Part::Text("kind", "student_roster"),
+            ],
+        )
+        .await;
+    assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
+
+    let after = data_as(&app, &education, by_number, vars).await;
+    let person = &after["person"];
+    for attribute in ["name", "sex", "birthDate"] {
+        assert!(person[attribute].is_null(), "{attribute}: {after}");
+    }
+    assert_eq!(person["healthChecks"], json!([]), "{after}");
+    for list in ["documents", "sources"] {
+        for item in person[list].as_array().expect("a list") {
+            let unit = item["unitCode"]
+                .as_str()
+                .or(item["source"]["unitCode"].as_str());
+            assert_eq!(unit, Some("education"), "{after}");
+        }
+    }
+    let search = "query($s: String!) { people(first: 5, filter: { search: $s }) {
+        totalCount edges { node { name birthDate } } } }";
+    let found = data_as(&app, &education, search, json!({ "s": number })).await;
+    assert_eq!(found["people"]["totalCount"], 1, "{found}");
+    assert!(
+        found["people"]["edges"][0]["node"]["name"].is_null(),
+        "{found}"
+    );
+    let by_name = data_as(&app, &education, search, json!({ "s": name })).await;
+    assert_eq!(by_name["people"]["totalCount"], 0, "{by_name}");
+}
+
+#[tokio::test]
+async fn an_exports_searched_number_is_masked_in_the_audit_log() {
+    let (app, education, analyst) = three_units().await;
+    let number = crate::fixtures::expected()["overstayer"]["passport"]
+        .as_str()
+        .expect("a number")
+        .to_owned();
+    for token in [&analyst, &education] {
+        let path = format!("/api/exports/people.xlsx?search={number}");
+        let export = app.get_as(Some(token), &path).await;
+        assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    }
+    let log = app
+        .graphql(r#"{ auditLog(first: 100, action: "read_people") { target detail } }"#)
+        .await
+        .json();
+    let exports: Vec<&Value> = log["data"]["auditLog"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["target"] == "export:people")
+        .collect();
+    assert_eq!(exports.len(), 2, "{log}");
+    let masked = hub::auth::masking::document_number(&number);
+    for entry in exports {
+        let text = entry["detail"].to_string();
+        assert!(!text.contains(&number), "{text}");
+        assert!(text.contains(&masked), "{text}");
+    }
+}

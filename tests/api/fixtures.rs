@@ -309,7 +309,7 @@ pub async fn check_figures(db: &DatabaseConnection) {
         .expect("status");
     let status = &status[&held.id];
     assert!(status.present);
-    assert_eq!(status.visa_status, "EXPIRED");
+    assert_eq!(status.visa_status, derived::VisaStatus::Expired);
     let manager =
         entity::organization::Entity::find_by_id(status.managing_organization_id.expect("managed"))
             .one(&db)
@@ -426,7 +426,7 @@ async fn people_lists_filter_order_and_page() {
     assert!(!rest.has_next);
 
     let overstayers = PersonFilter {
-        visa_status: Some(vec!["EXPIRED".to_owned()]),
+        visa_status: Some(vec![derived::VisaStatus::Expired]),
         ..Default::default()
     };
     let page = list(&db, &overstayers, PersonOrder::Id, 10, 0, at, tz)

@@ -13,34 +13,8 @@ pub type Micros = i64;
 /// "No managing organisation".
 pub const NO_ORG: u32 = u32::MAX;
 
-/// A visa status, as the `flags` of a [`State`] hold it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Visa {
-    /// No visa document with a validity.
-    Unknown = 0,
-    /// Valid for more than 30 days.
-    Valid = 1,
-    /// Expires within 30 days.
-    Expiring = 2,
-    /// Expired.
-    Expired = 3,
-}
-
-impl Visa {
-    /// Every status, in the order of their codes.
-    pub const ALL: [Visa; 4] = [Visa::Unknown, Visa::Valid, Visa::Expiring, Visa::Expired];
-
-    /// The status as the API names it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visa::Unknown => "UNKNOWN",
-            Visa::Valid => "VALID",
-            Visa::Expiring => "EXPIRING",
-            Visa::Expired => "EXPIRED",
-        }
-    }
-}
+/// A visa status, as the `flags` of a [`State`] hold it (its code).
+pub use crate::derived::VisaStatus as Visa;
 
 /// A person's derived state during one span of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

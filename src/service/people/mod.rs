@@ -1,0 +1,61 @@
+//! Reading people, written once for every surface: the GraphQL `people`, `person` and
+//! `countsBy` resolvers, `GET /api/exports/people.xlsx` and `hub export people` are thin
+//! callers of this module.
+//!
+//! Each function takes the request's [`crate::auth::Principal`] and a typed question
+//! ([`PersonQuery`], [`PersonLookup`], a count or an export), consults the policy
+//! (reading people, searching them), scopes the question to the unit's own uploads for an
+//! uploader, decides what of each person the caller sees ([`PersonView`]: masked for a
+//! leader, the unit's own facts for an uploader), answers it and writes the audit entry.
+//!
+//! - [`query`] — the typed question: filter, order, page, as-of;
+//! - [`view`] — what of a person a caller sees, and masking;
+//! - [`shown`] — a person's values as one unit's uploads gave them;
+//! - [`read`] — lists, one person, group-by counts;
+//! - [`export`] — the people workbook;
+//! - [`audit`] — what the audit log records of a read (never a searched number).
+
+pub mod audit;
+pub mod export;
+pub mod query;
+pub mod read;
+pub mod shown;
+pub mod view;
+
+use chrono_tz::Tz;
+use sea_orm::DatabaseConnection;
+
+use crate::derived::CityCache;
+
+pub use export::{ExportFile, ExportRequest};
+pub use query::{MAX_PAGE, Page, PersonLookup, PersonQuery};
+pub use read::{CountEntry, PeoplePage, PersonRecord};
+pub use view::PersonView;
+
+/// Where people are read from: the store, the hub's time zone, and the cache of city-wide
+/// answers when the caller keeps one (the server does; a command does not).
+#[derive(Debug, Clone, Copy)]
+pub struct People<'a> {
+    db: &'a DatabaseConnection,
+    tz: Tz,
+    cache: Option<&'a CityCache>,
+}
+
+impl<'a> People<'a> {
+    /// Reads `db` in time zone `tz`, without a cache.
+    pub fn new(db: &'a DatabaseConnection, tz: Tz) -> Self {
+        Self {
+            db,
+            tz,
+            cache: None,
+        }
+    }
+
+    /// The same, answering city-wide questions (list totals, counts) through `cache`.
+    pub fn with_cache(self, cache: &'a CityCache) -> Self {
+        Self {
+            cache: Some(cache),
+            ..self
+        }
+    }
+}

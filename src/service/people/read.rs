@@ -1,0 +1,222 @@
+//! Lists of people, one person and group-by counts, for a principal: the policy, the unit
+//! scope of an uploader, the view, and the audit entry.
+
+use chrono::{DateTime, Utc};
+use entity::{person, person_source};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use super::query::{PersonLookup, PersonQuery};
+use super::view::PersonView;
+use super::{People, audit, shown};
+use crate::auth::{Grant, Operation, Principal};
+use crate::derived::{self, Dimension, PersonFilter, PersonStatus};
+use crate::error::HubError;
+
+/// A person as the caller may see them: the stored person (for an uploader, with the
+/// values of its unit's own rows), the derived status at the time asked, and the view
+/// that every further value (documents, facts, sources) is shown through.
+#[derive(Debug, Clone)]
+pub struct PersonRecord {
+    /// The person (values already those the view may see).
+    pub model: person::Model,
+    /// Derived facts at the time asked (from all facts, whatever the view).
+    pub status: PersonStatus,
+    /// The time asked.
+    pub as_of: DateTime<Utc>,
+    /// What of the person the caller may see.
+    pub view: PersonView,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct PeoplePage {
+    /// The people of the page.
+    pub people: Vec<PersonRecord>,
+    /// How many people match.
+    pub total: i64,
+    /// Whether more follow.
+    pub has_next: bool,
+}
+
+/// One group of a count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountEntry {
+    /// Stable key (ISO code, organisation id, unit code, status, kind).
+    pub key: String,
+    /// Label for people (the Chinese name of a country, the name of a unit …).
+    pub label: String,
+    /// Present people in the group.
+    pub count: i64,
+}
+
+/// The filter actually run for a grant: the caller's, read for the unit's own uploads when
+/// the grant is restricted to a unit.
+pub fn scoped(filter: PersonFilter, grant: &Grant) -> PersonFilter {
+    PersonFilter {
+        own_unit: grant.restricted_to().map(|unit| unit.id),
+        ..filter
+    }
+}
+
+/// Refuses a filter that searches by name or document number when the principal may not.
+fn check_search(principal: &Principal, searches: bool) -> Result<(), HubError> {
+    if searches {
+        principal.authorize(Operation::SearchPeople)?;
+    }
+    Ok(())
+}
+
+impl People<'_> {
+    /// How many people match `filter` as of `as_of` (through the cache when there is one).
+    async fn total(&self, filter: &PersonFilter, as_of: DateTime<Utc>) -> Result<i64, HubError> {
+        Ok(match self.cache {
+            Some(cache) => cache.total(self.db, filter, as_of, self.tz).await?,
+            None => derived::people::count(self.db, filter, as_of, self.tz).await?,
+        })
+    }
+
+    /// The records of `people` with their statuses, as `view` shows them.
+    pub(super) async fn records(
+        &self,
+        people: Vec<(person::Model, PersonStatus)>,
+        view: PersonView,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<PersonRecord>, HubError> {
+        let (models, statuses): (Vec<person::Model>, Vec<PersonStatus>) =
+            people.into_iter().unzip();
+        let models = match view.unit() {
+            Some(unit) => shown::own_values(self.db, unit, models).await?,
+            None => models,
+        };
+        Ok(models
+            .into_iter()
+            .zip(statuses)
+            .map(|(model, status)| PersonRecord {
+                model,
+                status,
+                as_of,
+                view,
+            })
+            .collect())
+    }
+
+    /// A page of the people matching `query` that `principal` may read; the read is
+    /// audited. Searching needs the search permission; an uploader reads its own people
+    /// through its own facts; a leader's view is masked.
+    pub async fn list(
+        &self,
+        principal: &Principal,
+        query: PersonQuery,
+    ) -> Result<PeoplePage, HubError> {
+        let grant = principal.authorize(Operation::ReadPeople)?;
+        check_search(principal, query.filter.searches())?;
+        let view = PersonView::of(&grant);
+        let filter = scoped(query.filter, &grant);
+        let total = self.total(&filter, query.as_of).await?;
+        let page = derived::people::list_with_total(
+            self.db,
+            &filter,
+            query.order,
+            (query.page.first, query.page.offset),
+            query.as_of,
+            self.tz,
+            total,
+        )
+        .await?;
+        let people = self.records(page.people, view, query.as_of).await?;
+        let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
+        audit::page(self.db, principal, &ids, page.total, view.masked()).await?;
+        Ok(PeoplePage {
+            people,
+            total: page.total,
+            has_next: page.has_next,
+        })
+    }
+
+    /// One person, when `principal` may read them (an uploader only its own people: any
+    /// other is as if unknown); the read is audited.
+    pub async fn find(
+        &self,
+        principal: &Principal,
+        lookup: PersonLookup,
+        as_of: DateTime<Utc>,
+    ) -> Result<Option<PersonRecord>, HubError> {
+        let grant = principal.authorize(Operation::ReadPeople)?;
+        check_search(principal, lookup.searches())?;
+        let view = PersonView::of(&grant);
+        let query = match lookup {
+            PersonLookup::Id(id) => person::Entity::find_by_id(id),
+            PersonLookup::Document {
+                number,
+                nationality,
+            } => {
+                let nationality = importers::normalize::nationality(&nationality)
+                    .map(|c| c.alpha3.to_owned())
+                    .unwrap_or_else(|| nationality.trim().to_uppercase());
+                person::Entity::find()
+                    .filter(
+                        person::Column::DocumentNumber
+                            .eq(importers::normalize::document_number(&number)),
+                    )
+                    .filter(person::Column::Nationality.eq(nationality))
+            }
+        };
+        let Some(model) = query.one(self.db).await? else {
+            return Ok(None);
+        };
+        if let Some(unit) = view.unit()
+            && person_source::Entity::find()
+                .filter(person_source::Column::PersonId.eq(model.id))
+                .filter(person_source::Column::MemberUnitId.eq(unit))
+                .count(self.db)
+                .await?
+                == 0
+        {
+            // Another unit's person: as if unknown.
+            return Ok(None);
+        }
+        audit::person(self.db, principal, model.id, view.masked()).await?;
+        let mut statuses = derived::statuses(self.db, &[model.id], as_of, self.tz).await?;
+        let status = statuses.remove(&model.id).ok_or_else(|| {
+            HubError::Internal(format!("no derived facts for person {}", model.id))
+        })?;
+        Ok(self
+            .records(vec![(model, status)], view, as_of)
+            .await?
+            .pop())
+    }
+
+    /// Present people matching `filter` grouped by `dimension`, largest group first; an
+    /// uploader counts its own people through its own facts (its reporting unit alone).
+    pub async fn counts(
+        &self,
+        principal: &Principal,
+        dimension: Dimension,
+        filter: PersonFilter,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<CountEntry>, HubError> {
+        let grant = principal.authorize(Operation::ReadCounts)?;
+        check_search(principal, filter.searches())?;
+        let filter = scoped(filter, &grant);
+        let counts = match self.cache {
+            Some(cache) => {
+                cache
+                    .counts_by(self.db, dimension, &filter, as_of, self.tz)
+                    .await?
+            }
+            None => derived::counts_by(self.db, dimension, &filter, as_of, self.tz).await?,
+        };
+        Ok(counts
+            .into_iter()
+            .map(|c| CountEntry {
+                label: match dimension {
+                    Dimension::Nationality => importers::countries::by_alpha3(&c.key)
+                        .map_or_else(|| c.key.clone(), |country| country.name_zh.to_owned()),
+                    _ => c.label,
+                },
+                key: c.key,
+                count: c.count,
+            })
+            .collect())
+    }
+}
