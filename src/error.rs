@@ -60,6 +60,9 @@ pub enum ErrorCode {
     Forbidden,
     /// The request is malformed or invalid.
     BadInput,
+    /// A GraphQL query selects more fields, once its fragments are expanded, than
+    /// `graphql.max_fields` allows; it was not run.
+    QueryTooLarge,
     /// The requested object does not exist.
     NotFound,
     /// The request body is over the size limit (HTTP 413).
@@ -79,6 +82,7 @@ impl ErrorCode {
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden => "FORBIDDEN",
             Self::BadInput => "BAD_INPUT",
+            Self::QueryTooLarge => "QUERY_TOO_LARGE",
             Self::NotFound => "NOT_FOUND",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::Timeout => "TIMEOUT",
@@ -92,7 +96,7 @@ impl ErrorCode {
         match self {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::BadInput => StatusCode::BAD_REQUEST,
+            Self::BadInput | Self::QueryTooLarge => StatusCode::BAD_REQUEST,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
@@ -125,6 +129,7 @@ impl ErrorCode {
             }
             Self::Forbidden => "无权执行此操作 / forbidden",
             Self::BadInput => "请求无效 / bad request",
+            Self::QueryTooLarge => "查询过大 / the query selects too many fields",
             Self::NotFound => "未找到 / not found",
             Self::PayloadTooLarge => "请求体超过大小上限 / request body too large",
             Self::Timeout => "请求超时 / the request took too long",
