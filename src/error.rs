@@ -262,6 +262,20 @@ fn is_length_limit(error: &std::io::Error) -> bool {
     error.to_string().contains(LENGTH_LIMIT_TEXT)
 }
 
+/// Whether `error`, or any error it was caused by, is the body-size limit. A body sent in
+/// chunks (no `Content-Length`) hits the limit while it is read, and the multipart reader
+/// reports that as "failed to read stream" with the limit's error several sources down.
+pub fn caused_by_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.to_string().contains(LENGTH_LIMIT_TEXT) {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
 /// Convert a `Result<T, E>` whose error is a [`HubError`] (or converts into one) into an
 /// `async_graphql::Result<T>` with the public code: resolvers end with `.gql()?` instead
 /// of `?`, so a raw database error can never reach a client.

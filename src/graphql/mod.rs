@@ -249,3 +249,19 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
         suggestions: config.suggestions,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::strip_suggestion;
+
+    #[test]
+    fn suggestions_are_cut_off_messages() {
+        let mut message =
+            "Unknown argument \"fi\" on directive \"include\". Did you mean \"if\"?".to_owned();
+        strip_suggestion(&mut message);
+        assert_eq!(message, "Unknown argument \"fi\" on directive \"include\".");
+        let mut plain = "Unknown field.".to_owned();
+        strip_suggestion(&mut plain);
+        assert_eq!(plain, "Unknown field.");
+    }
+}

@@ -4,13 +4,16 @@ use chrono::{DateTime, Utc};
 use entity::{organization, organization_alias};
 use importers::normalize::org_key;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Maps normalised names and aliases to organisation ids, creating an unverified
 /// organisation for a name nobody registered (an unknown name never rejects a row).
 pub struct OrgResolver {
     by_key: HashMap<String, i64>,
     kind_of: HashMap<i64, String>,
+    /// Organisations created from uploads (unverified): their kind follows the most telling
+    /// kind any file gave them ([`prefer_kind`]).
+    from_uploads: HashSet<i64>,
     /// Names as written, already resolved (a file names the same few organisations on
     /// every row; their keys are normalised once).
     by_name: HashMap<String, Option<i64>>,
@@ -43,16 +46,19 @@ impl OrgResolver {
         for alias in &aliases {
             by_key.insert(alias.key.clone(), follow(alias.organization_id));
         }
+        let from_uploads = orgs.iter().filter(|o| !o.verified).map(|o| o.id).collect();
         let kind_of = orgs.into_iter().map(|org| (org.id, org.kind)).collect();
         Ok(Self {
             by_key,
             kind_of,
+            from_uploads,
             by_name: HashMap::new(),
         })
     }
 
     /// The organisation a name refers to, creating an unverified one of `kind` when the
-    /// name is unknown. Returns `None` for a blank name.
+    /// name is unknown (an unverified one named before takes `kind` when it is more telling
+    /// than its own: [`prefer_kind`]). Returns `None` for a blank name.
     pub async fn resolve<C: ConnectionTrait>(
         &mut self,
         db: &C,
@@ -60,11 +66,17 @@ impl OrgResolver {
         kind: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>, DbErr> {
-        if let Some(resolved) = self.by_name.get(name) {
-            return Ok(*resolved);
+        let resolved = match self.by_name.get(name) {
+            Some(resolved) => *resolved,
+            None => {
+                let resolved = self.resolve_key(db, name, kind, now).await?;
+                self.by_name.insert(name.to_owned(), resolved);
+                resolved
+            }
+        };
+        if let Some(id) = resolved {
+            prefer_kind(self, db, id, kind).await?;
         }
-        let resolved = self.resolve_key(db, name, kind, now).await?;
-        self.by_name.insert(name.to_owned(), resolved);
         Ok(resolved)
     }
 
@@ -97,6 +109,7 @@ impl OrgResolver {
         .await?;
         tracing::info!(organization_id = created.id, "new unverified organisation");
         self.by_key.insert(key, created.id);
+        self.from_uploads.insert(created.id);
         self.kind_of.insert(created.id, created.kind);
         Ok(Some(created.id))
     }
@@ -105,6 +118,52 @@ impl OrgResolver {
     pub fn kind(&self, id: i64) -> Option<&str> {
         self.kind_of.get(&id).map(String::as_str)
     }
+}
+
+/// Gives organisation `id`, when created from uploads, `kind` if that is more telling than
+/// the kind it has ([`crate::registry::organizations::kind_outranks`]): whichever file named
+/// it first, it ends with the same kind. The update is conditional on the kind this resolver
+/// saw, so a concurrent import that stored a better kind is not overwritten.
+async fn prefer_kind<C: ConnectionTrait>(
+    resolver: &mut OrgResolver,
+    db: &C,
+    id: i64,
+    kind: &str,
+) -> Result<(), DbErr> {
+    use crate::registry::organizations::kind_outranks;
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    // Twice at most: when another import changed the kind in between, once more from
+    // what it stored.
+    for _ in 0..2 {
+        // Every row of a file comes here: decide without allocating.
+        let current = match resolver.kind_of.get(&id) {
+            Some(current)
+                if resolver.from_uploads.contains(&id) && kind_outranks(kind, current) =>
+            {
+                current.clone()
+            }
+            _ => return Ok(()),
+        };
+        let updated = organization::Entity::update_many()
+            .col_expr(organization::Column::Kind, Expr::value(kind))
+            .filter(organization::Column::Id.eq(id))
+            .filter(organization::Column::Kind.eq(current))
+            .filter(organization::Column::Verified.eq(false))
+            .exec(db)
+            .await?;
+        if updated.rows_affected == 1 {
+            resolver.kind_of.insert(id, kind.to_owned());
+            return Ok(());
+        }
+        let Some(stored) = organization::Entity::find_by_id(id).one(db).await? else {
+            return Ok(());
+        };
+        if stored.verified {
+            resolver.from_uploads.remove(&id);
+        }
+        resolver.kind_of.insert(id, stored.kind);
+    }
+    Ok(())
 }
 
 /// The name an organisation created from an upload is shown under, the same whichever
