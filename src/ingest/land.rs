@@ -257,6 +257,7 @@ impl<'u> Landing<'u> {
 
     /// Writes the file's row counts, once every part has landed; returns the upload's id.
     pub async fn finish<C: ConnectionTrait>(self, db: &C, totals: RowTotals) -> Result<i64, DbErr> {
+        self.orgs.store_kinds(db).await?;
         upload::ActiveModel {
             id: Set(self.upload_id),
             data_rows: Set(count(totals.data)),

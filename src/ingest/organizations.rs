@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::{organization, organization_alias};
 use importers::normalize::org_key;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Maps normalised names and aliases to organisation ids, creating an unverified
 /// organisation for a name nobody registered (an unknown name never rejects a row).
@@ -12,8 +12,11 @@ pub struct OrgResolver {
     by_key: HashMap<String, i64>,
     kind_of: HashMap<i64, String>,
     /// Organisations created from uploads (unverified): their kind follows the most telling
-    /// kind any file gave them ([`prefer_kind`]).
+    /// kind any file gave them ([`OrgResolver::store_kinds`]).
     from_uploads: HashSet<i64>,
+    /// Organisations whose kind this file changed, with the kind stored before, in id order
+    /// (the order their rows are updated in, so that two landings cannot deadlock).
+    rekinded: BTreeMap<i64, String>,
     /// Names as written, already resolved (a file names the same few organisations on
     /// every row; their keys are normalised once).
     by_name: HashMap<String, Option<i64>>,
@@ -52,13 +55,14 @@ impl OrgResolver {
             by_key,
             kind_of,
             from_uploads,
+            rekinded: BTreeMap::new(),
             by_name: HashMap::new(),
         })
     }
 
     /// The organisation a name refers to, creating an unverified one of `kind` when the
     /// name is unknown (an unverified one named before takes `kind` when it is more telling
-    /// than its own: [`prefer_kind`]). Returns `None` for a blank name.
+    /// than its own: [`OrgResolver::store_kinds`]). Returns `None` for a blank name.
     pub async fn resolve<C: ConnectionTrait>(
         &mut self,
         db: &C,
@@ -75,7 +79,7 @@ impl OrgResolver {
             }
         };
         if let Some(id) = resolved {
-            prefer_kind(self, db, id, kind).await?;
+            self.prefer_kind(id, kind);
         }
         Ok(resolved)
     }
@@ -114,56 +118,71 @@ impl OrgResolver {
         Ok(Some(created.id))
     }
 
+    /// Gives organisation `id`, when created from uploads, `kind` if that is more telling
+    /// than the kind it has ([`crate::registry::organizations::kind_outranks`]); stored by
+    /// [`OrgResolver::store_kinds`]. Every row of a file comes here: it decides without
+    /// allocating.
+    fn prefer_kind(&mut self, id: i64, kind: &str) {
+        use crate::registry::organizations::kind_outranks;
+        let better = self.from_uploads.contains(&id)
+            && self
+                .kind_of
+                .get(&id)
+                .is_some_and(|current| kind_outranks(kind, current));
+        if !better {
+            return;
+        }
+        if let Some(stored) = self.kind_of.insert(id, kind.to_owned()) {
+            self.rekinded.entry(id).or_insert(stored);
+        }
+    }
+
+    /// Stores the kinds this file changed, in the caller's transaction, once its rows have
+    /// landed: whichever file named an organisation first, it ends with the same kind. Each
+    /// update is conditional on the kind stored before; when another import changed it in
+    /// between, the more telling of the two stays.
+    pub async fn store_kinds<C: ConnectionTrait>(self, db: &C) -> Result<(), DbErr> {
+        use crate::registry::organizations::kind_outranks;
+        for (id, stored) in &self.rekinded {
+            let Some(kind) = self.kind_of.get(id) else {
+                continue;
+            };
+            if set_kind(db, *id, stored, kind).await? {
+                continue;
+            }
+            let Some(now_stored) = organization::Entity::find_by_id(*id).one(db).await? else {
+                continue;
+            };
+            if !now_stored.verified && kind_outranks(kind, &now_stored.kind) {
+                set_kind(db, *id, &now_stored.kind, kind).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// The kind of a known organisation (`university`, `enterprise`, `hotel` …).
     pub fn kind(&self, id: i64) -> Option<&str> {
         self.kind_of.get(&id).map(String::as_str)
     }
 }
 
-/// Gives organisation `id`, when created from uploads, `kind` if that is more telling than
-/// the kind it has ([`crate::registry::organizations::kind_outranks`]): whichever file named
-/// it first, it ends with the same kind. The update is conditional on the kind this resolver
-/// saw, so a concurrent import that stored a better kind is not overwritten.
-async fn prefer_kind<C: ConnectionTrait>(
-    resolver: &mut OrgResolver,
+/// Sets the kind of unverified organisation `id` to `kind` if it is still `stored`; whether
+/// it was.
+async fn set_kind<C: ConnectionTrait>(
     db: &C,
     id: i64,
+    stored: &str,
     kind: &str,
-) -> Result<(), DbErr> {
-    use crate::registry::organizations::kind_outranks;
+) -> Result<bool, DbErr> {
     use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
-    // Twice at most: when another import changed the kind in between, once more from
-    // what it stored.
-    for _ in 0..2 {
-        // Every row of a file comes here: decide without allocating.
-        let current = match resolver.kind_of.get(&id) {
-            Some(current)
-                if resolver.from_uploads.contains(&id) && kind_outranks(kind, current) =>
-            {
-                current.clone()
-            }
-            _ => return Ok(()),
-        };
-        let updated = organization::Entity::update_many()
-            .col_expr(organization::Column::Kind, Expr::value(kind))
-            .filter(organization::Column::Id.eq(id))
-            .filter(organization::Column::Kind.eq(current))
-            .filter(organization::Column::Verified.eq(false))
-            .exec(db)
-            .await?;
-        if updated.rows_affected == 1 {
-            resolver.kind_of.insert(id, kind.to_owned());
-            return Ok(());
-        }
-        let Some(stored) = organization::Entity::find_by_id(id).one(db).await? else {
-            return Ok(());
-        };
-        if stored.verified {
-            resolver.from_uploads.remove(&id);
-        }
-        resolver.kind_of.insert(id, stored.kind);
-    }
-    Ok(())
+    let updated = organization::Entity::update_many()
+        .col_expr(organization::Column::Kind, Expr::value(kind))
+        .filter(organization::Column::Id.eq(id))
+        .filter(organization::Column::Kind.eq(stored))
+        .filter(organization::Column::Verified.eq(false))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
 }
 
 /// The name an organisation created from an upload is shown under, the same whichever
