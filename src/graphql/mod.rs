@@ -30,6 +30,11 @@ pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use types::{MemberUnit, Organization};
 
+/// Most queries [`HubSchema::execute_off_workers`] runs at once: far more than the office
+/// sends, far fewer than the blocking pool's 512 threads, which the uploads' file reading
+/// also needs.
+pub const MAX_RUNNING_QUERIES: usize = 64;
+
 /// What a field that computes over the whole city as of a time (`overview`, `people`,
 /// `countsBy`, `presentTrend`) adds to a query's complexity: such a field can take tens of
 /// milliseconds for an `asOf` not computed before, so the complexity limit (1000 by
@@ -72,6 +77,7 @@ pub struct HubSchema {
     city: std::sync::Arc<crate::derived::CityCache>,
     max_fields: usize,
     suggestions: bool,
+    running: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl HubSchema {
@@ -136,18 +142,26 @@ impl HubSchema {
     /// long to parse, validate or run never holds one of the threads that serve other
     /// requests (`/healthz` among them). When the caller stops waiting (the request
     /// timeout answered 408, the client left), the query is dropped at its next await.
+    /// At most [`MAX_RUNNING_QUERIES`] run at once (a query dropped while validating holds
+    /// its place until the validation ends); others wait for a place, within the timeout.
     pub async fn execute_off_workers(&self, request: Request) -> Response {
+        let Ok(place) = std::sync::Arc::clone(&self.running).acquire_owned().await else {
+            return Response::from_errors(vec![internal_error("the query semaphore is closed")]);
+        };
         let schema = self.clone();
         let runtime = tokio::runtime::Handle::current();
+        let span = tracing::Span::current();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::task::spawn_blocking(move || {
-            runtime.block_on(async move {
+            let _place = place;
+            let run = async move {
                 tokio::select! {
                     biased;
                     _ = stopped => None,
                     response = schema.execute(request) => Some(response),
                 }
-            })
+            };
+            runtime.block_on(tracing::Instrument::instrument(run, span))
         });
         let outcome = task.await;
         drop(stop);
@@ -247,6 +261,7 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
         city,
         max_fields: config.limits.max_fields,
         suggestions: config.suggestions,
+        running: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_RUNNING_QUERIES)),
     }
 }
 
