@@ -2,7 +2,7 @@
 //! against the store, the per-token rate limit and, for requests without a live token, the
 //! per-address limit.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
@@ -53,14 +53,25 @@ async fn lookup(state: &AppState, headers: &HeaderMap) -> Result<Principal, HubE
     tokens::authenticate(&state.db, secret, Utc::now()).await
 }
 
-/// The address a request came from: the peer of its connection (one address for every
-/// client behind a proxy); unspecified when the router runs without connection info
-/// (in-process tests).
+/// The address a request came from, as the per-address limit keys it: the peer of its
+/// connection (one address for every client behind a proxy), an IPv6 address by its /64
+/// network (one host's share; it may pick any address inside it); unspecified when the
+/// router runs without connection info (in-process tests).
 fn client_address(parts: &Parts) -> IpAddr {
-    parts
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+    limit_key(peer)
+}
+
+/// `address` as the per-address limit keys it: IPv4 (also mapped into IPv6) as it is, IPv6
+/// by its /64 network.
+fn limit_key(address: IpAddr) -> IpAddr {
+    match address.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        v4 => v4,
+    }
 }
 
 /// Extractor of the request's principal (see [`authenticate`]); runs before the body is
@@ -75,5 +86,23 @@ impl FromRequestParts<AppState> for Authenticated {
         authenticate(state, &parts.headers, client_address(parts))
             .await
             .map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_64_network() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().expect("address");
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().expect("address");
+        let other: IpAddr = "2001:db8:1:3::1".parse().expect("address");
+        assert_eq!(limit_key(a), limit_key(b));
+        assert_ne!(limit_key(a), limit_key(other));
+        let v4: IpAddr = "192.0.2.7".parse().expect("address");
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().expect("address");
+        assert_eq!(limit_key(v4), v4);
+        assert_eq!(limit_key(mapped), v4);
     }
 }
