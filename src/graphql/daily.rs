@@ -76,13 +76,13 @@ impl DailyReport {
         self.model.departures
     }
 
-    /// Anomalies, as written (document numbers masked for a masked reader). 异常情况。
+    /// Anomalies, as written (document numbers masked for a leader). 异常情况。
     async fn anomalies(&self) -> Option<String> {
         self.text(self.model.anomalies.as_deref())
             .map(std::borrow::Cow::into_owned)
     }
 
-    /// Note (document numbers masked for a masked reader). 备注。
+    /// Note (document numbers masked for a leader). 备注。
     async fn note(&self) -> Option<String> {
         self.text(self.model.note.as_deref())
             .map(std::borrow::Cow::into_owned)
