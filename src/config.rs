@@ -333,7 +333,11 @@ mod tests {
             jail.set_env("HUB_GRAPHQL__INTROSPECTION", "true");
             jail.set_env("HUB_UPLOADS__MAX_ROWS", "1000");
             jail.set_env("HUB_HTTP__RATE_LIMIT_PER_MINUTE", "5");
+            jail.set_env("HUB_HTTP__FAILED_AUTH_PER_MINUTE", "7");
+            jail.set_env("HUB_GRAPHQL__MAX_FIELDS", "300");
             let s = load_in_jail(None, &Overrides::default())?;
+            assert_eq!(s.http.failed_auth_per_minute, 7);
+            assert_eq!(s.graphql.max_fields, 300);
             assert!(s.introspection(), "the setting wins over the mode");
             assert_eq!(s.uploads.max_rows, 1000);
             assert_eq!(s.read_options().max_rows, 1000);
@@ -364,6 +368,9 @@ mod tests {
             assert!(load_in_jail(None, &Overrides::default()).is_err());
             jail.set_env("HUB_TIMEZONE", "Europe/Berlin");
             jail.set_env("HUB_DATABASE_URL", "mysql://x");
+            assert!(load_in_jail(None, &Overrides::default()).is_err());
+            jail.set_env("HUB_DATABASE_URL", "sqlite://x.db");
+            jail.set_env("HUB_GRAPHQL__MAX_FIELDS", "0");
             assert!(load_in_jail(None, &Overrides::default()).is_err());
             Ok(())
         });
