@@ -40,17 +40,22 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Requests per minute per token (`http.rate_limit_per_minute`).
     pub limiter: Arc<RateLimiter>,
+    /// Requests without a live token per minute per client address
+    /// (`http.failed_auth_per_minute`).
+    pub failed_auth: Arc<RateLimiter<std::net::IpAddr>>,
 }
 
 impl AppState {
     /// The state of a server over `db` with `schema` and `settings`.
     pub fn new(db: DatabaseConnection, schema: HubSchema, settings: Settings) -> Self {
         let limiter = Arc::new(RateLimiter::new(settings.http.rate_limit_per_minute));
+        let failed_auth = Arc::new(RateLimiter::new(settings.http.failed_auth_per_minute));
         Self {
             db,
             schema,
             settings: Arc::new(settings),
             limiter,
+            failed_auth,
         }
     }
 }
