@@ -321,3 +321,95 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
     );
     assert!(!dir.path().join("x.xlsx").exists());
 }
+
+#[tokio::test]
+async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("staff.csv");
+    std::fs::write(
+        &path,
+        "甲方,姓名,国籍,护照号码,职务\n大庆油田有限责任公司,PARK JIWOO,韩国,M55501234,工程师\n中国石油大庆炼化公司,SILVA ANA,巴西,FB1234567,顾问\n",
+    )
+    .expect("write");
+    let file = path.display().to_string();
+    // Unconfirmed: the column is reported, with what its values look like.
+    let out = import_json(
+        dir.path(),
+        &database.url,
+        "hitech",
+        &["--dry-run"],
+        &[file.clone()],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = &reports(&out.stdout)[0];
+    assert_eq!(report["warnings"][0]["code"], "UNMAPPED_COLUMN", "{report}");
+    assert_eq!(
+        report["warnings"][0]["likely"], "LIKELY_EMPLOYER",
+        "{report}"
+    );
+    // A target no field of the kind has is refused, naming the fields.
+    let out = import_json(
+        dir.path(),
+        &database.url,
+        "hitech",
+        &["--map", "甲方=no_such_field"],
+        &[file.clone()],
+    )
+    .await;
+    let report = &reports(&out.stdout)[0];
+    assert_eq!(report["error"]["code"], "INVALID_MAPPING", "{report}");
+    // Fixed and landed: saved for the unit.
+    let out = import_json(
+        dir.path(),
+        &database.url,
+        "hitech",
+        &["--map", "甲方=employer"],
+        &[file],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = &reports(&out.stdout)[0];
+    assert_eq!(report["status"], "imported", "{report}");
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+    let listed = hub(
+        dir.path(),
+        &[
+            "--database-url",
+            &database.url,
+            "mappings",
+            "list",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let mappings = reports(&listed.stdout);
+    assert_eq!(mappings.len(), 1, "{}", text(&listed.stdout));
+    assert_eq!(mappings[0]["unit"], "hitech");
+    assert_eq!(mappings[0]["kind"], "employment_roster");
+    assert_eq!(
+        mappings[0]["columns"],
+        serde_json::json!([{ "header": "甲方", "field": "employer" }])
+    );
+    let id = mappings[0]["id"].as_i64().expect("id").to_string();
+    let deleted = hub(
+        dir.path(),
+        &["--database-url", &database.url, "mappings", "delete", &id],
+    )
+    .await;
+    assert!(deleted.status.success(), "{}", text(&deleted.stderr));
+    let listed = hub(
+        dir.path(),
+        &[
+            "--database-url",
+            &database.url,
+            "mappings",
+            "list",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(reports(&listed.stdout).is_empty());
+}
