@@ -37,6 +37,7 @@ mod options;
 mod read;
 mod records;
 mod rows;
+mod shared_strings;
 mod sheet;
 mod upload;
 mod workbook;
