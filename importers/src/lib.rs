@@ -29,6 +29,7 @@ mod format;
 mod headers;
 mod issues;
 mod kinds;
+mod lengths;
 mod limits;
 mod merge;
 pub mod normalize;

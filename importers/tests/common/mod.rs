@@ -134,3 +134,17 @@ pub fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     }
     out.finish().unwrap().into_inner()
 }
+
+/// A UTF-8 CSV of these rows (numbers as written, dates as yyyy-mm-dd, every text quoted).
+pub fn csv(rows: &[Vec<C>]) -> String {
+    let cell = |c: &C| match c {
+        C::S(s) => format!("\"{}\"", s.replace('"', "\"\"")),
+        C::T(s) => format!("\"{}\"", s.replace('"', "\"\"")),
+        C::N(n) => n.to_string(),
+        C::D(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
+        C::Empty => String::new(),
+    };
+    rows.iter()
+        .map(|r| r.iter().map(cell).collect::<Vec<_>>().join(",") + "\n")
+        .collect()
+}
