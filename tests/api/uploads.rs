@@ -700,6 +700,16 @@ async fn a_shared_string_count_that_would_exhaust_memory_is_refused_and_the_serv
         "{graphql}"
     );
     assert_eq!(store_counts(&app.db).await, before);
+    // Each refusal is audited with its code.
+    let audited: Vec<entity::audit_log::Model> = entity::audit_log::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("audit log");
+    let refused = audited
+        .iter()
+        .filter(|a| a.action == "upload" && a.detail["error"] == "TOO_MANY_CELLS")
+        .count();
+    assert_eq!(refused, 3, "{audited:?}");
     // Still serving: the genuine file is imported afterwards.
     let good = app
         .upload_as(
