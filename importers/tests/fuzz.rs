@@ -737,7 +737,7 @@ fn mutate_csv(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
             }
             2 => {
                 let at = rng.below(data.len() + 1);
-                let field = vec![b'x'; [1_000, 20_000, 200_000 * SCALE][rng.below(3)]];
+                let field = vec![b'x'; [1_000, 10_000, 50_000 * SCALE][rng.below(3)]];
                 splice(&mut data, at, at, &field);
             }
             3 => {
