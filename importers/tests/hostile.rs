@@ -528,10 +528,18 @@ fn biff_record(typ: u16, data: &[u8]) -> Vec<u8> {
 }
 
 fn xls_with_sheet_records(records: &[Vec<u8>]) -> Vec<u8> {
+    xls_with_records(&[], records)
+}
+
+/// An xls whose workbook globals hold `globals` and whose one sheet holds `records`.
+fn xls_with_records(globals: &[Vec<u8>], records: &[Vec<u8>]) -> Vec<u8> {
     let bof = biff_record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     let eof = biff_record(0x000A, &[]);
     let mut stream = Vec::new();
     stream.extend(&bof);
+    for r in globals {
+        stream.extend(r);
+    }
     stream.extend(&eof);
     stream.extend(&bof);
     for r in records {
@@ -590,4 +598,29 @@ fn password_protected_xls_is_encrypted() {
     comp.flush().unwrap();
     let bytes = comp.into_inner().into_inner();
     assert_eq!(err_code(&bytes, "locked.xls", None), "ENCRYPTED_FILE");
+}
+
+#[test]
+fn other_counts_in_the_file_size_no_allocation() {
+    // An xls shared-string table declaring four billion strings and holding one: calamine
+    // grows its table from the strings it finds, not from the count.
+    let mut sst = u32::MAX.to_le_bytes().to_vec();
+    sst.extend_from_slice(&u32::MAX.to_le_bytes());
+    sst.extend_from_slice(&[1, 0, 0, b'x']);
+    let bytes = xls_with_records(&[biff_record(0x00FC, &sst)], &[]);
+    assert_eq!(err_code(&bytes, "sst.xls", None), "NO_HEADER");
+    // A shared formula with a huge index (calamine sizes its formula table from it when
+    // formulas are read; cell values are read without it).
+    let bytes = rezip(&visa_xlsx(), |name, data| {
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            let at = xml.find("</row>").unwrap();
+            let cell =
+                r#"<c r="Z1"><f t="shared" si="1000000000000" ref="Z1:Z2">1</f><v>1</v></c>"#;
+            format!("{}{cell}{}", &xml[..at], &xml[at..]).into_bytes()
+        } else {
+            data
+        }
+    });
+    assert_eq!(ok(&bytes, "formula.xlsx", None).accepted(), 1);
 }
