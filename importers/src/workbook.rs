@@ -215,9 +215,10 @@ fn visit_xls<T>(
     options: &ReadOptions,
     visit: &mut Visit<'_, T>,
 ) -> Result<Option<T>, ImportError> {
-    // calamine reads every sheet when it opens the file: check sizes first.
-    xls_scan::check(bytes, options.max_rows, options.max_cells)?;
-    let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+    // calamine reads every sheet when it opens the file: check sizes first, and give it the
+    // checked stream alone.
+    let checked = xls_scan::check(bytes, options.max_rows, options.max_cells)?;
+    let mut wb: Xls<_> = Xls::new(Cursor::new(checked.as_slice())).map_err(|e| match e {
         XlsError::Password => ImportError::EncryptedFile,
         other => ImportError::corrupt(other),
     })?;

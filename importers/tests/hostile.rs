@@ -624,3 +624,56 @@ fn other_counts_in_the_file_size_no_allocation() {
     });
     assert_eq!(ok(&bytes, "formula.xlsx", None).accepted(), 1);
 }
+
+#[test]
+fn a_workbook_stream_hidden_in_a_storage_is_never_read() {
+    // calamine takes the first directory entry named Workbook, wherever it is. A hostile one
+    // in a storage, before a benign /Workbook, made it reserve 1.1 TB and abort; the stream
+    // that is checked is now the one that is read.
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/daqing-2020-02/soe_foreign_staff.xls");
+    let original = std::fs::read(dir).unwrap();
+    let mut comp = cfb::CompoundFile::open(Cursor::new(original.as_slice())).unwrap();
+    let mut benign = Vec::new();
+    std::io::Read::read_to_end(&mut comp.open_stream("/Workbook").unwrap(), &mut benign).unwrap();
+    // The sheet's DIMENSIONS record, made to span four billion rows.
+    let mut hostile = benign.clone();
+    let mut pos = 0;
+    let mut patched = false;
+    while pos + 4 <= hostile.len() {
+        let typ = u16::from_le_bytes([hostile[pos], hostile[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([hostile[pos + 2], hostile[pos + 3]]));
+        if typ == 0x0200 && len == 14 {
+            hostile[pos + 8..pos + 12].copy_from_slice(&4_000_000_000u32.to_le_bytes());
+            patched = true;
+        }
+        pos += 4 + len;
+    }
+    assert!(patched, "the fixture has a DIMENSIONS record");
+    let mut comp =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
+    comp.create_storage("/X").unwrap();
+    comp.create_stream("/X/Workbook")
+        .unwrap()
+        .write_all(&hostile)
+        .unwrap();
+    comp.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&benign)
+        .unwrap();
+    comp.flush().unwrap();
+    let bytes = comp.into_inner().into_inner();
+    let expected = ok(&original, "soe.xls", None).data_rows();
+    assert_eq!(ok(&bytes, "nested.xls", None).data_rows(), expected);
+    // The hostile stream itself, where it is read, is refused.
+    let mut alone =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
+    alone
+        .create_stream("/Workbook")
+        .unwrap()
+        .write_all(&hostile)
+        .unwrap();
+    alone.flush().unwrap();
+    let alone = alone.into_inner().into_inner();
+    assert_eq!(err_code(&alone, "hostile.xls", None), "TOO_MANY_CELLS");
+}
