@@ -708,7 +708,28 @@ fn mutate_xls(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
         out_stream.extend_from_slice(&len.to_le_bytes());
         out_stream.extend_from_slice(&data[..data.len().min(usize::from(u16::MAX))]);
     }
-    let mut out = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("a compound file");
+    let version = if rng.chance(50) {
+        cfb::Version::V3
+    } else {
+        cfb::Version::V4
+    };
+    let mut out = cfb::CompoundFile::create_with_version(version, Cursor::new(Vec::new()))
+        .expect("a compound file");
+    // Now and then the mutated stream sits in a storage, listed before the original stream:
+    // readers that find streams by name differently disagree on which one is the workbook.
+    if rng.chance(25) {
+        let hidden = format!(
+            "/{}{name}",
+            rng.pick(&["X", "Workbook", "_VBA_PROJECT_CUR"])
+        );
+        let parent = &hidden[..hidden.len() - name.len()];
+        if out.create_storage(parent).is_ok()
+            && let Ok(mut s) = out.create_stream(&hidden)
+        {
+            let _ = s.write_all(&out_stream);
+        }
+        out_stream = stream;
+    }
     if let Ok(mut s) = out.create_stream(name) {
         let _ = s.write_all(&out_stream);
     }
