@@ -637,7 +637,7 @@ async fn an_over_long_name_or_unit_rejects_its_row_and_the_others_land() {
 
 /// The police list (inline strings) with a shared-string table beside its workbook part that
 /// declares 10^15 strings, in single quotes after a 5,000-character attribute.
-fn hostile_shared_strings() -> Vec<u8> {
+pub(crate) fn hostile_shared_strings() -> Vec<u8> {
     use std::io::{Read, Write};
     let bytes = fixture_bytes("police_visas.xlsx");
     let mut src = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).expect("fixture zip");
