@@ -413,3 +413,26 @@ async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
     .await;
     assert!(reports(&listed.stdout).is_empty());
 }
+
+#[tokio::test]
+async fn a_workbook_whose_shared_strings_would_exhaust_memory_fails_with_a_code() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hostile = dir.path().join("police_visas.xlsx");
+    std::fs::write(&hostile, crate::uploads::hostile_shared_strings()).expect("write");
+    let files = [
+        hostile.display().to_string(),
+        fixture("police_health_checks.xlsx"),
+    ];
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let out = import_json(dir.path(), &database.url, "police", extra, &files).await;
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let reports = reports(&out.stdout);
+        assert_eq!(reports.len(), 2, "{extra:?}");
+        assert_eq!(reports[0]["error"]["code"], "TOO_MANY_CELLS", "{extra:?}");
+        assert_ne!(
+            reports[1]["status"], "failed",
+            "the next file is still read"
+        );
+    }
+}
