@@ -19,7 +19,7 @@ pub mod visa;
 pub use cache::CityCache;
 pub use counts::{Count, Dimension, counts_by};
 pub use overview::{Overview, overview};
-pub use people::{PersonFilter, PersonOrder, PersonPage};
+pub use people::{Between, PersonFilter, PersonOrder, PersonPage};
 pub use status::{PersonStatus, statuses};
 pub use trend::{TrendPoint, present_trend};
 pub use visa::VisaStatus;

@@ -12,6 +12,23 @@ use chrono_tz::Tz;
 use entity::person;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Statement, Value};
 
+/// A time range whose ends may each be open: from `from` (when given) to `to` (when
+/// given), both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Between {
+    /// The earliest time, included.
+    pub from: Option<DateTime<Utc>>,
+    /// The latest time, included.
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl Between {
+    /// The range of these ends; `None` when both are open (no condition).
+    pub fn of(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Option<Self> {
+        (from.is_some() || to.is_some()).then_some(Self { from, to })
+    }
+}
+
 /// Which people to list. Every field set must hold (AND); `and` and `or` nest.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonFilter {
@@ -25,10 +42,10 @@ pub struct PersonFilter {
     pub reported_by: Option<Vec<String>>,
     /// Visa statuses, any of.
     pub visa_status: Option<Vec<VisaStatus>>,
-    /// Arrived within `[from, to]`.
-    pub arrived_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    /// Departed within `[from, to]`.
-    pub departed_between: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Arrived within the range.
+    pub arrived_between: Option<Between>,
+    /// Departed within the range.
+    pub departed_between: Option<Between>,
     /// Part of the Latin or Chinese name, or of the document number (case-insensitive).
     pub search: Option<String>,
     /// All of these.
@@ -153,12 +170,18 @@ impl PersonFilter {
             (&self.arrived_between, "arrival"),
             (&self.departed_between, "departure"),
         ] {
-            if let Some((from, to)) = between {
-                let (from, to) = (sql.param(*from), sql.param(*to));
+            if let Some(range) = between {
+                // Only the ends given are bound: an open end is no condition.
+                let mut bounds = String::new();
+                if let Some(from) = range.from {
+                    bounds.push_str(&format!(" AND m.occurred_at >= {}", sql.param(from)));
+                }
+                if let Some(to) = range.to {
+                    bounds.push_str(&format!(" AND m.occurred_at <= {}", sql.param(to)));
+                }
                 let own = own(sql, "m");
                 parts.push(format!(
-                    "EXISTS (SELECT 1 FROM movement m WHERE m.person_id = p.id AND m.direction = '{direction}' \
-                     AND m.occurred_at >= {from} AND m.occurred_at <= {to}{own})"
+                    "EXISTS (SELECT 1 FROM movement m WHERE m.person_id = p.id AND m.direction = '{direction}'{bounds}{own})"
                 ));
             }
         }

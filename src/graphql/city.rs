@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::context::{as_of as resolve_as_of, authorize, database, principal, timezone};
 use super::person::{Person, VisaStatus};
 use crate::auth::Operation;
-use crate::derived::{self, PersonFilter as Filter};
+use crate::derived::{self, Between, PersonFilter as Filter};
 use crate::error::{GqlResultExt, HubError};
 use crate::service::people::{Page, People, PersonLookup, PersonQuery};
 
@@ -63,19 +63,6 @@ pub struct PersonFilter {
     pub or: Option<Vec<PersonFilter>>,
 }
 
-fn between(
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
-) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    match (from, to) {
-        (None, None) => None,
-        (from, to) => Some((
-            from.unwrap_or(DateTime::<Utc>::MIN_UTC),
-            to.unwrap_or(DateTime::<Utc>::MAX_UTC),
-        )),
-    }
-}
-
 impl PersonFilter {
     /// The registry's filter.
     pub fn to_filter(&self) -> Result<Filter> {
@@ -105,8 +92,8 @@ impl PersonFilter {
                 .visa_status
                 .as_ref()
                 .map(|s| s.iter().map(|v| (*v).into()).collect()),
-            arrived_between: between(self.arrived_from, self.arrived_to),
-            departed_between: between(self.departed_from, self.departed_to),
+            arrived_between: Between::of(self.arrived_from, self.arrived_to),
+            departed_between: Between::of(self.departed_from, self.departed_to),
             search: self.search.clone(),
             and: self
                 .and

@@ -461,3 +461,21 @@ async fn a_persons_nested_facts_are_those_that_had_happened_by_as_of() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_date_range_open_at_one_end_filters_like_a_bounded_one() {
+    let city = city().await;
+    let count = |filter: &str| {
+        let query = format!("{{ people(first: 5, filter: {{ {filter} }}) {{ totalCount }} }}");
+        let city = &city;
+        async move { city.run(&query, json!({})).await["people"]["totalCount"].clone() }
+    };
+    let from = r#"arrivedFrom: "2020-01-01T00:00:00Z""#;
+    let bounded = count(&format!(r#"{from}, arrivedTo: "2030-01-01T00:00:00Z""#)).await;
+    assert!(bounded.as_i64().is_some_and(|n| n > 0), "{bounded}");
+    assert_eq!(count(from).await, bounded, "start only");
+    let to = r#"departedTo: "2020-02-17T04:00:00Z""#;
+    let bounded = count(&format!(r#"departedFrom: "2000-01-01T00:00:00Z", {to}"#)).await;
+    assert!(bounded.as_i64().is_some_and(|n| n > 0), "{bounded}");
+    assert_eq!(count(to).await, bounded, "end only");
+}

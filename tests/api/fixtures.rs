@@ -462,7 +462,7 @@ async fn people_lists_filter_order_and_page() {
         .expect("date")
         .with_timezone(&Utc);
     let arrived = PersonFilter {
-        arrived_between: Some((from, at)),
+        arrived_between: derived::Between::of(Some(from), Some(at)),
         reported_by: Some(vec!["airport".to_owned()]),
         ..Default::default()
     };
