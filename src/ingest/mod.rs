@@ -2,6 +2,7 @@
 //! every row with its provenance in one transaction, and report.
 //!
 //! - [`stream`]: reading a file part by part while its parts land;
+//! - [`isolated`]: reading an untrusted file first in a child process with limits;
 //! - [`read`]: what the importers read, in the store's terms;
 //! - [`land`]: the transaction that stores an upload, its rows and its facts;
 //! - [`checkpoint`]: copying the write-ahead log into the database file after a landing;
@@ -25,6 +26,7 @@ pub mod report;
 pub mod roster;
 pub mod statistics;
 pub mod stored;
+pub mod isolated;
 pub mod stream;
 
 pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};
