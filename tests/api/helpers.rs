@@ -405,6 +405,7 @@ fn database_names_are_swapped_in_urls() {
 const BOUNDARY: &str = "hub-test-boundary-7d1f3a";
 
 /// One part of a multipart/form-data body.
+#[derive(Clone, Copy)]
 pub enum Part<'a> {
     /// A text field.
     Text(&'a str, &'a str),
