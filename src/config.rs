@@ -153,9 +153,8 @@ impl UploadLimits {
         }
         let program = match &self.reader_program {
             Some(program) => program.clone(),
-            None => std::env::current_exe().map_err(|e| {
-                HubError::Internal(format!("cannot find the hub executable: {e}"))
-            })?,
+            None => std::env::current_exe()
+                .map_err(|e| HubError::Internal(format!("cannot find the hub executable: {e}")))?,
         };
         Ok(Some(crate::ingest::isolated::ReaderIsolation {
             program,

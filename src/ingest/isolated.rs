@@ -85,9 +85,10 @@ impl ChildOptions {
 
     /// The read options they stand for (an unknown time zone is refused).
     pub fn read_options(&self) -> Result<ReadOptions, HubError> {
-        let timezone = self.timezone.parse().map_err(|_| {
-            HubError::BadInput(format!("unknown time zone '{}'", self.timezone))
-        })?;
+        let timezone = self
+            .timezone
+            .parse()
+            .map_err(|_| HubError::BadInput(format!("unknown time zone '{}'", self.timezone)))?;
         Ok(ReadOptions {
             max_file_bytes: self.max_file_bytes,
             max_cells: self.max_cells,
@@ -105,7 +106,9 @@ impl ChildOptions {
 /// Why the child did not answer that the read ended.
 fn unsafe_file(detail: &str) -> ImportError {
     ImportError::CorruptFile {
-        detail: format!("文件无法安全读取：{detail}，请检查文件或另存后重新上传 / the file cannot be read safely: {detail}"),
+        detail: format!(
+            "文件无法安全读取：{detail}，请检查文件或另存后重新上传 / the file cannot be read safely: {detail}"
+        ),
     }
 }
 
@@ -139,7 +142,9 @@ pub async fn check_in_child(
         ))
     })?;
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-        return Err(HubError::Internal("the file reader has no pipes".to_owned()));
+        return Err(HubError::Internal(
+            "the file reader has no pipes".to_owned(),
+        ));
     };
     let feed = async move {
         // A child that dies early closes its end; how it ended is what counts.
@@ -149,7 +154,10 @@ pub async fn check_in_child(
     };
     let answer = async move {
         let mut answer = String::new();
-        let _ = stdout.take(MAX_ANSWER_BYTES).read_to_string(&mut answer).await;
+        let _ = stdout
+            .take(MAX_ANSWER_BYTES)
+            .read_to_string(&mut answer)
+            .await;
         answer
     };
     let run = async { tokio::join!(feed, answer, child.wait()) };
@@ -234,7 +242,8 @@ pub fn run_child() -> Result<(), HubError> {
     let options = child.read_options()?;
     let bytes = &input[split + 1..];
     // A file error is an answer too: the server's own read reports it.
-    let _ = importers::read_upload_rows(bytes, &child.file_name, child.kind, &options, &mut Discard);
+    let _ =
+        importers::read_upload_rows(bytes, &child.file_name, child.kind, &options, &mut Discard);
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{READ_MARKER}")
         .and_then(|()| stdout.flush())

@@ -18,6 +18,7 @@ pub mod checkpoint;
 pub mod export;
 pub mod fact_rows;
 pub mod facts;
+pub mod isolated;
 pub mod land;
 pub mod organizations;
 pub mod people;
@@ -26,7 +27,6 @@ pub mod report;
 pub mod roster;
 pub mod statistics;
 pub mod stored;
-pub mod isolated;
 pub mod stream;
 
 pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};

@@ -60,7 +60,10 @@ async fn a_reader_out_of_memory_makes_the_file_corrupt_and_the_server_keeps_serv
         .await;
     let body = response.json();
     assert_eq!(body["data"]["upload"]["status"], "FAILED", "{body}");
-    assert_eq!(body["data"]["upload"]["error"]["code"], "CORRUPT_FILE", "{body}");
+    assert_eq!(
+        body["data"]["upload"]["error"]["code"], "CORRUPT_FILE",
+        "{body}"
+    );
     assert_eq!(store_counts(&app.db).await[0], 0, "no upload is stored");
 
     // The same file on a server with the default limits imports.
@@ -79,7 +82,10 @@ async fn a_reader_out_of_memory_makes_the_file_corrupt_and_the_server_keeps_serv
 #[cfg(unix)]
 #[tokio::test]
 async fn a_reader_that_never_answers_is_stopped_at_its_time_limit() {
-    let program = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/programs/never-answers.sh");
+    let program = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/api/programs/never-answers.sh"
+    );
     let app = spawn_app_with(|s| {
         s.uploads.reader_program = Some(program.into());
         s.uploads.reader_timeout_secs = 1;
