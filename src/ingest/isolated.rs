@@ -103,12 +103,10 @@ impl ChildOptions {
     }
 }
 
-/// Why the child did not answer that the read ended.
-fn unsafe_file(detail: &str) -> ImportError {
+/// Why the child did not answer that the read ended, in Chinese and in English.
+fn unsafe_file(chinese: &str, english: &str) -> ImportError {
     ImportError::CorruptFile {
-        detail: format!(
-            "文件无法安全读取：{detail}，请检查文件或另存后重新上传 / the file cannot be read safely: {detail}"
-        ),
+        detail: format!("文件无法安全读取：{chinese} / the file cannot be read safely: {english}"),
     }
 }
 
@@ -166,7 +164,7 @@ pub async fn check_in_child(
         Err(_) => {
             let _ = child.kill().await;
             tracing::warn!("file reader ran out of time and was stopped");
-            return Ok(Err(unsafe_file("读取超时 / the reader ran out of time")));
+            return Ok(Err(unsafe_file("读取超时", "the reader ran out of time")));
         }
     };
     let status =
@@ -176,11 +174,12 @@ pub async fn check_in_child(
     }
     tracing::warn!(%status, "file reader failed");
     Ok(Err(unsafe_file(
-        "读取进程异常结束（可能超出内存上限） / the reader died (possibly out of memory)",
+        "读取进程异常结束，可能超出内存上限",
+        "the reader died, possibly out of memory",
     )))
 }
 
-/// Limits the child's address space and CPU time before it runs.
+/// Limits the child's address space, CPU time and core files before it runs.
 #[cfg(unix)]
 fn limit(command: &mut tokio::process::Command, isolation: &ReaderIsolation) {
     let memory = isolation.memory_bytes;
@@ -198,8 +197,14 @@ fn limit(command: &mut tokio::process::Command, isolation: &ReaderIsolation) {
                 rlim_cur: cpu,
                 rlim_max: cpu,
             };
+            // A child that dies leaves no core file behind (it would hold the upload).
+            let core = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
             if libc::setrlimit(libc::RLIMIT_AS, &memory) != 0
                 || libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0
+                || libc::setrlimit(libc::RLIMIT_CORE, &core) != 0
             {
                 return Err(std::io::Error::last_os_error());
             }
