@@ -279,3 +279,61 @@ pub async fn refused(
         .err()
         .map(|error| super::unreadable(request, &unit, &error)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use importers::{ColumnMapping, ColumnOverride, MappedHeader};
+
+    #[test]
+    fn the_child_reads_with_the_options_of_the_server() {
+        let options = ReadOptions {
+            max_file_bytes: 11,
+            max_cells: 12,
+            max_rows: 13,
+            max_uncompressed_bytes: 14,
+            timezone: chrono_tz::America::New_York,
+            progress: None,
+            preferred_kinds: vec![SourceKind::EmploymentRoster, SourceKind::VisaRegistry],
+            saved_mappings: vec![ColumnMapping {
+                kind: SourceKind::EmploymentRoster,
+                fingerprint: "abc".to_owned(),
+                columns: vec![MappedHeader {
+                    header: "备注".to_owned(),
+                    field: None,
+                }],
+            }],
+            column_overrides: vec![ColumnOverride {
+                header: "所在企业".to_owned(),
+                target: "employer".to_owned(),
+            }],
+        };
+        let line = serde_json::to_string(&ChildOptions::new(
+            "名单.xlsx",
+            Some(SourceKind::EmploymentRoster),
+            &options,
+        ))
+        .expect("options serialise");
+        assert!(!line.contains('\n'), "one line: {line}");
+        let child: ChildOptions = serde_json::from_str(&line).expect("options parse");
+        assert_eq!(child.file_name, "名单.xlsx");
+        assert_eq!(child.kind, Some(SourceKind::EmploymentRoster));
+        let read = child.read_options().expect("known time zone");
+        assert_eq!(
+            (read.max_file_bytes, read.max_cells, read.max_rows),
+            (11, 12, 13)
+        );
+        assert_eq!(read.max_uncompressed_bytes, 14);
+        assert_eq!(read.timezone, chrono_tz::America::New_York);
+        assert_eq!(read.preferred_kinds, options.preferred_kinds);
+        assert_eq!(read.saved_mappings, options.saved_mappings);
+        assert_eq!(read.column_overrides, options.column_overrides);
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused() {
+        let mut child = ChildOptions::new("a.csv", None, &ReadOptions::default());
+        child.timezone = "Mars/Olympus".to_owned();
+        assert!(child.read_options().is_err());
+    }
+}
