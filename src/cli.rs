@@ -94,6 +94,11 @@ pub enum Command {
 
     /// Column mappings units saved for their files' headers: list, delete. 列映射管理。
     Mappings(commands::mappings::MappingsArgs),
+
+    /// Internal: read one uploaded file from standard input in a child process with limits
+    /// (see `[uploads] isolate_reader`); the server runs it, never a person.
+    #[command(hide = true)]
+    ReadUpload,
 }
 
 /// Arguments of `hub serve`.
@@ -391,7 +396,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         | Command::Rejections(_)
         | Command::Bench(_) => telemetry::QUIET_FILTER,
         Command::Migrate | Command::Serve(_) | Command::Demo(_) => telemetry::DEFAULT_FILTER,
-        Command::Export(_) | Command::Token(_) | Command::Mappings(_) => telemetry::QUIET_FILTER,
+        Command::Export(_) | Command::Token(_) | Command::Mappings(_) | Command::ReadUpload => {
+            telemetry::QUIET_FILTER
+        }
     };
     telemetry::init(settings.log_format, filter);
 
@@ -408,5 +415,6 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         Command::Export(args) => commands::export::run(&settings, &args).await,
         Command::Token(args) => commands::token::run(&settings, &args).await,
         Command::Mappings(args) => commands::mappings::run(&settings, &args).await,
+        Command::ReadUpload => Ok(commands::read_upload::run()),
     }
 }

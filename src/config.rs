@@ -105,7 +105,7 @@ pub struct HttpLimits {
 
 /// Limits on one uploaded file, beyond the body size ([`HttpLimits::max_body_bytes`] is also
 /// the largest file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadLimits {
     /// Most rows a sheet may hold.
     pub max_rows: u64,
@@ -113,6 +113,55 @@ pub struct UploadLimits {
     pub max_cells: u64,
     /// Most bytes an xlsx or ods (a zip) may expand to: above, a zip bomb.
     pub max_uncompressed_bytes: u64,
+    /// Whether files uploaded over HTTP or GraphQL are first read in a child process with
+    /// the limits below, so that a reader failure cannot stop the server
+    /// ([`crate::ingest::isolated`]).
+    #[serde(default = "default_isolate_reader")]
+    pub isolate_reader: bool,
+    /// Address space the child reading a file may use, in bytes.
+    #[serde(default = "default_reader_memory_bytes")]
+    pub reader_memory_bytes: u64,
+    /// Longest time, in seconds, the child reading a file may take.
+    #[serde(default = "default_reader_timeout_secs")]
+    pub reader_timeout_secs: u64,
+    /// The `hub` executable the child runs; unset means the running one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reader_program: Option<PathBuf>,
+}
+
+fn default_isolate_reader() -> bool {
+    true
+}
+
+fn default_reader_memory_bytes() -> u64 {
+    2 * 1024 * 1024 * 1024
+}
+
+fn default_reader_timeout_secs() -> u64 {
+    60
+}
+
+impl UploadLimits {
+    /// How uploaded files are read in a child process; `None` when they are read in the
+    /// server only (`isolate_reader = false`). Errors when the running executable cannot be
+    /// found and no `reader_program` is set.
+    pub fn reader_isolation(
+        &self,
+    ) -> Result<Option<crate::ingest::isolated::ReaderIsolation>, HubError> {
+        if !self.isolate_reader {
+            return Ok(None);
+        }
+        let program = match &self.reader_program {
+            Some(program) => program.clone(),
+            None => std::env::current_exe()
+                .map_err(|e| HubError::Internal(format!("cannot find the hub executable: {e}")))?,
+        };
+        Ok(Some(crate::ingest::isolated::ReaderIsolation {
+            program,
+            memory_bytes: self.reader_memory_bytes,
+            timeout: Duration::from_secs(self.reader_timeout_secs),
+        }))
+    }
 }
 
 impl Default for Settings {
@@ -160,6 +209,10 @@ impl Default for UploadLimits {
             max_rows: read.max_rows,
             max_cells: read.max_cells,
             max_uncompressed_bytes: read.max_uncompressed_bytes,
+            isolate_reader: default_isolate_reader(),
+            reader_memory_bytes: default_reader_memory_bytes(),
+            reader_timeout_secs: default_reader_timeout_secs(),
+            reader_program: None,
         }
     }
 }
@@ -234,9 +287,11 @@ impl Settings {
         if self.uploads.max_rows == 0
             || self.uploads.max_cells == 0
             || self.uploads.max_uncompressed_bytes == 0
+            || self.uploads.reader_memory_bytes == 0
+            || self.uploads.reader_timeout_secs == 0
         {
             return Err(HubError::Config(
-                "uploads.max_rows, uploads.max_cells and uploads.max_uncompressed_bytes must be positive"
+                "uploads.max_rows, uploads.max_cells, uploads.max_uncompressed_bytes, uploads.reader_memory_bytes and uploads.reader_timeout_secs must be positive"
                     .to_owned(),
             ));
         }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use hub::cli::{Cli, run};
+use hub::cli::{Cli, Command, run};
 
 /// mimalloc instead of the system allocator: reading and landing a large upload allocates
 /// and frees millions of small strings across threads, which glibc's allocator serves
@@ -11,10 +11,23 @@ use hub::cli::{Cli, run};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).await {
+    // The child an upload is read in needs no runtime, threads or settings.
+    if matches!(cli.command, Command::ReadUpload) {
+        return hub::commands::read_upload::run();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error}");

@@ -7,6 +7,7 @@ pub mod import;
 pub mod mappings;
 pub mod migrate;
 pub mod query;
+pub mod read_upload;
 pub mod rejections;
 pub mod serve;
 pub mod template;

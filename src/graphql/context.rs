@@ -14,7 +14,7 @@ use crate::config::UploadLimits;
 use crate::error::{GqlResultExt, HubError};
 
 /// Schema-wide settings resolvers read (added with `Schema::build(..).data(..)`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SchemaSettings {
     /// Time zone of dates written without one and of calendar days.
     pub timezone: Tz,
@@ -40,6 +40,17 @@ pub fn timezone(ctx: &Context<'_>) -> Tz {
     ctx.data::<SchemaSettings>()
         .map(|s| s.timezone)
         .unwrap_or(chrono_tz::Asia::Shanghai)
+}
+
+/// How uploaded files are read in a child process (`[uploads] isolate_reader`); `None`
+/// for a schema built without settings.
+pub fn reader_isolation(
+    ctx: &Context<'_>,
+) -> Result<Option<crate::ingest::isolated::ReaderIsolation>, crate::error::HubError> {
+    match ctx.data::<SchemaSettings>() {
+        Ok(s) => s.uploads.reader_isolation(),
+        Err(_) => Ok(None),
+    }
 }
 
 /// How uploaded files are read: the hub's time zone and the configured limits.

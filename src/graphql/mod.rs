@@ -202,7 +202,7 @@ fn internal_error(detail: &str) -> async_graphql::ServerError {
 }
 
 /// What the schema is built with besides the database.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct SchemaConfig {
     /// Depth and complexity limits applied to every query.
     pub limits: GraphqlLimits,
@@ -222,7 +222,11 @@ impl Default for SchemaConfig {
         Self {
             limits: GraphqlLimits::default(),
             timezone: chrono_tz::Asia::Shanghai,
-            uploads: UploadLimits::default(),
+            // A schema built without settings (tests, tools) reads files in-process.
+            uploads: UploadLimits {
+                isolate_reader: false,
+                ..UploadLimits::default()
+            },
             max_file_bytes: importers::ReadOptions::default().max_file_bytes,
             suggestions: true,
         }
@@ -234,7 +238,7 @@ impl From<&Settings> for SchemaConfig {
         Self {
             limits: settings.graphql,
             timezone: settings.time_zone(),
-            uploads: settings.uploads,
+            uploads: settings.uploads.clone(),
             max_file_bytes: settings.read_options().max_file_bytes,
             suggestions: settings.mode == crate::config::Mode::Dev,
         }

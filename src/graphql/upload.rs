@@ -5,7 +5,7 @@ use std::io::Read;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, Upload};
 
-use super::context::{database, principal, read_options};
+use super::context::{database, principal, read_options, reader_isolation};
 use super::mappings::{ColumnAssignmentInput, ColumnNote, FileWarning, RosterReport};
 use super::uploads::{UploadRejection, UploadRows};
 use crate::auth::Operation;
@@ -194,9 +194,16 @@ impl UploadMutation {
                 .map(|c| format!("{}={}", c.header, c.field))
                 .collect(),
         };
-        let report = uploads::upload(database(ctx)?, principal, input, options)
-            .await
-            .gql()?;
+        let isolation = reader_isolation(ctx).gql()?;
+        let report = uploads::upload(
+            database(ctx)?,
+            principal,
+            input,
+            options,
+            isolation.as_ref(),
+        )
+        .await
+        .gql()?;
         Ok(report.into())
     }
 }

@@ -99,8 +99,15 @@ pub async fn post_upload(
         ))
     })?;
     let input = read_form(multipart).await?;
-    let report =
-        uploads::upload(&state.db, &principal, input, state.settings.read_options()).await?;
+    let isolation = state.settings.uploads.reader_isolation()?;
+    let report = uploads::upload(
+        &state.db,
+        &principal,
+        input,
+        state.settings.read_options(),
+        isolation.as_ref(),
+    )
+    .await?;
     let status = if report.status == ImportStatus::Failed {
         StatusCode::BAD_REQUEST
     } else {

@@ -2,6 +2,7 @@
 //! every row with its provenance in one transaction, and report.
 //!
 //! - [`stream`]: reading a file part by part while its parts land;
+//! - [`isolated`]: reading an untrusted file first in a child process with limits;
 //! - [`read`]: what the importers read, in the store's terms;
 //! - [`land`]: the transaction that stores an upload, its rows and its facts;
 //! - [`checkpoint`]: copying the write-ahead log into the database file after a landing;
@@ -17,6 +18,7 @@ pub mod checkpoint;
 pub mod export;
 pub mod fact_rows;
 pub mod facts;
+pub mod isolated;
 pub mod land;
 pub mod organizations;
 pub mod people;

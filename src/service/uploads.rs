@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
+use crate::ingest::isolated::ReaderIsolation;
 use crate::ingest::{self, ImportReport, ImportRequest, ImportStatus, export};
 
 /// Longest file name kept with an upload, in characters.
@@ -84,12 +85,14 @@ pub fn clean_file_name(name: &str) -> String {
 /// Imports one file for `principal`: the unit is the principal's own, or the one an admin
 /// names (an uploader naming another unit is `FORBIDDEN`, never imported as its own). The
 /// report is the one `hub import --json` prints; a file that cannot be read is a report
-/// with status `failed` and nothing stored. Every attempt is audited.
+/// with status `failed` and nothing stored. Every attempt is audited. With `isolation`, the
+/// file is first read in a child process (see [`ingest::isolated`]).
 pub async fn upload(
     db: &DatabaseConnection,
     principal: &Principal,
     input: UploadInput,
     options: ReadOptions,
+    isolation: Option<&ReaderIsolation>,
 ) -> Result<ImportReport, HubError> {
     let grant = principal.authorize(Operation::Upload)?;
     let unit = grant
@@ -116,7 +119,14 @@ pub async fn upload(
     };
     let file_name = request.file_name.clone();
     let size = request.bytes.len();
-    let report = ingest::import_file(db, request, options).await?;
+    let refused = match isolation {
+        Some(isolation) => ingest::isolated::refused(db, &request, &options, isolation).await?,
+        None => None,
+    };
+    let report = match refused {
+        Some(report) => report,
+        None => ingest::import_file(db, request, options).await?,
+    };
     let target = match report.upload_id {
         Some(id) if report.status != ImportStatus::DryRun => format!("upload:{id}"),
         _ => format!("unit:{}", report.unit),

@@ -339,7 +339,7 @@ async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
         &database.url,
         "hitech",
         &["--dry-run"],
-        &[file.clone()],
+        std::slice::from_ref(&file),
     )
     .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -355,7 +355,7 @@ async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
         &database.url,
         "hitech",
         &["--map", "甲方=no_such_field"],
-        &[file.clone()],
+        std::slice::from_ref(&file),
     )
     .await;
     let report = &reports(&out.stdout)[0];

@@ -127,14 +127,17 @@ impl TestDatabase {
         db
     }
 
-    /// Settings that point at this database, bind port 0 and keep the default limits.
+    /// Settings that point at this database, bind port 0 and keep the default limits;
+    /// uploads are read in a child process (the default) running the `hub` binary.
     pub fn settings(&self) -> Settings {
-        Settings {
+        let mut settings = Settings {
             database_url: self.url.clone(),
             database_max_connections: 4,
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             ..Settings::default()
-        }
+        };
+        settings.uploads.reader_program = Some(env!("CARGO_BIN_EXE_hub").into());
+        settings
     }
 }
 
@@ -402,6 +405,7 @@ fn database_names_are_swapped_in_urls() {
 const BOUNDARY: &str = "hub-test-boundary-7d1f3a";
 
 /// One part of a multipart/form-data body.
+#[derive(Clone, Copy)]
 pub enum Part<'a> {
     /// A text field.
     Text(&'a str, &'a str),

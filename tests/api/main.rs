@@ -15,6 +15,7 @@ mod fixtures;
 mod graphql;
 mod helpers;
 mod http;
+mod isolation;
 mod landing;
 mod spellings;
 mod storage;

@@ -16,7 +16,7 @@ use crate::fixtures::{fixture_bytes, fixture_files, import};
 use crate::helpers::{Part, TestApp, TestDatabase, spawn_app, spawn_app_with};
 
 /// Rows of the tables an upload writes to: what "the store is unchanged" compares.
-async fn store_counts(db: &DatabaseConnection) -> Vec<u64> {
+pub(crate) async fn store_counts(db: &DatabaseConnection) -> Vec<u64> {
     vec![
         entity::upload::Entity::find()
             .count(db)
@@ -70,7 +70,7 @@ fn as_cli_json(report: &Value) -> Value {
 }
 
 /// An uploader token per unit of the fixtures.
-async fn uploader_tokens(app: &TestApp) -> std::collections::HashMap<String, String> {
+pub(crate) async fn uploader_tokens(app: &TestApp) -> std::collections::HashMap<String, String> {
     let units: std::collections::BTreeSet<String> = fixture_files()
         .into_iter()
         .map(|(_, unit, _)| unit)

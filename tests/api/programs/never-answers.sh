@@ -1,0 +1,3 @@
+#!/bin/sh
+# A reader that never answers: the hub must stop it at its time limit.
+exec /bin/sleep 60
