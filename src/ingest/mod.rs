@@ -10,8 +10,10 @@
 //! - [`stored`]: reading an upload's report and rejected rows back;
 //! - [`export`]: an upload's rejected rows as a workbook to fix and re-upload;
 //! - [`roster`]: what a roster (the unit's current list as of its date) ends;
-//! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns.
+//! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns;
+//! - [`audited`]: an upload's audit entry, written by the landing's transaction.
 
+pub mod audited;
 pub mod batch;
 pub mod checkpoint;
 pub mod export;
@@ -203,10 +205,33 @@ pub async fn import_file_with_stages(
 /// on the size of the parts; tests use small ones to land small files in several parts).
 pub async fn import_file_in_parts(
     db: &DatabaseConnection,
+    request: ImportRequest,
+    options: ReadOptions,
+    on_stage: &(dyn Fn(ImportStage) + Send + Sync),
+    part_rows: usize,
+) -> Result<ImportReport, HubError> {
+    import_audited_in_parts(db, request, options, on_stage, part_rows, None).await
+}
+
+/// [`import_file`] for an uploader: a landed upload's audit entry is written by the
+/// landing's transaction (see [`audited`]); the caller audits any other outcome.
+pub async fn import_file_audited(
+    db: &DatabaseConnection,
+    request: ImportRequest,
+    options: ReadOptions,
+    audit: &audited::UploadAudit,
+) -> Result<ImportReport, HubError> {
+    import_audited_in_parts(db, request, options, &|_| {}, LAND_PART_ROWS, Some(audit)).await
+}
+
+/// [`import_file_in_parts`], writing `audit`'s entry in the landing's transaction.
+async fn import_audited_in_parts(
+    db: &DatabaseConnection,
     mut request: ImportRequest,
     options: ReadOptions,
     on_stage: &(dyn Fn(ImportStage) + Send + Sync),
     part_rows: usize,
+    audit: Option<&audited::UploadAudit>,
 ) -> Result<ImportReport, HubError> {
     let unit = find_unit(db, &request.unit).await?;
     let options = unit_read_options(db, &unit, &request, options).await?;
@@ -348,13 +373,6 @@ pub async fn import_file_in_parts(
         .await?;
     }
     let as_of = landing_as_of(&txn, upload_id).await?;
-    let committing = std::time::Instant::now();
-    txn.commit().await?;
-    writer.close().await?;
-    let commit_ms = committing.elapsed().as_secs_f64() * 1000.0;
-    tracing::debug!(commit_ms, "landing committed");
-    checkpoint::start(db);
-    statistics::refresh_after_landing(db, totals.data).await;
     let report = ImportReport {
         file: request.file_name.clone(),
         unit: unit.code.clone(),
@@ -372,6 +390,17 @@ pub async fn import_file_in_parts(
         saved_mapping: head.saved_mapping,
         fingerprint: Some(head.fingerprint.clone()),
     };
+    if let Some(audit) = audit {
+        // In the landing's transaction: an upload is never stored without its entry.
+        audit.record(&txn, &report).await?;
+    }
+    let committing = std::time::Instant::now();
+    txn.commit().await?;
+    writer.close().await?;
+    let commit_ms = committing.elapsed().as_secs_f64() * 1000.0;
+    tracing::debug!(commit_ms, "landing committed");
+    checkpoint::start(db);
+    statistics::refresh_after_landing(db, totals.data).await;
     tracing::info!(
         upload_id,
         accepted = report.rows.accepted,

@@ -7,7 +7,8 @@ use sea_orm::DatabaseConnection;
 use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
-use crate::ingest::{self, ImportReport, ImportRequest, ImportStatus, export};
+use crate::ingest::audited::UploadAudit;
+use crate::ingest::{self, ImportReport, ImportRequest, export};
 
 /// Longest file name kept with an upload, in characters.
 const MAX_FILE_NAME: usize = 200;
@@ -84,7 +85,8 @@ pub fn clean_file_name(name: &str) -> String {
 /// Imports one file for `principal`: the unit is the principal's own, or the one an admin
 /// names (an uploader naming another unit is `FORBIDDEN`, never imported as its own). The
 /// report is the one `hub import --json` prints; a file that cannot be read is a report
-/// with status `failed` and nothing stored. Every attempt is audited.
+/// with status `failed` and nothing stored. Every attempt is audited; a landed upload's
+/// entry is written by the landing's own transaction.
 pub async fn upload(
     db: &DatabaseConnection,
     principal: &Principal,
@@ -114,30 +116,14 @@ pub async fn upload(
         dry_run: input.dry_run,
         column_overrides: parse_mapping(&input.mapping)?,
     };
-    let file_name = request.file_name.clone();
-    let size = request.bytes.len();
-    let report = ingest::import_file(db, request, options).await?;
-    let target = match report.upload_id {
-        Some(id) if report.status != ImportStatus::DryRun => format!("upload:{id}"),
-        _ => format!("unit:{}", report.unit),
+    let audit = UploadAudit {
+        principal: principal.clone(),
+        bytes: request.bytes.len(),
     };
-    audit::record(
-        db,
-        principal,
-        Action::Upload,
-        target,
-        serde_json::json!({
-            "unit": report.unit,
-            "file": file_name,
-            "bytes": size,
-            "kind": report.kind,
-            "status": report.status,
-            "accepted": report.rows.accepted,
-            "rejected": report.rows.rejected,
-            "error": report.error.as_ref().map(|e| e.code.clone()),
-        }),
-    )
-    .await?;
+    let report = ingest::import_file_audited(db, request, options, &audit).await?;
+    if !UploadAudit::written_by_landing(&report) {
+        audit.record(db, &report).await?;
+    }
     Ok(report)
 }
 

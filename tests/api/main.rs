@@ -16,6 +16,7 @@ mod graphql;
 mod helpers;
 mod http;
 mod landing;
+mod landing_audit;
 mod spellings;
 mod storage;
 mod timeline;
