@@ -105,6 +105,27 @@ pub struct UploadLimits {
     pub max_uncompressed_bytes: u64,
 }
 
+impl UploadLimits {
+    /// How uploaded files are read: these limits, files of at most `max_file_bytes` and
+    /// dates without a zone in `timezone` (the one place read options are built from the
+    /// settings; the application's [`crate::ingest::Importer`] holds them).
+    pub fn read_options(
+        &self,
+        max_file_bytes: u64,
+        timezone: chrono_tz::Tz,
+    ) -> importers::ReadOptions {
+        importers::ReadOptions {
+            max_file_bytes,
+            max_cells: self.max_cells,
+            max_rows: self.max_rows,
+            max_uncompressed_bytes: self.max_uncompressed_bytes,
+            timezone,
+            progress: None,
+            ..importers::ReadOptions::default()
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -249,15 +270,10 @@ impl Settings {
     /// How uploaded files are read: the hub's time zone and the upload limits; the largest
     /// file is the largest request body.
     pub fn read_options(&self) -> importers::ReadOptions {
-        importers::ReadOptions {
-            max_file_bytes: u64::try_from(self.http.max_body_bytes).unwrap_or(u64::MAX),
-            max_cells: self.uploads.max_cells,
-            max_rows: self.uploads.max_rows,
-            max_uncompressed_bytes: self.uploads.max_uncompressed_bytes,
-            timezone: self.time_zone(),
-            progress: None,
-            ..importers::ReadOptions::default()
-        }
+        self.uploads.read_options(
+            u64::try_from(self.http.max_body_bytes).unwrap_or(u64::MAX),
+            self.time_zone(),
+        )
     }
 
     /// The request timeout as a [`Duration`].

@@ -66,12 +66,19 @@ pub struct HubSchema {
     schema: Schema<Query, Mutation, EmptySubscription>,
     db: DatabaseConnection,
     city: std::sync::Arc<crate::derived::CityCache>,
+    importer: std::sync::Arc<crate::ingest::Importer>,
 }
 
 impl HubSchema {
     /// The city-wide figures and timeline the schema answers from.
     pub fn city_cache(&self) -> &std::sync::Arc<crate::derived::CityCache> {
         &self.city
+    }
+
+    /// The importer the `upload` mutation lands files through (the application shares it
+    /// with `POST /api/uploads`).
+    pub fn importer(&self) -> &std::sync::Arc<crate::ingest::Importer> {
+        &self.importer
     }
 
     /// Runs one request: gives it its own cached loaders over the store
@@ -127,6 +134,11 @@ impl From<&Settings> for SchemaConfig {
 /// adds DataLoaders for nested lists and public error codes on every error.
 pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
     let city = std::sync::Arc::new(crate::derived::CityCache::default());
+    let importer = std::sync::Arc::new(crate::ingest::Importer::new(
+        config
+            .uploads
+            .read_options(config.max_file_bytes, config.timezone),
+    ));
     let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(SchemaSettings {
             timezone: config.timezone,
@@ -134,9 +146,15 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
             max_file_bytes: config.max_file_bytes,
         })
         .data(std::sync::Arc::clone(&city))
+        .data(std::sync::Arc::clone(&importer))
         .data(db.clone())
         .limit_depth(config.limits.depth)
         .limit_complexity(config.limits.complexity)
         .finish();
-    HubSchema { schema, db, city }
+    HubSchema {
+        schema,
+        db,
+        city,
+        importer,
+    }
 }

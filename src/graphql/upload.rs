@@ -5,7 +5,7 @@ use std::io::Read;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, Upload};
 
-use super::context::{database, principal, read_options};
+use super::context::{database, importer, principal};
 use super::mappings::{ColumnAssignmentInput, ColumnNote, FileWarning, RosterReport};
 use super::uploads::{UploadRejection, UploadRows};
 use crate::auth::Operation;
@@ -175,13 +175,13 @@ impl UploadMutation {
     ) -> Result<ImportReport> {
         let principal = principal(ctx)?;
         principal.authorize(Operation::Upload).gql()?;
-        let options = read_options(ctx);
+        let importer = importer(ctx)?;
         let value = file
             .value(ctx)
             .map_err(|e| HubError::BadInput(format!("no such file in the request: {e}")))
             .gql()?;
         let file_name = value.filename.clone();
-        let bytes = read_upload(value, options.max_file_bytes).await?;
+        let bytes = read_upload(value, importer.read_options().max_file_bytes).await?;
         let input = UploadInput {
             unit,
             kind,
@@ -194,7 +194,7 @@ impl UploadMutation {
                 .map(|c| format!("{}={}", c.header, c.field))
                 .collect(),
         };
-        let report = uploads::upload(database(ctx)?, principal, input, options)
+        let report = uploads::upload(database(ctx)?, importer, principal, input)
             .await
             .gql()?;
         Ok(report.into())

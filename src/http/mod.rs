@@ -40,13 +40,17 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Requests per minute per token (`http.rate_limit_per_minute`).
     pub limiter: Arc<RateLimiter>,
+    /// Lands uploaded files (shared with the schema's `upload` mutation).
+    pub importer: Arc<crate::ingest::Importer>,
 }
 
 impl AppState {
     /// The state of a server over `db` with `schema` and `settings`.
     pub fn new(db: DatabaseConnection, schema: HubSchema, settings: Settings) -> Self {
         let limiter = Arc::new(RateLimiter::new(settings.http.rate_limit_per_minute));
+        let importer = Arc::clone(schema.importer());
         Self {
+            importer,
             db,
             schema,
             settings: Arc::new(settings),

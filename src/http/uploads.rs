@@ -96,8 +96,7 @@ pub async fn post_upload(
         ))
     })?;
     let input = read_form(multipart).await?;
-    let report =
-        uploads::upload(&state.db, &principal, input, state.settings.read_options()).await?;
+    let report = uploads::upload(&state.db, &state.importer, &principal, input).await?;
     let status = if report.status == ImportStatus::Failed {
         StatusCode::BAD_REQUEST
     } else {

@@ -1,14 +1,14 @@
 //! Uploading a file as a principal (`POST /api/uploads`, the `upload` mutation) and reading
 //! an upload's rejected rows back as a workbook.
 
-use importers::{ColumnOverride, ReadOptions, SourceKind};
+use importers::{ColumnOverride, SourceKind};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
 use crate::ingest::audited::UploadAudit;
-use crate::ingest::{self, ImportReport, ImportRequest, export};
+use crate::ingest::{ImportReport, ImportRequest, Importer, Progress, export};
 
 /// Longest file name kept with an upload, in characters.
 const MAX_FILE_NAME: usize = 200;
@@ -89,9 +89,20 @@ pub fn clean_file_name(name: &str) -> String {
 /// entry is written by the landing's own transaction.
 pub async fn upload(
     db: &DatabaseConnection,
+    importer: &Importer,
     principal: &Principal,
     input: UploadInput,
-    options: ReadOptions,
+) -> Result<ImportReport, HubError> {
+    upload_watched(db, importer, principal, input, Progress::none()).await
+}
+
+/// [`upload`], telling `progress` how the file goes (`hub import`'s progress bar).
+pub async fn upload_watched(
+    db: &DatabaseConnection,
+    importer: &Importer,
+    principal: &Principal,
+    input: UploadInput,
+    progress: Progress<'_>,
 ) -> Result<ImportReport, HubError> {
     let grant = principal.authorize(Operation::Upload)?;
     let unit = grant
@@ -120,7 +131,7 @@ pub async fn upload(
         principal: principal.clone(),
         bytes: request.bytes.len(),
     };
-    let report = ingest::import_file_audited(db, request, options, &audit).await?;
+    let report = importer.import(db, request, Some(&audit), progress).await?;
     if !UploadAudit::written_by_landing(&report) {
         audit.record(db, &report).await?;
     }
