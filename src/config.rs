@@ -103,9 +103,23 @@ pub struct UploadLimits {
     pub max_cells: u64,
     /// Most bytes an xlsx or ods (a zip) may expand to: above, a zip bomb.
     pub max_uncompressed_bytes: u64,
+    /// Milliseconds an upload waits for its report (its turn in the landing queue and its
+    /// landing) before it is answered 202 `queued` with a ticket and lands in the
+    /// background; keep it well under `http.request_timeout_secs`.
+    #[serde(default = "default_queue_wait_ms")]
+    pub queue_wait_ms: u64,
+}
+
+fn default_queue_wait_ms() -> u64 {
+    u64::try_from(crate::ingest::importer::DEFAULT_QUEUE_WAIT.as_millis()).unwrap_or(5_000)
 }
 
 impl UploadLimits {
+    /// How long an upload waits for its report before it is answered with a ticket.
+    pub fn queue_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.queue_wait_ms)
+    }
+
     /// How uploaded files are read: these limits, files of at most `max_file_bytes` and
     /// dates without a zone in `timezone` (the one place read options are built from the
     /// settings; the application's [`crate::ingest::Importer`] holds them).
@@ -169,6 +183,7 @@ impl Default for UploadLimits {
             max_rows: read.max_rows,
             max_cells: read.max_cells,
             max_uncompressed_bytes: read.max_uncompressed_bytes,
+            queue_wait_ms: default_queue_wait_ms(),
         }
     }
 }
@@ -251,6 +266,12 @@ impl Settings {
         if self.http.max_body_bytes == 0 || self.http.request_timeout_secs == 0 {
             return Err(HubError::Config(
                 "http.max_body_bytes and http.request_timeout_secs must be positive".to_owned(),
+            ));
+        }
+        if self.uploads.queue_wait_ms >= self.http.request_timeout_secs.saturating_mul(1000) {
+            return Err(HubError::Config(
+                "uploads.queue_wait_ms must be under http.request_timeout_secs (an upload is answered within the request timeout)"
+                    .to_owned(),
             ));
         }
         Ok(())

@@ -42,9 +42,8 @@ pub fn timezone(ctx: &Context<'_>) -> Tz {
 }
 
 /// The application's importer: how uploaded files are read and landed.
-pub fn importer<'a>(ctx: &Context<'a>) -> Result<&'a crate::ingest::Importer> {
+pub fn importer<'a>(ctx: &Context<'a>) -> Result<&'a std::sync::Arc<crate::ingest::Importer>> {
     ctx.data::<std::sync::Arc<crate::ingest::Importer>>()
-        .map(|importer| importer.as_ref())
         .map_err(|e| HubError::Internal(format!("schema has no importer: {}", e.message)))
         .gql()
 }

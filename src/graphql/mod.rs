@@ -134,11 +134,14 @@ impl From<&Settings> for SchemaConfig {
 /// adds DataLoaders for nested lists and public error codes on every error.
 pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
     let city = std::sync::Arc::new(crate::derived::CityCache::default());
-    let importer = std::sync::Arc::new(crate::ingest::Importer::new(
-        config
-            .uploads
-            .read_options(config.max_file_bytes, config.timezone),
-    ));
+    let importer = std::sync::Arc::new(
+        crate::ingest::Importer::new(
+            config
+                .uploads
+                .read_options(config.max_file_bytes, config.timezone),
+        )
+        .with_queue_wait(config.uploads.queue_wait()),
+    );
     let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(SchemaSettings {
             timezone: config.timezone,

@@ -6,6 +6,7 @@ mod exports;
 mod graphql;
 mod graphql_body;
 mod health;
+mod tickets;
 mod uploads;
 mod xlsx;
 
@@ -64,7 +65,9 @@ impl AppState {
 ///
 /// - `POST /graphql` runs a query (or a GraphQL multipart upload); `GET /graphql` serves
 ///   GraphiQL when introspection is on;
-/// - `POST /api/uploads` imports a file (multipart);
+/// - `POST /api/uploads` imports a file (multipart; 202 with a ticket when it is still
+///   queued or landing after `uploads.queue_wait_ms`);
+/// - `GET /api/uploads/tickets/{id}` follows a queued upload;
 /// - `GET /api/uploads/{id}/rejections.xlsx` gives an upload's rejected rows;
 /// - `GET /api/templates/{kind}.xlsx` gives a blank template;
 /// - `GET /healthz` answers 200 while the process is up;
@@ -96,6 +99,7 @@ pub fn router(state: AppState) -> Router {
             get(graphql::graphiql).post(graphql::graphql_post),
         )
         .route("/api/uploads", post(uploads::post_upload))
+        .route("/api/uploads/tickets/{id}", get(tickets::get_ticket))
         .route(
             "/api/uploads/{id}/rejections.xlsx",
             get(uploads::get_rejections),

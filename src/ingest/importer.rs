@@ -1,11 +1,11 @@
 //! The [`Importer`]: the one value every entry point (HTTP, GraphQL, `hub import`, the demo
 //! and the benchmarks) imports files through. It owns the read options built from the
-//! settings, the landing locks and the checkpoints it started; an import goes read, dedupe,
-//! land, finish.
+//! settings, the landing queue, the checkpoints it started and the tickets of uploads
+//! answered `queued`; an import goes read, dedupe, land, finish.
 
-use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::Utc;
 use entity::member_unit;
@@ -19,6 +19,7 @@ use tracing::Instrument;
 
 use super::audited::UploadAudit;
 use super::checkpoint::Checkpoints;
+use super::tickets::Tickets;
 use super::{
     ImportReport, ImportRequest, ImportStage, ImportStatus, dry_run, find_duplicate, find_unit,
     land, read, stated_instant, statistics, stored, stream, unit_read_options, unreadable,
@@ -53,38 +54,21 @@ impl Progress<'static> {
     }
 }
 
-/// Locks serialising landings of the same unit and kind in this process (two uploads of
-/// the same roster must not interleave). Across instances on PostgreSQL an advisory lock
-/// does the same.
-#[derive(Debug, Default)]
-struct LandingLocks {
-    locks: Mutex<HashMap<(i64, SourceKind), LandingLock>>,
-}
-
-/// The lock of one unit and kind.
-type LandingLock = Arc<tokio::sync::Mutex<()>>;
-
-impl LandingLocks {
-    /// Waits for the lock of `(unit_id, kind)`.
-    async fn acquire(&self, unit_id: i64, kind: SourceKind) -> OwnedMutexGuard<()> {
-        let lock = {
-            let mut locks = self
-                .locks
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            Arc::clone(locks.entry((unit_id, kind)).or_default())
-        };
-        lock.lock_owned().await
-    }
-}
-
 /// Imports files: one per application (held by its state), shared by every request.
 pub struct Importer {
     options: ReadOptions,
-    locks: LandingLocks,
+    /// The landing queue: landings go one at a time (SQLite has one writer; on PostgreSQL
+    /// an advisory lock also serialises landings across instances). A landing waits here,
+    /// in the application, rather than in the store's busy timeout.
+    landing: Arc<tokio::sync::Mutex<()>>,
     checkpoints: Checkpoints,
+    tickets: Tickets,
+    queue_wait: Duration,
     part_rows: usize,
 }
+
+/// How long an upload waits for its report before it is answered `queued` with a ticket.
+pub const DEFAULT_QUEUE_WAIT: Duration = Duration::from_secs(30);
 
 impl std::fmt::Debug for Importer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -129,15 +113,34 @@ impl Importer {
     pub fn new(options: ReadOptions) -> Self {
         Self {
             options,
-            locks: LandingLocks::default(),
+            landing: Arc::default(),
             checkpoints: Checkpoints::default(),
+            tickets: Tickets::default(),
+            queue_wait: DEFAULT_QUEUE_WAIT,
             part_rows: LAND_PART_ROWS,
         }
     }
 
     /// The importer of a hub run with `settings`.
     pub fn from_settings(settings: &crate::config::Settings) -> Self {
-        Self::new(settings.read_options())
+        Self::new(settings.read_options()).with_queue_wait(settings.uploads.queue_wait())
+    }
+
+    /// This importer answering an upload that has not landed after `wait` with a ticket
+    /// (see [`crate::service::uploads::submit`]).
+    pub fn with_queue_wait(mut self, wait: Duration) -> Self {
+        self.queue_wait = wait;
+        self
+    }
+
+    /// How long an upload waits for its report before it is answered with a ticket.
+    pub fn queue_wait(&self) -> Duration {
+        self.queue_wait
+    }
+
+    /// The tickets of uploads answered `queued`.
+    pub fn tickets(&self) -> &Tickets {
+        &self.tickets
     }
 
     /// This importer landing parts of `part_rows` rows (the result does not depend on the
@@ -251,7 +254,7 @@ impl Importer {
         } = reading;
         let kind = head.kind;
         let file = read::land_file(&head, &request.file_name, size, &request.uploaded_by);
-        let guard = self.locks.acquire(unit.id, kind).await;
+        let guard = Arc::clone(&self.landing).lock_owned().await;
         let writer = crate::db::landing_connection(db).await?;
         let txn = writer
             .db()

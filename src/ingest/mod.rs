@@ -2,8 +2,9 @@
 //! every row with its provenance in one transaction, and report.
 //!
 //! - [`importer`]: the [`Importer`] every entry point goes through (read, dedupe, land,
-//!   finish), with its landing locks and checkpoints;
+//!   finish), with its landing queue and checkpoints;
 //! - [`dry_run`]: reading and checking a file without storing it;
+//! - [`tickets`]: following an upload answered `queued`;
 //! - [`stream`]: reading a file part by part while its parts land;
 //! - [`read`]: what the importers read, in the store's terms;
 //! - [`land`]: the transaction that stores an upload, its rows and its facts;
@@ -33,6 +34,7 @@ pub mod roster;
 pub mod statistics;
 pub mod stored;
 pub mod stream;
+pub mod tickets;
 
 pub use importer::{Importer, Progress};
 pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};

@@ -8,7 +8,10 @@ use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
 use crate::ingest::audited::UploadAudit;
-use crate::ingest::{ImportReport, ImportRequest, Importer, Progress, export};
+use std::sync::Arc;
+
+use crate::ingest::tickets::TicketView;
+use crate::ingest::{ImportReport, ImportRequest, ImportStage, Importer, Progress, export};
 
 /// Longest file name kept with an upload, in characters.
 const MAX_FILE_NAME: usize = 200;
@@ -136,6 +139,83 @@ pub async fn upload_watched(
         audit.record(db, &report).await?;
     }
     Ok(report)
+}
+
+/// What became of a submitted upload: its report, or a ticket to follow it by.
+#[derive(Debug)]
+pub enum Submitted {
+    /// Done within the importer's queue wait (or a dry run): the report of [`upload`].
+    Done(ImportReport),
+    /// Still waiting for its turn or landing: it lands in the background; follow the ticket.
+    Queued(TicketView),
+}
+
+/// [`upload`] that answers within the importer's queue wait: a file not done by then is
+/// answered with a `queued` ticket (see [`crate::ingest::tickets`]) and goes on landing in
+/// the background, audited as any upload. A dry run is always answered with its report.
+pub async fn submit(
+    db: &DatabaseConnection,
+    importer: &Arc<Importer>,
+    principal: &Principal,
+    input: UploadInput,
+) -> Result<Submitted, HubError> {
+    if input.dry_run {
+        return upload(db, importer, principal, input)
+            .await
+            .map(Submitted::Done);
+    }
+    // Refused roles and units are answered at once, before anything is queued.
+    let grant = principal.authorize(Operation::Upload)?;
+    grant.unit_for(input.unit.as_deref())?;
+    let ticket = importer.tickets().open(principal);
+    let (done, result) = tokio::sync::oneshot::channel();
+    let task = {
+        let (db, importer, principal, ticket) = (
+            db.clone(),
+            Arc::clone(importer),
+            principal.clone(),
+            ticket.clone(),
+        );
+        async move {
+            let stages = |stage| {
+                if stage == ImportStage::Landing {
+                    importer.tickets().landing(&ticket);
+                }
+            };
+            let progress = Progress {
+                stages: &stages,
+                rows: None,
+            };
+            let result = upload_watched(&db, &importer, &principal, input, progress).await;
+            importer.tickets().finish(&ticket, &result);
+            // The uploader may have been answered with the ticket already.
+            let _ = done.send(result);
+        }
+    };
+    tokio::spawn(task);
+    match tokio::time::timeout(importer.queue_wait(), result).await {
+        Ok(Ok(result)) => {
+            importer.tickets().forget(&ticket);
+            result.map(Submitted::Done)
+        }
+        Ok(Err(_)) => Err(HubError::Internal(
+            "the upload task ended without a result".to_owned(),
+        )),
+        Err(_) => importer
+            .tickets()
+            .view(&ticket, principal)
+            .map(Submitted::Queued),
+    }
+}
+
+/// An upload's ticket as `principal` may see it (its own, or any for an admin).
+pub fn ticket(
+    importer: &Importer,
+    principal: &Principal,
+    id: &str,
+) -> Result<TicketView, HubError> {
+    principal.authorize(Operation::Upload)?;
+    importer.tickets().view(id.trim(), principal)
 }
 
 /// An upload's rejected rows as an xlsx to fix and upload again: the file name to offer
