@@ -268,12 +268,6 @@ impl Settings {
                 "http.max_body_bytes and http.request_timeout_secs must be positive".to_owned(),
             ));
         }
-        if self.uploads.queue_wait_ms >= self.http.request_timeout_secs.saturating_mul(1000) {
-            return Err(HubError::Config(
-                "uploads.queue_wait_ms must be under http.request_timeout_secs (an upload is answered within the request timeout)"
-                    .to_owned(),
-            ));
-        }
         Ok(())
     }
 
@@ -286,6 +280,16 @@ impl Settings {
     /// `graphql.introspection` setting, else on in dev mode and off in production mode.
     pub fn introspection(&self) -> bool {
         self.graphql.introspection.unwrap_or(self.mode == Mode::Dev)
+    }
+
+    /// The upload limits, the queue wait at most half the request timeout (an upload is
+    /// answered, with its report or a ticket, well within the request timeout).
+    pub fn upload_limits(&self) -> UploadLimits {
+        let half_timeout = self.http.request_timeout_secs.saturating_mul(500);
+        UploadLimits {
+            queue_wait_ms: self.uploads.queue_wait_ms.min(half_timeout),
+            ..self.uploads
+        }
     }
 
     /// How uploaded files are read: the hub's time zone and the upload limits; the largest
@@ -315,6 +319,16 @@ mod tests {
         overrides: &Overrides,
     ) -> Result<Settings, figment::Error> {
         Settings::load(config, overrides).map_err(|e| figment::Error::from(e.to_string()))
+    }
+
+    #[test]
+    fn the_upload_queue_wait_stays_under_the_request_timeout() {
+        let mut s = Settings::default();
+        assert_eq!(s.upload_limits().queue_wait_ms, 30_000);
+        s.http.request_timeout_secs = 10;
+        assert_eq!(s.upload_limits().queue_wait_ms, 5_000);
+        s.uploads.queue_wait_ms = 200;
+        assert_eq!(s.upload_limits().queue_wait_ms, 200);
     }
 
     #[test]

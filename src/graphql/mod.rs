@@ -124,7 +124,7 @@ impl From<&Settings> for SchemaConfig {
         Self {
             limits: settings.graphql,
             timezone: settings.time_zone(),
-            uploads: settings.uploads,
+            uploads: settings.upload_limits(),
             max_file_bytes: settings.read_options().max_file_bytes,
         }
     }

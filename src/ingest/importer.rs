@@ -123,7 +123,7 @@ impl Importer {
 
     /// The importer of a hub run with `settings`.
     pub fn from_settings(settings: &crate::config::Settings) -> Self {
-        Self::new(settings.read_options()).with_queue_wait(settings.uploads.queue_wait())
+        Self::new(settings.read_options()).with_queue_wait(settings.upload_limits().queue_wait())
     }
 
     /// This importer answering an upload that has not landed after `wait` with a ticket
