@@ -285,3 +285,36 @@ async fn uploads_past_the_queue_wait_are_answered_queued_and_land_one_at_a_time(
         "{seen}"
     );
 }
+
+#[tokio::test]
+async fn a_graphql_upload_past_the_queue_wait_is_queued_and_a_dry_run_never_is() {
+    let app = spawn_app_with(|s| s.uploads.queue_wait_ms = 0).await;
+    let token = app.token("police", Role::Uploader).await;
+    let name = "police_visas.xlsx";
+    let bytes = fixture_bytes(name);
+    let dry = app
+        .upload_as(
+            Some(&token),
+            &[
+                Part::File("file", name, &bytes),
+                Part::Text("dry_run", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert_eq!(dry.json()["status"], "dry_run");
+    let queued = app
+        .graphql_upload_as(Some(&token), name, &bytes, "", "status unit ticket")
+        .await
+        .json();
+    let report = &queued["data"]["upload"];
+    assert_eq!(report["status"], "QUEUED", "{queued}");
+    assert_eq!(report["unit"], "police", "{queued}");
+    let ticket = report["ticket"].as_str().expect("a ticket");
+    let landed = follow_ticket(&app, &token, ticket).await;
+    assert_eq!(landed["report"]["status"], "imported", "{landed}");
+    assert_eq!(
+        upload::Entity::find().count(&app.db).await.expect("count"),
+        1
+    );
+}
