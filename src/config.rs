@@ -61,9 +61,11 @@ pub enum LogFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
-    /// Local development and analysis: GraphiQL is served on `GET /graphql`.
+    /// Local development and analysis: GraphiQL is served on `GET /graphql`, and errors
+    /// about unknown fields or arguments suggest the names meant.
     Dev,
-    /// A deployment: no GraphiQL page (the API itself is unchanged).
+    /// A deployment: no GraphiQL page and no name suggestions in errors (they would spell
+    /// out the schema to someone without introspection); the API is otherwise unchanged.
     Production,
 }
 
@@ -72,8 +74,12 @@ pub enum Mode {
 pub struct GraphqlLimits {
     /// Deepest allowed nesting of fields (GraphiQL's own introspection query needs 15).
     pub depth: usize,
-    /// Largest allowed query complexity (each field counts 1).
+    /// Largest allowed query complexity: each field counts 1, fields that compute over
+    /// the whole city (`overview`, `countsBy`, `presentTrend`, `people` …) count more.
     pub complexity: usize,
+    /// Most fields a query may select once its fragments are expanded; checked before the
+    /// query is validated or run (`QUERY_TOO_LARGE` above).
+    pub max_fields: usize,
     /// Whether network clients may introspect the schema and `GET /graphql` serves
     /// GraphiQL; unset means on in dev mode and off in production mode. (`hub query` on the
     /// local machine may always introspect.)
@@ -91,6 +97,10 @@ pub struct HttpLimits {
     /// Requests per minute one API token may make (in bursts of as many); more are
     /// answered 429. 0 turns the limit off.
     pub rate_limit_per_minute: u32,
+    /// Requests without a live token (answered 401) one client address may make per minute
+    /// (in bursts of as many); above, its requests are answered 429 before any token is
+    /// looked up. 0 turns the limit off.
+    pub failed_auth_per_minute: u32,
 }
 
 /// Limits on one uploaded file, beyond the body size ([`HttpLimits::max_body_bytes`] is also
@@ -161,6 +171,7 @@ impl Default for GraphqlLimits {
         Self {
             depth: 16,
             complexity: 1000,
+            max_fields: 2000,
             introspection: None,
         }
     }
@@ -172,6 +183,7 @@ impl Default for HttpLimits {
             max_body_bytes: 50 * 1024 * 1024,
             request_timeout_secs: 120,
             rate_limit_per_minute: 600,
+            failed_auth_per_minute: 60,
         }
     }
 }
@@ -249,9 +261,10 @@ impl Settings {
                 "database_max_connections must be at least 1".to_owned(),
             ));
         }
-        if self.graphql.depth == 0 || self.graphql.complexity == 0 {
+        if self.graphql.depth == 0 || self.graphql.complexity == 0 || self.graphql.max_fields == 0 {
             return Err(HubError::Config(
-                "graphql.depth and graphql.complexity must be positive".to_owned(),
+                "graphql.depth, graphql.complexity and graphql.max_fields must be positive"
+                    .to_owned(),
             ));
         }
         if self.uploads.max_rows == 0
@@ -372,7 +385,11 @@ mod tests {
             jail.set_env("HUB_GRAPHQL__INTROSPECTION", "true");
             jail.set_env("HUB_UPLOADS__MAX_ROWS", "1000");
             jail.set_env("HUB_HTTP__RATE_LIMIT_PER_MINUTE", "5");
+            jail.set_env("HUB_HTTP__FAILED_AUTH_PER_MINUTE", "7");
+            jail.set_env("HUB_GRAPHQL__MAX_FIELDS", "300");
             let s = load_in_jail(None, &Overrides::default())?;
+            assert_eq!(s.http.failed_auth_per_minute, 7);
+            assert_eq!(s.graphql.max_fields, 300);
             assert!(s.introspection(), "the setting wins over the mode");
             assert_eq!(s.uploads.max_rows, 1000);
             assert_eq!(s.read_options().max_rows, 1000);
@@ -403,6 +420,9 @@ mod tests {
             assert!(load_in_jail(None, &Overrides::default()).is_err());
             jail.set_env("HUB_TIMEZONE", "Europe/Berlin");
             jail.set_env("HUB_DATABASE_URL", "mysql://x");
+            assert!(load_in_jail(None, &Overrides::default()).is_err());
+            jail.set_env("HUB_DATABASE_URL", "sqlite://x.db");
+            jail.set_env("HUB_GRAPHQL__MAX_FIELDS", "0");
             assert!(load_in_jail(None, &Overrides::default()).is_err());
             Ok(())
         });

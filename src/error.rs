@@ -60,6 +60,9 @@ pub enum ErrorCode {
     Forbidden,
     /// The request is malformed or invalid.
     BadInput,
+    /// A GraphQL query selects more fields, once its fragments are expanded, than
+    /// `graphql.max_fields` allows; it was not run.
+    QueryTooLarge,
     /// The requested object does not exist.
     NotFound,
     /// The request body is over the size limit (HTTP 413).
@@ -79,6 +82,7 @@ impl ErrorCode {
             Self::Unauthenticated => "UNAUTHENTICATED",
             Self::Forbidden => "FORBIDDEN",
             Self::BadInput => "BAD_INPUT",
+            Self::QueryTooLarge => "QUERY_TOO_LARGE",
             Self::NotFound => "NOT_FOUND",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::Timeout => "TIMEOUT",
@@ -92,7 +96,7 @@ impl ErrorCode {
         match self {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::BadInput => StatusCode::BAD_REQUEST,
+            Self::BadInput | Self::QueryTooLarge => StatusCode::BAD_REQUEST,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
@@ -125,6 +129,7 @@ impl ErrorCode {
             }
             Self::Forbidden => "无权执行此操作 / forbidden",
             Self::BadInput => "请求无效 / bad request",
+            Self::QueryTooLarge => "查询过大 / the query selects too many fields",
             Self::NotFound => "未找到 / not found",
             Self::PayloadTooLarge => "请求体超过大小上限 / request body too large",
             Self::Timeout => "请求超时 / the request took too long",
@@ -255,6 +260,20 @@ const LENGTH_LIMIT_TEXT: &str = "length limit exceeded";
 /// Whether an I/O error reading a body came from the body-size limit.
 fn is_length_limit(error: &std::io::Error) -> bool {
     error.to_string().contains(LENGTH_LIMIT_TEXT)
+}
+
+/// Whether `error`, or any error it was caused by, is the body-size limit. A body sent in
+/// chunks (no `Content-Length`) hits the limit while it is read, and the multipart reader
+/// reports that as "failed to read stream" with the limit's error several sources down.
+pub fn caused_by_length_limit(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.to_string().contains(LENGTH_LIMIT_TEXT) {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// Convert a `Result<T, E>` whose error is a [`HubError`] (or converts into one) into an

@@ -93,9 +93,13 @@ impl Application {
             self.timezone,
             TIMELINE_REFRESH,
         ));
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(signal)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await;
         refresh.abort();
         served?;
         tracing::info!("server stopped; closing the database pool");

@@ -881,11 +881,11 @@ pub(crate) fn match_row(
         .map(|f| spec.canonical(*f).to_string())
         .collect();
     let complete = missing.is_empty();
-    // A keyword alone ("日期" in "入职日期") does not make a file of a kind: a distinctive
-    // column is named by a synonym, whole, in part or contained.
+    // A word found inside a header ("日期" in "入职日期") does not make a file of a kind: a
+    // distinctive column is named by a synonym, whole or as a part of a compound header.
     let distinctive = paired
         .iter()
-        .any(|p| spec.distinctive.contains(&p.field) && p.how <= How::Contains);
+        .any(|p| spec.distinctive.contains(&p.field) && p.how <= How::Part);
     let missing_distinctive = (!distinctive).then(|| {
         let names: Vec<&str> = spec
             .distinctive

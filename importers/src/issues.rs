@@ -30,6 +30,8 @@ pub enum IssueCode {
     InvalidValue,
     /// The same person (and time) appears earlier in the same file.
     DuplicateInFile,
+    /// A cell is longer than its column allows.
+    ValueTooLong,
 }
 
 impl IssueCode {
@@ -47,6 +49,7 @@ impl IssueCode {
             Self::InvalidSex => "INVALID_SEX",
             Self::InvalidValue => "INVALID_VALUE",
             Self::DuplicateInFile => "DUPLICATE_IN_FILE",
+            Self::ValueTooLong => "VALUE_TOO_LONG",
         }
     }
 }

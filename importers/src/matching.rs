@@ -23,6 +23,9 @@ use unicode_normalization::UnicodeNormalization;
 use crate::headers::{Field, KEYWORDS, KindSpec, normalize_header, spec};
 use crate::kinds::SourceKind;
 
+/// Longest cell, in bytes, read as a header: 100 Chinese characters, 300 Latin ones.
+const MAX_HEADER_BYTES: usize = 300;
+
 /// How a column came to its field, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum How {
@@ -363,6 +366,9 @@ pub(crate) fn pair_columns(
                 .iter()
                 .map(|w| (Some(w.field) == *choice).then(|| (How::Given, How::Given.weight(0))))
                 .collect(),
+            // A header is a few words: a long cell (a title, a note, a hostile file's
+            // megabyte of text) names no field and is not searched.
+            None if text.len() > MAX_HEADER_BYTES => vec![None; words.len()],
             None => {
                 let forms = HeaderForms::of(text);
                 words.iter().map(|w| score(&forms, w)).collect()

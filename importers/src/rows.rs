@@ -11,6 +11,7 @@ use crate::countries::Country;
 use crate::headers::Field;
 use crate::issues::{IssueCode, RowIssue};
 use crate::kinds::SourceKind;
+use crate::lengths;
 use crate::normalize::date::{
     DateError, DateValue, from_datetime, parse_date_text, serial_to_datetime,
 };
@@ -108,6 +109,7 @@ impl<'h> RowBuilder<'h> {
     pub fn build(&mut self, sheet: &str, row: Row<'_>) -> ParsedRow {
         let excel_row = row.cells.index.saturating_add(1);
         let mut issues = Issues::default();
+        issues.required.extend(self.too_long(&row));
         let record = self.record(&row, &mut issues);
         let raw: Vec<(String, String)> = self
             .header
@@ -138,6 +140,19 @@ impl<'h> RowBuilder<'h> {
             outcome,
             warnings,
         }
+    }
+
+    /// A [`IssueCode::ValueTooLong`] issue for every recognised cell over its field's limit.
+    fn too_long(&self, row: &Row<'_>) -> Vec<RowIssue> {
+        self.header
+            .fields
+            .iter()
+            .filter_map(|&(col, field)| {
+                let idx = self.header.columns.iter().position(|(c, _)| *c == col)?;
+                let text = row.texts.get(idx)?.trim();
+                lengths::check(field, &self.header.columns[idx].1, text)
+            })
+            .collect()
     }
 
     fn find<'r>(&self, row: &'r Row<'_>, field: Field) -> Option<Found<'r>>

@@ -336,7 +336,7 @@ pub(crate) fn read_sheet(
     // cell of the next row is a header and together they fit better.
     let mut carry: Option<RawRow> = None;
     let (header, matched) = match rows.next().transpose()? {
-        Some(next) if next.index == header.row_index + 1 => {
+        Some(next) if next.index == header.row_index.saturating_add(1) => {
             let lower = next.texts();
             let combined = combine_header_rows(&header.columns, &lower);
             let mut ignore = None;

@@ -123,20 +123,31 @@ fn opens_a_period(lower: &str, w: &Written) -> bool {
 /// The date a title row (above the header) states for the list: a labelled date, or else a
 /// date written in it that does not open a period ("自2020年1月1日起" does).
 pub(crate) fn in_title(text: &str) -> Option<NaiveDate> {
-    let s: String = text.nfkc().collect();
-    let lower = s.to_lowercase();
-    let found = dates(&lower);
-    found
-        .iter()
-        .rev()
-        .find(|w| labelled(&lower, w.start))
-        .or_else(|| found.iter().rev().find(|w| !opens_a_period(&lower, w)))
-        .map(|w| w.date)
+    stated(text, |lower, found| {
+        found
+            .iter()
+            .rev()
+            .find(|w| !opens_a_period(lower, w))
+            .copied()
+    })
 }
 
 /// The date a footer row (below the table) states: a labelled date, or a signature's date that
 /// ends the line ("大庆市教育局 2020年2月15日").
 pub(crate) fn in_footer(text: &str) -> Option<NaiveDate> {
+    stated(text, |lower, found| {
+        found
+            .last()
+            .filter(|w| lower[w.end..].trim().is_empty() && !opens_a_period(lower, w))
+            .copied()
+    })
+}
+
+/// The last labelled date of a text, else the one `unlabelled` picks among its dates.
+fn stated(
+    text: &str,
+    unlabelled: impl Fn(&str, &[Written]) -> Option<Written>,
+) -> Option<NaiveDate> {
     let s: String = text.nfkc().collect();
     let lower = s.to_lowercase();
     let found = dates(&lower);
@@ -144,11 +155,8 @@ pub(crate) fn in_footer(text: &str) -> Option<NaiveDate> {
         .iter()
         .rev()
         .find(|w| labelled(&lower, w.start))
-        .or_else(|| {
-            found
-                .last()
-                .filter(|w| lower[w.end..].trim().is_empty() && !opens_a_period(&lower, w))
-        })
+        .copied()
+        .or_else(|| unlabelled(&lower, &found))
         .map(|w| w.date)
 }
 

@@ -1,7 +1,7 @@
 //! Workbooks through calamine: xlsx/xlsm streamed cell by cell (memory stays bounded, declared
 //! dimensions are checked, never allocated), xls and ods as ranges after a size check.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsx, XlsxError};
 
@@ -11,6 +11,7 @@ use crate::limits::Limits;
 use crate::merge::Merge;
 use crate::ods_scan;
 use crate::options::ReadOptions;
+use crate::shared_strings;
 use crate::sheet::SheetInfo;
 use crate::upload::FileFormat;
 use crate::xls_scan;
@@ -65,39 +66,12 @@ fn xlsx_error(e: XlsxError) -> ImportError {
     }
 }
 
-/// calamine reserves the shared-string table from its declared `uniqueCount`: check it first.
-fn check_shared_strings(bytes: &[u8], options: &ReadOptions) -> Result<(), ImportError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(ImportError::corrupt)?;
-    let Some(name) = zip
-        .file_names_raw()
-        .map(|n| String::from_utf8_lossy(n).into_owned())
-        .find(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
-    else {
-        return Ok(());
-    };
-    let entry = zip.by_name(&name).map_err(ImportError::corrupt)?;
-    let mut head = Vec::with_capacity(4096);
-    entry
-        .take(4096)
-        .read_to_end(&mut head)
-        .map_err(ImportError::corrupt)?;
-    let head = String::from_utf8_lossy(&head);
-    let declared = head
-        .find("uniqueCount=\"")
-        .and_then(|i| {
-            let rest = &head[i + 13..];
-            rest[..rest.find('"')?].trim().parse::<u64>().ok()
-        })
-        .unwrap_or(0);
-    Limits::new("sharedStrings", options.max_rows, options.max_cells).check_cells(declared)
-}
-
 fn visit_xlsx<T>(
     bytes: &[u8],
     options: &ReadOptions,
     visit: &mut Visit<'_, T>,
 ) -> Result<Option<T>, ImportError> {
-    check_shared_strings(bytes, options)?;
+    shared_strings::check(bytes, options)?;
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     let date1904 = wb.has_1904_epoch();
     for name in sheet_order(wb.sheets_metadata()) {
@@ -241,9 +215,10 @@ fn visit_xls<T>(
     options: &ReadOptions,
     visit: &mut Visit<'_, T>,
 ) -> Result<Option<T>, ImportError> {
-    // calamine reads every sheet when it opens the file: check sizes first.
-    xls_scan::check(bytes, options.max_rows, options.max_cells)?;
-    let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+    // calamine reads every sheet when it opens the file: check sizes first, and give it the
+    // checked stream alone.
+    let checked = xls_scan::check(bytes, options.max_rows, options.max_cells)?;
+    let mut wb: Xls<_> = Xls::new(Cursor::new(checked.as_slice())).map_err(|e| match e {
         XlsError::Password => ImportError::EncryptedFile,
         other => ImportError::corrupt(other),
     })?;

@@ -1,8 +1,14 @@
 //! A pre-scan of an xls (BIFF) workbook stream before calamine reads it: calamine reserves cells from
 //! each sheet's declared DIMENSIONS record and allocates the bounding box of the cells it finds, so
 //! both are checked against the cell limit first.
+//!
+//! calamine finds the workbook stream with a compound-file reader of its own: the first directory
+//! entry named `Workbook` (or `Book`) in the directory's order, wherever it sits and whether or
+//! not the directory tree reaches it. A file holding a benign `/Workbook` and a hostile one
+//! elsewhere would have one checked and the other read. So the checked stream is handed to
+//! calamine alone, in a compound file written here.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Write};
 
 use crate::error::ImportError;
 use crate::limits::Limits;
@@ -98,8 +104,9 @@ fn declared_cells(data: &[u8]) -> u64 {
     u64::from(rows).saturating_mul(u64::from(cols))
 }
 
-/// Checks every sheet substream of an xls workbook against the cell limit.
-pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), ImportError> {
+/// Checks every sheet substream of an xls workbook against the cell limit; returns a compound file
+/// holding only the checked workbook stream, for calamine to read.
+pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<Vec<u8>, ImportError> {
     let mut comp = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(ImportError::corrupt)?;
     let name = if comp.is_stream("/Workbook") {
         "/Workbook"
@@ -112,13 +119,30 @@ pub(crate) fn check(bytes: &[u8], max_rows: u64, max_cells: u64) -> Result<(), I
         .take(bytes.len() as u64)
         .read_to_end(&mut data)
         .map_err(ImportError::corrupt)?;
+    scan(&data, max_rows, max_cells)?;
+    repackage(name, &data)
+}
 
+/// A compound file (version 3, as Excel writes xls) holding `stream` under `name` alone.
+fn repackage(name: &str, stream: &[u8]) -> Result<Vec<u8>, ImportError> {
+    let mut comp =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
+            .map_err(ImportError::corrupt)?;
+    comp.create_stream(name)
+        .and_then(|mut s| s.write_all(stream))
+        .map_err(ImportError::corrupt)?;
+    comp.flush().map_err(ImportError::corrupt)?;
+    Ok(comp.into_inner().into_inner())
+}
+
+/// Checks the records of a workbook stream: encryption, declared and spanned cells per sheet.
+fn scan(data: &[u8], max_rows: u64, max_cells: u64) -> Result<(), ImportError> {
     // Substream 0 is the workbook globals; sheets follow, numbered from 1 as Excel shows them.
     let mut substream = 0usize;
     let limits = |n: usize| Limits::new(&format!("#{n}"), max_rows, max_cells);
     let mut extent = Extent::default();
     let mut pos = 0usize;
-    while let (Some(typ), Some(len)) = (u16_at(&data, pos), u16_at(&data, pos + 2)) {
+    while let (Some(typ), Some(len)) = (u16_at(data, pos), u16_at(data, pos + 2)) {
         let start = pos + 4;
         let end = (start + usize::from(len)).min(data.len());
         let record = &data[start.min(end)..end];

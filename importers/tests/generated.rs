@@ -620,3 +620,44 @@ fn date_1904_workbooks() {
     assert_eq!(date(&bytes), "2016-02-04");
     assert_eq!(date(&bytes_1904), "2020-02-05");
 }
+
+#[test]
+fn an_over_long_cell_rejects_its_row_and_no_other() {
+    let long_name = "A".repeat(3_000);
+    let long_unit = "大庆".repeat(1_500);
+    let rows = vec![
+        vec![
+            s("姓名"),
+            s("国籍"),
+            s("护照号码"),
+            s("工作单位"),
+            s("备注"),
+        ],
+        vec![s("KIM"), s("韩国"), s("M1"), s("大庆油田"), s("")],
+        vec![C::T(long_name), s("韩国"), s("M2"), s("大庆油田"), s("")],
+        vec![s("LEE"), s("韩国"), s("M3"), C::T(long_unit), s("")],
+        vec![
+            s("PARK"),
+            s("韩国"),
+            s("M4"),
+            s("大庆油田"),
+            C::T("长".repeat(1_500)),
+        ],
+    ];
+    for (name, bytes) in [
+        ("long.xlsx", simple_xlsx(rows.clone())),
+        ("long.csv", common::csv(&rows).into_bytes()),
+    ] {
+        let up = ok(&bytes, name, Some(SourceKind::VisaRegistry));
+        assert_eq!(up.data_rows(), 4, "{name}");
+        assert_eq!(up.accepted(), 2, "{name}: the first row and the long note");
+        for (row, column) in [(3, "姓名"), (4, "工作单位")] {
+            let r = up.rows.iter().find(|r| r.row == row).unwrap();
+            let issue = &r.rejections()[0];
+            assert_eq!(issue.code, IssueCode::ValueTooLong, "{name} row {row}");
+            assert_eq!(issue.column.as_deref(), Some(column));
+            assert!(issue.reason.contains("3000 个字符"), "{}", issue.reason);
+            assert!(issue.reason.contains("上限 200"), "{}", issue.reason);
+        }
+    }
+}

@@ -5,7 +5,7 @@ mod common;
 
 use std::io::{Cursor, Write};
 
-use common::{C, err_code, ok, read, rezip, simple_xlsx};
+use common::{C, err_code, ok, read, rezip, simple_xlsx, unzip, zip_of};
 use importers::{FileFormat, ReadOptions, SourceKind, read_upload};
 
 fn visa_xlsx() -> Vec<u8> {
@@ -173,6 +173,181 @@ fn shared_string_table_declaring_a_huge_count_is_refused() {
         }
     });
     assert_eq!(err_code(&bytes, "sst.xlsx", None), "TOO_MANY_CELLS");
+}
+
+/// The visa workbook with its `<sst ...>` start tag replaced by `tag`.
+fn with_sst_tag(tag: &str) -> Vec<(String, Vec<u8>)> {
+    let mut entries = unzip(&visa_xlsx());
+    let (_, data) = entries
+        .iter_mut()
+        .find(|(n, _)| n == "xl/sharedStrings.xml")
+        .unwrap();
+    let xml = String::from_utf8(data.clone()).unwrap();
+    let start = xml.find("<sst").unwrap();
+    let end = start + xml[start..].find('>').unwrap() + 1;
+    *data = format!("{}{tag}{}", &xml[..start], &xml[end..]).into_bytes();
+    entries
+}
+
+const SST_NS: &str = "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"";
+
+#[test]
+fn shared_string_count_in_single_quotes_or_after_a_long_attribute_is_refused() {
+    // Each of these made calamine reserve 24 × 10^15 bytes and abort the process.
+    let quoted = with_sst_tag(&format!(
+        "<sst {SST_NS} count='8' uniqueCount='1000000000000000'>"
+    ));
+    assert_eq!(err_code(&zip_of(&quoted), "q.xlsx", None), "TOO_MANY_CELLS");
+    let padding = "x".repeat(5_000);
+    let long = with_sst_tag(&format!(
+        "<sst {SST_NS} pad=\"{padding}\" uniqueCount=\"1000000000000000\" count=\"8\">"
+    ));
+    assert_eq!(
+        err_code(&zip_of(&long), "long.xlsx", None),
+        "TOO_MANY_CELLS"
+    );
+    let spaced = with_sst_tag(&format!(
+        "<sst {SST_NS}\n  uniqueCount = \"0001000000000000000\">"
+    ));
+    assert_eq!(
+        err_code(&zip_of(&spaced), "sp.xlsx", None),
+        "TOO_MANY_CELLS"
+    );
+    let prefixed = with_sst_tag(
+        "<x:sst xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" uniqueCount=\"1000000000000000\">",
+    );
+    assert_eq!(
+        err_code(&zip_of(&prefixed), "px.xlsx", None),
+        "TOO_MANY_CELLS"
+    );
+    // The same file with an honest count is read.
+    let honest = with_sst_tag(&format!("<sst {SST_NS} count='8' uniqueCount='8'>"));
+    assert_eq!(ok(&zip_of(&honest), "ok.xlsx", None).accepted(), 1);
+}
+
+#[test]
+fn a_decoy_shared_string_part_earlier_in_the_zip_does_not_hide_the_real_one() {
+    let mut entries = with_sst_tag(&format!("<sst {SST_NS} uniqueCount=\"1000000000000000\">"));
+    let decoy = format!("<?xml version=\"1.0\"?><sst {SST_NS} count=\"0\" uniqueCount=\"0\"/>");
+    entries.insert(
+        0,
+        (
+            "docProps/sharedStrings.xml".into(),
+            decoy.clone().into_bytes(),
+        ),
+    );
+    entries.insert(
+        1,
+        ("xl/worksheets/sharedStrings.xml".into(), decoy.into_bytes()),
+    );
+    assert_eq!(
+        err_code(&zip_of(&entries), "decoy.xlsx", None),
+        "TOO_MANY_CELLS"
+    );
+}
+
+#[test]
+fn the_shared_string_part_is_found_however_the_package_names_it() {
+    let hostile = format!("<sst {SST_NS} uniqueCount=\"1000000000000000\">");
+    // The name calamine opens, written in other letter case and with a backslash.
+    for name in ["XL/SHAREDSTRINGS.XML", "xl\\sharedStrings.xml"] {
+        let mut entries = with_sst_tag(&hostile);
+        for (n, _) in entries.iter_mut() {
+            if n == "xl/sharedStrings.xml" {
+                *n = name.to_string();
+            }
+        }
+        assert_eq!(
+            err_code(&zip_of(&entries), "case.xlsx", None),
+            "TOO_MANY_CELLS",
+            "{name}"
+        );
+    }
+    // A part with an odd name that the workbook's relationships name as its shared strings.
+    let mut entries = with_sst_tag(&hostile);
+    for (n, data) in entries.iter_mut() {
+        if n == "xl/sharedStrings.xml" {
+            *n = "strings/table 1.xml".to_string();
+        }
+        if n == "xl/_rels/workbook.xml.rels" {
+            let xml = String::from_utf8(data.clone()).unwrap();
+            *data = xml
+                .replace(
+                    "Target=\"sharedStrings.xml\"",
+                    "Target='../strings/table 1.xml'",
+                )
+                .into_bytes();
+            assert_ne!(*data, xml.into_bytes(), "the relationship was rewritten");
+        }
+    }
+    assert_eq!(
+        err_code(&zip_of(&entries), "odd.xlsx", None),
+        "TOO_MANY_CELLS"
+    );
+    // The workbook itself moved: the package relationships point at book/main.xml.
+    let mut entries = with_sst_tag(&hostile);
+    for (n, data) in entries.iter_mut() {
+        let moved = n.replacen("xl/", "book/", 1);
+        *n = moved
+            .replace("book/workbook.xml", "book/main.xml")
+            .replace("book/_rels/workbook.xml.rels", "book/_rels/main.xml.rels");
+        if n == "_rels/.rels" {
+            let xml = String::from_utf8(data.clone()).unwrap();
+            *data = xml.replace("xl/workbook.xml", "book/main.xml").into_bytes();
+        }
+        if n == "[Content_Types].xml" {
+            let xml = String::from_utf8(data.clone()).unwrap();
+            *data = xml
+                .replace("/xl/workbook.xml", "/book/main.xml")
+                .replace("/xl/", "/book/")
+                .into_bytes();
+        }
+    }
+    // A benign workbook and table stay at the usual place, as decoys.
+    let workbook = entries
+        .iter()
+        .find(|(n, _)| n == "book/main.xml")
+        .map(|(_, d)| d.clone())
+        .unwrap();
+    entries.push(("xl/workbook.xml".into(), workbook));
+    let benign = format!("<sst {SST_NS} count=\"0\" uniqueCount=\"0\"/>");
+    entries.push(("xl/sharedStrings.xml".into(), benign.into_bytes()));
+    assert_eq!(
+        err_code(&zip_of(&entries), "moved.xlsx", None),
+        "TOO_MANY_CELLS"
+    );
+}
+
+#[test]
+fn a_shared_string_count_the_part_cannot_hold_is_a_lie() {
+    // Four million strings are within the cell limit, but not in a part of a few hundred bytes.
+    let lie = with_sst_tag(&format!("<sst {SST_NS} uniqueCount=\"4000000\">"));
+    assert_eq!(err_code(&zip_of(&lie), "lie.xlsx", None), "CORRUPT_FILE");
+}
+
+#[test]
+fn a_shared_string_part_holding_more_items_than_the_cell_limit_is_refused() {
+    // Empty items compress to almost nothing and each still costs a string in memory.
+    let mut entries = with_sst_tag(&format!("<sst {SST_NS} uniqueCount=\"8\">"));
+    let (_, data) = entries
+        .iter_mut()
+        .find(|(n, _)| n == "xl/sharedStrings.xml")
+        .unwrap();
+    let xml = String::from_utf8(data.clone()).unwrap();
+    let at = xml.find("</sst>").unwrap();
+    *data = format!("{}{}{}", &xml[..at], "<si/>".repeat(5_000), &xml[at..]).into_bytes();
+    let options = ReadOptions {
+        max_cells: 1_000,
+        ..ReadOptions::default()
+    };
+    let e = read_upload(&zip_of(&entries), "items.xlsx", None, &options).unwrap_err();
+    assert_eq!(e.code(), "TOO_MANY_CELLS", "{e}");
+    // Within the limit, the same table is read.
+    let roomy = ReadOptions {
+        max_cells: 100_000,
+        ..ReadOptions::default()
+    };
+    assert!(read_upload(&zip_of(&entries), "items.xlsx", None, &roomy).is_ok());
 }
 
 #[test]
@@ -353,10 +528,18 @@ fn biff_record(typ: u16, data: &[u8]) -> Vec<u8> {
 }
 
 fn xls_with_sheet_records(records: &[Vec<u8>]) -> Vec<u8> {
+    xls_with_records(&[], records)
+}
+
+/// An xls whose workbook globals hold `globals` and whose one sheet holds `records`.
+fn xls_with_records(globals: &[Vec<u8>], records: &[Vec<u8>]) -> Vec<u8> {
     let bof = biff_record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     let eof = biff_record(0x000A, &[]);
     let mut stream = Vec::new();
     stream.extend(&bof);
+    for r in globals {
+        stream.extend(r);
+    }
     stream.extend(&eof);
     stream.extend(&bof);
     for r in records {
@@ -415,4 +598,82 @@ fn password_protected_xls_is_encrypted() {
     comp.flush().unwrap();
     let bytes = comp.into_inner().into_inner();
     assert_eq!(err_code(&bytes, "locked.xls", None), "ENCRYPTED_FILE");
+}
+
+#[test]
+fn other_counts_in_the_file_size_no_allocation() {
+    // An xls shared-string table declaring four billion strings and holding one: calamine
+    // grows its table from the strings it finds, not from the count.
+    let mut sst = u32::MAX.to_le_bytes().to_vec();
+    sst.extend_from_slice(&u32::MAX.to_le_bytes());
+    sst.extend_from_slice(&[1, 0, 0, b'x']);
+    let bytes = xls_with_records(&[biff_record(0x00FC, &sst)], &[]);
+    assert_eq!(err_code(&bytes, "sst.xls", None), "NO_HEADER");
+    // A shared formula with a huge index (calamine sizes its formula table from it when
+    // formulas are read; cell values are read without it).
+    let bytes = rezip(&visa_xlsx(), |name, data| {
+        if name == "xl/worksheets/sheet1.xml" {
+            let xml = String::from_utf8(data).unwrap();
+            let at = xml.find("</row>").unwrap();
+            let cell =
+                r#"<c r="Z1"><f t="shared" si="1000000000000" ref="Z1:Z2">1</f><v>1</v></c>"#;
+            format!("{}{cell}{}", &xml[..at], &xml[at..]).into_bytes()
+        } else {
+            data
+        }
+    });
+    assert_eq!(ok(&bytes, "formula.xlsx", None).accepted(), 1);
+}
+
+#[test]
+fn a_workbook_stream_hidden_in_a_storage_is_never_read() {
+    // calamine takes the first directory entry named Workbook, wherever it is. A hostile one
+    // in a storage, before a benign /Workbook, made it reserve 1.1 TB and abort; the stream
+    // that is checked is now the one that is read.
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/daqing-2020-02/soe_foreign_staff.xls");
+    let original = std::fs::read(dir).unwrap();
+    let mut comp = cfb::CompoundFile::open(Cursor::new(original.as_slice())).unwrap();
+    let mut benign = Vec::new();
+    std::io::Read::read_to_end(&mut comp.open_stream("/Workbook").unwrap(), &mut benign).unwrap();
+    // The sheet's DIMENSIONS record, made to span four billion rows.
+    let mut hostile = benign.clone();
+    let mut pos = 0;
+    let mut patched = false;
+    while pos + 4 <= hostile.len() {
+        let typ = u16::from_le_bytes([hostile[pos], hostile[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([hostile[pos + 2], hostile[pos + 3]]));
+        if typ == 0x0200 && len == 14 {
+            hostile[pos + 8..pos + 12].copy_from_slice(&4_000_000_000u32.to_le_bytes());
+            patched = true;
+        }
+        pos += 4 + len;
+    }
+    assert!(patched, "the fixture has a DIMENSIONS record");
+    let mut comp =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
+    comp.create_storage("/X").unwrap();
+    comp.create_stream("/X/Workbook")
+        .unwrap()
+        .write_all(&hostile)
+        .unwrap();
+    comp.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&benign)
+        .unwrap();
+    comp.flush().unwrap();
+    let bytes = comp.into_inner().into_inner();
+    let expected = ok(&original, "soe.xls", None).data_rows();
+    assert_eq!(ok(&bytes, "nested.xls", None).data_rows(), expected);
+    // The hostile stream itself, where it is read, is refused.
+    let mut alone =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
+    alone
+        .create_stream("/Workbook")
+        .unwrap()
+        .write_all(&hostile)
+        .unwrap();
+    alone.flush().unwrap();
+    let alone = alone.into_inner().into_inner();
+    assert_eq!(err_code(&alone, "hostile.xls", None), "TOO_MANY_CELLS");
 }

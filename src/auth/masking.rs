@@ -21,6 +21,40 @@ pub fn document_number(number: &str) -> String {
     masked
 }
 
+/// Shortest run of letters and digits in free text taken for a document number.
+const NUMBER_MIN_CHARS: usize = 6;
+
+/// Fewest digits such a run holds (words and short codes have fewer).
+const NUMBER_MIN_DIGITS: usize = 5;
+
+/// Free text (a daily report's anomalies or note) with everything that looks like a
+/// document number masked as [`document_number`] masks one: every run of at least six
+/// ASCII letters and digits holding at least five digits (`E12345678`, an 18-character
+/// ID number, a phone number). Other text, Chinese included, is kept as written.
+pub fn document_numbers_in(text: &str) -> String {
+    let mut masked = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, masked: &mut String| {
+        let digits = run.chars().filter(char::is_ascii_digit).count();
+        if run.chars().count() >= NUMBER_MIN_CHARS && digits >= NUMBER_MIN_DIGITS {
+            masked.push_str(&document_number(run));
+        } else {
+            masked.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut masked);
+            masked.push(c);
+        }
+    }
+    flush(&mut run, &mut masked);
+    masked
+}
+
 /// Whether an attribute of a person is hidden entirely from masked viewers (date of birth,
 /// address, phone).
 pub fn is_hidden_attribute(attribute: &str) -> bool {
@@ -42,6 +76,21 @@ mod tests {
         assert_eq!(document_number("12345"), "****");
         assert_eq!(document_number(""), "****");
         assert_eq!(document_number("护照号码一二三"), "护****三");
+    }
+
+    #[test]
+    fn numbers_in_free_text_are_masked_and_words_kept() {
+        assert_eq!(
+            document_numbers_in("学生E12345678发热，护照号 G1234567，电话13912345678。"),
+            "学生E12****78发热，护照号 G12****67，电话139****78。"
+        );
+        assert_eq!(
+            document_numbers_in("身份证230602198001011234X已登记"),
+            "身份证230****4X已登记"
+        );
+        let kept = "2020-02-17 COVID19 3人发热 37.5℃ room 12345 A1234";
+        assert_eq!(document_numbers_in(kept), kept);
+        assert_eq!(document_numbers_in(""), "");
     }
 
     #[test]

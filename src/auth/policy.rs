@@ -13,8 +13,8 @@
 //! | upload a file | own unit | no | no | any unit |
 //! | download a blank template | yes | yes | yes | yes |
 //! | submit a daily report | own unit | no | no | any unit |
-//! | read daily reports | own unit | yes | yes | yes |
-//! | read the daily-report status of all units | no | yes | yes | yes |
+//! | read daily reports | own unit | yes | masked | yes |
+//! | read the daily-report status of all units | no | yes | masked | yes |
 //! | read candidate merges | no | yes | no | yes |
 //! | resolve a candidate merge | no | yes | no | yes |
 //! | merge organisations | no | yes | no | yes |
@@ -27,8 +27,9 @@
 //! uploads names them); an uploader sees, of each, only the facts its own unit's uploads
 //! gave, plus the derived status (present, visa status, managing unit): its filters and
 //! counts read those facts too ([`crate::service::people`] applies this). "Masked" shows
-//! document numbers as `M12****78` and no date of birth, address or phone. The command line
-//! is a local admin. The rustdoc table and [`Operation::access`] must agree; the
+//! document numbers as `M12****78` and no date of birth, address or phone; in the free text
+//! of daily reports, anything that looks like a document number is masked the same way. The
+//! command line is a local admin. The rustdoc table and [`Operation::access`] must agree; the
 //! table-driven test in `tests/api/access.rs` checks the HTTP and GraphQL surfaces against
 //! [`Operation::access`].
 
@@ -134,8 +135,8 @@ impl Operation {
             Self::Upload => [Own, No, No, Yes],
             Self::DownloadTemplate => [Yes, Yes, Yes, Yes],
             Self::SubmitDailyReport => [Own, No, No, Yes],
-            Self::ReadDailyReports => [Own, Yes, Yes, Yes],
-            Self::ReadDailyReportStatus => [No, Yes, Yes, Yes],
+            Self::ReadDailyReports => [Own, Yes, Masked, Yes],
+            Self::ReadDailyReportStatus => [No, Yes, Masked, Yes],
             Self::ReadMerges => [No, Yes, No, Yes],
             Self::ResolveMerge => [No, Yes, No, Yes],
             Self::MergeOrganizations => [No, Yes, No, Yes],

@@ -5,12 +5,16 @@
 //! `(person_id, …)`: the cost per person is a few index seeks, so a page of 100 people costs
 //! the same whatever the size of the city, and city-wide figures scale linearly.
 
-/// Present at T: the latest movement at or before T is not a departure (no movement at
-/// all means present).
-const PRESENT: &str = "CASE WHEN (
-        SELECT m.direction FROM movement m
-        WHERE m.person_id = p.id AND m.occurred_at <= $1
-        ORDER BY m.occurred_at DESC, m.id DESC LIMIT 1
+/// Present at T: the latest movement at or before T decides (a departure: away). Before
+/// the first movement, the person was away if it is an arrival (they came later) and in
+/// the city if it is a departure; with no movement at all, present.
+const PRESENT: &str = "CASE WHEN COALESCE(
+        (SELECT m.direction FROM movement m
+         WHERE m.person_id = p.id AND m.occurred_at <= $1
+         ORDER BY m.occurred_at DESC, m.id DESC LIMIT 1),
+        (SELECT CASE m.direction WHEN 'arrival' THEN 'departure' ELSE 'arrival' END
+         FROM movement m WHERE m.person_id = p.id
+         ORDER BY m.occurred_at ASC, m.id ASC LIMIT 1)
     ) = 'departure' THEN 0 ELSE 1 END";
 
 /// Managing organisation at T: an active affiliation (the organisation's own roster first,

@@ -231,6 +231,7 @@ pub struct CityQuery;
 impl CityQuery {
     /// Headline figures as of a time (default now). Countries and managing units count
     /// present people only. 总体情况（默认当前时间）。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn overview(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> Result<Overview> {
         authorize(ctx, Operation::ReadFigures)?;
         let at = resolve_as_of(ctx, as_of);
@@ -252,6 +253,7 @@ impl CityQuery {
     }
 
     /// People matching a filter as of a time, a page at a time (at most 100). 人员列表（分页，每页最多100人）。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -314,6 +316,7 @@ impl CityQuery {
     }
 
     /// Present people grouped by a dimension, largest group first. 按维度分组统计在庆人数。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn counts_by(
         &self,
         ctx: &Context<'_>,
@@ -341,6 +344,7 @@ impl CityQuery {
     }
 
     /// Present people at the end of each day from `from` to `to` (at most 366 days). 每日在庆人数趋势。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn present_trend(
         &self,
         ctx: &Context<'_>,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::context::{authorize, database, principal, timezone};
 use super::person::Source;
 use super::types::MemberUnit;
-use crate::auth::Operation;
+use crate::auth::{Access, Operation};
 use crate::error::{GqlResultExt, HubError};
 use crate::registry::daily_reports;
 use crate::service::daily_reports::{self as service, ReportInput};
@@ -26,6 +26,22 @@ const MAX_REPORTS: i32 = 1000;
 pub struct DailyReport {
     model: daily_report::Model,
     unit: member_unit::Model,
+    /// Whether the reader sees personal data masked (a leader): document numbers in the
+    /// free text are masked.
+    masked: bool,
+}
+
+impl DailyReport {
+    /// Free text as this report's reader may see it.
+    fn text<'a>(&self, text: Option<&'a str>) -> Option<std::borrow::Cow<'a, str>> {
+        text.map(|t| {
+            if self.masked {
+                std::borrow::Cow::Owned(crate::auth::masking::document_numbers_in(t))
+            } else {
+                std::borrow::Cow::Borrowed(t)
+            }
+        })
+    }
 }
 
 #[Object]
@@ -60,14 +76,16 @@ impl DailyReport {
         self.model.departures
     }
 
-    /// Anomalies, as written. 异常情况。
-    async fn anomalies(&self) -> Option<&str> {
-        self.model.anomalies.as_deref()
+    /// Anomalies, as written (document numbers masked for a leader). 异常情况。
+    async fn anomalies(&self) -> Option<String> {
+        self.text(self.model.anomalies.as_deref())
+            .map(std::borrow::Cow::into_owned)
     }
 
-    /// Note. 备注。
-    async fn note(&self) -> Option<&str> {
-        self.model.note.as_deref()
+    /// Note (document numbers masked for a leader). 备注。
+    async fn note(&self) -> Option<String> {
+        self.text(self.model.note.as_deref())
+            .map(std::borrow::Cow::into_owned)
     }
 
     /// Who submitted. 提交人。
@@ -164,11 +182,16 @@ impl DailyReportQuery {
             .await
             .gql()?;
         let units = units_by_id(db).await?;
+        let masked = grant.access() == Access::Masked;
         Ok(rows
             .into_iter()
             .filter_map(|model| {
                 let unit = units.get(&model.member_unit_id)?.clone();
-                Some(DailyReport { model, unit })
+                Some(DailyReport {
+                    model,
+                    unit,
+                    masked,
+                })
             })
             .collect())
     }
@@ -180,11 +203,16 @@ impl DailyReportQuery {
         ctx: &Context<'_>,
         date: Option<NaiveDate>,
     ) -> Result<DailyReportStatus> {
-        authorize(ctx, Operation::ReadDailyReportStatus)?;
+        let grant = authorize(ctx, Operation::ReadDailyReportStatus)?;
+        let masked = grant.access() == Access::Masked;
         let date = date.unwrap_or_else(|| Utc::now().with_timezone(&timezone(ctx)).date_naive());
         let status = daily_reports::status(database(ctx)?, date).await.gql()?;
         let expected = status.reported.len() + status.zero.len() + status.missing.len();
-        let report = |(unit, model)| DailyReport { model, unit };
+        let report = |(unit, model)| DailyReport {
+            model,
+            unit,
+            masked,
+        };
         Ok(DailyReportStatus {
             date,
             expected: i32::try_from(expected).unwrap_or(i32::MAX),
@@ -238,6 +266,10 @@ impl DailyReportMutation {
             .gql()?
             .ok_or_else(|| HubError::Internal("report of no unit".to_owned()))
             .gql()?;
-        Ok(DailyReport { model, unit })
+        Ok(DailyReport {
+            model,
+            unit,
+            masked: false,
+        })
     }
 }

@@ -462,46 +462,57 @@ impl Person {
             .collect())
     }
 
-    /// Affiliations with organisations, past and present. 所属关系。
+    /// Affiliations with organisations begun by the person's `asOf`; an end after it is
+    /// not shown (it had not happened). 截至统计时点的所属关系。
     async fn affiliations(&self, ctx: &Context<'_>) -> Result<Vec<Affiliation>> {
         let at = self.as_of;
         let rows = facts::<affiliation::Entity>(ctx, self.model.id).await?;
         let rows = keep(self.view, ctx, rows, |a| a.source_row_id).await?;
         Ok(rows
             .into_iter()
-            .map(|a| Affiliation {
-                role: a.role,
-                active: a.since.is_none_or(|s| s <= at) && a.until.is_none_or(|u| u > at),
-                since: a.since,
-                until: a.until,
-                ended_by_upload_id: a.ended_by_upload_id.map(|id| ID(id.to_string())),
-                organization_id: a.organization_id,
-                source_row_id: a.source_row_id,
+            .filter(|a| a.since.is_none_or(|s| s <= at))
+            .map(|a| {
+                let ended = a.until.filter(|u| *u <= at);
+                Affiliation {
+                    role: a.role,
+                    active: ended.is_none(),
+                    since: a.since,
+                    until: ended,
+                    ended_by_upload_id: ended
+                        .and(a.ended_by_upload_id)
+                        .map(|id| ID(id.to_string())),
+                    organization_id: a.organization_id,
+                    source_row_id: a.source_row_id,
+                }
             })
             .collect())
     }
 
-    /// Hotel stays. 住宿记录。
+    /// Hotel stays begun by the person's `asOf` (a check-out after it is not shown). 截至统计时点的住宿记录。
     async fn stays(&self, ctx: &Context<'_>) -> Result<Vec<Stay>> {
+        let at = self.as_of;
         let rows = facts::<stay::Entity>(ctx, self.model.id).await?;
         let rows = keep(self.view, ctx, rows, |s| s.source_row_id).await?;
         Ok(rows
             .into_iter()
+            .filter(|s| s.check_in.is_none_or(|c| c <= at))
             .map(|s| Stay {
                 check_in: s.check_in,
-                check_out: s.check_out,
+                check_out: s.check_out.filter(|c| *c <= at),
                 organization_id: s.organization_id,
                 source_row_id: s.source_row_id,
             })
             .collect())
     }
 
-    /// Arrivals and departures, oldest first. 进出记录。
+    /// Arrivals and departures up to the person's `asOf`, oldest first. 截至统计时点的进出记录。
     async fn movements(&self, ctx: &Context<'_>) -> Result<Vec<Movement>> {
+        let at = self.as_of;
         let rows = facts::<movement::Entity>(ctx, self.model.id).await?;
         let rows = keep(self.view, ctx, rows, |m| m.source_row_id).await?;
         Ok(rows
             .into_iter()
+            .filter(|m| m.occurred_at <= at)
             .map(|m| Movement {
                 direction: if m.direction == "departure" {
                     Direction::Departure
@@ -517,12 +528,14 @@ impl Person {
             .collect())
     }
 
-    /// Temperature checks, oldest first. 体温检测记录。
+    /// Temperature checks up to the person's `asOf`, oldest first. 截至统计时点的体温检测记录。
     async fn health_checks(&self, ctx: &Context<'_>) -> Result<Vec<HealthCheck>> {
+        let at = self.as_of;
         let rows = facts::<health_check::Entity>(ctx, self.model.id).await?;
         let rows = keep(self.view, ctx, rows, |h| h.source_row_id).await?;
         Ok(rows
             .into_iter()
+            .filter(|h| h.checked_at <= at)
             .map(|h| HealthCheck {
                 checked_at: h.checked_at,
                 temperature: h.temperature,

@@ -14,7 +14,9 @@ use crate::error::HubError;
 /// live token the answer is 401 before the body is read; a body that is not a GraphQL
 /// request is a `BAD_INPUT` JSON error; errors inside the query are in the GraphQL
 /// response's `errors` with `extensions.code`. Introspection follows the
-/// `graphql.introspection` setting.
+/// `graphql.introspection` setting. The query runs off the threads that serve requests
+/// ([`crate::graphql::HubSchema::execute_off_workers`]), so the request timeout answers
+/// 408 in time however long it takes.
 pub async fn graphql_post(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -24,7 +26,7 @@ pub async fn graphql_post(
     if !state.settings.introspection() {
         request = request.disable_introspection();
     }
-    state.schema.execute(request).await.into()
+    state.schema.execute_off_workers(request).await.into()
 }
 
 /// `GET /graphql`: the GraphiQL page when introspection is on (dev mode by default);

@@ -43,6 +43,9 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Lands uploaded files (shared with the schema's `upload` mutation).
     pub importer: Arc<crate::ingest::Importer>,
+    /// Requests without a live token per minute per client address
+    /// (`http.failed_auth_per_minute`).
+    pub failed_auth: Arc<RateLimiter<std::net::IpAddr>>,
 }
 
 impl AppState {
@@ -50,12 +53,14 @@ impl AppState {
     pub fn new(db: DatabaseConnection, schema: HubSchema, settings: Settings) -> Self {
         let limiter = Arc::new(RateLimiter::new(settings.http.rate_limit_per_minute));
         let importer = Arc::clone(schema.importer());
+        let failed_auth = Arc::new(RateLimiter::new(settings.http.failed_auth_per_minute));
         Self {
             importer,
             db,
             schema,
             settings: Arc::new(settings),
             limiter,
+            failed_auth,
         }
     }
 }

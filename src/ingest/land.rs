@@ -265,6 +265,7 @@ impl<'u> Landing<'u> {
         totals: RowTotals,
         stated: Option<DateTime<Utc>>,
     ) -> Result<(i64, Option<RosterReport>), DbErr> {
+        self.orgs.store_kinds(db).await?;
         let as_of = stated.unwrap_or(self.now);
         upload::ActiveModel {
             id: Set(self.upload_id),

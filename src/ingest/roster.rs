@@ -48,6 +48,13 @@ pub struct RosterReport {
     pub ending: Vec<Ending>,
 }
 
+/// Facts open at `at`: not ended by then, and begun before it (or undated).
+fn open_at(start: impl ColumnTrait, end: impl ColumnTrait, at: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(Condition::any().add(end.is_null()).add(end.gt(at)))
+        .add(Condition::any().add(start.is_null()).add(start.lt(at)))
+}
+
 /// The unit's other uploads of a kind, split at `as_of`.
 struct Lists {
     /// Uploads whose list is as of `as_of` or earlier.
@@ -105,16 +112,11 @@ async fn open_facts<C: ConnectionTrait>(
     let affiliations = affiliation::Entity::find()
         .filter(affiliation::Column::MemberUnitId.eq(unit_id))
         .filter(affiliation::Column::Kind.eq(kind.as_str()))
-        .filter(
-            Condition::any()
-                .add(affiliation::Column::Until.is_null())
-                .add(affiliation::Column::Until.gt(as_of)),
-        )
-        .filter(
-            Condition::any()
-                .add(affiliation::Column::Since.is_null())
-                .add(affiliation::Column::Since.lt(as_of)),
-        )
+        .filter(open_at(
+            affiliation::Column::Since,
+            affiliation::Column::Until,
+            as_of,
+        ))
         .filter(affiliation::Column::SourceRowId.in_subquery(rows_of_older()))
         .order_by_asc(affiliation::Column::Id)
         .all(db)
@@ -126,16 +128,11 @@ async fn open_facts<C: ConnectionTrait>(
     if kind == SourceKind::LodgingRegister {
         let stays = stay::Entity::find()
             .filter(stay::Column::MemberUnitId.eq(unit_id))
-            .filter(
-                Condition::any()
-                    .add(stay::Column::CheckOut.is_null())
-                    .add(stay::Column::CheckOut.gt(as_of)),
-            )
-            .filter(
-                Condition::any()
-                    .add(stay::Column::CheckIn.is_null())
-                    .add(stay::Column::CheckIn.lt(as_of)),
-            )
+            .filter(open_at(
+                stay::Column::CheckIn,
+                stay::Column::CheckOut,
+                as_of,
+            ))
             .filter(stay::Column::SourceRowId.in_subquery(rows_of_older()))
             .order_by_asc(stay::Column::Id)
             .all(db)
@@ -332,16 +329,11 @@ async fn end_own<C: ConnectionTrait>(
         .col_expr(affiliation::Column::EndedByUploadId, Expr::value(newer_id))
         .filter(affiliation::Column::MemberUnitId.eq(unit_id))
         .filter(affiliation::Column::Kind.eq(kind.as_str()))
-        .filter(
-            Condition::any()
-                .add(affiliation::Column::Until.is_null())
-                .add(affiliation::Column::Until.gt(at)),
-        )
-        .filter(
-            Condition::any()
-                .add(affiliation::Column::Since.is_null())
-                .add(affiliation::Column::Since.lt(at)),
-        )
+        .filter(open_at(
+            affiliation::Column::Since,
+            affiliation::Column::Until,
+            at,
+        ))
         .filter(affiliation::Column::SourceRowId.in_subquery(own_rows()))
         .exec(db)
         .await?;
@@ -350,16 +342,7 @@ async fn end_own<C: ConnectionTrait>(
             .col_expr(stay::Column::CheckOut, Expr::value(at))
             .col_expr(stay::Column::EndedByUploadId, Expr::value(newer_id))
             .filter(stay::Column::MemberUnitId.eq(unit_id))
-            .filter(
-                Condition::any()
-                    .add(stay::Column::CheckOut.is_null())
-                    .add(stay::Column::CheckOut.gt(at)),
-            )
-            .filter(
-                Condition::any()
-                    .add(stay::Column::CheckIn.is_null())
-                    .add(stay::Column::CheckIn.lt(at)),
-            )
+            .filter(open_at(stay::Column::CheckIn, stay::Column::CheckOut, at))
             .filter(stay::Column::SourceRowId.in_subquery(own_rows()))
             .exec(db)
             .await?;

@@ -10,6 +10,33 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
+/// The kind of an organisation a file names without saying what it is (the work unit of
+/// the police's visa list).
+pub const UNKNOWN_KIND: &str = "unknown";
+
+/// The kinds uploads give the organisations they name, most telling first: a school named
+/// as an employer is still a university, a hotel that employs people still a hotel.
+const KIND_PRECEDENCE: [&str; 3] = ["university", "hotel", "enterprise"];
+
+/// Where `kind` stands in the precedence: the listed kinds in their order, then any other
+/// kind in alphabetical order, then [`UNKNOWN_KIND`]. A total order, so the kind that wins
+/// does not depend on which file named the organisation first.
+fn kind_rank(kind: &str) -> (usize, &str) {
+    if kind == UNKNOWN_KIND {
+        return (usize::MAX, kind);
+    }
+    match KIND_PRECEDENCE.iter().position(|k| *k == kind) {
+        Some(position) => (position, ""),
+        None => (KIND_PRECEDENCE.len(), kind),
+    }
+}
+
+/// Whether an organisation created from uploads with kind `current`, named again as
+/// `kind`, takes `kind` instead (see [`KIND_PRECEDENCE`]).
+pub fn kind_outranks(kind: &str, current: &str) -> bool {
+    kind_rank(kind) < kind_rank(current)
+}
+
 /// An organisation with the aliases it is known by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationEntry {
@@ -121,12 +148,27 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::contains_pattern;
+    use super::{UNKNOWN_KIND, contains_pattern, kind_outranks};
 
     #[test]
     fn like_wildcards_are_escaped() {
         assert_eq!(contains_pattern("NEPU"), "%nepu%");
         assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn a_specific_kind_beats_unknown_and_the_order_is_fixed() {
+        assert!(kind_outranks("enterprise", UNKNOWN_KIND));
+        assert!(!kind_outranks(UNKNOWN_KIND, "enterprise"));
+        assert!(kind_outranks("university", "enterprise"));
+        assert!(kind_outranks("hotel", "enterprise"));
+        assert!(!kind_outranks("enterprise", "hotel"));
+        assert!(kind_outranks("enterprise", "government"));
+        assert!(kind_outranks("government", "ngo"));
+        assert!(kind_outranks("ngo", UNKNOWN_KIND));
+        for kind in ["university", "hotel", "enterprise", "ngo", UNKNOWN_KIND] {
+            assert!(!kind_outranks(kind, kind), "{kind} does not beat itself");
+        }
     }
 }
 

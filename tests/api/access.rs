@@ -850,3 +850,42 @@ async fn an_exports_searched_number_is_masked_in_the_audit_log() {
         assert!(text.contains(&masked), "{text}");
     }
 }
+
+#[tokio::test]
+async fn requests_without_a_live_token_are_limited_per_address() {
+    let app = spawn_app_with(|s| s.http.failed_auth_per_minute = 3).await;
+    let query = "{ memberUnits { code } }";
+    let mut statuses = Vec::new();
+    for token in [
+        Some("hub_0000"),
+        None,
+        Some("not a token"),
+        Some("hub_1111"),
+        None,
+    ] {
+        let response = app.graphql_as(token, query, Value::Null).await;
+        if response.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(response.json()["error"]["code"], "RATE_LIMITED");
+        }
+        statuses.push(response.status);
+    }
+    assert_eq!(&statuses[..3], [StatusCode::UNAUTHORIZED; 3]);
+    assert_eq!(&statuses[3..], [StatusCode::TOO_MANY_REQUESTS; 2]);
+    let upload = app
+        .upload_as(Some("hub_2222"), &[Part::Text("kind", "visa_registry")])
+        .await;
+    assert_eq!(
+        upload.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        upload.body
+    );
+
+    let unlimited = spawn_app_with(|s| s.http.failed_auth_per_minute = 0).await;
+    for _ in 0..5 {
+        let response = unlimited
+            .graphql_as(Some("hub_0000"), query, Value::Null)
+            .await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    }
+}

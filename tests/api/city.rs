@@ -423,3 +423,41 @@ async fn city_figures_follow_every_new_upload() {
         after["overview"]["knownPeople"]
     );
 }
+
+#[tokio::test]
+async fn a_persons_nested_facts_are_those_that_had_happened_by_as_of() {
+    let city = city().await;
+    let overstayer = &expected()["overstayer"];
+    let at = overstayer["health_checks_at"]
+        .as_object()
+        .expect("health_checks_at");
+    assert!(!at.is_empty());
+    for (time, want) in at {
+        let data = city
+            .run(
+                "query($n: String!, $c: String!, $t: DateTime!) {
+                    person(documentNumber: $n, nationality: $c, asOf: $t) {
+                        healthChecks { checkedAt } movements { occurredAt }
+                        affiliations { since until active }
+                    } }",
+                json!({ "n": overstayer["passport"], "c": overstayer["nationality"], "t": time }),
+            )
+            .await;
+        let person = &data["person"];
+        let checks = person["healthChecks"].as_array().expect("checks");
+        assert_eq!(Some(checks.len() as u64), want.as_u64(), "as of {time}");
+        let limit = chrono::DateTime::parse_from_rfc3339(time).expect("time");
+        let moments = checks.iter().map(|c| &c["checkedAt"]).chain(
+            person["movements"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| &m["occurredAt"]),
+        );
+        for moment in moments {
+            let moment = chrono::DateTime::parse_from_rfc3339(moment.as_str().expect("a time"))
+                .expect("RFC 3339");
+            assert!(moment <= limit, "{moment} after {time}");
+        }
+    }
+}

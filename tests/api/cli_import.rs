@@ -360,3 +360,118 @@ async fn import_is_audited_as_the_local_user_and_applies_the_configured_limits()
     assert_eq!(report["error"]["code"], "TOO_MANY_ROWS", "{report}");
     assert_eq!(upload_count(&database).await, 1);
 }
+
+#[tokio::test]
+async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("staff.csv");
+    std::fs::write(
+        &path,
+        "甲方,姓名,国籍,护照号码,职务\n大庆油田有限责任公司,PARK JIWOO,韩国,M55501234,工程师\n中国石油大庆炼化公司,SILVA ANA,巴西,FB1234567,顾问\n",
+    )
+    .expect("write");
+    let file = path.display().to_string();
+    // Unconfirmed: the column is reported, with what its values look like.
+    let out = import_json(
+        dir.path(),
+        &database.url,
+        "hitech",
+        &["--dry-run"],
+        std::slice::from_ref(&file),
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = &reports(&out.stdout)[0];
+    assert_eq!(report["warnings"][0]["code"], "UNMAPPED_COLUMN", "{report}");
+    assert_eq!(
+        report["warnings"][0]["likely"], "LIKELY_EMPLOYER",
+        "{report}"
+    );
+    // A target no field of the kind has is refused, naming the fields.
+    let out = import_json(
+        dir.path(),
+        &database.url,
+        "hitech",
+        &["--map", "甲方=no_such_field"],
+        std::slice::from_ref(&file),
+    )
+    .await;
+    let report = &reports(&out.stdout)[0];
+    assert_eq!(report["error"]["code"], "INVALID_MAPPING", "{report}");
+    // Fixed and landed: saved for the unit.
+    let out = import_json(
+        dir.path(),
+        &database.url,
+        "hitech",
+        &["--map", "甲方=employer"],
+        &[file],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = &reports(&out.stdout)[0];
+    assert_eq!(report["status"], "imported", "{report}");
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+    let listed = hub(
+        dir.path(),
+        &[
+            "--database-url",
+            &database.url,
+            "mappings",
+            "list",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let mappings = reports(&listed.stdout);
+    assert_eq!(mappings.len(), 1, "{}", text(&listed.stdout));
+    assert_eq!(mappings[0]["unit"], "hitech");
+    assert_eq!(mappings[0]["kind"], "employment_roster");
+    assert_eq!(
+        mappings[0]["columns"],
+        serde_json::json!([{ "header": "甲方", "field": "employer" }])
+    );
+    let id = mappings[0]["id"].as_i64().expect("id").to_string();
+    let deleted = hub(
+        dir.path(),
+        &["--database-url", &database.url, "mappings", "delete", &id],
+    )
+    .await;
+    assert!(deleted.status.success(), "{}", text(&deleted.stderr));
+    let listed = hub(
+        dir.path(),
+        &[
+            "--database-url",
+            &database.url,
+            "mappings",
+            "list",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(reports(&listed.stdout).is_empty());
+}
+
+#[tokio::test]
+async fn a_workbook_whose_shared_strings_would_exhaust_memory_fails_with_a_code() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hostile = dir.path().join("police_visas.xlsx");
+    std::fs::write(&hostile, crate::uploads::hostile_shared_strings()).expect("write");
+    let files = [
+        hostile.display().to_string(),
+        fixture("police_health_checks.xlsx"),
+    ];
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let out = import_json(dir.path(), &database.url, "police", extra, &files).await;
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let reports = reports(&out.stdout);
+        assert_eq!(reports.len(), 2, "{extra:?}");
+        assert_eq!(reports[0]["error"]["code"], "TOO_MANY_CELLS", "{extra:?}");
+        assert_ne!(
+            reports[1]["status"], "failed",
+            "the next file is still read"
+        );
+    }
+}

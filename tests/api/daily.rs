@@ -188,3 +188,53 @@ async fn bad_reports_are_refused() {
         "{by_admin}"
     );
 }
+
+#[tokio::test]
+async fn leaders_see_document_numbers_in_report_text_masked() {
+    let app = spawn_app().await;
+    let police = app.token("police", Role::Uploader).await;
+    let leader = app.token("fao", Role::Leader).await;
+    let analyst = app.token("fao", Role::Analyst).await;
+    let submitted = app
+        .graphql_as(
+            Some(&police),
+            "mutation($anomalies: String, $note: String) {
+                submitDailyReport(date: \"2020-02-17\", arrivals: 1, anomalies: $anomalies, note: $note) { anomalies note } }",
+            json!({ "anomalies": "学生E12345678发热，已就医", "note": "护照号 G1234567 待核实" }),
+        )
+        .await
+        .json();
+    assert_eq!(
+        submitted["data"]["submitDailyReport"]["anomalies"], "学生E12345678发热，已就医",
+        "the submitter sees what it wrote: {submitted}"
+    );
+    let list = r#"{ dailyReports(from: "2020-02-01", to: "2020-02-29") { anomalies note } }"#;
+    let status = r#"{ dailyReportStatus(date: "2020-02-17") { reported { anomalies note } } }"#;
+
+    let as_leader = app
+        .graphql_as(Some(&leader), list, Value::Null)
+        .await
+        .json();
+    let report = &as_leader["data"]["dailyReports"][0];
+    assert_eq!(
+        report["anomalies"], "学生E12****78发热，已就医",
+        "{as_leader}"
+    );
+    assert_eq!(report["note"], "护照号 G12****67 待核实", "{as_leader}");
+    let day = app
+        .graphql_as(Some(&leader), status, Value::Null)
+        .await
+        .json();
+    let report = &day["data"]["dailyReportStatus"]["reported"][0];
+    assert_eq!(report["anomalies"], "学生E12****78发热，已就医", "{day}");
+    assert!(!day.to_string().contains("G1234567"), "{day}");
+
+    let as_analyst = app
+        .graphql_as(Some(&analyst), list, Value::Null)
+        .await
+        .json();
+    assert_eq!(
+        as_analyst["data"]["dailyReports"][0]["anomalies"], "学生E12345678发热，已就医",
+        "{as_analyst}"
+    );
+}

@@ -483,3 +483,37 @@ async fn people_lists_filter_order_and_page() {
         "% is literal"
     );
 }
+
+/// Every organisation's name and kind after importing the fixtures in `order`.
+async fn organisation_kinds(order: &[(String, String, SourceKind)]) -> BTreeMap<String, String> {
+    let test_db = TestDatabase::new().await;
+    let db = test_db.connect_migrated().await;
+    for (name, unit, _) in order {
+        let report = import(&db, name, unit).await;
+        assert_eq!(report.status, ImportStatus::Imported, "{name}");
+    }
+    entity::organization::Entity::find()
+        .all(&db)
+        .await
+        .expect("organisations")
+        .into_iter()
+        .map(|o| (o.name, o.kind))
+        .collect()
+}
+
+#[tokio::test]
+async fn organisation_kinds_do_not_depend_on_the_import_order() {
+    let listed = fixture_files();
+    let mut reversed = listed.clone();
+    reversed.reverse();
+    let first = organisation_kinds(&listed).await;
+    let second = organisation_kinds(&reversed).await;
+    let differing: Vec<_> = first
+        .iter()
+        .filter(|(name, kind)| second.get(*name) != Some(kind))
+        .collect();
+    assert!(differing.is_empty(), "kinds differ by order: {differing:?}");
+    assert_eq!(first.len(), second.len());
+    // The rosters' employers keep their kind whichever file named them first.
+    assert!(first.values().any(|k| k == "enterprise"), "{first:?}");
+}

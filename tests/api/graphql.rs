@@ -151,6 +151,140 @@ async fn errors_carry_a_public_code() {
     assert_eq!(response["errors"][0]["extensions"]["code"], "BAD_INPUT");
 }
 
+/// A query of `levels` fragments, each spreading the one below twice: 3 × 2^levels fields
+/// once expanded, in about 45 bytes a level.
+pub fn fan_out(levels: usize) -> String {
+    let mut query = String::from("fragment F0 on MemberUnit { code name kind }\n");
+    for i in 1..=levels {
+        query.push_str(&format!(
+            "fragment F{i} on MemberUnit {{ ...F{p} ...F{p} }}\n",
+            p = i - 1
+        ));
+    }
+    query.push_str(&format!("{{ memberUnits {{ ...F{levels} }} }}"));
+    query
+}
+
+/// The schema over a fresh database with `limits`, in the given mode's manner.
+async fn schema_with(
+    limits: hub::config::GraphqlLimits,
+    suggestions: bool,
+) -> (hub::HubSchema, crate::helpers::TestDatabase) {
+    let database = crate::helpers::TestDatabase::new().await;
+    let db = database.connect_migrated().await;
+    let config = hub::graphql::SchemaConfig {
+        limits,
+        suggestions,
+        ..Default::default()
+    };
+    (hub::build_schema(db, config), database)
+}
+
+#[tokio::test]
+async fn a_fragment_fan_out_is_refused_before_it_runs() {
+    let (schema, _db) = schema().await;
+    let query = fan_out(25);
+    assert!(query.len() < 1300, "{} bytes", query.len());
+    let response = execute(&schema, &query).await;
+    assert!(response["data"].is_null(), "{response}");
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"], "QUERY_TOO_LARGE",
+        "{response}"
+    );
+}
+
+#[tokio::test]
+async fn the_field_limit_counts_expanded_fragments() {
+    let limits = hub::config::GraphqlLimits {
+        max_fields: 25,
+        ..Default::default()
+    };
+    let (schema, _db) = schema_with(limits, true).await;
+    // 1 + 3 × 2^3 = 25 fields: at the limit.
+    let within = execute(&schema, &fan_out(3)).await;
+    assert!(within.get("errors").is_none(), "{within}");
+    assert_eq!(
+        within["data"]["memberUnits"][0]["code"]
+            .as_str()
+            .map(str::is_empty),
+        Some(false)
+    );
+    let over = execute(&schema, &fan_out(4)).await;
+    assert_eq!(
+        over["errors"][0]["extensions"]["code"], "QUERY_TOO_LARGE",
+        "{over}"
+    );
+    let plain = execute(
+        &schema,
+        "{ a: memberUnits { code name } b: memberUnits { code name } }",
+    )
+    .await;
+    assert!(plain.get("errors").is_none(), "{plain}");
+}
+
+#[tokio::test]
+async fn hundreds_of_aliased_counts_exceed_the_complexity_limit() {
+    let (schema, _db) = schema().await;
+    // 450 × 2 fields: under the limit if every field counted 1.
+    let mut query = String::from("{");
+    for i in 0..450 {
+        query.push_str(&format!(
+            " c{i}: countsBy(dimension: NATIONALITY, asOf: \"2020-01-01T00:{:02}:{:02}Z\") {{ key }}",
+            i / 60,
+            i % 60
+        ));
+    }
+    query.push('}');
+    let response = execute(&schema, &query).await;
+    assert!(response["data"].is_null(), "{response}");
+    let error = &response["errors"][0];
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("too complex"),
+        "{response}"
+    );
+    assert_eq!(error["extensions"]["code"], "BAD_INPUT");
+
+    // The dashboard's figures: an overview, three groupings and the trend fit.
+    let dashboard = r#"{
+      overview { asOf knownPeople presentPeople countries managingUnits arrivals departures expiringVisas expiredVisas }
+      byCountry: countsBy(dimension: NATIONALITY) { key label count }
+      byManaging: countsBy(dimension: MANAGING_UNIT) { key label count }
+      byReporting: countsBy(dimension: REPORTING_UNIT) { key label count }
+      trend: presentTrend(from: "2020-01-18", to: "2020-02-17") { day present }
+      uploads(first: 8) { id unitName kind fileName uploadedAt status rows { accepted rejected } }
+    }"#;
+    let response = execute(&schema, dashboard).await;
+    assert!(response.get("errors").is_none(), "{response}");
+}
+
+#[tokio::test]
+async fn production_errors_suggest_no_names() {
+    let typos = [
+        "{ memberUnit { code } }",
+        "{ memberUnits { cod } }",
+        r#"{ organizations(serch: "x") { name } }"#,
+    ];
+    let (dev, _dev_db) = schema_with(Default::default(), true).await;
+    let (production, _production_db) = schema_with(Default::default(), false).await;
+    for typo in typos {
+        let response = execute(&dev, typo).await;
+        assert!(
+            response["errors"].to_string().contains("Did you mean"),
+            "dev: {response}"
+        );
+        let response = execute(&production, typo).await;
+        let errors = response["errors"].to_string();
+        assert!(!errors.contains("Did you mean"), "production: {response}");
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "BAD_INPUT",
+            "{response}"
+        );
+    }
+}
+
 /// The introspection query GraphiQL sends (graphql-js `getIntrospectionQuery`, with a type
 /// depth of 9 as in graphql-js 17).
 const INTROSPECTION: &str = r#"

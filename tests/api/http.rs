@@ -194,3 +194,140 @@ async fn a_request_slower_than_the_timeout_is_408_with_a_json_body() {
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains(r#""code":"TIMEOUT""#), "{text}");
 }
+
+/// Sends `head` and then `body` in chunks of `chunk` bytes with chunked transfer encoding
+/// (no `Content-Length`) to the server on `port`; returns the response as text. Writes after
+/// the server answered and closed are ignored.
+async fn send_chunked(port: u16, head: &str, body: &[u8], chunk: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("connect");
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("write the head");
+    for piece in body.chunks(chunk) {
+        let mut framed = format!("{:x}\r\n", piece.len()).into_bytes();
+        framed.extend_from_slice(piece);
+        framed.extend_from_slice(b"\r\n");
+        if stream.write_all(&framed).await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+            if String::from_utf8_lossy(&answer).contains("}}") {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "no answer within 10 s");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn chunked_multipart_bodies_over_the_limit_are_413() {
+    let app = crate::helpers::spawn_app_with(|s| s.http.max_body_bytes = 4096).await;
+    let big = vec![b'x'; 64 * 1024];
+    let operations = serde_json::json!({
+        "query": "mutation($file: Upload!) { upload(file: $file) { status } }",
+        "variables": { "file": null },
+    })
+    .to_string();
+    let uploads = crate::helpers::multipart(&[crate::helpers::Part::File("file", "big.csv", &big)]);
+    let graphql = crate::helpers::multipart(&[
+        crate::helpers::Part::Text("operations", &operations),
+        crate::helpers::Part::Text("map", r#"{ "0": ["variables.file"] }"#),
+        crate::helpers::Part::File("0", "big.csv", &big),
+    ]);
+    let json = (
+        "application/json".to_owned(),
+        serde_json::json!({ "query": format!("{{ memberUnits {{ code }} }} #{}", "x".repeat(64 * 1024)) })
+            .to_string()
+            .into_bytes(),
+    );
+    for (path, (content_type, body)) in [
+        ("/api/uploads", uploads),
+        ("/graphql", graphql),
+        ("/graphql", json),
+    ] {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\r\n",
+            app.admin_token
+        );
+        let answer = send_chunked(app.port, &head, &body, 1024).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{path}: {answer:?}");
+        assert!(
+            answer.contains(r#""code":"PAYLOAD_TOO_LARGE""#),
+            "{path}: {answer}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_expensive_query_is_408_in_time_while_healthz_answers() {
+    // Without the field limit, the fan-out's validation walks 3 × 2^levels fields: seconds
+    // of CPU on one thread.
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.http.request_timeout_secs = 1;
+        s.graphql.max_fields = usize::MAX;
+    })
+    .await;
+    let query = crate::graphql::fan_out(EXPENSIVE_LEVELS);
+    // /healthz must answer within 1 s of being asked, 300 ms after the query was sent: a
+    // deadline on the clock, so that a thread held by the query cannot hide the wait.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(1300);
+    let slow = {
+        let address = app.address.clone();
+        let token = app.admin_token.clone();
+        tokio::spawn(async move {
+            let client =
+                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                    .build_http::<http_body_util::Full<axum::body::Bytes>>();
+            let request = Request::post(format!("{address}/graphql"))
+                .header("content-type", "application/json")
+                .header("authorization", format!("Bearer {token}"))
+                .body(http_body_util::Full::new(axum::body::Bytes::from(
+                    serde_json::json!({ "query": query }).to_string(),
+                )))
+                .expect("request");
+            let response = client.request(request).await.expect("send");
+            let status = response.status();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        })
+    };
+    // Let the query start, then ask for /healthz while it runs.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let health = tokio::time::timeout_at(deadline, app.get_as(None, "/healthz")).await;
+    assert!(
+        health.is_ok_and(|h| h.status == StatusCode::OK),
+        "/healthz did not answer within 1 s"
+    );
+    let (status, body) = tokio::time::timeout(std::time::Duration::from_secs(10), slow)
+        .await
+        .expect("an answer within 10 s")
+        .expect("the request task");
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT, "{body}");
+    assert!(body.contains(r#""code":"TIMEOUT""#), "{body}");
+}
+
+/// Fragment levels of a query whose validation takes well over the 1 s timeout of
+/// [`an_expensive_query_is_408_in_time_while_healthz_answers`] (7 s in a debug build here;
+/// each level doubles it).
+const EXPENSIVE_LEVELS: usize = 18;

@@ -147,3 +147,25 @@ async fn the_timeline_follows_the_store_and_agrees_on_a_generated_city() {
     let now = cache.overview(&db, report_time(), TZ).await.expect("city");
     assert_eq!(now.known_people, 3_000);
 }
+
+#[tokio::test]
+async fn presence_at_every_time_expected_json_names_agrees_on_both_paths() {
+    let (_test_db, db) = imported_city().await;
+    let cache = CityCache::default();
+    let expected = crate::fixtures::expected();
+    let present_at = expected["present_at"].as_object().expect("present_at");
+    assert!(present_at.len() >= 4, "{present_at:?}");
+    for (time, want) in present_at {
+        let at = DateTime::parse_from_rfc3339(time)
+            .expect("an RFC 3339 time")
+            .with_timezone(&Utc);
+        let want = want.as_i64().expect("a count");
+        let sql = overview(&db, at, TZ).await.expect("SQL overview");
+        let fast = cache
+            .overview(&db, at, TZ)
+            .await
+            .expect("timeline overview");
+        assert_eq!(sql.present_people, want, "SQL as of {time}");
+        assert_eq!(fast.present_people, want, "timeline as of {time}");
+    }
+}

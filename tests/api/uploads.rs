@@ -610,3 +610,141 @@ async fn a_graphql_request_carries_one_file_at_most() {
     );
     assert_eq!(response.json()["error"]["code"], "BAD_INPUT");
 }
+
+#[tokio::test]
+async fn an_over_long_name_or_unit_rejects_its_row_and_the_others_land() {
+    let app = spawn_app().await;
+    let police = app.token("police", Role::Uploader).await;
+    // 3,000 characters that do not compress: beyond PostgreSQL's btree entry limit for the
+    // indexed name and unit.
+    let letters = random_bytes(3_000);
+    let long_name: String = letters.iter().map(|b| char::from(b'A' + b % 26)).collect();
+    let long_unit: String = letters
+        .iter()
+        .map(|b| char::from_u32(0x4E00 + u32::from(*b) * 37).unwrap_or('大'))
+        .collect();
+    let csv = format!(
+        "姓名,国籍,护照号码,签证种类,工作单位\n\
+         KIM MINSU,韩国,M10000001,Z,大庆油田\n\
+         {long_name},韩国,M10000002,Z,大庆油田\n\
+         LEE JIHO,韩国,M10000003,Z,{long_unit}\n\
+         PARK SEO,韩国,M10000004,Z,大庆石化\n"
+    );
+    let before = store_counts(&app.db).await;
+    let response = app
+        .upload_as(
+            Some(&police),
+            &[
+                Part::Text("kind", "visa_registry"),
+                Part::File("file", "long.csv", csv.as_bytes()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let report = response.json();
+    assert_eq!(report["status"], "imported", "{report}");
+    assert_eq!(report["rows"]["accepted"], 2, "{report}");
+    assert_eq!(report["rows"]["rejected"], 2, "{report}");
+    let rejections = report["rejections"].as_array().cloned().unwrap_or_default();
+    let too_long: Vec<&Value> = rejections
+        .iter()
+        .filter(|r| r["code"] == "VALUE_TOO_LONG")
+        .collect();
+    assert_eq!(too_long.len(), 2, "{report}");
+    assert!(
+        too_long.iter().any(|r| r["column"] == "姓名")
+            && too_long.iter().any(|r| r["column"] == "工作单位"),
+        "{report}"
+    );
+    let after = store_counts(&app.db).await;
+    assert_eq!(after[2], before[2] + 2, "two people landed");
+}
+
+/// The police list (inline strings) with a shared-string table beside its workbook part that
+/// declares 10^15 strings, in single quotes after a 5,000-character attribute.
+pub(crate) fn hostile_shared_strings() -> Vec<u8> {
+    use std::io::{Read, Write};
+    let bytes = fixture_bytes("police_visas.xlsx");
+    let mut src = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).expect("fixture zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).expect("entry");
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("inflate");
+        out.start_file(name, options).expect("start");
+        out.write_all(&data).expect("write");
+    }
+    let pad = "x".repeat(5_000);
+    let sst = format!(
+        "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" pad='{pad}' uniqueCount='1000000000000000'><si><t>x</t></si></sst>"
+    );
+    out.start_file("xl/sharedStrings.xml", options)
+        .expect("start");
+    out.write_all(sst.as_bytes()).expect("write");
+    out.finish().expect("finish").into_inner()
+}
+
+#[tokio::test]
+async fn a_shared_string_count_that_would_exhaust_memory_is_refused_and_the_server_answers() {
+    let app = spawn_app().await;
+    let police = app.token("police", Role::Uploader).await;
+    let bytes = hostile_shared_strings();
+    let before = store_counts(&app.db).await;
+    for dry_run in ["false", "true"] {
+        let response = app
+            .upload_as(
+                Some(&police),
+                &[
+                    Part::Text("dry_run", dry_run),
+                    Part::File("file", "police_visas.xlsx", &bytes),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            response.body
+        );
+        assert_eq!(response.json()["error"]["code"], "TOO_MANY_CELLS");
+    }
+    let graphql = app
+        .graphql_upload_as(
+            Some(&police),
+            "police_visas.xlsx",
+            &bytes,
+            "",
+            "status error { code }",
+        )
+        .await
+        .json();
+    assert_eq!(
+        graphql["data"]["upload"]["error"]["code"], "TOO_MANY_CELLS",
+        "{graphql}"
+    );
+    assert_eq!(store_counts(&app.db).await, before);
+    // Each refusal is audited with its code.
+    let audited: Vec<entity::audit_log::Model> = entity::audit_log::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("audit log");
+    let refused = audited
+        .iter()
+        .filter(|a| a.action == "upload" && a.detail["error"] == "TOO_MANY_CELLS")
+        .count();
+    assert_eq!(refused, 3, "{audited:?}");
+    // Still serving: the genuine file is imported afterwards.
+    let good = app
+        .upload_as(
+            Some(&police),
+            &[Part::File(
+                "file",
+                "police_visas.xlsx",
+                &fixture_bytes("police_visas.xlsx"),
+            )],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.body);
+}

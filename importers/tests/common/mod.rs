@@ -106,3 +106,45 @@ pub fn rezip(bytes: &[u8], edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
     }
     out.finish().unwrap().into_inner()
 }
+
+/// Every entry of a zip archive, in order, as (name, inflated bytes).
+pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::{Cursor, Read};
+    let mut src = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..src.len())
+        .map(|i| {
+            let mut f = src.by_index(i).unwrap();
+            let name = String::from_utf8_lossy(f.name_raw()).into_owned();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (name, data)
+        })
+        .collect()
+}
+
+/// A zip archive of these entries, in this order (names may repeat).
+pub fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::{Cursor, Write};
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        out.start_file(name.as_str(), opts).unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A UTF-8 CSV of these rows (numbers as written, dates as yyyy-mm-dd, every text quoted).
+pub fn csv(rows: &[Vec<C>]) -> String {
+    let cell = |c: &C| match c {
+        C::S(s) => format!("\"{}\"", s.replace('"', "\"\"")),
+        C::T(s) => format!("\"{}\"", s.replace('"', "\"\"")),
+        C::N(n) => n.to_string(),
+        C::D(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),
+        C::Empty => String::new(),
+    };
+    rows.iter()
+        .map(|r| r.iter().map(cell).collect::<Vec<_>>().join(",") + "\n")
+        .collect()
+}

@@ -68,6 +68,19 @@ pub fn summary(report: &ImportReport) -> String {
         rows.rejected,
         rows.warnings
     );
+    // A dry run shows how every header was read, to confirm or correct with --map.
+    if report.status == ImportStatus::DryRun {
+        let _ = writeln!(text, "  表头 → 字段 header → field (how):");
+        for column in &report.columns {
+            let _ = writeln!(
+                text,
+                "    {} → {} ({})",
+                column.header,
+                column.field.as_deref().unwrap_or("-"),
+                column.how
+            );
+        }
+    }
     for warning in &report.warnings {
         let likely = warning
             .likely

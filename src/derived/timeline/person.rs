@@ -93,15 +93,21 @@ pub struct PersonFacts {
 impl PersonFacts {
     /// The state at `t`, `None` meaning before every moment the facts name.
     pub fn state_at(&self, t: Option<Micros>, day: Option<NaiveDate>) -> State {
-        let present = match t {
-            None => true,
-            Some(t) => self
-                .movements
+        // Before the first movement: away if it is an arrival (they came later), in the city
+        // if it is a departure; with no movement at all, present.
+        let before_first = || {
+            self.movements
+                .iter()
+                .min_by_key(|m| (m.at, m.id))
+                .is_none_or(|m| m.departure)
+        };
+        let latest = t.and_then(|t| {
+            self.movements
                 .iter()
                 .filter(|m| m.at <= t)
                 .max_by_key(|m| (m.at, m.id))
-                .is_none_or(|m| !m.departure),
-        };
+        });
+        let present = latest.map_or_else(before_first, |m| !m.departure);
         let active = |span: &&Span| t.map_or(span.from.is_none(), |t| span.active(t));
         let org = self
             .affiliations
@@ -202,24 +208,36 @@ mod tests {
             ..Default::default()
         };
         assert!(
-            facts.state_at(None, None).present(),
-            "present before any movement"
+            !facts.state_at(None, None).present(),
+            "away before a first arrival"
         );
-        assert!(facts.state_at(Some(9), None).present());
+        assert!(!facts.state_at(Some(9), None).present());
         assert!(
             !facts.state_at(Some(10), None).present(),
             "id 2 wins the tie"
         );
         assert!(facts.state_at(Some(20), None).present());
         let (first, changes) = facts.changes(TZ);
-        assert!(first.present());
+        assert!(!first.present());
         assert_eq!(
             changes
                 .iter()
                 .map(|(at, s)| (*at, s.present()))
                 .collect::<Vec<_>>(),
-            vec![(10, false), (20, true)]
+            vec![(20, true)]
         );
+        // A first departure: in the city before it.
+        let leaving = PersonFacts {
+            movements: vec![Movement {
+                at: 10,
+                id: 1,
+                departure: true,
+            }],
+            ..Default::default()
+        };
+        assert!(leaving.state_at(Some(9), None).present());
+        assert!(!leaving.state_at(Some(10), None).present());
+        assert!(PersonFacts::default().state_at(Some(9), None).present());
     }
 
     #[test]
