@@ -127,6 +127,11 @@ pub struct UploadLimits {
     /// The `hub` executable the child runs; unset means the running one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reader_program: Option<PathBuf>,
+    /// Milliseconds an upload waits for its report (its turn in the landing queue and its
+    /// landing) before it is answered 202 `queued` with a ticket and lands in the
+    /// background; keep it well under `http.request_timeout_secs`.
+    #[serde(default = "default_queue_wait_ms")]
+    pub queue_wait_ms: u64,
 }
 
 fn default_isolate_reader() -> bool {
@@ -139,6 +144,10 @@ fn default_reader_memory_bytes() -> u64 {
 
 fn default_reader_timeout_secs() -> u64 {
     60
+}
+
+fn default_queue_wait_ms() -> u64 {
+    u64::try_from(crate::ingest::importer::DEFAULT_QUEUE_WAIT.as_millis()).unwrap_or(5_000)
 }
 
 impl UploadLimits {
@@ -161,6 +170,30 @@ impl UploadLimits {
             memory_bytes: self.reader_memory_bytes,
             timeout: Duration::from_secs(self.reader_timeout_secs),
         }))
+    }
+
+    /// How long an upload waits for its report before it is answered with a ticket.
+    pub fn queue_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.queue_wait_ms)
+    }
+
+    /// How uploaded files are read: these limits, files of at most `max_file_bytes` and
+    /// dates without a zone in `timezone` (the one place read options are built from the
+    /// settings; the application's [`crate::ingest::Importer`] holds them).
+    pub fn read_options(
+        &self,
+        max_file_bytes: u64,
+        timezone: chrono_tz::Tz,
+    ) -> importers::ReadOptions {
+        importers::ReadOptions {
+            max_file_bytes,
+            max_cells: self.max_cells,
+            max_rows: self.max_rows,
+            max_uncompressed_bytes: self.max_uncompressed_bytes,
+            timezone,
+            progress: None,
+            ..importers::ReadOptions::default()
+        }
     }
 }
 
@@ -213,6 +246,7 @@ impl Default for UploadLimits {
             reader_memory_bytes: default_reader_memory_bytes(),
             reader_timeout_secs: default_reader_timeout_secs(),
             reader_program: None,
+            queue_wait_ms: default_queue_wait_ms(),
         }
     }
 }
@@ -314,18 +348,23 @@ impl Settings {
         self.graphql.introspection.unwrap_or(self.mode == Mode::Dev)
     }
 
+    /// The upload limits, the queue wait at most half the request timeout (an upload is
+    /// answered, with its report or a ticket, well within the request timeout).
+    pub fn upload_limits(&self) -> UploadLimits {
+        let half_timeout = self.http.request_timeout_secs.saturating_mul(500);
+        UploadLimits {
+            queue_wait_ms: self.uploads.queue_wait_ms.min(half_timeout),
+            ..self.uploads.clone()
+        }
+    }
+
     /// How uploaded files are read: the hub's time zone and the upload limits; the largest
     /// file is the largest request body.
     pub fn read_options(&self) -> importers::ReadOptions {
-        importers::ReadOptions {
-            max_file_bytes: u64::try_from(self.http.max_body_bytes).unwrap_or(u64::MAX),
-            max_cells: self.uploads.max_cells,
-            max_rows: self.uploads.max_rows,
-            max_uncompressed_bytes: self.uploads.max_uncompressed_bytes,
-            timezone: self.time_zone(),
-            progress: None,
-            ..importers::ReadOptions::default()
-        }
+        self.uploads.read_options(
+            u64::try_from(self.http.max_body_bytes).unwrap_or(u64::MAX),
+            self.time_zone(),
+        )
     }
 
     /// The request timeout as a [`Duration`].
@@ -346,6 +385,16 @@ mod tests {
         overrides: &Overrides,
     ) -> Result<Settings, figment::Error> {
         Settings::load(config, overrides).map_err(|e| figment::Error::from(e.to_string()))
+    }
+
+    #[test]
+    fn the_upload_queue_wait_stays_under_the_request_timeout() {
+        let mut s = Settings::default();
+        assert_eq!(s.upload_limits().queue_wait_ms, 30_000);
+        s.http.request_timeout_secs = 10;
+        assert_eq!(s.upload_limits().queue_wait_ms, 5_000);
+        s.uploads.queue_wait_ms = 200;
+        assert_eq!(s.upload_limits().queue_wait_ms, 200);
     }
 
     #[test]

@@ -81,8 +81,27 @@ export async function download(url, fileName) {
 }
 
 /**
+ * Follows an upload answered 202 (queued) until it has landed: resolves to its report, or
+ * rejects with the landing's error.
+ */
+async function followTicket(ticket) {
+  for (;;) {
+    await new Promise((done) => setTimeout(done, 1000));
+    const response = await fetch(`/api/uploads/tickets/${encodeURIComponent(ticket)}`, { headers: authHeaders() });
+    if (!response.ok) throw await errorOf(response);
+    const body = await response.json();
+    if (body.status === 'landed' && body.report) return body.report;
+    if (body.status === 'failed') {
+      const error = body.error || {};
+      throw new ApiError(error.code || 'INTERNAL', error.message || '上传失败');
+    }
+  }
+}
+
+/**
  * Uploads one file to POST /api/uploads (multipart: file, kind, dry_run, unit, and one map
- * field per fixed column, `header=field`) and resolves to the import report.
+ * field per fixed column, `header=field`) and resolves to the import report (following the
+ * upload's ticket when it is answered 202, queued).
  * `onProgress(fraction)` follows the bytes sent.
  */
 export function uploadFile(file, { kind, dryRun, unit, mapping = [] } = {}, onProgress = () => {}) {
@@ -101,7 +120,9 @@ export function uploadFile(file, { kind, dryRun, unit, mapping = [] } = {}, onPr
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.onload = () => {
       const body = xhr.response;
-      if (xhr.status >= 200 && xhr.status < 300 && body) {
+      if (xhr.status === 202 && body && body.ticket) {
+        followTicket(body.ticket).then(resolve, reject);
+      } else if (xhr.status >= 200 && xhr.status < 300 && body) {
         resolve(body);
       } else if (body && body.error) {
         reject(new ApiError(body.error.code, body.error.message));

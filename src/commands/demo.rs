@@ -3,7 +3,7 @@
 //! 1. creates a new directory (never an existing store) and a SQLite store in it;
 //! 2. generates the spreadsheets every member unit would upload ([`crate::demo`]) and
 //!    writes them under `DIR/uploads/<unit>/`;
-//! 3. imports each through [`ingest::import_file`], as `hub import` would;
+//! 3. imports each through an [`ingest::Importer`], as `hub import` would;
 //! 4. creates one API token per role and prints them with the address (also written to
 //!    `DIR/demo.json` for scripts such as the browser test);
 //! 5. serves, as `hub serve` does, until Ctrl-C.
@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::Utc;
-use importers::ReadOptions;
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 
@@ -141,6 +140,7 @@ async fn import_all(
     out: &mut impl Write,
 ) -> Result<(), HubError> {
     let (mut accepted, mut rejected) = (0u64, 0u64);
+    let importer = ingest::Importer::from_settings(settings);
     for file in files {
         let request = ImportRequest {
             unit: file.unit.clone(),
@@ -151,11 +151,9 @@ async fn import_all(
             dry_run: false,
             column_overrides: Vec::new(),
         };
-        let options = ReadOptions {
-            timezone: settings.time_zone(),
-            ..ReadOptions::default()
-        };
-        let report = ingest::import_file(db, request, options).await?;
+        let report = importer
+            .import(db, request, None, ingest::Progress::none())
+            .await?;
         if report.status == ImportStatus::Failed {
             return Err(HubError::Internal(format!(
                 "demo file {} could not be read: {:?}",

@@ -6,7 +6,6 @@ use std::sync::LazyLock;
 use async_graphql::{Context, Result};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use importers::ReadOptions;
 use sea_orm::DatabaseConnection;
 
 use crate::auth::{Grant, Operation, Principal};
@@ -42,32 +41,11 @@ pub fn timezone(ctx: &Context<'_>) -> Tz {
         .unwrap_or(chrono_tz::Asia::Shanghai)
 }
 
-/// How uploaded files are read in a child process (`[uploads] isolate_reader`); `None`
-/// for a schema built without settings.
-pub fn reader_isolation(
-    ctx: &Context<'_>,
-) -> Result<Option<crate::ingest::isolated::ReaderIsolation>, crate::error::HubError> {
-    match ctx.data::<SchemaSettings>() {
-        Ok(s) => s.uploads.reader_isolation(),
-        Err(_) => Ok(None),
-    }
-}
-
-/// How uploaded files are read: the hub's time zone and the configured limits.
-pub fn read_options(ctx: &Context<'_>) -> ReadOptions {
-    let defaults = ReadOptions::default();
-    match ctx.data::<SchemaSettings>() {
-        Ok(s) => ReadOptions {
-            max_file_bytes: s.max_file_bytes,
-            max_cells: s.uploads.max_cells,
-            max_rows: s.uploads.max_rows,
-            max_uncompressed_bytes: s.uploads.max_uncompressed_bytes,
-            timezone: s.timezone,
-            progress: None,
-            ..ReadOptions::default()
-        },
-        Err(_) => defaults,
-    }
+/// The application's importer: how uploaded files are read and landed.
+pub fn importer<'a>(ctx: &Context<'a>) -> Result<&'a std::sync::Arc<crate::ingest::Importer>> {
+    ctx.data::<std::sync::Arc<crate::ingest::Importer>>()
+        .map_err(|e| HubError::Internal(format!("schema has no importer: {}", e.message)))
+        .gql()
 }
 
 /// The time a field is computed at: its `asOf` argument, else the request's default, else now.

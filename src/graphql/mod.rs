@@ -78,6 +78,7 @@ pub struct HubSchema {
     schema: Schema<Query, Mutation, EmptySubscription>,
     db: DatabaseConnection,
     city: std::sync::Arc<crate::derived::CityCache>,
+    importer: std::sync::Arc<crate::ingest::Importer>,
     max_fields: usize,
     suggestions: bool,
     running: std::sync::Arc<tokio::sync::Semaphore>,
@@ -87,6 +88,12 @@ impl HubSchema {
     /// The city-wide figures and timeline the schema answers from.
     pub fn city_cache(&self) -> &std::sync::Arc<crate::derived::CityCache> {
         &self.city
+    }
+
+    /// The importer the `upload` mutation lands files through (the application shares it
+    /// with `POST /api/uploads`).
+    pub fn importer(&self) -> &std::sync::Arc<crate::ingest::Importer> {
+        &self.importer
     }
 
     /// Runs one request: refuses it with `QUERY_TOO_LARGE` when it selects more fields
@@ -238,7 +245,7 @@ impl From<&Settings> for SchemaConfig {
         Self {
             limits: settings.graphql,
             timezone: settings.time_zone(),
-            uploads: settings.uploads.clone(),
+            uploads: settings.upload_limits(),
             max_file_bytes: settings.read_options().max_file_bytes,
             suggestions: settings.mode == crate::config::Mode::Dev,
         }
@@ -249,6 +256,18 @@ impl From<&Settings> for SchemaConfig {
 /// adds DataLoaders for nested lists and public error codes on every error.
 pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
     let city = std::sync::Arc::new(crate::derived::CityCache::default());
+    let importer = std::sync::Arc::new(
+        crate::ingest::Importer::new(
+            config
+                .uploads
+                .read_options(config.max_file_bytes, config.timezone),
+        )
+        .with_queue_wait(config.uploads.queue_wait())
+        .with_isolation(config.uploads.reader_isolation().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "uploads are read in the server only: no reader program");
+            None
+        })),
+    );
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(SchemaSettings {
             timezone: config.timezone,
@@ -256,6 +275,7 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
             max_file_bytes: config.max_file_bytes,
         })
         .data(std::sync::Arc::clone(&city))
+        .data(std::sync::Arc::clone(&importer))
         .data(db.clone())
         .limit_depth(config.limits.depth)
         .limit_complexity(config.limits.complexity);
@@ -266,6 +286,7 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
         schema: builder.finish(),
         db,
         city,
+        importer,
         max_fields: config.limits.max_fields,
         suggestions: config.suggestions,
         running: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_RUNNING_QUERIES)),

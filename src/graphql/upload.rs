@@ -5,12 +5,12 @@ use std::io::Read;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, Upload};
 
-use super::context::{database, principal, read_options, reader_isolation};
+use super::context::{database, importer, principal};
 use super::mappings::{ColumnAssignmentInput, ColumnNote, FileWarning, RosterReport};
 use super::uploads::{UploadRejection, UploadRows};
 use crate::auth::Operation;
 use crate::error::{GqlResultExt, HubError};
-use crate::ingest::{self, ImportReport as Report};
+use crate::ingest::{self, ImportReport as Report, tickets};
 use crate::service::uploads::{self, UploadInput};
 
 /// What became of an uploaded file. 上传结果。
@@ -24,6 +24,9 @@ pub enum ImportStatus {
     DryRun,
     /// The file could not be read; nothing stored. 无法读取（未保存）。
     Failed,
+    /// Not landed within the queue wait: it lands in the background; follow `ticket` with
+    /// the `uploadTicket` query. 排队中（凭 ticket 查询进度）。
+    Queued,
 }
 
 impl From<ingest::ImportStatus> for ImportStatus {
@@ -79,6 +82,88 @@ pub struct ImportReport {
     pub saved_mapping: bool,
     /// Fingerprint of the header row. 表头指纹。
     pub fingerprint: Option<String>,
+    /// The ticket of a QUEUED upload, for the `uploadTicket` query. 排队凭据。
+    pub ticket: Option<ID>,
+}
+
+/// Where an upload answered QUEUED is. 排队上传的进度。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum TicketStatus {
+    /// Waiting for its turn to land. 排队中。
+    Queued,
+    /// Its rows are landing. 正在入库。
+    Landing,
+    /// Done: `report` says what became of the file. 已完成（见报告）。
+    Landed,
+    /// The landing failed; nothing stored. 失败（未保存）。
+    Failed,
+}
+
+impl From<tickets::TicketStatus> for TicketStatus {
+    fn from(status: tickets::TicketStatus) -> Self {
+        match status {
+            tickets::TicketStatus::Queued => Self::Queued,
+            tickets::TicketStatus::Landing => Self::Landing,
+            tickets::TicketStatus::Landed => Self::Landed,
+            tickets::TicketStatus::Failed => Self::Failed,
+        }
+    }
+}
+
+/// An upload ticket. 上传凭据。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct UploadTicket {
+    /// The ticket. 凭据。
+    pub ticket: ID,
+    /// Where the upload is. 进度。
+    pub status: TicketStatus,
+    /// The report, once landed. 上传报告。
+    pub report: Option<ImportReport>,
+    /// Why the landing failed (status FAILED). 失败原因。
+    pub error: Option<ImportFileError>,
+}
+
+impl From<tickets::TicketView> for UploadTicket {
+    fn from(view: tickets::TicketView) -> Self {
+        Self {
+            ticket: ID(view.ticket),
+            status: view.status.into(),
+            report: view.report.map(ImportReport::from),
+            error: view.error.map(|e| ImportFileError {
+                code: e.code,
+                message: e.message,
+            }),
+        }
+    }
+}
+
+impl UploadTicket {
+    /// The report the `upload` mutation answers for a ticket still queued or landing.
+    fn queued_report(self, unit: Option<String>, file: String) -> ImportReport {
+        ImportReport {
+            file,
+            unit: unit.unwrap_or_default(),
+            kind: None,
+            status: ImportStatus::Queued,
+            upload_id: None,
+            rows: UploadRows {
+                data: 0,
+                accepted: 0,
+                rejected: 0,
+                warnings: 0,
+            },
+            rejections: Vec::new(),
+            error: None,
+            columns: Vec::new(),
+            warnings: Vec::new(),
+            stated_date: None,
+            as_of: None,
+            roster: None,
+            saved_mapping: false,
+            fingerprint: None,
+            ticket: Some(self.ticket),
+        }
+    }
 }
 
 fn count(n: u32) -> i32 {
@@ -122,6 +207,7 @@ impl From<Report> for ImportReport {
             roster: r.roster.map(RosterReport::from),
             saved_mapping: r.saved_mapping,
             fingerprint: r.fingerprint,
+            ticket: None,
         }
     }
 }
@@ -153,7 +239,8 @@ impl UploadMutation {
     /// Uploads one file of the token's unit (an admin may name another `unit`; an uploader
     /// naming another unit is FORBIDDEN). Send it as a GraphQL multipart request. The
     /// report is that of `hub import --json`; a file that cannot be read is status FAILED
-    /// with an error code, and nothing is stored. 上传一个文件（本单位）；返回与命令行导入相同的报告。
+    /// with an error code, and nothing is stored. A file not landed within the queue wait
+    /// is status QUEUED with a `ticket` for the `uploadTicket` query. 上传一个文件（本单位）；返回与命令行导入相同的报告。
     async fn upload(
         &self,
         ctx: &Context<'_>,
@@ -175,13 +262,13 @@ impl UploadMutation {
     ) -> Result<ImportReport> {
         let principal = principal(ctx)?;
         principal.authorize(Operation::Upload).gql()?;
-        let options = read_options(ctx);
+        let importer = importer(ctx)?;
         let value = file
             .value(ctx)
             .map_err(|e| HubError::BadInput(format!("no such file in the request: {e}")))
             .gql()?;
         let file_name = value.filename.clone();
-        let bytes = read_upload(value, options.max_file_bytes).await?;
+        let bytes = read_upload(value, importer.read_options().max_file_bytes).await?;
         let input = UploadInput {
             unit,
             kind,
@@ -194,16 +281,19 @@ impl UploadMutation {
                 .map(|c| format!("{}={}", c.header, c.field))
                 .collect(),
         };
-        let isolation = reader_isolation(ctx).gql()?;
-        let report = uploads::upload(
-            database(ctx)?,
-            principal,
-            input,
-            options,
-            isolation.as_ref(),
-        )
-        .await
-        .gql()?;
-        Ok(report.into())
+        let (unit, file) = (
+            input.unit.clone(),
+            uploads::clean_file_name(&input.file_name),
+        );
+        match uploads::submit(database(ctx)?, importer, principal, input)
+            .await
+            .gql()?
+        {
+            uploads::Submitted::Done(report) => Ok(report.into()),
+            uploads::Submitted::Queued(ticket) => {
+                let unit = unit.or_else(|| principal.unit.as_ref().map(|u| u.code.clone()));
+                Ok(UploadTicket::from(ticket).queued_report(unit, file))
+            }
+        }
     }
 }

@@ -224,6 +224,19 @@ pub struct UploadsQuery;
 
 #[Object]
 impl UploadsQuery {
+    /// An upload answered QUEUED: where it is, and its report once landed (the uploader's
+    /// own tickets; an admin's: any). 排队上传的进度。
+    async fn upload_ticket(
+        &self,
+        ctx: &Context<'_>,
+        ticket: ID,
+    ) -> Result<super::upload::UploadTicket> {
+        let importer = super::context::importer(ctx)?;
+        crate::service::uploads::ticket(importer, principal(ctx)?, &ticket)
+            .map(super::upload::UploadTicket::from)
+            .gql()
+    }
+
     /// Uploads, newest first, optionally of one unit, kind or status; an uploader sees its
     /// own unit's only. 上传记录（最新在前；上传员仅见本单位）。
     async fn uploads(

@@ -6,6 +6,7 @@ mod exports;
 mod graphql;
 mod graphql_body;
 mod health;
+mod tickets;
 mod uploads;
 mod xlsx;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Requests per minute per token (`http.rate_limit_per_minute`).
     pub limiter: Arc<RateLimiter>,
+    /// Lands uploaded files (shared with the schema's `upload` mutation).
+    pub importer: Arc<crate::ingest::Importer>,
     /// Requests without a live token per minute per client address
     /// (`http.failed_auth_per_minute`).
     pub failed_auth: Arc<RateLimiter<std::net::IpAddr>>,
@@ -49,8 +52,10 @@ impl AppState {
     /// The state of a server over `db` with `schema` and `settings`.
     pub fn new(db: DatabaseConnection, schema: HubSchema, settings: Settings) -> Self {
         let limiter = Arc::new(RateLimiter::new(settings.http.rate_limit_per_minute));
+        let importer = Arc::clone(schema.importer());
         let failed_auth = Arc::new(RateLimiter::new(settings.http.failed_auth_per_minute));
         Self {
+            importer,
             db,
             schema,
             settings: Arc::new(settings),
@@ -65,7 +70,9 @@ impl AppState {
 ///
 /// - `POST /graphql` runs a query (or a GraphQL multipart upload); `GET /graphql` serves
 ///   GraphiQL when introspection is on;
-/// - `POST /api/uploads` imports a file (multipart);
+/// - `POST /api/uploads` imports a file (multipart; 202 with a ticket when it is still
+///   queued or landing after `uploads.queue_wait_ms`);
+/// - `GET /api/uploads/tickets/{id}` follows a queued upload;
 /// - `GET /api/uploads/{id}/rejections.xlsx` gives an upload's rejected rows;
 /// - `GET /api/templates/{kind}.xlsx` gives a blank template;
 /// - `GET /healthz` answers 200 while the process is up;
@@ -97,6 +104,7 @@ pub fn router(state: AppState) -> Router {
             get(graphql::graphiql).post(graphql::graphql_post),
         )
         .route("/api/uploads", post(uploads::post_upload))
+        .route("/api/uploads/tickets/{id}", get(tickets::get_ticket))
         .route(
             "/api/uploads/{id}/rejections.xlsx",
             get(uploads::get_rejections),

@@ -84,7 +84,8 @@ async fn read_form(mut multipart: Multipart) -> Result<UploadInput, HubError> {
 /// with `unit`; an uploader naming another unit is 403). Answers the report of
 /// `hub import --json`: 200 when the file was read (imported, duplicate, dry run), 400 when
 /// it could not be read (status `failed`, `error.code` the importer's stable code, nothing
-/// stored).
+/// stored); 202 `{ticket, status: "queued"}` when it has not landed within the queue wait
+/// (it lands in the background: `GET /api/uploads/tickets/{ticket}`).
 pub async fn post_upload(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -99,15 +100,12 @@ pub async fn post_upload(
         ))
     })?;
     let input = read_form(multipart).await?;
-    let isolation = state.settings.uploads.reader_isolation()?;
-    let report = uploads::upload(
-        &state.db,
-        &principal,
-        input,
-        state.settings.read_options(),
-        isolation.as_ref(),
-    )
-    .await?;
+    let report = match uploads::submit(&state.db, &state.importer, &principal, input).await? {
+        uploads::Submitted::Done(report) => report,
+        uploads::Submitted::Queued(ticket) => {
+            return Ok((StatusCode::ACCEPTED, Json(ticket)).into_response());
+        }
+    };
     let status = if report.status == ImportStatus::Failed {
         StatusCode::BAD_REQUEST
     } else {

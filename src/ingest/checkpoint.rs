@@ -9,66 +9,77 @@
 //! applications that do not want a commit to wait. The rows are committed and visible to
 //! every reader before it starts; until it ends they are read from the log.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use sea_orm::{DatabaseConnection, DbBackend};
 use tokio::sync::Notify;
 
-/// Checkpoints started and not yet ended.
-static RUNNING: AtomicUsize = AtomicUsize::new(0);
-
-/// Told each time a checkpoint ends.
-static ENDED: Notify = Notify::const_new();
-
-/// Starts the checkpoint after a landing (on SQLite; PostgreSQL checkpoints by itself).
-pub fn start(db: &DatabaseConnection) {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return;
-    }
-    let db = db.clone();
-    let running = Running::new();
-    tokio::spawn(async move {
-        // Counted until the task ends or is dropped (its runtime shutting down).
-        let _running = running;
-        let started = Instant::now();
-        match crate::db::checkpoint(&db).await {
-            Ok(()) => {
-                let ms = started.elapsed().as_secs_f64() * 1000.0;
-                tracing::debug!(ms, "checkpoint after the landing done");
-            }
-            // Nothing is lost: the rows stay in the log until a later checkpoint copies them.
-            Err(error) => tracing::warn!(%error, "checkpoint after the landing failed"),
-        }
-    });
+/// The checkpoints an importer started (see [`super::Importer`]): started after each
+/// landing, waited for by a command that exits or a benchmark that measures them.
+#[derive(Debug, Clone, Default)]
+pub struct Checkpoints {
+    counter: Arc<Counter>,
 }
 
-/// One checkpoint counted in [`RUNNING`] while it lives.
-struct Running;
+/// Checkpoints started and not yet ended, and a signal each time one ends.
+#[derive(Debug, Default)]
+struct Counter {
+    running: AtomicUsize,
+    ended: Notify,
+}
+
+impl Checkpoints {
+    /// Starts the checkpoint after a landing (on SQLite; PostgreSQL checkpoints by itself).
+    pub fn start(&self, db: &DatabaseConnection) {
+        if db.get_database_backend() != DbBackend::Sqlite {
+            return;
+        }
+        let db = db.clone();
+        let running = Running::new(Arc::clone(&self.counter));
+        tokio::spawn(async move {
+            // Counted until the task ends or is dropped (its runtime shutting down).
+            let _running = running;
+            let started = Instant::now();
+            match crate::db::checkpoint(&db).await {
+                Ok(()) => {
+                    let ms = started.elapsed().as_secs_f64() * 1000.0;
+                    tracing::debug!(ms, "checkpoint after the landing done");
+                }
+                // Nothing is lost: the rows stay in the log until a later checkpoint
+                // copies them.
+                Err(error) => tracing::warn!(%error, "checkpoint after the landing failed"),
+            }
+        });
+    }
+
+    /// Waits until every checkpoint started so far has ended.
+    pub async fn settled(&self) {
+        loop {
+            // Registered before the count is read, so that an end in between is not missed.
+            let ended = self.counter.ended.notified();
+            if self.counter.running.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            ended.await;
+        }
+    }
+}
+
+/// One checkpoint counted while it lives.
+struct Running(Arc<Counter>);
 
 impl Running {
-    fn new() -> Self {
-        RUNNING.fetch_add(1, Ordering::SeqCst);
-        Self
+    fn new(counter: Arc<Counter>) -> Self {
+        counter.running.fetch_add(1, Ordering::SeqCst);
+        Self(counter)
     }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
-        RUNNING.fetch_sub(1, Ordering::SeqCst);
-        ENDED.notify_waiters();
-    }
-}
-
-/// Waits until every checkpoint started so far has ended (a command that exits, a
-/// benchmark that measures it).
-pub async fn settled() {
-    loop {
-        // Registered before the count is read, so that an end in between is not missed.
-        let ended = ENDED.notified();
-        if RUNNING.load(Ordering::SeqCst) == 0 {
-            return;
-        }
-        ended.await;
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
+        self.0.ended.notify_waiters();
     }
 }

@@ -1,6 +1,10 @@
 //! Importing member units' files: read (the `importers` crate), check for a duplicate, land
 //! every row with its provenance in one transaction, and report.
 //!
+//! - [`importer`]: the [`Importer`] every entry point goes through (read, dedupe, land,
+//!   finish), with its landing queue and checkpoints;
+//! - [`dry_run`]: reading and checking a file without storing it;
+//! - [`tickets`]: following an upload answered `queued`;
 //! - [`stream`]: reading a file part by part while its parts land;
 //! - [`isolated`]: reading an untrusted file first in a child process with limits;
 //! - [`read`]: what the importers read, in the store's terms;
@@ -11,13 +15,17 @@
 //! - [`stored`]: reading an upload's report and rejected rows back;
 //! - [`export`]: an upload's rejected rows as a workbook to fix and re-upload;
 //! - [`roster`]: what a roster (the unit's current list as of its date) ends;
-//! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns.
+//! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns;
+//! - [`audited`]: an upload's audit entry, written by the landing's transaction.
 
+pub mod audited;
 pub mod batch;
 pub mod checkpoint;
+pub mod dry_run;
 pub mod export;
 pub mod fact_rows;
 pub mod facts;
+pub mod importer;
 pub mod isolated;
 pub mod land;
 pub mod organizations;
@@ -28,21 +36,16 @@ pub mod roster;
 pub mod statistics;
 pub mod stored;
 pub mod stream;
+pub mod tickets;
 
+pub use importer::{Importer, Progress};
 pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};
 
 use crate::error::HubError;
 use chrono::Utc;
 use entity::{member_unit, upload};
-use importers::{ColumnOverride, ImportError, ParsedUpload, ReadOptions, SourceKind};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
-};
-use std::collections::HashMap;
-use std::ops::ControlFlow;
-use std::sync::{Arc, LazyLock, Mutex};
-use tracing::Instrument;
+use importers::{ColumnOverride, ImportError, ReadOptions, SourceKind};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 /// One file to import.
 #[derive(Debug, Clone)]
@@ -78,19 +81,6 @@ pub async fn find_unit<C: ConnectionTrait>(
                 "没有代码为“{code}”的成员单位 / no member unit with code '{code}'"
             ))
         })
-}
-
-/// Reads the file off the async runtime (parsing is CPU work).
-async fn read_file(
-    request: &ImportRequest,
-    options: ReadOptions,
-) -> Result<Result<ParsedUpload, ImportError>, HubError> {
-    let bytes = request.bytes.clone();
-    let name = request.file_name.clone();
-    let kind = request.kind;
-    tokio::task::spawn_blocking(move || importers::read_upload(&bytes, &name, kind, &options))
-        .await
-        .map_err(|e| HubError::Internal(format!("reader task failed: {e}")))
 }
 
 /// The report of a file that could not be read.
@@ -147,25 +137,6 @@ async fn find_duplicate<C: ConnectionTrait>(
         .await?)
 }
 
-/// In-process locks serialising uploads of the same unit and kind (two uploads of the same
-/// roster must not interleave). Across instances on PostgreSQL an advisory lock does the same.
-/// One lock per (member unit id, kind).
-type UploadLocks = HashMap<(i64, SourceKind), Arc<tokio::sync::Mutex<()>>>;
-
-static UPLOAD_LOCKS: LazyLock<Mutex<UploadLocks>> = LazyLock::new(Default::default);
-
-/// Rows read, converted and landed per part of a file (see [`stream`] and
-/// [`land::Landing`]): a large file is held a few parts at a time, and its first part lands
-/// while the rest is read.
-const LAND_PART_ROWS: usize = 10_000;
-
-fn upload_lock(unit_id: i64, kind: SourceKind) -> Arc<tokio::sync::Mutex<()>> {
-    let mut locks = UPLOAD_LOCKS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    locks.entry((unit_id, kind)).or_default().clone()
-}
-
 /// A step of an import a caller may show while it runs (the CLI's progress bar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportStage {
@@ -180,227 +151,35 @@ pub enum ImportStage {
     Landing,
 }
 
-/// Imports one file: reads it, and unless it is a duplicate or a dry run, lands its rows in
-/// one transaction. A file that cannot be read gives a `failed` report and stores nothing.
+/// Imports one file with an importer of its own reading with `options` (see
+/// [`Importer::import`]; entry points of a running hub use the application's importer).
 pub async fn import_file(
     db: &DatabaseConnection,
     request: ImportRequest,
     options: ReadOptions,
 ) -> Result<ImportReport, HubError> {
-    import_file_with_stages(db, request, options, &|_| {}).await
+    Importer::new(options)
+        .import(db, request, None, Progress::none())
+        .await
 }
 
-/// [`import_file`], telling `on_stage` when landing starts and when the file has been read
-/// (row progress while reading comes through [`ReadOptions::progress`]).
-pub async fn import_file_with_stages(
+/// [`import_file`] with parts of `part_rows` rows (the result does not depend on the size
+/// of the parts; tests use small ones to land small files in several parts).
+pub async fn import_file_in_parts(
     db: &DatabaseConnection,
     request: ImportRequest,
     options: ReadOptions,
     on_stage: &(dyn Fn(ImportStage) + Send + Sync),
-) -> Result<ImportReport, HubError> {
-    import_file_in_parts(db, request, options, on_stage, LAND_PART_ROWS).await
-}
-
-/// [`import_file_with_stages`] with parts of `part_rows` rows (the result does not depend
-/// on the size of the parts; tests use small ones to land small files in several parts).
-pub async fn import_file_in_parts(
-    db: &DatabaseConnection,
-    mut request: ImportRequest,
-    options: ReadOptions,
-    on_stage: &(dyn Fn(ImportStage) + Send + Sync),
     part_rows: usize,
 ) -> Result<ImportReport, HubError> {
-    let unit = find_unit(db, &request.unit).await?;
-    let options = unit_read_options(db, &unit, &request, options).await?;
-    let tz = options.timezone;
-    if request.dry_run {
-        return dry_run(db, &unit, &request, options, on_stage).await;
-    }
-    let size = request.bytes.len();
-    let (mut reads, reader) = stream::spawn_reader(
-        std::mem::take(&mut request.bytes),
-        request.file_name.clone(),
-        request.kind,
-        options,
-        part_rows,
-    );
-    let head = match reads.recv().await {
-        Some(stream::Read::Head(head)) => head,
-        other => {
-            drop(reads);
-            let ended = finished(reader).await?;
-            return match (other, ended) {
-                (None, Err(error)) => Ok(unreadable(&request, &unit, &error)),
-                _ => Err(HubError::Internal(
-                    "the reader sent rows before a header, or ended without one".to_owned(),
-                )),
-            };
-        }
+    let progress = Progress {
+        stages: on_stage,
+        rows: None,
     };
-    let kind = head.kind;
-    if let Some(earlier) = find_duplicate(db, unit.id, kind, &head.sha256).await? {
-        // The reader stops at its next part.
-        drop(reads);
-        return Ok(stored::report_of(
-            db,
-            &earlier,
-            &unit,
-            &request.file_name,
-            ImportStatus::Duplicate,
-        )
-        .await?);
-    }
-    let file = read::land_file(&head, &request.file_name, size, &request.uploaded_by);
-    let lock = upload_lock(unit.id, kind);
-    let _guard = lock.lock().await;
-    let writer = crate::db::landing_connection(db).await?;
-    let txn = writer
-        .db()
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(hashtext($1))",
-            // One key for all landings, like SQLite's one writer: units share people.
-            ["upload:landing".into()],
-        ))
-        .await?;
-    }
-    if let Some(earlier) = find_duplicate(&txn, unit.id, kind, &file.sha256).await? {
-        drop(reads);
-        txn.rollback().await?;
-        writer.close().await?;
-        return Ok(stored::report_of(
-            db,
-            &earlier,
-            &unit,
-            &request.file_name,
-            ImportStatus::Duplicate,
-        )
-        .await?);
-    }
-    on_stage(ImportStage::Landing);
-    let span = tracing::info_span!("land", unit = %unit.code, kind = kind.as_str());
-    let mut landing = land::Landing::begin(&txn, &unit, &file, Utc::now())
-        .instrument(span.clone())
-        .await?;
-    let mut totals = land::RowTotals::default();
-    let mut rejections = Vec::new();
-    let mut end = importers::UploadEnd::default();
-    // Each part lands while the reader reads and converts the next one. On an error the
-    // transaction rolls back and the reader stops at its next part.
-    let mut waiting = std::time::Instant::now();
-    while let Some(read) = reads.recv().await {
-        let part = match read {
-            stream::Read::Part(part) => part,
-            stream::Read::End(read_end) => {
-                end = read_end;
-                continue;
-            }
-            stream::Read::Head(_) => {
-                return Err(HubError::Internal(
-                    "the reader sent a second header".to_owned(),
-                ));
-            }
-        };
-        let waited_ms = waiting.elapsed().as_secs_f64() * 1000.0;
-        tracing::debug!(rows = part.rows.len(), waited_ms, "part received");
-        landing
-            .land_rows(&txn, &part.rows)
-            .instrument(span.clone())
-            .await?;
-        totals.add(part.totals);
-        rejections.extend(part.rejections);
-        waiting = std::time::Instant::now();
-    }
-    match finished(reader).await? {
-        Ok(ControlFlow::Continue(())) => {}
-        Ok(ControlFlow::Break(())) => {
-            return Err(HubError::Internal(
-                "the reader stopped while the landing still listened".to_owned(),
-            ));
-        }
-        Err(error) => {
-            // A file that fails part-way (a limit crossed, a damaged part) stores nothing.
-            txn.rollback().await?;
-            writer.close().await?;
-            return Ok(unreadable(&request, &unit, &error));
-        }
-    }
-    on_stage(ImportStage::Read {
-        rows: u64::try_from(totals.data).unwrap_or(u64::MAX),
-    });
-    let stated_date = head.stated_date.or(end.footer_date);
-    let (upload_id, roster) = landing
-        .finish(&txn, totals, stated_instant(stated_date, tz))
-        .await?;
-    if !request.column_overrides.is_empty() {
-        crate::registry::column_mappings::save_overrides(
-            &txn,
-            unit.id,
-            kind,
-            &head.headers,
-            &request.column_overrides,
-            &request.uploaded_by,
-        )
-        .await?;
-    }
-    let as_of = landing_as_of(&txn, upload_id).await?;
-    let committing = std::time::Instant::now();
-    txn.commit().await?;
-    writer.close().await?;
-    let commit_ms = committing.elapsed().as_secs_f64() * 1000.0;
-    tracing::debug!(commit_ms, "landing committed");
-    checkpoint::start(db);
-    statistics::refresh_after_landing(db, totals.data).await;
-    let report = ImportReport {
-        file: request.file_name.clone(),
-        unit: unit.code.clone(),
-        kind: Some(kind.as_str().to_owned()),
-        status: ImportStatus::Imported,
-        upload_id: Some(upload_id),
-        rows: read::row_counts(totals),
-        rejections,
-        error: None,
-        columns: head.columns.clone(),
-        warnings: head.notes.clone(),
-        stated_date,
-        as_of,
-        roster,
-        saved_mapping: head.saved_mapping,
-        fingerprint: Some(head.fingerprint.clone()),
-    };
-    tracing::info!(
-        upload_id,
-        accepted = report.rows.accepted,
-        rejected = report.rows.rejected,
-        "upload landed"
-    );
-    Ok(report)
-}
-
-/// The instant an upload's list holds for, as stored.
-async fn landing_as_of<C: ConnectionTrait>(
-    db: &C,
-    upload_id: i64,
-) -> Result<Option<chrono::DateTime<Utc>>, HubError> {
-    Ok(upload::Entity::find_by_id(upload_id)
-        .one(db)
-        .await?
-        .and_then(|u| u.as_of))
-}
-
-/// How the reader ended, once it has.
-async fn finished(
-    reader: tokio::task::JoinHandle<stream::ReaderEnd>,
-) -> Result<stream::ReaderEnd, HubError> {
-    reader
+    Importer::new(options)
+        .with_part_rows(part_rows)
+        .import(db, request, None, progress)
         .await
-        .map_err(|e| HubError::Internal(format!("reader task failed: {e}")))
 }
 
 /// The report of a file that could not be read (nothing is stored).
@@ -411,61 +190,4 @@ fn unreadable(
 ) -> ImportReport {
     tracing::info!(unit = %unit.code, code = error.code(), "file could not be read");
     failed_report(request, error)
-}
-
-/// A dry run: the whole file is read and checked against the store, nothing is stored.
-async fn dry_run(
-    db: &DatabaseConnection,
-    unit: &member_unit::Model,
-    request: &ImportRequest,
-    options: ReadOptions,
-    on_stage: &(dyn Fn(ImportStage) + Send + Sync),
-) -> Result<ImportReport, HubError> {
-    let tz = options.timezone;
-    let parsed = match read_file(request, options).await? {
-        Ok(parsed) => parsed,
-        Err(error) => return Ok(unreadable(request, unit, &error)),
-    };
-    on_stage(ImportStage::Read {
-        rows: u64::try_from(parsed.rows.len()).unwrap_or(u64::MAX),
-    });
-    if let Some(earlier) = find_duplicate(db, unit.id, parsed.kind, &parsed.sha256).await? {
-        return Ok(stored::report_of(
-            db,
-            &earlier,
-            unit,
-            &request.file_name,
-            ImportStatus::Duplicate,
-        )
-        .await?);
-    }
-    let stated = stated_instant(parsed.stated_date, tz);
-    let as_of = stated.unwrap_or_else(Utc::now);
-    let roster = if parsed.kind.is_roster() {
-        let listed: std::collections::HashSet<(String, String)> = parsed
-            .records()
-            .filter_map(|r| r.person())
-            .map(|p| (p.document_number.clone(), p.nationality.clone()))
-            .collect();
-        Some(roster::preview(db, unit.id, parsed.kind, as_of, stated.is_some(), &listed).await?)
-    } else {
-        None
-    };
-    Ok(ImportReport {
-        file: request.file_name.clone(),
-        unit: unit.code.clone(),
-        kind: Some(parsed.kind.as_str().to_owned()),
-        status: ImportStatus::DryRun,
-        upload_id: None,
-        rows: read::counts(&parsed),
-        rejections: read::rejections(&parsed),
-        error: None,
-        columns: parsed.columns.clone(),
-        warnings: parsed.notes.clone(),
-        stated_date: parsed.stated_date,
-        as_of: Some(as_of),
-        roster,
-        saved_mapping: parsed.saved_mapping,
-        fingerprint: Some(parsed.fingerprint.clone()),
-    })
 }

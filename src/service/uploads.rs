@@ -1,14 +1,18 @@
 //! Uploading a file as a principal (`POST /api/uploads`, the `upload` mutation) and reading
 //! an upload's rejected rows back as a workbook.
 
-use importers::{ColumnOverride, ReadOptions, SourceKind};
+use importers::{ColumnOverride, SourceKind};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
-use crate::ingest::isolated::ReaderIsolation;
-use crate::ingest::{self, ImportReport, ImportRequest, ImportStatus, export};
+use crate::ingest::audited::UploadAudit;
+use crate::ingest::isolated;
+use std::sync::Arc;
+
+use crate::ingest::tickets::TicketView;
+use crate::ingest::{ImportReport, ImportRequest, ImportStage, Importer, Progress, export};
 
 /// Longest file name kept with an upload, in characters.
 const MAX_FILE_NAME: usize = 200;
@@ -85,14 +89,25 @@ pub fn clean_file_name(name: &str) -> String {
 /// Imports one file for `principal`: the unit is the principal's own, or the one an admin
 /// names (an uploader naming another unit is `FORBIDDEN`, never imported as its own). The
 /// report is the one `hub import --json` prints; a file that cannot be read is a report
-/// with status `failed` and nothing stored. Every attempt is audited. With `isolation`, the
-/// file is first read in a child process (see [`ingest::isolated`]).
+/// with status `failed` and nothing stored. Every attempt is audited; a landed upload's
+/// entry is written by the landing's own transaction. When the importer isolates its
+/// reader, the file is first read in a child process (see [`isolated`]).
 pub async fn upload(
     db: &DatabaseConnection,
+    importer: &Importer,
     principal: &Principal,
     input: UploadInput,
-    options: ReadOptions,
-    isolation: Option<&ReaderIsolation>,
+) -> Result<ImportReport, HubError> {
+    upload_watched(db, importer, principal, input, Progress::none()).await
+}
+
+/// [`upload`], telling `progress` how the file goes (`hub import`'s progress bar).
+pub async fn upload_watched(
+    db: &DatabaseConnection,
+    importer: &Importer,
+    principal: &Principal,
+    input: UploadInput,
+    progress: Progress<'_>,
 ) -> Result<ImportReport, HubError> {
     let grant = principal.authorize(Operation::Upload)?;
     let unit = grant
@@ -117,38 +132,100 @@ pub async fn upload(
         dry_run: input.dry_run,
         column_overrides: parse_mapping(&input.mapping)?,
     };
-    let file_name = request.file_name.clone();
-    let size = request.bytes.len();
-    let refused = match isolation {
-        Some(isolation) => ingest::isolated::refused(db, &request, &options, isolation).await?,
-        None => None,
+    let audit = UploadAudit {
+        principal: principal.clone(),
+        bytes: request.bytes.len(),
     };
-    let report = match refused {
-        Some(report) => report,
-        None => ingest::import_file(db, request, options).await?,
-    };
-    let target = match report.upload_id {
-        Some(id) if report.status != ImportStatus::DryRun => format!("upload:{id}"),
-        _ => format!("unit:{}", report.unit),
-    };
-    audit::record(
-        db,
-        principal,
-        Action::Upload,
-        target,
-        serde_json::json!({
-            "unit": report.unit,
-            "file": file_name,
-            "bytes": size,
-            "kind": report.kind,
-            "status": report.status,
-            "accepted": report.rows.accepted,
-            "rejected": report.rows.rejected,
-            "error": report.error.as_ref().map(|e| e.code.clone()),
-        }),
-    )
-    .await?;
+    // A reader that fails in the child process refuses the file before the server reads it.
+    if let Some(isolation) = importer.isolation()
+        && let Some(report) =
+            isolated::refused(db, &request, importer.read_options(), isolation).await?
+    {
+        audit.record(db, &report).await?;
+        return Ok(report);
+    }
+    let report = importer.import(db, request, Some(&audit), progress).await?;
+    if !UploadAudit::written_by_landing(&report) {
+        audit.record(db, &report).await?;
+    }
     Ok(report)
+}
+
+/// What became of a submitted upload: its report, or a ticket to follow it by.
+#[derive(Debug)]
+pub enum Submitted {
+    /// Done within the importer's queue wait (or a dry run): the report of [`upload`].
+    Done(ImportReport),
+    /// Still waiting for its turn or landing: it lands in the background; follow the ticket.
+    Queued(TicketView),
+}
+
+/// [`upload`] that answers within the importer's queue wait: a file not done by then is
+/// answered with a `queued` ticket (see [`crate::ingest::tickets`]) and goes on landing in
+/// the background, audited as any upload. A dry run is always answered with its report.
+pub async fn submit(
+    db: &DatabaseConnection,
+    importer: &Arc<Importer>,
+    principal: &Principal,
+    input: UploadInput,
+) -> Result<Submitted, HubError> {
+    if input.dry_run {
+        return upload(db, importer, principal, input)
+            .await
+            .map(Submitted::Done);
+    }
+    // Refused roles and units are answered at once, before anything is queued.
+    let grant = principal.authorize(Operation::Upload)?;
+    grant.unit_for(input.unit.as_deref())?;
+    let ticket = importer.tickets().open(principal);
+    let (done, result) = tokio::sync::oneshot::channel();
+    let task = {
+        let (db, importer, principal, ticket) = (
+            db.clone(),
+            Arc::clone(importer),
+            principal.clone(),
+            ticket.clone(),
+        );
+        async move {
+            let stages = |stage| {
+                if stage == ImportStage::Landing {
+                    importer.tickets().landing(&ticket);
+                }
+            };
+            let progress = Progress {
+                stages: &stages,
+                rows: None,
+            };
+            let result = upload_watched(&db, &importer, &principal, input, progress).await;
+            importer.tickets().finish(&ticket, &result);
+            // The uploader may have been answered with the ticket already.
+            let _ = done.send(result);
+        }
+    };
+    tokio::spawn(task);
+    match tokio::time::timeout(importer.queue_wait(), result).await {
+        Ok(Ok(result)) => {
+            importer.tickets().forget(&ticket);
+            result.map(Submitted::Done)
+        }
+        Ok(Err(_)) => Err(HubError::Internal(
+            "the upload task ended without a result".to_owned(),
+        )),
+        Err(_) => importer
+            .tickets()
+            .view(&ticket, principal)
+            .map(Submitted::Queued),
+    }
+}
+
+/// An upload's ticket as `principal` may see it (its own, or any for an admin).
+pub fn ticket(
+    importer: &Importer,
+    principal: &Principal,
+    id: &str,
+) -> Result<TicketView, HubError> {
+    principal.authorize(Operation::Upload)?;
+    importer.tickets().view(id.trim(), principal)
 }
 
 /// An upload's rejected rows as an xlsx to fix and upload again: the file name to offer

@@ -323,6 +323,45 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
 }
 
 #[tokio::test]
+async fn import_is_audited_as_the_local_user_and_applies_the_configured_limits() {
+    let database = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (name, unit, _) = fixture_files().into_iter().next().expect("a fixture");
+    let out = import_json(dir.path(), &database.url, &unit, &[], &[fixture(&name)]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = &reports(&out.stdout)[0];
+    let id = report["upload_id"].as_i64().expect("upload id");
+    let db = database.connect().await;
+    let entries = entity::audit_log::Entity::find()
+        .all(&db)
+        .await
+        .expect("audit log");
+    db.close().await.expect("close");
+    let landed: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "upload" && e.target == format!("upload:{id}"))
+        .collect();
+    assert_eq!(landed.len(), 1, "{entries:?}");
+    assert!(landed[0].actor.starts_with("cli:"), "{:?}", landed[0]);
+    assert_eq!(landed[0].detail["status"], "imported");
+
+    // A settings file limiting sheets to one row: the same file is now refused.
+    std::fs::write(dir.path().join("hub.toml"), "[uploads]\nmax_rows = 1\n").expect("hub.toml");
+    let limited = import_json(
+        dir.path(),
+        &database.url,
+        &unit,
+        &["--dry-run"],
+        &[fixture(&name)],
+    )
+    .await;
+    let report = &reports(&limited.stdout)[0];
+    assert_eq!(report["status"], "failed", "{report}");
+    assert_eq!(report["error"]["code"], "TOO_MANY_ROWS", "{report}");
+    assert_eq!(upload_count(&database).await, 1);
+}
+
+#[tokio::test]
 async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
     let database = TestDatabase::new().await;
     let dir = tempfile::tempdir().expect("tempdir");

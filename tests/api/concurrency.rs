@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::fixtures::{expected, fixture_bytes, fixture_files, report_time};
-use crate::helpers::{Part, TestApp, TestResponse, spawn_app};
+use crate::helpers::{Part, TestApp, TestResponse, spawn_app, spawn_app_with};
 
 /// A daily report of the eighth unit, as a CSV.
 const DAILY_REPORT_CSV: &str =
@@ -169,6 +169,150 @@ async fn two_uploads_of_the_same_roster_do_not_interleave() {
     statuses.sort();
     assert_eq!(statuses, ["duplicate", "imported"]);
     assert_eq!(ids[0], ids[1], "the duplicate names the one upload");
+    assert_eq!(
+        upload::Entity::find().count(&app.db).await.expect("count"),
+        1
+    );
+}
+
+/// Polls an upload's ticket until it has finished; the ticket as last seen.
+async fn follow_ticket(app: &TestApp, token: &str, ticket: &str) -> Value {
+    let path = format!("/api/uploads/tickets/{ticket}");
+    for _ in 0..1200 {
+        let response = app.get_as(Some(token), &path).await;
+        check_ok(&path, &response);
+        let body = response.json();
+        if body["status"] == "landed" || body["status"] == "failed" {
+            return body;
+        }
+        assert!(
+            body["status"] == "queued" || body["status"] == "landing",
+            "{body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("ticket {ticket} did not finish");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn uploads_past_the_queue_wait_are_answered_queued_and_land_one_at_a_time() {
+    // No wait at all: every upload is answered 202 with a ticket and lands in the background.
+    let app = Arc::new(spawn_app_with(|s| s.uploads.queue_wait_ms = 0).await);
+    let mut uploads: Vec<(String, String, Vec<u8>)> = fixture_files()
+        .into_iter()
+        .map(|(name, unit, _)| (unit, name.clone(), fixture_bytes(&name)))
+        .collect();
+    for seed in 1..=4u64 {
+        let bytes = importers::sample_visa_registry_xlsx(500, seed).expect("a workbook");
+        uploads.push(("police".to_owned(), format!("visas-{seed}.xlsx"), bytes));
+    }
+    let analyst = app.token("fao", Role::Analyst).await;
+    let done = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..2)
+        .map(|_| tokio::spawn(query_until(app.clone(), analyst.clone(), done.clone())))
+        .collect();
+    let mut tasks = Vec::new();
+    for (unit, name, bytes) in uploads {
+        let token = app.token(&unit, Role::Uploader).await;
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = app
+                .upload_as(Some(&token), &[Part::File("file", &name, &bytes)])
+                .await;
+            assert!(!response.body.to_lowercase().contains("locked"), "{name}");
+            assert_eq!(
+                response.status,
+                StatusCode::ACCEPTED,
+                "{name}: {}",
+                response.body
+            );
+            let queued = response.json();
+            assert_eq!(queued["status"], "queued", "{name}: {queued}");
+            let ticket = queued["ticket"].as_str().expect("a ticket").to_owned();
+            let finished = follow_ticket(&app, &token, &ticket).await;
+            (name, token, ticket, finished, unit)
+        }));
+    }
+    let mut finished = Vec::new();
+    for task in tasks {
+        finished.push(task.await.expect("upload task"));
+    }
+    done.store(true, Ordering::SeqCst);
+    for reader in readers {
+        assert!(reader.await.expect("query task") > 0);
+    }
+    for (name, _, _, ticket, _) in &finished {
+        assert_eq!(ticket["status"], "landed", "{name}: {ticket}");
+        let report = &ticket["report"];
+        assert_eq!(report["status"], "imported", "{name}: {report}");
+        let id = report["upload_id"].as_i64().expect("upload id");
+        let accepted = source_row::Entity::find()
+            .filter(source_row::Column::UploadId.eq(id))
+            .filter(source_row::Column::Status.eq("accepted"))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(
+            accepted,
+            report["rows"]["accepted"].as_u64().unwrap_or(0),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        upload::Entity::find().count(&app.db).await.expect("count"),
+        finished.len() as u64
+    );
+
+    // A ticket is its uploader's: another unit's uploader does not see it; the owner also
+    // reads it through GraphQL.
+    let (_, token, ticket, _, unit) = &finished[0];
+    let other_unit = if unit == "nepu" { "police" } else { "nepu" };
+    let stranger = app.token(other_unit, Role::Uploader).await;
+    let path = format!("/api/uploads/tickets/{ticket}");
+    let other = app.get_as(Some(&stranger), &path).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND, "{}", other.body);
+    let seen = app
+        .graphql_as(
+            Some(token),
+            "query($t: ID!) { uploadTicket(ticket: $t) { status report { status uploadId } } }",
+            serde_json::json!({ "t": ticket }),
+        )
+        .await
+        .json();
+    assert_eq!(seen["data"]["uploadTicket"]["status"], "LANDED", "{seen}");
+    assert_eq!(
+        seen["data"]["uploadTicket"]["report"]["status"], "IMPORTED",
+        "{seen}"
+    );
+}
+
+#[tokio::test]
+async fn a_graphql_upload_past_the_queue_wait_is_queued_and_a_dry_run_never_is() {
+    let app = spawn_app_with(|s| s.uploads.queue_wait_ms = 0).await;
+    let token = app.token("police", Role::Uploader).await;
+    let name = "police_visas.xlsx";
+    let bytes = fixture_bytes(name);
+    let dry = app
+        .upload_as(
+            Some(&token),
+            &[
+                Part::File("file", name, &bytes),
+                Part::Text("dry_run", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert_eq!(dry.json()["status"], "dry_run");
+    let queued = app
+        .graphql_upload_as(Some(&token), name, &bytes, "", "status unit ticket")
+        .await
+        .json();
+    let report = &queued["data"]["upload"];
+    assert_eq!(report["status"], "QUEUED", "{queued}");
+    assert_eq!(report["unit"], "police", "{queued}");
+    let ticket = report["ticket"].as_str().expect("a ticket");
+    let landed = follow_ticket(&app, &token, ticket).await;
+    assert_eq!(landed["report"]["status"], "imported", "{landed}");
     assert_eq!(
         upload::Entity::find().count(&app.db).await.expect("count"),
         1

@@ -17,6 +17,7 @@ mod helpers;
 mod http;
 mod isolation;
 mod landing;
+mod landing_audit;
 mod spellings;
 mod storage;
 mod timeline;

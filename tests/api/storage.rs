@@ -367,11 +367,13 @@ async fn a_landing_is_copied_into_the_database_file_after_its_commit() {
         dry_run: false,
         column_overrides: Vec::new(),
     };
-    let report = hub::ingest::import_file(&db, request, importers::ReadOptions::default())
+    let importer = hub::ingest::Importer::new(importers::ReadOptions::default());
+    let report = importer
+        .import(&db, request, None, hub::ingest::Progress::none())
         .await
         .expect("import");
     assert_eq!(report.rows.accepted, 2_000, "{report:?}");
-    hub::ingest::checkpoint::settled().await;
+    importer.settled().await;
     // The rows are in the database file itself, not only in the write-ahead log.
     assert!(
         file_size() > before + 100 * 1024,

@@ -114,9 +114,14 @@ async fn land(
         }
     };
     let started = Instant::now();
-    let report = ingest::import_file_with_stages(&db, request, options, &on_stage).await?;
+    let importer = ingest::Importer::new(options);
+    let progress = ingest::Progress {
+        stages: &on_stage,
+        rows: None,
+    };
+    let report = importer.import(&db, request, None, progress).await?;
     let finished = Instant::now();
-    ingest::checkpoint::settled().await;
+    importer.settled().await;
     let checkpointed = Instant::now();
     db.close().await?;
     if report.status != ImportStatus::Imported {

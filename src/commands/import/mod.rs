@@ -1,7 +1,9 @@
 //! `hub import`: import one member unit's files and print a report per file.
 //!
-//! Each file goes through [`ingest::import_file_with_stages`]: read, check for a duplicate,
-//! land in one transaction. A file that cannot even be opened gets a `failed` report with
+//! Each file goes through [`uploads::upload_watched`] as the local user (an admin
+//! principal): the upload limits of the settings apply and every file is audited, as for an
+//! upload over HTTP; the [`Importer`] reads, checks for a duplicate and lands in one
+//! transaction. A file that cannot even be opened gets a `failed` report with
 //! code `FILE_NOT_READABLE`. Reports are printed as each file finishes: a short summary
 //! ([`render`]) or, with `--json`, one JSON object per line.
 
@@ -12,14 +14,15 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use importers::ReadOptions;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::Principal;
 use crate::cli::ImportArgs;
 use crate::config::Settings;
 use crate::db;
 use crate::error::HubError;
-use crate::ingest::{self, FileError, ImportReport, ImportRequest, ImportStatus};
+use crate::ingest::{self, FileError, ImportReport, ImportStatus, Importer, Progress};
+use crate::service::uploads::{self, UploadInput};
 use progress::FileProgress;
 
 /// Exit code when a file could not be read or the unit is unknown.
@@ -31,16 +34,17 @@ pub const FILE_NOT_READABLE: &str = "FILE_NOT_READABLE";
 /// Import every file of `args` in order, printing each report as it is done.
 pub async fn run(settings: &Settings, args: &ImportArgs) -> Result<ExitCode, HubError> {
     let db = db::connect_and_migrate(settings).await?;
-    let result = import_all(&db, settings, args).await;
+    let importer = Importer::from_settings(settings);
+    let result = import_all(&db, &importer, args).await;
     // The database file takes in the last landing before the store is closed.
-    ingest::checkpoint::settled().await;
+    importer.settled().await;
     db.close().await?;
     result
 }
 
 async fn import_all(
     db: &DatabaseConnection,
-    settings: &Settings,
+    importer: &Importer,
     args: &ImportArgs,
 ) -> Result<ExitCode, HubError> {
     match ingest::find_unit(db, &args.unit).await {
@@ -51,12 +55,12 @@ async fn import_all(
         }
         Err(other) => return Err(other),
     }
-    let uploaded_by = uploaded_by();
+    let principal = Principal::local();
     let show_progress = !args.json && progress::stderr_is_terminal();
     let mut all_read = true;
     for path in &args.files {
         let bar = show_progress.then(|| FileProgress::start(path));
-        let report = import_one(db, settings, args, path, &uploaded_by, bar.as_ref()).await;
+        let report = import_one(db, importer, &principal, args, path, bar.as_ref()).await;
         if let Some(bar) = bar {
             bar.finish();
         }
@@ -74,37 +78,41 @@ async fn import_all(
 /// Imports one path; an unreadable path is a `failed` report, not an error.
 async fn import_one(
     db: &DatabaseConnection,
-    settings: &Settings,
+    importer: &Importer,
+    principal: &Principal,
     args: &ImportArgs,
     path: &Path,
-    uploaded_by: &str,
     bar: Option<&FileProgress>,
 ) -> Result<ImportReport, HubError> {
     let shown = path.display().to_string();
-    let bytes = match read_bytes(path).await {
+    let limit = importer.read_options().max_file_bytes;
+    let bytes = match read_bytes(path, limit).await {
         Ok(bytes) => bytes,
         Err(error) => return Ok(ImportReport::failed(&shown, &args.unit, args.kind, error)),
     };
-    let request = ImportRequest {
-        unit: args.unit.clone(),
-        kind: args.kind,
+    let input = UploadInput {
+        unit: Some(args.unit.clone()),
+        kind: args.kind.map(|kind| kind.as_str().to_owned()),
         file_name: file_name(path),
         bytes,
-        uploaded_by: uploaded_by.to_owned(),
         dry_run: args.dry_run,
-        column_overrides: args.map.clone(),
+        mapping: args
+            .map
+            .iter()
+            .map(|c| format!("{}={}", c.header, c.target))
+            .collect(),
     };
-    let options = ReadOptions {
-        timezone: settings.time_zone(),
-        progress: bar.map(FileProgress::rows_callback),
-        ..ReadOptions::default()
-    };
+    let rows = bar.map(FileProgress::rows_callback);
     let on_stage = |stage| {
         if let Some(bar) = bar {
             bar.stage(stage);
         }
     };
-    let mut report = ingest::import_file_with_stages(db, request, options, &on_stage).await?;
+    let progress = Progress {
+        stages: &on_stage,
+        rows: rows.as_ref(),
+    };
+    let mut report = uploads::upload_watched(db, importer, principal, input, progress).await?;
     // The path as given tells the user which of their files this is; the store keeps the
     // file name only.
     report.file = shown;
@@ -112,8 +120,9 @@ async fn import_one(
 }
 
 /// The file's bytes, or why they cannot be had: `FILE_NOT_READABLE`, or
-/// `FILE_TOO_LARGE` for a file over the upload limit (not loaded into memory).
-async fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
+/// `FILE_TOO_LARGE` for a file over the upload limit of `limit` bytes (not loaded into
+/// memory).
+async fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     let unreadable = |e: std::io::Error| FileError {
         code: FILE_NOT_READABLE.to_owned(),
         message: format!("无法读取文件 / cannot read the file: {e}"),
@@ -124,7 +133,6 @@ async fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
             "是目录而不是文件 / is a directory, not a file",
         )));
     }
-    let limit = ReadOptions::default().max_file_bytes;
     if meta.len() > limit {
         let error = importers::ImportError::FileTooLarge {
             size: meta.len(),
@@ -143,15 +151,6 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
-}
-
-/// Who the upload is recorded as: `cli:<$USER>` (`cli:unknown` when unset).
-pub fn uploaded_by() -> String {
-    let user = std::env::var("USER")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "unknown".to_owned());
-    format!("cli:{user}")
 }
 
 fn print_report(report: &ImportReport, json: bool) -> Result<(), HubError> {
