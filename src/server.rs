@@ -49,11 +49,14 @@ impl Application {
         settings: Settings,
         db: DatabaseConnection,
     ) -> Result<Self, HubError> {
-        let schema = build_schema(db.clone(), (&settings).into());
+        let mut config: crate::graphql::SchemaConfig = (&settings).into();
+        config.read_audit = crate::auth::audit::ReadAudit::for_store(&db);
+        let schema = build_schema(db.clone(), config);
         let city = Arc::clone(schema.city_cache());
         let timezone = settings.time_zone();
         let listener = TcpListener::bind(settings.bind).await?;
         let local_addr = listener.local_addr()?;
+        schema.read_audit().move_leftovers(&db);
         let state = AppState::new(db.clone(), schema, settings);
         Ok(Self {
             listener,

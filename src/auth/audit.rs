@@ -5,13 +5,16 @@
 //! its changes are. A failed audit write fails the request: personal data is not served
 //! unrecorded.
 
+use std::sync::Arc;
+
 use chrono::Utc;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value;
 
 use super::principal::Principal;
 use crate::error::HubError;
 use crate::registry::audit::{self, NewEntry};
+use crate::registry::audit_journal::AuditJournal;
 
 /// An audited action; [`Action::as_str`] is what `audit_log.action` holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -85,24 +88,18 @@ impl Action {
     }
 }
 
-/// Writes one entry: `principal` did `action` on `target` (e.g. `person:40`), with
-/// `detail` (never secrets, never document numbers). Reads by the command line are skipped.
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    principal: &Principal,
-    action: Action,
-    target: impl Into<String>,
-    detail: Value,
-) -> Result<(), HubError> {
+/// The entry `principal` doing `action` on `target` makes, or `None` when nothing is
+/// logged (a read by the command line).
+fn entry(principal: &Principal, action: Action, target: String, detail: Value) -> Option<NewEntry> {
     if action.is_read() && principal.token_id().is_none() {
-        return Ok(());
+        return None;
     }
     let entry = NewEntry {
         at: Utc::now(),
         actor: principal.actor_id(),
         member_unit_id: principal.unit_id(),
         action: action.as_str().to_owned(),
-        target: target.into(),
+        target,
         detail,
     };
     tracing::info!(
@@ -111,6 +108,93 @@ pub async fn record<C: ConnectionTrait>(
         target = %entry.target,
         "audit"
     );
-    audit::insert(db, entry).await?;
+    Some(entry)
+}
+
+/// Writes one entry into the store through `db` (a transaction, for a change recorded with
+/// the change): `principal` did `action` on `target` (e.g. `person:40`), with `detail`
+/// (never secrets, never document numbers). Reads by the command line are skipped; reads
+/// served to a request go through [`ReadAudit::record`] instead.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    action: Action,
+    target: impl Into<String>,
+    detail: Value,
+) -> Result<(), HubError> {
+    if let Some(entry) = entry(principal, action, target.into(), detail) {
+        audit::insert(db, entry).await?;
+    }
     Ok(())
+}
+
+/// Where the audit entries of reads are written: on a SQLite file store, its journal
+/// ([`AuditJournal`]), so that a read never waits behind a landing; on PostgreSQL (and an
+/// in-memory store) the store itself. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct ReadAudit {
+    journal: Option<Arc<AuditJournal>>,
+}
+
+/// Reads audited straight into the store (no journal).
+static DIRECT: ReadAudit = ReadAudit { journal: None };
+
+impl ReadAudit {
+    /// Reads audited straight into the store: what a caller without a journal uses.
+    pub fn direct() -> &'static Self {
+        &DIRECT
+    }
+
+    /// The read audit of `db`: its journal when it is a SQLite file store.
+    pub fn for_store(db: &DatabaseConnection) -> Self {
+        Self {
+            journal: AuditJournal::beside(db).map(Arc::new),
+        }
+    }
+
+    /// The journal, when reads are journalled.
+    pub fn journal(&self) -> Option<&Arc<AuditJournal>> {
+        self.journal.as_ref()
+    }
+
+    /// Records that `principal` read `target` (see [`record`]); the entry is durable when
+    /// this returns, in the store or in its journal.
+    pub async fn record(
+        &self,
+        db: &DatabaseConnection,
+        principal: &Principal,
+        action: Action,
+        target: impl Into<String>,
+        detail: Value,
+    ) -> Result<(), HubError> {
+        let Some(entry) = entry(principal, action, target.into(), detail) else {
+            return Ok(());
+        };
+        match &self.journal {
+            Some(journal) if action.is_read() => {
+                journal.write(&entry).await?;
+                journal.schedule_move(db);
+            }
+            _ => audit::insert(db, entry).await?,
+        }
+        Ok(())
+    }
+
+    /// Brings journalled entries into the store's `audit_log` (before the log is read).
+    /// Waits for the store's write lock; when it cannot get it the entries stay in the
+    /// journal, the log is read without them and a warning is logged.
+    pub async fn flush(&self, db: &DatabaseConnection) {
+        if let Some(journal) = &self.journal
+            && let Err(e) = journal.move_pending(db).await
+        {
+            tracing::warn!(error = %e, "audit log read before the journal's last entries were moved");
+        }
+    }
+
+    /// Moves what an earlier run left in the journal, in the background (at start-up).
+    pub fn move_leftovers(&self, db: &DatabaseConnection) {
+        if let Some(journal) = &self.journal {
+            journal.schedule_move(db);
+        }
+    }
 }

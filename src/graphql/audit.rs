@@ -91,6 +91,8 @@ impl AuditQuery {
             before_id: before.as_ref().map(|b| parse_id(b, "before")).transpose()?,
             limit: u64::try_from(first).unwrap_or(0),
         };
+        // Reads journalled beside a SQLite store are brought in first.
+        super::context::read_audit(ctx).flush(db).await;
         let rows = audit::list(db, &query).await.gql()?;
         Ok(rows
             .into_iter()

@@ -367,5 +367,7 @@ impl CityQuery {
 
 /// The people reader of the request: its store, time zone and the schema's city cache.
 fn people<'a>(ctx: &Context<'a>) -> Result<People<'a>> {
-    Ok(People::new(database(ctx)?, timezone(ctx)).with_cache(super::context::city_cache(ctx)?))
+    Ok(People::new(database(ctx)?, timezone(ctx))
+        .with_cache(super::context::city_cache(ctx)?)
+        .with_read_audit(super::context::read_audit(ctx)))
 }

@@ -48,6 +48,12 @@ pub fn importer<'a>(ctx: &Context<'a>) -> Result<&'a std::sync::Arc<crate::inges
         .gql()
 }
 
+/// Where the audit entries of reads go (a schema built without one audits into the store).
+pub fn read_audit<'a>(ctx: &Context<'a>) -> &'a crate::auth::audit::ReadAudit {
+    ctx.data_opt::<crate::auth::audit::ReadAudit>()
+        .unwrap_or(crate::auth::audit::ReadAudit::direct())
+}
+
 /// The time a field is computed at: its `asOf` argument, else the request's default, else now.
 pub fn as_of(ctx: &Context<'_>, given: Option<DateTime<Utc>>) -> DateTime<Utc> {
     given

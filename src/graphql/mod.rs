@@ -79,6 +79,7 @@ pub struct HubSchema {
     db: DatabaseConnection,
     city: std::sync::Arc<crate::derived::CityCache>,
     importer: std::sync::Arc<crate::ingest::Importer>,
+    reads: crate::auth::audit::ReadAudit,
     max_fields: usize,
     suggestions: bool,
     running: std::sync::Arc<tokio::sync::Semaphore>,
@@ -94,6 +95,11 @@ impl HubSchema {
     /// with `POST /api/uploads`).
     pub fn importer(&self) -> &std::sync::Arc<crate::ingest::Importer> {
         &self.importer
+    }
+
+    /// Where the audit entries of reads are written (the store's journal on SQLite).
+    pub fn read_audit(&self) -> &crate::auth::audit::ReadAudit {
+        &self.reads
     }
 
     /// Runs one request: refuses it with `QUERY_TOO_LARGE` when it selects more fields
@@ -222,6 +228,9 @@ pub struct SchemaConfig {
     /// Whether errors about unknown fields and arguments suggest the names meant ("Did you
     /// mean …"): on in dev mode, off in production mode.
     pub suggestions: bool,
+    /// Where the audit entries of reads go: the store's journal on SQLite when the server
+    /// builds the schema ([`crate::auth::audit::ReadAudit::for_store`]), else the store.
+    pub read_audit: crate::auth::audit::ReadAudit,
 }
 
 impl Default for SchemaConfig {
@@ -236,6 +245,7 @@ impl Default for SchemaConfig {
             },
             max_file_bytes: importers::ReadOptions::default().max_file_bytes,
             suggestions: true,
+            read_audit: crate::auth::audit::ReadAudit::default(),
         }
     }
 }
@@ -248,6 +258,7 @@ impl From<&Settings> for SchemaConfig {
             uploads: settings.upload_limits(),
             max_file_bytes: settings.read_options().max_file_bytes,
             suggestions: settings.mode == crate::config::Mode::Dev,
+            read_audit: crate::auth::audit::ReadAudit::default(),
         }
     }
 }
@@ -268,6 +279,7 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
             None
         })),
     );
+    let reads = config.read_audit;
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(SchemaSettings {
             timezone: config.timezone,
@@ -276,6 +288,7 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
         })
         .data(std::sync::Arc::clone(&city))
         .data(std::sync::Arc::clone(&importer))
+        .data(reads.clone())
         .data(db.clone())
         .limit_depth(config.limits.depth)
         .limit_complexity(config.limits.complexity);
@@ -287,6 +300,7 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
         db,
         city,
         importer,
+        reads,
         max_fields: config.limits.max_fields,
         suggestions: config.suggestions,
         running: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_RUNNING_QUERIES)),

@@ -6,11 +6,11 @@ use super::mappings::FileWarning;
 use chrono::{DateTime, Utc};
 use entity::{member_unit, pending_merge, upload};
 
-use super::context::{as_of, authorize, database, principal, timezone};
+use super::context::{as_of, authorize, database, principal, read_audit, timezone};
 use super::person::Person;
 use super::view::PersonView;
 use crate::auth::Operation;
-use crate::auth::audit::{self, Action};
+use crate::auth::audit::Action;
 use crate::error::{GqlResultExt, HubError};
 use crate::registry::{merges, uploads};
 
@@ -131,15 +131,16 @@ impl Upload {
             .gql()?;
         let db = database(ctx)?;
         let rejections = crate::ingest::stored::rejections(db, id).await.gql()?;
-        audit::record(
-            db,
-            principal(ctx)?,
-            Action::ReadRejections,
-            format!("upload:{id}"),
-            serde_json::json!({ "rows": rejections.len() }),
-        )
-        .await
-        .gql()?;
+        read_audit(ctx)
+            .record(
+                db,
+                principal(ctx)?,
+                Action::ReadRejections,
+                format!("upload:{id}"),
+                serde_json::json!({ "rows": rejections.len() }),
+            )
+            .await
+            .gql()?;
         Ok(rejections
             .into_iter()
             .map(|r| UploadRejection {
@@ -281,15 +282,16 @@ impl UploadsQuery {
         let db = database(ctx)?;
         let rows = merges::list(db, &status).await.gql()?;
         let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
-        audit::record(
-            db,
-            principal(ctx)?,
-            Action::ReadMerges,
-            "pending_merges",
-            serde_json::json!({ "status": status, "merges": ids }),
-        )
-        .await
-        .gql()?;
+        read_audit(ctx)
+            .record(
+                db,
+                principal(ctx)?,
+                Action::ReadMerges,
+                "pending_merges",
+                serde_json::json!({ "status": status, "merges": ids }),
+            )
+            .await
+            .gql()?;
         Ok(rows
             .into_iter()
             .map(|model| PendingMerge { model })

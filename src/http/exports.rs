@@ -30,6 +30,7 @@ pub async fn people(
         masked: false,
     };
     let file = People::new(&state.db, tz)
+        .with_read_audit(state.schema.read_audit())
         .export(&principal, &request)
         .await?;
     let day = file.as_of.with_timezone(&tz).format("%Y%m%d");

@@ -124,7 +124,8 @@ pub async fn get_rejections(
     let id: i64 = id
         .parse()
         .map_err(|_| HubError::NotFound(format!("no upload with id {id} / 无此上传")))?;
-    let (name, bytes) = uploads::rejections_workbook(&state.db, &principal, id).await?;
+    let (name, bytes) =
+        uploads::rejections_workbook(&state.db, state.schema.read_audit(), &principal, id).await?;
     Ok(xlsx::attachment(&name, bytes))
 }
 

@@ -3,6 +3,7 @@
 //! callers of these functions; nothing here knows about HTTP or GraphQL.
 
 pub mod audit;
+pub mod audit_journal;
 pub mod column_mappings;
 pub mod daily_reports;
 pub mod merges;

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{api_token, member_unit};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::auth::{Principal, Role, UnitRef, token};
@@ -133,9 +133,10 @@ pub fn is_live(row: &api_token::Model, now: DateTime<Utc>) -> bool {
 
 /// The principal of a presented bearer token, or `UNAUTHENTICATED` when the token is
 /// unknown, revoked or expired (the same answer for all three). Refreshes `last_used_at`
-/// at most once a minute.
-pub async fn authenticate<C: ConnectionTrait>(
-    db: &C,
+/// at most once a minute, in the background: the refresh is a write, and a request must
+/// not wait for it behind a landing (nor fail when it cannot be written).
+pub async fn authenticate(
+    db: &DatabaseConnection,
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<Principal, HubError> {
@@ -155,14 +156,21 @@ pub async fn authenticate<C: ConnectionTrait>(
         .parse()
         .map_err(|e| HubError::Internal(format!("token {}: {e}", row.id)))?;
     if row.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
-        api_token::Entity::update_many()
-            .col_expr(
-                api_token::Column::LastUsedAt,
-                sea_orm::sea_query::Expr::value(now),
-            )
-            .filter(api_token::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
+        let db = db.clone();
+        let id = row.id;
+        tokio::spawn(async move {
+            let touched = api_token::Entity::update_many()
+                .col_expr(
+                    api_token::Column::LastUsedAt,
+                    sea_orm::sea_query::Expr::value(now),
+                )
+                .filter(api_token::Column::Id.eq(id))
+                .exec(&db)
+                .await;
+            if let Err(e) = touched {
+                tracing::warn!(token = id, error = %e, "token last use not recorded");
+            }
+        });
     }
     Ok(Principal::token(
         row.id,

@@ -4,7 +4,7 @@
 use importers::{ColumnOverride, SourceKind};
 use sea_orm::DatabaseConnection;
 
-use crate::auth::audit::{self, Action};
+use crate::auth::audit::{Action, ReadAudit};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
 use crate::ingest::audited::UploadAudit;
@@ -233,20 +233,22 @@ pub fn ticket(
 /// upload when the principal may read its own unit's only.
 pub async fn rejections_workbook(
     db: &DatabaseConnection,
+    reads: &ReadAudit,
     principal: &Principal,
     upload_id: i64,
 ) -> Result<(String, Vec<u8>), HubError> {
     let grant = principal.authorize(Operation::ReadRejections)?;
     let rejected = export::rejected_rows_of(db, upload_id).await?;
     grant.check_unit(rejected.upload.member_unit_id)?;
-    audit::record(
-        db,
-        principal,
-        Action::ReadRejections,
-        format!("upload:{upload_id}"),
-        serde_json::json!({ "rows": rejected.rows.len(), "format": "xlsx" }),
-    )
-    .await?;
+    reads
+        .record(
+            db,
+            principal,
+            Action::ReadRejections,
+            format!("upload:{upload_id}"),
+            serde_json::json!({ "rows": rejected.rows.len(), "format": "xlsx" }),
+        )
+        .await?;
     let name = rejected.file_name();
     let bytes = tokio::task::spawn_blocking(move || rejected.to_xlsx())
         .await

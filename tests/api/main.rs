@@ -18,6 +18,7 @@ mod http;
 mod isolation;
 mod landing;
 mod landing_audit;
+mod read_audit;
 mod spellings;
 mod storage;
 mod timeline;

@@ -5,53 +5,60 @@
 use serde_json::{Value, json};
 
 use crate::auth::Principal;
-use crate::auth::audit::{self, Action};
+use crate::auth::audit::{Action, ReadAudit};
 use crate::error::HubError;
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 
 /// Records that `principal` read a page of people: their ids, the total and the view.
-pub async fn page<C: ConnectionTrait>(
-    db: &C,
+pub async fn page(
+    reads: &ReadAudit,
+    db: &DatabaseConnection,
     principal: &Principal,
     ids: &[i64],
     total: i64,
     masked: bool,
 ) -> Result<(), HubError> {
-    audit::record(
-        db,
-        principal,
-        Action::ReadPeople,
-        "people",
-        json!({ "people": ids, "total": total, "masked": masked }),
-    )
-    .await
+    reads
+        .record(
+            db,
+            principal,
+            Action::ReadPeople,
+            "people",
+            json!({ "people": ids, "total": total, "masked": masked }),
+        )
+        .await
 }
 
 /// Records that `principal` read one person.
-pub async fn person<C: ConnectionTrait>(
-    db: &C,
+pub async fn person(
+    reads: &ReadAudit,
+    db: &DatabaseConnection,
     principal: &Principal,
     id: i64,
     masked: bool,
 ) -> Result<(), HubError> {
-    audit::record(
-        db,
-        principal,
-        Action::ReadPerson,
-        format!("person:{id}"),
-        json!({ "masked": masked }),
-    )
-    .await
+    reads
+        .record(
+            db,
+            principal,
+            Action::ReadPerson,
+            format!("person:{id}"),
+            json!({ "masked": masked }),
+        )
+        .await
 }
 
 /// Records that `principal` exported people under `conditions` (in words, any searched
 /// text already masked: [`crate::export::ExportFilter::describe_masked`]).
-pub async fn export<C: ConnectionTrait>(
-    db: &C,
+pub async fn export(
+    reads: &ReadAudit,
+    db: &DatabaseConnection,
     principal: &Principal,
     conditions: String,
     masked: bool,
 ) -> Result<(), HubError> {
     let detail: Value = json!({ "conditions": conditions, "masked": masked });
-    audit::record(db, principal, Action::ReadPeople, "export:people", detail).await
+    reads
+        .record(db, principal, Action::ReadPeople, "export:people", detail)
+        .await
 }

@@ -59,7 +59,14 @@ impl People<'_> {
         let query = scoped(filter.to_filter()?, &grant);
         let as_of = filter.as_of()?.unwrap_or_else(Utc::now);
         let figures = principal.authorize(Operation::ReadFigures).is_ok();
-        audit::export(self.db, principal, filter.describe_masked(), view.masked()).await?;
+        audit::export(
+            self.read_audit(),
+            self.db,
+            principal,
+            filter.describe_masked(),
+            view.masked(),
+        )
+        .await?;
         let own_unit_name = match grant.restricted_to() {
             Some(unit) => Some(crate::ingest::find_unit(self.db, &unit.code).await?.name),
             None => None,

@@ -25,6 +25,7 @@ pub mod view;
 use chrono_tz::Tz;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::audit::ReadAudit;
 use crate::derived::CityCache;
 
 pub use export::{ExportFile, ExportRequest};
@@ -39,6 +40,7 @@ pub struct People<'a> {
     db: &'a DatabaseConnection,
     tz: Tz,
     cache: Option<&'a CityCache>,
+    reads: Option<&'a ReadAudit>,
 }
 
 impl<'a> People<'a> {
@@ -48,6 +50,21 @@ impl<'a> People<'a> {
             db,
             tz,
             cache: None,
+            reads: None,
+        }
+    }
+
+    /// Where the audit entries of reads go.
+    fn read_audit(&self) -> &ReadAudit {
+        self.reads.unwrap_or(ReadAudit::direct())
+    }
+
+    /// The same, writing the audit entries of reads through `reads` (the server's journal on
+    /// SQLite) instead of into the store directly.
+    pub fn with_read_audit(self, reads: &'a ReadAudit) -> Self {
+        Self {
+            reads: Some(reads),
+            ..self
         }
     }
 

@@ -125,7 +125,15 @@ impl People<'_> {
         .await?;
         let people = self.records(page.people, view, query.as_of).await?;
         let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
-        audit::page(self.db, principal, &ids, page.total, view.masked()).await?;
+        audit::page(
+            self.read_audit(),
+            self.db,
+            principal,
+            &ids,
+            page.total,
+            view.masked(),
+        )
+        .await?;
         Ok(PeoplePage {
             people,
             total: page.total,
@@ -175,7 +183,14 @@ impl People<'_> {
             // Another unit's person: as if unknown.
             return Ok(None);
         }
-        audit::person(self.db, principal, model.id, view.masked()).await?;
+        audit::person(
+            self.read_audit(),
+            self.db,
+            principal,
+            model.id,
+            view.masked(),
+        )
+        .await?;
         let mut statuses = derived::statuses(self.db, &[model.id], as_of, self.tz).await?;
         let status = statuses.remove(&model.id).ok_or_else(|| {
             HubError::Internal(format!("no derived facts for person {}", model.id))
