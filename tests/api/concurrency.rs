@@ -47,6 +47,33 @@ async fn query_until(app: Arc<TestApp>, token: String, done: Arc<AtomicBool>) ->
     ran
 }
 
+/// Two analysts querying until stopped.
+struct Readers {
+    done: Arc<AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<usize>>,
+}
+
+impl Readers {
+    /// Starts two readers with `token`.
+    fn start(app: &Arc<TestApp>, token: &str) -> Self {
+        let done = Arc::new(AtomicBool::new(false));
+        let tasks = (0..2)
+            .map(|_| tokio::spawn(query_until(app.clone(), token.to_owned(), done.clone())))
+            .collect();
+        Self { done, tasks }
+    }
+
+    /// Stops them; how many queries ran (each one answered without an error).
+    async fn stop(self) -> usize {
+        self.done.store(true, Ordering::SeqCst);
+        let mut ran = 0;
+        for task in self.tasks {
+            ran += task.await.expect("query task");
+        }
+        ran
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_units_upload_at_once_while_queries_run() {
     let app = Arc::new(spawn_app().await);
@@ -64,10 +91,7 @@ async fn eight_units_upload_at_once_while_queries_run() {
     assert_eq!(units.len(), 8, "eight units");
 
     let analyst = app.token("fao", Role::Analyst).await;
-    let done = Arc::new(AtomicBool::new(false));
-    let readers: Vec<_> = (0..2)
-        .map(|_| tokio::spawn(query_until(app.clone(), analyst.clone(), done.clone())))
-        .collect();
+    let readers = Readers::start(&app, &analyst);
     let mut tasks = Vec::new();
     for (unit, name, bytes) in uploads {
         let token = app.token(&unit, Role::Uploader).await;
@@ -84,12 +108,7 @@ async fn eight_units_upload_at_once_while_queries_run() {
     for task in tasks {
         reports.push(task.await.expect("upload task"));
     }
-    done.store(true, Ordering::SeqCst);
-    let mut queries = 0;
-    for reader in readers {
-        queries += reader.await.expect("query task");
-    }
-    assert!(queries > 0);
+    assert!(readers.stop().await > 0);
 
     for (name, report) in &reports {
         assert_eq!(report["status"], "imported", "{name}: {report}");
@@ -219,10 +238,7 @@ async fn eight_units_upload_large_files_at_once_and_none_is_lost() {
         "tourism",
     ];
     let analyst = app.token("fao", Role::Analyst).await;
-    let done = Arc::new(AtomicBool::new(false));
-    let readers: Vec<_> = (0..2)
-        .map(|_| tokio::spawn(query_until(app.clone(), analyst.clone(), done.clone())))
-        .collect();
+    let readers = Readers::start(&app, &analyst);
     let mut tasks = Vec::new();
     for (seed, unit) in (1u64..).zip(units) {
         let token = app.token(unit, Role::Uploader).await;
@@ -259,10 +275,7 @@ async fn eight_units_upload_large_files_at_once_and_none_is_lost() {
     for task in tasks {
         reports.push(task.await.expect("upload task"));
     }
-    done.store(true, Ordering::SeqCst);
-    for reader in readers {
-        assert!(reader.await.expect("query task") > 0, "reads ran meanwhile");
-    }
+    assert!(readers.stop().await > 0, "reads ran meanwhile");
     for (name, report) in &reports {
         assert_eq!(report["status"], "imported", "{name}: {report}");
         let accepted = report["rows"]["accepted"].as_u64().unwrap_or(0);
@@ -295,10 +308,7 @@ async fn uploads_past_the_queue_wait_are_answered_queued_and_land_one_at_a_time(
         uploads.push(("police".to_owned(), format!("visas-{seed}.xlsx"), bytes));
     }
     let analyst = app.token("fao", Role::Analyst).await;
-    let done = Arc::new(AtomicBool::new(false));
-    let readers: Vec<_> = (0..2)
-        .map(|_| tokio::spawn(query_until(app.clone(), analyst.clone(), done.clone())))
-        .collect();
+    let readers = Readers::start(&app, &analyst);
     let mut tasks = Vec::new();
     for (unit, name, bytes) in uploads {
         let token = app.token(&unit, Role::Uploader).await;
@@ -325,10 +335,7 @@ async fn uploads_past_the_queue_wait_are_answered_queued_and_land_one_at_a_time(
     for task in tasks {
         finished.push(task.await.expect("upload task"));
     }
-    done.store(true, Ordering::SeqCst);
-    for reader in readers {
-        assert!(reader.await.expect("query task") > 0);
-    }
+    assert!(readers.stop().await > 0);
     for (name, _, _, ticket, _) in &finished {
         assert_eq!(ticket["status"], "landed", "{name}: {ticket}");
         let report = &ticket["report"];
