@@ -9,7 +9,8 @@
 //! - [`http`] and [`server`] — the axum routes and the server's life cycle;
 //! - [`cli`] and [`commands`] — the command line;
 //! - [`error`] — the one error type and its public codes;
-//! - [`telemetry`] — logging.
+//! - [`telemetry`] — logging;
+//! - [`time`] — days and times in the hub's time zone.
 
 pub mod auth;
 pub mod cli;
@@ -27,6 +28,7 @@ pub mod registry;
 pub mod server;
 pub mod service;
 pub mod telemetry;
+pub mod time;
 pub mod web;
 
 pub use config::Settings;

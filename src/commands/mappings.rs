@@ -8,7 +8,6 @@ use clap::{Args, Subcommand};
 use crate::config::Settings;
 use crate::db;
 use crate::error::HubError;
-use crate::ingest;
 use crate::registry::column_mappings::{self, StoredMapping};
 use crate::registry::units;
 
@@ -47,7 +46,7 @@ pub async fn run(settings: &Settings, args: &MappingsArgs) -> Result<ExitCode, H
     let result = match &args.command {
         MappingsCommand::List { unit, json } => {
             let unit_id = match unit {
-                Some(code) => Some(ingest::find_unit(&db, code).await?.id),
+                Some(code) => Some(crate::registry::units::find_unit(&db, code).await?.id),
                 None => None,
             };
             let rows = column_mappings::list(&db, unit_id).await?;

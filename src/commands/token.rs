@@ -107,7 +107,7 @@ pub fn parse_expiry(text: &str, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<U
             .ok_or_else(bad);
     }
     if let Ok(day) = text.parse::<NaiveDate>() {
-        return Ok(crate::ingest::read::start_of_day(day, tz));
+        return Ok(crate::time::start_of_day(day, tz));
     }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))

@@ -2,7 +2,7 @@
 
 use super::overview::as_of_values;
 use super::sql::derived_ctes;
-use crate::ingest::read::start_of_day;
+use crate::time::start_of_day;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement};

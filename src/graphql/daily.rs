@@ -174,7 +174,7 @@ impl DailyReportQuery {
         };
         let db = database(ctx)?;
         let unit_id = match named {
-            Some(code) => Some(crate::ingest::find_unit(db, code).await.gql()?.id),
+            Some(code) => Some(crate::registry::units::find_unit(db, code).await.gql()?.id),
             None => None,
         };
         let limit = u64::try_from(first).unwrap_or(0);

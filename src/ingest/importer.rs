@@ -22,8 +22,8 @@ use super::checkpoint::Checkpoints;
 use super::isolated::ReaderIsolation;
 use super::tickets::Tickets;
 use super::{
-    ImportReport, ImportRequest, ImportStage, ImportStatus, dry_run, find_duplicate, find_unit,
-    land, read, stated_instant, statistics, stored, stream, unit_read_options, unreadable,
+    ImportReport, ImportRequest, ImportStage, ImportStatus, dry_run, find_duplicate, land, read,
+    stated_instant, statistics, stored, stream, unit_read_options, unreadable,
 };
 use crate::db::LandingConnection;
 use crate::error::HubError;
@@ -190,7 +190,7 @@ impl Importer {
         audit: Option<&UploadAudit>,
         progress: Progress<'_>,
     ) -> Result<ImportReport, HubError> {
-        let unit = find_unit(db, &request.unit).await?;
+        let unit = crate::registry::units::find_unit(db, &request.unit).await?;
         let mut options = unit_read_options(db, &unit, &request, self.options.clone()).await?;
         options.progress = progress.rows.cloned();
         if request.dry_run {

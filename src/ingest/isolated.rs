@@ -265,7 +265,7 @@ pub async fn refused(
     options: &ReadOptions,
     isolation: &ReaderIsolation,
 ) -> Result<Option<super::ImportReport>, HubError> {
-    let unit = super::find_unit(db, &request.unit).await?;
+    let unit = crate::registry::units::find_unit(db, &request.unit).await?;
     let options = super::unit_read_options(db, &unit, request, options.clone()).await?;
     let checked = check_in_child(
         &request.bytes,

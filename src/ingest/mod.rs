@@ -67,22 +67,6 @@ pub struct ImportRequest {
     pub column_overrides: Vec<ColumnOverride>,
 }
 
-/// Looks up an active member unit by code.
-pub async fn find_unit<C: ConnectionTrait>(
-    db: &C,
-    code: &str,
-) -> Result<member_unit::Model, HubError> {
-    member_unit::Entity::find()
-        .filter(member_unit::Column::Code.eq(code))
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            HubError::NotFound(format!(
-                "没有代码为“{code}”的成员单位 / no member unit with code '{code}'"
-            ))
-        })
-}
-
 /// The report of a file that could not be read.
 fn failed_report(request: &ImportRequest, error: &ImportError) -> ImportReport {
     let mut report = ImportReport::failed(
@@ -119,7 +103,7 @@ fn stated_instant(
     day: Option<chrono::NaiveDate>,
     tz: chrono_tz::Tz,
 ) -> Option<chrono::DateTime<Utc>> {
-    day.map(|d| read::start_of_day(d, tz))
+    day.map(|d| crate::time::start_of_day(d, tz))
 }
 
 /// The earlier upload of the same file by the same unit as the same kind, if any.

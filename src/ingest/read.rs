@@ -8,7 +8,7 @@ use super::facts::{
 use super::land::{LandFile, LandRow, RowTotals};
 use super::people::PersonValues;
 use super::report::{IssueRef, Rejection, RowCounts};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use importers::{
     Direction, MemberType, Moment, ParsedRow, ParsedUpload, PersonFields, Record, RowIssue, Sex,
@@ -16,16 +16,10 @@ use importers::{
 };
 use serde_json::json;
 
+use crate::time::start_of_day;
+
 /// The state issuing visas and permits held in the city.
 const ISSUED_HERE: &str = "CHN";
-
-/// Midnight of a calendar day in `tz`, in UTC.
-pub fn start_of_day(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0)
-        .and_then(|naive| naive.and_local_timezone(tz).earliest())
-        .map(|local| local.with_timezone(&Utc))
-        .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
-}
 
 fn moment_utc(moment: Moment, tz: Tz) -> DateTime<Utc> {
     match moment {

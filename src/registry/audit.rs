@@ -25,19 +25,24 @@ pub struct NewEntry {
     pub detail: Value,
 }
 
+impl NewEntry {
+    /// The row to insert (its id given by the store).
+    pub fn into_active_model(self) -> audit_log::ActiveModel {
+        audit_log::ActiveModel {
+            at: Set(self.at),
+            actor: Set(self.actor),
+            member_unit_id: Set(self.member_unit_id),
+            action: Set(self.action),
+            target: Set(self.target),
+            detail: Set(self.detail),
+            ..Default::default()
+        }
+    }
+}
+
 /// Writes one entry.
 pub async fn insert<C: ConnectionTrait>(db: &C, entry: NewEntry) -> Result<(), DbErr> {
-    audit_log::ActiveModel {
-        at: Set(entry.at),
-        actor: Set(entry.actor),
-        member_unit_id: Set(entry.member_unit_id),
-        action: Set(entry.action),
-        target: Set(entry.target),
-        detail: Set(entry.detail),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    entry.into_active_model().insert(db).await?;
     Ok(())
 }
 

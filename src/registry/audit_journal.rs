@@ -26,8 +26,8 @@ use entity::audit_log;
 use sea_orm::sqlx::ConnectOptions as _;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ActiveValue::Set, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
-    DbErr, EntityTrait, Statement, TransactionTrait, Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    Statement, TransactionTrait, Value,
 };
 use tokio::sync::{Mutex, OnceCell};
 
@@ -184,17 +184,11 @@ impl AuditJournal {
                 return Ok(moved);
             };
             let count = batch.len() as u64;
-            audit_log::Entity::insert_many(batch.into_iter().map(|(_, entry)| {
-                audit_log::ActiveModel {
-                    at: Set(entry.at),
-                    actor: Set(entry.actor),
-                    member_unit_id: Set(entry.member_unit_id),
-                    action: Set(entry.action),
-                    target: Set(entry.target),
-                    detail: Set(entry.detail),
-                    ..Default::default()
-                }
-            }))
+            audit_log::Entity::insert_many(
+                batch
+                    .into_iter()
+                    .map(|(_, entry)| entry.into_active_model()),
+            )
             .exec_without_returning(&txn)
             .await?;
             txn.execute_raw(Statement::from_sql_and_values(

@@ -10,7 +10,7 @@ use sea_orm::{
 
 use crate::auth::{Principal, Role, UnitRef, token};
 use crate::error::HubError;
-use crate::ingest::find_unit;
+use crate::registry::units::find_unit;
 
 /// How stale `last_used_at` may get before a request refreshes it (one write per token per
 /// minute at most, not one per request).

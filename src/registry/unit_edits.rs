@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::error::HubError;
-use crate::ingest::find_unit;
+use crate::registry::units::find_unit;
 
 /// The kinds a member unit may have.
 pub const UNIT_KINDS: [&str; 11] = [

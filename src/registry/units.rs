@@ -2,7 +2,28 @@
 //! an admin added.
 
 use entity::member_unit;
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::error::HubError;
+
+/// The member unit with `code`; `NOT_FOUND` (with the code, in Chinese and English) when
+/// there is none.
+pub async fn find_unit<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+) -> Result<member_unit::Model, HubError> {
+    member_unit::Entity::find()
+        .filter(member_unit::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            HubError::NotFound(format!(
+                "没有代码为“{code}”的成员单位 / no member unit with code '{code}'"
+            ))
+        })
+}
 
 /// All member units, active or not, in registry order (by id, as seeded).
 pub async fn list(db: &DatabaseConnection) -> Result<Vec<member_unit::Model>, DbErr> {

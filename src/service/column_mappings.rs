@@ -7,7 +7,6 @@ use sea_orm::DatabaseConnection;
 use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
-use crate::ingest;
 use crate::registry::column_mappings::{self, StoredMapping};
 
 /// Most headers a saved mapping may name.
@@ -36,7 +35,7 @@ pub async fn list(
 ) -> Result<Vec<StoredMapping>, HubError> {
     let grant = principal.authorize(Operation::ManageColumnMappings)?;
     let unit_id = match grant.unit_for(unit)? {
-        Some(code) => Some(ingest::find_unit(db, code).await?.id),
+        Some(code) => Some(crate::registry::units::find_unit(db, code).await?.id),
         None => None,
     };
     Ok(column_mappings::list(db, unit_id).await?)
@@ -54,7 +53,7 @@ pub async fn save(
     let code = grant.unit_for(input.unit.as_deref())?.ok_or_else(|| {
         HubError::BadInput("name the member unit (unit) / 请指定成员单位".to_owned())
     })?;
-    let unit = ingest::find_unit(db, code).await?;
+    let unit = crate::registry::units::find_unit(db, code).await?;
     let headers: Vec<String> = input
         .headers
         .iter()

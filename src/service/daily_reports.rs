@@ -9,8 +9,8 @@ use sea_orm::DatabaseConnection;
 use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
-use crate::ingest::find_unit;
 use crate::registry::daily_reports::{self, NewDailyReport};
+use crate::registry::units::find_unit;
 
 /// Longest anomalies or note text, in characters.
 const MAX_TEXT: usize = 2000;

@@ -7,9 +7,7 @@ use crate::helpers::TestDatabase;
 use chrono::Utc;
 use hub::derived;
 use hub::ingest::land::{Landing, RowTotals, land};
-use hub::ingest::{
-    ImportReport, ImportRequest, ImportStatus, find_unit, import_file_in_parts, read,
-};
+use hub::ingest::{ImportReport, ImportRequest, ImportStatus, import_file_in_parts, read};
 use importers::{ReadOptions, read_upload};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Statement, TransactionTrait,
@@ -40,7 +38,9 @@ async fn land_fixtures(db: &DatabaseConnection, part: Option<usize>) {
     ));
     for (name, unit_code, bytes) in files {
         let parsed = read_upload(&bytes, &name, None, &ReadOptions::default()).expect("read");
-        let unit = find_unit(db, &unit_code).await.expect("unit");
+        let unit = hub::registry::units::find_unit(db, &unit_code)
+            .await
+            .expect("unit");
         let file = read::land_file(&parsed.head(), &name, bytes.len(), "test");
         let rows = read::land_rows(parsed.rows, tz);
         let txn = db.begin().await.expect("begin");

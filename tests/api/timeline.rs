@@ -5,7 +5,7 @@ use crate::fixtures::{imported_city, report_time};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use hub::derived::{CityCache, Dimension, PersonFilter, counts_by, overview, present_trend};
-use hub::ingest::read::start_of_day;
+use hub::time::start_of_day;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 const TZ: Tz = chrono_tz::Asia::Shanghai;

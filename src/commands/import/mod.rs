@@ -21,7 +21,7 @@ use crate::cli::ImportArgs;
 use crate::config::Settings;
 use crate::db;
 use crate::error::HubError;
-use crate::ingest::{self, FileError, ImportReport, ImportStatus, Importer, Progress};
+use crate::ingest::{FileError, ImportReport, ImportStatus, Importer, Progress};
 use crate::service::uploads::{self, UploadInput};
 use progress::FileProgress;
 
@@ -47,7 +47,7 @@ async fn import_all(
     importer: &Importer,
     args: &ImportArgs,
 ) -> Result<ExitCode, HubError> {
-    match ingest::find_unit(db, &args.unit).await {
+    match crate::registry::units::find_unit(db, &args.unit).await {
         Ok(_) => {}
         Err(HubError::NotFound(message)) => {
             eprintln!("error: {message} (see `hub units`)");

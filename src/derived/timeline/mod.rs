@@ -207,8 +207,7 @@ impl Timeline {
     /// The headline figures as of `at` ([`crate::derived::overview()`] answers the same).
     pub fn overview(&self, at: DateTime<Utc>) -> Overview {
         let tally = self.tally(at);
-        let day_start =
-            crate::ingest::read::start_of_day(at.with_timezone(&self.tz).date_naive(), self.tz);
+        let day_start = crate::time::start_of_day(at.with_timezone(&self.tz).date_naive(), self.tz);
         let non_zero = |counts: &[i64]| {
             i64::try_from(counts.iter().filter(|&&n| n > 0).count()).unwrap_or(i64::MAX)
         };

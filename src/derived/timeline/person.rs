@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::ingest::read::start_of_day;
+use crate::time::start_of_day;
 
 /// A time as microseconds since the Unix epoch (UTC).
 pub type Micros = i64;

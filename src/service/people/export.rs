@@ -68,7 +68,11 @@ impl People<'_> {
         )
         .await?;
         let own_unit_name = match grant.restricted_to() {
-            Some(unit) => Some(crate::ingest::find_unit(self.db, &unit.code).await?.name),
+            Some(unit) => Some(
+                crate::registry::units::find_unit(self.db, &unit.code)
+                    .await?
+                    .name,
+            ),
             None => None,
         };
         let mut rows: Vec<ExportRow> = Vec::new();
