@@ -17,7 +17,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod derived;
 pub mod error;
 pub mod export;

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use importers::{ReadOptions, read_upload, sample_visa_registry_xlsx};
+use devtools::sample::visa_registry_xlsx as sample_visa_registry_xlsx;
+use importers::{ReadOptions, read_upload};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let arg = std::env::args().nth(1);

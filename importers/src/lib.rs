@@ -69,6 +69,5 @@ pub use records::{
 };
 pub use upload::{FileFormat, ParsedRow, ParsedUpload, RowOutcome, UploadEnd, UploadHead};
 pub use writer::{
-    REASON_HEADER, ROW_NUMBER_HEADER, RejectedRowOut, rejections_xlsx, sample_visa_registry_xlsx,
-    template_xlsx,
+    REASON_HEADER, ROW_NUMBER_HEADER, RejectedRowOut, rejections_xlsx, template_xlsx,
 };

@@ -303,7 +303,7 @@ fn corpus() -> Vec<Seed> {
     let written = [
         (
             "sample.xlsx",
-            importers::sample_visa_registry_xlsx(30, 7).expect("sample"),
+            devtools::sample::visa_registry_xlsx(30, 7).expect("sample"),
         ),
         (
             "template.xlsx",

@@ -8,7 +8,7 @@ use calamine::{Reader, Xlsx};
 use common::ok;
 use importers::{
     IssueCode, REASON_HEADER, ROW_NUMBER_HEADER, RejectedRowOut, SourceKind, canonical_headers,
-    rejections_xlsx, sample_visa_registry_xlsx, template_xlsx,
+    rejections_xlsx, template_xlsx,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -112,7 +112,7 @@ fn rejections_round_trip_and_can_be_fixed() {
 #[test]
 fn sample_workbook_is_realistic_and_deterministic() {
     let a = ok(
-        &sample_visa_registry_xlsx(300, 42).unwrap(),
+        &devtools::sample::visa_registry_xlsx(300, 42).unwrap(),
         "sample.xlsx",
         None,
     );
@@ -128,14 +128,14 @@ fn sample_workbook_is_realistic_and_deterministic() {
         .collect();
     assert!(nationalities.len() > 30, "{}", nationalities.len());
     let b = ok(
-        &sample_visa_registry_xlsx(300, 42).unwrap(),
+        &devtools::sample::visa_registry_xlsx(300, 42).unwrap(),
         "sample.xlsx",
         None,
     );
     let recs = |u: &importers::ParsedUpload| u.records().cloned().collect::<Vec<_>>();
     assert_eq!(recs(&a), recs(&b));
     let c = ok(
-        &sample_visa_registry_xlsx(300, 43).unwrap(),
+        &devtools::sample::visa_registry_xlsx(300, 43).unwrap(),
         "sample.xlsx",
         None,
     );

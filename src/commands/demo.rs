@@ -1,7 +1,7 @@
 //! `hub demo`: a synthetic city in a fresh embedded store, then the server.
 //!
 //! 1. creates a new directory (never an existing store) and a SQLite store in it;
-//! 2. generates the spreadsheets every member unit would upload ([`crate::demo`]) and
+//! 2. generates the spreadsheets every member unit would upload ([`devtools::demo`]) and
 //!    writes them under `DIR/uploads/<unit>/`;
 //! 3. imports each through an [`ingest::Importer`], as `hub import` would;
 //! 4. creates one API token per role and prints them with the address (also written to
@@ -20,11 +20,11 @@ use crate::auth::Role;
 use crate::cli::DemoArgs;
 use crate::config::Settings;
 use crate::db;
-use crate::demo::{self, DemoFile, DemoOptions};
 use crate::error::HubError;
 use crate::ingest::{self, ImportRequest, ImportStatus};
 use crate::registry::{tokens, units};
 use crate::server::Application;
+use devtools::demo::{self, DemoFile, DemoOptions};
 
 /// The unit of each demo token: the police upload, the Foreign Affairs Office reads.
 const TOKEN_UNITS: [(Role, &str); 4] = [
@@ -84,8 +84,8 @@ pub async fn run(settings: Settings, args: &DemoArgs) -> Result<ExitCode, HubErr
         now: Utc::now().with_timezone(&tz).naive_local(),
         seed: args.seed,
     };
-    let files = demo::generate(&options, &unit_list)?;
-    demo::write_files(&dir, &files)?;
+    let files = demo::generate(&options, &unit_list).map_err(generated)?;
+    demo::write_files(&dir, &files).map_err(generated)?;
     writeln!(
         out,
         "已生成 {} 个文件 / generated {} files under {}",
@@ -223,4 +223,9 @@ fn write_info(dir: &Path, info: &DemoInfo) -> Result<(), HubError> {
         .map_err(|e| HubError::Internal(format!("cannot write demo.json: {e}")))?;
     std::fs::write(dir.join("demo.json"), json)?;
     Ok(())
+}
+
+/// A generator's error as the command reports it.
+fn generated(e: devtools::DevError) -> HubError {
+    HubError::Internal(e.to_string())
 }

@@ -246,7 +246,7 @@ async fn eight_units_upload_large_files_at_once_and_none_is_lost() {
         let app = app.clone();
         tasks.push(tokio::spawn(async move {
             let bytes = tokio::task::spawn_blocking(move || {
-                importers::sample_visa_registry_xlsx(rows, seed * 7919)
+                devtools::sample::visa_registry_xlsx(rows, seed * 7919)
             })
             .await
             .expect("generator")
@@ -305,7 +305,7 @@ async fn uploads_past_the_queue_wait_are_answered_queued_and_land_one_at_a_time(
         .map(|(name, unit, _)| (unit, name.clone(), fixture_bytes(&name)))
         .collect();
     for seed in 1..=4u64 {
-        let bytes = importers::sample_visa_registry_xlsx(500, seed).expect("a workbook");
+        let bytes = devtools::sample::visa_registry_xlsx(500, seed).expect("a workbook");
         uploads.push(("police".to_owned(), format!("visas-{seed}.xlsx"), bytes));
     }
     let analyst = app.token("fao", Role::Analyst).await;

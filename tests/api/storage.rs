@@ -168,7 +168,7 @@ async fn a_large_landing_refreshes_the_planners_statistics() {
     let test_db = TestDatabase::new().await;
     let db = test_db.connect_migrated().await;
     let rows = hub::ingest::statistics::ANALYZE_AFTER_ROWS + 200;
-    let bytes = importers::sample_visa_registry_xlsx(rows, 7).expect("generate a visa list");
+    let bytes = devtools::sample::visa_registry_xlsx(rows, 7).expect("generate a visa list");
     let request = hub::ingest::ImportRequest {
         unit: "police".to_owned(),
         kind: None,
@@ -357,7 +357,7 @@ async fn a_landing_is_copied_into_the_database_file_after_its_commit() {
     let file_size = || std::fs::metadata(&path).map(|m| m.len()).expect("the file");
     hub::db::checkpoint(&db).await.expect("checkpoint");
     let before = file_size();
-    let bytes = importers::sample_visa_registry_xlsx(2_000, 7).expect("a workbook");
+    let bytes = devtools::sample::visa_registry_xlsx(2_000, 7).expect("a workbook");
     let request = hub::ingest::ImportRequest {
         unit: "police".to_owned(),
         kind: None,

@@ -1,7 +1,7 @@
 //! `hub bench import`: how fast, and in how much memory, a large visa list is read and
 //! landed.
 //!
-//! The parent process generates the file ([`importers::sample_visa_registry_xlsx`]) and
+//! The parent process generates the file ([`devtools::sample::visa_registry_xlsx`]) and
 //! runs each phase in a child process of the same binary (`hub bench import-phase`), so the
 //! peak RSS of each phase (`VmHWM`, which cannot be reset) is that phase's own.
 
@@ -103,7 +103,7 @@ async fn bench_import(
     let started = Instant::now();
     let rows = args.rows;
     let bytes =
-        tokio::task::spawn_blocking(move || importers::sample_visa_registry_xlsx(rows, SEED))
+        tokio::task::spawn_blocking(move || devtools::sample::visa_registry_xlsx(rows, SEED))
             .await
             .map_err(|e| HubError::Internal(format!("generator task failed: {e}")))?
             .map_err(|e| HubError::Internal(format!("cannot generate the file: {e}")))?;

@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
-use crate::error::HubError;
+use crate::DevError;
 
 /// One cell of a generated row.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,18 +57,18 @@ pub struct Table {
     pub footer: Option<String>,
 }
 
-fn write_error(e: rust_xlsxwriter::XlsxError) -> HubError {
-    HubError::Internal(format!("cannot write a demo workbook: {e}"))
+fn write_error(e: rust_xlsxwriter::XlsxError) -> DevError {
+    DevError::Workbook(e)
 }
 
-fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, HubError> {
+fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, DevError> {
     let month = u8::try_from(day.month()).unwrap_or(1);
     let dom = u8::try_from(day.day()).unwrap_or(1);
     let year = u16::try_from(day.year()).unwrap_or(1900);
     ExcelDateTime::from_ymd(year, month, dom).map_err(write_error)
 }
 
-fn excel_datetime(at: NaiveDateTime) -> Result<ExcelDateTime, HubError> {
+fn excel_datetime(at: NaiveDateTime) -> Result<ExcelDateTime, DevError> {
     let hour = u16::try_from(at.hour()).unwrap_or(0);
     let minute = u8::try_from(at.minute()).unwrap_or(0);
     excel_date(at.date())?
@@ -82,7 +82,7 @@ fn width(text: &str) -> f64 {
 }
 
 /// The table as an xlsx workbook.
-pub fn xlsx(table: &Table) -> Result<Vec<u8>, HubError> {
+pub fn xlsx(table: &Table) -> Result<Vec<u8>, DevError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name(&table.sheet).map_err(write_error)?;

@@ -22,7 +22,7 @@ use importers::SourceKind;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::error::HubError;
+use crate::DevError;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +58,7 @@ pub struct DemoFile {
 pub fn generate(
     options: &DemoOptions,
     units: &[(String, String)],
-) -> Result<Vec<DemoFile>, HubError> {
+) -> Result<Vec<DemoFile>, DevError> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let span = population::Span {
         now: options.now,
@@ -83,7 +83,7 @@ pub fn generate(
 }
 
 /// Writes the files under `dir/uploads/<unit>/` and returns their paths, in order.
-pub fn write_files(dir: &Path, files: &[DemoFile]) -> Result<Vec<PathBuf>, HubError> {
+pub fn write_files(dir: &Path, files: &[DemoFile]) -> Result<Vec<PathBuf>, DevError> {
     files
         .iter()
         .map(|file| {
