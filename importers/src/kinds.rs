@@ -27,6 +27,9 @@ pub enum SourceKind {
     DailyReport,
 }
 
+/// The rank of a kind that takes no part in an order (after every ranked kind).
+pub const UNRANKED: i16 = i16::MAX;
+
 impl SourceKind {
     /// Every kind, in a stable order.
     pub const ALL: [SourceKind; 8] = [
@@ -66,6 +69,50 @@ impl SourceKind {
             Self::HealthCheck => "体温检测",
             Self::DailyReport => "每日报告",
         }
+    }
+
+    /// Rank of this kind's values when sources disagree about a person, lower first
+    /// (domain.md: police > university > employer > education > hotel > transport; then
+    /// checks and daily reports). Also the order in which the units that reported a person
+    /// are tried for the managing unit when no affiliation or stay names one.
+    pub fn value_rank(self) -> i16 {
+        match self {
+            Self::VisaRegistry => 0,
+            Self::UniversityRoster => 1,
+            Self::EmploymentRoster => 2,
+            Self::StudentRoster => 3,
+            Self::LodgingRegister => 4,
+            Self::PassengerFlow => 5,
+            Self::HealthCheck => 6,
+            Self::DailyReport => 7,
+        }
+    }
+
+    /// Rank of an affiliation from a list of this kind when a person has several active
+    /// ones, lower first: the organisation's own roster (a university's, an employer's),
+    /// then the police list's 工作/学习单位, then the education bureau's 院校名称.
+    pub fn affiliation_rank(self) -> i16 {
+        match self {
+            Self::UniversityRoster => 0,
+            Self::EmploymentRoster => 1,
+            Self::VisaRegistry => 2,
+            Self::StudentRoster => 3,
+            Self::LodgingRegister | Self::PassengerFlow | Self::HealthCheck | Self::DailyReport => {
+                UNRANKED
+            }
+        }
+    }
+
+    /// [`SourceKind::value_rank`] of a stored kind; a kind the hub no longer knows ranks last.
+    pub fn value_rank_of(kind: &str) -> i16 {
+        kind.parse::<Self>().map_or(UNRANKED, Self::value_rank)
+    }
+
+    /// [`SourceKind::affiliation_rank`] of a stored kind; a kind the hub no longer knows
+    /// ranks last.
+    pub fn affiliation_rank_of(kind: &str) -> i16 {
+        kind.parse::<Self>()
+            .map_or(UNRANKED, Self::affiliation_rank)
     }
 
     /// Whether an upload of this kind is the unit's current list (a roster): people missing from a

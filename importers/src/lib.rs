@@ -54,7 +54,7 @@ pub use countries::Country;
 pub use error::ImportError;
 pub use headers::{canonical_headers, normalize_header};
 pub use issues::{IssueCode, RowIssue};
-pub use kinds::{SourceKind, UnknownKind, typical_kinds};
+pub use kinds::{SourceKind, UNRANKED, UnknownKind, typical_kinds};
 pub use mapping::{
     BadOverride, ColumnMapping, ColumnOverride, MappedHeader, field_choices, field_synonyms,
     header_fingerprint, header_key, resolve_target,

@@ -1,10 +1,14 @@
 //! Derived facts as of a time T (domain.md, "Derived facts"): who is present in the city,
 //! who manages each person, and the state of their visa.
 //!
-//! Each is one SQL common-table expression over the facts, written once here and shared by
-//! every query that needs it (overview figures, group-by counts, lists, the person page),
-//! so the API can never give two answers to the same question. The SQL runs unchanged on
-//! SQLite and PostgreSQL (window functions, `$n` parameters).
+//! Two engines answer them: SQL common-table expressions over the facts ([`sql`]: lists,
+//! the person page, one person's status) and the city timeline ([`timeline`], kept by
+//! [`CityCache`]: city-wide figures — overview, counts, trend — for GraphQL, the export's
+//! summary and the daily brief alike). The rules they share are written once as data of
+//! [`importers::SourceKind`] (`value_rank`, `affiliation_rank`) and the SQL's orderings are
+//! generated from them ([`sql::rank_case`]); `tests/api/timeline.rs` checks that both
+//! engines agree at every instant that matters. The SQL runs unchanged on SQLite and
+//! PostgreSQL.
 
 pub mod cache;
 pub mod counts;

@@ -242,10 +242,8 @@ fn order_sql(order: PersonOrder, own_unit: Option<i64>) -> String {
         Some(unit) => format!(
             "(SELECT ps.latin_name FROM person_source ps \
              WHERE ps.person_id = p.id AND ps.member_unit_id = {unit} AND ps.latin_name IS NOT NULL \
-             ORDER BY CASE ps.kind WHEN 'visa_registry' THEN 0 WHEN 'university_roster' THEN 1 \
-               WHEN 'employment_roster' THEN 2 WHEN 'student_roster' THEN 3 \
-               WHEN 'lodging_register' THEN 4 WHEN 'passenger_flow' THEN 5 \
-               WHEN 'health_check' THEN 6 ELSE 7 END, ps.latin_name LIMIT 1)"
+             ORDER BY {}, ps.latin_name LIMIT 1)",
+            super::sql::rank_case("ps.kind", importers::SourceKind::value_rank)
         ),
         None => "p.latin_name".to_owned(),
     };

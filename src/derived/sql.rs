@@ -5,6 +5,11 @@
 //! `(person_id, …)`: the cost per person is a few index seeks, so a page of 100 people costs
 //! the same whatever the size of the city, and city-wide figures scale linearly.
 
+use std::sync::LazyLock;
+
+use importers::SourceKind;
+use importers::UNRANKED;
+
 /// Present at T: the latest movement at or before T decides (a departure: away). Before
 /// the first movement, the person was away if it is an arrival (they came later) and in
 /// the city if it is a departure; with no movement at all, present.
@@ -22,14 +27,18 @@ const PRESENT: &str = "CASE WHEN COALESCE(
 /// else the organisation of the member unit that reported the person (police first). Of
 /// several open stays the latest check-in wins; a stay without a check-in counts as the
 /// oldest on both databases (PostgreSQL would sort its NULL first).
-const MANAGING: &str = "COALESCE(
+///
+/// The orders of kinds are [`SourceKind::affiliation_rank`] and [`SourceKind::value_rank`],
+/// the rules the city timeline applies too ([`rank_case`]).
+static MANAGING: LazyLock<String> = LazyLock::new(|| {
+    let affiliation = rank_case("a.kind", SourceKind::affiliation_rank);
+    let source = rank_case("ps.kind", SourceKind::value_rank);
+    format!(
+        "COALESCE(
         (SELECT a.organization_id FROM affiliation a
          WHERE a.person_id = p.id
            AND (a.since IS NULL OR a.since <= $1) AND (a.until IS NULL OR a.until > $1)
-         ORDER BY CASE a.kind
-             WHEN 'university_roster' THEN 0 WHEN 'employment_roster' THEN 1
-             WHEN 'visa_registry' THEN 2 WHEN 'student_roster' THEN 3 ELSE 4 END,
-           a.organization_id
+         ORDER BY {affiliation}, a.organization_id
          LIMIT 1),
         (SELECT s.organization_id FROM stay s
          WHERE s.person_id = p.id
@@ -38,13 +47,23 @@ const MANAGING: &str = "COALESCE(
          LIMIT 1),
         (SELECT o.id FROM person_source ps JOIN organization o ON o.member_unit_id = ps.member_unit_id
          WHERE ps.person_id = p.id
-         ORDER BY CASE ps.kind
-             WHEN 'visa_registry' THEN 0 WHEN 'university_roster' THEN 1
-             WHEN 'employment_roster' THEN 2 WHEN 'student_roster' THEN 3
-             WHEN 'lodging_register' THEN 4 WHEN 'passenger_flow' THEN 5 ELSE 6 END,
-           ps.member_unit_id, o.id
+         ORDER BY {source}, ps.member_unit_id, o.id
          LIMIT 1)
-    )";
+    )"
+    )
+});
+
+/// `CASE column WHEN 'visa_registry' THEN 0 … ELSE <last> END`: the rank `rank` gives each
+/// kind, as SQL over a column holding a kind, so that the SQL and the Rust of the hub order
+/// kinds by the same rule (a kind the store holds but the hub no longer knows ranks last).
+pub fn rank_case(column: &str, rank: fn(SourceKind) -> i16) -> String {
+    let mut sql = format!("CASE {column}");
+    for kind in SourceKind::ALL {
+        sql.push_str(&format!(" WHEN '{}' THEN {}", kind.as_str(), rank(kind)));
+    }
+    sql.push_str(&format!(" ELSE {UNRANKED} END"));
+    sql
+}
 
 /// Visa status at T from the latest validity of any visa document.
 const VISA_STATUS: &str = "CASE
@@ -68,6 +87,7 @@ const VISA_UNTIL: &str = "(SELECT MAX(d.valid_until) FROM identity_document d
 /// reads every fact of everyone uses [`derived_cte_materialized`] instead.
 pub fn derived_cte(scope: Option<&str>) -> String {
     let scope = scope.map(|s| format!("WHERE {s}")).unwrap_or_default();
+    let managing = MANAGING.as_str();
     format!(
         "WITH derived AS (
             SELECT f.id, f.person_id, f.nationality, f.latin_name, f.chinese_name, f.document_number,
@@ -75,7 +95,7 @@ pub fn derived_cte(scope: Option<&str>) -> String {
             FROM (
                 SELECT p.id, p.id AS person_id, p.nationality, p.latin_name, p.chinese_name, p.document_number,
                        {PRESENT} AS present,
-                       {MANAGING} AS organization_id,
+                       {managing} AS organization_id,
                        {VISA_UNTIL} AS visa_until
                 FROM person p
                 {scope}
@@ -95,11 +115,12 @@ pub fn derived_ctes() -> String {
 /// presence five times and the visa's validity six). Both SQLite (3.35+) and PostgreSQL
 /// (12+) know `MATERIALIZED`.
 pub fn derived_cte_materialized() -> String {
+    let managing = MANAGING.as_str();
     format!(
         "WITH facts AS MATERIALIZED (
             SELECT p.id, p.id AS person_id, p.nationality, p.latin_name, p.chinese_name, p.document_number,
                    {PRESENT} AS present,
-                   {MANAGING} AS organization_id,
+                   {managing} AS organization_id,
                    {VISA_UNTIL} AS visa_until
             FROM person p
         ),

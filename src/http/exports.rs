@@ -31,6 +31,7 @@ pub async fn people(
     };
     let file = People::new(&state.db, tz)
         .with_read_audit(state.schema.read_audit())
+        .with_cache(state.schema.city_cache())
         .export(&principal, &request)
         .await?;
     let day = file.as_of.with_timezone(&tz).format("%Y%m%d");

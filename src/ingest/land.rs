@@ -85,21 +85,6 @@ pub struct LandFile {
     pub columns: serde_json::Value,
 }
 
-/// Authority rank of a source kind when sources disagree about a person (lower wins):
-/// police > university > employer > education > hotel > transport.
-pub fn authority(kind: SourceKind) -> i16 {
-    match kind {
-        SourceKind::VisaRegistry => 0,
-        SourceKind::UniversityRoster => 1,
-        SourceKind::EmploymentRoster => 2,
-        SourceKind::StudentRoster => 3,
-        SourceKind::LodgingRegister => 4,
-        SourceKind::PassengerFlow => 5,
-        SourceKind::HealthCheck => 6,
-        SourceKind::DailyReport => 7,
-    }
-}
-
 /// Debug-level timings of the steps of a landing (`RUST_LOG=hub::ingest=debug`).
 struct Steps {
     last: std::time::Instant,
@@ -313,7 +298,7 @@ impl<'u> Landing<'u> {
             .collect();
         steps.done("source rows");
 
-        let rank = authority(kind);
+        let rank = kind.value_rank();
         let named: Vec<NamedPerson<'_>> = accepted
             .iter()
             .filter_map(|(row_id, facts)| {

@@ -9,7 +9,6 @@
 use super::batch::{
     Column, Keys, Table, in_chunks, insert_rows, insert_rows_with_ids, placeholders,
 };
-use super::land::authority;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{identity_document, pending_merge, person, person_source};
 use foldhash::{HashMap, HashMapExt};
@@ -391,18 +390,18 @@ pub async fn store_sources<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The authority rank of a stored source's kind (a kind the hub no longer knows ranks last).
-fn authority_of(kind: &str) -> i16 {
-    kind.parse::<SourceKind>().map_or(i16::MAX, authority)
-}
-
 /// What a person shows when only `sources` are read (e.g. the rows of one member unit's
 /// uploads): per attribute the value of the most authoritative source, then the smallest,
 /// as the stored person shows it from all sources; and whether two of them disagree.
 pub fn shown_of(sources: &[person_source::Model]) -> (PersonValues, bool) {
     let values: Vec<(i16, PersonValues)> = sources
         .iter()
-        .map(|source| (authority_of(&source.kind), PersonValues::of_source(source)))
+        .map(|source| {
+            (
+                SourceKind::value_rank_of(&source.kind),
+                PersonValues::of_source(source),
+            )
+        })
         .collect();
     let refs: Vec<(i16, &PersonValues)> = values.iter().map(|(a, v)| (*a, v)).collect();
     let shown = Shown::from_sources(&refs);
@@ -430,7 +429,7 @@ pub async fn refresh_shown<C: ConnectionTrait>(
             .map(|source| {
                 (
                     source.person_id,
-                    authority_of(&source.kind),
+                    SourceKind::value_rank_of(&source.kind),
                     PersonValues::of_source(source),
                 )
             })

@@ -7,6 +7,7 @@ use super::{Change, Tally, Timeline};
 use crate::derived::cache::StoreVersion;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use importers::SourceKind;
 use sea_orm::{
     AccessMode, ConnectionTrait, DbErr, IsolationLevel, QueryResult, Statement, TransactionSession,
     TransactionTrait, Value,
@@ -16,28 +17,16 @@ use std::collections::HashMap;
 /// People read per chunk.
 const CHUNK: i64 = 20_000;
 
-/// Rank of an affiliation's list when several are active (the SQL's `MANAGING`).
+/// Rank of an affiliation's list when several are active (the rule the SQL's `MANAGING`
+/// is generated from: [`SourceKind::affiliation_rank`]).
 fn affiliation_rank(kind: &str) -> i64 {
-    match kind {
-        "university_roster" => 0,
-        "employment_roster" => 1,
-        "visa_registry" => 2,
-        "student_roster" => 3,
-        _ => 4,
-    }
+    i64::from(SourceKind::affiliation_rank_of(kind))
 }
 
-/// Rank of a reporting source when no affiliation or stay names a manager.
+/// Rank of a reporting source when no affiliation or stay names a manager
+/// ([`SourceKind::value_rank`], as in the SQL).
 fn source_rank(kind: &str) -> i64 {
-    match kind {
-        "visa_registry" => 0,
-        "university_roster" => 1,
-        "employment_roster" => 2,
-        "student_roster" => 3,
-        "lodging_register" => 4,
-        "passenger_flow" => 5,
-        _ => 6,
-    }
+    i64::from(SourceKind::value_rank_of(kind))
 }
 
 fn micros(at: DateTime<Utc>) -> Micros {

@@ -110,7 +110,11 @@ impl People<'_> {
             offset += PAGE;
         }
         let overview = if figures {
-            Some(derived::overview(self.db, as_of, self.tz).await?)
+            // The same figures as the dashboard's: through the city cache when there is one.
+            Some(match self.cache {
+                Some(cache) => cache.overview(self.db, as_of, self.tz).await?,
+                None => derived::overview(self.db, as_of, self.tz).await?,
+            })
         } else {
             None
         };
