@@ -1,5 +1,6 @@
 //! The web pages `hub serve` serves: sign-in with a token, the leadership dashboard, the
-//! upload page and the people search. Plain HTML and JavaScript modules built only on the
+//! daily brief, the upload page, daily reports, the people list, visas, pending merges and
+//! the admin pages. Plain HTML and JavaScript modules built only on the
 //! public API (`/graphql`, `/api/…`); the files are embedded in the binary ([`assets`]).
 //!
 //! - `GET /` — the page shell (the pages route on the URL's `#/…`);
@@ -106,7 +107,17 @@ mod tests {
                 );
             }
         }
-        for page in ["dashboard", "upload", "people", "person"] {
+        for page in [
+            "dashboard",
+            "upload",
+            "people",
+            "person",
+            "brief",
+            "visas",
+            "merges",
+            "reports",
+            "admin",
+        ] {
             assert!(assets::find(&format!("pages/{page}.js")).is_some());
         }
         assert!(assets::INDEX_HTML.contains("/assets/app.js"));

@@ -111,10 +111,10 @@ after(async () => {
 
 test('each role signs in and is shown only the pages it may use', async () => {
   const expected = {
-    uploader: ['upload', 'people'],
-    analyst: ['dashboard', 'people'],
-    leader: ['dashboard'],
-    admin: ['dashboard', 'upload', 'people'],
+    uploader: ['upload', 'reports', 'people', 'visas'],
+    analyst: ['dashboard', 'brief', 'reports', 'people', 'visas', 'merges'],
+    leader: ['dashboard', 'brief', 'reports', 'people', 'visas'],
+    admin: ['dashboard', 'brief', 'upload', 'reports', 'people', 'visas', 'merges', 'admin'],
   };
   for (const [role, pages] of Object.entries(expected)) {
     const { context, page, errors } = await signIn(role);

@@ -1,0 +1,2 @@
+// placeholder replaced below
+export async function render(root) { root.textContent = ''; }
