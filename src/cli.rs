@@ -417,9 +417,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         | Command::Brief(_)
         | Command::Token(_)
         | Command::Mappings(_)
-        | Command::ReadUpload => {
-            telemetry::QUIET_FILTER
-        }
+        | Command::ReadUpload => telemetry::QUIET_FILTER,
     };
     telemetry::init(settings.log_format, filter);
 

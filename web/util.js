@@ -39,7 +39,8 @@ export function table(headers, rows, attrs = {}, caption = null) {
 
 /** The data of a chart as a table only screen readers see (a chart's text alternative). */
 export function chartTable(caption, headers, rows) {
-  return table(headers, rows, { class: 'sr-only chart-data keep-table' }, caption);
+  // The wrapper hides it (a table itself grows to its content whatever its size).
+  return h('div', { class: 'sr-only' }, table(headers, rows, { class: 'chart-data keep-table' }, caption));
 }
 
 /** The filters of the current page's URL (`#/page?key=value…`). */

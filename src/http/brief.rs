@@ -26,7 +26,11 @@ async fn read(
     query: &HashMap<String, String>,
 ) -> Result<DailyBrief, HubError> {
     let tz = state.settings.time_zone();
-    let as_of = match query.get("asOf").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    let as_of = match query
+        .get("asOf")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
         Some(text) => brief::parse_as_of(text, tz)?,
         None => Utc::now(),
     };

@@ -76,6 +76,9 @@ export async function render(root, { viewer, query }) {
   const unit = h('select', { id: 'reported-by' }, h('option', { value: '' }, '全部报送单位'));
   const managing = h('select', { id: 'managing' }, h('option', { value: '' }, '全部管理单位'));
   const day = h('input', { id: 'day', type: 'date', value: f.day || today(), max: today() });
+  // The order as a select too: on a phone the list reads as cards, without column headers.
+  const sortSelect = h('select', { id: 'sort' },
+    Object.entries(SORTS).map(([v, l]) => h('option', { value: v, selected: v === f.sort }, `按${l}`)));
   const form = h('form', { class: 'filters card', id: 'people-filters', role: 'search' },
     canSearch ? h('label', {}, '关键字', search) : null,
     h('label', {}, '国籍', nationality),
@@ -84,6 +87,7 @@ export async function render(root, { viewer, query }) {
     h('label', {}, '报送单位', unit),
     h('label', {}, '管理单位', managing),
     h('label', {}, '统计日期', day),
+    h('label', {}, '排序', sortSelect),
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', class: 'primary' }, '查询'),
       h('button', { type: 'button', id: 'export' }, '导出 Excel')));
@@ -147,6 +151,7 @@ export async function render(root, { viewer, query }) {
     f.unit = unit.value;
     f.managing = managing.value;
     f.day = day.value && day.value !== today() ? day.value : '';
+    f.sort = sortSelect.value;
   }
 
   function urlFilters() {
@@ -162,7 +167,13 @@ export async function render(root, { viewer, query }) {
     return h('span', {}, h('button', {
       type: 'button', class: 'sort', dataset: { sort }, 'aria-pressed': active ? 'true' : 'false',
       title: `按${SORTS[sort]}排序`,
-      onclick: () => { f.sort = sort; keepInUrl('people', urlFilters()); cursors.splice(1); load(); },
+      onclick: () => {
+        f.sort = sort;
+        sortSelect.value = sort;
+        keepInUrl('people', urlFilters());
+        cursors.splice(1);
+        load();
+      },
     }, title));
   }
 

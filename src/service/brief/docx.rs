@@ -43,7 +43,12 @@ fn body(text: &str) -> Paragraph {
     // First line indented by two characters, as the office's text is.
     Paragraph::new()
         .add_run(run(text, BODY_FONT, BODY_SIZE))
-        .indent(None, Some(docx_rs::SpecialIndentType::FirstLine(640)), None, None)
+        .indent(
+            None,
+            Some(docx_rs::SpecialIndentType::FirstLine(640)),
+            None,
+            None,
+        )
 }
 
 fn table(headers: &[&str], rows: Vec<Vec<String>>) -> Table {
@@ -95,13 +100,17 @@ fn case_rows(list: &CaseList, tz: Tz, overstay: bool) -> Vec<Vec<String>> {
                         format!(
                             "{} {}{}",
                             k.checked_at.with_timezone(&tz).format("%m-%d %H:%M"),
-                            k.temperature.map(|t| format!("{t:.1}℃ ")).unwrap_or_default(),
+                            k.temperature
+                                .map(|t| format!("{t:.1}℃ "))
+                                .unwrap_or_default(),
                             k.status.clone().unwrap_or_default()
                         )
                     },
                 )
             } else {
-                c.visa_valid_until.map(|d| d.to_string()).unwrap_or_default()
+                c.visa_valid_until
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
             };
             vec![
                 person_name(c),
@@ -143,15 +152,11 @@ pub fn brief_docx(brief: &DailyBrief, tz: Tz) -> Result<Vec<u8>, HubError> {
                 .align(AlignmentType::Center)
                 .add_run(run("在庆外国人情况日报告", HEADING_FONT, TITLE_SIZE).bold()),
         )
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .add_run(run(
-                    &format!("（{}）", day.format("%Y年%m月%d日")),
-                    BODY_FONT,
-                    BODY_SIZE,
-                )),
-        )
+        .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(
+            &format!("（{}）", day.format("%Y年%m月%d日")),
+            BODY_FONT,
+            BODY_SIZE,
+        )))
         .add_paragraph(body(&brief.headline))
         .add_paragraph(body(&format!(
             "当日到达{}人，离开{}人；签证过期（逾期滞留）{}人，签证30天内到期{}人；累计掌握{}人。",
@@ -198,7 +203,13 @@ pub fn brief_docx(brief: &DailyBrief, tz: Tz) -> Result<Vec<u8>, HubError> {
             listed_note(&brief.overstays)
         )))
         .add_table(table(
-            &["姓名", "国籍", "证件号码", "具体负责管理单位", "最近体温检测"],
+            &[
+                "姓名",
+                "国籍",
+                "证件号码",
+                "具体负责管理单位",
+                "最近体温检测",
+            ],
             case_rows(&brief.overstays, tz, true),
         ))
         .add_paragraph(body(&format!(
@@ -207,7 +218,13 @@ pub fn brief_docx(brief: &DailyBrief, tz: Tz) -> Result<Vec<u8>, HubError> {
             listed_note(&brief.expiring)
         )))
         .add_table(table(
-            &["姓名", "国籍", "证件号码", "具体负责管理单位", "签证有效期至"],
+            &[
+                "姓名",
+                "国籍",
+                "证件号码",
+                "具体负责管理单位",
+                "签证有效期至",
+            ],
             case_rows(&brief.expiring, tz, false),
         ))
         .add_paragraph(heading("五、成员单位日报告情况"))
@@ -218,12 +235,18 @@ pub fn brief_docx(brief: &DailyBrief, tz: Tz) -> Result<Vec<u8>, HubError> {
             brief.reports.zero_reported.len(),
             brief.reports.missing.len()
         )))
-        .add_paragraph(body(&format!("已报告：{}。", names(&brief.reports.reported))))
+        .add_paragraph(body(&format!(
+            "已报告：{}。",
+            names(&brief.reports.reported)
+        )))
         .add_paragraph(body(&format!(
             "零报告：{}。",
             names(&brief.reports.zero_reported)
         )))
-        .add_paragraph(body(&format!("未报告：{}。", names(&brief.reports.missing))));
+        .add_paragraph(body(&format!(
+            "未报告：{}。",
+            names(&brief.reports.missing)
+        )));
     if brief.masked {
         doc = doc.add_paragraph(body("（本报告中的个人信息已按规定脱敏。）"));
     }

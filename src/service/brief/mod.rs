@@ -457,17 +457,28 @@ mod tests {
     fn a_brief_is_asked_for_as_the_office_writes_times() {
         let tz = chrono_tz::Asia::Shanghai;
         let noon = "2020-02-17T04:00:00Z";
-        for text in ["2020-02-17T12:00:00+08:00", "2020-02-17 12:00", "2020-02-17T12:00"] {
+        for text in [
+            "2020-02-17T12:00:00+08:00",
+            "2020-02-17 12:00",
+            "2020-02-17T12:00",
+        ] {
             assert_eq!(
-                parse_as_of(text, tz).ok().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                parse_as_of(text, tz)
+                    .ok()
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 Some(noon.to_owned()),
                 "{text}"
             );
         }
         assert_eq!(
-            parse_as_of("2020-02-17", tz).ok().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            parse_as_of("2020-02-17", tz)
+                .ok()
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             Some("2020-02-17T15:59:59Z".to_owned())
         );
-        assert!(matches!(parse_as_of("yesterday", tz), Err(HubError::BadInput(_))));
+        assert!(matches!(
+            parse_as_of("yesterday", tz),
+            Err(HubError::BadInput(_))
+        ));
     }
 }
