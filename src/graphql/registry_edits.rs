@@ -56,8 +56,9 @@ impl RegistryMutation {
         Ok(MemberUnit::from(unit))
     }
 
-    /// Renames, re-kinds, deactivates or reactivates a member unit; its code never
-    /// changes. 修改成员单位（名称、类别、是否在用）。
+    /// Renames, re-kinds, deactivates or reactivates a member unit, or sets whom to call
+    /// there; its code never changes. 修改成员单位（名称、类别、是否在用、联系人）。
+    #[allow(clippy::too_many_arguments)]
     async fn update_member_unit(
         &self,
         ctx: &Context<'_>,

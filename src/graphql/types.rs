@@ -89,6 +89,11 @@ impl MemberUnit {
         Ok(activity(ctx, self.id).await?.last_report_at)
     }
 
+    /// The latest day the unit has reported on. 最近一次日报告的报告日期。
+    async fn last_report_date(&self, ctx: &Context<'_>) -> Result<Option<chrono::NaiveDate>> {
+        Ok(activity(ctx, self.id).await?.last_report_date)
+    }
+
     /// Whom to call at the unit (set by an admin). 联系人及电话。
     async fn contact(&self, ctx: &Context<'_>) -> Result<Option<UnitContact>> {
         Ok(activity(ctx, self.id).await?.contact.map(|c| UnitContact {

@@ -23,6 +23,8 @@ pub struct UnitActivity {
     pub people_reported: i64,
     /// When the unit last submitted a daily report (of any day).
     pub last_report_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The latest day the unit has reported on.
+    pub last_report_date: Option<chrono::NaiveDate>,
     /// Whom to call: contact person and phone, when an admin has set them.
     pub contact: Option<entity::member_unit_contact::Model>,
 }
@@ -63,19 +65,26 @@ pub async fn activity(
     for (unit, n) in people {
         map.entry(unit).or_default().people_reported = n;
     }
-    let reports: Vec<(i64, Option<DateTimeUtc>)> = entity::daily_report::Entity::find()
-        .select_only()
-        .column(entity::daily_report::Column::MemberUnitId)
-        .column_as(
-            Expr::col(entity::daily_report::Column::SubmittedAt).max(),
-            "last",
-        )
-        .group_by(entity::daily_report::Column::MemberUnitId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (unit, last) in reports {
-        map.entry(unit).or_default().last_report_at = last;
+    let reports: Vec<(i64, Option<DateTimeUtc>, Option<chrono::NaiveDate>)> =
+        entity::daily_report::Entity::find()
+            .select_only()
+            .column(entity::daily_report::Column::MemberUnitId)
+            .column_as(
+                Expr::col(entity::daily_report::Column::SubmittedAt).max(),
+                "last",
+            )
+            .column_as(
+                Expr::col(entity::daily_report::Column::ReportDate).max(),
+                "day",
+            )
+            .group_by(entity::daily_report::Column::MemberUnitId)
+            .into_tuple()
+            .all(db)
+            .await?;
+    for (unit, last, day) in reports {
+        let entry = map.entry(unit).or_default();
+        entry.last_report_at = last;
+        entry.last_report_date = day;
     }
     for contact in entity::member_unit_contact::Entity::find().all(db).await? {
         let unit = contact.member_unit_id;

@@ -209,8 +209,24 @@ for (const [width, viewport] of Object.entries(WIDTHS)) {
     }
     await page.waitForTimeout(1200); // let the charts finish their entry animation
     await shot(page, `dashboard-${width}`);
+    // An earlier day: the uploads listed are those made by its end, the day is in the URL.
+    const today = await page.inputValue('#as-of');
+    const earlier = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await page.fill('#as-of', earlier);
+    await page.waitForFunction((d) => document.querySelector('#uploads-day')?.textContent.includes(d), earlier);
+    await page.waitForURL(new RegExp(`date=${earlier}`));
+    const { uploads } = await gql('leader', `query($t: DateTime) { uploads(first: 8, until: $t) { id } }`, { t: `${earlier}T23:59:59+08:00` });
+    const listed = await page.$$eval('#recent-uploads tbody tr td:not(.empty)', (cells) => new Set(cells.map((c) => c.parentElement)).size);
+    assert.equal(listed, uploads.length, 'the uploads of the chosen day');
+    await page.fill('#as-of', today);
+    await page.waitForFunction(() => document.querySelector('#uploads-day')?.textContent === '');
+    // The print button draws the charts for paper before the browser's print dialog.
+    await page.evaluate(() => { window.print = () => {}; });
+    await page.click('#print');
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.isVisible('#topbar'), false, 'the print view leaves the navigation out');
+    const label = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('#body-country')).getOption().yAxis[0].axisLabel.color);
+    assert.equal(label, '#333', 'dark labels on paper');
     await shot(page, `dashboard-print-${width}`);
     assert.deepEqual(errors, []);
     await context.close();

@@ -4,7 +4,7 @@
 // in the URL.
 
 import { gql } from '../api.js';
-import { ROLE_LABELS, dateTime, errorBox, h, keepInUrl, table } from '../util.js';
+import { ROLE_LABELS, dateTime, errorBox, fill, h, keepInUrl, table } from '../util.js';
 
 const TABS = { tokens: '访问令牌', audit: '审计日志', units: '成员单位', orgs: '单位名录' };
 
@@ -22,7 +22,7 @@ const AUDIT = `query Audit($action: String, $actor: String, $unit: String, $targ
   auditLog(action: $action, actor: $actor, unit: $unit, target: $target, from: $from, to: $to, before: $before, first: 50) {
     id at actor unitCode action target detail } }`;
 
-const UNITS = `{ memberUnits { code name kind active lastUploadAt lastReportAt contact { name phone } } }`;
+const UNITS = `{ memberUnits { code name kind active lastUploadAt lastReportAt lastReportDate contact { name phone } } }`;
 const UPDATE_UNIT = `mutation Update($code: String!, $name: String, $kind: String, $active: Boolean, $contactName: String, $contactPhone: String) {
   updateMemberUnit(code: $code, name: $name, kind: $kind, active: $active, contactName: $contactName, contactPhone: $contactPhone) { code } }`;
 const ADD_UNIT = `mutation Add($code: String!, $name: String!, $kind: String!) { addMemberUnit(code: $code, name: $name, kind: $kind) { code } }`;
@@ -186,7 +186,7 @@ async function unitsTab(body, live) {
             }
           },
         }, '保存');
-        return [u.code, n, k, a, cn, cp, u.lastReportAt ? dateTime(u.lastReportAt) : '—', u.lastUploadAt ? dateTime(u.lastUploadAt) : '—', save];
+        return [u.code, n, k, a, cn, cp, u.lastReportDate ? `${u.lastReportDate}（${dateTime(u.lastReportAt)}提交）` : '—', u.lastUploadAt ? dateTime(u.lastUploadAt) : '—', save];
       }), { class: 'compact', id: 'units-table' }, '成员单位'));
   }
   body.replaceChildren(add, h('section', { class: 'card' }, h('h2', {}, '成员单位'), list));
@@ -223,7 +223,7 @@ async function orgsTab(body, query, live) {
   async function load() {
     const { organizations } = await gql(ORGS, { search: search.value.trim() || null });
     const shown = organizations.slice(0, MAX_ORGS);
-    list.replaceChildren(
+    fill(list,
       organizations.length > MAX_ORGS ? h('p', { class: 'muted' }, `共 ${organizations.length} 个，显示前 ${MAX_ORGS} 个，请输入名称查找。`) : null,
       table(['编号', '名称', '类别', '已核实', '别名', ''],
         shown.map((o) => {

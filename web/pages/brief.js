@@ -3,7 +3,7 @@
 // writes the brief from the figures the dashboard reads; the page computes nothing.
 
 import { download, getJson } from '../api.js';
-import { dateTime, errorBox, h, keepInUrl, num, pageLink, table, today } from '../util.js';
+import { dateTime, errorBox, fill, h, keepInUrl, num, pageLink, table, today } from '../util.js';
 
 function changeCell(row) {
   const d = row.count - row.previous;
@@ -67,7 +67,7 @@ export async function render(root, { query }) {
     try {
       const b = await getJson(`/api/brief?asOf=${encodeURIComponent(asOfText(day.value, time.value))}`);
       const c = b.changes;
-      paper.replaceChildren(
+      fill(paper,
         h('h1', {}, '在庆外国人情况日报告'),
         h('p', { class: 'center' }, `（${b.reports.date}）`),
         h('p', { class: 'headline', id: 'brief-headline' }, b.headline),

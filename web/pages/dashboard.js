@@ -30,7 +30,7 @@ const FIGURES = `query Dashboard($asOf: DateTime, $before: DateTime, $from: Naiv
 }`;
 
 const UPLOADS = `query Uploads($until: DateTime) {
-  uploads(first: 8, until: $until) { id unitName kind fileName uploadedAt uploadedBy status rows { accepted rejected } }
+  uploads(first: 8, until: $until) { id unitCode unitName kind fileName uploadedAt uploadedBy status rows { accepted rejected } }
 }`;
 
 const REPORTS = `query Reports($date: NaiveDate!) {
@@ -54,20 +54,26 @@ const KPIS = [
   ['knownPeople', '累计掌握', '人', {}],
 ];
 
-const AXIS = { color: '#9fc3e7' };
-const SPLIT = { lineStyle: { color: 'rgba(120,170,230,0.12)' } };
+const SCREEN = { axis: '#9fc3e7', split: 'rgba(120,170,230,0.12)', label: '#d8ecff', line: '#2b4a6f' };
+// On paper: dark text on white, and no animation (the page is printed as it is drawn).
+const PAPER = { axis: '#333', split: '#ddd', label: '#111', line: '#999' };
+
+let colors = SCREEN;
+const axisText = (size) => ({ color: colors.axis, fontSize: size });
+const splitLine = () => ({ lineStyle: { color: colors.split } });
 
 function barOption(entries, limit, color, narrow) {
   const top = entries.slice(0, limit).reverse();
   return {
+    animation: colors === SCREEN,
     grid: { left: 4, right: 40, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'value', minInterval: 1, axisLabel: { ...AXIS, fontSize: narrow ? 10 : 12 }, splitLine: SPLIT },
+    xAxis: { type: 'value', minInterval: 1, axisLabel: axisText(narrow ? 10 : 12), splitLine: splitLine() },
     yAxis: {
       type: 'category',
       data: top.map((e) => e.label),
-      axisLabel: { ...AXIS, width: narrow ? 96 : 150, overflow: 'truncate', fontSize: narrow ? 11 : 12, interval: 0 },
-      axisLine: { lineStyle: { color: '#2b4a6f' } },
+      axisLabel: { ...axisText(narrow ? 11 : 12), width: narrow ? 96 : 150, overflow: 'truncate', interval: 0 },
+      axisLine: { lineStyle: { color: colors.line } },
     },
     series: [{
       type: 'bar',
@@ -75,21 +81,22 @@ function barOption(entries, limit, color, narrow) {
       barMaxWidth: 16,
       cursor: 'pointer',
       itemStyle: { color, borderRadius: [0, 3, 3, 0] },
-      label: { show: true, position: 'right', color: '#d8ecff', fontSize: narrow ? 10 : 12 },
+      label: { show: true, position: 'right', color: colors.label, fontSize: narrow ? 10 : 12 },
     }],
   };
 }
 
 function trendOption(points, narrow) {
   return {
+    animation: colors === SCREEN,
     grid: { left: 4, right: 12, top: 16, bottom: 4, containLabel: true },
     tooltip: { trigger: 'axis' },
     xAxis: {
       type: 'category', data: points.map((p) => p.day.slice(5)), boundaryGap: false,
-      axisLabel: { ...AXIS, fontSize: narrow ? 10 : 12, hideOverlap: true },
+      axisLabel: { ...axisText(narrow ? 10 : 12), hideOverlap: true },
     },
     // From zero: a fall of a tenth looks like a tenth, not a collapse.
-    yAxis: { type: 'value', min: 0, minInterval: 1, axisLabel: { ...AXIS, fontSize: narrow ? 10 : 12 }, splitLine: SPLIT },
+    yAxis: { type: 'value', min: 0, minInterval: 1, axisLabel: axisText(narrow ? 10 : 12), splitLine: splitLine() },
     series: [{
       type: 'line', data: points.map((p) => p.present), smooth: true, symbolSize: 7, cursor: 'pointer',
       lineStyle: { color: '#36d1dc', width: 2 },
@@ -112,11 +119,12 @@ const REPORT_SLICES = [
 
 function reportsOption(counts, narrow) {
   return {
+    animation: colors === SCREEN,
     tooltip: { trigger: 'item' },
-    legend: { bottom: 0, textStyle: { color: '#cfe6ff' }, itemWidth: 12, itemHeight: 10 },
+    legend: { bottom: 0, textStyle: { color: colors.label }, itemWidth: 12, itemHeight: 10 },
     series: [{
       type: 'pie', radius: narrow ? ['38%', '60%'] : ['42%', '66%'], center: ['50%', '45%'], cursor: 'pointer',
-      label: { color: '#d8ecff', formatter: '{b}\n{c}', fontSize: narrow ? 11 : 12 },
+      label: { color: colors.label, formatter: '{b}\n{c}', fontSize: narrow ? 11 : 12 },
       data: REPORT_SLICES.map(([key, name, color]) => ({ name, value: counts[key], key, itemStyle: { color } })),
     }],
   };
@@ -171,6 +179,7 @@ const PANELS = [
       const { dailyReportStatus: s } = await gql(REPORTS, { date: ctx.day });
       ctx.setNote('reports', ctx.isToday ? '（今日）' : `（${ctx.day}）`);
       const counts = { reported: s.reported.length, zero: s.zeroReported.length, missing: s.missing.length };
+      ctx.reportCounts = counts;
       const link = (status) => pageLink('reports', { date: ctx.day, status });
       const body = ctx.body('reports');
       const chartBox = h('div', { class: 'reports-chart', id: 'reports-chart' });
@@ -204,7 +213,8 @@ const PANELS = [
         ['时间', '单位', '类型', '结果'],
         uploads.map((u) => [
           dateTime(u.uploadedAt).slice(5),
-          h('span', { title: `${u.fileName} · ${uploaderName(u.uploadedBy, u.unitName)}` }, u.unitName),
+          // The unit opens the people its uploads name (a figure's sources).
+          h('a', { href: peopleLink(ctx.day, { present: 'true', unit: u.unitCode }), title: `${u.fileName} · ${uploaderName(u.uploadedBy, u.unitName)}` }, u.unitName),
           KIND_LABELS[u.kind] || u.kind,
           u.status === 'imported'
             ? h('span', {}, `接收 ${num(u.rows.accepted)}`, u.rows.rejected ? h('span', { class: 'bad' }, ` 拒收 ${num(u.rows.rejected)}`) : '')
@@ -238,7 +248,7 @@ export async function render(root, { query }) {
       h('div', { class: 'screen-tools' },
         h('label', { for: 'as-of' }, '统计日期'), picker, stamp, status,
         h('a', { href: pageLink('brief', { date: chosen }), id: 'to-brief', class: 'stamp' }, '每日情况报告'),
-        h('button', { type: 'button', class: 'small', id: 'print', onclick: () => window.print() }, '打印'))),
+        h('button', { type: 'button', class: 'small', id: 'print', onclick: () => { forPaper(); window.print(); } }, '打印'))),
     h('p', { class: 'print-only', id: 'print-stamp' }),
     kpis,
     h('div', { class: 'grid' }, PANELS.map(panelView)));
@@ -340,14 +350,34 @@ export async function render(root, { query }) {
     }, 150);
   };
   window.addEventListener('resize', onResize);
-  const beforePrint = () => Object.values(charts).forEach((c) => c && c.resize({ width: 680 }));
-  const afterPrint = () => Object.values(charts).forEach((c) => c && c.resize());
+  /** Redraws the charts for paper (dark on white, the page's printed width), at once. */
+  function forPaper() {
+    if (colors === PAPER || !ctx.figures) return;
+    colors = PAPER;
+    redraw();
+    Object.values(charts).forEach((c) => c && c.resize({ width: 680 }));
+  }
+  /** Redraws the charts from the figures already read (no waiting: printing cannot wait). */
+  function redraw() {
+    PANELS.filter((p) => p.chart).forEach((p) => p.load(ctx));
+    if (charts.reports && ctx.reportCounts) {
+      charts.reports.setOption(reportsOption(ctx.reportCounts, ctx.narrow), true);
+    }
+  }
+  const beforePrint = () => forPaper();
+  const afterPrint = () => {
+    if (colors === SCREEN) return;
+    colors = SCREEN;
+    redraw();
+    Object.values(charts).forEach((c) => c && c.resize());
+  };
   window.addEventListener('beforeprint', beforePrint);
   window.addEventListener('afterprint', afterPrint);
   await refresh();
   const timer = setInterval(refresh, REFRESH_MS);
   return () => {
     disposed = true;
+    colors = SCREEN;
     clearInterval(timer);
     clearTimeout(resizeTimer);
     window.removeEventListener('resize', onResize);

@@ -5,7 +5,7 @@
 
 import { download, gql } from '../api.js';
 import {
-  VISA_LABELS, endOfDay, errorBox, h, keepInUrl, num, table, today,
+  VISA_LABELS, endOfDay, errorBox, fill, h, keepInUrl, num, table, today,
 } from '../util.js';
 
 const PAGE = 50;
@@ -113,7 +113,7 @@ export async function render(root, { viewer, query }) {
       const data = await gql(FACETS, {
         asOf: asOfOf(f), byCountry: apiFilter(f, 'nationality'), byManaging: apiFilter(f, 'managing'),
       });
-      const fill = (select, entries, selected, map, all) => {
+      const fillOptions = (select, entries, selected, map, all) => {
         if (selected && !entries.some((e) => e.key === selected)) entries = [...entries, { key: selected, label: selected, count: 0 }];
         select.replaceChildren(h('option', { value: '' }, all),
           ...entries.map((e) => {
@@ -121,8 +121,8 @@ export async function render(root, { viewer, query }) {
             return h('option', { value: e.key, selected: e.key === selected }, counted ? `${e.label}（${e.count}）` : e.label);
           }));
       };
-      fill(nationality, data.countries, f.nationality, labels.nationality, '全部国籍');
-      fill(managing, data.managing, f.managing, labels.managing, '全部管理单位');
+      fillOptions(nationality, data.countries, f.nationality, labels.nationality, '全部国籍');
+      fillOptions(managing, data.managing, f.managing, labels.managing, '全部管理单位');
     } catch (error) {
       form.append(errorBox(error));
     }
@@ -139,7 +139,7 @@ export async function render(root, { viewer, query }) {
     if (f.arrivedOn) parts.push(`${f.arrivedOn} 到达`);
     if (f.departedOn) parts.push(`${f.departedOn} 离开`);
     parts.push(`统计时间：${f.day ? `${f.day} 24:00` : '当前'}`);
-    chips.replaceChildren(h('strong', {}, '筛选条件：'), ...parts.map((p) => h('span', { class: 'chip' }, p)),
+    fill(chips, h('strong', {}, '筛选条件：'), ...parts.map((p) => h('span', { class: 'chip' }, p)),
       f.arrivedOn || f.departedOn ? h('a', { href: '#/people', class: 'small' }, '清除') : null);
   }
 

@@ -28,7 +28,7 @@ const STATUS = `query Status($date: NaiveDate!) {
     date expected
     reported { unit { code name } arrivals departures anomalies note submittedAt submittedBy }
     zeroReported { unit { code name } submittedAt submittedBy }
-    missing { code name kind lastReportAt lastUploadAt contact { name phone } }
+    missing { code name kind lastReportAt lastReportDate lastUploadAt contact { name phone } }
   }
 }`;
 
@@ -140,7 +140,7 @@ function statusSection(day, tab) {
         data.missing.map((u) => [
           u.name, u.contact?.name || '（未登记）',
           u.contact?.phone ? h('a', { href: `tel:${u.contact.phone}` }, u.contact.phone) : '（未登记）',
-          u.lastReportAt ? dateTime(u.lastReportAt) : '从未报告',
+          u.lastReportDate ? `${u.lastReportDate}（提交于 ${dateTime(u.lastReportAt)}）` : '从未报告',
           u.lastUploadAt ? dateTime(u.lastUploadAt) : '—',
         ]), { class: 'compact missing-list', id: 'missing-table' }, '未报告的单位'));
     } else if (current === 'zero') {

@@ -4,7 +4,7 @@
 
 import { gql } from '../api.js';
 import {
-  VISA_LABELS, dateTime, endOfDay, errorBox, h, keepInUrl, num, pageLink, table, today,
+  VISA_LABELS, dateTime, endOfDay, errorBox, fill, h, keepInUrl, num, pageLink, table, today,
 } from '../util.js';
 
 /** Most people the page lists (the counts are always complete). */
@@ -82,7 +82,7 @@ export async function render(root, { query }) {
         if (!byUnit.has(key)) byUnit.set(key, []);
         byUnit.get(key).push(p);
       }
-      groups.replaceChildren(
+      fill(groups,
         people.more ? h('p', { class: 'warn' }, `仅列出前 ${MAX_LISTED} 人，完整名单请在人员查询中导出。`) : null,
         ...[...byUnit.entries()].map(([unit, list]) => h('section', { class: 'card group' },
           h('h3', {}, `${unit}（${list.length}人）`),
