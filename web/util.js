@@ -22,6 +22,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Replaces the children of `el` with `children`, leaving out null, undefined and false. */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
 /**
  * A table: headers and rows of cells (strings or nodes). Each cell carries its header as
  * `data-label`, so on a phone the rows read as cards ("国籍：韩国"); a header may be a node.

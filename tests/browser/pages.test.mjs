@@ -520,6 +520,7 @@ test('phone: every page of every role fits the screen', async () => {
       await page.goto(`${demo.address}#/${path}`);
       await page.waitForSelector('#app .view > *:not(.muted)');
       await page.waitForLoadState('networkidle');
+      assert.equal(await page.$('#app .error'), null, `${role} ${path}: ${await page.textContent('#app')}`);
       await assertFits(page, `${role} ${path}`);
       await shot(page, `phone-${role}-${path.replace(/\W+/g, '-')}`);
     }
