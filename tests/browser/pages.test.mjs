@@ -508,6 +508,23 @@ test('an upload with a column the hub cannot place is confirmed with a mapping b
   await context.close();
 });
 
+test('an analyst sees a pending merge with both records side by side', async () => {
+  const { pendingMerges } = await gql('analyst', '{ pendingMerges { id } }');
+  const { context, page, errors } = await signIn('analyst');
+  await page.goto(`${demo.address}#/merges`);
+  await page.waitForSelector('#merges > *');
+  const shown = await page.$$eval('.merge', (m) => m.length);
+  assert.equal(shown, pendingMerges.length);
+  if (shown) {
+    const sides = await page.$$eval('.merge:first-child .merge-record', (r) => r.map((e) => e.getBoundingClientRect()).map((b) => ({ top: b.top, left: b.left })));
+    assert.equal(sides.length, 2);
+    assert.ok(Math.abs(sides[0].top - sides[1].top) < 2 && sides[1].left > sides[0].left, 'side by side');
+  }
+  await shot(page, 'merges-desktop');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('phone: every page of every role fits the screen', async () => {
   const pages = {
     uploader: ['upload', 'reports', 'people', 'visas'],

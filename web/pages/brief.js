@@ -14,7 +14,7 @@ function changeCell(row) {
 function groupTable(id, title, rows, link) {
   return table([title, '在庆人数', '较上期'],
     rows.map((r) => [r.label, h('a', { href: link(r) }, num(r.count)), changeCell(r)]),
-    { class: 'compact', id }, `${title}统计`);
+    { class: 'compact keep-table', id }, `${title}统计`);
 }
 
 function personName(c) {
