@@ -15,6 +15,8 @@ const MERGES = `{
 
 const RESOLVE = `mutation Resolve($id: ID!, $accept: Boolean!) { resolveMerge(id: $id, accept: $accept) { id status } }`;
 
+const DOC_KINDS = { passport: '护照', visa: '签证', work_permit: '工作许可' };
+
 const REASONS = { same_name_birth_date: '姓名、出生日期、国籍相同，证件号码不同' };
 
 function record(title, p) {
@@ -24,7 +26,7 @@ function record(title, p) {
     ['证件号码', p.documentNumber], ['出生日期', p.birthDate || ''], ['性别', p.sex === 'F' ? '女' : p.sex === 'M' ? '男' : ''],
     ['是否在庆', p.present ? '在庆' : '不在庆'], ['签证', VISA_LABELS[p.visaStatus] || p.visaStatus],
     ['管理单位', p.managingUnit ? p.managingUnit.name : ''],
-    ['证件', p.documents.map((d) => `${d.number}${d.validUntil ? `（至${d.validUntil}）` : ''}`).join('；')],
+    ['证件', p.documents.map((d) => `${DOC_KINDS[d.kind] || d.kind} ${d.number}${d.validUntil ? `（至${d.validUntil}）` : ''}`).join('；')],
   ];
   return h('div', { class: 'card merge-record' },
     h('h3', {}, title, ' ', h('a', { href: `#/person/${p.id}` }, '详情')),
