@@ -89,6 +89,10 @@ pub enum Command {
     /// Excel exports: `hub export people -o FILE.xlsx [filters]`. 导出 Excel。
     Export(ExportArgs),
 
+    /// The daily brief (每日情况报告) as a Word file: `hub brief --as-of TIME -o FILE.docx`;
+    /// the same brief the web page shows. 生成每日情况报告（Word）。
+    Brief(BriefArgs),
+
     /// API tokens of member units: create (printed once), list, revoke. 访问令牌管理。
     Token(commands::token::TokenArgs),
 
@@ -205,6 +209,19 @@ pub struct RejectionsArgs {
 
     /// The xlsx file to write. 输出文件。
     #[arg(short, long, value_name = "FILE.xlsx")]
+    pub output: PathBuf,
+}
+
+/// Arguments of `hub brief`.
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// The time of the brief: RFC 3339, `2020-02-17 12:00` (the hub's zone) or a day
+    /// (its end); default now. 统计时间（默认当前时间）。
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// The .docx file to write. 输出文件。
+    #[arg(short, long, value_name = "FILE.docx")]
     pub output: PathBuf,
 }
 
@@ -396,9 +413,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         | Command::Rejections(_)
         | Command::Bench(_) => telemetry::QUIET_FILTER,
         Command::Migrate | Command::Serve(_) | Command::Demo(_) => telemetry::DEFAULT_FILTER,
-        Command::Export(_) | Command::Token(_) | Command::Mappings(_) | Command::ReadUpload => {
-            telemetry::QUIET_FILTER
-        }
+        Command::Export(_)
+        | Command::Brief(_)
+        | Command::Token(_)
+        | Command::Mappings(_)
+        | Command::ReadUpload => telemetry::QUIET_FILTER,
     };
     telemetry::init(settings.log_format, filter);
 
@@ -413,6 +432,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         Command::Bench(args) => commands::bench::run(&settings, explicit_database_url, args).await,
         Command::Demo(args) => commands::demo::run(settings, &args).await,
         Command::Export(args) => commands::export::run(&settings, &args).await,
+        Command::Brief(args) => commands::brief::run(&settings, &args).await,
         Command::Token(args) => commands::token::run(&settings, &args).await,
         Command::Mappings(args) => commands::mappings::run(&settings, &args).await,
         Command::ReadUpload => Ok(commands::read_upload::run()),

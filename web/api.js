@@ -66,6 +66,13 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
+/** GETs `url` (with the token) and resolves to its JSON body. */
+export async function getJson(url) {
+  const response = await fetch(url, { headers: authHeaders() });
+  if (!response.ok) throw await errorOf(response);
+  return response.json();
+}
+
 /** Downloads `url` (with the token) and saves it as `fileName`. */
 export async function download(url, fileName) {
   const response = await fetch(url, { headers: authHeaders() });

@@ -1,13 +1,19 @@
 // The shell: sign-in, asking the hub who we are, the navigation of the pages this role
-// may use, and hash routing (#/dashboard, #/upload, #/people, #/person/ID).
+// may use, and hash routing (#/dashboard, #/people?nationality=KOR, #/person/ID …): the part
+// after `?` holds a page's filters, so a link, a reload and Back keep them.
 
 import { ApiError, gql, session } from './api.js';
 import { ROLE_LABELS, h } from './util.js';
 
 const PAGES = [
   { path: 'dashboard', title: '领导驾驶舱', needs: 'ReadFigures', module: './pages/dashboard.js' },
+  { path: 'brief', title: '每日情况报告', needs: 'ReadFigures', module: './pages/brief.js' },
   { path: 'upload', title: '数据上报', needs: 'Upload', module: './pages/upload.js' },
-  { path: 'people', title: '人员查询', needs: 'SearchPeople', module: './pages/people.js' },
+  { path: 'reports', title: '日报告', needs: 'SubmitDailyReport', alsoNeeds: 'ReadDailyReportStatus', module: './pages/reports.js' },
+  { path: 'people', title: '人员查询', needs: 'ReadPeople', module: './pages/people.js' },
+  { path: 'visas', title: '签证', needs: 'ReadPeople', module: './pages/visas.js' },
+  { path: 'merges', title: '待确认合并', needs: 'ReadMerges', module: './pages/merges.js' },
+  { path: 'admin', title: '系统管理', needs: 'ManageTokens', module: './pages/admin.js' },
   { path: 'person', title: '人员详情', needs: 'ReadPeople', module: './pages/person.js', hidden: true },
 ];
 
@@ -19,7 +25,8 @@ let generation = 0; // which navigation is current; a page that finishes late is
 const app = document.getElementById('app');
 
 function allowedPages() {
-  return PAGES.filter((p) => viewer && viewer.allowed.includes(p.needs));
+  return PAGES.filter((p) => viewer
+    && (viewer.allowed.includes(p.needs) || (p.alsoNeeds && viewer.allowed.includes(p.alsoNeeds))));
 }
 
 function renderNav(current) {
@@ -83,7 +90,9 @@ async function route() {
     }
     return;
   }
-  const [path, ...params] = location.hash.replace(/^#\/?/, '').split('/');
+  const [target, search = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const [path, ...params] = target.split('/');
+  const query = new URLSearchParams(search);
   const pages = allowedPages();
   const page = pages.find((p) => p.path === path);
   if (!page) {
@@ -103,7 +112,7 @@ async function route() {
   app.replaceChildren(view);
   try {
     const module = await import(page.module);
-    const done = (await module.render(view, { viewer, params: params.map(decodeURIComponent) })) || null;
+    const done = (await module.render(view, { viewer, params: params.map(decodeURIComponent), query })) || null;
     if (mine === generation) {
       cleanup = done;
     } else if (done) {

@@ -22,13 +22,76 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A table: headers and rows of cells (strings or nodes). */
-export function table(headers, rows, attrs = {}) {
+/** Replaces the children of `el` with `children`, leaving out null, undefined and false. */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
+/**
+ * A table: headers and rows of cells (strings or nodes). Each cell carries its header as
+ * `data-label`, so on a phone the rows read as cards ("国籍：韩国"); a header may be a node.
+ * `caption` (optional) names the table for screen readers.
+ */
+export function table(headers, rows, attrs = {}, caption = null) {
+  const labels = headers.map((title) => (title instanceof Node ? title.textContent : String(title)));
   return h('table', attrs,
-    h('thead', {}, h('tr', {}, headers.map((title) => h('th', {}, title)))),
+    caption ? h('caption', { class: 'sr-only' }, caption) : null,
+    h('thead', {}, h('tr', {}, headers.map((title) => h('th', { scope: 'col' }, title)))),
     h('tbody', {}, rows.length
-      ? rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell))))
-      : h('tr', {}, h('td', { colspan: headers.length, class: 'muted center' }, '暂无数据'))));
+      ? rows.map((cells) => h('tr', {}, cells.map((cell, i) => h('td', { 'data-label': labels[i] || null }, cell))))
+      : h('tr', {}, h('td', { colspan: headers.length, class: 'muted center empty' }, '暂无数据'))));
+}
+
+/** The data of a chart as a table only screen readers see (a chart's text alternative). */
+export function chartTable(caption, headers, rows) {
+  // The wrapper hides it (a table itself grows to its content whatever its size).
+  return h('div', { class: 'sr-only' }, table(headers, rows, { class: 'chart-data keep-table' }, caption));
+}
+
+/** The filters of the current page's URL (`#/page?key=value…`). */
+export function hashQuery() {
+  return new URLSearchParams(location.hash.split('?')[1] || '');
+}
+
+/** `#/page?…` for a page and its filters (empty values left out). */
+export function pageLink(page, filters = {}) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) {
+    if (value === undefined || value === null || value === '') continue;
+    q.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  const text = q.toString();
+  return `#/${page}${text ? `?${text}` : ''}`;
+}
+
+/**
+ * Keeps a page's filters in the URL without rendering the page again: a new history entry
+ * (Back returns to the filters before), or the same entry with `replace`.
+ */
+export function keepInUrl(page, filters, replace = false) {
+  const link = pageLink(page, filters);
+  if (location.hash === link) return;
+  if (replace) history.replaceState(null, '', link);
+  else history.pushState(null, '', link);
+}
+
+/**
+ * Who uploaded, as people know them: the token's name and its unit ("出入境 上传（大庆市公安局出入境管理局）")
+ * instead of the audit actor "token:1 出入境 上传".
+ */
+export function uploaderName(actor, unitName) {
+  const name = String(actor || '').replace(/^token:\d+\s*/, '').trim();
+  if (!name || name === 'local') return unitName || '本机管理员';
+  return unitName && !name.includes(unitName) ? `${name}（${unitName}）` : name;
+}
+
+/** "+3" / "−2" / "持平" for a change. */
+export function change(now, before) {
+  if (before === undefined || before === null || now === undefined || now === null) return '';
+  const d = Number(now) - Number(before);
+  if (d === 0) return '持平';
+  return d > 0 ? `+${num(d)}` : `−${num(-d)}`;
 }
 
 const ZONE = 'Asia/Shanghai';
@@ -83,7 +146,7 @@ export const VISA_LABELS = {
 };
 
 export const STATUS_LABELS = {
-  imported: '已导入', duplicate: '重复文件（未改变）', dry_run: '仅检查（未保存）', failed: '无法读取',
+  imported: '已导入', duplicate: '未导入（重复文件）', dry_run: '仅检查（未保存）', failed: '无法读取',
 };
 
 export const ROLE_LABELS = {
@@ -101,7 +164,8 @@ export const AFFILIATION_ROLES = {
 /** "东北石油大学 · roster.xlsx · Roster!第5行 · 2020-02-17 09:00". */
 export function sourceText(source) {
   if (!source) return '';
-  return `${source.unitName} · ${source.fileName} · ${source.sheet}!第${source.row}行 · ${dateTime(source.uploadedAt)}`;
+  return `${source.unitName} · ${source.fileName} · ${source.sheet}!第${source.row}行 · ${dateTime(source.uploadedAt)}`
+    + (source.uploadedBy ? ` · ${uploaderName(source.uploadedBy, source.unitName)}` : '');
 }
 
 /** A message box for an error. */

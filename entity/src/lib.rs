@@ -1,7 +1,7 @@
 //! SeaORM entities of the hub's relational model.
 //!
 //! The model follows `shared/docs/domain.md`:
-//! - the registry of [`member_unit`]s and [`organization`]s (with [`organization_alias`]es);
+//! - the registry of [`member_unit`]s (with whom to call, [`member_unit_contact`]) and [`organization`]s (with [`organization_alias`]es);
 //! - what units send: [`upload`]s and the [`source_row`]s read from them;
 //! - the resolved [`person`] and the facts about them, each linked to the source row that
 //!   gave it: [`person_source`] (which row named the person and the values it gave),
@@ -20,6 +20,7 @@ pub mod daily_report;
 pub mod health_check;
 pub mod identity_document;
 pub mod member_unit;
+pub mod member_unit_contact;
 pub mod movement;
 pub mod organization;
 pub mod organization_alias;
@@ -40,6 +41,7 @@ pub mod prelude {
     pub use super::health_check::Entity as HealthCheck;
     pub use super::identity_document::Entity as IdentityDocument;
     pub use super::member_unit::Entity as MemberUnit;
+    pub use super::member_unit_contact::Entity as MemberUnitContact;
     pub use super::movement::Entity as Movement;
     pub use super::organization::Entity as Organization;
     pub use super::organization_alias::Entity as OrganizationAlias;

@@ -95,6 +95,7 @@ pub async fn run(settings: Settings, args: &DemoArgs) -> Result<ExitCode, HubErr
     )?;
     import_all(&db, &settings, &files, &mut out).await?;
     let made = make_tokens(&db).await?;
+    set_contacts(&db, &unit_list).await?;
     let mut info = DemoInfo {
         dir: dir.display().to_string(),
         address: None,
@@ -176,6 +177,22 @@ async fn import_all(
         out,
         "已导入 / imported: {accepted} 行接收 accepted, {rejected} 行拒收 rejected"
     )?;
+    Ok(())
+}
+
+/// A made-up contact for every unit of the synthetic city (its liaison and an office
+/// number), so the missing-report list shows whom to call.
+async fn set_contacts(db: &DatabaseConnection, units: &[(String, String)]) -> Result<(), HubError> {
+    for (i, (code, _)) in units.iter().enumerate() {
+        crate::registry::unit_edits::set_contact(
+            db,
+            code,
+            Some("外事联络员"),
+            Some(&format!("0459-46{:05}", 1000 + i * 37)),
+            Utc::now(),
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! One module per `hub` command; each has a `run` that [`crate::cli::run`] calls.
 
 pub mod bench;
+pub mod brief;
 pub mod demo;
 pub mod export;
 pub mod import;

@@ -220,12 +220,8 @@ impl CityQuery {
     /// present people only. 总体情况（默认当前时间）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn overview(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> Result<Overview> {
-        authorize(ctx, Operation::ReadFigures)?;
         let at = resolve_as_of(ctx, as_of);
-        let o = super::context::city_cache(ctx)?
-            .overview(database(ctx)?, at, timezone(ctx))
-            .await
-            .gql()?;
+        let o = people(ctx)?.overview(principal(ctx)?, at).await.gql()?;
         Ok(Overview {
             as_of: at,
             known_people: o.known_people,

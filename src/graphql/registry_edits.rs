@@ -56,8 +56,9 @@ impl RegistryMutation {
         Ok(MemberUnit::from(unit))
     }
 
-    /// Renames, re-kinds, deactivates or reactivates a member unit; its code never
-    /// changes. 修改成员单位（名称、类别、是否在用）。
+    /// Renames, re-kinds, deactivates or reactivates a member unit, or sets whom to call
+    /// there; its code never changes. 修改成员单位（名称、类别、是否在用、联系人）。
+    #[allow(clippy::too_many_arguments)]
     async fn update_member_unit(
         &self,
         ctx: &Context<'_>,
@@ -65,15 +66,37 @@ impl RegistryMutation {
         name: Option<String>,
         kind: Option<String>,
         active: Option<bool>,
+        #[graphql(desc = "Contact person (blank clears). 联系人（留空则清除）。")]
+        contact_name: Option<String>,
+        #[graphql(desc = "Contact phone (blank clears). 联系电话（留空则清除）。")]
+        contact_phone: Option<String>,
     ) -> Result<MemberUnit> {
         authorize(ctx, Operation::ManageUnits)?;
         let change = UnitChange { name, kind, active };
         let detail = serde_json::json!({
             "name": change.name, "kind": change.kind, "active": change.active,
+            "contactChanged": contact_name.is_some() || contact_phone.is_some(),
         });
-        let unit = unit_edits::update(database(ctx)?, &code, change)
+        let unit = if change.name.is_none() && change.kind.is_none() && change.active.is_none() {
+            crate::registry::units::find_unit(database(ctx)?, &code)
+                .await
+                .gql()?
+        } else {
+            unit_edits::update(database(ctx)?, &code, change)
+                .await
+                .gql()?
+        };
+        if contact_name.is_some() || contact_phone.is_some() {
+            unit_edits::set_contact(
+                database(ctx)?,
+                &unit.code,
+                contact_name.as_deref(),
+                contact_phone.as_deref(),
+                Utc::now(),
+            )
             .await
             .gql()?;
+        }
         audited(
             ctx,
             Action::UnitUpdate,

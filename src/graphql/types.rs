@@ -83,6 +83,33 @@ impl MemberUnit {
     async fn people_reported(&self, ctx: &Context<'_>) -> Result<i64> {
         Ok(activity(ctx, self.id).await?.people_reported)
     }
+
+    /// When the unit last submitted a daily report. 最近一次日报告时间。
+    async fn last_report_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        Ok(activity(ctx, self.id).await?.last_report_at)
+    }
+
+    /// The latest day the unit has reported on. 最近一次日报告的报告日期。
+    async fn last_report_date(&self, ctx: &Context<'_>) -> Result<Option<chrono::NaiveDate>> {
+        Ok(activity(ctx, self.id).await?.last_report_date)
+    }
+
+    /// Whom to call at the unit (set by an admin). 联系人及电话。
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<UnitContact>> {
+        Ok(activity(ctx, self.id).await?.contact.map(|c| UnitContact {
+            name: c.contact_name,
+            phone: c.contact_phone,
+        }))
+    }
+}
+
+/// Whom to call at a member unit. 成员单位联系人。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct UnitContact {
+    /// Contact person. 联系人。
+    pub name: Option<String>,
+    /// Phone. 联系电话。
+    pub phone: Option<String>,
 }
 
 async fn activity(ctx: &Context<'_>, unit_id: i64) -> Result<crate::registry::units::UnitActivity> {

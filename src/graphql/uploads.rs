@@ -246,6 +246,8 @@ impl UploadsQuery {
         unit: Option<String>,
         kind: Option<String>,
         status: Option<String>,
+        #[graphql(desc = "Only uploads made at or before this time. 仅此时间及以前的上传。")]
+        until: Option<DateTime<Utc>>,
         #[graphql(default = 50)] first: i32,
     ) -> Result<Vec<Upload>> {
         if !(0..=MAX_UPLOADS).contains(&first) {
@@ -263,6 +265,7 @@ impl UploadsQuery {
             unit,
             kind,
             status,
+            until,
             limit: u64::try_from(first).unwrap_or(0),
         };
         let rows = uploads::list(database(ctx)?, &query).await.gql()?;

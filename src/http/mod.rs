@@ -1,6 +1,7 @@
 //! The HTTP surface: routes, shared state and the middleware stack.
 
 pub mod auth;
+mod brief;
 mod errors;
 mod exports;
 mod graphql;
@@ -111,6 +112,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/templates/{file}", get(uploads::get_template))
         .route("/api/exports/people.xlsx", get(exports::people))
+        .route("/api/brief", get(brief::json))
+        .route("/api/brief.docx", get(brief::docx))
         .merge(crate::web::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

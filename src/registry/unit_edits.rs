@@ -176,6 +176,48 @@ pub async fn update(
     Ok(active.update(db).await?)
 }
 
+/// Sets whom to call at the unit `code` (a blank value clears it); `NOT_FOUND` for an
+/// unknown unit.
+pub async fn set_contact(
+    db: &DatabaseConnection,
+    code: &str,
+    name: Option<&str>,
+    phone: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<entity::member_unit_contact::Model, HubError> {
+    use entity::member_unit_contact;
+    let unit = find_unit(db, code).await?;
+    let clean = |value: Option<&str>, what: &str| -> Result<Option<String>, HubError> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty());
+        match value {
+            Some(v) if v.chars().count() > 100 => Err(HubError::BadInput(format!(
+                "{what}: at most 100 characters / 联系信息不超过100字"
+            ))),
+            _ => Ok(value.map(str::to_owned)),
+        }
+    };
+    let existing = member_unit_contact::Entity::find_by_id(unit.id)
+        .one(db)
+        .await?;
+    let model = member_unit_contact::ActiveModel {
+        member_unit_id: Set(unit.id),
+        contact_name: Set(match name {
+            Some(_) => clean(name, "contactName")?,
+            None => existing.as_ref().and_then(|c| c.contact_name.clone()),
+        }),
+        contact_phone: Set(match phone {
+            Some(_) => clean(phone, "contactPhone")?,
+            None => existing.as_ref().and_then(|c| c.contact_phone.clone()),
+        }),
+        updated_at: Set(now),
+    };
+    Ok(if existing.is_some() {
+        model.update(db).await?
+    } else {
+        model.insert(db).await?
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

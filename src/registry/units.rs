@@ -42,9 +42,15 @@ pub struct UnitActivity {
     pub last_upload_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Distinct people the unit's rows named.
     pub people_reported: i64,
+    /// When the unit last submitted a daily report (of any day).
+    pub last_report_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The latest day the unit has reported on.
+    pub last_report_date: Option<chrono::NaiveDate>,
+    /// Whom to call: contact person and phone, when an admin has set them.
+    pub contact: Option<entity::member_unit_contact::Model>,
 }
 
-/// Activity of every unit, by unit id (two statements).
+/// Activity of every unit, by unit id (four statements).
 pub async fn activity(
     db: &DatabaseConnection,
 ) -> Result<std::collections::HashMap<i64, UnitActivity>, DbErr> {
@@ -79,6 +85,31 @@ pub async fn activity(
         .await?;
     for (unit, n) in people {
         map.entry(unit).or_default().people_reported = n;
+    }
+    let reports: Vec<(i64, Option<DateTimeUtc>, Option<chrono::NaiveDate>)> =
+        entity::daily_report::Entity::find()
+            .select_only()
+            .column(entity::daily_report::Column::MemberUnitId)
+            .column_as(
+                Expr::col(entity::daily_report::Column::SubmittedAt).max(),
+                "last",
+            )
+            .column_as(
+                Expr::col(entity::daily_report::Column::ReportDate).max(),
+                "day",
+            )
+            .group_by(entity::daily_report::Column::MemberUnitId)
+            .into_tuple()
+            .all(db)
+            .await?;
+    for (unit, last, day) in reports {
+        let entry = map.entry(unit).or_default();
+        entry.last_report_at = last;
+        entry.last_report_date = day;
+    }
+    for contact in entity::member_unit_contact::Entity::find().all(db).await? {
+        let unit = contact.member_unit_id;
+        map.entry(unit).or_default().contact = Some(contact);
     }
     Ok(map)
 }

@@ -15,6 +15,8 @@ pub struct UploadQuery {
     pub kind: Option<String>,
     /// Only this status (`imported`).
     pub status: Option<String>,
+    /// Only those uploaded at or before this time (a dashboard as of a past day).
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
     /// At most this many.
     pub limit: u64,
 }
@@ -44,6 +46,9 @@ pub async fn list(
     }
     if let Some(status) = &query.status {
         select = select.filter(upload::Column::Status.eq(status.as_str()));
+    }
+    if let Some(until) = query.until {
+        select = select.filter(upload::Column::UploadedAt.lte(until));
     }
     let rows = select.limit(query.limit).all(db).await?;
     Ok(rows

@@ -1,5 +1,6 @@
 //! The web pages `hub serve` serves: sign-in with a token, the leadership dashboard, the
-//! upload page and the people search. Plain HTML and JavaScript modules built only on the
+//! daily brief, the upload page, daily reports, the people list, visas, pending merges and
+//! the admin pages. Plain HTML and JavaScript modules built only on the
 //! public API (`/graphql`, `/api/…`); the files are embedded in the binary ([`assets`]).
 //!
 //! - `GET /` — the page shell (the pages route on the URL's `#/…`);
@@ -106,9 +107,54 @@ mod tests {
                 );
             }
         }
-        for page in ["dashboard", "upload", "people", "person"] {
+        for page in [
+            "dashboard",
+            "upload",
+            "people",
+            "person",
+            "brief",
+            "visas",
+            "merges",
+            "reports",
+            "admin",
+        ] {
             assert!(assets::find(&format!("pages/{page}.js")).is_some());
         }
         assert!(assets::INDEX_HTML.contains("/assets/app.js"));
+    }
+
+    /// The names a script imports from `path`, e.g. `import { h, table } from '../util.js'`.
+    fn imported_names<'a>(text: &'a str, path: &str) -> Vec<&'a str> {
+        text.split("import {")
+            .skip(1)
+            .filter_map(|rest| {
+                let (names, after) = rest.split_once('}')?;
+                after
+                    .trim_start()
+                    .strip_prefix("from '")?
+                    .split('\'')
+                    .next()
+                    .filter(|target| target.ends_with(path))
+                    .map(|_| names)
+            })
+            .flat_map(|names| names.split(',').map(str::trim).filter(|n| !n.is_empty()))
+            .collect()
+    }
+
+    #[test]
+    fn every_name_the_pages_import_is_exported() {
+        for module in ["util.js", "api.js"] {
+            let exported = std::str::from_utf8(assets::find(module).map_or(&[][..], |a| a.bytes))
+                .unwrap_or("");
+            for asset in assets::ASSETS.iter().filter(|a| a.path.ends_with(".js")) {
+                let text = std::str::from_utf8(asset.bytes).unwrap_or("");
+                for name in imported_names(text, module) {
+                    let declared = ["function", "const", "class", "async function"]
+                        .iter()
+                        .any(|kind| exported.contains(&format!("export {kind} {name}")));
+                    assert!(declared, "{} imports {name} from {module}", asset.path);
+                }
+            }
+        }
     }
 }

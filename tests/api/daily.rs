@@ -238,3 +238,97 @@ async fn leaders_see_document_numbers_in_report_text_masked() {
         "{as_analyst}"
     );
 }
+
+#[tokio::test]
+async fn a_missing_unit_shows_whom_to_call_and_when_it_last_reported() {
+    let app = spawn_app().await;
+    let set = app
+        .graphql_as(
+            Some(&app.admin_token.clone()),
+            r#"mutation { updateMemberUnit(code: "byau", contactName: " 张伟（外事科） ", contactPhone: "0459-6781234") {
+                code name contact { name phone } } }"#,
+            Value::Null,
+        )
+        .await
+        .json();
+    assert!(set["errors"].is_null(), "{set}");
+    assert_eq!(
+        set["data"]["updateMemberUnit"]["contact"]["name"],
+        "张伟（外事科）"
+    );
+    assert_eq!(
+        set["data"]["updateMemberUnit"]["name"], "黑龙江八一农垦大学",
+        "the name is kept"
+    );
+
+    // Only the phone changes: the name stays.
+    let phone = app
+        .graphql(r#"mutation { updateMemberUnit(code: "byau", contactPhone: "13800000000") { contact { name phone } } }"#)
+        .await
+        .json();
+    assert_eq!(
+        phone["data"]["updateMemberUnit"]["contact"]["name"],
+        "张伟（外事科）"
+    );
+    assert_eq!(
+        phone["data"]["updateMemberUnit"]["contact"]["phone"],
+        "13800000000"
+    );
+
+    let long = "长".repeat(101);
+    let refused = app
+        .graphql_as(
+            Some(&app.admin_token.clone()),
+            "mutation($n: String) { updateMemberUnit(code: \"byau\", contactName: $n) { code } }",
+            json!({ "n": long }),
+        )
+        .await
+        .json();
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "BAD_INPUT");
+
+    let analyst = app.token("fao", Role::Analyst).await;
+    let uploader = app.token("byau", Role::Uploader).await;
+    let refused = app
+        .graphql_as(
+            Some(&uploader),
+            r#"mutation { updateMemberUnit(code: "byau", contactPhone: "1") { code } }"#,
+            Value::Null,
+        )
+        .await
+        .json();
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+
+    let sent = app
+        .graphql_as(
+            Some(&uploader),
+            SUBMIT,
+            json!({ "date": "2020-02-16", "zero": true }),
+        )
+        .await
+        .json();
+    assert!(sent["errors"].is_null(), "{sent}");
+    let status = app
+        .graphql_as(
+            Some(&analyst),
+            r#"{ dailyReportStatus(date: "2020-02-17") {
+                missing { code lastReportDate lastReportAt contact { name phone } } } }"#,
+            Value::Null,
+        )
+        .await
+        .json();
+    let missing = status["data"]["dailyReportStatus"]["missing"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{status}"));
+    let byau = missing
+        .iter()
+        .find(|u| u["code"] == "byau")
+        .unwrap_or_else(|| panic!("byau is missing on the 17th: {status}"));
+    assert_eq!(byau["lastReportDate"], "2020-02-16");
+    assert!(byau["lastReportAt"].is_string());
+    assert_eq!(byau["contact"]["phone"], "13800000000");
+    let police = missing
+        .iter()
+        .find(|u| u["code"] == "police")
+        .unwrap_or_else(|| panic!("{status}"));
+    assert!(police["lastReportDate"].is_null() && police["contact"].is_null());
+}

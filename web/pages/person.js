@@ -3,7 +3,7 @@
 
 import { gql } from '../api.js';
 import {
-  AFFILIATION_ROLES, ATTRIBUTE_LABELS, KIND_LABELS, VISA_LABELS, dateTime, errorBox, h, sourceText, table,
+  AFFILIATION_ROLES, ATTRIBUTE_LABELS, KIND_LABELS, VISA_LABELS, dateTime, errorBox, h, sourceText, table, uploaderName,
 } from '../util.js';
 
 const SOURCE = `source { uploadId fileName unitName unitCode kind sheet row uploadedAt uploadedBy }`;
@@ -55,7 +55,10 @@ export async function render(root, { params }) {
     ['具体负责管理单位', person.managingUnit ? person.managingUnit.name : ''],
   ];
   root.replaceChildren(h('div', { class: 'page person' },
-    h('p', {}, h('a', { href: '#/people' }, '← 返回人员查询')),
+    h('p', {}, h('a', {
+      href: '#/people',
+      onclick: (event) => { if (history.length > 1) { event.preventDefault(); history.back(); } },
+    }, '← 返回列表')),
     h('h1', {}, person.name || person.chineseName || person.documentNumber,
       person.hasConflicts ? h('span', { class: 'badge warn' }, '来源不一致') : null),
     h('section', { class: 'card' }, h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))),
@@ -75,5 +78,5 @@ export async function render(root, { params }) {
     section('体温检测', ['时间', '体温(℃)', '情况', '来源'],
       person.healthChecks.map((c) => [dateTime(c.checkedAt), c.temperature ?? '', c.status || '', src(c)])),
     section('全部来源', ['单位', '文件', '类型', '位置', '上传时间', '上传人'],
-      person.sources.map((s) => [s.unitName, s.fileName, KIND_LABELS[s.kind] || s.kind, `${s.sheet}!第${s.row}行`, dateTime(s.uploadedAt), s.uploadedBy]))));
+      person.sources.map((s) => [s.unitName, s.fileName, KIND_LABELS[s.kind] || s.kind, `${s.sheet}!第${s.row}行`, dateTime(s.uploadedAt), uploaderName(s.uploadedBy, s.unitName)]))));
 }

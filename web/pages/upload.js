@@ -9,12 +9,12 @@
 
 import { download, gql, uploadFile } from '../api.js';
 import {
-  KIND_LABELS, STATUS_LABELS, dateTime, errorBox, h, num, size, table,
+  KIND_LABELS, STATUS_LABELS, dateTime, errorBox, h, num, size, table, uploaderName,
 } from '../util.js';
 
 const HISTORY = `query History($unit: String) {
   uploads(unit: $unit, first: 30) {
-    id kind fileName uploadedAt uploadedBy status rows { data accepted rejected warnings }
+    id kind fileName uploadedAt uploadedBy unitName status rows { data accepted rejected warnings }
   }
 }`;
 
@@ -117,6 +117,12 @@ function rejectionsButton(uploadId, fileName) {
 function reportView(report) {
   const rows = report.rows || {};
   const badge = h('span', { class: `badge status-${report.status}` }, STATUS_LABELS[report.status] || report.status);
+  if (report.status === 'duplicate') {
+    // The same file was imported before: nothing was read into the hub again, so no counts.
+    return h('div', { class: 'report', dataset: { status: report.status }, role: 'status' },
+      h('div', { class: 'report-summary' }, badge,
+        h('span', {}, '与此前已导入的文件内容完全相同，本次未导入任何数据。')));
+  }
   const summary = h('div', { class: 'report-summary' },
     badge,
     report.kind ? h('span', {}, `类型：${KIND_LABELS[report.kind] || report.kind}`) : null,
@@ -135,7 +141,7 @@ function reportView(report) {
       parts.push(rejectionsButton(report.upload_id, report.file));
     }
   }
-  return h('div', { class: 'report', dataset: { status: report.status } }, parts);
+  return h('div', { class: 'report', dataset: { status: report.status }, role: 'status' }, parts);
 }
 
 export async function render(root, { viewer }) {
@@ -146,10 +152,15 @@ export async function render(root, { viewer }) {
     Object.entries(KIND_LABELS).map(([value, label]) => h('option', { value }, label)));
   const dryRun = h('input', { type: 'checkbox', id: 'dry-run' });
   const fileInput = h('input', { type: 'file', id: 'files', multiple: true, accept: '.xlsx,.xlsm,.xls,.ods,.csv', hidden: true });
-  const drop = h('div', { class: 'dropzone', id: 'dropzone', tabindex: 0 },
-    h('strong', {}, '将表格文件拖到这里，或点击选择文件'),
-    h('div', { class: 'muted' }, '支持 xlsx、xls、ods、csv（UTF-8 / GBK），可一次选择多个文件'));
-  const results = h('div', { id: 'results' });
+  const drop = h('div', {
+    class: 'dropzone', id: 'dropzone', tabindex: 0, role: 'button',
+    'aria-label': '选择要上传的表格文件（也可将文件拖到此处）', 'aria-describedby': 'dropzone-hint',
+  },
+  h('strong', {}, '将表格文件拖到这里，或点击选择文件'),
+  h('div', { class: 'muted', id: 'dropzone-hint' }, '支持 xlsx、xls、ods、csv（UTF-8 / GBK），可一次选择多个文件'));
+  fileInput.setAttribute('aria-label', '选择要上传的表格文件');
+  // Results are announced to screen readers as they arrive.
+  const results = h('div', { id: 'results', 'aria-live': 'polite', 'aria-relevant': 'additions text' });
   const history = h('div', { id: 'history' });
   const unitLine = h('p', { class: 'muted' });
   let unitSelect = null;
@@ -202,9 +213,10 @@ export async function render(root, { viewer }) {
       const { uploads } = await gql(HISTORY, { unit });
       history.replaceChildren(table(['上传时间', '文件名', '类型', '上传人', '数据行', '接收', '拒收', ''],
         uploads.map((u) => [
-          dateTime(u.uploadedAt), u.fileName, KIND_LABELS[u.kind] || u.kind, u.uploadedBy,
-          num(u.rows.data), num(u.rows.accepted),
-          u.rows.rejected ? h('span', { class: 'bad' }, num(u.rows.rejected)) : '0',
+          dateTime(u.uploadedAt), u.fileName, KIND_LABELS[u.kind] || u.kind, uploaderName(u.uploadedBy, u.unitName),
+          ...(u.status === 'duplicate'
+            ? [h('span', { class: 'muted' }, STATUS_LABELS.duplicate), '', '']
+            : [num(u.rows.data), num(u.rows.accepted), u.rows.rejected ? h('span', { class: 'bad' }, num(u.rows.rejected)) : '0']),
           u.rows.rejected ? rejectionsButton(u.id, u.fileName) : '',
         ]), { class: 'compact', id: 'history-table' }));
     } catch (error) {

@@ -13,10 +13,12 @@
 //! - [`shown`] — a person's values as one unit's uploads gave them;
 //! - [`read`] — lists, one person, group-by counts;
 //! - [`export`] — the people workbook;
+//! - [`figures`] — the headline figures (overview) as of a time;
 //! - [`audit`] — what the audit log records of a read (never a searched number).
 
 pub mod audit;
 pub mod export;
+pub mod figures;
 pub mod query;
 pub mod read;
 pub mod shown;
