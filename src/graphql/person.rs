@@ -13,7 +13,7 @@ use super::loaders::{ByPerson, OrganizationLoader, Provenance, ProvenanceLoader}
 use super::view::{PersonView, keep};
 use crate::derived::PersonStatus;
 use crate::error::{GqlResultExt, HubError};
-use crate::ingest::people::PersonValues;
+use crate::registry::shown::PersonValues;
 
 /// A nationality: ISO 3166-1 alpha-3 code with its names. 国籍。
 #[derive(Debug, Clone, SimpleObject)]

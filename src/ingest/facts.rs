@@ -1,7 +1,8 @@
 //! What one accepted row says, in the hub's terms: the person it is about, the values it
 //! gives, and the facts (affiliation, stay, document, movement, check, report) it holds.
 
-use super::people::{Identity, PersonValues};
+use super::people::Identity;
+use crate::registry::shown::PersonValues;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// Where an affiliation points.

@@ -396,7 +396,7 @@ impl<'u> Landing<'u> {
         fact_rows::insert(db, &facts, provenance).await?;
         steps.done("facts");
 
-        people::refresh_shown(db, &resolved.existing, now).await?;
+        crate::registry::shown::refresh_shown(db, &resolved.existing, now).await?;
         steps.done("refresh shown");
         people::find_candidates(db, &resolved.touched, now).await?;
         steps.done("candidates");

@@ -6,8 +6,8 @@ use super::facts::{
     RowFacts, StayFact,
 };
 use super::land::{LandFile, LandRow, RowTotals};
-use super::people::PersonValues;
 use super::report::{IssueRef, Rejection, RowCounts};
+use crate::registry::shown::PersonValues;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use importers::{

@@ -39,11 +39,17 @@ pub const CURSOR_TABLE: &str = "audit_journal_cursor";
 /// How many entries one move copies at most.
 const BATCH: u64 = 500;
 
-/// How many times a background mover tries before leaving the entries for the next one.
-pub const MOVE_ATTEMPTS: u32 = 30;
+/// How many times a background mover tries before leaving the entries for the next one
+/// (with [`MOVE_RETRY_PAUSE`], ten minutes of landings back to back).
+pub const MOVE_ATTEMPTS: u32 = 600;
 
 /// The pause between two attempts of a background mover.
-const MOVE_RETRY_PAUSE: Duration = Duration::from_millis(500);
+const MOVE_RETRY_PAUSE: Duration = Duration::from_secs(1);
+
+/// How long the background mover's own connection waits for the store's write lock: a
+/// moment, then it lets go and tries again after [`MOVE_RETRY_PAUSE`] (it never sits in the
+/// busy handler behind a landing, holding a connection).
+const MOVER_BUSY_TIMEOUT: Duration = Duration::from_millis(200);
 
 /// How long a journal write waits for another read's entry (they take microseconds).
 const JOURNAL_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -64,8 +70,12 @@ const SCHEMA: [&str; 3] = [
 pub struct AuditJournal {
     /// The journal file.
     path: PathBuf,
+    /// The store file, when known: the background mover opens a connection of its own.
+    store: Option<PathBuf>,
     /// The journal's connection pool and its id, once opened.
     opened: OnceCell<(DatabaseConnection, String)>,
+    /// The background mover's own connection to the store, once opened.
+    mover: OnceCell<DatabaseConnection>,
     /// Held by one move at a time.
     moving: Mutex<()>,
     /// Whether a background mover runs.
@@ -84,14 +94,19 @@ impl AuditJournal {
         if !store.is_file() {
             return None;
         }
-        Some(Self::at(journal_path(store)))
+        Some(Self {
+            store: Some(store.to_owned()),
+            ..Self::at(journal_path(store))
+        })
     }
 
     /// A journal in the file `path`.
     pub fn at(path: PathBuf) -> Self {
         Self {
             path,
+            store: None,
             opened: OnceCell::new(),
+            mover: OnceCell::new(),
             moving: Mutex::new(()),
             scheduled: AtomicBool::new(false),
         }
@@ -106,18 +121,7 @@ impl AuditJournal {
     async fn open(&self) -> Result<&(DatabaseConnection, String), DbErr> {
         self.opened
             .get_or_try_init(|| async {
-                let options = SqliteConnectOptions::new()
-                    .filename(&self.path)
-                    .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(JOURNAL_BUSY_TIMEOUT);
-                let mut connect = ConnectOptions::new("sqlite::memory:");
-                connect
-                    .max_connections(4)
-                    .sqlx_logging(false)
-                    .map_sqlx_sqlite_opts(move |_| options.clone().disable_statement_logging());
-                let db = Database::connect(connect).await?;
+                let db = sqlite_pool(&self.path, 4, JOURNAL_BUSY_TIMEOUT).await?;
                 for statement in SCHEMA {
                     db.execute_unprepared(statement).await?;
                 }
@@ -204,8 +208,10 @@ impl AuditJournal {
     }
 
     /// Starts moving the journal into `store` in the background unless a mover already
-    /// runs. The mover retries while the store is locked (a landing), up to
-    /// [`MOVE_ATTEMPTS`] times; what it cannot move waits for the next write or move.
+    /// runs. The mover uses a connection of its own to the store's file (when the journal
+    /// knows it, else `store`), gives up the store's lock at once when a landing holds it
+    /// and retries after a pause, up to [`MOVE_ATTEMPTS`] times; what it cannot move waits
+    /// for the next write or move.
     pub fn schedule_move(self: &Arc<Self>, store: &DatabaseConnection) {
         if self.scheduled.swap(true, Ordering::AcqRel) {
             return;
@@ -214,7 +220,16 @@ impl AuditJournal {
         let store = store.clone();
         tokio::spawn(async move {
             loop {
-                journal.move_with_retries(&store).await;
+                let own = match &journal.store {
+                    Some(path) => journal
+                        .mover
+                        .get_or_try_init(|| sqlite_pool(path, 1, MOVER_BUSY_TIMEOUT))
+                        .await
+                        .inspect_err(|e| tracing::warn!(error = %e, "audit mover: own connection"))
+                        .ok(),
+                    None => None,
+                };
+                journal.move_with_retries(own.unwrap_or(&store)).await;
                 journal.scheduled.store(false, Ordering::Release);
                 // An entry written after the last batch was read saw a mover running and
                 // started none: look once more before leaving.
@@ -243,17 +258,38 @@ impl AuditJournal {
                     return;
                 }
                 Err(e) => {
-                    tracing::warn!(
-                        error = %e,
-                        attempt,
-                        journal = %self.path.display(),
-                        "read audit entries stay in the journal until the store is free"
-                    );
+                    tracing::debug!(error = %e, attempt, "read audit entries wait for the store");
                     tokio::time::sleep(MOVE_RETRY_PAUSE).await;
                 }
             }
         }
+        tracing::warn!(
+            journal = %self.path.display(),
+            "read audit entries stay in the journal until the next read or auditLog moves them"
+        );
     }
+}
+
+/// A pool of at most `connections` to the SQLite file `path` (created when missing), WAL,
+/// waiting `busy` for another writer.
+async fn sqlite_pool(
+    path: &Path,
+    connections: u32,
+    busy: Duration,
+) -> Result<DatabaseConnection, DbErr> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(busy);
+    let mut connect = ConnectOptions::new("sqlite::memory:");
+    connect
+        .max_connections(connections)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(move |_| options.clone().disable_statement_logging());
+    Database::connect(connect).await
 }
 
 /// The journal file of the store file `store`: `<store>.read-audit`.

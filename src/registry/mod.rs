@@ -9,6 +9,7 @@ pub mod daily_reports;
 pub mod merges;
 pub mod organization_edits;
 pub mod organizations;
+pub mod shown;
 pub mod tokens;
 pub mod unit_edits;
 pub mod units;

@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::error::HubError;
 use crate::ingest::facts::{AffiliationFact, DocumentFact, MovementFact, OrgRef, RowFacts};
 use crate::ingest::land::{LandFile, LandRow, land};
-use crate::ingest::people::PersonValues;
+use crate::registry::shown::PersonValues;
 
 /// Rows per generated upload.
 const BATCH: usize = 50_000;

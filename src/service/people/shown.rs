@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use entity::{person, person_source};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use crate::ingest::people::shown_of;
+use crate::registry::shown::shown_of;
 
 /// `people` with the values of `unit`'s own rows in place of the values shown from all
 /// rows (one statement for all of them).
