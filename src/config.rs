@@ -115,7 +115,7 @@ pub struct UploadLimits {
     pub max_uncompressed_bytes: u64,
     /// Whether files uploaded over HTTP or GraphQL are first read in a child process with
     /// the limits below, so that a reader failure cannot stop the server
-    /// ([`crate::ingest::isolated`]).
+    /// (the importer's child process: `hub read-upload`).
     #[serde(default = "default_isolate_reader")]
     pub isolate_reader: bool,
     /// Address space the child reading a file may use, in bytes.
@@ -147,16 +147,28 @@ fn default_reader_timeout_secs() -> u64 {
 }
 
 fn default_queue_wait_ms() -> u64 {
-    u64::try_from(crate::ingest::importer::DEFAULT_QUEUE_WAIT.as_millis()).unwrap_or(5_000)
+    u64::try_from(DEFAULT_QUEUE_WAIT.as_millis()).unwrap_or(5_000)
+}
+
+/// How long an upload waits for its report before it is answered `queued` with a ticket.
+pub const DEFAULT_QUEUE_WAIT: Duration = Duration::from_secs(30);
+
+/// How a file is read in a child process (built from `[uploads]`, used by the importer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderIsolation {
+    /// The `hub` executable to run as `hub read-upload`.
+    pub program: PathBuf,
+    /// Address space the child may use (RLIMIT_AS), in bytes.
+    pub memory_bytes: u64,
+    /// Longest time the child may take, wall clock and CPU alike.
+    pub timeout: Duration,
 }
 
 impl UploadLimits {
     /// How uploaded files are read in a child process; `None` when they are read in the
     /// server only (`isolate_reader = false`). Errors when the running executable cannot be
     /// found and no `reader_program` is set.
-    pub fn reader_isolation(
-        &self,
-    ) -> Result<Option<crate::ingest::isolated::ReaderIsolation>, HubError> {
+    pub fn reader_isolation(&self) -> Result<Option<ReaderIsolation>, HubError> {
         if !self.isolate_reader {
             return Ok(None);
         }
@@ -165,7 +177,7 @@ impl UploadLimits {
             None => std::env::current_exe()
                 .map_err(|e| HubError::Internal(format!("cannot find the hub executable: {e}")))?,
         };
-        Ok(Some(crate::ingest::isolated::ReaderIsolation {
+        Ok(Some(ReaderIsolation {
             program,
             memory_bytes: self.reader_memory_bytes,
             timeout: Duration::from_secs(self.reader_timeout_secs),
@@ -179,7 +191,7 @@ impl UploadLimits {
 
     /// How uploaded files are read: these limits, files of at most `max_file_bytes` and
     /// dates without a zone in `timezone` (the one place read options are built from the
-    /// settings; the application's [`crate::ingest::Importer`] holds them).
+    /// settings; the application's importer holds them).
     pub fn read_options(
         &self,
         max_file_bytes: u64,

@@ -71,8 +71,7 @@ pub struct Importer {
     isolation: Option<ReaderIsolation>,
 }
 
-/// How long an upload waits for its report before it is answered `queued` with a ticket.
-pub const DEFAULT_QUEUE_WAIT: Duration = Duration::from_secs(30);
+pub use crate::config::DEFAULT_QUEUE_WAIT;
 
 impl std::fmt::Debug for Importer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

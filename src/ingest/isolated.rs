@@ -11,9 +11,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::ops::ControlFlow;
-use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
 
 use importers::{
     ColumnMapping, ColumnOverride, ImportError, ParsedRow, ReadOptions, RowSink, SourceKind,
@@ -30,16 +28,7 @@ pub const READ_MARKER: &str = "hub-read-upload: ended";
 /// Longest answer read from the child (its marker line; anything longer is garbage).
 const MAX_ANSWER_BYTES: u64 = 256;
 
-/// How a file is read in a child process.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReaderIsolation {
-    /// The `hub` executable to run as `hub read-upload`.
-    pub program: PathBuf,
-    /// Address space the child may use (RLIMIT_AS), in bytes.
-    pub memory_bytes: u64,
-    /// Longest time the child may take, wall clock and CPU alike.
-    pub timeout: Duration,
-}
+pub use crate::config::ReaderIsolation;
 
 /// The read options of one upload as the child receives them (the first line of its input).
 #[derive(Debug, Clone, Serialize, Deserialize)]
