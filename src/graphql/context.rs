@@ -42,8 +42,10 @@ pub fn timezone(ctx: &Context<'_>) -> Tz {
 }
 
 /// The application's importer: how uploaded files are read and landed.
-pub fn importer<'a>(ctx: &Context<'a>) -> Result<&'a std::sync::Arc<crate::ingest::Importer>> {
-    ctx.data::<std::sync::Arc<crate::ingest::Importer>>()
+pub fn importer<'a>(
+    ctx: &Context<'a>,
+) -> Result<&'a std::sync::Arc<crate::service::uploads::Importer>> {
+    ctx.data::<std::sync::Arc<crate::service::uploads::Importer>>()
         .map_err(|e| HubError::Internal(format!("schema has no importer: {}", e.message)))
         .gql()
 }

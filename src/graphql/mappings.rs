@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use super::context::{database, principal};
 use super::mutation::parse_id;
 use crate::error::GqlResultExt;
-use crate::ingest::roster;
 use crate::registry::column_mappings::StoredMapping;
 use crate::service::column_mappings::{self as service, MappingInput};
+use crate::service::uploads as roster;
 use crate::service::uploads::parse_kind;
 
 /// How one header was read. 表头识别结果。

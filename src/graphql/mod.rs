@@ -78,7 +78,7 @@ pub struct HubSchema {
     schema: Schema<Query, Mutation, EmptySubscription>,
     db: DatabaseConnection,
     city: std::sync::Arc<crate::derived::CityCache>,
-    importer: std::sync::Arc<crate::ingest::Importer>,
+    importer: std::sync::Arc<crate::service::uploads::Importer>,
     reads: crate::auth::audit::ReadAudit,
     max_fields: usize,
     suggestions: bool,
@@ -93,7 +93,7 @@ impl HubSchema {
 
     /// The importer the `upload` mutation lands files through (the application shares it
     /// with `POST /api/uploads`).
-    pub fn importer(&self) -> &std::sync::Arc<crate::ingest::Importer> {
+    pub fn importer(&self) -> &std::sync::Arc<crate::service::uploads::Importer> {
         &self.importer
     }
 
@@ -268,7 +268,7 @@ impl From<&Settings> for SchemaConfig {
 pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
     let city = std::sync::Arc::new(crate::derived::CityCache::default());
     let importer = std::sync::Arc::new(
-        crate::ingest::Importer::new(
+        crate::service::uploads::Importer::new(
             config
                 .uploads
                 .read_options(config.max_file_bytes, config.timezone),

@@ -10,7 +10,8 @@ use super::mappings::{ColumnAssignmentInput, ColumnNote, FileWarning, RosterRepo
 use super::uploads::{UploadRejection, UploadRows};
 use crate::auth::Operation;
 use crate::error::{GqlResultExt, HubError};
-use crate::ingest::{self, ImportReport as Report, tickets};
+use crate::service::uploads as tickets;
+use crate::service::uploads::{self as ingest, ImportReport as Report};
 use crate::service::uploads::{self, UploadInput};
 
 /// What became of an uploaded file. 上传结果。

@@ -122,25 +122,20 @@ impl Upload {
     /// The rejected rows with their reasons (not for leaders: they hold the rows as
     /// written). 被拒收的行及原因（含原始数据，领导角色不可见）。
     async fn rejections(&self, ctx: &Context<'_>) -> Result<Vec<UploadRejection>> {
-        let grant = authorize(ctx, Operation::ReadRejections)?;
-        grant.check_unit(self.member_unit_id).gql()?;
         let id: i64 = self
             .id
             .parse()
             .map_err(|_| HubError::Internal("upload id".to_owned()))
             .gql()?;
-        let db = database(ctx)?;
-        let rejections = crate::ingest::stored::rejections(db, id).await.gql()?;
-        read_audit(ctx)
-            .record(
-                db,
-                principal(ctx)?,
-                Action::ReadRejections,
-                format!("upload:{id}"),
-                serde_json::json!({ "rows": rejections.len() }),
-            )
-            .await
-            .gql()?;
+        let rejections = crate::service::uploads::rejections(
+            database(ctx)?,
+            read_audit(ctx),
+            principal(ctx)?,
+            id,
+            self.member_unit_id,
+        )
+        .await
+        .gql()?;
         Ok(rejections
             .into_iter()
             .map(|r| UploadRejection {

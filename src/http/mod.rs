@@ -43,7 +43,7 @@ pub struct AppState {
     /// Requests per minute per token (`http.rate_limit_per_minute`).
     pub limiter: Arc<RateLimiter>,
     /// Lands uploaded files (shared with the schema's `upload` mutation).
-    pub importer: Arc<crate::ingest::Importer>,
+    pub importer: Arc<crate::service::uploads::Importer>,
     /// Requests without a live token per minute per client address
     /// (`http.failed_auth_per_minute`).
     pub failed_auth: Arc<RateLimiter<std::net::IpAddr>>,

@@ -7,8 +7,8 @@ use axum::extract::{Path, State};
 use super::AppState;
 use super::auth::Authenticated;
 use crate::error::HubError;
-use crate::ingest::tickets::TicketView;
 use crate::service::uploads;
+use crate::service::uploads::TicketView;
 
 /// `GET /api/uploads/tickets/{id}`: the uploader's own ticket (an admin: any); 404 for an
 /// unknown ticket or another's.

@@ -12,7 +12,7 @@ use super::auth::Authenticated;
 use super::xlsx;
 use crate::auth::Operation;
 use crate::error::HubError;
-use crate::ingest::ImportStatus;
+use crate::service::uploads::ImportStatus;
 use crate::service::uploads::{self, UploadInput, parse_kind};
 
 /// A multipart error: over the body limit (also when a chunked body hits it while it is

@@ -11,8 +11,14 @@ use crate::ingest::audited::UploadAudit;
 use crate::ingest::isolated;
 use std::sync::Arc;
 
-use crate::ingest::tickets::TicketView;
-use crate::ingest::{ImportReport, ImportRequest, ImportStage, Importer, Progress, export};
+use crate::ingest::{ImportRequest, ImportStage, Progress, export};
+
+pub use crate::ingest::report::Rejection;
+/// What the callers of uploads (HTTP, GraphQL, the command line) read of the importer: the
+/// application's importer, its reports and statuses, a roster's report, landing tickets.
+pub use crate::ingest::roster::RosterReport;
+pub use crate::ingest::tickets::{TicketStatus, TicketView};
+pub use crate::ingest::{ImportReport, ImportStatus, Importer};
 
 /// Longest file name kept with an upload, in characters.
 const MAX_FILE_NAME: usize = 200;
@@ -226,6 +232,31 @@ pub fn ticket(
 ) -> Result<TicketView, HubError> {
     principal.authorize(Operation::Upload)?;
     importer.tickets().view(id.trim(), principal)
+}
+
+/// The rejected rows of upload `upload_id` of member unit `unit_id` with their reasons
+/// (they hold the rows as written: not for leaders; an uploader, its own unit's only); the
+/// read is audited.
+pub async fn rejections(
+    db: &DatabaseConnection,
+    reads: &ReadAudit,
+    principal: &Principal,
+    upload_id: i64,
+    unit_id: i64,
+) -> Result<Vec<Rejection>, HubError> {
+    let grant = principal.authorize(Operation::ReadRejections)?;
+    grant.check_unit(unit_id)?;
+    let rejections = crate::ingest::stored::rejections(db, upload_id).await?;
+    reads
+        .record(
+            db,
+            principal,
+            Action::ReadRejections,
+            format!("upload:{upload_id}"),
+            serde_json::json!({ "rows": rejections.len() }),
+        )
+        .await?;
+    Ok(rejections)
 }
 
 /// An upload's rejected rows as an xlsx to fix and upload again: the file name to offer
