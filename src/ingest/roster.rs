@@ -273,38 +273,48 @@ pub async fn land<C: ConnectionTrait>(
     Ok(report)
 }
 
-async fn end_affiliations<C: ConnectionTrait>(
+/// Ends the facts `ids` of entity `E` at `at`, by upload `by`: `end` (the fact's end time)
+/// and `ended_by` (the upload that ended it) set, in chunks.
+async fn end_facts<C: ConnectionTrait, E: EntityTrait>(
     db: &C,
+    (id, end, ended_by): (E::Column, E::Column, E::Column),
     ids: &[i64],
     at: DateTime<Utc>,
     by: i64,
 ) -> Result<(), DbErr> {
     for chunk in ids.chunks(10_000) {
-        affiliation::Entity::update_many()
-            .col_expr(affiliation::Column::Until, Expr::value(at))
-            .col_expr(affiliation::Column::EndedByUploadId, Expr::value(by))
-            .filter(affiliation::Column::Id.is_in(chunk.to_vec()))
+        E::update_many()
+            .col_expr(end, Expr::value(at))
+            .col_expr(ended_by, Expr::value(by))
+            .filter(id.is_in(chunk.to_vec()))
             .exec(db)
             .await?;
     }
     Ok(())
 }
 
+/// Ends affiliations `ids` at `at`, by upload `by`.
+async fn end_affiliations<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+    at: DateTime<Utc>,
+    by: i64,
+) -> Result<(), DbErr> {
+    use affiliation::Column;
+    let columns = (Column::Id, Column::Until, Column::EndedByUploadId);
+    end_facts::<C, affiliation::Entity>(db, columns, ids, at, by).await
+}
+
+/// Ends stays `ids` at `at`, by upload `by`.
 async fn end_stays<C: ConnectionTrait>(
     db: &C,
     ids: &[i64],
     at: DateTime<Utc>,
     by: i64,
 ) -> Result<(), DbErr> {
-    for chunk in ids.chunks(10_000) {
-        stay::Entity::update_many()
-            .col_expr(stay::Column::CheckOut, Expr::value(at))
-            .col_expr(stay::Column::EndedByUploadId, Expr::value(by))
-            .filter(stay::Column::Id.is_in(chunk.to_vec()))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
+    use stay::Column;
+    let columns = (Column::Id, Column::CheckOut, Column::EndedByUploadId);
+    end_facts::<C, stay::Entity>(db, columns, ids, at, by).await
 }
 
 /// An older list's own facts end where the next newer list (`newer_id`, as of `at`) takes

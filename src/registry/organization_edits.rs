@@ -73,20 +73,30 @@ pub async fn add(
     if let Some(owner) = key_owner(&txn, &key).await? {
         return Err(taken(&name, owner));
     }
-    let org = organization::ActiveModel {
+    let org = confirmed(name, key, kind, None, now).insert(&txn).await?;
+    txn.commit().await?;
+    Ok(org)
+}
+
+/// A new organisation an admin confirmed (verified), named `name` (its matching key
+/// `key`), of `kind`, the organisation of member unit `unit` when it is one.
+pub fn confirmed(
+    name: String,
+    key: String,
+    kind: &str,
+    unit: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> organization::ActiveModel {
+    organization::ActiveModel {
         name: Set(name),
         key: Set(key),
         kind: Set(kind.to_owned()),
         verified: Set(true),
-        member_unit_id: Set(None),
+        member_unit_id: Set(unit),
         merged_into_id: Set(None),
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(org)
 }
 
 /// Changes to an organisation; `None` leaves a field as it is.

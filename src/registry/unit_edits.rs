@@ -126,18 +126,9 @@ pub async fn add(
             )));
         }
         None => {
-            organization::ActiveModel {
-                name: Set(name),
-                key: Set(key),
-                kind: Set(kind.to_owned()),
-                verified: Set(true),
-                member_unit_id: Set(Some(unit.id)),
-                merged_into_id: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            super::organization_edits::confirmed(name, key, kind, Some(unit.id), now)
+                .insert(&txn)
+                .await?;
         }
     }
     txn.commit().await?;
