@@ -7,6 +7,7 @@
 //! SQLite and PostgreSQL (window functions, `$n` parameters).
 
 pub mod cache;
+pub mod conditions;
 pub mod counts;
 pub mod overview;
 pub mod people;
@@ -17,9 +18,10 @@ pub mod trend;
 pub mod visa;
 
 pub use cache::CityCache;
-pub use counts::{Count, Dimension, counts_by};
+pub use conditions::Conditions;
+pub use counts::{Cell, Count, Dimension, counts_by, cross_counts};
 pub use overview::{Overview, overview};
 pub use people::{Between, PersonFilter, PersonOrder, PersonPage};
 pub use status::{PersonStatus, statuses};
-pub use trend::{TrendPoint, present_trend};
+pub use trend::{TrendPoint, filtered_trend, present_trend};
 pub use visa::VisaStatus;

@@ -3,6 +3,7 @@
 //! an order, and a page; optionally read for one member unit's uploads alone
 //! ([`PersonFilter::own_unit`]).
 
+use super::conditions::Conditions;
 use super::overview::as_of_values;
 use super::sql::derived_cte;
 use super::status::PersonStatus;
@@ -52,6 +53,8 @@ pub struct PersonFilter {
     pub and: Vec<PersonFilter>,
     /// Any of these (when not empty).
     pub or: Vec<PersonFilter>,
+    /// Typed conditions on the person's fields and facts.
+    pub conditions: Conditions,
     /// Read for the uploads of this member unit (id) alone: only the people a row of its
     /// uploads names match, and every condition on facts (reporting units, arrivals and
     /// departures, names) reads only the facts its uploads gave. The derived facts
@@ -94,7 +97,7 @@ impl Sql {
         format!("${}", self.values.len())
     }
 
-    fn list<T: Into<Value> + Clone>(&mut self, items: &[T]) -> String {
+    pub(super) fn list<T: Into<Value> + Clone>(&mut self, items: &[T]) -> String {
         if items.is_empty() {
             return "NULL".to_owned();
         }
@@ -108,8 +111,16 @@ impl PersonFilter {
     /// separate permission).
     pub fn searches(&self) -> bool {
         self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
+            || self.conditions.searches()
             || self.and.iter().any(Self::searches)
             || self.or.iter().any(Self::searches)
+    }
+
+    /// Whether the filter names presence, here or nested.
+    pub fn names_presence(&self) -> bool {
+        self.present.is_some()
+            || self.and.iter().any(Self::names_presence)
+            || self.or.iter().any(Self::names_presence)
     }
 
     /// Whether the filter needs the derived facts (presence, managing unit, visa status).
@@ -215,6 +226,7 @@ impl PersonFilter {
                 ),
             });
         }
+        parts.extend(self.conditions.render(sql, unit));
         for nested in &self.and {
             parts.push(format!("({})", nested.condition_for(sql, unit)));
         }

@@ -1,15 +1,15 @@
 //! The city as of a time: headline figures, people lists, one person, group-by counts and
 //! the present trend.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::context::{as_of as resolve_as_of, authorize, database, principal, timezone};
 use super::person::{Person, VisaStatus};
 use crate::auth::Operation;
-use crate::derived::{self, Between, PersonFilter as Filter};
+use crate::derived::{self, Between, Conditions, PersonFilter as Filter};
 use crate::error::{GqlResultExt, HubError};
-use crate::service::people::{Page, People, PersonLookup, PersonQuery};
+use crate::service::people::{Page, People, PersonLookup, PersonQuery, Presence};
 
 /// Headline figures. 总体情况。
 #[derive(Debug, Clone, SimpleObject)]
@@ -34,13 +34,17 @@ pub struct Overview {
     pub expired_visas: i64,
 }
 
-/// Which people to list; fields combine with AND, `and`/`or` nest. 人员筛选条件。
+/// Which people to list or count; fields combine with AND, `and`/`or` nest. Lists,
+/// counts and exports cover present people unless `present` says otherwise: `false` for
+/// people away, `null` for everyone (or when a nested filter names `present`, as it says).
+/// 人员筛选条件（列表、统计、导出默认仅含在庆人员；present: false 为不在庆，null 为全部）。
 #[derive(Debug, Clone, Default, InputObject)]
 pub struct PersonFilter {
     /// Nationalities (ISO alpha-3), any of. 国籍（三位代码，任一）。
     pub nationality: Option<Vec<String>>,
-    /// Present in the city, or not. 是否在庆。
-    pub present: Option<bool>,
+    /// Present in the city (`true`, the default), away (`false`), or everyone (`null`).
+    /// 是否在庆（默认 true；false 不在庆；null 全部）。
+    pub present: MaybeUndefined<bool>,
     /// Managing organisations (ids), any of. 具体负责管理单位编号。
     pub managing_unit: Option<Vec<ID>>,
     /// Reported by member units (codes), any of. 报送成员单位代码。
@@ -61,9 +65,49 @@ pub struct PersonFilter {
     pub and: Option<Vec<PersonFilter>>,
     /// Any of these. 满足其一。
     pub or: Option<Vec<PersonFilter>>,
+    /// Typed conditions on the person's fields and facts. 字段与记录条件。
+    #[graphql(flatten)]
+    pub conditions: Conditions,
 }
 
 impl PersonFilter {
+    /// Which people by presence: as `present` says, present people when it is not given
+    /// (unless a nested filter names presence: then as the nested filters say).
+    pub fn presence(&self) -> Presence {
+        match &self.present {
+            MaybeUndefined::Value(present) => Presence::of(Some(*present)),
+            MaybeUndefined::Null => Presence::Any,
+            MaybeUndefined::Undefined => {
+                let nested = self
+                    .and
+                    .iter()
+                    .chain(self.or.iter())
+                    .flatten()
+                    .any(|f| !f.present.is_undefined());
+                if nested {
+                    Presence::Any
+                } else {
+                    Presence::Present
+                }
+            }
+        }
+    }
+
+    /// The filter and presence of an optional filter argument.
+    pub fn of(filter: Option<Self>) -> Result<(Filter, Presence)> {
+        let filter = filter.unwrap_or_default();
+        Ok((filter.top_filter()?, filter.presence()))
+    }
+
+    /// The registry's filter of a top-level filter: its `present` is the presence
+    /// ([`Self::presence`]), not a condition.
+    pub fn top_filter(&self) -> Result<Filter> {
+        Ok(Filter {
+            present: None,
+            ..self.to_filter()?
+        })
+    }
+
     /// The registry's filter.
     pub fn to_filter(&self) -> Result<Filter> {
         let organisations = self
@@ -85,7 +129,7 @@ impl PersonFilter {
                 .nationality
                 .as_ref()
                 .map(|codes| codes.iter().map(|c| c.trim().to_uppercase()).collect()),
-            present: self.present,
+            present: self.present.value().copied(),
             managing_organization: organisations,
             reported_by: self.reported_by.clone(),
             visa_status: self
@@ -107,6 +151,7 @@ impl PersonFilter {
                 .flatten()
                 .map(Self::to_filter)
                 .collect::<Result<_>>()?,
+            conditions: self.conditions.clone(),
             own_unit: None,
         })
     }
@@ -148,6 +193,9 @@ pub struct PersonEdge {
 pub struct PersonConnection {
     /// People matching the filter. 符合条件的总人数。
     pub total_count: i64,
+    /// The presence the list is limited to: `true` present people (the default), `false`
+    /// people away, `null` everyone. 列表范围：true 仅在庆，false 仅不在庆，null 全部。
+    pub present: Option<bool>,
     /// Page information. 分页信息。
     pub page_info: PageInfo,
     /// The page. 本页。
@@ -178,6 +226,17 @@ pub struct CountEntry {
     /// Label for people (Chinese name of a country, name of a unit). 名称。
     pub label: String,
     /// People in the group. 人数。
+    pub count: i64,
+}
+
+/// One cell of a cross count. 交叉统计单元格。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct CrossCount {
+    /// Key of the row dimension (as `countsBy` gives it). 行键。
+    pub row: String,
+    /// Key of the column dimension. 列键。
+    pub column: String,
+    /// People in both groups. 人数。
     pub count: i64,
 }
 
@@ -239,7 +298,9 @@ impl CityQuery {
         })
     }
 
-    /// People matching a filter as of a time, a page at a time (at most 100). 人员列表（分页，每页最多100人）。
+    /// People matching a filter as of a time, a page at a time (at most 500 for analysts
+    /// and admins, 100 for others); present people unless the filter's `present` says
+    /// otherwise. 人员列表（分页；分析员每页最多500人，其他角色100人；默认仅在庆人员）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn people(
         &self,
@@ -251,11 +312,13 @@ impl CityQuery {
         as_of: Option<DateTime<Utc>>,
     ) -> Result<PersonConnection> {
         let page = Page::new(i64::from(first), decode_cursor(after.as_deref())?).gql()?;
+        let (filter, presence) = PersonFilter::of(filter)?;
         let query = PersonQuery {
-            filter: filter.unwrap_or_default().to_filter()?,
+            filter,
             order: order_by.into(),
             page,
             as_of: resolve_as_of(ctx, as_of),
+            presence,
         };
         let found = people(ctx)?.list(principal(ctx)?, query).await.gql()?;
         let people: Vec<Person> = found.people.into_iter().map(Person::from).collect();
@@ -271,6 +334,7 @@ impl CityQuery {
             .collect();
         Ok(PersonConnection {
             total_count: found.total,
+            present: found.present,
             page_info: PageInfo {
                 has_next_page: found.has_next,
                 end_cursor: edges.last().map(|e| e.cursor.clone()),
@@ -302,7 +366,8 @@ impl CityQuery {
         Ok(found.map(Person::from))
     }
 
-    /// Present people grouped by a dimension, largest group first. 按维度分组统计在庆人数。
+    /// People grouped by a dimension, largest group first: present people unless the
+    /// filter's `present` says otherwise. 按维度分组统计（默认仅在庆人员）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn counts_by(
         &self,
@@ -311,11 +376,13 @@ impl CityQuery {
         as_of: Option<DateTime<Utc>>,
         filter: Option<PersonFilter>,
     ) -> Result<Vec<CountEntry>> {
+        let (filter, presence) = PersonFilter::of(filter)?;
         let counts = people(ctx)?
             .counts(
                 principal(ctx)?,
                 dimension.into(),
-                filter.unwrap_or_default().to_filter()?,
+                filter,
+                presence,
                 resolve_as_of(ctx, as_of),
             )
             .await
@@ -330,7 +397,9 @@ impl CityQuery {
             .collect())
     }
 
-    /// Present people at the end of each day from `from` to `to` (at most 366 days). 每日在庆人数趋势。
+    /// People present at the end of each day from `from` to `to` (at most 366 days),
+    /// optionally only those matching a filter (its `present` is ignored: the trend counts
+    /// present people). 每日在庆人数趋势（可加筛选条件）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn present_trend(
         &self,
@@ -338,6 +407,7 @@ impl CityQuery {
         from: NaiveDate,
         to: NaiveDate,
         #[graphql(default_with = "TrendInterval::Day")] interval: TrendInterval,
+        filter: Option<PersonFilter>,
     ) -> Result<Vec<TrendPoint>> {
         authorize(ctx, Operation::ReadFigures)?;
         let TrendInterval::Day = interval;
@@ -351,8 +421,9 @@ impl CityQuery {
             .gql();
         }
         let until = resolve_as_of(ctx, None);
-        let points = super::context::city_cache(ctx)?
-            .present_trend(database(ctx)?, from, to, until, timezone(ctx))
+        let (filter, _) = PersonFilter::of(filter)?;
+        let points = people(ctx)?
+            .present_trend(principal(ctx)?, filter, (from, to), until)
             .await
             .gql()?;
         Ok(points
@@ -364,6 +435,47 @@ impl CityQuery {
             .collect())
     }
 }
+
+#[Object]
+impl CrossCountQuery {
+    /// People counted by two dimensions at once, one cell per pair of keys holding
+    /// anyone (keys as `countsBy` gives them); present people unless the filter's
+    /// `present` says otherwise. The cells of NATIONALITY × MANAGING_UNIT sum to the
+    /// present count. 交叉统计（如国籍 × 具体负责管理单位；默认仅在庆人员）。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    async fn cross_counts(
+        &self,
+        ctx: &Context<'_>,
+        rows: CountDimension,
+        columns: CountDimension,
+        as_of: Option<DateTime<Utc>>,
+        filter: Option<PersonFilter>,
+    ) -> Result<Vec<CrossCount>> {
+        let (filter, presence) = PersonFilter::of(filter)?;
+        let cells = people(ctx)?
+            .cross_counts(
+                principal(ctx)?,
+                (rows.into(), columns.into()),
+                filter,
+                presence,
+                resolve_as_of(ctx, as_of),
+            )
+            .await
+            .gql()?;
+        Ok(cells
+            .into_iter()
+            .map(|c| CrossCount {
+                row: c.row,
+                column: c.column,
+                count: c.count,
+            })
+            .collect())
+    }
+}
+
+/// Cross counts (a query of its own so the city queries stay one screen). 交叉统计查询。
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CrossCountQuery;
 
 /// The people reader of the request: its store, time zone and the schema's city cache.
 fn people<'a>(ctx: &Context<'a>) -> Result<People<'a>> {

@@ -48,6 +48,7 @@ pub const CITY_WIDE_COST: usize = 50;
 pub struct Query(
     QueryRoot,
     city::CityQuery,
+    city::CrossCountQuery,
     uploads::UploadsQuery,
     viewer::ViewerQuery,
     daily::DailyReportQuery,

@@ -5,6 +5,7 @@
 //! database that is dropped afterwards. Logs are silent unless `TEST_LOG` is set.
 
 mod access;
+mod analyst;
 mod city;
 mod cli;
 mod cli_import;

@@ -66,7 +66,7 @@ async fn the_people_export_lists_the_filtered_people_with_the_overview() {
     let request = ExportRequest {
         filter: ExportFilter {
             as_of: Some(report_time().to_rfc3339()),
-            present: Some(true),
+            present: Some("true".into()),
             ..ExportFilter::default()
         },
         masked: false,
@@ -99,7 +99,7 @@ async fn the_people_export_lists_the_filtered_people_with_the_overview() {
             &ExportRequest {
                 masked: true,
                 filter: ExportFilter {
-                    present: None,
+                    present: Some("all".into()),
                     ..request.filter.clone()
                 },
             },

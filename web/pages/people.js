@@ -81,7 +81,8 @@ export async function render(root) {
     const f = {};
     if (search.value.trim()) f.search = search.value.trim();
     if (nationality.value) f.nationality = [nationality.value];
-    if (present.value) f.present = present.value === 'true';
+    // The API lists present people unless told otherwise: 全部 asks for everyone (null).
+    f.present = present.value ? present.value === 'true' : null;
     if (visa.value) f.visaStatus = [visa.value];
     if (unit.value) f.reportedBy = [unit.value];
     if (managing.value) f.managingUnit = [managing.value];
@@ -92,7 +93,7 @@ export async function render(root) {
     const f = filter();
     if (f.search) q.set('search', f.search);
     if (f.nationality) q.set('nationality', f.nationality.join(','));
-    if (f.present !== undefined) q.set('present', String(f.present));
+    q.set('present', f.present === null ? 'all' : String(f.present));
     if (f.visaStatus) q.set('visaStatus', f.visaStatus.join(','));
     if (f.reportedBy) q.set('unit', f.reportedBy.join(','));
     if (f.managingUnit) q.set('managingUnit', f.managingUnit.join(','));

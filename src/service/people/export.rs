@@ -56,7 +56,7 @@ impl People<'_> {
             PersonView::Full if request.masked => PersonView::Masked,
             view => view,
         };
-        let query = scoped(filter.to_filter()?, &grant);
+        let query = scoped(filter.presence()?.list_filter(filter.to_filter()?), &grant);
         let as_of = filter.as_of()?.unwrap_or_else(Utc::now);
         let figures = principal.authorize(Operation::ReadFigures).is_ok();
         audit::export(self.db, principal, filter.describe_masked(), view.masked()).await?;

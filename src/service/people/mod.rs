@@ -12,11 +12,13 @@
 //! - [`view`] — what of a person a caller sees, and masking;
 //! - [`shown`] — a person's values as one unit's uploads gave them;
 //! - [`read`] — lists, one person, group-by counts;
+//! - [`figures`] — cross counts and the present trend of a filtered set;
 //! - [`export`] — the people workbook;
 //! - [`audit`] — what the audit log records of a read (never a searched number).
 
 pub mod audit;
 pub mod export;
+pub mod figures;
 pub mod query;
 pub mod read;
 pub mod shown;
@@ -28,7 +30,7 @@ use sea_orm::DatabaseConnection;
 use crate::derived::CityCache;
 
 pub use export::{ExportFile, ExportRequest};
-pub use query::{MAX_PAGE, Page, PersonLookup, PersonQuery};
+pub use query::{MAX_ANALYST_PAGE, MAX_PAGE, Page, PersonLookup, PersonQuery, Presence};
 pub use read::{CountEntry, PeoplePage, PersonRecord};
 pub use view::PersonView;
 

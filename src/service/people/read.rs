@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use entity::{person, person_source};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::query::{PersonLookup, PersonQuery};
+use super::query::{MAX_ANALYST_PAGE, MAX_PAGE, PersonLookup, PersonQuery, Presence};
 use super::view::PersonView;
 use super::{People, audit, shown};
-use crate::auth::{Grant, Operation, Principal};
+use crate::auth::{Access, Grant, Operation, Principal};
 use crate::derived::{self, Dimension, PersonFilter, PersonStatus};
 use crate::error::HubError;
 
@@ -36,6 +36,9 @@ pub struct PeoplePage {
     pub total: i64,
     /// Whether more follow.
     pub has_next: bool,
+    /// The presence the list is limited to: `Some(true)` present people (the default),
+    /// `Some(false)` people away, `None` everyone.
+    pub present: Option<bool>,
 }
 
 /// One group of a count.
@@ -55,6 +58,16 @@ pub fn scoped(filter: PersonFilter, grant: &Grant) -> PersonFilter {
     PersonFilter {
         own_unit: grant.restricted_to().map(|unit| unit.id),
         ..filter
+    }
+}
+
+/// Most people a page may hold for `grant`: [`MAX_ANALYST_PAGE`] when it reads everyone in
+/// full, else [`MAX_PAGE`].
+pub fn page_limit(grant: &Grant) -> u64 {
+    if grant.access() == Access::Full {
+        MAX_ANALYST_PAGE
+    } else {
+        MAX_PAGE
     }
 }
 
@@ -110,14 +123,20 @@ impl People<'_> {
     ) -> Result<PeoplePage, HubError> {
         let grant = principal.authorize(Operation::ReadPeople)?;
         check_search(principal, query.filter.searches())?;
+        query
+            .filter
+            .conditions
+            .check()
+            .map_err(|e| HubError::BadInput(e.0))?;
+        let page = query.page.at_most(page_limit(&grant))?;
         let view = PersonView::of(&grant);
-        let filter = scoped(query.filter, &grant);
+        let filter = scoped(query.presence.list_filter(query.filter), &grant);
         let total = self.total(&filter, query.as_of).await?;
         let page = derived::people::list_with_total(
             self.db,
             &filter,
             query.order,
-            (query.page.first, query.page.offset),
+            (page.first, page.offset),
             query.as_of,
             self.tz,
             total,
@@ -130,6 +149,7 @@ impl People<'_> {
             people,
             total: page.total,
             has_next: page.has_next,
+            present: query.presence.as_option(),
         })
     }
 
@@ -186,18 +206,23 @@ impl People<'_> {
             .pop())
     }
 
-    /// Present people matching `filter` grouped by `dimension`, largest group first; an
-    /// uploader counts its own people through its own facts (its reporting unit alone).
+    /// People matching `filter` of `presence` (by default present people) grouped by
+    /// `dimension`, largest group first; an uploader counts its own people through its own facts (its reporting unit alone).
     pub async fn counts(
         &self,
         principal: &Principal,
         dimension: Dimension,
         filter: PersonFilter,
+        presence: Presence,
         as_of: DateTime<Utc>,
     ) -> Result<Vec<CountEntry>, HubError> {
         let grant = principal.authorize(Operation::ReadCounts)?;
         check_search(principal, filter.searches())?;
-        let filter = scoped(filter, &grant);
+        filter
+            .conditions
+            .check()
+            .map_err(|e| HubError::BadInput(e.0))?;
+        let filter = scoped(presence.count_filter(filter), &grant);
         let counts = match self.cache {
             Some(cache) => {
                 cache

@@ -1,0 +1,349 @@
+//! The analyst's API over HTTP with real tokens: answers right at every time
+//! `expected.json` names, typed filters with operators, the presence every list, count and
+//! export covers, cross counts, filtered trends, and unknown parameters refused.
+
+use crate::fixtures::{expected, fixture_files, import};
+use crate::helpers::{TestApp, spawn_app};
+use axum::http::StatusCode;
+use hub::auth::Role;
+use serde_json::{Value, json};
+
+/// A server with every fixture imported, and an analyst's token.
+async fn city() -> (TestApp, String) {
+    let app = spawn_app().await;
+    for (name, unit, _) in fixture_files() {
+        import(&app.db, &name, &unit).await;
+    }
+    let analyst = app.token("fao", Role::Analyst).await;
+    (app, analyst)
+}
+
+/// `data`, asserting the answer has no errors.
+async fn data_as(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
+    let body = app.graphql_as(Some(token), query, variables).await.json();
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"].clone()
+}
+
+/// The first error's code of an answer expected to fail.
+async fn error_as(app: &TestApp, token: &str, query: &str, variables: Value) -> String {
+    let body = app.graphql_as(Some(token), query, variables).await.json();
+    assert!(body["errors"].is_array(), "{body}");
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn sum(list: &Value) -> i64 {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| c["count"].as_i64().expect("a count"))
+        .sum()
+}
+
+#[tokio::test]
+async fn lists_counts_and_cross_counts_agree_at_every_time_expected_json_names() {
+    let (app, analyst) = city().await;
+    let expected = expected();
+    let known = expected["known_people"].as_i64().expect("known");
+    let present_at = expected["present_at"].as_object().expect("present_at");
+    assert!(present_at.len() >= 4);
+    for (time, want) in present_at {
+        let data = data_as(
+            &app,
+            &analyst,
+            "query($t: DateTime!) {
+                overview(asOf: $t) { presentPeople knownPeople }
+                present: people(first: 1, asOf: $t) { totalCount present }
+                everyone: people(first: 1, asOf: $t, filter: { present: null }) { totalCount present }
+                away: people(first: 1, asOf: $t, filter: { present: false }) { totalCount present }
+                byNationality: countsBy(dimension: NATIONALITY, asOf: $t) { count }
+                awayByNationality: countsBy(dimension: NATIONALITY, asOf: $t, filter: { present: false }) { count }
+                cells: crossCounts(rows: NATIONALITY, columns: MANAGING_UNIT, asOf: $t) { row column count }
+            }",
+            json!({ "t": time }),
+        )
+        .await;
+        let want = want.as_i64().expect("a count");
+        assert_eq!(data["overview"]["presentPeople"], json!(want), "{time}");
+        assert_eq!(data["present"]["totalCount"], json!(want), "{time}");
+        assert_eq!(data["present"]["present"], json!(true), "lists state it");
+        assert_eq!(data["everyone"]["totalCount"], json!(known), "{time}");
+        assert_eq!(data["everyone"]["present"], Value::Null);
+        assert_eq!(data["away"]["totalCount"], json!(known - want), "{time}");
+        assert_eq!(sum(&data["byNationality"]), want, "{time}");
+        assert_eq!(sum(&data["awayByNationality"]), known - want, "{time}");
+        assert_eq!(sum(&data["cells"]), want, "cross counts sum at {time}");
+    }
+}
+
+#[tokio::test]
+async fn the_overstayers_nested_checks_in_a_list_are_those_made_by_as_of() {
+    let (app, analyst) = city().await;
+    let overstayer = &expected()["overstayer"];
+    for (time, want) in overstayer["health_checks_at"]
+        .as_object()
+        .expect("health_checks_at")
+    {
+        let data = data_as(
+            &app,
+            &analyst,
+            "query($n: String!, $t: DateTime!) {
+                people(asOf: $t, filter: { present: null, documentNumber: { eq: $n } }) {
+                    edges { node { healthChecks { checkedAt } } } } }",
+            json!({ "n": overstayer["passport"], "t": time }),
+        )
+        .await;
+        let edges = data["people"]["edges"].as_array().expect("edges");
+        assert_eq!(edges.len(), 1, "{data}");
+        let checks = edges[0]["node"]["healthChecks"].as_array().expect("checks");
+        assert_eq!(Some(checks.len() as u64), want.as_u64(), "as of {time}");
+    }
+}
+
+#[tokio::test]
+async fn typed_filters_hold_for_every_person_they_return() {
+    let (app, analyst) = city().await;
+    let everyone = |data: &Value| data["people"]["totalCount"].as_i64().expect("a total");
+    let query =
+        "query($f: PersonFilter) { people(first: 500, filter: $f) { totalCount edges { node {
+        name sex affiliations { role active organization { name kind } }
+        healthChecks { temperature } documents { kind validUntil } } } } }";
+    let list = |data: &Value| -> Vec<Value> {
+        data["people"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| e["node"].clone())
+            .collect()
+    };
+
+    // An affiliation as a student at a university, in force.
+    let students = data_as(
+        &app,
+        &analyst,
+        query,
+        json!({ "f": { "present": null, "affiliation": {
+            "role": { "eq": "STUDENT" }, "organizationKind": { "in": ["university"] }, "active": true } } }),
+    )
+    .await;
+    assert!(everyone(&students) > 0, "{students}");
+    for person in list(&students) {
+        let holds = person["affiliations"]
+            .as_array()
+            .expect("affs")
+            .iter()
+            .any(|a| {
+                a["role"] == "student"
+                    && a["active"] == true
+                    && a["organization"]["kind"] == "university"
+            });
+        assert!(holds, "{person}");
+    }
+    // Operators narrow: a visa expiring before a day is a subset of visas known at all.
+    let known_visa = everyone(
+        &data_as(
+            &app,
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "visaValidUntil": { "isNull": false } } }),
+        )
+        .await,
+    );
+    let early = data_as(
+        &app,
+        &analyst,
+        query,
+        json!({ "f": { "present": null, "document": { "kind": { "eq": "visa" }, "validUntil": { "lte": "2020-02-16" } } } }),
+    )
+    .await;
+    assert!(
+        everyone(&early) > 0 && everyone(&early) < known_visa,
+        "{early}"
+    );
+    for person in list(&early) {
+        let holds = person["documents"]
+            .as_array()
+            .expect("docs")
+            .iter()
+            .any(|d| {
+                d["kind"] == "visa" && d["validUntil"].as_str().is_some_and(|v| v <= "2020-02-16")
+            });
+        assert!(holds, "{person}");
+    }
+    // Checks, counted sources and names: each answer checked against what it returns.
+    let checked = data_as(
+        &app,
+        &analyst,
+        query,
+        json!({ "f": { "present": null, "healthCheck": { "temperature": { "gte": 30.0 } } } }),
+    )
+    .await;
+    assert!(everyone(&checked) > 0, "{checked}");
+    for person in list(&checked) {
+        assert!(
+            person["healthChecks"]
+                .as_array()
+                .expect("checks")
+                .iter()
+                .any(|c| c["temperature"].as_f64().is_some_and(|t| t >= 30.0)),
+            "{person}"
+        );
+    }
+    let many = everyone(
+        &data_as(
+            &app,
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "reportingUnits": { "gte": 2 } } }),
+        )
+        .await,
+    );
+    let one = everyone(
+        &data_as(
+            &app,
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "reportingUnits": { "lte": 1 } } }),
+        )
+        .await,
+    );
+    assert!(many > 0 && one > 0, "{many} {one}");
+    assert_eq!(
+        many + one,
+        expected()["known_people"].as_i64().expect("known")
+    );
+    let women = data_as(
+        &app,
+        &analyst,
+        query,
+        json!({ "f": { "present": null, "sex": { "eq": "f" }, "name": { "isNull": false } } }),
+    )
+    .await;
+    assert!(everyone(&women) > 0);
+    assert!(
+        list(&women)
+            .iter()
+            .all(|p| p["sex"] == "F" && p["name"].is_string())
+    );
+
+    // A misspelt condition or operator is an error, not everyone.
+    for bad in [
+        json!({ "affiliation": { "rol": { "eq": "student" } } }),
+        json!({ "sex": { "equals": "F" } }),
+        json!({ "nationalty": ["KOR"] }),
+        json!({ "stay": { "hotel": { "eq": "not-an-id" } } }),
+    ] {
+        let code = error_as(&app, &analyst, query, json!({ "f": bad })).await;
+        assert!(!code.is_empty(), "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn uploaders_filter_and_cross_count_through_their_own_facts_and_leaders_do_not_search() {
+    let (app, analyst) = city().await;
+    let education = app.token("education", Role::Uploader).await;
+    let leader = app.token("fao", Role::Leader).await;
+    // Police checks are no fact of the education bureau's uploads.
+    let query = r#"{ people(filter: { present: null, healthCheck: { checkedAt: { isNull: false } } }) { totalCount } }"#;
+    let all = data_as(&app, &analyst, query, Value::Null).await;
+    assert!(all["people"]["totalCount"].as_i64().is_some_and(|n| n > 0));
+    let own = data_as(&app, &education, query, Value::Null).await;
+    assert_eq!(own["people"]["totalCount"], 0, "{own}");
+    let cells = data_as(
+        &app,
+        &education,
+        "{ crossCounts(rows: REPORTING_UNIT, columns: NATIONALITY) { row } }",
+        Value::Null,
+    )
+    .await;
+    let rows: Vec<&Value> = cells["crossCounts"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|c| c["row"] == "education"), "{cells}");
+    let code = error_as(
+        &app,
+        &leader,
+        r#"{ people(filter: { name: { contains: "A" } }) { totalCount } }"#,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(code, "FORBIDDEN");
+    // Pages: 500 for analysts, 100 for leaders.
+    data_as(
+        &app,
+        &analyst,
+        "{ people(first: 500) { totalCount } }",
+        Value::Null,
+    )
+    .await;
+    let code = error_as(
+        &app,
+        &leader,
+        "{ people(first: 101) { totalCount } }",
+        Value::Null,
+    )
+    .await;
+    assert_eq!(code, "BAD_INPUT");
+}
+
+#[tokio::test]
+async fn a_filtered_trend_counts_the_filtered_present_people_each_day() {
+    let (app, analyst) = city().await;
+    let data = data_as(
+        &app,
+        &analyst,
+        r#"{ all: presentTrend(from: "2020-02-01", to: "2020-02-17") { day present }
+             kor: presentTrend(from: "2020-02-01", to: "2020-02-17", filter: { nationality: ["KOR"] }) { day present }
+             korNow: countsBy(dimension: NATIONALITY, asOf: "2020-02-17T15:59:59Z", filter: { nationality: ["KOR"] }) { count } }"#,
+        Value::Null,
+    )
+    .await;
+    let all = data["all"].as_array().expect("points");
+    let kor = data["kor"].as_array().expect("points");
+    assert_eq!(all.len(), kor.len());
+    for (a, k) in all.iter().zip(kor) {
+        assert!(k["present"].as_i64() < a["present"].as_i64(), "{a} {k}");
+    }
+    assert_eq!(
+        kor.last().map(|p| p["present"].as_i64()),
+        Some(Some(sum(&data["korNow"])))
+    );
+}
+
+#[tokio::test]
+async fn the_export_refuses_unknown_parameters_and_takes_typed_conditions() {
+    let (app, analyst) = city().await;
+    let ok = app
+        .get_as(Some(&analyst), "/api/exports/people.xlsx?present=all")
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    for path in [
+        "/api/exports/people.xlsx?nationalty=KOR",
+        "/api/exports/people.xlsx?present=maybe",
+        "/api/exports/people.xlsx?filter=%7B%22sx%22%3A%7B%22eq%22%3A%22F%22%7D%7D",
+    ] {
+        let refused = app.get_as(Some(&analyst), path).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            refused.body
+        );
+        assert_eq!(refused.json()["error"]["code"], "BAD_INPUT", "{path}");
+    }
+    // {"sex":{"eq":"F"}}
+    let typed = app
+        .get_as(
+            Some(&analyst),
+            "/api/exports/people.xlsx?filter=%7B%22sex%22%3A%7B%22eq%22%3A%22F%22%7D%7D",
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
+    assert!(typed.bytes.len() < ok.bytes.len());
+}
