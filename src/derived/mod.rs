@@ -11,6 +11,7 @@ pub mod conditions;
 pub mod counts;
 pub mod overview;
 pub mod people;
+pub mod search;
 pub mod sql;
 pub mod status;
 pub mod timeline;

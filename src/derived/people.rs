@@ -47,7 +47,8 @@ pub struct PersonFilter {
     pub arrived_between: Option<Between>,
     /// Departed within the range.
     pub departed_between: Option<Between>,
-    /// Part of the Latin or Chinese name, or of the document number (case-insensitive).
+    /// A name in any word order (or part of the Chinese name), or part of the document
+    /// number whatever its blanks, dashes and O/0, I/1 confusions ([`super::search`]).
     pub search: Option<String>,
     /// All of these.
     pub and: Vec<PersonFilter>,
@@ -202,28 +203,15 @@ impl PersonFilter {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            let escaped = search
-                .to_uppercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let pattern = sql.param(format!("%{escaped}%"));
-            let number = format!("p.document_number LIKE {pattern} ESCAPE '\\'");
             parts.push(match unit {
                 // The names the unit's own rows gave (the document number is the identity
                 // every row gives).
                 Some(_) => {
                     let own = own(sql, "ps");
-                    format!(
-                        "(EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = p.id{own} \
-                         AND (UPPER(COALESCE(ps.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
-                         OR COALESCE(ps.chinese_name, '') LIKE {pattern} ESCAPE '\\')) OR {number})"
-                    )
+                    let found = super::search::condition(sql, search, "ps.latin_name", "ps.chinese_name");
+                    format!("EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = p.id{own} AND {found})")
                 }
-                None => format!(
-                    "(UPPER(COALESCE(p.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
-                     OR COALESCE(p.chinese_name, '') LIKE {pattern} ESCAPE '\\' OR {number})"
-                ),
+                None => super::search::condition(sql, search, "p.latin_name", "p.chinese_name"),
             });
         }
         parts.extend(self.conditions.render(sql, unit));

@@ -12,6 +12,7 @@ pub mod mutation;
 pub mod person;
 mod query;
 pub mod registry_edits;
+pub mod search;
 pub mod size;
 pub mod tokens;
 mod types;
@@ -49,6 +50,7 @@ pub struct Query(
     QueryRoot,
     city::CityQuery,
     city::CrossCountQuery,
+    search::SearchQuery,
     uploads::UploadsQuery,
     viewer::ViewerQuery,
     daily::DailyReportQuery,

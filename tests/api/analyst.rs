@@ -347,3 +347,105 @@ async fn the_export_refuses_unknown_parameters_and_takes_typed_conditions() {
     assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
     assert!(typed.bytes.len() < ok.bytes.len());
 }
+
+#[tokio::test]
+async fn names_are_found_in_any_word_order_and_numbers_despite_confusions() {
+    let (app, analyst) = city().await;
+    let page = data_as(
+        &app,
+        &analyst,
+        "{ people(first: 200, filter: { present: null }) { edges { node { id name } } } }",
+        Value::Null,
+    )
+    .await;
+    let (id, name) = page["people"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter_map(|e| {
+            Some((
+                e["node"]["id"].clone(),
+                e["node"]["name"].as_str()?.to_owned(),
+            ))
+        })
+        .find(|(_, name)| name.split(' ').count() == 2)
+        .expect("a person with a two-word name");
+    let words: Vec<&str> = name.split(' ').collect();
+    let query = "query($s: String!) { people(first: 50, filter: { present: null, search: $s }) {
+        edges { node { id } } } }";
+    let ids = |data: &Value| -> Vec<Value> {
+        data["people"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| e["node"]["id"].clone())
+            .collect()
+    };
+    for written in [
+        format!("{} {}", words[1], words[0]),
+        format!("{}/{}", words[1], words[0]),
+        format!("{}, {}", words[0].to_lowercase(), words[1]),
+        format!("{}{}", words[0], words[1]),
+    ] {
+        let found = data_as(&app, &analyst, query, json!({ "s": written })).await;
+        assert!(ids(&found).contains(&id), "{written}: {found}");
+    }
+
+    let overstayer = expected()["overstayer"]["passport"]
+        .as_str()
+        .expect("a number")
+        .to_owned();
+    let spaced: String = overstayer
+        .chars()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            let c = match c {
+                '0' => 'O',
+                '1' => 'I',
+                c => c.to_ascii_lowercase(),
+            };
+            if i % 3 == 2 {
+                vec![c, '-']
+            } else {
+                vec![c, ' ']
+            }
+        })
+        .collect();
+    let found = data_as(&app, &analyst, query, json!({ "s": spaced })).await;
+    assert_eq!(ids(&found).len(), 1, "{spaced}: {found}");
+
+    // One character changed: not found, but suggested.
+    let mut changed: Vec<char> = overstayer.chars().collect();
+    let last = changed.len() - 1;
+    changed[last] = if changed[last] == '7' { '8' } else { '7' };
+    let changed: String = changed.into_iter().collect();
+    let found = data_as(&app, &analyst, query, json!({ "s": changed })).await;
+    assert!(ids(&found).is_empty(), "{found}");
+    let suggested = data_as(
+        &app,
+        &analyst,
+        "query($n: String!) { searchSuggestions(number: $n) { documentNumber } }",
+        json!({ "n": changed }),
+    )
+    .await;
+    let numbers: Vec<&Value> = suggested["searchSuggestions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .collect();
+    assert!(
+        numbers
+            .iter()
+            .any(|p| p["documentNumber"] == json!(overstayer)),
+        "{suggested}"
+    );
+    let leader = app.token("fao", Role::Leader).await;
+    let code = error_as(
+        &app,
+        &leader,
+        "query($n: String!) { searchSuggestions(number: $n) { id } }",
+        json!({ "n": changed }),
+    )
+    .await;
+    assert_eq!(code, "FORBIDDEN");
+}

@@ -13,6 +13,7 @@
 //! - [`shown`] — a person's values as one unit's uploads gave them;
 //! - [`read`] — lists, one person, group-by counts;
 //! - [`figures`] — cross counts and the present trend of a filtered set;
+//! - [`suggest`] — near matches of a searched document number;
 //! - [`export`] — the people workbook;
 //! - [`audit`] — what the audit log records of a read (never a searched number).
 
@@ -22,6 +23,7 @@ pub mod figures;
 pub mod query;
 pub mod read;
 pub mod shown;
+pub mod suggest;
 pub mod view;
 
 use chrono_tz::Tz;
