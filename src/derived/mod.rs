@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod conditions;
 pub mod counts;
+pub mod order;
 pub mod overview;
 pub mod people;
 pub mod search;
@@ -21,6 +22,7 @@ pub mod visa;
 pub use cache::CityCache;
 pub use conditions::Conditions;
 pub use counts::{Cell, Count, Dimension, counts_by, cross_counts};
+pub use order::{Cursor, Sort, Start};
 pub use overview::{Overview, overview};
 pub use people::{Between, PersonFilter, PersonOrder, PersonPage};
 pub use status::{PersonStatus, statuses};

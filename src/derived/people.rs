@@ -4,6 +4,7 @@
 //! ([`PersonFilter::own_unit`]).
 
 use super::conditions::Conditions;
+use super::order::{Cursor, Sort, Start};
 use super::overview::as_of_values;
 use super::sql::derived_cte;
 use super::status::PersonStatus;
@@ -11,7 +12,7 @@ use super::visa::VisaStatus;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::person;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
 
 /// A time range whose ends may each be open: from `from` (when given) to `to` (when
 /// given), both included.
@@ -64,7 +65,7 @@ pub struct PersonFilter {
     pub own_unit: Option<i64>,
 }
 
-/// Orders of a people list (ties by id).
+/// Orders of a people list (ties by id; empty values last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PersonOrder {
     /// By id: the order the hub learnt of them.
@@ -74,6 +75,24 @@ pub enum PersonOrder {
     Name,
     /// By nationality, then name.
     Nationality,
+    /// By Chinese name.
+    ChineseName,
+    /// By document number.
+    DocumentNumber,
+    /// By sex.
+    Sex,
+    /// By date of birth.
+    BirthDate,
+    /// Without conflicts first.
+    HasConflicts,
+    /// By when the hub first learnt of them.
+    FirstSeen,
+    /// Away first, then present (at the time asked).
+    Present,
+    /// By visa status (at the time asked).
+    VisaStatus,
+    /// By the managing unit's name (at the time asked).
+    ManagingUnit,
 }
 
 /// SQL text with `$n` parameters and their values.
@@ -234,28 +253,6 @@ impl PersonFilter {
     }
 }
 
-/// The `ORDER BY` of a list. Names are the shown ones, or for a list read for one unit's
-/// uploads ([`PersonFilter::own_unit`]) the Latin name its own rows gave (of the most
-/// authoritative of them, then the smallest), so the order gives away no other unit's name.
-fn order_sql(order: PersonOrder, own_unit: Option<i64>) -> String {
-    let name = match own_unit {
-        Some(unit) => format!(
-            "(SELECT ps.latin_name FROM person_source ps \
-             WHERE ps.person_id = p.id AND ps.member_unit_id = {unit} AND ps.latin_name IS NOT NULL \
-             ORDER BY CASE ps.kind WHEN 'visa_registry' THEN 0 WHEN 'university_roster' THEN 1 \
-               WHEN 'employment_roster' THEN 2 WHEN 'student_roster' THEN 3 \
-               WHEN 'lodging_register' THEN 4 WHEN 'passenger_flow' THEN 5 \
-               WHEN 'health_check' THEN 6 ELSE 7 END, ps.latin_name LIMIT 1)"
-        ),
-        None => "p.latin_name".to_owned(),
-    };
-    match order {
-        PersonOrder::Id => "p.id".to_owned(),
-        PersonOrder::Name => format!("{name}, p.id"),
-        PersonOrder::Nationality => format!("p.nationality, {name}, p.id"),
-    }
-}
-
 /// One page of a people list.
 #[derive(Debug, Clone)]
 pub struct PersonPage {
@@ -265,6 +262,8 @@ pub struct PersonPage {
     pub total: i64,
     /// Whether more follow the page.
     pub has_next: bool,
+    /// The cursor of each person of the page (to continue after them).
+    pub cursors: Vec<Cursor>,
 }
 
 /// The statements of a people list: (count, page without its order and limit) and their
@@ -275,9 +274,19 @@ fn list_statements(
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> (String, String, Vec<Value>) {
+    list_statements_for(filter, false, as_of, tz)
+}
+
+/// [`list_statements`], read from the derived facts also when `derived` (a sort on them).
+fn list_statements_for(
+    filter: &PersonFilter,
+    derived: bool,
+    as_of: DateTime<Utc>,
+    tz: Tz,
+) -> (String, String, Vec<Value>) {
     let mut sql = Sql::with_values(as_of_values(as_of, tz));
     let condition = filter.condition(&mut sql);
-    if filter.needs_derived() {
+    if filter.needs_derived() || derived {
         let ctes = derived_cte(None);
         (
             format!("{ctes} SELECT COUNT(*) AS n FROM derived p WHERE {condition}"),
@@ -337,20 +346,74 @@ pub async fn list_with_total<C: ConnectionTrait>(
     tz: Tz,
     total: i64,
 ) -> Result<PersonPage, DbErr> {
-    let (_, page_sql, values) = list_statements(filter, as_of, tz);
+    let sort = Sort {
+        order,
+        descending: false,
+    };
+    page(
+        db,
+        filter,
+        sort,
+        (first, &Start::Offset(offset)),
+        (as_of, tz),
+        total,
+    )
+    .await
+}
+
+/// A page of `first` people matching `filter` in `sort`, from `start` (an offset, or after
+/// a cursor of the same sort: `DbErr::Custom` for another one), as of `as_of`; `total` is
+/// how many match ([`count`]).
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    filter: &PersonFilter,
+    sort: Sort,
+    (first, start): (u64, &Start),
+    (as_of, tz): (DateTime<Utc>, Tz),
+    total: i64,
+) -> Result<PersonPage, DbErr> {
+    let derived = filter.needs_derived() || sort.needs_derived();
+    let (_, page_sql, values) = list_statements_for(filter, sort.needs_derived(), as_of, tz);
+    let person = if derived { "q" } else { "p" };
+    let (order, columns) = sort.order_by(filter.own_unit, person);
+    let mut sql = Sql::with_values(values);
+    let (after, offset) = match start {
+        Start::Offset(offset) => (String::new(), *offset),
+        Start::After(cursor) => {
+            let condition = sort
+                .after(&mut sql, cursor, filter.own_unit, person)
+                .ok_or_else(|| DbErr::Custom(BAD_CURSOR.to_owned()))?;
+            (format!(" AND {condition}"), 0)
+        }
+    };
+    // The page's statement selects the person and the sort values: `SELECT q.* …` or
+    // `SELECT p.* …` gains the `sort_i` columns, and its condition the cursor's.
+    let page_sql = page_sql.replacen(
+        &format!("SELECT {person}.*"),
+        &format!("SELECT {person}.*{columns}"),
+        1,
+    );
     let page_sql = format!(
-        "{page_sql} ORDER BY {} LIMIT {} OFFSET {}",
-        order_sql(order, filter.own_unit),
+        "{page_sql}{after} ORDER BY {order} LIMIT {} OFFSET {offset}",
         first.saturating_add(1),
-        offset
     );
     let backend = db.get_database_backend();
-    let mut people: Vec<person::Model> = person::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(backend, page_sql, values))
-        .all(db)
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend, page_sql, sql.values,
+        ))
         .await?;
-    let has_next = people.len() as u64 > first;
-    people.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    let has_next = rows.len() as u64 > first;
+    let mut people = Vec::new();
+    let mut cursors = Vec::new();
+    for row in rows
+        .iter()
+        .take(usize::try_from(first).unwrap_or(usize::MAX))
+    {
+        let model = person::Model::from_query_result(row, "")?;
+        cursors.push(sort.cursor_of(row, filter.own_unit, model.id)?);
+        people.push(model);
+    }
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let mut statuses = super::status::statuses(db, &ids, as_of, tz).await?;
     let people = people
@@ -368,5 +431,9 @@ pub async fn list_with_total<C: ConnectionTrait>(
         people,
         total,
         has_next,
+        cursors,
     })
 }
+
+/// The message of a cursor that is not of the list's order (`BAD_INPUT` upstream).
+pub const BAD_CURSOR: &str = "after: not a cursor of this list and order";

@@ -2,7 +2,7 @@
 //! `GET /api/exports/people.xlsx` (one struct for both, so they cannot drift apart).
 
 use chrono::{DateTime, FixedOffset, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::masking;
 use crate::derived::{Conditions, PersonFilter, VisaStatus};
@@ -11,43 +11,62 @@ use crate::service::people::Presence;
 
 /// Which people to export and as of when. Lists are comma-separated.
 /// 导出条件（多个值用逗号分隔）。
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, clap::Args)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, clap::Args)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ExportFilter {
     /// The time the list and the summary are for (RFC 3339, e.g.
     /// 2020-02-17T12:00:00+08:00); default now. 统计时点（默认当前时间）。
     #[arg(long, value_name = "TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
 
     /// Nationalities (ISO alpha-3), e.g. KOR,RUS. 国籍代码。
     #[arg(long, value_name = "CODES")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nationality: Option<String>,
 
     /// Present in the city (`true`, the default), away (`false`) or everyone (`all`).
     /// 是否在庆（默认 true 仅在庆；false 不在庆；all 全部）。
     #[arg(long, value_name = "true|false|all")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub present: Option<String>,
 
     /// Reported by these member units (codes), e.g. police,nepu. 报送成员单位代码。
     #[arg(long, value_name = "CODES")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
 
     /// Managed by these organisations (ids). 具体负责管理单位编号。
     #[arg(long, value_name = "IDS")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub managing_unit: Option<String>,
 
     /// Visa statuses: VALID, EXPIRING, EXPIRED, UNKNOWN. 签证状态。
     #[arg(long, value_name = "STATUSES")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visa_status: Option<String>,
 
     /// Part of a name or document number. 姓名或证件号码关键字。
     #[arg(long, value_name = "TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
 
     /// Typed conditions as JSON, the fields of the GraphQL `PersonConditions`, e.g.
     /// `{"affiliation":{"role":{"eq":"student"}}}`. 字段条件（JSON）。
     #[arg(long, value_name = "JSON")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
+
+    /// The order: NATIONALITY (the default), NAME, BIRTH_DATE … (as the GraphQL
+    /// `PersonOrder`). 排序字段。
+    #[arg(long, value_name = "ORDER")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_by: Option<String>,
+
+    /// `asc` (the default) or `desc`. 排序方向。
+    #[arg(long, value_name = "asc|desc")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
 }
 
 /// The items of a comma-separated list, trimmed, empty ones dropped; `None` when none.
@@ -84,6 +103,39 @@ impl ExportFilter {
     pub fn searches(&self) -> bool {
         self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
             || self.conditions().is_ok_and(|c| c.searches())
+    }
+
+    /// The order of the list: nationality then name unless `orderBy` says otherwise.
+    pub fn sort(&self) -> Result<crate::derived::Sort, HubError> {
+        let order = match self
+            .order_by
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => crate::derived::PersonOrder::Nationality,
+            Some(text) => text.parse().map_err(HubError::BadInput)?,
+        };
+        let descending = match self
+            .direction
+            .as_deref()
+            .map(|d| d.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            None | Some("" | "asc") => false,
+            Some("desc") => true,
+            Some(other) => {
+                return Err(HubError::BadInput(format!(
+                    "direction: give asc or desc, not {other:?} / 排序方向：asc 或 desc"
+                )));
+            }
+        };
+        Ok(crate::derived::Sort { order, descending })
+    }
+
+    /// The query string of `GET /api/exports/people.xlsx` asking for this export.
+    pub fn query_string(&self) -> String {
+        serde_urlencoded::to_string(self).unwrap_or_default()
     }
 
     /// Which people by presence: present people unless `present` says `false` or `all`.
@@ -227,7 +279,17 @@ mod tests {
             visa_status: Some("expired".into()),
             search: Some("  ".into()),
             filter: Some(r#"{"stay": {"checkIn": {"gte": "2020-02-01T00:00:00Z"}}}"#.into()),
+            order_by: Some("birth_date".into()),
+            direction: Some("DESC".into()),
         };
+        let sort = f.sort().ok();
+        assert_eq!(
+            sort.map(|s| (s.order, s.descending)),
+            Some((crate::derived::PersonOrder::BirthDate, true))
+        );
+        // The query string reads back as the same filter.
+        let back: Result<ExportFilter, _> = serde_urlencoded::from_str(&f.query_string());
+        assert_eq!(back.ok().as_ref(), Some(&f));
         let filter = f.to_filter().unwrap_or_default();
         assert_eq!(
             filter.nationality,

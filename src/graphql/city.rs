@@ -168,6 +168,34 @@ pub enum PersonOrder {
     Name,
     /// By nationality, then name. 按国籍、姓名。
     Nationality,
+    /// By Chinese name. 按中文姓名。
+    ChineseName,
+    /// By document number. 按证件号码。
+    DocumentNumber,
+    /// By sex. 按性别。
+    Sex,
+    /// By date of birth. 按出生日期。
+    BirthDate,
+    /// Without conflicts first. 按是否有来源冲突。
+    HasConflicts,
+    /// By when the hub first learnt of them. 按首次掌握时间。
+    FirstSeen,
+    /// Away first, then present. 按是否在庆。
+    Present,
+    /// By visa status. 按签证状态。
+    VisaStatus,
+    /// By the managing unit's name. 按具体负责管理单位。
+    ManagingUnit,
+}
+
+/// Direction of an order. 排序方向。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+pub enum SortDirection {
+    /// Smallest first (empty values last). 升序（空值在后）。
+    #[default]
+    Asc,
+    /// Largest first (empty values last). 降序（空值在后）。
+    Desc,
 }
 
 /// Page information of a connection. 分页信息。
@@ -256,12 +284,16 @@ pub struct TrendPoint {
     pub present: i64,
 }
 
-fn decode_cursor(after: Option<&str>) -> Result<u64> {
+/// Where a page starts: after a keyset cursor (`k:…`, what lists give), or after an
+/// offset (`o:N`, the cursors of earlier versions).
+fn decode_cursor(after: Option<&str>) -> Result<derived::Start> {
     match after {
-        None => Ok(0),
+        None => Ok(derived::Start::Offset(0)),
         Some(cursor) => cursor
             .strip_prefix("o:")
             .and_then(|n| n.parse::<u64>().ok())
+            .map(derived::Start::Offset)
+            .or_else(|| derived::Cursor::decode(cursor).map(derived::Start::After))
             .ok_or_else(|| {
                 HubError::BadInput(format!("after: not a cursor of this list: {cursor}"))
             })
@@ -302,21 +334,27 @@ impl CityQuery {
     /// and admins, 100 for others); present people unless the filter's `present` says
     /// otherwise. 人员列表（分页；分析员每页最多500人，其他角色100人；默认仅在庆人员）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    // Each argument is one of the query's GraphQL arguments.
+    #[allow(clippy::too_many_arguments)]
     async fn people(
         &self,
         ctx: &Context<'_>,
         filter: Option<PersonFilter>,
         #[graphql(default)] order_by: PersonOrder,
+        #[graphql(default)] direction: SortDirection,
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<PersonConnection> {
-        let page = Page::new(i64::from(first), decode_cursor(after.as_deref())?).gql()?;
+        let start = decode_cursor(after.as_deref())?;
+        let page = Page::new(i64::from(first), 0).gql()?;
         let (filter, presence) = PersonFilter::of(filter)?;
         let query = PersonQuery {
             filter,
             order: order_by.into(),
+            descending: direction == SortDirection::Desc,
             page,
+            start,
             as_of: resolve_as_of(ctx, as_of),
             presence,
         };
@@ -326,9 +364,9 @@ impl CityQuery {
             .await?;
         let edges: Vec<PersonEdge> = people
             .into_iter()
-            .enumerate()
-            .map(|(i, node)| PersonEdge {
-                cursor: format!("o:{}", page.offset + i as u64 + 1),
+            .zip(found.cursors)
+            .map(|(node, cursor)| PersonEdge {
+                cursor: cursor.encode(),
                 node,
             })
             .collect();

@@ -6,6 +6,7 @@ pub mod city;
 pub mod context;
 pub mod daily;
 mod error_codes;
+pub mod export;
 pub mod loaders;
 pub mod mappings;
 pub mod mutation;
@@ -51,6 +52,7 @@ pub struct Query(
     city::CityQuery,
     city::CrossCountQuery,
     search::SearchQuery,
+    export::ExportQuery,
     uploads::UploadsQuery,
     viewer::ViewerQuery,
     daily::DailyReportQuery,

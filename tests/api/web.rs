@@ -28,7 +28,7 @@ fn report_time() -> chrono::DateTime<Utc> {
 }
 
 /// The sheets of a workbook as rows of cell texts.
-fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+pub fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an xlsx");
     book.sheet_names()
         .into_iter()

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::derived::{PersonFilter, PersonOrder};
+use crate::derived::{PersonFilter, PersonOrder, Start};
 use crate::error::HubError;
 
 /// Most people one page may hold for a role that reads people masked or for its own unit
@@ -148,8 +148,12 @@ pub struct PersonQuery {
     pub filter: PersonFilter,
     /// In which order.
     pub order: PersonOrder,
-    /// Which page.
+    /// Largest first.
+    pub descending: bool,
+    /// How many (its offset is not read: see `start`).
     pub page: Page,
+    /// Where the page starts: an offset, or after a cursor of the same order.
+    pub start: Start,
     /// The time the derived facts are computed at.
     pub as_of: DateTime<Utc>,
     /// Which people by presence (default: present people).

@@ -36,6 +36,8 @@ pub struct PeoplePage {
     pub total: i64,
     /// Whether more follow.
     pub has_next: bool,
+    /// The cursor of each person (to continue after them).
+    pub cursors: Vec<crate::derived::Cursor>,
     /// The presence the list is limited to: `Some(true)` present people (the default),
     /// `Some(false)` people away, `None` everyone.
     pub present: Option<bool>,
@@ -132,21 +134,31 @@ impl People<'_> {
         let view = PersonView::of(&grant);
         let filter = scoped(query.presence.list_filter(query.filter), &grant);
         let total = self.total(&filter, query.as_of).await?;
-        let page = derived::people::list_with_total(
+        let sort = derived::Sort {
+            order: query.order,
+            descending: query.descending,
+        };
+        let page = derived::people::page(
             self.db,
             &filter,
-            query.order,
-            (page.first, page.offset),
-            query.as_of,
-            self.tz,
+            sort,
+            (page.first, &query.start),
+            (query.as_of, self.tz),
             total,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            sea_orm::DbErr::Custom(message) if message == derived::people::BAD_CURSOR => {
+                HubError::BadInput(format!("{message} / 游标与当前列表或排序不符"))
+            }
+            other => other.into(),
+        })?;
         let people = self.records(page.people, view, query.as_of).await?;
         let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
         audit::page(self.db, principal, &ids, page.total, view.masked()).await?;
         Ok(PeoplePage {
             people,
+            cursors: page.cursors,
             total: page.total,
             has_next: page.has_next,
             present: query.presence.as_option(),
