@@ -2,6 +2,7 @@
 //! `hub serve`, `hub query` and the tests alike.
 
 pub mod audit;
+pub mod changes;
 pub mod city;
 pub mod context;
 pub mod daily;
@@ -53,6 +54,7 @@ pub struct Query(
     city::CrossCountQuery,
     search::SearchQuery,
     export::ExportQuery,
+    changes::ChangesQuery,
     uploads::UploadsQuery,
     viewer::ViewerQuery,
     daily::DailyReportQuery,

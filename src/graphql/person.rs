@@ -125,7 +125,7 @@ impl From<Provenance> for Source {
 }
 
 /// Loads the provenance of a source row.
-async fn source(ctx: &Context<'_>, source_row_id: i64) -> Result<Option<Source>> {
+pub(super) async fn source(ctx: &Context<'_>, source_row_id: i64) -> Result<Option<Source>> {
     let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
     Ok(loader
         .load_one(source_row_id)
@@ -136,7 +136,7 @@ async fn source(ctx: &Context<'_>, source_row_id: i64) -> Result<Option<Source>>
 }
 
 /// Loads an organisation.
-async fn organization(ctx: &Context<'_>, id: i64) -> Result<Option<OrganizationRef>> {
+pub(super) async fn organization(ctx: &Context<'_>, id: i64) -> Result<Option<OrganizationRef>> {
     let loader = super::loaders::loader::<OrganizationLoader>(ctx)?;
     Ok(loader
         .load_one(id)

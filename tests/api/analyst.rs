@@ -586,3 +586,103 @@ async fn export_people_gives_an_address_that_downloads_the_same_list() {
     .await;
     assert_eq!(code, "BAD_INPUT");
 }
+
+#[tokio::test]
+async fn changes_between_two_times_agree_with_the_lists_at_both_times() {
+    let (app, analyst) = city().await;
+    let (from, to) = ("2020-01-01T00:00:00+08:00", "2020-02-17T12:00:00+08:00");
+    let data = data_as(
+        &app,
+        &analyst,
+        "query($from: DateTime!, $to: DateTime!) {
+            changes(from: $from, to: $to) { totalCount items {
+                kind at before after afterUnit { name }
+                person { id documentNumber present managingUnit { name } }
+                source { fileName row } } } }",
+        json!({ "from": from, "to": to }),
+    )
+    .await;
+    let items = data["changes"]["items"].as_array().expect("items");
+    assert_eq!(
+        data["changes"]["totalCount"].as_u64(),
+        Some(items.len() as u64)
+    );
+    // Movements: each person's last one in the period decides their presence at `to`.
+    let mut last: std::collections::HashMap<String, (&str, bool)> = Default::default();
+    for item in items
+        .iter()
+        .filter(|i| i["kind"] == "ARRIVAL" || i["kind"] == "DEPARTURE")
+    {
+        assert!(item["source"]["fileName"].is_string(), "{item}");
+        let at = item["at"].as_str().expect("a time");
+        assert!(
+            at > "2019-12-31T16:00:00" && at <= "2020-02-17T04:00:00Z",
+            "{at}"
+        );
+        last.insert(
+            item["person"]["id"].to_string(),
+            (
+                item["kind"].as_str().unwrap_or(""),
+                item["person"]["present"] == true,
+            ),
+        );
+    }
+    assert!(!last.is_empty());
+    for (person, (kind, present)) in &last {
+        assert_eq!(*present, *kind == "ARRIVAL", "{person}");
+    }
+    // The overstayer's visa lapsed in the period, on the day after it expired.
+    let overstayer = &expected()["overstayer"];
+    let lapsed = items
+        .iter()
+        .find(|i| {
+            i["kind"] == "VISA_STATUS" && i["person"]["documentNumber"] == overstayer["passport"]
+        })
+        .expect("the overstayer's visa change");
+    assert_eq!(lapsed["after"], "EXPIRED");
+    assert!(
+        lapsed["at"]
+            .as_str()
+            .is_some_and(|at| at.starts_with("2020-01-10T16:00:00")),
+        "{lapsed}"
+    );
+    // Managing-unit changes end at the unit each person has at `to`.
+    for item in items.iter().filter(|i| i["kind"] == "MANAGING_UNIT") {
+        assert_eq!(
+            item["afterUnit"]["name"], item["person"]["managingUnit"]["name"],
+            "{item}"
+        );
+    }
+    // Everyone was first seen when the fixtures landed, after `to`: no one in the period…
+    assert!(items.iter().all(|i| i["kind"] != "FIRST_SEEN"));
+    // …and everyone since.
+    let since = data_as(
+        &app,
+        &analyst,
+        r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount } }"#,
+        Value::Null,
+    )
+    .await;
+    assert_eq!(since["changes"]["totalCount"], expected()["known_people"]);
+    // An uploader sees only its own people's changes.
+    let education = app.token("education", Role::Uploader).await;
+    let own = data_as(
+        &app,
+        &education,
+        r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount items { source { unitCode } } } }"#,
+        Value::Null,
+    )
+    .await;
+    let n = own["changes"]["totalCount"].as_i64().expect("a count");
+    assert!(
+        n > 0 && n < expected()["known_people"].as_i64().unwrap_or(0),
+        "{own}"
+    );
+    assert!(
+        own["changes"]["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["source"]["unitCode"] == "education")
+    );
+}

@@ -14,10 +14,12 @@
 //! - [`read`] — lists, one person, group-by counts;
 //! - [`figures`] — cross counts and the present trend of a filtered set;
 //! - [`suggest`] — near matches of a searched document number;
+//! - [`changes`] — what changed between two times;
 //! - [`export`] — the people workbook;
 //! - [`audit`] — what the audit log records of a read (never a searched number).
 
 pub mod audit;
+pub mod changes;
 pub mod export;
 pub mod figures;
 pub mod query;
