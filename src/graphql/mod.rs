@@ -16,6 +16,7 @@ mod query;
 pub mod registry_edits;
 pub mod search;
 pub mod size;
+pub mod subscription;
 pub mod tokens;
 mod types;
 pub mod upload;
@@ -23,7 +24,7 @@ pub mod uploads;
 pub mod view;
 pub mod viewer;
 
-use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema};
+use async_graphql::{MergedObject, Request, Response, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::config::{GraphqlLimits, Settings, UploadLimits};
@@ -82,7 +83,7 @@ pub struct Mutation(
 /// on a 100-person page (a quarter of it) without either extension needing a field hook.
 #[derive(Clone)]
 pub struct HubSchema {
-    schema: Schema<Query, Mutation, EmptySubscription>,
+    schema: Schema<Query, Mutation, subscription::Subscription>,
     db: DatabaseConnection,
     city: std::sync::Arc<crate::derived::CityCache>,
     importer: std::sync::Arc<crate::ingest::Importer>,
@@ -189,6 +190,12 @@ impl HubSchema {
         }
     }
 
+    /// The async-graphql schema, for the websocket protocol of subscriptions (queries go
+    /// through [`HubSchema::execute`]).
+    pub fn subscriptions(&self) -> Schema<Query, Mutation, subscription::Subscription> {
+        self.schema.clone()
+    }
+
     /// The schema in SDL (what `schema.graphql` holds).
     pub fn sdl(&self) -> String {
         self.schema.sdl()
@@ -275,17 +282,21 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
             None
         })),
     );
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .data(SchemaSettings {
-            timezone: config.timezone,
-            uploads: config.uploads,
-            max_file_bytes: config.max_file_bytes,
-        })
-        .data(std::sync::Arc::clone(&city))
-        .data(std::sync::Arc::clone(&importer))
-        .data(db.clone())
-        .limit_depth(config.limits.depth)
-        .limit_complexity(config.limits.complexity);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
+    )
+    .data(SchemaSettings {
+        timezone: config.timezone,
+        uploads: config.uploads,
+        max_file_bytes: config.max_file_bytes,
+    })
+    .data(std::sync::Arc::clone(&city))
+    .data(std::sync::Arc::clone(&importer))
+    .data(db.clone())
+    .limit_depth(config.limits.depth)
+    .limit_complexity(config.limits.complexity);
     if !config.suggestions {
         builder = builder.disable_suggestions();
     }

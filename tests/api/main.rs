@@ -21,6 +21,7 @@ mod landing;
 mod landing_audit;
 mod spellings;
 mod storage;
+mod subscriptions;
 mod timeline;
 mod uploads;
 mod web;
