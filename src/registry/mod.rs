@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod column_mappings;
 pub mod daily_reports;
+pub mod merge_undo;
 pub mod merges;
 pub mod organization_edits;
 pub mod organizations;

@@ -686,3 +686,131 @@ async fn changes_between_two_times_agree_with_the_lists_at_both_times() {
             .all(|i| i["source"]["unitCode"] == "education")
     );
 }
+
+#[tokio::test]
+async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
+    let (app, analyst) = city().await;
+    // A unit lists someone already known under another number: a candidate match.
+    let known = data_as(
+        &app,
+        &analyst,
+        "{ people(first: 500, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
+            edges { node { name birthDate nationality { code } } } } }",
+        Value::Null,
+    )
+    .await;
+    let someone = known["people"]["edges"][0]["node"].clone();
+    assert!(someone.is_object(), "{known}");
+    let file = format!(
+        "姓名,国籍,护照号码,出生日期\n{},{},ZQ7391046,{}\n",
+        someone["name"].as_str().unwrap_or(""),
+        someone["nationality"]["code"].as_str().unwrap_or(""),
+        someone["birthDate"].as_str().unwrap_or("")
+    );
+    let education = app.token("education", Role::Uploader).await;
+    let upload = app
+        .upload_as(
+            Some(&education),
+            &[
+                crate::helpers::Part::File("file", "one_row.csv", file.as_bytes()),
+                crate::helpers::Part::Text("kind", "student_roster"),
+            ],
+        )
+        .await;
+    assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
+    let merges = data_as(
+        &app,
+        &analyst,
+        "{ pendingMerges { id person { id } candidate { id documentNumber nationality { code } } } }",
+        Value::Null,
+    )
+    .await;
+    let merge = merges["pendingMerges"][0].clone();
+    assert!(
+        merge.is_object(),
+        "the fixtures hold a candidate match: {merges}"
+    );
+    let (id, survivor, absorbed) = (
+        merge["id"].clone(),
+        merge["person"]["id"].clone(),
+        merge["candidate"]["id"].clone(),
+    );
+    let facts = "query($p: ID!) { person(id: $p, asOf: \"2100-01-01T00:00:00Z\") {
+        sources { fileName row } movements { occurredAt } documents { number }
+        mergedRecords { mergeId documentNumber } } overview { knownPeople } }";
+    let survivor_before = data_as(&app, &analyst, facts, json!({ "p": survivor })).await;
+    let absorbed_before = data_as(&app, &analyst, facts, json!({ "p": absorbed })).await;
+    assert!(absorbed_before["person"].is_object());
+    let accept = data_as(
+        &app,
+        &analyst,
+        "mutation($id: ID!) { resolveMerge(id: $id, accept: true) { status } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(accept["resolveMerge"]["status"], "accepted");
+
+    // Merged: one person, the absorbed record shown as merged into the survivor, found by
+    // its own number.
+    let merged = data_as(&app, &analyst, facts, json!({ "p": survivor })).await;
+    let records = merged["person"]["mergedRecords"]
+        .as_array()
+        .expect("records");
+    assert_eq!(records.len(), 1, "{merged}");
+    assert_eq!(records[0]["mergeId"], id);
+    assert_eq!(
+        records[0]["documentNumber"],
+        merge["candidate"]["documentNumber"]
+    );
+    assert_eq!(
+        merged["overview"]["knownPeople"].as_i64(),
+        survivor_before["overview"]["knownPeople"]
+            .as_i64()
+            .map(|n| n - 1)
+    );
+    let by_number = data_as(
+        &app,
+        &analyst,
+        "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
+        json!({ "n": merge["candidate"]["documentNumber"], "c": merge["candidate"]["nationality"]["code"] }),
+    )
+    .await;
+    assert_eq!(by_number["person"]["id"], survivor);
+
+    // Undone by an analyst (not a leader): both records back with their facts.
+    let leader = app.token("fao", Role::Leader).await;
+    let undo = "mutation($id: ID!) { undoMerge(id: $id) { status } }";
+    assert_eq!(
+        error_as(&app, &leader, undo, json!({ "id": id })).await,
+        "FORBIDDEN"
+    );
+    let undone = data_as(&app, &analyst, undo, json!({ "id": id })).await;
+    assert_eq!(undone["undoMerge"]["status"], "undone");
+    let survivor_after = data_as(&app, &analyst, facts, json!({ "p": survivor })).await;
+    let absorbed_after = data_as(&app, &analyst, facts, json!({ "p": absorbed })).await;
+    assert_eq!(survivor_after["person"], survivor_before["person"]);
+    assert_eq!(absorbed_after["person"], absorbed_before["person"]);
+    assert_eq!(survivor_after["overview"], survivor_before["overview"]);
+    assert_eq!(
+        error_as(&app, &analyst, undo, json!({ "id": id })).await,
+        "BAD_INPUT"
+    );
+
+    // The audit log shows both decisions.
+    let log = app
+        .graphql(r#"{ auditLog(first: 100) { action target } }"#)
+        .await
+        .json();
+    let target = format!("pending_merge:{}", id.as_str().unwrap_or(""));
+    let actions: Vec<&str> = log["data"]["auditLog"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["target"] == json!(target))
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"resolve_merge") && actions.contains(&"undo_merge"),
+        "{log}"
+    );
+}

@@ -176,8 +176,8 @@ impl People<'_> {
         let grant = principal.authorize(Operation::ReadPeople)?;
         check_search(principal, lookup.searches())?;
         let view = PersonView::of(&grant);
-        let query = match lookup {
-            PersonLookup::Id(id) => person::Entity::find_by_id(id),
+        let model = match lookup {
+            PersonLookup::Id(id) => person::Entity::find_by_id(id).one(self.db).await?,
             PersonLookup::Document {
                 number,
                 nationality,
@@ -185,15 +185,29 @@ impl People<'_> {
                 let nationality = importers::normalize::nationality(&nationality)
                     .map(|c| c.alpha3.to_owned())
                     .unwrap_or_else(|| nationality.trim().to_uppercase());
-                person::Entity::find()
-                    .filter(
-                        person::Column::DocumentNumber
-                            .eq(importers::normalize::document_number(&number)),
-                    )
-                    .filter(person::Column::Nationality.eq(nationality))
+                let number = importers::normalize::document_number(&number);
+                let found = person::Entity::find()
+                    .filter(person::Column::DocumentNumber.eq(number.clone()))
+                    .filter(person::Column::Nationality.eq(nationality.clone()))
+                    .one(self.db)
+                    .await?;
+                match found {
+                    Some(found) => Some(found),
+                    // A record merged into another: the person it is now part of.
+                    None => match crate::registry::merge_undo::find(self.db, &number, &nationality)
+                        .await?
+                    {
+                        Some(merged) => {
+                            person::Entity::find_by_id(merged.survivor_id)
+                                .one(self.db)
+                                .await?
+                        }
+                        None => None,
+                    },
+                }
             }
         };
-        let Some(model) = query.one(self.db).await? else {
+        let Some(model) = model else {
             return Ok(None);
         };
         if let Some(unit) = view.unit()
