@@ -167,6 +167,13 @@ pub async fn cross_counts<C: ConnectionTrait>(
         ) g ORDER BY n DESC, row_key, column_key",
         ctes = derived_ctes(),
     );
+    let schema = super::people::known_schema(db, filter).await?;
+    sql.text = super::people::known(
+        std::mem::take(&mut sql.text),
+        filter,
+        &mut sql,
+        schema.as_deref(),
+    );
     let backend = db.get_database_backend();
     let found = db
         .query_all_raw(Statement::from_sql_and_values(
@@ -219,6 +226,13 @@ pub async fn counts_by<C: ConnectionTrait>(
             GROUP BY {group}
         ) g ORDER BY n DESC, key",
         ctes = derived_ctes(),
+    );
+    let schema = super::people::known_schema(db, filter).await?;
+    sql.text = super::people::known(
+        std::mem::take(&mut sql.text),
+        filter,
+        &mut sql,
+        schema.as_deref(),
     );
     let backend = db.get_database_backend();
     let rows = db

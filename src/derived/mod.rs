@@ -10,6 +10,7 @@ pub mod cache;
 pub mod changes;
 pub mod conditions;
 pub mod counts;
+pub mod known;
 pub mod order;
 pub mod overview;
 pub mod people;

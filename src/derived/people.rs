@@ -63,6 +63,9 @@ pub struct PersonFilter {
     /// (presence, managing unit, visa status) stay those of all facts. Read on the
     /// outermost filter only; nested filters share it.
     pub own_unit: Option<i64>,
+    /// Answer from the uploads landed by this time alone ([`super::known`]). Read on the
+    /// outermost filter only.
+    pub known_at: Option<DateTime<Utc>>,
 }
 
 /// Orders of a people list (ties by id; empty values last).
@@ -273,8 +276,38 @@ fn list_statements(
     filter: &PersonFilter,
     as_of: DateTime<Utc>,
     tz: Tz,
+    schema: Option<&str>,
 ) -> (String, String, Vec<Value>) {
-    list_statements_for(filter, false, as_of, tz)
+    list_statements_for(filter, false, as_of, tz, schema)
+}
+
+/// The schema to read the tables of a statement from when `filter` asks what the hub knew
+/// at a time ([`PersonFilter::known_at`]); `None` otherwise.
+pub(super) async fn known_schema<C: ConnectionTrait>(
+    db: &C,
+    filter: &PersonFilter,
+) -> Result<Option<String>, DbErr> {
+    match filter.known_at {
+        Some(_) => Ok(Some(super::known::schema_of(db).await?)),
+        None => Ok(None),
+    }
+}
+
+/// `text` read from the uploads landed by the filter's `known_at` (bound as a parameter of
+/// `sql`), when it has one.
+pub(super) fn known(
+    text: String,
+    filter: &PersonFilter,
+    sql: &mut Sql,
+    schema: Option<&str>,
+) -> String {
+    match (filter.known_at, schema) {
+        (Some(at), Some(schema)) => {
+            let param = sql.param(at);
+            super::known::shadowed(&text, schema, &param)
+        }
+        _ => text,
+    }
 }
 
 /// [`list_statements`], read from the derived facts also when `derived` (a sort on them).
@@ -283,25 +316,33 @@ fn list_statements_for(
     derived: bool,
     as_of: DateTime<Utc>,
     tz: Tz,
+    schema: Option<&str>,
 ) -> (String, String, Vec<Value>) {
     let mut sql = Sql::with_values(as_of_values(as_of, tz));
     let condition = filter.condition(&mut sql);
-    if filter.needs_derived() || derived {
+    let (count, page) = if filter.needs_derived() || derived {
         let ctes = derived_cte(None);
         (
             format!("{ctes} SELECT COUNT(*) AS n FROM derived p WHERE {condition}"),
             format!(
                 "{ctes} SELECT q.* FROM derived p JOIN person q ON q.id = p.id WHERE {condition}"
             ),
-            sql.values,
         )
     } else {
         (
             format!("SELECT COUNT(*) AS n FROM person p WHERE {condition}"),
             format!("SELECT p.* FROM person p WHERE {condition}"),
-            sql.values,
         )
-    }
+    };
+    // Both statements share the parameters: the time known is bound once.
+    let count = known(count, filter, &mut sql, schema);
+    let page = match (filter.known_at, schema) {
+        (Some(_), Some(schema)) => {
+            super::known::shadowed(&page, schema, &format!("${}", sql.values.len()))
+        }
+        _ => page,
+    };
+    (count, page, sql.values)
 }
 
 /// How many people match `filter` as of `as_of`.
@@ -311,7 +352,8 @@ pub async fn count<C: ConnectionTrait>(
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> Result<i64, DbErr> {
-    let (count_sql, _, values) = list_statements(filter, as_of, tz);
+    let schema = known_schema(db, filter).await?;
+    let (count_sql, _, values) = list_statements(filter, as_of, tz, schema.as_deref());
     let backend = db.get_database_backend();
     Ok(db
         .query_one_raw(Statement::from_sql_and_values(backend, count_sql, values))
@@ -373,7 +415,9 @@ pub async fn page<C: ConnectionTrait>(
     total: i64,
 ) -> Result<PersonPage, DbErr> {
     let derived = filter.needs_derived() || sort.needs_derived();
-    let (_, page_sql, values) = list_statements_for(filter, sort.needs_derived(), as_of, tz);
+    let schema = known_schema(db, filter).await?;
+    let (_, page_sql, values) =
+        list_statements_for(filter, sort.needs_derived(), as_of, tz, schema.as_deref());
     let person = if derived { "q" } else { "p" };
     let (order, columns) = sort.order_by(filter.own_unit, person);
     let mut sql = Sql::with_values(values);
@@ -415,7 +459,7 @@ pub async fn page<C: ConnectionTrait>(
         people.push(model);
     }
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let mut statuses = super::status::statuses(db, &ids, as_of, tz).await?;
+    let mut statuses = super::status::statuses_known(db, &ids, as_of, filter.known_at, tz).await?;
     let people = people
         .into_iter()
         .map(|p| {

@@ -153,6 +153,7 @@ impl PersonFilter {
                 .collect::<Result<_>>()?,
             conditions: self.conditions.clone(),
             own_unit: None,
+            known_at: None,
         })
     }
 }
@@ -310,13 +311,29 @@ impl CityQuery {
     /// Headline figures as of a time (default now). Countries and managing units count
     /// present people only. 总体情况（默认当前时间）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
-    async fn overview(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> Result<Overview> {
+    async fn overview(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Overview> {
         authorize(ctx, Operation::ReadFigures)?;
         let at = resolve_as_of(ctx, as_of);
-        let o = super::context::city_cache(ctx)?
-            .overview(database(ctx)?, at, timezone(ctx))
-            .await
-            .gql()?;
+        let o = match known_at {
+            Some(known) => {
+                derived::overview::overview_known(database(ctx)?, at, Some(known), timezone(ctx))
+                    .await
+                    .map_err(HubError::from)
+                    .gql()?
+            }
+            None => super::context::city_cache(ctx)?
+                .overview(database(ctx)?, at, timezone(ctx))
+                .await
+                .gql()?,
+        };
         Ok(Overview {
             as_of: at,
             known_people: o.known_people,
@@ -345,10 +362,15 @@ impl CityQuery {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
         as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<PersonConnection> {
         let start = decode_cursor(after.as_deref())?;
         let page = Page::new(i64::from(first), 0).gql()?;
-        let (filter, presence) = PersonFilter::of(filter)?;
+        let (mut filter, presence) = PersonFilter::of(filter)?;
+        filter.known_at = known_at;
         let query = PersonQuery {
             filter,
             order: order_by.into(),
@@ -413,8 +435,13 @@ impl CityQuery {
         dimension: CountDimension,
         as_of: Option<DateTime<Utc>>,
         filter: Option<PersonFilter>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<CountEntry>> {
-        let (filter, presence) = PersonFilter::of(filter)?;
+        let (mut filter, presence) = PersonFilter::of(filter)?;
+        filter.known_at = known_at;
         let counts = people(ctx)?
             .counts(
                 principal(ctx)?,
@@ -488,8 +515,13 @@ impl CrossCountQuery {
         columns: CountDimension,
         as_of: Option<DateTime<Utc>>,
         filter: Option<PersonFilter>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<CrossCount>> {
-        let (filter, presence) = PersonFilter::of(filter)?;
+        let (mut filter, presence) = PersonFilter::of(filter)?;
+        filter.known_at = known_at;
         let cells = people(ctx)?
             .cross_counts(
                 principal(ctx)?,
