@@ -473,6 +473,10 @@ impl CityQuery {
         to: NaiveDate,
         #[graphql(default_with = "TrendInterval::Day")] interval: TrendInterval,
         filter: Option<PersonFilter>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<TrendPoint>> {
         authorize(ctx, Operation::ReadFigures)?;
         let TrendInterval::Day = interval;
@@ -486,7 +490,8 @@ impl CityQuery {
             .gql();
         }
         let until = resolve_as_of(ctx, None);
-        let (filter, _) = PersonFilter::of(filter)?;
+        let (mut filter, _) = PersonFilter::of(filter)?;
+        filter.known_at = known_at;
         let points = people(ctx)?
             .present_trend(principal(ctx)?, filter, (from, to), until)
             .await
