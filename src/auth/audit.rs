@@ -31,6 +31,8 @@ pub enum Action {
     ReadMerges,
     /// A candidate merge accepted or rejected.
     ResolveMerge,
+    /// An accepted merge of two people undone.
+    UndoMerge,
     /// Two organisations merged.
     MergeOrganizations,
     /// A daily report submitted through the API.
@@ -65,6 +67,7 @@ impl Action {
             Self::ReadRejections => "read_rejections",
             Self::ReadMerges => "read_merges",
             Self::ResolveMerge => "resolve_merge",
+            Self::UndoMerge => "undo_merge",
             Self::MergeOrganizations => "merge_organizations",
             Self::SubmitDailyReport => "submit_daily_report",
             Self::TokenCreate => "token_create",

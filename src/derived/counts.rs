@@ -82,8 +82,119 @@ fn grouping(
     }
 }
 
+/// `(key, joins)` of a dimension for a cross count: its joins use aliases ending in
+/// `suffix`, so two dimensions can be grouped in one statement; keys as [`grouping`] gives
+/// them.
+fn keyed(dimension: Dimension, suffix: &str) -> (String, String) {
+    let (o, ps, u) = (
+        format!("o{suffix}"),
+        format!("ps{suffix}"),
+        format!("u{suffix}"),
+    );
+    match dimension {
+        Dimension::Nationality => ("p.nationality".to_owned(), String::new()),
+        Dimension::ManagingUnit => (
+            format!("CAST({o}.id AS TEXT)"),
+            format!("JOIN organization {o} ON {o}.id = p.organization_id"),
+        ),
+        Dimension::ReportingUnit => (
+            format!("{u}.code"),
+            format!(
+                "JOIN person_source {ps} ON {ps}.person_id = p.person_id JOIN member_unit {u} ON {u}.id = {ps}.member_unit_id"
+            ),
+        ),
+        Dimension::VisaStatus => ("p.visa_status".to_owned(), String::new()),
+        Dimension::OrganizationKind => (
+            format!("COALESCE({o}.kind, 'unknown')"),
+            format!("LEFT JOIN organization {o} ON {o}.id = p.organization_id"),
+        ),
+    }
+}
+
+/// One cell of a cross count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// Key of the row dimension (as [`counts_by`] gives it).
+    pub row: String,
+    /// Key of the column dimension.
+    pub column: String,
+    /// People in both groups.
+    pub count: i64,
+}
+
+/// Counts people matching `filter` as of `as_of` (present people unless the filter names
+/// presence, as [`counts_by`]) by two dimensions at once: one cell per pair of keys that
+/// holds anyone, largest first (ties by row, then column). A person reported by two units
+/// counts once in each of their units' cells.
+pub async fn cross_counts<C: ConnectionTrait>(
+    db: &C,
+    rows: Dimension,
+    columns: Dimension,
+    filter: &PersonFilter,
+    as_of: DateTime<Utc>,
+    tz: Tz,
+) -> Result<Vec<Cell>, DbErr> {
+    let mut sql = Sql::with_values(as_of_values(as_of, tz));
+    let condition = filter.condition(&mut sql);
+    let (row_key, row_joins) = keyed(rows, "r");
+    let (column_key, column_joins) = keyed(columns, "c");
+    let mut joins = format!("{row_joins} {column_joins}");
+    if let Some(unit) = filter.own_unit {
+        // Counted for one unit's uploads: a person's reporting units are that unit alone.
+        for (dimension, suffix) in [(rows, "r"), (columns, "c")] {
+            if dimension == Dimension::ReportingUnit {
+                joins = joins.replace(
+                    &format!("ps{suffix}.person_id = p.person_id"),
+                    &format!(
+                        "ps{suffix}.person_id = p.person_id AND ps{suffix}.member_unit_id = {}",
+                        sql.param(unit)
+                    ),
+                );
+            }
+        }
+    }
+    let present = if filter.names_presence() {
+        ""
+    } else {
+        "p.present = 1 AND "
+    };
+    sql.text = format!(
+        "{ctes} SELECT row_key, column_key, n FROM (
+            SELECT {row_key} AS row_key, {column_key} AS column_key, COUNT(DISTINCT p.person_id) AS n
+            FROM derived p {joins}
+            WHERE {present}({condition})
+            GROUP BY {row_key}, {column_key}
+        ) g ORDER BY n DESC, row_key, column_key",
+        ctes = derived_ctes(),
+    );
+    let schema = super::people::known_schema(db, filter).await?;
+    sql.text = super::people::known(
+        std::mem::take(&mut sql.text),
+        filter,
+        &mut sql,
+        schema.as_deref(),
+    );
+    let backend = db.get_database_backend();
+    let found = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend, sql.text, sql.values,
+        ))
+        .await?;
+    found
+        .iter()
+        .map(|row| {
+            Ok(Cell {
+                row: row.try_get("", "row_key")?,
+                column: row.try_get("", "column_key")?,
+                count: row.try_get("", "n")?,
+            })
+        })
+        .collect()
+}
+
 /// Counts present people matching `filter` as of `as_of` grouped by `dimension`, largest
-/// group first (ties by key).
+/// group first (ties by key). A filter that names presence (`present`, here or nested)
+/// decides presence itself: then people away count too when it lets them.
 pub async fn counts_by<C: ConnectionTrait>(
     db: &C,
     dimension: Dimension,
@@ -101,14 +212,27 @@ pub async fn counts_by<C: ConnectionTrait>(
         }
         _ => joins.to_owned(),
     };
+    // Present people, unless the filter names presence itself.
+    let present = if filter.names_presence() {
+        ""
+    } else {
+        "p.present = 1 AND "
+    };
     sql.text = format!(
         "{ctes} SELECT key, label, n FROM (
             SELECT {key} AS key, {label} AS label, {count} AS n
             FROM derived p {joins}
-            WHERE p.present = 1 AND ({condition})
+            WHERE {present}({condition})
             GROUP BY {group}
         ) g ORDER BY n DESC, key",
         ctes = derived_ctes(),
+    );
+    let schema = super::people::known_schema(db, filter).await?;
+    sql.text = super::people::known(
+        std::mem::take(&mut sql.text),
+        filter,
+        &mut sql,
+        schema.as_deref(),
     );
     let backend = db.get_database_backend();
     let rows = db

@@ -11,9 +11,14 @@
 //! PostgreSQL.
 
 pub mod cache;
+pub mod changes;
+pub mod conditions;
 pub mod counts;
+pub mod known;
+pub mod order;
 pub mod overview;
 pub mod people;
+pub mod search;
 pub mod sql;
 pub mod status;
 pub mod timeline;
@@ -21,9 +26,11 @@ pub mod trend;
 pub mod visa;
 
 pub use cache::CityCache;
-pub use counts::{Count, Dimension, counts_by};
+pub use conditions::Conditions;
+pub use counts::{Cell, Count, Dimension, counts_by, cross_counts};
+pub use order::{Cursor, Sort, Start};
 pub use overview::{Overview, overview};
 pub use people::{Between, PersonFilter, PersonOrder, PersonPage};
 pub use status::{PersonStatus, statuses};
-pub use trend::{TrendPoint, present_trend};
+pub use trend::{TrendPoint, filtered_trend, present_trend};
 pub use visa::VisaStatus;

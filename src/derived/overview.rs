@@ -38,6 +38,17 @@ pub async fn overview<C: ConnectionTrait>(
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> Result<Overview, DbErr> {
+    overview_known(db, as_of, None, tz).await
+}
+
+/// [`overview`] answered from the uploads landed by `known_at` when given
+/// ([`super::known`]): the figures the hub gave at that time.
+pub async fn overview_known<C: ConnectionTrait>(
+    db: &C,
+    as_of: DateTime<Utc>,
+    known_at: Option<DateTime<Utc>>,
+    tz: Tz,
+) -> Result<Overview, DbErr> {
     let day_start = as_of
         .with_timezone(&tz)
         .date_naive()
@@ -61,6 +72,14 @@ pub async fn overview<C: ConnectionTrait>(
     );
     let mut values = as_of_values(as_of, tz);
     values.push(day_start.into());
+    let sql = match known_at {
+        Some(known) => {
+            values.push(known.into());
+            let schema = super::known::schema_of(db).await?;
+            super::known::shadowed(&sql, &schema, &format!("${}", values.len()))
+        }
+        None => sql,
+    };
     let backend = db.get_database_backend();
     let row = db
         .query_one_raw(Statement::from_sql_and_values(backend, sql, values))

@@ -3,6 +3,8 @@
 //! an order, and a page; optionally read for one member unit's uploads alone
 //! ([`PersonFilter::own_unit`]).
 
+use super::conditions::Conditions;
+use super::order::{Cursor, Sort, Start};
 use super::overview::as_of_values;
 use super::sql::derived_cte;
 use super::status::PersonStatus;
@@ -10,7 +12,7 @@ use super::visa::VisaStatus;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::person;
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
 
 /// A time range whose ends may each be open: from `from` (when given) to `to` (when
 /// given), both included.
@@ -46,21 +48,27 @@ pub struct PersonFilter {
     pub arrived_between: Option<Between>,
     /// Departed within the range.
     pub departed_between: Option<Between>,
-    /// Part of the Latin or Chinese name, or of the document number (case-insensitive).
+    /// A name in any word order (or part of the Chinese name), or part of the document
+    /// number whatever its blanks, dashes and O/0, I/1 confusions ([`super::search`]).
     pub search: Option<String>,
     /// All of these.
     pub and: Vec<PersonFilter>,
     /// Any of these (when not empty).
     pub or: Vec<PersonFilter>,
+    /// Typed conditions on the person's fields and facts.
+    pub conditions: Conditions,
     /// Read for the uploads of this member unit (id) alone: only the people a row of its
     /// uploads names match, and every condition on facts (reporting units, arrivals and
     /// departures, names) reads only the facts its uploads gave. The derived facts
     /// (presence, managing unit, visa status) stay those of all facts. Read on the
     /// outermost filter only; nested filters share it.
     pub own_unit: Option<i64>,
+    /// Answer from the uploads landed by this time alone ([`super::known`]). Read on the
+    /// outermost filter only.
+    pub known_at: Option<DateTime<Utc>>,
 }
 
-/// Orders of a people list (ties by id).
+/// Orders of a people list (ties by id; empty values last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PersonOrder {
     /// By id: the order the hub learnt of them.
@@ -70,6 +78,24 @@ pub enum PersonOrder {
     Name,
     /// By nationality, then name.
     Nationality,
+    /// By Chinese name.
+    ChineseName,
+    /// By document number.
+    DocumentNumber,
+    /// By sex.
+    Sex,
+    /// By date of birth.
+    BirthDate,
+    /// Without conflicts first.
+    HasConflicts,
+    /// By when the hub first learnt of them.
+    FirstSeen,
+    /// Away first, then present (at the time asked).
+    Present,
+    /// By visa status (at the time asked).
+    VisaStatus,
+    /// By the managing unit's name (at the time asked).
+    ManagingUnit,
 }
 
 /// SQL text with `$n` parameters and their values.
@@ -94,7 +120,7 @@ impl Sql {
         format!("${}", self.values.len())
     }
 
-    fn list<T: Into<Value> + Clone>(&mut self, items: &[T]) -> String {
+    pub(super) fn list<T: Into<Value> + Clone>(&mut self, items: &[T]) -> String {
         if items.is_empty() {
             return "NULL".to_owned();
         }
@@ -108,8 +134,16 @@ impl PersonFilter {
     /// separate permission).
     pub fn searches(&self) -> bool {
         self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
+            || self.conditions.searches()
             || self.and.iter().any(Self::searches)
             || self.or.iter().any(Self::searches)
+    }
+
+    /// Whether the filter names presence, here or nested.
+    pub fn names_presence(&self) -> bool {
+        self.present.is_some()
+            || self.and.iter().any(Self::names_presence)
+            || self.or.iter().any(Self::names_presence)
     }
 
     /// Whether the filter needs the derived facts (presence, managing unit, visa status).
@@ -191,30 +225,18 @@ impl PersonFilter {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
-            let escaped = search
-                .to_uppercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let pattern = sql.param(format!("%{escaped}%"));
-            let number = format!("p.document_number LIKE {pattern} ESCAPE '\\'");
             parts.push(match unit {
                 // The names the unit's own rows gave (the document number is the identity
                 // every row gives).
                 Some(_) => {
                     let own = own(sql, "ps");
-                    format!(
-                        "(EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = p.id{own} \
-                         AND (UPPER(COALESCE(ps.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
-                         OR COALESCE(ps.chinese_name, '') LIKE {pattern} ESCAPE '\\')) OR {number})"
-                    )
+                    let found = super::search::condition(sql, search, "ps.latin_name", "ps.chinese_name");
+                    format!("EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = p.id{own} AND {found})")
                 }
-                None => format!(
-                    "(UPPER(COALESCE(p.latin_name, '')) LIKE {pattern} ESCAPE '\\' \
-                     OR COALESCE(p.chinese_name, '') LIKE {pattern} ESCAPE '\\' OR {number})"
-                ),
+                None => super::search::condition(sql, search, "p.latin_name", "p.chinese_name"),
             });
         }
+        parts.extend(self.conditions.render(sql, unit));
         for nested in &self.and {
             parts.push(format!("({})", nested.condition_for(sql, unit)));
         }
@@ -234,26 +256,6 @@ impl PersonFilter {
     }
 }
 
-/// The `ORDER BY` of a list. Names are the shown ones, or for a list read for one unit's
-/// uploads ([`PersonFilter::own_unit`]) the Latin name its own rows gave (of the most
-/// authoritative of them, then the smallest), so the order gives away no other unit's name.
-fn order_sql(order: PersonOrder, own_unit: Option<i64>) -> String {
-    let name = match own_unit {
-        Some(unit) => format!(
-            "(SELECT ps.latin_name FROM person_source ps \
-             WHERE ps.person_id = p.id AND ps.member_unit_id = {unit} AND ps.latin_name IS NOT NULL \
-             ORDER BY {}, ps.latin_name LIMIT 1)",
-            super::sql::rank_case("ps.kind", importers::SourceKind::value_rank)
-        ),
-        None => "p.latin_name".to_owned(),
-    };
-    match order {
-        PersonOrder::Id => "p.id".to_owned(),
-        PersonOrder::Name => format!("{name}, p.id"),
-        PersonOrder::Nationality => format!("p.nationality, {name}, p.id"),
-    }
-}
-
 /// One page of a people list.
 #[derive(Debug, Clone)]
 pub struct PersonPage {
@@ -263,6 +265,8 @@ pub struct PersonPage {
     pub total: i64,
     /// Whether more follow the page.
     pub has_next: bool,
+    /// The cursor of each person of the page (to continue after them).
+    pub cursors: Vec<Cursor>,
 }
 
 /// The statements of a people list: (count, page without its order and limit) and their
@@ -272,25 +276,73 @@ fn list_statements(
     filter: &PersonFilter,
     as_of: DateTime<Utc>,
     tz: Tz,
+    schema: Option<&str>,
+) -> (String, String, Vec<Value>) {
+    list_statements_for(filter, false, as_of, tz, schema)
+}
+
+/// The schema to read the tables of a statement from when `filter` asks what the hub knew
+/// at a time ([`PersonFilter::known_at`]); `None` otherwise.
+pub(super) async fn known_schema<C: ConnectionTrait>(
+    db: &C,
+    filter: &PersonFilter,
+) -> Result<Option<String>, DbErr> {
+    match filter.known_at {
+        Some(_) => Ok(Some(super::known::schema_of(db).await?)),
+        None => Ok(None),
+    }
+}
+
+/// `text` read from the uploads landed by the filter's `known_at` (bound as a parameter of
+/// `sql`), when it has one.
+pub(super) fn known(
+    text: String,
+    filter: &PersonFilter,
+    sql: &mut Sql,
+    schema: Option<&str>,
+) -> String {
+    match (filter.known_at, schema) {
+        (Some(at), Some(schema)) => {
+            let param = sql.param(at);
+            super::known::shadowed(&text, schema, &param)
+        }
+        _ => text,
+    }
+}
+
+/// [`list_statements`], read from the derived facts also when `derived` (a sort on them).
+fn list_statements_for(
+    filter: &PersonFilter,
+    derived: bool,
+    as_of: DateTime<Utc>,
+    tz: Tz,
+    schema: Option<&str>,
 ) -> (String, String, Vec<Value>) {
     let mut sql = Sql::with_values(as_of_values(as_of, tz));
     let condition = filter.condition(&mut sql);
-    if filter.needs_derived() {
+    let (count, page) = if filter.needs_derived() || derived {
         let ctes = derived_cte(None);
         (
             format!("{ctes} SELECT COUNT(*) AS n FROM derived p WHERE {condition}"),
             format!(
                 "{ctes} SELECT q.* FROM derived p JOIN person q ON q.id = p.id WHERE {condition}"
             ),
-            sql.values,
         )
     } else {
         (
             format!("SELECT COUNT(*) AS n FROM person p WHERE {condition}"),
             format!("SELECT p.* FROM person p WHERE {condition}"),
-            sql.values,
         )
-    }
+    };
+    // Both statements share the parameters: the time known is bound once.
+    let count = known(count, filter, &mut sql, schema);
+    let page = match (filter.known_at, schema) {
+        (Some(_), Some(schema)) => {
+            super::known::shadowed(&page, schema, &format!("${}", sql.values.len()))
+        }
+        _ => page,
+    };
+    (count, page, sql.values)
 }
 
 /// How many people match `filter` as of `as_of`.
@@ -300,7 +352,8 @@ pub async fn count<C: ConnectionTrait>(
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> Result<i64, DbErr> {
-    let (count_sql, _, values) = list_statements(filter, as_of, tz);
+    let schema = known_schema(db, filter).await?;
+    let (count_sql, _, values) = list_statements(filter, as_of, tz, schema.as_deref());
     let backend = db.get_database_backend();
     Ok(db
         .query_one_raw(Statement::from_sql_and_values(backend, count_sql, values))
@@ -335,22 +388,78 @@ pub async fn list_with_total<C: ConnectionTrait>(
     tz: Tz,
     total: i64,
 ) -> Result<PersonPage, DbErr> {
-    let (_, page_sql, values) = list_statements(filter, as_of, tz);
+    let sort = Sort {
+        order,
+        descending: false,
+    };
+    page(
+        db,
+        filter,
+        sort,
+        (first, &Start::Offset(offset)),
+        (as_of, tz),
+        total,
+    )
+    .await
+}
+
+/// A page of `first` people matching `filter` in `sort`, from `start` (an offset, or after
+/// a cursor of the same sort: `DbErr::Custom` for another one), as of `as_of`; `total` is
+/// how many match ([`count`]).
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    filter: &PersonFilter,
+    sort: Sort,
+    (first, start): (u64, &Start),
+    (as_of, tz): (DateTime<Utc>, Tz),
+    total: i64,
+) -> Result<PersonPage, DbErr> {
+    let derived = filter.needs_derived() || sort.needs_derived();
+    let schema = known_schema(db, filter).await?;
+    let (_, page_sql, values) =
+        list_statements_for(filter, sort.needs_derived(), as_of, tz, schema.as_deref());
+    let person = if derived { "q" } else { "p" };
+    let (order, columns) = sort.order_by(filter.own_unit, person);
+    let mut sql = Sql::with_values(values);
+    let (after, offset) = match start {
+        Start::Offset(offset) => (String::new(), *offset),
+        Start::After(cursor) => {
+            let condition = sort
+                .after(&mut sql, cursor, filter.own_unit, person)
+                .ok_or_else(|| DbErr::Custom(BAD_CURSOR.to_owned()))?;
+            (format!(" AND {condition}"), 0)
+        }
+    };
+    // The page's statement selects the person and the sort values: `SELECT q.* …` or
+    // `SELECT p.* …` gains the `sort_i` columns, and its condition the cursor's.
+    let page_sql = page_sql.replacen(
+        &format!("SELECT {person}.*"),
+        &format!("SELECT {person}.*{columns}"),
+        1,
+    );
     let page_sql = format!(
-        "{page_sql} ORDER BY {} LIMIT {} OFFSET {}",
-        order_sql(order, filter.own_unit),
+        "{page_sql}{after} ORDER BY {order} LIMIT {} OFFSET {offset}",
         first.saturating_add(1),
-        offset
     );
     let backend = db.get_database_backend();
-    let mut people: Vec<person::Model> = person::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(backend, page_sql, values))
-        .all(db)
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend, page_sql, sql.values,
+        ))
         .await?;
-    let has_next = people.len() as u64 > first;
-    people.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    let has_next = rows.len() as u64 > first;
+    let mut people = Vec::new();
+    let mut cursors = Vec::new();
+    for row in rows
+        .iter()
+        .take(usize::try_from(first).unwrap_or(usize::MAX))
+    {
+        let model = person::Model::from_query_result(row, "")?;
+        cursors.push(sort.cursor_of(row, filter.own_unit, model.id)?);
+        people.push(model);
+    }
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let mut statuses = super::status::statuses(db, &ids, as_of, tz).await?;
+    let mut statuses = super::status::statuses_known(db, &ids, as_of, filter.known_at, tz).await?;
     let people = people
         .into_iter()
         .map(|p| {
@@ -366,5 +475,9 @@ pub async fn list_with_total<C: ConnectionTrait>(
         people,
         total,
         has_next,
+        cursors,
     })
 }
+
+/// The message of a cursor that is not of the list's order (`BAD_INPUT` upstream).
+pub const BAD_CURSOR: &str = "after: not a cursor of this list and order";

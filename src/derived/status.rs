@@ -26,6 +26,18 @@ pub async fn statuses<C: ConnectionTrait>(
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> Result<HashMap<i64, PersonStatus>, DbErr> {
+    statuses_known(db, person_ids, as_of, None, tz).await
+}
+
+/// [`statuses`] answered from the uploads landed by `known_at` when given
+/// ([`super::known`]).
+pub async fn statuses_known<C: ConnectionTrait>(
+    db: &C,
+    person_ids: &[i64],
+    as_of: DateTime<Utc>,
+    known_at: Option<DateTime<Utc>>,
+    tz: Tz,
+) -> Result<HashMap<i64, PersonStatus>, DbErr> {
     if person_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -39,6 +51,14 @@ pub async fn statuses<C: ConnectionTrait>(
         "{ctes} SELECT person_id, present, organization_id, visa_status FROM derived",
         ctes = derived_cte(Some(&format!("p.id IN ({})", placeholders.join(", ")))),
     );
+    let sql = match known_at {
+        Some(known) => {
+            values.push(known.into());
+            let schema = super::known::schema_of(db).await?;
+            super::known::shadowed(&sql, &schema, &format!("${}", values.len()))
+        }
+        None => sql,
+    };
     let backend = db.get_database_backend();
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))

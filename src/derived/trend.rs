@@ -74,3 +74,21 @@ pub async fn present_trend<C: ConnectionTrait>(
     }
     Ok(points)
 }
+
+/// Present people matching `filter` at the end of each day from `from` to `to` (as
+/// [`present_trend`], whose moments it counts at), one SQL count per day: the timeline
+/// answers the trend of everyone, this one a filtered set.
+pub async fn filtered_trend<C: ConnectionTrait>(
+    db: &C,
+    filter: &super::PersonFilter,
+    (from, to): (NaiveDate, NaiveDate),
+    until: DateTime<Utc>,
+    tz: Tz,
+) -> Result<Vec<TrendPoint>, DbErr> {
+    let mut points = Vec::new();
+    for (day, at) in trend_moments(from, to, until, tz)? {
+        let present = super::people::count(db, filter, at, tz).await?;
+        points.push(TrendPoint { day, at, present });
+    }
+    Ok(points)
+}

@@ -25,7 +25,7 @@ pub struct AuditEntry {
     /// The actor's member unit. 操作者所属单位。
     pub unit_code: Option<String>,
     /// What: upload, read_people, read_person, read_rejections, read_merges,
-    /// resolve_merge, merge_organizations, submit_daily_report, token_create,
+    /// resolve_merge, undo_merge, merge_organizations, submit_daily_report, token_create,
     /// token_revoke, unit_add, unit_update, organization_add, organization_update,
     /// organization_alias. 操作。
     pub action: String,

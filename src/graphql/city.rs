@@ -1,15 +1,15 @@
 //! The city as of a time: headline figures, people lists, one person, group-by counts and
 //! the present trend.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::context::{as_of as resolve_as_of, authorize, database, principal, timezone};
 use super::person::{Person, VisaStatus};
 use crate::auth::Operation;
-use crate::derived::{self, Between, PersonFilter as Filter};
+use crate::derived::{self, Between, Conditions, PersonFilter as Filter};
 use crate::error::{GqlResultExt, HubError};
-use crate::service::people::{Page, People, PersonLookup, PersonQuery};
+use crate::service::people::{Page, People, PersonLookup, PersonQuery, Presence};
 
 /// Headline figures. 总体情况。
 #[derive(Debug, Clone, SimpleObject)]
@@ -34,13 +34,17 @@ pub struct Overview {
     pub expired_visas: i64,
 }
 
-/// Which people to list; fields combine with AND, `and`/`or` nest. 人员筛选条件。
+/// Which people to list or count; fields combine with AND, `and`/`or` nest. Lists,
+/// counts and exports cover present people unless `present` says otherwise: `false` for
+/// people away, `null` for everyone (or when a nested filter names `present`, as it says).
+/// 人员筛选条件（列表、统计、导出默认仅含在庆人员；present: false 为不在庆，null 为全部）。
 #[derive(Debug, Clone, Default, InputObject)]
 pub struct PersonFilter {
     /// Nationalities (ISO alpha-3), any of. 国籍（三位代码，任一）。
     pub nationality: Option<Vec<String>>,
-    /// Present in the city, or not. 是否在庆。
-    pub present: Option<bool>,
+    /// Present in the city (`true`, the default), away (`false`), or everyone (`null`).
+    /// 是否在庆（默认 true；false 不在庆；null 全部）。
+    pub present: MaybeUndefined<bool>,
     /// Managing organisations (ids), any of. 具体负责管理单位编号。
     pub managing_unit: Option<Vec<ID>>,
     /// Reported by member units (codes), any of. 报送成员单位代码。
@@ -61,9 +65,49 @@ pub struct PersonFilter {
     pub and: Option<Vec<PersonFilter>>,
     /// Any of these. 满足其一。
     pub or: Option<Vec<PersonFilter>>,
+    /// Typed conditions on the person's fields and facts. 字段与记录条件。
+    #[graphql(flatten)]
+    pub conditions: Conditions,
 }
 
 impl PersonFilter {
+    /// Which people by presence: as `present` says, present people when it is not given
+    /// (unless a nested filter names presence: then as the nested filters say).
+    pub fn presence(&self) -> Presence {
+        match &self.present {
+            MaybeUndefined::Value(present) => Presence::of(Some(*present)),
+            MaybeUndefined::Null => Presence::Any,
+            MaybeUndefined::Undefined => {
+                let nested = self
+                    .and
+                    .iter()
+                    .chain(self.or.iter())
+                    .flatten()
+                    .any(|f| !f.present.is_undefined());
+                if nested {
+                    Presence::Any
+                } else {
+                    Presence::Present
+                }
+            }
+        }
+    }
+
+    /// The filter and presence of an optional filter argument.
+    pub fn of(filter: Option<Self>) -> Result<(Filter, Presence)> {
+        let filter = filter.unwrap_or_default();
+        Ok((filter.top_filter()?, filter.presence()))
+    }
+
+    /// The registry's filter of a top-level filter: its `present` is the presence
+    /// ([`Self::presence`]), not a condition.
+    pub fn top_filter(&self) -> Result<Filter> {
+        Ok(Filter {
+            present: None,
+            ..self.to_filter()?
+        })
+    }
+
     /// The registry's filter.
     pub fn to_filter(&self) -> Result<Filter> {
         let organisations = self
@@ -85,7 +129,7 @@ impl PersonFilter {
                 .nationality
                 .as_ref()
                 .map(|codes| codes.iter().map(|c| c.trim().to_uppercase()).collect()),
-            present: self.present,
+            present: self.present.value().copied(),
             managing_organization: organisations,
             reported_by: self.reported_by.clone(),
             visa_status: self
@@ -107,7 +151,9 @@ impl PersonFilter {
                 .flatten()
                 .map(Self::to_filter)
                 .collect::<Result<_>>()?,
+            conditions: self.conditions.clone(),
             own_unit: None,
+            known_at: None,
         })
     }
 }
@@ -123,6 +169,34 @@ pub enum PersonOrder {
     Name,
     /// By nationality, then name. 按国籍、姓名。
     Nationality,
+    /// By Chinese name. 按中文姓名。
+    ChineseName,
+    /// By document number. 按证件号码。
+    DocumentNumber,
+    /// By sex. 按性别。
+    Sex,
+    /// By date of birth. 按出生日期。
+    BirthDate,
+    /// Without conflicts first. 按是否有来源冲突。
+    HasConflicts,
+    /// By when the hub first learnt of them. 按首次掌握时间。
+    FirstSeen,
+    /// Away first, then present. 按是否在庆。
+    Present,
+    /// By visa status. 按签证状态。
+    VisaStatus,
+    /// By the managing unit's name. 按具体负责管理单位。
+    ManagingUnit,
+}
+
+/// Direction of an order. 排序方向。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+pub enum SortDirection {
+    /// Smallest first (empty values last). 升序（空值在后）。
+    #[default]
+    Asc,
+    /// Largest first (empty values last). 降序（空值在后）。
+    Desc,
 }
 
 /// Page information of a connection. 分页信息。
@@ -148,6 +222,9 @@ pub struct PersonEdge {
 pub struct PersonConnection {
     /// People matching the filter. 符合条件的总人数。
     pub total_count: i64,
+    /// The presence the list is limited to: `true` present people (the default), `false`
+    /// people away, `null` everyone. 列表范围：true 仅在庆，false 仅不在庆，null 全部。
+    pub present: Option<bool>,
     /// Page information. 分页信息。
     pub page_info: PageInfo,
     /// The page. 本页。
@@ -181,6 +258,17 @@ pub struct CountEntry {
     pub count: i64,
 }
 
+/// One cell of a cross count. 交叉统计单元格。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct CrossCount {
+    /// Key of the row dimension (as `countsBy` gives it). 行键。
+    pub row: String,
+    /// Key of the column dimension. 列键。
+    pub column: String,
+    /// People in both groups. 人数。
+    pub count: i64,
+}
+
 /// Time unit of a trend. 时间粒度。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum TrendInterval {
@@ -197,12 +285,16 @@ pub struct TrendPoint {
     pub present: i64,
 }
 
-fn decode_cursor(after: Option<&str>) -> Result<u64> {
+/// Where a page starts: after a keyset cursor (`k:…`, what lists give), or after an
+/// offset (`o:N`, the cursors of earlier versions).
+fn decode_cursor(after: Option<&str>) -> Result<derived::Start> {
     match after {
-        None => Ok(0),
+        None => Ok(derived::Start::Offset(0)),
         Some(cursor) => cursor
             .strip_prefix("o:")
             .and_then(|n| n.parse::<u64>().ok())
+            .map(derived::Start::Offset)
+            .or_else(|| derived::Cursor::decode(cursor).map(derived::Start::After))
             .ok_or_else(|| {
                 HubError::BadInput(format!("after: not a cursor of this list: {cursor}"))
             })
@@ -219,9 +311,27 @@ impl CityQuery {
     /// Headline figures as of a time (default now). Countries and managing units count
     /// present people only. 总体情况（默认当前时间）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
-    async fn overview(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> Result<Overview> {
+    async fn overview(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Overview> {
         let at = resolve_as_of(ctx, as_of);
-        let o = people(ctx)?.overview(principal(ctx)?, at).await.gql()?;
+        let o = match known_at {
+            Some(known) => {
+                authorize(ctx, Operation::ReadFigures)?;
+                derived::overview::overview_known(database(ctx)?, at, Some(known), timezone(ctx))
+                    .await
+                    .map_err(HubError::from)
+                    .gql()?
+            }
+            // The dashboard's and the daily brief's figures, from the same service.
+            None => people(ctx)?.overview(principal(ctx)?, at).await.gql()?,
+        };
         Ok(Overview {
             as_of: at,
             known_people: o.known_people,
@@ -235,23 +345,38 @@ impl CityQuery {
         })
     }
 
-    /// People matching a filter as of a time, a page at a time (at most 100). 人员列表（分页，每页最多100人）。
+    /// People matching a filter as of a time, a page at a time (at most 500 for analysts
+    /// and admins, 100 for others); present people unless the filter's `present` says
+    /// otherwise. 人员列表（分页；分析员每页最多500人，其他角色100人；默认仅在庆人员）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    // Each argument is one of the query's GraphQL arguments.
+    #[allow(clippy::too_many_arguments)]
     async fn people(
         &self,
         ctx: &Context<'_>,
         filter: Option<PersonFilter>,
         #[graphql(default)] order_by: PersonOrder,
+        #[graphql(default)] direction: SortDirection,
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
         as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<PersonConnection> {
-        let page = Page::new(i64::from(first), decode_cursor(after.as_deref())?).gql()?;
+        let start = decode_cursor(after.as_deref())?;
+        let page = Page::new(i64::from(first), 0).gql()?;
+        let (mut filter, presence) = PersonFilter::of(filter)?;
+        filter.known_at = known_at;
         let query = PersonQuery {
-            filter: filter.unwrap_or_default().to_filter()?,
+            filter,
             order: order_by.into(),
+            descending: direction == SortDirection::Desc,
             page,
+            start,
             as_of: resolve_as_of(ctx, as_of),
+            presence,
         };
         let found = people(ctx)?.list(principal(ctx)?, query).await.gql()?;
         let people: Vec<Person> = found.people.into_iter().map(Person::from).collect();
@@ -259,14 +384,15 @@ impl CityQuery {
             .await?;
         let edges: Vec<PersonEdge> = people
             .into_iter()
-            .enumerate()
-            .map(|(i, node)| PersonEdge {
-                cursor: format!("o:{}", page.offset + i as u64 + 1),
+            .zip(found.cursors)
+            .map(|(node, cursor)| PersonEdge {
+                cursor: cursor.encode(),
                 node,
             })
             .collect();
         Ok(PersonConnection {
             total_count: found.total,
+            present: found.present,
             page_info: PageInfo {
                 has_next_page: found.has_next,
                 end_cursor: edges.last().map(|e| e.cursor.clone()),
@@ -298,7 +424,8 @@ impl CityQuery {
         Ok(found.map(Person::from))
     }
 
-    /// Present people grouped by a dimension, largest group first. 按维度分组统计在庆人数。
+    /// People grouped by a dimension, largest group first: present people unless the
+    /// filter's `present` says otherwise. 按维度分组统计（默认仅在庆人员）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn counts_by(
         &self,
@@ -306,12 +433,19 @@ impl CityQuery {
         dimension: CountDimension,
         as_of: Option<DateTime<Utc>>,
         filter: Option<PersonFilter>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<CountEntry>> {
+        let (mut filter, presence) = PersonFilter::of(filter)?;
+        filter.known_at = known_at;
         let counts = people(ctx)?
             .counts(
                 principal(ctx)?,
                 dimension.into(),
-                filter.unwrap_or_default().to_filter()?,
+                filter,
+                presence,
                 resolve_as_of(ctx, as_of),
             )
             .await
@@ -326,7 +460,9 @@ impl CityQuery {
             .collect())
     }
 
-    /// Present people at the end of each day from `from` to `to` (at most 366 days). 每日在庆人数趋势。
+    /// People present at the end of each day from `from` to `to` (at most 366 days),
+    /// optionally only those matching a filter (its `present` is ignored: the trend counts
+    /// present people). 每日在庆人数趋势（可加筛选条件）。
     #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
     async fn present_trend(
         &self,
@@ -334,6 +470,11 @@ impl CityQuery {
         from: NaiveDate,
         to: NaiveDate,
         #[graphql(default_with = "TrendInterval::Day")] interval: TrendInterval,
+        filter: Option<PersonFilter>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<TrendPoint>> {
         authorize(ctx, Operation::ReadFigures)?;
         let TrendInterval::Day = interval;
@@ -347,8 +488,10 @@ impl CityQuery {
             .gql();
         }
         let until = resolve_as_of(ctx, None);
-        let points = super::context::city_cache(ctx)?
-            .present_trend(database(ctx)?, from, to, until, timezone(ctx))
+        let (mut filter, _) = PersonFilter::of(filter)?;
+        filter.known_at = known_at;
+        let points = people(ctx)?
+            .present_trend(principal(ctx)?, filter, (from, to), until)
             .await
             .gql()?;
         Ok(points
@@ -360,6 +503,52 @@ impl CityQuery {
             .collect())
     }
 }
+
+#[Object]
+impl CrossCountQuery {
+    /// People counted by two dimensions at once, one cell per pair of keys holding
+    /// anyone (keys as `countsBy` gives them); present people unless the filter's
+    /// `present` says otherwise. The cells of NATIONALITY × MANAGING_UNIT sum to the
+    /// present count. 交叉统计（如国籍 × 具体负责管理单位；默认仅在庆人员）。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    async fn cross_counts(
+        &self,
+        ctx: &Context<'_>,
+        rows: CountDimension,
+        columns: CountDimension,
+        as_of: Option<DateTime<Utc>>,
+        filter: Option<PersonFilter>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then). 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<CrossCount>> {
+        let (mut filter, presence) = PersonFilter::of(filter)?;
+        filter.known_at = known_at;
+        let cells = people(ctx)?
+            .cross_counts(
+                principal(ctx)?,
+                (rows.into(), columns.into()),
+                filter,
+                presence,
+                resolve_as_of(ctx, as_of),
+            )
+            .await
+            .gql()?;
+        Ok(cells
+            .into_iter()
+            .map(|c| CrossCount {
+                row: c.row,
+                column: c.column,
+                count: c.count,
+            })
+            .collect())
+    }
+}
+
+/// Cross counts (a query of its own so the city queries stay one screen). 交叉统计查询。
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CrossCountQuery;
 
 /// The people reader of the request: its store, time zone and the schema's city cache.
 fn people<'a>(ctx: &Context<'a>) -> Result<People<'a>> {

@@ -2,17 +2,21 @@
 //! `hub serve`, `hub query` and the tests alike.
 
 pub mod audit;
+pub mod changes;
 pub mod city;
 pub mod context;
 pub mod daily;
 mod error_codes;
+pub mod export;
 pub mod loaders;
 pub mod mappings;
 pub mod mutation;
 pub mod person;
 mod query;
 pub mod registry_edits;
+pub mod search;
 pub mod size;
+pub mod subscription;
 pub mod tokens;
 mod types;
 pub mod upload;
@@ -20,7 +24,7 @@ pub mod uploads;
 pub mod view;
 pub mod viewer;
 
-use async_graphql::{EmptySubscription, MergedObject, Request, Response, Schema};
+use async_graphql::{MergedObject, Request, Response, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::config::{GraphqlLimits, Settings, UploadLimits};
@@ -48,6 +52,10 @@ pub const CITY_WIDE_COST: usize = 50;
 pub struct Query(
     QueryRoot,
     city::CityQuery,
+    city::CrossCountQuery,
+    search::SearchQuery,
+    export::ExportQuery,
+    changes::ChangesQuery,
     uploads::UploadsQuery,
     viewer::ViewerQuery,
     daily::DailyReportQuery,
@@ -75,7 +83,7 @@ pub struct Mutation(
 /// on a 100-person page (a quarter of it) without either extension needing a field hook.
 #[derive(Clone)]
 pub struct HubSchema {
-    schema: Schema<Query, Mutation, EmptySubscription>,
+    schema: Schema<Query, Mutation, subscription::Subscription>,
     db: DatabaseConnection,
     city: std::sync::Arc<crate::derived::CityCache>,
     importer: std::sync::Arc<crate::service::uploads::Importer>,
@@ -188,6 +196,12 @@ impl HubSchema {
         }
     }
 
+    /// The async-graphql schema, for the websocket protocol of subscriptions (queries go
+    /// through [`HubSchema::execute`]).
+    pub fn subscriptions(&self) -> Schema<Query, Mutation, subscription::Subscription> {
+        self.schema.clone()
+    }
+
     /// The schema in SDL (what `schema.graphql` holds).
     pub fn sdl(&self) -> String {
         self.schema.sdl()
@@ -280,18 +294,22 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
         })),
     );
     let reads = config.read_audit;
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .data(SchemaSettings {
-            timezone: config.timezone,
-            uploads: config.uploads,
-            max_file_bytes: config.max_file_bytes,
-        })
-        .data(std::sync::Arc::clone(&city))
-        .data(std::sync::Arc::clone(&importer))
-        .data(reads.clone())
-        .data(db.clone())
-        .limit_depth(config.limits.depth)
-        .limit_complexity(config.limits.complexity);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        subscription::Subscription,
+    )
+    .data(SchemaSettings {
+        timezone: config.timezone,
+        uploads: config.uploads,
+        max_file_bytes: config.max_file_bytes,
+    })
+    .data(std::sync::Arc::clone(&city))
+    .data(std::sync::Arc::clone(&importer))
+    .data(reads.clone())
+    .data(db.clone())
+    .limit_depth(config.limits.depth)
+    .limit_complexity(config.limits.complexity);
     if !config.suggestions {
         builder = builder.disable_suggestions();
     }

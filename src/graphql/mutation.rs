@@ -8,6 +8,7 @@ use super::uploads::PendingMerge;
 use crate::auth::Operation;
 use crate::auth::audit::{self, Action};
 use crate::error::{GqlResultExt, HubError};
+use crate::registry::merge_undo::{self, Undo};
 use crate::registry::merges::{self, Decision};
 use crate::registry::organizations::{self, OrganizationMerge};
 
@@ -57,6 +58,40 @@ impl MutationRoot {
                 model.status
             )))
             .gql(),
+        }
+    }
+
+    /// Undoes an accepted merge (analysts, admins): the absorbed record comes back with
+    /// its id, values and the facts that moved; the merge is marked `undone` and audited.
+    /// 撤销人员合并（分析员、管理员）。
+    async fn undo_merge(&self, ctx: &Context<'_>, id: ID) -> Result<PendingMerge> {
+        authorize(ctx, Operation::ResolveMerge)?;
+        let principal = principal(ctx)?;
+        let id = parse_id(&id, "id")?;
+        let db = database(ctx)?;
+        match merge_undo::undo(db, id, &principal.actor_id())
+            .await
+            .gql()?
+        {
+            Undo::Done(survivor, restored) => {
+                audit::record(
+                    db,
+                    principal,
+                    Action::UndoMerge,
+                    format!("pending_merge:{id}"),
+                    serde_json::json!({ "person": survivor, "candidate": restored }),
+                )
+                .await
+                .gql()?;
+                let model = crate::registry::merges::find(db, id)
+                    .await
+                    .gql()?
+                    .ok_or_else(|| HubError::NotFound(format!("pending merge {id}")))
+                    .gql()?;
+                Ok(PendingMerge { model })
+            }
+            Undo::NotFound => Err(HubError::NotFound(format!("pending merge {id}"))).gql(),
+            Undo::NotUndoable(message) => Err(HubError::BadInput(message)).gql(),
         }
     }
 

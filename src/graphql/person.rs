@@ -125,7 +125,7 @@ impl From<Provenance> for Source {
 }
 
 /// Loads the provenance of a source row.
-async fn source(ctx: &Context<'_>, source_row_id: i64) -> Result<Option<Source>> {
+pub(super) async fn source(ctx: &Context<'_>, source_row_id: i64) -> Result<Option<Source>> {
     let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
     Ok(loader
         .load_one(source_row_id)
@@ -136,7 +136,7 @@ async fn source(ctx: &Context<'_>, source_row_id: i64) -> Result<Option<Source>>
 }
 
 /// Loads an organisation.
-async fn organization(ctx: &Context<'_>, id: i64) -> Result<Option<OrganizationRef>> {
+pub(super) async fn organization(ctx: &Context<'_>, id: i64) -> Result<Option<OrganizationRef>> {
     let loader = super::loaders::loader::<OrganizationLoader>(ctx)?;
     Ok(loader
         .load_one(id)
@@ -312,6 +312,25 @@ pub struct Conflict {
     pub attribute: String,
     /// Every value with its source. 各来源的值。
     pub values: Vec<AttributeValue>,
+}
+
+/// A record an accepted merge absorbed into this person. 已合并入本人的记录。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct MergedRecord {
+    /// The merge (`undoMerge(id:)` undoes it). 合并编号。
+    pub merge_id: ID,
+    /// The absorbed record's former id. 原编号。
+    pub person_id: ID,
+    /// Its document number (masked for leaders). 证件号码。
+    pub document_number: String,
+    /// Its nationality. 国籍。
+    pub nationality: Nationality,
+    /// Its Latin name. 英文姓名。
+    pub name: Option<String>,
+    /// Who merged. 合并人。
+    pub merged_by: String,
+    /// When. 合并时间。
+    pub merged_at: DateTime<Utc>,
 }
 
 /// A foreign national, resolved across all sources. 外籍人员（跨来源合并后的统一视图）。
@@ -591,6 +610,31 @@ impl Person {
                         .collect(),
                     attribute: attribute.to_owned(),
                 }
+            })
+            .collect())
+    }
+
+    /// Records merged into this person by accepted merges (not undone); none for an
+    /// uploader (a merge is the analysts' decision over every unit's rows). 已合并入本人的记录。
+    async fn merged_records(&self, ctx: &Context<'_>) -> Result<Vec<MergedRecord>> {
+        if self.view.unit().is_some() {
+            return Ok(Vec::new());
+        }
+        let db = super::context::database(ctx)?;
+        let records = crate::registry::merge_undo::merged_into(db, self.model.id)
+            .await
+            .map_err(HubError::from)
+            .gql()?;
+        Ok(records
+            .into_iter()
+            .map(|r| MergedRecord {
+                merge_id: ID(r.merge_id.to_string()),
+                person_id: ID(r.person_id.to_string()),
+                document_number: self.number(&r.document_number),
+                nationality: Nationality::of(&r.nationality),
+                name: r.latin_name,
+                merged_by: r.merged_by,
+                merged_at: r.merged_at,
             })
             .collect())
     }

@@ -67,7 +67,7 @@ fn client_address(parts: &Parts) -> IpAddr {
 
 /// `address` as the per-address limit keys it: IPv4 (also mapped into IPv6) as it is, IPv6
 /// by its /64 network.
-fn limit_key(address: IpAddr) -> IpAddr {
+pub(super) fn limit_key(address: IpAddr) -> IpAddr {
     match address.to_canonical() {
         IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
         v4 => v4,

@@ -6,6 +6,7 @@ mod errors;
 mod exports;
 mod graphql;
 mod graphql_body;
+mod graphql_ws;
 mod health;
 mod tickets;
 mod uploads;
@@ -71,6 +72,7 @@ impl AppState {
 ///
 /// - `POST /graphql` runs a query (or a GraphQL multipart upload); `GET /graphql` serves
 ///   GraphiQL when introspection is on;
+/// - `GET /graphql/ws` serves subscriptions over the GraphQL websocket protocols;
 /// - `POST /api/uploads` imports a file (multipart; 202 with a ticket when it is still
 ///   queued or landing after `uploads.queue_wait_ms`);
 /// - `GET /api/uploads/tickets/{id}` follows a queued upload;
@@ -104,6 +106,7 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             get(graphql::graphiql).post(graphql::graphql_post),
         )
+        .route("/graphql/ws", get(graphql_ws::graphql_ws))
         .route("/api/uploads", post(uploads::post_upload))
         .route("/api/uploads/tickets/{id}", get(tickets::get_ticket))
         .route(

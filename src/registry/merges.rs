@@ -3,7 +3,9 @@
 //! Accepting a candidate makes the two records one person: every fact of the candidate
 //! moves to the kept person, the candidate's document becomes a second passport of the
 //! kept person (so later uploads naming it find the same person), and the candidate
-//! record is removed. Rejecting only records the decision; the pair is not proposed again.
+//! record is removed from the lists, kept in `merged_person` as merged into the survivor
+//! (with the facts that moved), so the merge can be undone ([`super::merge_undo`]).
+//! Rejecting only records the decision; the pair is not proposed again.
 
 use chrono::Utc;
 use entity::{
@@ -74,6 +76,7 @@ pub async fn resolve(
                 .order_by_asc(person_source::Column::Id)
                 .one(&txn)
                 .await?;
+            let moved = super::merge_undo::facts_of(&txn, gone).await?;
             move_facts!(
                 &txn,
                 gone,
@@ -85,8 +88,9 @@ pub async fn resolve(
                 movement,
                 health_check
             );
+            let mut added_document = None;
             if let Some(source) = first_source {
-                identity_document::ActiveModel {
+                let added = identity_document::ActiveModel {
                     person_id: Set(keep),
                     kind: Set("passport".to_owned()),
                     number: Set(other.document_number.clone()),
@@ -98,7 +102,21 @@ pub async fn resolve(
                 }
                 .insert(&txn)
                 .await?;
+                added_document = Some(added.id);
             }
+            super::merge_undo::archive(
+                &txn,
+                super::merge_undo::Absorbed {
+                    merge_id: id,
+                    survivor: keep,
+                    person: &other,
+                    moved: &moved,
+                    added_document,
+                },
+                by,
+                now,
+            )
+            .await?;
             pending_merge::Entity::delete_many()
                 .filter(pending_merge::Column::Id.ne(id))
                 .filter(
@@ -130,4 +148,9 @@ pub async fn resolve(
     let decided = decided.update(&txn).await?;
     txn.commit().await?;
     Ok(Decision::Done(decided))
+}
+
+/// One candidate match by id.
+pub async fn find(db: &DatabaseConnection, id: i64) -> Result<Option<pending_merge::Model>, DbErr> {
+    pending_merge::Entity::find_by_id(id).one(db).await
 }

@@ -5,6 +5,7 @@
 //! database that is dropped afterwards. Logs are silent unless `TEST_LOG` is set.
 
 mod access;
+mod analyst;
 mod brief;
 mod city;
 mod cli;
@@ -22,6 +23,7 @@ mod landing_audit;
 mod read_audit;
 mod spellings;
 mod storage;
+mod subscriptions;
 mod timeline;
 mod uploads;
 mod web;

@@ -28,7 +28,7 @@ fn report_time() -> chrono::DateTime<Utc> {
 }
 
 /// The sheets of a workbook as rows of cell texts.
-fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+pub fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an xlsx");
     book.sheet_names()
         .into_iter()
@@ -66,7 +66,7 @@ async fn the_people_export_lists_the_filtered_people_with_the_overview() {
     let request = ExportRequest {
         filter: ExportFilter {
             as_of: Some(report_time().to_rfc3339()),
-            present: Some(true),
+            present: Some("true".into()),
             ..ExportFilter::default()
         },
         masked: false,
@@ -99,7 +99,7 @@ async fn the_people_export_lists_the_filtered_people_with_the_overview() {
             &ExportRequest {
                 masked: true,
                 filter: ExportFilter {
-                    present: None,
+                    present: Some("all".into()),
                     ..request.filter.clone()
                 },
             },

@@ -49,7 +49,8 @@ function apiFilter(f, without) {
   const out = {};
   if (f.q) out.search = f.q;
   if (f.nationality && without !== 'nationality') out.nationality = f.nationality.split(',');
-  if (f.present === 'true' || f.present === 'false') out.present = f.present === 'true';
+  // The API lists present people unless told otherwise: 全部 asks for everyone (null).
+  out.present = f.present === 'true' || f.present === 'false' ? f.present === 'true' : null;
   if (f.visa) out.visaStatus = f.visa.split(',');
   if (f.unit) out.reportedBy = f.unit.split(',');
   if (f.managing && without !== 'managing') out.managingUnit = f.managing.split(',');
@@ -226,7 +227,7 @@ export async function render(root, { viewer, query }) {
     const a = apiFilter(f);
     if (a.search) q.set('search', a.search);
     if (a.nationality) q.set('nationality', a.nationality.join(','));
-    if (a.present !== undefined) q.set('present', String(a.present));
+    q.set('present', a.present === null ? 'all' : String(a.present));
     if (a.visaStatus) q.set('visaStatus', a.visaStatus.join(','));
     if (a.reportedBy) q.set('unit', a.reportedBy.join(','));
     if (a.managingUnit) q.set('managingUnit', a.managingUnit.join(','));

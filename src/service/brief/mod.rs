@@ -22,10 +22,10 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde::Serialize;
 
 use crate::auth::{Operation, Principal};
-use crate::derived::{Dimension, Overview, PersonFilter, PersonOrder, VisaStatus};
+use crate::derived::{Dimension, Overview, PersonFilter, PersonOrder, Start, VisaStatus};
 use crate::error::HubError;
 use crate::registry::daily_reports;
-use crate::service::people::{Page, People, PersonQuery, PersonRecord};
+use crate::service::people::{Page, People, PersonQuery, PersonRecord, Presence};
 
 /// Most people each special-case list of a brief names (its total is always given).
 pub const MAX_CASES: usize = 500;
@@ -271,10 +271,22 @@ async fn groups(
     since: DateTime<Utc>,
 ) -> Result<Vec<GroupRow>, HubError> {
     let now = people
-        .counts(principal, dimension, PersonFilter::default(), as_of)
+        .counts(
+            principal,
+            dimension,
+            PersonFilter::default(),
+            Presence::Present,
+            as_of,
+        )
         .await?;
     let before = people
-        .counts(principal, dimension, PersonFilter::default(), since)
+        .counts(
+            principal,
+            dimension,
+            PersonFilter::default(),
+            Presence::Present,
+            since,
+        )
         .await?;
     let previous: HashMap<&str, i64> = before.iter().map(|c| (c.key.as_str(), c.count)).collect();
     let mut rows: Vec<GroupRow> = now
@@ -323,8 +335,11 @@ async fn cases(
                 PersonQuery {
                     filter: filter.clone(),
                     order: PersonOrder::Nationality,
-                    page: Page::new(CASE_PAGE as i64, offset)?,
+                    descending: false,
+                    page: Page::new(CASE_PAGE as i64, 0)?,
+                    start: Start::Offset(offset),
                     as_of,
+                    presence: Presence::Present,
                 },
             )
             .await?;

@@ -1,6 +1,6 @@
 //! The people workbook for a principal: the same policy, unit scope and masking as the
 //! lists, an audit entry that never holds a searched number, then every matching person
-//! (ordered by nationality and name) with the overview as of the same time.
+//! (ordered by nationality and name unless the filter says otherwise) with the overview as of the same time.
 
 use chrono::{DateTime, Utc};
 
@@ -8,7 +8,7 @@ use super::read::scoped;
 use super::view::PersonView;
 use super::{People, audit};
 use crate::auth::{Operation, Principal};
-use crate::derived::{self, PersonOrder};
+use crate::derived::{self, Start};
 use crate::error::HubError;
 use crate::export::lookups::page_facts;
 use crate::export::workbook::{ExportRow, Summary, people_workbook};
@@ -56,8 +56,9 @@ impl People<'_> {
             PersonView::Full if request.masked => PersonView::Masked,
             view => view,
         };
-        let query = scoped(filter.to_filter()?, &grant);
+        let query = scoped(filter.presence()?.list_filter(filter.to_filter()?), &grant);
         let as_of = filter.as_of()?.unwrap_or_else(Utc::now);
+        let sort = filter.sort()?;
         let figures = principal.authorize(Operation::ReadFigures).is_ok();
         audit::export(
             self.read_audit(),
@@ -75,25 +76,24 @@ impl People<'_> {
             ),
             None => None,
         };
+        let total = derived::people::count(self.db, &query, as_of, self.tz).await?;
+        if total > MAX_EXPORT_ROWS {
+            return Err(HubError::BadInput(format!(
+                "{total} people match; an export holds at most {MAX_EXPORT_ROWS}: narrow the filter / 符合条件的人数过多，请缩小范围"
+            )));
+        }
         let mut rows: Vec<ExportRow> = Vec::new();
-        let mut offset = 0;
+        let mut start = Start::Offset(0);
         loop {
-            let page = derived::people::list(
+            let page = derived::people::page(
                 self.db,
                 &query,
-                PersonOrder::Nationality,
-                PAGE,
-                offset,
-                as_of,
-                self.tz,
+                sort,
+                (PAGE, &start),
+                (as_of, self.tz),
+                total,
             )
             .await?;
-            if page.total > MAX_EXPORT_ROWS {
-                return Err(HubError::BadInput(format!(
-                    "{} people match; an export holds at most {MAX_EXPORT_ROWS}: narrow the filter / 符合条件的人数过多，请缩小范围",
-                    page.total
-                )));
-            }
             let ids: Vec<i64> = page.people.iter().map(|(p, _)| p.id).collect();
             let orgs: Vec<i64> = page
                 .people
@@ -104,10 +104,10 @@ impl People<'_> {
             for record in self.records(page.people, view, as_of).await? {
                 rows.push(export_row(&record, &mut facts, own_unit_name.as_deref()));
             }
-            if !page.has_next {
-                break;
+            match page.cursors.last() {
+                Some(last) if page.has_next => start = Start::After(last.clone()),
+                _ => break,
             }
-            offset += PAGE;
         }
         let overview = if figures {
             // The same figures as the dashboard's: through the city cache when there is one.

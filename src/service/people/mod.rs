@@ -12,16 +12,21 @@
 //! - [`view`] — what of a person a caller sees, and masking;
 //! - [`shown`] — a person's values as one unit's uploads gave them;
 //! - [`read`] — lists, one person, group-by counts;
+//! - [`figures`] — cross counts and the present trend of a filtered set;
+//! - [`suggest`] — near matches of a searched document number;
+//! - [`changes`] — what changed between two times;
 //! - [`export`] — the people workbook;
 //! - [`figures`] — the headline figures (overview) as of a time;
 //! - [`audit`] — what the audit log records of a read (never a searched number).
 
 pub mod audit;
+pub mod changes;
 pub mod export;
 pub mod figures;
 pub mod query;
 pub mod read;
 pub mod shown;
+pub mod suggest;
 pub mod view;
 
 use chrono_tz::Tz;
@@ -31,7 +36,7 @@ use crate::auth::audit::ReadAudit;
 use crate::derived::CityCache;
 
 pub use export::{ExportFile, ExportRequest};
-pub use query::{MAX_PAGE, Page, PersonLookup, PersonQuery};
+pub use query::{MAX_ANALYST_PAGE, MAX_PAGE, Page, PersonLookup, PersonQuery, Presence};
 pub use read::{CountEntry, PeoplePage, PersonRecord};
 pub use view::PersonView;
 

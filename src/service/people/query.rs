@@ -3,11 +3,111 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::derived::{PersonFilter, PersonOrder};
+use crate::derived::{PersonFilter, PersonOrder, Start};
 use crate::error::HubError;
 
-/// Most people one page may hold.
+/// Most people one page may hold for a role that reads people masked or for its own unit
+/// (leaders, uploaders).
 pub const MAX_PAGE: u64 = 100;
+
+/// Most people one page may hold for a role that reads everyone in full (analysts, admins).
+pub const MAX_ANALYST_PAGE: u64 = 500;
+
+/// Which people a list, a count or an export covers by their presence at the time asked.
+/// The default is the same everywhere: people present in the city. 在庆范围（默认仅在庆人员）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Presence {
+    /// Present people only (the default).
+    #[default]
+    Present,
+    /// People away only.
+    Absent,
+    /// Everyone the hub knows, present or not (or as the filter's nested conditions say).
+    Any,
+}
+
+impl Presence {
+    /// The presence a caller named: `Some(true)` present, `Some(false)` away, `None` any.
+    pub fn of(present: Option<bool>) -> Self {
+        match present {
+            Some(true) => Self::Present,
+            Some(false) => Self::Absent,
+            None => Self::Any,
+        }
+    }
+
+    /// The presence asked for as a word of a query string or a flag: `true`/`present`,
+    /// `false`/`absent`, `all`/`any`; `BAD_INPUT` for anything else.
+    pub fn parse(text: &str) -> Result<Self, HubError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "present" => Ok(Self::Present),
+            "false" | "absent" => Ok(Self::Absent),
+            "all" | "any" => Ok(Self::Any),
+            other => Err(HubError::BadInput(format!(
+                "present: give true, false or all, not {other:?} / 是否在庆：请填 true、false 或 all"
+            ))),
+        }
+    }
+
+    /// `Some(true)`, `Some(false)` or `None` (everyone), as lists state it.
+    pub fn as_option(self) -> Option<bool> {
+        match self {
+            Self::Present => Some(true),
+            Self::Absent => Some(false),
+            Self::Any => None,
+        }
+    }
+
+    /// `filter` limited to this presence, for a list or an export (a list of the store
+    /// covers everyone unless its filter names presence).
+    pub fn list_filter(self, filter: PersonFilter) -> PersonFilter {
+        match self {
+            Self::Any => filter,
+            Self::Present | Self::Absent => PersonFilter {
+                and: [
+                    filter.and.clone(),
+                    vec![PersonFilter {
+                        present: self.as_option(),
+                        ..PersonFilter::default()
+                    }],
+                ]
+                .concat(),
+                ..filter
+            },
+        }
+    }
+
+    /// `filter` limited to this presence, for a count (a count of the store covers present
+    /// people unless its filter names presence: the city's own figures are of present
+    /// people, and answered from the timeline when nothing else is asked).
+    pub fn count_filter(self, filter: PersonFilter) -> PersonFilter {
+        match self {
+            Self::Present if !filter.names_presence() => filter,
+            Self::Any if filter.names_presence() => filter,
+            Self::Any => PersonFilter {
+                and: [
+                    filter.and.clone(),
+                    vec![PersonFilter {
+                        or: vec![
+                            PersonFilter {
+                                present: Some(true),
+                                ..PersonFilter::default()
+                            },
+                            PersonFilter {
+                                present: Some(false),
+                                ..PersonFilter::default()
+                            },
+                        ],
+                        ..PersonFilter::default()
+                    }],
+                ]
+                .concat(),
+                ..filter
+            },
+            _ => self.list_filter(filter),
+        }
+    }
+}
 
 /// A page of a list: `first` people after skipping `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,12 +119,25 @@ pub struct Page {
 }
 
 impl Page {
-    /// The page of `first` people after `offset`; `BAD_INPUT` beyond [`MAX_PAGE`] or below 0.
+    /// The page of `first` people after `offset`; `BAD_INPUT` beyond
+    /// [`MAX_ANALYST_PAGE`] or below 0 (the reader checks the role's own limit).
     pub fn new(first: i64, offset: u64) -> Result<Self, HubError> {
         match u64::try_from(first) {
-            Ok(first) if first <= MAX_PAGE => Ok(Self { first, offset }),
-            _ => Err(HubError::BadInput(format!("first: give 0 to {MAX_PAGE}"))),
+            Ok(first) if first <= MAX_ANALYST_PAGE => Ok(Self { first, offset }),
+            _ => Err(HubError::BadInput(format!(
+                "first: give 0 to {MAX_ANALYST_PAGE} / 每页人数须为0至{MAX_ANALYST_PAGE}"
+            ))),
         }
+    }
+
+    /// Refuses a page larger than `max` (`BAD_INPUT`).
+    pub fn at_most(self, max: u64) -> Result<Self, HubError> {
+        if self.first > max {
+            return Err(HubError::BadInput(format!(
+                "first: give 0 to {max} / 每页人数须为0至{max}"
+            )));
+        }
+        Ok(self)
     }
 }
 
@@ -35,10 +148,16 @@ pub struct PersonQuery {
     pub filter: PersonFilter,
     /// In which order.
     pub order: PersonOrder,
-    /// Which page.
+    /// Largest first.
+    pub descending: bool,
+    /// How many (its offset is not read: see `start`).
     pub page: Page,
+    /// Where the page starts: an offset, or after a cursor of the same order.
+    pub start: Start,
     /// The time the derived facts are computed at.
     pub as_of: DateTime<Utc>,
+    /// Which people by presence (default: present people).
+    pub presence: Presence,
 }
 
 /// How one person is asked for.
@@ -91,10 +210,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pages_hold_at_most_a_hundred() {
-        assert!(Page::new(100, 0).is_ok());
-        assert!(matches!(Page::new(101, 0), Err(HubError::BadInput(_))));
+    fn pages_hold_at_most_five_hundred() {
+        assert!(Page::new(500, 0).is_ok());
+        assert!(matches!(Page::new(501, 0), Err(HubError::BadInput(_))));
         assert!(matches!(Page::new(-1, 0), Err(HubError::BadInput(_))));
+        assert!(Page::new(101, 0).is_ok_and(|p| p.at_most(MAX_PAGE).is_err()));
+    }
+
+    #[test]
+    fn presence_defaults_to_present_and_reads_words() {
+        assert_eq!(Presence::default(), Presence::Present);
+        assert_eq!(Presence::parse(" ALL ").ok(), Some(Presence::Any));
+        assert_eq!(Presence::parse("false").ok(), Some(Presence::Absent));
+        assert!(Presence::parse("yes").is_err());
+        let listed = Presence::Present.list_filter(PersonFilter::default());
+        assert!(listed.names_presence());
+        // A count of present people with no other condition stays the city's own count.
+        assert_eq!(
+            Presence::Present.count_filter(PersonFilter::default()),
+            PersonFilter::default()
+        );
+        assert!(
+            Presence::Any
+                .count_filter(PersonFilter::default())
+                .names_presence()
+        );
     }
 
     #[test]

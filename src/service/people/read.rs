@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use entity::{person, person_source};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::query::{PersonLookup, PersonQuery};
+use super::query::{MAX_ANALYST_PAGE, MAX_PAGE, PersonLookup, PersonQuery, Presence};
 use super::view::PersonView;
 use super::{People, audit, shown};
-use crate::auth::{Grant, Operation, Principal};
+use crate::auth::{Access, Grant, Operation, Principal};
 use crate::derived::{self, Dimension, PersonFilter, PersonStatus};
 use crate::error::HubError;
 
@@ -36,6 +36,11 @@ pub struct PeoplePage {
     pub total: i64,
     /// Whether more follow.
     pub has_next: bool,
+    /// The cursor of each person (to continue after them).
+    pub cursors: Vec<crate::derived::Cursor>,
+    /// The presence the list is limited to: `Some(true)` present people (the default),
+    /// `Some(false)` people away, `None` everyone.
+    pub present: Option<bool>,
 }
 
 /// One group of a count.
@@ -55,6 +60,16 @@ pub fn scoped(filter: PersonFilter, grant: &Grant) -> PersonFilter {
     PersonFilter {
         own_unit: grant.restricted_to().map(|unit| unit.id),
         ..filter
+    }
+}
+
+/// Most people a page may hold for `grant`: [`MAX_ANALYST_PAGE`] when it reads everyone in
+/// full, else [`MAX_PAGE`].
+pub fn page_limit(grant: &Grant) -> u64 {
+    if grant.access() == Access::Full {
+        MAX_ANALYST_PAGE
+    } else {
+        MAX_PAGE
     }
 }
 
@@ -110,19 +125,34 @@ impl People<'_> {
     ) -> Result<PeoplePage, HubError> {
         let grant = principal.authorize(Operation::ReadPeople)?;
         check_search(principal, query.filter.searches())?;
+        query
+            .filter
+            .conditions
+            .check()
+            .map_err(|e| HubError::BadInput(e.0))?;
+        let page = query.page.at_most(page_limit(&grant))?;
         let view = PersonView::of(&grant);
-        let filter = scoped(query.filter, &grant);
+        let filter = scoped(query.presence.list_filter(query.filter), &grant);
         let total = self.total(&filter, query.as_of).await?;
-        let page = derived::people::list_with_total(
+        let sort = derived::Sort {
+            order: query.order,
+            descending: query.descending,
+        };
+        let page = derived::people::page(
             self.db,
             &filter,
-            query.order,
-            (query.page.first, query.page.offset),
-            query.as_of,
-            self.tz,
+            sort,
+            (page.first, &query.start),
+            (query.as_of, self.tz),
             total,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            sea_orm::DbErr::Custom(message) if message == derived::people::BAD_CURSOR => {
+                HubError::BadInput(format!("{message} / 游标与当前列表或排序不符"))
+            }
+            other => other.into(),
+        })?;
         let people = self.records(page.people, view, query.as_of).await?;
         let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
         audit::page(
@@ -136,8 +166,10 @@ impl People<'_> {
         .await?;
         Ok(PeoplePage {
             people,
+            cursors: page.cursors,
             total: page.total,
             has_next: page.has_next,
+            present: query.presence.as_option(),
         })
     }
 
@@ -152,8 +184,8 @@ impl People<'_> {
         let grant = principal.authorize(Operation::ReadPeople)?;
         check_search(principal, lookup.searches())?;
         let view = PersonView::of(&grant);
-        let query = match lookup {
-            PersonLookup::Id(id) => person::Entity::find_by_id(id),
+        let model = match lookup {
+            PersonLookup::Id(id) => person::Entity::find_by_id(id).one(self.db).await?,
             PersonLookup::Document {
                 number,
                 nationality,
@@ -161,15 +193,29 @@ impl People<'_> {
                 let nationality = importers::normalize::nationality(&nationality)
                     .map(|c| c.alpha3.to_owned())
                     .unwrap_or_else(|| nationality.trim().to_uppercase());
-                person::Entity::find()
-                    .filter(
-                        person::Column::DocumentNumber
-                            .eq(importers::normalize::document_number(&number)),
-                    )
-                    .filter(person::Column::Nationality.eq(nationality))
+                let number = importers::normalize::document_number(&number);
+                let found = person::Entity::find()
+                    .filter(person::Column::DocumentNumber.eq(number.clone()))
+                    .filter(person::Column::Nationality.eq(nationality.clone()))
+                    .one(self.db)
+                    .await?;
+                match found {
+                    Some(found) => Some(found),
+                    // A record merged into another: the person it is now part of.
+                    None => match crate::registry::merge_undo::find(self.db, &number, &nationality)
+                        .await?
+                    {
+                        Some(merged) => {
+                            person::Entity::find_by_id(merged.survivor_id)
+                                .one(self.db)
+                                .await?
+                        }
+                        None => None,
+                    },
+                }
             }
         };
-        let Some(model) = query.one(self.db).await? else {
+        let Some(model) = model else {
             return Ok(None);
         };
         if let Some(unit) = view.unit()
@@ -201,18 +247,23 @@ impl People<'_> {
             .pop())
     }
 
-    /// Present people matching `filter` grouped by `dimension`, largest group first; an
-    /// uploader counts its own people through its own facts (its reporting unit alone).
+    /// People matching `filter` of `presence` (by default present people) grouped by
+    /// `dimension`, largest group first; an uploader counts its own people through its own facts (its reporting unit alone).
     pub async fn counts(
         &self,
         principal: &Principal,
         dimension: Dimension,
         filter: PersonFilter,
+        presence: Presence,
         as_of: DateTime<Utc>,
     ) -> Result<Vec<CountEntry>, HubError> {
         let grant = principal.authorize(Operation::ReadCounts)?;
         check_search(principal, filter.searches())?;
-        let filter = scoped(filter, &grant);
+        filter
+            .conditions
+            .check()
+            .map_err(|e| HubError::BadInput(e.0))?;
+        let filter = scoped(presence.count_filter(filter), &grant);
         let counts = match self.cache {
             Some(cache) => {
                 cache
