@@ -169,13 +169,33 @@ pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// Begins a transaction that will write: on SQLite `BEGIN IMMEDIATE`, so that it waits
 /// (busy timeout) for the write lock up front instead of failing with "database is locked"
-/// when it upgrades from reading to writing while another writer commits.
+/// when it upgrades from reading to writing while another writer commits; on PostgreSQL it
+/// takes the store's write lock ([`lock_store_writes`]).
 pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    db.begin_with_options(sea_orm::TransactionOptions {
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    let txn = db
+        .begin_with_options(sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    lock_store_writes(&txn).await?;
+    Ok(txn)
+}
+
+/// Makes the writes that change people (landings, merges, organisation merges) take turns
+/// across instances, until `txn` ends: on PostgreSQL one transaction-level advisory lock for
+/// all of them, like SQLite's one writer (units share people, and the store's change log
+/// must grow in the order writes commit). Nothing to do on SQLite.
+pub async fn lock_store_writes<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            ["upload:landing".into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Page cache of the connection that lands an upload on SQLite, in KiB: a landing writes

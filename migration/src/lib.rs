@@ -16,6 +16,7 @@ mod m20261128_000006_candidate_index;
 mod m20261129_000007_person_source_values;
 mod m20261129_000008_unused_indexes;
 mod m20261129_000009_column_mappings;
+mod m20261130_000201_store_change;
 pub mod seed;
 
 /// The hub's migrator: every migration in order.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_person_source_values::Migration),
             Box::new(m20261129_000008_unused_indexes::Migration),
             Box::new(m20261129_000009_column_mappings::Migration),
+            Box::new(m20261130_000201_store_change::Migration),
         ]
     }
 }

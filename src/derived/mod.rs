@@ -7,6 +7,7 @@
 //! SQLite and PostgreSQL (window functions, `$n` parameters).
 
 pub mod cache;
+pub mod changes;
 pub mod counts;
 pub mod overview;
 pub mod people;

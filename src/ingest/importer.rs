@@ -11,8 +11,8 @@ use chrono::Utc;
 use entity::member_unit;
 use importers::{ProgressFn, ReadOptions, SourceKind, UploadHead};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{OwnedMutexGuard, mpsc};
 use tracing::Instrument;
@@ -281,15 +281,7 @@ impl Importer {
                 ..Default::default()
             })
             .await?;
-        if txn.get_database_backend() == DbBackend::Postgres {
-            txn.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock(hashtext($1))",
-                // One key for all landings, like SQLite's one writer: units share people.
-                ["upload:landing".into()],
-            ))
-            .await?;
-        }
+        crate::db::lock_store_writes(&txn).await?;
         if let Some(report) = dedupe(&txn, unit, request, kind, &file.sha256).await? {
             drop(reads);
             txn.rollback().await?;

@@ -293,6 +293,7 @@ impl<'u> Landing<'u> {
         } else {
             None
         };
+        crate::derived::changes::record_upload(db, self.upload_id).await?;
         Ok((self.upload_id, ended))
     }
 

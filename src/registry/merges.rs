@@ -117,6 +117,7 @@ pub async fn resolve(
             decided.update(&txn).await?;
             person::Entity::delete_by_id(gone).exec(&txn).await?;
             crate::ingest::people::refresh_shown(&txn, &[keep], now).await?;
+            crate::derived::changes::record_people(&txn, &[keep, gone]).await?;
         }
     }
     let mut decided: pending_merge::ActiveModel = pending_merge::Entity::find_by_id(id)
