@@ -665,7 +665,129 @@ impl Timeline {
 
 #[cfg(test)]
 mod tests {
-    use super::edit_sorted;
+    use super::person::{Micros, NO_ORG, State};
+    use super::{Builder, PersonRecord, Timeline, edit_sorted, load::Names};
+    use chrono::DateTime;
+
+    /// A person with `n` pseudo-random changes and movements (the same for the same seed).
+    fn person(id: i64, seed: u64, n: usize) -> PersonRecord {
+        let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut next = move |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let state = |next: &mut dyn FnMut(u64) -> u64| State {
+            org: if next(4) == 0 {
+                NO_ORG
+            } else {
+                u32::try_from(next(6)).unwrap_or(0)
+            },
+            flags: u8::try_from(next(8)).unwrap_or(0),
+        };
+        let initial = state(&mut next);
+        let mut at: Micros = 1_000_000 * i64::try_from(next(50)).unwrap_or(0);
+        let mut changes = Vec::new();
+        let mut movements = Vec::new();
+        for _ in 0..n {
+            // Coarse times, so that many changes share a moment.
+            at += 1_000_000 * i64::try_from(1 + next(40)).unwrap_or(1);
+            changes.push((at, state(&mut next)));
+            movements.push((at, next(2) == 0));
+        }
+        PersonRecord {
+            id,
+            nationality: u32::try_from(next(5)).unwrap_or(0),
+            units: vec![u32::try_from(next(3)).unwrap_or(0)],
+            initial,
+            changes,
+            movements,
+        }
+    }
+
+    fn build(people: &[PersonRecord]) -> Timeline {
+        let mut builder = Builder::default();
+        for record in people {
+            builder.push(record);
+        }
+        builder.finish((0, 0, 0), 0, chrono_tz::Asia::Shanghai, Names::default())
+    }
+
+    fn trimmed(mut counts: Vec<i64>) -> Vec<i64> {
+        while counts.last() == Some(&0) {
+            counts.pop();
+        }
+        counts
+    }
+
+    /// Both timelines give the same tallies, presence and movements at every moment probed.
+    fn assert_same(updated: &Timeline, built: &Timeline) {
+        for second in (0..40_000i64).step_by(173).chain([i64::MAX / 2_000_000]) {
+            let at = DateTime::from_timestamp_micros(second * 1_000_000).unwrap_or_default();
+            let (u, b) = (updated.tally(at), built.tally(at));
+            assert_eq!(u.present, b.present, "present at {second}");
+            assert_eq!(u.visa, b.visa, "visas at {second}");
+            assert_eq!(trimmed(u.nationality), trimmed(b.nationality));
+            assert_eq!(trimmed(u.organization), trimmed(b.organization));
+            assert_eq!(trimmed(u.unit), trimmed(b.unit));
+            assert_eq!(updated.present_at(at), b.present, "trend at {second}");
+            let day = at - chrono::Duration::days(1);
+            assert_eq!(
+                Timeline::movements_between(&updated.arrivals, day, at),
+                Timeline::movements_between(&built.arrivals, day, at)
+            );
+            assert_eq!(
+                Timeline::movements_between(&updated.departures, day, at),
+                Timeline::movements_between(&built.departures, day, at)
+            );
+        }
+    }
+
+    #[test]
+    fn updates_agree_with_a_timeline_built_from_scratch() {
+        let mut people: Vec<PersonRecord> =
+            (0..3_000).map(|id| person(id, 7 * id as u64, 8)).collect();
+        let mut timeline = build(&people);
+        assert!(timeline.segments.len() >= 2, "{}", timeline.segments.len());
+        for round in 0..4u64 {
+            let mut touched = Vec::new();
+            // Some people gain many changes (segments grow and split), some are merged away,
+            // some are new.
+            for id in (round as i64..3_000).step_by(11) {
+                let record = person(id, 1_000 * round + id as u64, 30);
+                people[id as usize] = record.clone();
+                touched.push((id, Some(record)));
+            }
+            for id in (round as i64 * 5..3_000).step_by(97) {
+                touched.retain(|(t, _)| *t != id);
+                let gone = &mut people[id as usize];
+                gone.initial = State::ABSENT;
+                gone.changes.clear();
+                gone.movements.clear();
+                gone.units.clear();
+                touched.push((id, None));
+            }
+            let first_new = people.len() as i64;
+            for id in first_new..first_new + 50 {
+                let record = person(id, id as u64 * 13 + round, 12);
+                people.push(record.clone());
+                touched.push((id, Some(record)));
+            }
+            assert!(timeline.update(touched), "round {round}");
+            assert_same(&timeline, &build(&people));
+        }
+        assert!(timeline.segments.len() > 3, "long segments were split");
+        assert!(
+            timeline
+                .segments
+                .windows(2)
+                .all(|w| w[0].start < w[1].start),
+            "segments in time order"
+        );
+        // A person new to the timeline with an id below people it knows: build instead.
+        assert!(!timeline.update(vec![(-1, Some(person(-1, 1, 1)))]));
+    }
 
     #[test]
     fn sorted_times_lose_and_gain_each_once() {
