@@ -47,14 +47,15 @@ pub async fn record_upload<C: ConnectionTrait>(db: &C, upload_id: i64) -> Result
 /// Records these people (duplicates are harmless).
 pub async fn record_people<C: ConnectionTrait>(db: &C, people: &[i64]) -> Result<(), DbErr> {
     for chunk in people.chunks(CHUNK) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("(${i})")).collect();
+        // Numbers written into the statement: no parameters to bind.
+        let rows: Vec<String> = chunk.iter().map(|id| format!("({id})")).collect();
         execute(
             db,
             &format!(
                 "INSERT INTO store_change (person_id) VALUES {}",
-                placeholders.join(", ")
+                rows.join(", ")
             ),
-            chunk.iter().map(|&id| Value::from(id)).collect(),
+            Vec::new(),
         )
         .await?;
     }
