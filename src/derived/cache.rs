@@ -130,6 +130,15 @@ impl CityCache {
         Ok(built)
     }
 
+    /// The store version of the timeline kept, if any, without asking the store.
+    pub async fn kept_version(&self) -> Option<StoreVersion> {
+        self.timeline
+            .lock()
+            .await
+            .as_ref()
+            .map(|kept| kept.version())
+    }
+
     /// The headline figures as of `as_of`.
     pub async fn overview<C>(&self, db: &C, as_of: DateTime<Utc>, tz: Tz) -> Result<Overview, DbErr>
     where

@@ -6,7 +6,8 @@
 //! (the merged one is gone afterwards), an organisation merge everyone affiliated with or
 //! staying at the kept organisation. The rows' ids follow the order the writes committed:
 //! writes take turns (SQLite has one writer; on PostgreSQL every write holds the store's
-//! write lock, [`crate::db::lock_store_writes`]).
+//! write lock, [`crate::db::lock_store_writes`]). Each record also notifies the other
+//! instances ([`super::notify`]).
 
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
 
@@ -41,7 +42,8 @@ pub async fn record_upload<C: ConnectionTrait>(db: &C, upload_id: i64) -> Result
         "DELETE FROM store_change WHERE id < (SELECT MAX(id) FROM store_change) - $1",
         vec![KEPT.into()],
     )
-    .await
+    .await?;
+    super::notify::notify(db).await
 }
 
 /// Records these people (duplicates are harmless).
@@ -59,7 +61,7 @@ pub async fn record_people<C: ConnectionTrait>(db: &C, people: &[i64]) -> Result
         )
         .await?;
     }
-    Ok(())
+    super::notify::notify(db).await
 }
 
 /// Records everyone affiliated with or staying at an organisation.
@@ -71,7 +73,8 @@ pub async fn record_organization<C: ConnectionTrait>(db: &C, org_id: i64) -> Res
          UNION SELECT person_id FROM stay WHERE organization_id = $1",
         vec![org_id.into()],
     )
-    .await
+    .await?;
+    super::notify::notify(db).await
 }
 
 /// The last change recorded (0 when none).

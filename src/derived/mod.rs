@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod changes;
 pub mod counts;
+pub mod notify;
 pub mod overview;
 pub mod people;
 pub mod sql;

@@ -283,3 +283,60 @@ async fn the_timeline_follows_uploads_rosters_and_merges_step_by_step() {
         .expect("organisations merged");
     check_step(&db, &cache, "merge of two organisations", &mut updates).await;
 }
+
+#[tokio::test]
+async fn an_upload_through_one_instance_is_counted_by_the_other_at_once() {
+    use crate::helpers::{Backend, Part, spawn_app};
+    let first = spawn_app().await;
+    let second = hub::server::Application::build(first._database.settings())
+        .await
+        .expect("a second instance on the same database");
+    let city = second.city_cache();
+    tokio::spawn(second.run_until(std::future::pending()));
+    // The second instance holds the timeline of the store as it is.
+    let before = city
+        .overview(&first.db, report_time(), TZ)
+        .await
+        .expect("overview");
+    assert_eq!(before.known_people, 0);
+
+    let (name, unit, _) = crate::fixtures::fixture_files()
+        .into_iter()
+        .next()
+        .expect("a fixture");
+    let bytes = crate::fixtures::fixture_bytes(&name);
+    let landed = first
+        .upload_as(
+            Some(&first.admin_token),
+            &[Part::Text("unit", &unit), Part::File("file", &name, &bytes)],
+        )
+        .await;
+    assert_eq!(landed.status, 200, "{}", landed.body);
+    let version = hub::derived::cache::store_version(&first.db)
+        .await
+        .expect("version");
+    if first._database.backend == Backend::Sqlite {
+        // No notifications on SQLite: the next question (or the refresh) updates it.
+        return;
+    }
+    // Told by NOTIFY, the second instance updates its timeline by itself, well before its
+    // refresh would (every 15 s).
+    let started = std::time::Instant::now();
+    while city.kept_version().await != Some(version) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "the second instance still holds {:?}, the store is at {version:?}",
+            city.kept_version().await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let after = city
+        .overview(&first.db, report_time(), TZ)
+        .await
+        .expect("overview");
+    assert_eq!(
+        after,
+        overview(&first.db, report_time(), TZ).await.expect("SQL")
+    );
+    assert!(after.known_people > 0, "{after:?}");
+}
