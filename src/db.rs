@@ -285,31 +285,6 @@ pub async fn landing_connection(
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_urls_get_a_creating_mode() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let file = dir.path().join("sub/dir/hub.db");
-        let url = format!("sqlite://{}", file.display());
-        let prepared = prepare_sqlite_file(&url).expect("prepared url");
-        assert_eq!(prepared, format!("{url}?mode=rwc"));
-        assert!(dir.path().join("sub/dir").is_dir());
-
-        let with_mode = format!("{url}?mode=ro");
-        assert_eq!(
-            prepare_sqlite_file(&with_mode).expect("prepared url"),
-            with_mode
-        );
-        assert_eq!(
-            prepare_sqlite_file("sqlite::memory:").expect("prepared url"),
-            "sqlite::memory:"
-        );
-    }
-}
-
 /// The transaction an upload lands in, on its landing connection ([`landing_connection`]).
 pub enum LandingTransaction {
     /// A transaction of the connection pool (SQLite: `BEGIN IMMEDIATE`).
@@ -401,5 +376,30 @@ impl ConnectionTrait for LandingTransaction {
             Self::Pooled(txn) => txn.query_all_raw(stmt).await,
             Self::Own(db) => db.query_all_raw(stmt).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_a_creating_mode() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("sub/dir/hub.db");
+        let url = format!("sqlite://{}", file.display());
+        let prepared = prepare_sqlite_file(&url).expect("prepared url");
+        assert_eq!(prepared, format!("{url}?mode=rwc"));
+        assert!(dir.path().join("sub/dir").is_dir());
+
+        let with_mode = format!("{url}?mode=ro");
+        assert_eq!(
+            prepare_sqlite_file(&with_mode).expect("prepared url"),
+            with_mode
+        );
+        assert_eq!(
+            prepare_sqlite_file("sqlite::memory:").expect("prepared url"),
+            "sqlite::memory:"
+        );
     }
 }

@@ -608,18 +608,17 @@ impl Timeline {
             }
         }
         for (index, segment) in self.segments.iter_mut().enumerate() {
-            let added = entering.remove(&index);
+            let entered = entering.remove(&index);
+            let added = entered.is_some();
             let edit = edited.get(index).copied().unwrap_or(false);
-            if edit || added.is_some() {
+            if edit || added {
                 if edit {
                     segment.changes.retain(|c| !leaving.contains(&c.person));
                 }
-                segment.changes.extend(added.unwrap_or_default());
+                segment.changes.extend(entered.unwrap_or_default());
                 segment.changes.sort_by_key(|change| change.at);
             }
-            if edit || tallied.get(index).copied().unwrap_or(false) {
-                segment.count_present();
-            } else if segment.present.len() != segment.changes.len() + 1 {
+            if edit || added || tallied.get(index).copied().unwrap_or(false) {
                 segment.count_present();
             }
         }
