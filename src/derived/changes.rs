@@ -25,25 +25,16 @@ async fn execute<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> R
         .map(|_| ())
 }
 
-/// Records the people an upload's rows name, and forgets rows older than the last
+/// Records the people a landing's rows named, and forgets rows older than the last
 /// [`KEPT`].
-pub async fn record_upload<C: ConnectionTrait>(db: &C, upload_id: i64) -> Result<(), DbErr> {
-    execute(
-        db,
-        "INSERT INTO store_change (person_id)
-         SELECT DISTINCT ps.person_id FROM person_source ps
-         JOIN source_row sr ON sr.id = ps.source_row_id
-         WHERE sr.upload_id = $1",
-        vec![upload_id.into()],
-    )
-    .await?;
+pub async fn record_landing<C: ConnectionTrait>(db: &C, people: &[i64]) -> Result<(), DbErr> {
+    record_people(db, people).await?;
     execute(
         db,
         "DELETE FROM store_change WHERE id < (SELECT MAX(id) FROM store_change) - $1",
         vec![KEPT.into()],
     )
-    .await?;
-    super::notify::notify(db).await
+    .await
 }
 
 /// Records these people (duplicates are harmless).

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use person::{Micros, NO_ORG, State, Visa};
 use pool::Pool;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Changes per segment when built; a segment grown past twice this is split.
 const STRIDE: usize = 8_192;
@@ -521,7 +521,9 @@ impl Timeline {
         let mut tallied = vec![false; self.segments.len()];
         let mut edited = vec![false; self.segments.len()];
         let mut entering: HashMap<usize, Vec<Change>> = HashMap::new();
-        let mut leaving: HashSet<u32> = HashSet::new();
+        // People whose old changes leave their segments, by index (a bitmap: every change
+        // of an edited segment is looked up).
+        let mut leaving: Vec<bool> = Vec::new();
         let (mut arrivals_out, mut arrivals_in) = (Vec::new(), Vec::new());
         let (mut departures_out, mut departures_in) = (Vec::new(), Vec::new());
         for (id, now) in touched {
@@ -578,7 +580,12 @@ impl Timeline {
                     *edit = true;
                 }
             }
-            leaving.insert(person);
+            if leaving.len() <= index {
+                leaving.resize(index + 1, false);
+            }
+            if let Some(flag) = leaving.get_mut(index) {
+                *flag = true;
+            }
             for &(at, departure) in &was.movements {
                 if departure {
                     departures_out.push(at);
@@ -613,7 +620,9 @@ impl Timeline {
             let edit = edited.get(index).copied().unwrap_or(false);
             if edit || added {
                 if edit {
-                    segment.changes.retain(|c| !leaving.contains(&c.person));
+                    segment
+                        .changes
+                        .retain(|c| !leaving.get(c.person as usize).copied().unwrap_or(false));
                 }
                 segment.changes.extend(entered.unwrap_or_default());
                 segment.changes.sort_by_key(|change| change.at);
