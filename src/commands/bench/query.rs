@@ -234,6 +234,8 @@ async fn after_uploads(
     as_of: DateTime<Utc>,
 ) -> Result<Vec<AfterUpload>, HubError> {
     let spread = people.saturating_sub(UPLOAD_ROWS).max(1);
+    // A kept store may hold the lists of an earlier run: times after those.
+    let earlier = usize::try_from(entity::upload::Entity::find().count(db).await?).unwrap_or(0);
     let city_wide = &QUERIES[..3];
     let mut firsts: Vec<Vec<Duration>> = vec![Vec::new(); city_wide.len()];
     for upload in 0..UPLOADS {
@@ -241,7 +243,7 @@ async fn after_uploads(
             db,
             UPLOAD_ROWS,
             (upload * UPLOAD_ROWS * 7) % spread,
-            upload,
+            earlier + upload,
             as_of,
         )
         .await?;
