@@ -317,9 +317,26 @@ pub enum BenchCommand {
     /// (--keep FILE reuses a SQLite store kept from an earlier run). 查询性能测试。
     Query(BenchQueryArgs),
 
+    /// Generate a city of --people people into the store of --database-url (an empty one),
+    /// as `hub bench query` does, and keep it: for the load benchmark `bench/serve.mjs`.
+    /// 生成测试城市并保留于指定数据库。
+    City(BenchCityArgs),
+
     /// One phase of `hub bench import`, run in a child process (internal).
     #[command(hide = true)]
     ImportPhase(BenchPhaseArgs),
+}
+
+/// Arguments of `hub bench city`.
+#[derive(Debug, Args)]
+pub struct BenchCityArgs {
+    /// People in the generated city. 生成的人数。
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub people: usize,
+
+    /// Seed of the generated city. 随机种子。
+    #[arg(long, default_value_t = 20_200_217)]
+    pub seed: u64,
 }
 
 /// Arguments of `hub bench import`.

@@ -169,13 +169,33 @@ pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// Begins a transaction that will write: on SQLite `BEGIN IMMEDIATE`, so that it waits
 /// (busy timeout) for the write lock up front instead of failing with "database is locked"
-/// when it upgrades from reading to writing while another writer commits.
+/// when it upgrades from reading to writing while another writer commits; on PostgreSQL it
+/// takes the store's write lock ([`lock_store_writes`]).
 pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    db.begin_with_options(sea_orm::TransactionOptions {
-        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    let txn = db
+        .begin_with_options(sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    lock_store_writes(&txn).await?;
+    Ok(txn)
+}
+
+/// Makes the writes that change people (landings, merges, organisation merges) take turns
+/// across instances, until `txn` ends: on PostgreSQL one transaction-level advisory lock for
+/// all of them, like SQLite's one writer (units share people, and the store's change log
+/// must grow in the order writes commit). Nothing to do on SQLite.
+pub async fn lock_store_writes<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            ["upload:landing".into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Page cache of the connection that lands an upload on SQLite, in KiB: a landing writes
@@ -217,13 +237,31 @@ impl LandingConnection<'_> {
 /// has one writer, so nothing it refers to can be deleted meanwhile), and checking each of
 /// them again cost about as much as the inserts themselves (a parent lookup for every
 /// reference of every value, fact and source row). Everything else the hub writes keeps
-/// enforcement on. On PostgreSQL the shared pool is used (constraints are checked there as
-/// always).
+/// enforcement on. On PostgreSQL it is a connection of its own too (constraints checked as
+/// always), so that the landing's bulk rows can be copied through the very connection that
+/// holds its transaction ([`LandingTransaction`]).
 pub async fn landing_connection(
     db: &DatabaseConnection,
 ) -> Result<LandingConnection<'_>, HubError> {
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return Ok(LandingConnection::Shared(db));
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {}
+        DbBackend::Postgres => {
+            let options = db
+                .get_postgres_connection_pool()
+                .connect_options()
+                .as_ref()
+                .clone();
+            let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await
+                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+            return Ok(LandingConnection::Own(
+                sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+            ));
+        }
+        _ => return Ok(LandingConnection::Shared(db)),
     }
     let options = db
         .get_sqlite_connection_pool()
@@ -245,6 +283,100 @@ pub async fn landing_connection(
     Ok(LandingConnection::Own(
         sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
     ))
+}
+
+/// The transaction an upload lands in, on its landing connection ([`landing_connection`]).
+pub enum LandingTransaction {
+    /// A transaction of the connection pool (SQLite: `BEGIN IMMEDIATE`).
+    Pooled(sea_orm::DatabaseTransaction),
+    /// PostgreSQL: the landing's own connection (a pool of exactly one), in a transaction
+    /// begun with `BEGIN`; statements run on that one connection, and bulk rows are copied
+    /// through it ([`crate::ingest::copy`]). Dropped without a commit, the connection is
+    /// closed with the pool and the server rolls the transaction back.
+    Own(DatabaseConnection),
+}
+
+impl LandingTransaction {
+    /// Begins the landing's transaction.
+    pub async fn begin(writer: &LandingConnection<'_>) -> Result<Self, DbErr> {
+        match writer {
+            LandingConnection::Own(db) if db.get_database_backend() == DbBackend::Postgres => {
+                db.execute_unprepared("BEGIN").await?;
+                Ok(Self::Own(db.clone()))
+            }
+            _ => Ok(Self::Pooled(
+                writer
+                    .db()
+                    .begin_with_options(sea_orm::TransactionOptions {
+                        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                        ..Default::default()
+                    })
+                    .await?,
+            )),
+        }
+    }
+
+    /// The pool to copy bulk rows through (PostgreSQL's own connection), if any.
+    pub fn copy_pool(&self) -> Option<sea_orm::sqlx::PgPool> {
+        match self {
+            Self::Own(db) => Some(db.get_postgres_connection_pool().clone()),
+            Self::Pooled(_) => None,
+        }
+    }
+
+    /// Commits.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        match self {
+            Self::Pooled(txn) => txn.commit().await,
+            Self::Own(db) => db.execute_unprepared("COMMIT").await.map(|_| ()),
+        }
+    }
+
+    /// Rolls back.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        match self {
+            Self::Pooled(txn) => txn.rollback().await,
+            Self::Own(db) => db.execute_unprepared("ROLLBACK").await.map(|_| ()),
+        }
+    }
+}
+
+#[sea_orm::prelude::async_trait::async_trait]
+impl ConnectionTrait for LandingTransaction {
+    fn get_database_backend(&self) -> DbBackend {
+        match self {
+            Self::Pooled(txn) => txn.get_database_backend(),
+            Self::Own(db) => db.get_database_backend(),
+        }
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        match self {
+            Self::Pooled(txn) => txn.execute_raw(stmt).await,
+            Self::Own(db) => db.execute_raw(stmt).await,
+        }
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        match self {
+            Self::Pooled(txn) => txn.execute_unprepared(sql).await,
+            Self::Own(db) => db.execute_unprepared(sql).await,
+        }
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        match self {
+            Self::Pooled(txn) => txn.query_one_raw(stmt).await,
+            Self::Own(db) => db.query_one_raw(stmt).await,
+        }
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        match self {
+            Self::Pooled(txn) => txn.query_all_raw(stmt).await,
+            Self::Own(db) => db.query_all_raw(stmt).await,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -68,6 +68,11 @@ impl Application {
         })
     }
 
+    /// The city-wide figures this instance keeps (its timeline among them).
+    pub fn city_cache(&self) -> Arc<CityCache> {
+        Arc::clone(&self.city)
+    }
+
     /// The port the server is bound to (the real one when `bind` asked for port 0).
     pub fn port(&self) -> u16 {
         self.local_addr.port()
@@ -91,10 +96,16 @@ impl Application {
     {
         tracing::info!(address = %self.local_addr, "hub is listening");
         let refresh = tokio::spawn(keep_timeline_current(
-            self.city,
+            Arc::clone(&self.city),
             self.db.clone(),
             self.timezone,
             TIMELINE_REFRESH,
+        ));
+        // PostgreSQL: told of every change at once (the refresh above stays the fallback).
+        let listen = tokio::spawn(crate::derived::notify::listen(
+            Arc::clone(&self.city),
+            self.db.clone(),
+            self.timezone,
         ));
         let served = axum::serve(
             self.listener,
@@ -104,6 +115,7 @@ impl Application {
         .with_graceful_shutdown(signal)
         .await;
         refresh.abort();
+        listen.abort();
         served?;
         tracing::info!("server stopped; closing the database pool");
         self.db.close().await?;

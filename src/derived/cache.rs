@@ -5,7 +5,8 @@
 //! every person. The store version changes with every upload, accepted merge and
 //! organisation merge, on whichever hub instance it happens:
 //! - the overview, the trend and the counts of everyone come from the store's
-//!   [`Timeline`], built once per store version, which answers any T;
+//!   [`Timeline`], built once and then updated for the people each change touched
+//!   (see [`super::store_changes`]), which answers any T;
 //! - counts of a filtered set of people and list totals are kept per (question, T, store
 //!   version), so a dashboard repeating a question gets the answer again until the store
 //!   changes.
@@ -88,8 +89,9 @@ impl CityCache {
     }
 
     /// The timeline of the store as it is now: the one kept while the store version has not
-    /// changed, else a new one (requests arriving meanwhile wait for it rather than build
-    /// their own).
+    /// changed, else the kept one updated for the people changed since (from the store's
+    /// change log), else a new one (requests arriving meanwhile wait for it rather than
+    /// build their own).
     pub async fn timeline<C>(&self, db: &C, tz: Tz) -> Result<Arc<Timeline>, DbErr>
     where
         C: ConnectionTrait + TransactionTrait,
@@ -103,6 +105,21 @@ impl CityCache {
             return Ok(Arc::clone(kept));
         }
         let started = std::time::Instant::now();
+        if let Some(kept) = slot.take()
+            && kept.tz() == tz
+        {
+            // Readers still holding the kept timeline keep their copy.
+            if let Some(updated) = timeline::load::update(db, Arc::unwrap_or_clone(kept)).await? {
+                tracing::info!(
+                    people = updated.last_touched(),
+                    ms = started.elapsed().as_secs_f64() * 1000.0,
+                    "city timeline updated"
+                );
+                let updated = Arc::new(updated);
+                *slot = Some(Arc::clone(&updated));
+                return Ok(updated);
+            }
+        }
         let built = Arc::new(timeline::load::build(db, tz).await?);
         tracing::info!(
             changes = built.changes(),
@@ -111,6 +128,15 @@ impl CityCache {
         );
         *slot = Some(Arc::clone(&built));
         Ok(built)
+    }
+
+    /// The store version of the timeline kept, if any, without asking the store.
+    pub async fn kept_version(&self) -> Option<StoreVersion> {
+        self.timeline
+            .lock()
+            .await
+            .as_ref()
+            .map(|kept| kept.version())
     }
 
     /// The headline figures as of `as_of`.

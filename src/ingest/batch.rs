@@ -194,6 +194,11 @@ where
     I::IntoIter: Send,
     F: FnMut(T, &mut Vec<Value>) + Send,
 {
+    if db.get_database_backend() == DbBackend::Postgres
+        && let Some(pool) = super::copy::copy_pool()
+    {
+        return copy_rows(db, &pool, table, items, push).await;
+    }
     let mut inserted = 0;
     let mut chunks = Chunks::new(db.get_database_backend(), table, items, push, &[]);
     let mut next = chunks.next_statement()?;
@@ -206,6 +211,84 @@ where
         next = built?;
     }
     Ok(inserted)
+}
+
+/// [`insert_rows`] inside [`super::copy::with_copy`] on PostgreSQL: the rows in one `COPY`
+/// (or, should a value be of a kind COPY's text is not written for, as statements).
+async fn copy_rows<C, T, I, F>(
+    db: &C,
+    pool: &sea_orm::sqlx::PgPool,
+    table: &Table,
+    items: I,
+    mut push: F,
+) -> Result<u64, DbErr>
+where
+    C: ConnectionTrait,
+    I: IntoIterator<Item = T>,
+    F: FnMut(T, &mut Vec<Value>),
+{
+    let width = table.columns.len();
+    let mut values = Vec::new();
+    let mut rows = 0;
+    for item in items {
+        push(item, &mut values);
+        rows += 1;
+    }
+    if values.len() != rows * width {
+        return Err(DbErr::Custom(format!(
+            "{} values for {rows} rows of {width} columns in {}",
+            values.len(),
+            table.name
+        )));
+    }
+    if rows == 0 {
+        return Ok(0);
+    }
+    let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    if let Some(text) = super::copy::rows_text(&values, width) {
+        return super::copy::copy_in(pool, table.name, &columns, &text).await;
+    }
+    let mut inserted = 0;
+    let mut chunks = Chunks::new(
+        DbBackend::Postgres,
+        table,
+        values.chunks(width),
+        |row: &[Value], v: &mut Vec<Value>| v.extend_from_slice(row),
+        &[],
+    );
+    while let Some(statement) = chunks.next_statement()? {
+        inserted += db.execute_raw(statement).await?.rows_affected();
+    }
+    Ok(inserted)
+}
+
+/// `count` new ids of `table` (its `id` sequence), in one round trip.
+async fn allocate_ids<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    count: usize,
+) -> Result<Vec<i64>, DbErr> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+            [
+                Value::from(table.to_owned()),
+                Value::from(i64::try_from(count).unwrap_or(i64::MAX)),
+            ],
+        ))
+        .await?;
+    let ids = rows
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    if ids.len() != count {
+        return Err(DbErr::Custom(format!(
+            "{} ids allocated for {count} rows of {table}",
+            ids.len()
+        )));
+    }
+    Ok(ids)
 }
 
 /// [`insert_rows`], returning the `returning` columns of every inserted row. The rows come
@@ -260,10 +343,40 @@ where
     F: FnMut(&T, &mut Vec<Value>) + Send,
 {
     let backend = db.get_database_backend();
+    let mut push = push;
+    if backend == DbBackend::Postgres
+        && !items.is_empty()
+        && let Some(pool) = super::copy::copy_pool()
+    {
+        // The ids first (one round trip), then the rows with them in one COPY.
+        let ids = allocate_ids(db, table.name, items.len()).await?;
+        let width = table.columns.len() + 1;
+        let mut values = Vec::with_capacity(items.len() * width);
+        for (item, id) in items.iter().zip(&ids) {
+            values.push(Value::from(*id));
+            push(item, &mut values);
+        }
+        if values.len() != items.len() * width {
+            return Err(DbErr::Custom(format!(
+                "{} values for {} rows of {width} columns in {}",
+                values.len(),
+                items.len(),
+                table.name
+            )));
+        }
+        if let Some(text) = super::copy::rows_text(&values, width) {
+            let mut columns = vec!["id"];
+            columns.extend(table.columns.iter().map(|c| c.name));
+            super::copy::copy_in(&pool, table.name, &columns, &text).await?;
+            return Ok(ids.into_iter().map(Some).collect());
+        }
+        // A value COPY's text is not written for: inserted as statements below (the ids
+        // allocated are left unused).
+    }
     if backend != DbBackend::Sqlite {
         let mut returning = vec!["id"];
         returning.extend_from_slice(keys.columns);
-        let rows = insert_rows_returning(db, table, items, push, &returning).await?;
+        let rows = insert_rows_returning(db, table, items, &mut push, &returning).await?;
         let position: HashMap<K, usize> = items
             .iter()
             .enumerate()
@@ -279,7 +392,7 @@ where
         return Ok(ids);
     }
     let mut ids = Vec::with_capacity(items.len());
-    let mut chunks = Chunks::new(backend, table, items, push, &[]);
+    let mut chunks = Chunks::new(backend, table, items, &mut push, &[]);
     let mut next = chunks.next_statement()?;
     while let Some(statement) = next {
         let rows = chunks.rows_of_last;

@@ -10,10 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use entity::member_unit;
 use importers::{ProgressFn, ReadOptions, SourceKind, UploadHead};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use tokio::sync::{OwnedMutexGuard, mpsc};
 use tracing::Instrument;
 
@@ -96,7 +93,7 @@ struct Reading {
 struct Landed<'a> {
     _guard: OwnedMutexGuard<()>,
     writer: LandingConnection<'a>,
-    txn: DatabaseTransaction,
+    txn: crate::db::LandingTransaction,
     landing: land::Landing<'a>,
     head: UploadHead,
     totals: land::RowTotals,
@@ -273,22 +270,8 @@ impl Importer {
         let file = read::land_file(&head, &request.file_name, size, &request.uploaded_by);
         let guard = Arc::clone(&self.landing).lock_owned().await;
         let writer = crate::db::landing_connection(db).await?;
-        let txn = writer
-            .db()
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
-            .await?;
-        if txn.get_database_backend() == DbBackend::Postgres {
-            txn.execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT pg_advisory_xact_lock(hashtext($1))",
-                // One key for all landings, like SQLite's one writer: units share people.
-                ["upload:landing".into()],
-            ))
-            .await?;
-        }
+        let txn = crate::db::LandingTransaction::begin(&writer).await?;
+        crate::db::lock_store_writes(&txn).await?;
         if let Some(report) = dedupe(&txn, unit, request, kind, &file.sha256).await? {
             drop(reads);
             txn.rollback().await?;
@@ -321,10 +304,12 @@ impl Importer {
             };
             let waited_ms = waiting.elapsed().as_secs_f64() * 1000.0;
             tracing::debug!(rows = part.rows.len(), waited_ms, "part received");
-            landing
-                .land_rows(&txn, &part.rows)
-                .instrument(span.clone())
-                .await?;
+            // On PostgreSQL the bulk rows are copied through the transaction's connection.
+            crate::ingest::copy::with_copy(
+                txn.copy_pool(),
+                landing.land_rows(&txn, &part.rows).instrument(span.clone()),
+            )
+            .await?;
             totals.add(part.totals);
             rejections.extend(part.rejections);
             waiting = std::time::Instant::now();

@@ -183,6 +183,8 @@ pub struct Landing<'u> {
     now: DateTime<Utc>,
     orgs: OrgResolver,
     own_org: Option<i64>,
+    /// Every person the rows named so far (for the store's change log).
+    named: Vec<i64>,
 }
 
 impl<'u> Landing<'u> {
@@ -232,6 +234,7 @@ impl<'u> Landing<'u> {
             now,
             orgs,
             own_org,
+            named: Vec::new(),
         })
     }
 
@@ -245,7 +248,7 @@ impl<'u> Landing<'u> {
     /// landed; for a roster, ends what the unit's older lists gave and this one omits
     /// ([`roster::land`]). Returns the upload's id and, for a roster, what it ended.
     pub async fn finish<C: ConnectionTrait>(
-        self,
+        mut self,
         db: &C,
         totals: RowTotals,
         stated: Option<DateTime<Utc>>,
@@ -278,6 +281,9 @@ impl<'u> Landing<'u> {
         } else {
             None
         };
+        self.named.sort_unstable();
+        self.named.dedup();
+        crate::derived::store_changes::record_landing(db, &self.named).await?;
         Ok((self.upload_id, ended))
     }
 
@@ -310,6 +316,7 @@ impl<'u> Landing<'u> {
             })
             .collect();
         let resolved = people::resolve(db, &named, rank, now).await?;
+        self.named.extend(&resolved.touched);
         steps.done("resolve people");
         people::store_sources(db, &named, &resolved.person_ids, unit.id, kind).await?;
         steps.done("person sources");

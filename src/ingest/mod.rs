@@ -21,6 +21,7 @@
 pub mod audited;
 pub mod batch;
 pub mod checkpoint;
+pub mod copy;
 pub mod dry_run;
 pub mod export;
 pub mod fact_rows;

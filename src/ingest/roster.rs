@@ -265,6 +265,11 @@ pub async fn land<C: ConnectionTrait>(
         };
         end_affiliations(db, &affiliations, as_of, upload_id).await?;
         end_stays(db, &stays, as_of, upload_id).await?;
+        // Their derived facts changed: the city timeline reads them again.
+        let mut ended_people: Vec<i64> = ending.iter().map(|f| f.2).collect();
+        ended_people.sort_unstable();
+        ended_people.dedup();
+        crate::derived::store_changes::record_people(db, &ended_people).await?;
     }
     if let Some((newer_id, newer_as_of)) = lists.next {
         end_own(db, unit_id, kind, upload_id, newer_id, newer_as_of).await?;

@@ -135,6 +135,7 @@ pub async fn resolve(
             decided.update(&txn).await?;
             person::Entity::delete_by_id(gone).exec(&txn).await?;
             super::shown::refresh_shown(&txn, &[keep], now).await?;
+            crate::derived::store_changes::record_people(&txn, &[keep, gone]).await?;
         }
     }
     let mut decided: pending_merge::ActiveModel = pending_merge::Entity::find_by_id(id)

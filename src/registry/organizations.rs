@@ -249,6 +249,7 @@ pub async fn merge(
         )
         .exec(&txn)
         .await?;
+    crate::derived::store_changes::record_organization(&txn, keep).await?;
     txn.commit().await?;
     Ok(OrganizationMerge::Merged(kept))
 }

@@ -343,7 +343,7 @@ async fn the_uploading_unit_decides_between_kinds_that_fit_alike() {
 }
 
 /// A police visa list dated `day` in its title, of people (passport, name, work unit).
-fn visa_list(day: &str, people: &[(&str, &str, &str)]) -> Vec<u8> {
+pub(crate) fn visa_list(day: &str, people: &[(&str, &str, &str)]) -> Vec<u8> {
     let table = Table {
         headers: [
             "序号",

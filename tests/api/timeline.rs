@@ -169,3 +169,174 @@ async fn presence_at_every_time_expected_json_names_agrees_on_both_paths() {
         assert_eq!(fast.present_people, want, "timeline as of {time}");
     }
 }
+
+/// The store's timeline after a step: updated for what the step touched (one more update
+/// than before, when the step changed the store), and answering what the SQL answers at
+/// moments spread over the facts and over the fixtures' month.
+async fn check_step(db: &DatabaseConnection, cache: &CityCache, step: &str, updates: &mut u64) {
+    let timeline = cache.timeline(db, TZ).await.expect("timeline");
+    assert_eq!(
+        timeline.updates(),
+        *updates + 1,
+        "{step}: the timeline was updated, not built again"
+    );
+    *updates = timeline.updates();
+    let fresh = hub::derived::timeline::load::build(db, TZ)
+        .await
+        .expect("a fresh timeline");
+    assert_eq!(timeline.known(), fresh.known(), "{step}: people known");
+    let mut probes = probes(&moments(db).await, 12);
+    probes.push(report_time());
+    compare_at(db, cache, &probes).await;
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(2020, 1, 20).expect("day"),
+        NaiveDate::from_ymd_opt(2020, 2, 18).expect("day"),
+    );
+    let sql = present_trend(db, from, to, report_time(), TZ)
+        .await
+        .expect("SQL trend");
+    let fast = cache
+        .present_trend(db, from, to, report_time(), TZ)
+        .await
+        .expect("timeline trend");
+    assert_eq!(fast, sql, "{step}: trend");
+}
+
+async fn id_of(db: &DatabaseConnection, sql: &str, value: &str) -> i64 {
+    let backend = db.get_database_backend();
+    db.query_one_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [value.to_owned().into()],
+    ))
+    .await
+    .expect("query")
+    .expect("a row")
+    .try_get_by_index(0)
+    .expect("an id")
+}
+
+#[tokio::test]
+async fn the_timeline_follows_uploads_rosters_and_merges_step_by_step() {
+    use crate::fixtures::{fixture_files, import, import_bytes};
+    use crate::spellings::visa_list;
+    let test_db = crate::helpers::TestDatabase::new().await;
+    let db = test_db.connect_migrated().await;
+    let cache = CityCache::default();
+    let empty = cache.timeline(&db, TZ).await.expect("empty store");
+    assert_eq!((empty.known(), empty.updates()), (0, 0));
+    let mut updates = 0;
+
+    for (name, unit, _) in fixture_files() {
+        import(&db, &name, &unit).await;
+        check_step(&db, &cache, &format!("upload of {name}"), &mut updates).await;
+    }
+    // The same file again is a duplicate: the store, and the timeline, stay as they were.
+    let (name, unit, _) = fixture_files().into_iter().next().expect("a fixture");
+    import(&db, &name, &unit).await;
+    let again = cache.timeline(&db, TZ).await.expect("timeline");
+    assert_eq!(again.updates(), updates, "a duplicate changes nothing");
+
+    // A unit's roster, replaced by a newer one (C leaves), then an older one uploaded late.
+    let a = ("M1000001", "KIM A", "大庆甲公司");
+    let b = ("M1000002", "LEE B", "大庆乙公司");
+    let c = ("M1000003", "PARK C", "大庆丙公司");
+    let d = ("M1000004", "CHOI D", "大庆丁公司");
+    let lists = [
+        ("v0210.xlsx", visa_list("2020年2月10日", &[a, c])),
+        ("v0216.xlsx", visa_list("2020年2月16日", &[a, b])),
+        ("v0212.xlsx", visa_list("2020年2月12日", &[a, b, c, d])),
+    ];
+    for (name, bytes) in lists {
+        import_bytes(&db, name, "police", bytes).await;
+        check_step(&db, &cache, &format!("roster {name}"), &mut updates).await;
+    }
+
+    // An analyst merges D into A: D is gone, A holds both records' facts.
+    let person = "SELECT id FROM person WHERE document_number = $1";
+    let (keep, gone) = (id_of(&db, person, a.0).await, id_of(&db, person, d.0).await);
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO pending_merge (person_id, candidate_id, reason, status, created_at)
+         VALUES ($1, $2, 'same_name_birth_date', 'pending', $3)",
+        [keep.into(), gone.into(), report_time().into()],
+    ))
+    .await
+    .expect("a candidate");
+    let merge = id_of(
+        &db,
+        "SELECT id FROM pending_merge WHERE status = $1 ORDER BY id DESC",
+        "pending",
+    )
+    .await;
+    hub::registry::merges::resolve(&db, merge, true, "test")
+        .await
+        .expect("merged");
+    check_step(&db, &cache, "merge of two people", &mut updates).await;
+
+    // Two organisations found to be one.
+    let org = "SELECT id FROM organization WHERE name = $1";
+    let (kept, merged) = (id_of(&db, org, a.2).await, id_of(&db, org, b.2).await);
+    hub::registry::organizations::merge(&db, kept, merged)
+        .await
+        .expect("organisations merged");
+    check_step(&db, &cache, "merge of two organisations", &mut updates).await;
+}
+
+#[tokio::test]
+async fn an_upload_through_one_instance_is_counted_by_the_other_at_once() {
+    use crate::helpers::{Backend, Part, spawn_app};
+    let first = spawn_app().await;
+    let second = hub::server::Application::build(first._database.settings())
+        .await
+        .expect("a second instance on the same database");
+    let city = second.city_cache();
+    tokio::spawn(second.run_until(std::future::pending()));
+    // The second instance holds the timeline of the store as it is.
+    let before = city
+        .overview(&first.db, report_time(), TZ)
+        .await
+        .expect("overview");
+    assert_eq!(before.known_people, 0);
+
+    let (name, unit, _) = crate::fixtures::fixture_files()
+        .into_iter()
+        .next()
+        .expect("a fixture");
+    let bytes = crate::fixtures::fixture_bytes(&name);
+    let landed = first
+        .upload_as(
+            Some(&first.admin_token),
+            &[Part::Text("unit", &unit), Part::File("file", &name, &bytes)],
+        )
+        .await;
+    assert_eq!(landed.status, 200, "{}", landed.body);
+    let version = hub::derived::cache::store_version(&first.db)
+        .await
+        .expect("version");
+    if first._database.backend == Backend::Sqlite {
+        // No notifications on SQLite: the next question (or the refresh) updates it.
+        return;
+    }
+    // Told by NOTIFY, the second instance updates its timeline by itself, well before its
+    // refresh would (every 15 s).
+    let started = std::time::Instant::now();
+    while city.kept_version().await != Some(version) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "the second instance still holds {:?}, the store is at {version:?}",
+            city.kept_version().await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let after = city
+        .overview(&first.db, report_time(), TZ)
+        .await
+        .expect("overview");
+    assert_eq!(
+        after,
+        overview(&first.db, report_time(), TZ).await.expect("SQL")
+    );
+    assert!(after.known_people > 0, "{after:?}");
+}

@@ -1,10 +1,11 @@
-//! Building a [`Timeline`] from the store: people are read in chunks of consecutive ids,
-//! each chunk's facts in one statement per table, inside one read transaction so the
-//! timeline is one consistent snapshot.
+//! Reading people into a [`Timeline`]: the whole store once ([`build`], people in chunks of
+//! consecutive ids, each chunk's facts in one statement per table, inside one read
+//! transaction so the timeline is one consistent snapshot), then only the people the store's
+//! change log names since ([`update`]).
 
-use super::person::{Micros, Movement, NO_ORG, PersonFacts, Span, State};
-use super::{Change, Tally, Timeline};
-use crate::derived::cache::StoreVersion;
+use super::person::{Micros, Movement, PersonFacts, Span};
+use super::{Builder, PersonRecord, Timeline};
+use crate::derived::store_changes::{self as changes, Since};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use importers::SourceKind;
@@ -12,10 +13,17 @@ use sea_orm::{
     AccessMode, ConnectionTrait, DbErr, IsolationLevel, QueryResult, Statement, TransactionSession,
     TransactionTrait, Value,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-/// People read per chunk.
+/// People read per chunk when building.
 const CHUNK: i64 = 20_000;
+
+/// People read per statement when updating (their ids are listed in it).
+const LISTED: usize = 1_000;
+
+/// An update reads at most this many people, or a third of the store if more: beyond, a
+/// build is as quick.
+const UPDATE_AT_MOST: usize = 10_000;
 
 /// Rank of an affiliation's list when several are active (the rule the SQL's `MANAGING`
 /// is generated from: [`SourceKind::affiliation_rank`]).
@@ -34,43 +42,56 @@ fn micros(at: DateTime<Utc>) -> Micros {
 }
 
 /// Interns ids (organisations, member units, nationalities) as small indexes.
+#[derive(Debug, Clone)]
 struct Interner<K> {
     index: HashMap<K, u32>,
     keys: Vec<K>,
 }
 
-impl<K: std::hash::Hash + Eq + Clone> Interner<K> {
-    fn new() -> Self {
+impl<K> Default for Interner<K> {
+    fn default() -> Self {
         Self {
             index: HashMap::new(),
             keys: Vec::new(),
         }
     }
+}
 
+impl<K: std::hash::Hash + Eq + Clone> Interner<K> {
     fn get(&mut self, key: &K) -> u32 {
         if let Some(&i) = self.index.get(key) {
             return i;
         }
-        let i = u32::try_from(self.keys.len()).unwrap_or(NO_ORG - 1);
+        let i = u32::try_from(self.keys.len()).unwrap_or(super::person::NO_ORG - 1);
         self.index.insert(key.clone(), i);
         self.keys.push(key.clone());
         i
     }
 }
 
-/// What the build collects besides the changes.
-struct Builder {
-    tz: Tz,
+/// The organisations, member units and nationalities a timeline counts by, as indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
     orgs: Interner<i64>,
     units: Interner<i64>,
     nationalities: Interner<String>,
-    person_nationality: Vec<u32>,
-    unit_offsets: Vec<u32>,
-    person_units: Vec<u32>,
-    initial: Vec<State>,
-    changes: Vec<Change>,
-    arrivals: Vec<Micros>,
-    departures: Vec<Micros>,
+}
+
+impl Names {
+    /// Organisation ids by index.
+    pub fn organizations(&self) -> &[i64] {
+        &self.orgs.keys
+    }
+
+    /// Member unit ids by index.
+    pub fn units(&self) -> &[i64] {
+        &self.units.keys
+    }
+
+    /// Nationality codes by index.
+    pub fn nationalities(&self) -> &[String] {
+        &self.nationalities.keys
+    }
 }
 
 async fn rows<C: ConnectionTrait>(
@@ -83,183 +104,191 @@ async fn rows<C: ConnectionTrait>(
         .await
 }
 
-impl Builder {
-    /// Reads the facts of the people with ids in `ids` (ascending) and adds their states.
-    async fn add_chunk<C: ConnectionTrait>(
-        &mut self,
-        db: &C,
-        ids: &[(i64, String)],
-    ) -> Result<(), DbErr> {
-        let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
-            return Ok(());
+/// Which people a statement reads: a range of ids, or ids listed.
+enum Which<'a> {
+    Range(i64, i64),
+    Listed(&'a [i64]),
+}
+
+impl Which<'_> {
+    /// The condition on `column` and its values.
+    fn condition(&self, column: &str) -> (String, Vec<Value>) {
+        match self {
+            Self::Range(first, last) => (
+                format!("{column} BETWEEN $1 AND $2"),
+                vec![Value::from(*first), Value::from(*last)],
+            ),
+            // Ids are numbers written into the statement: no text from outside, and no
+            // thousand parameters to bind (slow on SQLite).
+            Self::Listed(ids) => {
+                let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+                (format!("{column} IN ({})", listed.join(", ")), Vec::new())
+            }
+        }
+    }
+}
+
+/// Reads the facts of `people` (id and nationality, ids ascending; `which` selects the
+/// same people) and derives each one's states.
+async fn read_people<C: ConnectionTrait>(
+    db: &C,
+    names: &mut Names,
+    tz: Tz,
+    people: &[(i64, String)],
+    which: &Which<'_>,
+) -> Result<Vec<PersonRecord>, DbErr> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let position = |person: i64| people.binary_search_by_key(&person, |(id, _)| *id).ok();
+    let mut facts = vec![PersonFacts::default(); people.len()];
+    let mut units: Vec<Vec<u32>> = vec![Vec::new(); people.len()];
+    let read = |sql: &str, column: &str| {
+        let (condition, values) = which.condition(column);
+        (sql.replace("{WHERE}", &condition), values)
+    };
+
+    let (sql, values) = read(
+        "SELECT person_id, id, occurred_at, direction FROM movement WHERE {WHERE}",
+        "person_id",
+    );
+    for row in rows(db, &sql, values).await? {
+        if let Some(i) = position(row.try_get_by_index(0)?) {
+            facts[i].movements.push(Movement {
+                at: micros(row.try_get_by_index(2)?),
+                id: row.try_get_by_index(1)?,
+                departure: row.try_get_by_index::<String>(3)? == "departure",
+            });
+        }
+    }
+    let (sql, values) = read(
+        "SELECT person_id, organization_id, kind, since, until FROM affiliation WHERE {WHERE}",
+        "person_id",
+    );
+    for row in rows(db, &sql, values).await? {
+        if let Some(i) = position(row.try_get_by_index(0)?) {
+            let org_id: i64 = row.try_get_by_index(1)?;
+            let kind: String = row.try_get_by_index(2)?;
+            facts[i].affiliations.push(Span {
+                org: names.orgs.get(&org_id),
+                from: row
+                    .try_get_by_index::<Option<DateTime<Utc>>>(3)?
+                    .map(micros),
+                until: row
+                    .try_get_by_index::<Option<DateTime<Utc>>>(4)?
+                    .map(micros),
+                order: (affiliation_rank(&kind) << 48) | org_id,
+            });
+        }
+    }
+    let (sql, values) = read(
+        "SELECT person_id, id, organization_id, check_in, check_out FROM stay WHERE {WHERE}",
+        "person_id",
+    );
+    for row in rows(db, &sql, values).await? {
+        if let Some(i) = position(row.try_get_by_index(0)?) {
+            let org_id: i64 = row.try_get_by_index(2)?;
+            facts[i].stays.push(Span {
+                org: names.orgs.get(&org_id),
+                from: row
+                    .try_get_by_index::<Option<DateTime<Utc>>>(3)?
+                    .map(micros),
+                until: row
+                    .try_get_by_index::<Option<DateTime<Utc>>>(4)?
+                    .map(micros),
+                order: row.try_get_by_index(1)?,
+            });
+        }
+    }
+    let mut fallback: Vec<Option<(i64, i64, i64)>> = vec![None; people.len()];
+    let (sql, values) = read(
+        "SELECT ps.person_id, ps.kind, ps.member_unit_id, o.id FROM person_source ps
+         LEFT JOIN organization o ON o.member_unit_id = ps.member_unit_id
+         WHERE {WHERE}",
+        "ps.person_id",
+    );
+    for row in rows(db, &sql, values).await? {
+        let Some(i) = position(row.try_get_by_index(0)?) else {
+            continue;
         };
-        let range = || vec![Value::from(first.0), Value::from(last.0)];
-        let position = |person: i64| ids.binary_search_by_key(&person, |(id, _)| *id).ok();
-        let mut facts = vec![PersonFacts::default(); ids.len()];
-        let mut units: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
-
-        for row in rows(
-            db,
-            "SELECT person_id, id, occurred_at, direction FROM movement WHERE person_id BETWEEN $1 AND $2",
-            range(),
-        )
-        .await?
-        {
-            let at = micros(row.try_get_by_index(2)?);
-            let departure = row.try_get_by_index::<String>(3)? == "departure";
-            if departure {
-                self.departures.push(at);
-            } else {
-                self.arrivals.push(at);
-            }
-            if let Some(i) = position(row.try_get_by_index(0)?) {
-                facts[i].movements.push(Movement {
-                    at,
-                    id: row.try_get_by_index(1)?,
-                    departure,
-                });
+        let unit_id: i64 = row.try_get_by_index(2)?;
+        let unit = names.units.get(&unit_id);
+        if !units[i].contains(&unit) {
+            units[i].push(unit);
+        }
+        if let Some(org_id) = row.try_get_by_index::<Option<i64>>(3)? {
+            let kind: String = row.try_get_by_index(1)?;
+            let key = (source_rank(&kind), unit_id, org_id);
+            if fallback[i].is_none_or(|best| key < best) {
+                fallback[i] = Some(key);
             }
         }
-        for row in rows(
-            db,
-            "SELECT person_id, organization_id, kind, since, until FROM affiliation WHERE person_id BETWEEN $1 AND $2",
-            range(),
-        )
-        .await?
-        {
-            if let Some(i) = position(row.try_get_by_index(0)?) {
-                let org_id: i64 = row.try_get_by_index(1)?;
-                let kind: String = row.try_get_by_index(2)?;
-                facts[i].affiliations.push(Span {
-                    org: self.orgs.get(&org_id),
-                    from: row.try_get_by_index::<Option<DateTime<Utc>>>(3)?.map(micros),
-                    until: row.try_get_by_index::<Option<DateTime<Utc>>>(4)?.map(micros),
-                    order: (affiliation_rank(&kind) << 48) | org_id,
-                });
-            }
+    }
+    // Every document of the people, the visas picked here: the people are what narrows the
+    // read (an index on the kind first, since dropped, once led the planner to read every
+    // visa of the city for each chunk).
+    let (sql, values) = read(
+        "SELECT person_id, kind, valid_until FROM identity_document WHERE {WHERE}",
+        "person_id",
+    );
+    for row in rows(db, &sql, values).await? {
+        if row.try_get_by_index::<String>(1)? != "visa" {
+            continue;
         }
-        for row in rows(
-            db,
-            "SELECT person_id, id, organization_id, check_in, check_out FROM stay WHERE person_id BETWEEN $1 AND $2",
-            range(),
-        )
-        .await?
-        {
-            if let Some(i) = position(row.try_get_by_index(0)?) {
-                let org_id: i64 = row.try_get_by_index(2)?;
-                facts[i].stays.push(Span {
-                    org: self.orgs.get(&org_id),
-                    from: row.try_get_by_index::<Option<DateTime<Utc>>>(3)?.map(micros),
-                    until: row.try_get_by_index::<Option<DateTime<Utc>>>(4)?.map(micros),
-                    order: row.try_get_by_index(1)?,
-                });
-            }
+        if let (Some(i), Some(until)) = (
+            position(row.try_get_by_index(0)?),
+            row.try_get_by_index::<Option<NaiveDate>>(2)?,
+        ) {
+            let latest = &mut facts[i].visa_until;
+            *latest = Some(latest.map_or(until, |known| known.max(until)));
         }
-        let mut fallback: Vec<Option<(i64, i64, i64)>> = vec![None; ids.len()];
-        for row in rows(
-            db,
-            "SELECT ps.person_id, ps.kind, ps.member_unit_id, o.id FROM person_source ps
-             LEFT JOIN organization o ON o.member_unit_id = ps.member_unit_id
-             WHERE ps.person_id BETWEEN $1 AND $2",
-            range(),
-        )
-        .await?
-        {
-            let Some(i) = position(row.try_get_by_index(0)?) else {
-                continue;
-            };
-            let unit_id: i64 = row.try_get_by_index(2)?;
-            let unit = self.units.get(&unit_id);
-            if !units[i].contains(&unit) {
-                units[i].push(unit);
-            }
-            if let Some(org_id) = row.try_get_by_index::<Option<i64>>(3)? {
-                let kind: String = row.try_get_by_index(1)?;
-                let key = (source_rank(&kind), unit_id, org_id);
-                if fallback[i].is_none_or(|best| key < best) {
-                    fallback[i] = Some(key);
-                }
-            }
-        }
-        // Every document of the chunk's people, the visas picked here: the range of people
-        // is what narrows the read (an index on the kind first, since dropped, once led the
-        // planner to read every visa of the city for each chunk).
-        for row in rows(
-            db,
-            "SELECT person_id, kind, valid_until FROM identity_document WHERE person_id BETWEEN $1 AND $2",
-            range(),
-        )
-        .await?
-        {
-            if row.try_get_by_index::<String>(1)? != "visa" {
-                continue;
-            }
-            if let (Some(i), Some(until)) = (
-                position(row.try_get_by_index(0)?),
-                row.try_get_by_index::<Option<NaiveDate>>(2)?,
-            ) {
-                let latest = &mut facts[i].visa_until;
-                *latest = Some(latest.map_or(until, |known| known.max(until)));
-            }
-        }
-
-        for (i, (person_facts, (_, nationality))) in facts.iter_mut().zip(ids).enumerate() {
-            person_facts.fallback_org = fallback[i].map(|(_, _, org_id)| self.orgs.get(&org_id));
-            let person = u32::try_from(self.initial.len()).unwrap_or(u32::MAX);
-            let nationality = self.nationalities.get(nationality);
-            self.person_nationality.push(nationality);
-            self.person_units.extend(&units[i]);
-            self.unit_offsets
-                .push(u32::try_from(self.person_units.len()).unwrap_or(u32::MAX));
-            let (first, changes) = person_facts.changes(self.tz);
-            let mut from = first;
-            self.initial.push(first);
-            for (at, to) in changes {
-                self.changes.push(Change {
-                    at,
-                    person,
-                    from,
-                    to,
-                });
-                from = to;
-            }
-        }
-        Ok(())
     }
 
-    fn finish(mut self, version: StoreVersion, known: i64) -> Timeline {
-        self.changes.sort_by_key(|change| change.at);
-        self.arrivals.sort_unstable();
-        self.departures.sort_unstable();
-        let mut timeline = Timeline {
-            version,
-            tz: self.tz,
-            known,
-            nationalities: self.nationalities.keys,
-            person_nationality: self.person_nationality,
-            unit_ids: self.units.keys,
-            unit_offsets: self.unit_offsets,
-            person_units: self.person_units,
-            org_ids: self.orgs.keys,
-            changes: self.changes,
-            checkpoints: Vec::new(),
-            present: Vec::new(),
-            arrivals: self.arrivals,
-            departures: self.departures,
-        };
-        let mut tally = Tally::empty(&timeline);
-        for (person, state) in self.initial.iter().enumerate() {
-            tally.add(
-                &timeline,
-                u32::try_from(person).unwrap_or(u32::MAX),
-                *state,
-                1,
-            );
-        }
-        timeline.present = timeline.present_from(tally.present);
-        timeline.checkpoints = timeline.checkpoints_from(tally);
-        timeline
+    let mut records = Vec::with_capacity(people.len());
+    for (i, (person_facts, (id, nationality))) in facts.iter_mut().zip(people).enumerate() {
+        person_facts.fallback_org = fallback[i].map(|(_, _, org_id)| names.orgs.get(&org_id));
+        let (initial, changes) = person_facts.changes(tz);
+        let mut movements: Vec<(Micros, bool)> = person_facts
+            .movements
+            .iter()
+            .map(|m| (m.at, m.departure))
+            .collect();
+        movements.sort_unstable();
+        let mut person_units = std::mem::take(&mut units[i]);
+        person_units.sort_unstable();
+        records.push(PersonRecord {
+            id: *id,
+            nationality: names.nationalities.get(nationality),
+            units: person_units,
+            initial,
+            changes,
+            movements,
+        });
     }
+    Ok(records)
+}
+
+/// A read-only transaction that sees one snapshot of the store.
+async fn snapshot<C>(db: &C) -> Result<C::Transaction, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await
+    } else {
+        db.begin().await
+    }
+}
+
+/// `(id, nationality)` of people, in id order.
+fn people_of(rows: Vec<QueryResult>) -> Result<Vec<(i64, String)>, DbErr> {
+    rows.iter()
+        .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
+        .collect()
 }
 
 /// Reads the whole store into a timeline, as one snapshot.
@@ -267,46 +296,82 @@ pub async fn build<C>(db: &C, tz: Tz) -> Result<Timeline, DbErr>
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let txn = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        db.begin_with_config(
-            Some(IsolationLevel::RepeatableRead),
-            Some(AccessMode::ReadOnly),
-        )
-        .await?
-    } else {
-        db.begin().await?
-    };
+    let txn = snapshot(db).await?;
     let version = crate::derived::cache::store_version(&txn).await?;
-    let mut builder = Builder {
-        tz,
-        orgs: Interner::new(),
-        units: Interner::new(),
-        nationalities: Interner::new(),
-        person_nationality: Vec::new(),
-        unit_offsets: vec![0],
-        person_units: Vec::new(),
-        initial: Vec::new(),
-        changes: Vec::new(),
-        arrivals: Vec::new(),
-        departures: Vec::new(),
-    };
+    let seen = changes::last(&txn).await?;
+    let mut names = Names::default();
+    let mut builder = Builder::default();
     let mut after = i64::MIN;
-    let mut known = 0;
     loop {
-        let ids: Vec<(i64, String)> = rows(
-            &txn,
-            &format!("SELECT id, nationality FROM person WHERE id > $1 ORDER BY id LIMIT {CHUNK}"),
-            vec![Value::from(after)],
-        )
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
-        .collect::<Result<_, DbErr>>()?;
-        let Some(last) = ids.last() else { break };
+        let people = people_of(
+            rows(
+                &txn,
+                &format!(
+                    "SELECT id, nationality FROM person WHERE id > $1 ORDER BY id LIMIT {CHUNK}"
+                ),
+                vec![Value::from(after)],
+            )
+            .await?,
+        )?;
+        let (Some(first), Some(last)) = (people.first(), people.last()) else {
+            break;
+        };
+        let which = Which::Range(first.0, last.0);
         after = last.0;
-        known += i64::try_from(ids.len()).unwrap_or(0);
-        builder.add_chunk(&txn, &ids).await?;
+        for record in read_people(&txn, &mut names, tz, &people, &which).await? {
+            builder.push(&record);
+        }
     }
     txn.commit().await?;
-    Ok(builder.finish(version, known))
+    Ok(builder.finish(version, seen, tz, names))
+}
+
+/// Updates `timeline` for the people the store's change log names since it was read, as one
+/// snapshot; `None` when a build is needed instead (the log's rows were deleted, or too many
+/// people changed).
+pub async fn update<C>(db: &C, mut timeline: Timeline) -> Result<Option<Timeline>, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = snapshot(db).await?;
+    let version = crate::derived::cache::store_version(&txn).await?;
+    let limit = usize::try_from(timeline.known() / 3)
+        .unwrap_or(0)
+        .max(UPDATE_AT_MOST);
+    let (ids, last) = match changes::since(&txn, timeline.seen(), limit).await? {
+        Since::People(ids, last) => (ids, last),
+        Since::TooMuch => {
+            txn.commit().await?;
+            return Ok(None);
+        }
+    };
+    let tz = timeline.tz();
+    let mut touched = Vec::with_capacity(ids.len());
+    for listed in ids.chunks(LISTED) {
+        let which = Which::Listed(listed);
+        let (condition, values) = which.condition("id");
+        let people = people_of(
+            rows(
+                &txn,
+                &format!("SELECT id, nationality FROM person WHERE {condition} ORDER BY id"),
+                values,
+            )
+            .await?,
+        )?;
+        let found: HashSet<i64> = people.iter().map(|(id, _)| *id).collect();
+        touched.extend(
+            listed
+                .iter()
+                .filter(|id| !found.contains(id))
+                .map(|&id| (id, None)),
+        );
+        let records = read_people(&txn, timeline.names_mut(), tz, &people, &which).await?;
+        touched.extend(records.into_iter().map(|record| (record.id, Some(record))));
+    }
+    txn.commit().await?;
+    if !timeline.update(touched) {
+        return Ok(None);
+    }
+    timeline.stamp(version, last);
+    Ok(Some(timeline))
 }

@@ -1,28 +1,35 @@
-//! The city's derived facts over time, held in memory for one store version.
+//! The city's derived facts over time, held in memory and kept current as the store changes.
 //!
 //! Each person's state (present, managing organisation, visa status) is constant between
 //! the moments their facts name (movements, the ends of affiliations and stays, the days a
 //! visa starts expiring and expires). The timeline keeps each person's state before all of
-//! them and every change after, sorted by time, with the city-wide tallies at regular
-//! checkpoints. The figures as of any T are then the nearest checkpoint before T plus the
-//! changes up to T: a city-wide question costs microseconds to a few milliseconds at any T,
-//! instead of reading every person's facts again.
+//! them and every change after, sorted by time in segments of about [`STRIDE`] changes, each
+//! segment with the city-wide tally as of its start. The figures as of any T are then the
+//! tally of the segment holding T plus that segment's changes up to T: a city-wide question
+//! costs microseconds to a few milliseconds at any T, instead of reading every person's
+//! facts again.
 //!
-//! The timeline is built from the store (one consistent read, [`load::build`]) once per
-//! store version, and answers exactly what the SQL of [`crate::derived::sql`] answers (the
-//! test `timeline::the_timeline_answers_what_the_sql_answers` compares them at every moment
-//! the facts name).
+//! The timeline is built from the store (one consistent read, [`load::build`]) and then
+//! updated for the people each write touched ([`load::update`], from the store's change
+//! log [`crate::derived::store_changes`]): their old changes leave their segments and the new
+//! ones enter, and every segment's tally trades their old state for the new one. It answers
+//! exactly what the SQL of [`crate::derived::sql`] answers (the tests in
+//! `tests/api/timeline.rs` compare them at every moment the facts name, also after each
+//! step of a sequence of uploads and merges).
 
 pub mod load;
 pub mod person;
+pub mod pool;
 
 use crate::derived::cache::StoreVersion;
 use crate::derived::overview::Overview;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use person::{Micros, NO_ORG, State, Visa};
+use pool::Pool;
+use std::collections::HashMap;
 
-/// Changes between checkpoints.
+/// Changes per segment when built; a segment grown past twice this is split.
 const STRIDE: usize = 8_192;
 
 /// One person's state changing at a moment.
@@ -39,7 +46,7 @@ pub struct Change {
 }
 
 /// The people present at one moment, counted by every dimension the dashboards group by.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Tally {
     /// Present people.
     pub present: i64,
@@ -53,47 +60,39 @@ pub struct Tally {
     pub visa: [i64; 4],
 }
 
-impl Tally {
-    fn empty(timeline: &Timeline) -> Self {
-        Self {
-            present: 0,
-            nationality: vec![0; timeline.nationalities.len()],
-            organization: vec![0; timeline.org_ids.len()],
-            unit: vec![0; timeline.unit_ids.len()],
-            visa: [0; 4],
-        }
+/// Adds `sign` to `counts[i]`, growing `counts` when `i` is new.
+fn bump(counts: &mut Vec<i64>, i: usize, sign: i64) {
+    if i >= counts.len() {
+        counts.resize(i + 1, 0);
     }
+    if let Some(n) = counts.get_mut(i) {
+        *n += sign;
+    }
+}
 
-    /// Adds (`sign` 1) or removes (`sign` -1) one person in `state`.
-    fn add(&mut self, timeline: &Timeline, person: u32, state: State, sign: i64) {
+impl Tally {
+    /// Adds (`sign` 1) or removes (`sign` -1) one person of `nationality` reported by
+    /// `units`, in `state`.
+    fn add(&mut self, nationality: u32, units: &[u32], state: State, sign: i64) {
         if !state.present() {
             return;
         }
-        let person = person as usize;
         self.present += sign;
-        if let Some(n) = timeline
-            .person_nationality
-            .get(person)
-            .and_then(|&n| self.nationality.get_mut(n as usize))
-        {
-            *n += sign;
-        }
-        if state.org != NO_ORG
-            && let Some(n) = self.organization.get_mut(state.org as usize)
-        {
-            *n += sign;
+        bump(&mut self.nationality, nationality as usize, sign);
+        if state.org != NO_ORG {
+            bump(&mut self.organization, state.org as usize, sign);
         }
         self.visa[state.visa() as usize] += sign;
-        for &unit in timeline.units_of(person) {
-            if let Some(n) = self.unit.get_mut(unit as usize) {
-                *n += sign;
-            }
+        for &unit in units {
+            bump(&mut self.unit, unit as usize, sign);
         }
     }
 
-    fn apply(&mut self, timeline: &Timeline, change: &Change) {
-        self.add(timeline, change.person, change.from, -1);
-        self.add(timeline, change.person, change.to, 1);
+    fn apply(&mut self, people: &People, change: &Change) {
+        let person = change.person as usize;
+        let (nationality, units) = (people.nationality_of(person), people.units.get(person));
+        self.add(nationality, units, change.from, -1);
+        self.add(nationality, units, change.to, 1);
     }
 }
 
@@ -106,31 +105,265 @@ fn groups<K: Clone>(keys: &[K], counts: &[i64]) -> Vec<(K, i64)> {
         .collect()
 }
 
-/// The derived facts of everyone over time, for one store version.
-#[derive(Debug)]
-pub struct Timeline {
-    version: StoreVersion,
-    tz: Tz,
-    known: i64,
-    nationalities: Vec<String>,
-    person_nationality: Vec<u32>,
-    unit_ids: Vec<i64>,
-    unit_offsets: Vec<u32>,
-    person_units: Vec<u32>,
-    org_ids: Vec<i64>,
+/// One person as read from the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRecord {
+    /// The person's id.
+    pub id: i64,
+    /// Nationality index.
+    pub nationality: u32,
+    /// Indexes of the member units that reported the person.
+    pub units: Vec<u32>,
+    /// The state before every moment the facts name.
+    pub initial: State,
+    /// Each change: from when, and the state from then.
+    pub changes: Vec<(Micros, State)>,
+    /// Each movement: when, and whether it is a departure.
+    pub movements: Vec<(Micros, bool)>,
+}
+
+/// Everyone the timeline knows, by index (people in ascending id order; a person merged
+/// into another stays as an index that is never present).
+#[derive(Debug, Clone, Default)]
+struct People {
+    ids: Vec<i64>,
+    nationality: Vec<u32>,
+    units: Pool<u32>,
+    initial: Vec<State>,
+    changes: Pool<(Micros, State)>,
+    movements: Pool<(Micros, bool)>,
+    gone: Vec<bool>,
+}
+
+impl People {
+    fn nationality_of(&self, person: usize) -> u32 {
+        self.nationality.get(person).copied().unwrap_or(0)
+    }
+
+    fn initial_of(&self, person: usize) -> State {
+        self.initial.get(person).copied().unwrap_or(State::ABSENT)
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Adds a person; returns their index.
+    fn push(&mut self, record: &PersonRecord) -> u32 {
+        let index = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        self.ids.push(record.id);
+        self.nationality.push(record.nationality);
+        self.units.push(&record.units);
+        self.initial.push(record.initial);
+        self.changes.push(&record.changes);
+        self.movements.push(&record.movements);
+        self.gone.push(false);
+        index
+    }
+
+    /// Replaces what is known of person `i`.
+    fn set(&mut self, i: usize, record: &PersonRecord) {
+        if let Some(n) = self.nationality.get_mut(i) {
+            *n = record.nationality;
+        }
+        if let Some(s) = self.initial.get_mut(i) {
+            *s = record.initial;
+        }
+        self.units.set(i, &record.units);
+        self.changes.set(i, &record.changes);
+        self.movements.set(i, &record.movements);
+    }
+
+    /// Person `i` as a record.
+    fn record(&self, i: usize) -> PersonRecord {
+        PersonRecord {
+            id: self.ids.get(i).copied().unwrap_or(0),
+            nationality: self.nationality_of(i),
+            units: self.units.get(i).to_vec(),
+            initial: self.initial_of(i),
+            changes: self.changes.get(i).to_vec(),
+            movements: self.movements.get(i).to_vec(),
+        }
+    }
+}
+
+/// Changes from one moment on, with the tally before it.
+#[derive(Debug, Clone)]
+struct Segment {
+    /// The segment's first moment (the first segment's is the earliest representable).
+    start: Micros,
+    /// Everyone's state before `start`, tallied.
+    tally: Tally,
+    /// The changes from `start` until the next segment's start, sorted by time.
     changes: Vec<Change>,
-    /// `checkpoints[i]`: the tally after the first `i * STRIDE` changes.
-    checkpoints: Vec<Tally>,
     /// `present[i]`: people present after the first `i` changes (the trend reads only this).
     present: Vec<i64>,
+}
+
+impl Segment {
+    fn new(start: Micros, tally: Tally, changes: Vec<Change>) -> Self {
+        let mut segment = Self {
+            start,
+            tally,
+            changes,
+            present: Vec::new(),
+        };
+        segment.count_present();
+        segment
+    }
+
+    fn count_present(&mut self) {
+        let mut present = self.tally.present;
+        self.present.clear();
+        self.present.reserve(self.changes.len() + 1);
+        self.present.push(present);
+        for change in &self.changes {
+            present += i64::from(change.to.present()) - i64::from(change.from.present());
+            self.present.push(present);
+        }
+    }
+}
+
+/// Cuts time-sorted changes into segments of about [`STRIDE`] (never between two changes at
+/// the same moment); `tally` is everyone's state before all of them.
+fn segments_of(people: &People, changes: Vec<Change>, mut tally: Tally) -> Vec<Segment> {
+    let mut segments = Vec::with_capacity(changes.len() / STRIDE + 1);
+    let mut start = Micros::MIN;
+    let mut current: Vec<Change> = Vec::with_capacity(STRIDE);
+    for change in changes {
+        if current.len() >= STRIDE && current.last().is_some_and(|last| last.at != change.at) {
+            let next = current.iter().fold(tally.clone(), |mut next, c| {
+                next.apply(people, c);
+                next
+            });
+            let full = std::mem::replace(&mut current, Vec::with_capacity(STRIDE));
+            segments.push(Segment::new(
+                start,
+                std::mem::replace(&mut tally, next),
+                full,
+            ));
+            start = change.at;
+        }
+        current.push(change);
+    }
+    segments.push(Segment::new(start, tally, current));
+    segments
+}
+
+/// What a timeline is built from: people added one by one, then [`Builder::finish`].
+#[derive(Debug, Default)]
+pub struct Builder {
+    people: People,
+    changes: Vec<Change>,
+    tally: Tally,
+    arrivals: Vec<Micros>,
+    departures: Vec<Micros>,
+}
+
+impl Builder {
+    /// Adds the next person (ids ascending).
+    pub fn push(&mut self, record: &PersonRecord) {
+        let person = self.people.push(record);
+        self.tally
+            .add(record.nationality, &record.units, record.initial, 1);
+        let mut from = record.initial;
+        for &(at, to) in &record.changes {
+            self.changes.push(Change {
+                at,
+                person,
+                from,
+                to,
+            });
+            from = to;
+        }
+        for &(at, departure) in &record.movements {
+            if departure {
+                self.departures.push(at);
+            } else {
+                self.arrivals.push(at);
+            }
+        }
+    }
+
+    /// The timeline of everyone pushed.
+    pub fn finish(
+        mut self,
+        version: StoreVersion,
+        seen: i64,
+        tz: Tz,
+        names: load::Names,
+    ) -> Timeline {
+        self.changes.sort_by_key(|change| change.at);
+        self.arrivals.sort_unstable();
+        self.departures.sort_unstable();
+        let known = i64::try_from(self.people.len()).unwrap_or(i64::MAX);
+        let segments = segments_of(&self.people, self.changes, self.tally);
+        Timeline {
+            version,
+            seen,
+            updates: 0,
+            last_touched: 0,
+            tz,
+            known,
+            names,
+            people: self.people,
+            segments,
+            arrivals: self.arrivals,
+            departures: self.departures,
+        }
+    }
+}
+
+/// Removes `remove` (each once) from the sorted `list` and adds `add`, keeping it sorted.
+fn edit_sorted(list: &mut Vec<Micros>, mut remove: Vec<Micros>, mut add: Vec<Micros>) {
+    if remove.is_empty() && add.is_empty() {
+        return;
+    }
+    remove.sort_unstable();
+    add.sort_unstable();
+    let mut out = Vec::with_capacity(list.len() + add.len());
+    let mut removing = remove.into_iter().peekable();
+    let mut adding = add.into_iter().peekable();
+    for &at in list.iter() {
+        while removing.next_if(|&r| r < at).is_some() {}
+        if removing.next_if_eq(&at).is_some() {
+            continue;
+        }
+        while let Some(a) = adding.next_if(|&a| a <= at) {
+            out.push(a);
+        }
+        out.push(at);
+    }
+    out.extend(adding);
+    *list = out;
+}
+
+/// The derived facts of everyone over time.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    version: StoreVersion,
+    /// The last entry of the store's change log the timeline holds.
+    seen: i64,
+    updates: u64,
+    last_touched: usize,
+    tz: Tz,
+    known: i64,
+    names: load::Names,
+    people: People,
+    segments: Vec<Segment>,
     arrivals: Vec<Micros>,
     departures: Vec<Micros>,
 }
 
 impl Timeline {
-    /// The store version the timeline was read at.
+    /// The store version the timeline holds.
     pub fn version(&self) -> StoreVersion {
         self.version
+    }
+
+    /// The last entry of the store's change log the timeline holds.
+    pub fn seen(&self) -> i64 {
+        self.seen
     }
 
     /// The time zone the visa days were computed in.
@@ -140,51 +373,46 @@ impl Timeline {
 
     /// How many changes the timeline holds (for logs and benchmarks).
     pub fn changes(&self) -> usize {
-        self.changes.len()
+        self.segments.iter().map(|s| s.changes.len()).sum()
     }
 
-    fn units_of(&self, person: usize) -> &[u32] {
-        let start = self.unit_offsets.get(person).copied().unwrap_or(0) as usize;
-        let end = self.unit_offsets.get(person + 1).copied().unwrap_or(0) as usize;
-        self.person_units.get(start..end).unwrap_or(&[])
+    /// How many times the timeline was updated since it was built.
+    pub fn updates(&self) -> u64 {
+        self.updates
     }
 
-    /// People present after each prefix of the changes, from the count before them.
-    fn present_from(&self, mut present: i64) -> Vec<i64> {
-        let mut counts = Vec::with_capacity(self.changes.len() + 1);
-        counts.push(present);
-        for change in &self.changes {
-            present += i64::from(change.to.present()) - i64::from(change.from.present());
-            counts.push(present);
-        }
-        counts
+    /// How many people the last update read again.
+    pub fn last_touched(&self) -> usize {
+        self.last_touched
     }
 
-    fn checkpoints_from(&self, mut tally: Tally) -> Vec<Tally> {
-        let mut checkpoints = Vec::with_capacity(self.changes.len() / STRIDE + 1);
-        for chunk in self.changes.chunks(STRIDE) {
-            checkpoints.push(tally.clone());
-            for change in chunk {
-                tally.apply(self, change);
-            }
-        }
-        if self.changes.len().is_multiple_of(STRIDE) {
-            checkpoints.push(tally);
-        }
-        checkpoints
+    /// How many people the store holds.
+    pub fn known(&self) -> i64 {
+        self.known
+    }
+
+    /// The names (organisations, member units, nationalities) interned so far, to read more
+    /// people with.
+    pub(crate) fn names_mut(&mut self) -> &mut load::Names {
+        &mut self.names
+    }
+
+    /// The index of the segment holding moment `t`.
+    fn segment_index(&self, t: Micros) -> usize {
+        self.segments
+            .partition_point(|segment| segment.start <= t)
+            .saturating_sub(1)
     }
 
     /// The tally as of `at`.
     pub fn tally(&self, at: DateTime<Utc>) -> Tally {
         let t = at.timestamp_micros();
-        let upto = self.changes.partition_point(|change| change.at <= t);
-        let checkpoint = (upto / STRIDE).min(self.checkpoints.len().saturating_sub(1));
-        let Some(start) = self.checkpoints.get(checkpoint) else {
-            return Tally::empty(self);
+        let Some(segment) = self.segments.get(self.segment_index(t)) else {
+            return Tally::default();
         };
-        let mut tally = start.clone();
-        for change in self.changes.get(checkpoint * STRIDE..upto).unwrap_or(&[]) {
-            tally.apply(self, change);
+        let mut tally = segment.tally.clone();
+        for change in segment.changes.iter().take_while(|c| c.at <= t) {
+            tally.apply(&self.people, change);
         }
         tally
     }
@@ -192,8 +420,11 @@ impl Timeline {
     /// People present at `at`.
     pub fn present_at(&self, at: DateTime<Utc>) -> i64 {
         let t = at.timestamp_micros();
-        let upto = self.changes.partition_point(|change| change.at <= t);
-        self.present.get(upto).copied().unwrap_or(0)
+        let Some(segment) = self.segments.get(self.segment_index(t)) else {
+            return 0;
+        };
+        let upto = segment.changes.partition_point(|change| change.at <= t);
+        segment.present.get(upto).copied().unwrap_or(0)
     }
 
     /// Movements of one direction within `[from, to]`.
@@ -225,12 +456,12 @@ impl Timeline {
 
     /// Present people per nationality (ISO code) as of `at`, groups with nobody left out.
     pub fn by_nationality(&self, at: DateTime<Utc>) -> Vec<(String, i64)> {
-        groups(&self.nationalities, &self.tally(at).nationality)
+        groups(self.names.nationalities(), &self.tally(at).nationality)
     }
 
     /// Present people per managing organisation id as of `at`.
     pub fn by_organization(&self, at: DateTime<Utc>) -> Vec<(i64, i64)> {
-        groups(&self.org_ids, &self.tally(at).organization)
+        groups(self.names.organizations(), &self.tally(at).organization)
     }
 
     /// Present people without a managing organisation as of `at`.
@@ -241,7 +472,7 @@ impl Timeline {
 
     /// Present people per reporting member unit id as of `at`.
     pub fn by_unit(&self, at: DateTime<Utc>) -> Vec<(i64, i64)> {
-        groups(&self.unit_ids, &self.tally(at).unit)
+        groups(self.names.units(), &self.tally(at).unit)
     }
 
     /// Present people per visa status as of `at`.
@@ -253,5 +484,322 @@ impl Timeline {
             .filter(|(_, n)| *n > 0)
             .map(|(visa, n)| (visa.as_str(), n))
             .collect()
+    }
+
+    /// Adds (`sign` 1) or removes (`sign` -1) a person's state before each segment to or
+    /// from that segment's tally; marks the segments whose tally changed.
+    fn contribute(&mut self, record: &PersonRecord, sign: i64, tallied: &mut [bool]) {
+        let mut state = record.initial;
+        let mut next = record.changes.iter().peekable();
+        for (segment, tallied) in self.segments.iter_mut().zip(tallied.iter_mut()) {
+            while let Some(&(_, to)) = next.next_if(|(at, _)| *at < segment.start) {
+                state = to;
+            }
+            if state.present() {
+                segment
+                    .tally
+                    .add(record.nationality, &record.units, state, sign);
+                *tallied = true;
+            }
+        }
+    }
+
+    /// Records that the timeline now holds the store at `version`, change log entry `seen`.
+    pub(crate) fn stamp(&mut self, version: StoreVersion, seen: i64) {
+        self.version = version;
+        self.seen = seen;
+    }
+
+    /// Updates the timeline for these people as the store holds them now (`None`: gone,
+    /// merged into another). Returns `false` when it cannot (a person new to the timeline
+    /// with an id below people it knows): the timeline must then be built again.
+    pub fn update(&mut self, mut touched: Vec<(i64, Option<PersonRecord>)>) -> bool {
+        touched.sort_by_key(|(id, _)| *id);
+        self.updates += 1;
+        self.last_touched = touched.len();
+        let mut tallied = vec![false; self.segments.len()];
+        let mut edited = vec![false; self.segments.len()];
+        let mut entering: HashMap<usize, Vec<Change>> = HashMap::new();
+        // People whose old changes leave their segments, by index (a bitmap: every change
+        // of an edited segment is looked up).
+        let mut leaving: Vec<bool> = Vec::new();
+        let (mut arrivals_out, mut arrivals_in) = (Vec::new(), Vec::new());
+        let (mut departures_out, mut departures_in) = (Vec::new(), Vec::new());
+        for (id, now) in touched {
+            let index = match self.people.ids.binary_search(&id) {
+                Ok(index) => index,
+                Err(at) if at == self.people.len() => {
+                    let Some(record) = &now else { continue };
+                    // New: known from now on, absent before this update.
+                    let absent = PersonRecord {
+                        id,
+                        nationality: record.nationality,
+                        units: Vec::new(),
+                        initial: State::ABSENT,
+                        changes: Vec::new(),
+                        movements: Vec::new(),
+                    };
+                    self.known += 1;
+                    self.people.push(&absent) as usize
+                }
+                Err(_) => {
+                    if now.is_some() {
+                        return false;
+                    }
+                    continue;
+                }
+            };
+            let was = self.people.record(index);
+            let is = match now {
+                Some(record) => record,
+                None => {
+                    if let Some(gone) = self.people.gone.get_mut(index)
+                        && !*gone
+                    {
+                        *gone = true;
+                        self.known -= 1;
+                    }
+                    PersonRecord {
+                        id,
+                        nationality: was.nationality,
+                        units: Vec::new(),
+                        initial: State::ABSENT,
+                        changes: Vec::new(),
+                        movements: Vec::new(),
+                    }
+                }
+            };
+            if was == is {
+                continue;
+            }
+            let person = u32::try_from(index).unwrap_or(u32::MAX);
+            self.contribute(&was, -1, &mut tallied);
+            for &(at, _) in &was.changes {
+                if let Some(edit) = edited.get_mut(self.segment_index(at)) {
+                    *edit = true;
+                }
+            }
+            if leaving.len() <= index {
+                leaving.resize(index + 1, false);
+            }
+            if let Some(flag) = leaving.get_mut(index) {
+                *flag = true;
+            }
+            for &(at, departure) in &was.movements {
+                if departure {
+                    departures_out.push(at);
+                } else {
+                    arrivals_out.push(at);
+                }
+            }
+            self.people.set(index, &is);
+            self.contribute(&is, 1, &mut tallied);
+            let mut from = is.initial;
+            for &(at, to) in &is.changes {
+                let segment = self.segment_index(at);
+                entering.entry(segment).or_default().push(Change {
+                    at,
+                    person,
+                    from,
+                    to,
+                });
+                from = to;
+            }
+            for &(at, departure) in &is.movements {
+                if departure {
+                    departures_in.push(at);
+                } else {
+                    arrivals_in.push(at);
+                }
+            }
+        }
+        for (index, segment) in self.segments.iter_mut().enumerate() {
+            let entered = entering.remove(&index);
+            let added = entered.is_some();
+            let edit = edited.get(index).copied().unwrap_or(false);
+            if edit || added {
+                if edit {
+                    segment
+                        .changes
+                        .retain(|c| !leaving.get(c.person as usize).copied().unwrap_or(false));
+                }
+                segment.changes.extend(entered.unwrap_or_default());
+                segment.changes.sort_by_key(|change| change.at);
+            }
+            if edit || added || tallied.get(index).copied().unwrap_or(false) {
+                segment.count_present();
+            }
+        }
+        edit_sorted(&mut self.arrivals, arrivals_out, arrivals_in);
+        edit_sorted(&mut self.departures, departures_out, departures_in);
+        self.split_long_segments();
+        true
+    }
+
+    /// Splits every segment grown past twice [`STRIDE`] changes in two.
+    fn split_long_segments(&mut self) {
+        let mut index = 0;
+        while index < self.segments.len() {
+            let people = &self.people;
+            let Some(segment) = self.segments.get_mut(index) else {
+                break;
+            };
+            let changes = &segment.changes;
+            let cut = if changes.len() > 2 * STRIDE {
+                let middle = changes.len() / 2;
+                let boundary = |i: &usize| changes[*i].at != changes[*i - 1].at;
+                (middle..changes.len())
+                    .find(boundary)
+                    .or_else(|| (1..middle).rev().find(boundary))
+            } else {
+                None
+            };
+            if let Some(cut) = cut {
+                let tail = segment.changes.split_off(cut);
+                let mut tally = segment.tally.clone();
+                for change in &segment.changes {
+                    tally.apply(people, change);
+                }
+                segment.count_present();
+                let start = tail.first().map_or(Micros::MAX, |c| c.at);
+                self.segments
+                    .insert(index + 1, Segment::new(start, tally, tail));
+            }
+            index += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::person::{Micros, NO_ORG, State};
+    use super::{Builder, PersonRecord, Timeline, edit_sorted, load::Names};
+    use chrono::DateTime;
+
+    /// A person with `n` pseudo-random changes and movements (the same for the same seed).
+    fn person(id: i64, seed: u64, n: usize) -> PersonRecord {
+        let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut next = move |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let state = |next: &mut dyn FnMut(u64) -> u64| State {
+            org: if next(4) == 0 {
+                NO_ORG
+            } else {
+                u32::try_from(next(6)).unwrap_or(0)
+            },
+            flags: u8::try_from(next(8)).unwrap_or(0),
+        };
+        let initial = state(&mut next);
+        let mut at: Micros = 1_000_000 * i64::try_from(next(50)).unwrap_or(0);
+        let mut changes = Vec::new();
+        let mut movements = Vec::new();
+        for _ in 0..n {
+            // Coarse times, so that many changes share a moment.
+            at += 1_000_000 * i64::try_from(1 + next(40)).unwrap_or(1);
+            changes.push((at, state(&mut next)));
+            movements.push((at, next(2) == 0));
+        }
+        PersonRecord {
+            id,
+            nationality: u32::try_from(next(5)).unwrap_or(0),
+            units: vec![u32::try_from(next(3)).unwrap_or(0)],
+            initial,
+            changes,
+            movements,
+        }
+    }
+
+    fn build(people: &[PersonRecord]) -> Timeline {
+        let mut builder = Builder::default();
+        for record in people {
+            builder.push(record);
+        }
+        builder.finish((0, 0, 0), 0, chrono_tz::Asia::Shanghai, Names::default())
+    }
+
+    fn trimmed(mut counts: Vec<i64>) -> Vec<i64> {
+        while counts.last() == Some(&0) {
+            counts.pop();
+        }
+        counts
+    }
+
+    /// Both timelines give the same tallies, presence and movements at every moment probed.
+    fn assert_same(updated: &Timeline, built: &Timeline) {
+        for second in (0..40_000i64).step_by(173).chain([i64::MAX / 2_000_000]) {
+            let at = DateTime::from_timestamp_micros(second * 1_000_000).unwrap_or_default();
+            let (u, b) = (updated.tally(at), built.tally(at));
+            assert_eq!(u.present, b.present, "present at {second}");
+            assert_eq!(u.visa, b.visa, "visas at {second}");
+            assert_eq!(trimmed(u.nationality), trimmed(b.nationality));
+            assert_eq!(trimmed(u.organization), trimmed(b.organization));
+            assert_eq!(trimmed(u.unit), trimmed(b.unit));
+            assert_eq!(updated.present_at(at), b.present, "trend at {second}");
+            let day = at - chrono::Duration::days(1);
+            assert_eq!(
+                Timeline::movements_between(&updated.arrivals, day, at),
+                Timeline::movements_between(&built.arrivals, day, at)
+            );
+            assert_eq!(
+                Timeline::movements_between(&updated.departures, day, at),
+                Timeline::movements_between(&built.departures, day, at)
+            );
+        }
+    }
+
+    #[test]
+    fn updates_agree_with_a_timeline_built_from_scratch() {
+        let mut people: Vec<PersonRecord> =
+            (0..3_000).map(|id| person(id, 7 * id as u64, 8)).collect();
+        let mut timeline = build(&people);
+        assert!(timeline.segments.len() >= 2, "{}", timeline.segments.len());
+        for round in 0..4u64 {
+            let mut touched = Vec::new();
+            // Some people gain many changes (segments grow and split), some are merged away,
+            // some are new.
+            for id in (round as i64..3_000).step_by(11) {
+                let record = person(id, 1_000 * round + id as u64, 30);
+                people[id as usize] = record.clone();
+                touched.push((id, Some(record)));
+            }
+            for id in (round as i64 * 5..3_000).step_by(97) {
+                touched.retain(|(t, _)| *t != id);
+                let gone = &mut people[id as usize];
+                gone.initial = State::ABSENT;
+                gone.changes.clear();
+                gone.movements.clear();
+                gone.units.clear();
+                touched.push((id, None));
+            }
+            let first_new = people.len() as i64;
+            for id in first_new..first_new + 50 {
+                let record = person(id, id as u64 * 13 + round, 12);
+                people.push(record.clone());
+                touched.push((id, Some(record)));
+            }
+            assert!(timeline.update(touched), "round {round}");
+            assert_same(&timeline, &build(&people));
+        }
+        assert!(timeline.segments.len() > 3, "long segments were split");
+        assert!(
+            timeline
+                .segments
+                .windows(2)
+                .all(|w| w[0].start < w[1].start),
+            "segments in time order"
+        );
+        // A person new to the timeline with an id below people it knows: build instead.
+        assert!(!timeline.update(vec![(-1, Some(person(-1, 1, 1)))]));
+    }
+
+    #[test]
+    fn sorted_times_lose_and_gain_each_once() {
+        let mut list = vec![1, 3, 3, 5, 9];
+        edit_sorted(&mut list, vec![3, 9], vec![0, 3, 4, 10]);
+        assert_eq!(list, vec![0, 1, 3, 3, 4, 5, 10]);
     }
 }

@@ -26,6 +26,13 @@ pub struct State {
 }
 
 impl State {
+    /// Away, without a managing organisation or a visa: the state of nobody the store holds
+    /// (a person merged into another, or not yet known).
+    pub const ABSENT: State = State {
+        org: NO_ORG,
+        flags: 0,
+    };
+
     fn new(present: bool, org: u32, visa: Visa) -> Self {
         Self {
             org,

@@ -1,0 +1,182 @@
+//! Bulk rows into PostgreSQL with `COPY … FROM STDIN` (text format) on the landing's own
+//! connection, inside the landing's transaction: one round trip for a part's rows instead of
+//! statements of at most 65,535 parameters each, parsed and planned one by one.
+//!
+//! The landing's connection is a pool of one connection holding the open transaction
+//! ([`crate::db::LandingTransaction`]); [`with_copy`] makes it known to the bulk inserts of
+//! [`super::batch`] for the duration of a future, which then copy instead of inserting.
+
+use sea_orm::sqlx::PgPool;
+use sea_orm::{DbErr, Value};
+use std::fmt::Write as _;
+
+tokio::task_local! {
+    /// The pool (of one connection, in the landing's transaction) the bulk inserts copy through.
+    static COPY_THROUGH: PgPool;
+}
+
+/// Runs `future` with the bulk inserts copying through `pool`'s connection (or inserting as
+/// usual when `pool` is `None`).
+pub async fn with_copy<F: std::future::Future>(pool: Option<PgPool>, future: F) -> F::Output {
+    match pool {
+        Some(pool) => COPY_THROUGH.scope(pool, future).await,
+        None => future.await,
+    }
+}
+
+/// The pool to copy through, inside [`with_copy`].
+pub fn copy_pool() -> Option<PgPool> {
+    COPY_THROUGH.try_with(PgPool::clone).ok()
+}
+
+/// Appends `text` escaped for COPY's text format.
+fn escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends one value as COPY's text format writes it; `false` for a kind of value this does
+/// not write (the caller inserts instead).
+pub fn push_value(out: &mut String, value: &Value) -> bool {
+    const NULL: &str = "\\N";
+    macro_rules! plain {
+        ($v:expr) => {{
+            match $v {
+                Some(v) => {
+                    let _ = write!(out, "{v}");
+                }
+                None => out.push_str(NULL),
+            }
+            true
+        }};
+    }
+    match value {
+        Value::Bool(v) => {
+            out.push_str(match v {
+                Some(true) => "t",
+                Some(false) => "f",
+                None => NULL,
+            });
+            true
+        }
+        Value::TinyInt(v) => plain!(v),
+        Value::SmallInt(v) => plain!(v),
+        Value::Int(v) => plain!(v),
+        Value::BigInt(v) => plain!(v),
+        Value::TinyUnsigned(v) => plain!(v),
+        Value::SmallUnsigned(v) => plain!(v),
+        Value::Unsigned(v) => plain!(v),
+        Value::BigUnsigned(v) => plain!(v),
+        Value::Double(Some(v)) if !v.is_finite() => false,
+        Value::Float(Some(v)) if !v.is_finite() => false,
+        Value::Double(v) => plain!(v),
+        Value::Float(v) => plain!(v),
+        Value::String(Some(text)) => {
+            escaped(out, text);
+            true
+        }
+        Value::String(None) | Value::Json(None) => {
+            out.push_str(NULL);
+            true
+        }
+        Value::Json(Some(json)) => {
+            escaped(out, &json.to_string());
+            true
+        }
+        Value::ChronoDate(v) => match v {
+            Some(day) => {
+                let _ = write!(out, "{}", day.format("%Y-%m-%d"));
+                true
+            }
+            None => plain!(None::<i64>),
+        },
+        Value::ChronoDateTimeUtc(v) => match v {
+            Some(at) => {
+                let _ = write!(out, "{}", at.format("%Y-%m-%dT%H:%M:%S%.6f+00:00"));
+                true
+            }
+            None => plain!(None::<i64>),
+        },
+        Value::ChronoDateTimeWithTimeZone(v) => match v {
+            Some(at) => {
+                let _ = write!(out, "{}", at.format("%Y-%m-%dT%H:%M:%S%.6f%:z"));
+                true
+            }
+            None => plain!(None::<i64>),
+        },
+        _ => false,
+    }
+}
+
+/// The rows (`values`, `columns.len()` per row) as COPY's text format, `None` when a value
+/// is of a kind [`push_value`] does not write.
+pub fn rows_text(values: &[Value], width: usize) -> Option<String> {
+    let mut out = String::with_capacity(values.len() * 16);
+    for row in values.chunks(width.max(1)) {
+        for (i, value) in row.iter().enumerate() {
+            if i > 0 {
+                out.push('\t');
+            }
+            if !push_value(&mut out, value) {
+                return None;
+            }
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Copies `text` (rows in COPY's text format) into `table`'s `columns`; returns the rows
+/// copied.
+pub async fn copy_in(
+    pool: &PgPool,
+    table: &str,
+    columns: &[&str],
+    text: &str,
+) -> Result<u64, DbErr> {
+    let error = |e: sea_orm::sqlx::Error| DbErr::Custom(format!("COPY into {table}: {e}"));
+    let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+    let statement = format!("COPY \"{table}\" ({}) FROM STDIN", quoted.join(", "));
+    let mut connection = pool.acquire().await.map_err(error)?;
+    let mut copy = connection.copy_in_raw(&statement).await.map_err(error)?;
+    // Sent in pieces of at most a few MiB, each a CopyData message.
+    for piece in text.as_bytes().chunks(4 << 20) {
+        copy.send(piece).await.map_err(error)?;
+    }
+    copy.finish().await.map_err(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_written_as_copy_text_reads_them() {
+        let at = chrono::DateTime::parse_from_rfc3339("2020-02-17T04:00:00.5Z")
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .ok();
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 2, 17);
+        let values = [
+            Value::from(7i64),
+            Value::from("a\tb\\c\nd".to_owned()),
+            Value::String(None),
+            Value::from(at),
+            Value::from(day),
+            Value::from(true),
+            Value::from(36.6f64),
+        ];
+        assert_eq!(
+            rows_text(&values, 7).as_deref(),
+            Some("7\ta\\tb\\\\c\\nd\t\\N\t2020-02-17T04:00:00.500000+00:00\t2020-02-17\tt\t36.6\n")
+        );
+        assert_eq!(rows_text(&[Value::Bytes(Some(vec![1]))], 1), None);
+        assert_eq!(rows_text(&[Value::from(f64::NAN)], 1), None);
+    }
+}
