@@ -379,8 +379,43 @@ impl ConnectionTrait for LandingTransaction {
     }
 }
 
+/// `url` with its database replaced by `name`, query parameters kept.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let server = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::with_database;
+
+    #[test]
+    fn the_database_is_swapped_in_the_url() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "b1"),
+            "postgres://postgres@127.0.0.1:5432/b1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/db?sslmode=disable", "b2"),
+            "postgres://u:p@h/b2?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgres://h:5432", "b3"),
+            "postgres://h:5432/b3"
+        );
+    }
+
     use super::*;
 
     #[test]

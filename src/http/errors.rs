@@ -40,3 +40,19 @@ where
     }
     Response::from_parts(parts, body)
 }
+
+/// A multipart error: over the body limit (also when a chunked body hits it while it is
+/// read) is `PAYLOAD_TOO_LARGE` with `too_large` as its message, anything else `BAD_INPUT`.
+pub fn multipart_error(
+    error: axum::extract::multipart::MultipartError,
+    too_large: &str,
+) -> crate::error::HubError {
+    use crate::error::HubError;
+    if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE
+        || crate::error::caused_by_length_limit(&error)
+    {
+        HubError::PayloadTooLarge(too_large.to_owned())
+    } else {
+        HubError::BadInput(format!("malformed multipart body: {}", error.body_text()))
+    }
+}

@@ -12,7 +12,6 @@ use std::io::{Seek, Write};
 use async_graphql::UploadValue;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use futures::TryStreamExt;
 
@@ -22,16 +21,9 @@ use crate::error::HubError;
 /// body limit `PAYLOAD_TOO_LARGE`.
 pub struct GraphqlBody(pub async_graphql::Request);
 
-/// A multipart error: over the body limit (also when a chunked body hits it while it is
-/// read) is `PAYLOAD_TOO_LARGE`, anything else `BAD_INPUT`.
+/// A multipart error of this body (see [`super::errors::multipart_error`]).
 fn multipart_error(error: MultipartError) -> HubError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE
-        || crate::error::caused_by_length_limit(&error)
-    {
-        HubError::PayloadTooLarge("the request is over the size limit / 请求体超过上限".to_owned())
-    } else {
-        HubError::BadInput(format!("malformed multipart body: {}", error.body_text()))
-    }
+    super::errors::multipart_error(error, "the request is over the size limit / 请求体超过上限")
 }
 
 fn bad(message: &str) -> HubError {

@@ -15,16 +15,12 @@ use crate::error::HubError;
 use crate::service::uploads::ImportStatus;
 use crate::service::uploads::{self, UploadInput, parse_kind};
 
-/// A multipart error: over the body limit (also when a chunked body hits it while it is
-/// read) is `PAYLOAD_TOO_LARGE`, anything else `BAD_INPUT`.
+/// A multipart error of this body (see [`super::errors::multipart_error`]).
 fn multipart_error(error: MultipartError) -> HubError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE
-        || crate::error::caused_by_length_limit(&error)
-    {
-        HubError::PayloadTooLarge("the upload is over the size limit / 文件超过大小上限".to_owned())
-    } else {
-        HubError::BadInput(format!("malformed multipart body: {}", error.body_text()))
-    }
+    super::errors::multipart_error(
+        error,
+        "the upload is over the size limit / 文件超过大小上限",
+    )
 }
 
 /// A text field's value.

@@ -299,6 +299,8 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
             .await?;
     }
     super::shown::refresh_shown(&txn, &[survivor, restored], now).await?;
+    // Both people's timelines change: every instance updates them.
+    crate::derived::store_changes::record_people(&txn, &[survivor, restored]).await?;
     let mut decided: pending_merge::ActiveModel = merge.clone().into();
     decided.status = Set("undone".to_owned());
     decided.candidate_id = Set(restored);

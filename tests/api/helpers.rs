@@ -102,7 +102,7 @@ impl TestDatabase {
                     .expect("create the test database");
                 admin.close().await.expect("close the admin connection");
                 Self {
-                    url: with_database(&admin_url, &name),
+                    url: hub::db::with_database(&admin_url, &name),
                     backend: Backend::Postgres(admin_url),
                     _dir: None,
                     postgres_name: Some(name),
@@ -186,23 +186,6 @@ fn unique_name() -> String {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
-}
-
-/// `admin_url` with its database replaced by `name` (query parameters kept).
-fn with_database(admin_url: &str, name: &str) -> String {
-    let (base, query) = match admin_url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (admin_url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let server = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{server}/{name}?{query}"),
-        None => format!("{server}/{name}"),
-    }
 }
 
 /// The schema as the hub builds it, over a fresh migrated database.
@@ -383,22 +366,6 @@ impl TestApp {
     pub async fn token(&self, unit: &str, role: Role) -> String {
         create_token(&self.db, unit, role).await
     }
-}
-
-#[test]
-fn database_names_are_swapped_in_urls() {
-    assert_eq!(
-        with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-        "postgres://postgres@127.0.0.1:5432/t1"
-    );
-    assert_eq!(
-        with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
-        "postgres://u:p@h/t2?sslmode=disable"
-    );
-    assert_eq!(
-        with_database("postgres://h:5432", "t3"),
-        "postgres://h:5432/t3"
-    );
 }
 
 /// The boundary of the multipart bodies the tests build.

@@ -33,7 +33,7 @@ impl ScratchDatabase {
         admin.close().await?;
         Ok(Self {
             admin_url: admin_url.to_owned(),
-            url: with_database(admin_url, &name),
+            url: crate::db::with_database(admin_url, &name),
             name,
         })
     }
@@ -58,42 +58,4 @@ async fn connect_admin(url: &str) -> Result<DatabaseConnection, HubError> {
     let mut options = ConnectOptions::new(url);
     options.max_connections(1).sqlx_logging(false);
     Ok(Database::connect(options).await?)
-}
-
-/// `url` with its database replaced by `name`, query parameters kept.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let server = match base[authority_start..].find('/') {
-        Some(slash) => &base[..authority_start + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{server}/{name}?{query}"),
-        None => format!("{server}/{name}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn the_database_is_swapped_in_the_url() {
-        assert_eq!(
-            with_database("postgres://postgres@127.0.0.1:5432/postgres", "b1"),
-            "postgres://postgres@127.0.0.1:5432/b1"
-        );
-        assert_eq!(
-            with_database("postgres://u:p@h/db?sslmode=disable", "b2"),
-            "postgres://u:p@h/b2?sslmode=disable"
-        );
-        assert_eq!(
-            with_database("postgres://h:5432", "b3"),
-            "postgres://h:5432/b3"
-        );
-    }
 }

@@ -551,7 +551,16 @@ impl Timeline {
             };
             let was = self.people.record(index);
             let is = match now {
-                Some(record) => record,
+                Some(record) => {
+                    // Back after it was gone (a merge undone restores the absorbed record).
+                    if let Some(gone) = self.people.gone.get_mut(index)
+                        && *gone
+                    {
+                        *gone = false;
+                        self.known += 1;
+                    }
+                    record
+                }
                 None => {
                     if let Some(gone) = self.people.gone.get_mut(index)
                         && !*gone
@@ -794,6 +803,18 @@ mod tests {
         );
         // A person new to the timeline with an id below people it knows: build instead.
         assert!(!timeline.update(vec![(-1, Some(person(-1, 1, 1)))]));
+    }
+
+    #[test]
+    fn a_person_merged_away_and_restored_is_known_again() {
+        let people: Vec<PersonRecord> = (0..3).map(|id| person(id, 7 * id as u64, 4)).collect();
+        let mut timeline = build(&people);
+        assert_eq!(timeline.known(), 3);
+        assert!(timeline.update(vec![(1, None)]));
+        assert_eq!(timeline.known(), 2, "merged away");
+        assert!(timeline.update(vec![(1, Some(people[1].clone()))]));
+        assert_eq!(timeline.known(), 3, "restored by an undone merge");
+        assert_same(&timeline, &build(&people));
     }
 
     #[test]
