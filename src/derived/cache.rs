@@ -26,15 +26,16 @@ use std::sync::{Arc, Mutex};
 /// Answers kept at most.
 const CAPACITY: usize = 64;
 
-/// The last upload's id, accepted merges of people, merged organisations.
+/// The last upload's id, the last entry of the store's change log, merged organisations.
 pub type StoreVersion = (i64, i64, i64);
 
-/// What the store holds, as far as the derived facts are concerned: the last upload, and
-/// how many merges of people and organisations were made.
+/// What the store holds, as far as the derived facts are concerned: the last upload, the
+/// last write that changed people (the change log only grows: a merge undone and another
+/// accepted never give back an earlier version), and how many organisations were merged.
 pub async fn store_version<C: ConnectionTrait>(db: &C) -> Result<StoreVersion, DbErr> {
     let sql = "SELECT
         (SELECT COALESCE(MAX(id), 0) FROM upload) AS uploads,
-        (SELECT COUNT(*) FROM pending_merge WHERE status = 'accepted') AS merges,
+        (SELECT COALESCE(MAX(id), 0) FROM store_change) AS changes,
         (SELECT COUNT(*) FROM organization WHERE merged_into_id IS NOT NULL) AS organizations";
     let backend = db.get_database_backend();
     let row = db
@@ -43,7 +44,7 @@ pub async fn store_version<C: ConnectionTrait>(db: &C) -> Result<StoreVersion, D
         .ok_or_else(|| DbErr::RecordNotFound("store version".to_owned()))?;
     Ok((
         row.try_get("", "uploads")?,
-        row.try_get("", "merges")?,
+        row.try_get("", "changes")?,
         row.try_get("", "organizations")?,
     ))
 }

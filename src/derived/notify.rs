@@ -17,18 +17,18 @@ pub const CHANNEL: &str = "hub_store_changed";
 const RETRY: Duration = Duration::from_secs(2);
 
 /// Notifies every listening instance, when the caller's transaction commits, of the store
-/// version it leaves (`uploads:merges:organisation merges`). Nothing to do on SQLite.
+/// version it leaves (`uploads:changes:organisation merges`). Nothing to do on SQLite.
 pub async fn notify<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     if db.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
-    let (uploads, merges, organizations) = store_version(db).await?;
+    let (uploads, changes, organizations) = store_version(db).await?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
         "SELECT pg_notify($1, $2)",
         [
             CHANNEL.into(),
-            format!("{uploads}:{merges}:{organizations}").into(),
+            format!("{uploads}:{changes}:{organizations}").into(),
         ],
     ))
     .await
