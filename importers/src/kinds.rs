@@ -100,6 +100,8 @@ impl SourceKind {
             Self::PassengerFlow => 5,
             Self::HealthCheck => 6,
             Self::DailyReport => 7,
+            // The supplies registers name no person.
+            Self::DonationRegister | Self::ProcurementRegister | Self::OutreachLog => 8,
         }
     }
 
@@ -112,9 +114,13 @@ impl SourceKind {
             Self::EmploymentRoster => 1,
             Self::VisaRegistry => 2,
             Self::StudentRoster => 3,
-            Self::LodgingRegister | Self::PassengerFlow | Self::HealthCheck | Self::DailyReport => {
-                UNRANKED
-            }
+            Self::LodgingRegister
+            | Self::PassengerFlow
+            | Self::HealthCheck
+            | Self::DailyReport
+            | Self::DonationRegister
+            | Self::ProcurementRegister
+            | Self::OutreachLog => UNRANKED,
         }
     }
 

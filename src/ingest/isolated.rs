@@ -53,6 +53,9 @@ pub struct ChildOptions {
     pub saved_mappings: Vec<ColumnMapping>,
     /// [`ReadOptions::column_overrides`].
     pub column_overrides: Vec<ColumnOverride>,
+    /// [`ReadOptions::supplies`].
+    #[serde(default)]
+    pub supplies: importers::supplies::Catalogue,
 }
 
 impl ChildOptions {
@@ -69,6 +72,7 @@ impl ChildOptions {
             preferred_kinds: options.preferred_kinds.clone(),
             saved_mappings: options.saved_mappings.clone(),
             column_overrides: options.column_overrides.clone(),
+            supplies: options.supplies.as_ref().clone(),
         }
     }
 
@@ -88,6 +92,7 @@ impl ChildOptions {
             preferred_kinds: self.preferred_kinds.clone(),
             saved_mappings: self.saved_mappings.clone(),
             column_overrides: self.column_overrides.clone(),
+            supplies: std::sync::Arc::new(self.supplies.clone()),
         })
     }
 }

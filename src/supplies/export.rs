@@ -1,0 +1,2 @@
+//! The donations and contracts workbooks (`hub export donations|contracts`,
+//! `GET /api/exports/donations.xlsx`, `…/contracts.xlsx`).
