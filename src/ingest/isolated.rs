@@ -301,6 +301,7 @@ mod tests {
                 header: "所在企业".to_owned(),
                 target: "employer".to_owned(),
             }],
+            supplies: importers::supplies::Catalogue::builtin(),
         };
         let line = serde_json::to_string(&ChildOptions::new(
             "名单.xlsx",
@@ -313,6 +314,7 @@ mod tests {
         assert_eq!(child.file_name, "名单.xlsx");
         assert_eq!(child.kind, Some(SourceKind::EmploymentRoster));
         let read = child.read_options().expect("known time zone");
+        assert_eq!(read.supplies.items, options.supplies.items);
         assert_eq!(
             (read.max_file_bytes, read.max_cells, read.max_rows),
             (11, 12, 13)
