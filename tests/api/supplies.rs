@@ -549,3 +549,68 @@ async fn an_admin_extends_the_catalogue_and_the_next_upload_reads_with_it() {
     same_number(&d["cashCny"], &json!(1100), "5000 THB at 0.22");
     same_items(&d["received"], &json!({ "protective_suit": 100 }), "suits");
 }
+
+/// Every cell of the first sheet of an xlsx, as text.
+fn cells(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx");
+    let range = book
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    range
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn registers_uploaded_over_http_export_with_the_same_masking() {
+    use crate::helpers::{Part, spawn_app};
+    let app = spawn_app().await;
+    for (name, unit) in [
+        ("friendship_donations.xlsx", "friendship"),
+        ("red_cross_receipts.csv", "red_cross"),
+        ("fao_procurement.xlsx", "fao"),
+    ] {
+        let token = app.token(unit, Role::Uploader).await;
+        let bytes = std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture");
+        let landed = app
+            .upload_as(Some(&token), &[Part::File("file", name, &bytes)])
+            .await;
+        assert_eq!(landed.status, 200, "{name}: {}", landed.body);
+        assert_eq!(landed.json()["status"], "imported", "{name}");
+        let again = app
+            .upload_as(Some(&token), &[Part::File("file", name, &bytes)])
+            .await;
+        assert_eq!(again.json()["status"], "duplicate", "{name}");
+    }
+    let path = "/api/exports/donations.xlsx?asOf=2020-02-17T12:00:00%2B08:00";
+    let leader = app.token("fao", Role::Leader).await;
+    let analyst = app.token("fao", Role::Analyst).await;
+    let friendship = app.token("friendship", Role::Uploader).await;
+    let as_leader = app.get_as(Some(&leader), path).await;
+    assert_eq!(as_leader.status, 200, "{}", as_leader.body);
+    let leader_rows = cells(&as_leader.bytes);
+    let flat = |rows: &[Vec<String>]| rows.concat().join("|");
+    assert!(flat(&leader_rows).contains("李**"));
+    assert!(!flat(&leader_rows).contains("李志琢"));
+    assert_eq!(leader_rows.len(), 1 + 14, "header and 14 donations");
+    let analyst_rows = cells(&app.get_as(Some(&analyst), path).await.bytes);
+    assert!(flat(&analyst_rows).contains("李志琢"));
+    // The friendship association's own rows: the three the Red Cross also holds show only
+    // the association's row as their source.
+    let own = cells(&app.get_as(Some(&friendship), path).await.bytes);
+    assert_eq!(own.len(), 1 + 14);
+    assert!(!flat(&own).contains("red_cross"));
+    let contracts = app
+        .get_as(
+            Some(&leader),
+            "/api/exports/contracts.xlsx?asOf=2020-02-17T12:00:00%2B08:00",
+        )
+        .await;
+    assert_eq!(contracts.status, 200);
+    assert!(flat(&cells(&contracts.bytes)).contains("KRGX30000"));
+    let anonymous = app.get_as(None, path).await;
+    assert_eq!(anonymous.status, 401);
+}
