@@ -240,12 +240,13 @@ pub enum Record {
     HealthCheck(HealthCheckRecord),
     /// [`SourceKind::DailyReport`].
     DailyReport(DailyReportRecord),
-    /// [`SourceKind::DonationRegister`].
-    DonationRegister(crate::supplies::DonationRecord),
+    /// [`SourceKind::DonationRegister`] (boxed, as the other supplies records: they are
+    /// larger than a person's).
+    DonationRegister(Box<crate::supplies::DonationRecord>),
     /// [`SourceKind::ProcurementRegister`].
-    ProcurementRegister(crate::supplies::ProcurementRecord),
+    ProcurementRegister(Box<crate::supplies::ProcurementRecord>),
     /// [`SourceKind::OutreachLog`].
-    OutreachLog(crate::supplies::OutreachRecord),
+    OutreachLog(Box<crate::supplies::OutreachRecord>),
 }
 
 impl Record {

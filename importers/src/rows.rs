@@ -198,15 +198,19 @@ impl<'h> RowBuilder<'h> {
                 return self.daily_report(row, issues).map(Record::DailyReport);
             }
             SourceKind::DonationRegister => {
-                return self.donation(row, issues).map(Record::DonationRegister);
+                return self
+                    .donation(row, issues)
+                    .map(|r| Record::DonationRegister(Box::new(r)));
             }
             SourceKind::ProcurementRegister => {
                 return self
                     .procurement(row, issues)
-                    .map(Record::ProcurementRegister);
+                    .map(|r| Record::ProcurementRegister(Box::new(r)));
             }
             SourceKind::OutreachLog => {
-                return self.outreach(row, issues).map(Record::OutreachLog);
+                return self
+                    .outreach(row, issues)
+                    .map(|r| Record::OutreachLog(Box::new(r)));
             }
             _ => {}
         }

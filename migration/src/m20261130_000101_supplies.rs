@@ -286,7 +286,7 @@ async fn seed(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                         "synonyms",
                         "specificity",
                     ])
-                    .values_panic([
+                    .values([
                         item.code.clone().into(),
                         item.label_zh.clone().into(),
                         item.unit.clone().into(),
@@ -294,6 +294,7 @@ async fn seed(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                         json_text(&item.synonyms)?.into(),
                         item.specificity.into(),
                     ])
+                    .map_err(|e| DbErr::Migration(format!("supplies catalogue: {e}")))?
                     .take(),
             )
             .await?;
@@ -304,10 +305,11 @@ async fn seed(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 Query::insert()
                     .into_table("supply_currency")
                     .columns(["code", "names"])
-                    .values_panic([
+                    .values([
                         currency.code.clone().into(),
                         json_text(&currency.names)?.into(),
                     ])
+                    .map_err(|e| DbErr::Migration(format!("supplies catalogue: {e}")))?
                     .take(),
             )
             .await?;
@@ -318,11 +320,12 @@ async fn seed(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 Query::insert()
                     .into_table("supply_rate")
                     .columns(["month", "currency", "cny_per_unit"])
-                    .values_panic([
+                    .values([
                         rate.month.clone().into(),
                         rate.currency.clone().into(),
                         rate.cny_per_unit.into(),
                     ])
+                    .map_err(|e| DbErr::Migration(format!("supplies catalogue: {e}")))?
                     .take(),
             )
             .await?;

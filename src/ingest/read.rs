@@ -180,19 +180,19 @@ pub fn facts_of(record: &Record, tz: Tz) -> RowFacts {
         Record::DonationRegister(r) => {
             facts.supply = Some(SupplyFact::Donation {
                 at: moment_utc(r.donated_at, tz),
-                record: r.clone(),
+                record: r.as_ref().clone(),
             });
         }
         Record::ProcurementRegister(r) => {
             facts.supply = Some(SupplyFact::Contract {
                 at: moment_utc(r.stated_at, tz),
-                record: r.clone(),
+                record: r.as_ref().clone(),
             });
         }
         Record::OutreachLog(r) => {
             facts.supply = Some(SupplyFact::Contact {
                 at: moment_utc(r.contacted_at, tz),
-                record: r.clone(),
+                record: r.as_ref().clone(),
             });
         }
     }

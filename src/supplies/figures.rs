@@ -242,13 +242,19 @@ pub struct OutreachFigures {
     pub recommended: usize,
 }
 
+/// What makes two outreach rows the same contact: unit, name, time, channel and subject.
+type ContactKey<'a> = (
+    i64,
+    &'a str,
+    DateTime<Utc>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
 /// Computes the outreach figures as of `at`. The same contact sent again (same unit, name,
 /// time, channel and subject) counts once, with its latest result.
 pub fn outreach_figures(ledger: &Ledger, at: DateTime<Utc>) -> OutreachFigures {
-    let mut latest: HashMap<
-        (i64, &str, DateTime<Utc>, Option<&str>, Option<&str>),
-        &entity::outreach_contact::Model,
-    > = HashMap::new();
+    let mut latest: HashMap<ContactKey<'_>, &entity::outreach_contact::Model> = HashMap::new();
     for c in ledger.contacts.iter().filter(|c| c.contacted_at <= at) {
         let key = (
             c.member_unit_id,

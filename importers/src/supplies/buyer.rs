@@ -21,7 +21,7 @@ pub fn is_city_buyer(buyer: Option<&str>) -> bool {
     ]
     .iter()
     .any(|w| key.contains(w));
-    group && !local && key.starts_with('市') || group && !local && !key.contains('市')
+    group && !local && (key.starts_with('市') || !key.contains('市'))
 }
 
 #[cfg(test)]
