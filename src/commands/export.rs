@@ -65,6 +65,7 @@ async fn supplies(
     let db = db::connect_and_migrate(settings).await?;
     let bytes = crate::supplies::export::workbook(
         &db,
+        crate::auth::audit::ReadAudit::direct(),
         &Principal::local(),
         sheet,
         at,

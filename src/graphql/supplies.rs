@@ -692,7 +692,8 @@ impl SuppliesQuery {
             .iter()
             .map(|d| donation_view(&ledger, view, &places, d, tz))
             .collect();
-        service::audit_donations(db, who, "donations", nodes.len(), view)
+        let reads = super::context::read_audit(ctx);
+        service::audit_donations(reads, db, who, "donations", nodes.len(), view)
             .await
             .gql()?;
         Ok(DonationPage {

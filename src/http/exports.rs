@@ -63,8 +63,16 @@ async fn ledger(
     };
     let at = filter.as_of()?.unwrap_or_else(chrono::Utc::now);
     let tz = state.settings.time_zone();
-    let bytes =
-        crate::supplies::export::workbook(&state.db, &principal, sheet, at, tz, false).await?;
+    let bytes = crate::supplies::export::workbook(
+        &state.db,
+        state.schema.read_audit(),
+        &principal,
+        sheet,
+        at,
+        tz,
+        false,
+    )
+    .await?;
     Ok(xlsx::attachment(&sheet.file_name(at, tz), bytes))
 }
 

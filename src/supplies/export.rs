@@ -6,7 +6,6 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
-use sea_orm::ConnectionTrait;
 
 use super::figures::{self, ContractAt, DonationAt};
 use super::ledger::{Ledger, Parts};
@@ -241,8 +240,9 @@ fn contracts_sheet(
 
 /// The workbook of `sheet` as of `at`, as `principal` may read it (`mask`: mask as a leader
 /// sees, whatever the role).
-pub async fn workbook<C: ConnectionTrait>(
-    db: &C,
+pub async fn workbook(
+    db: &sea_orm::DatabaseConnection,
+    reads: &crate::auth::audit::ReadAudit,
     principal: &Principal,
     sheet: Sheet,
     at: DateTime<Utc>,
@@ -268,7 +268,8 @@ pub async fn workbook<C: ConnectionTrait>(
                 .collect();
             let places = service::places(db, ids).await?;
             donations_sheet(ws, &ledger, view, &list, &places, tz)?;
-            service::audit_donations(db, principal, "export:donations", list.len(), view).await?;
+            service::audit_donations(reads, db, principal, "export:donations", list.len(), view)
+                .await?;
         }
         Sheet::Contracts => {
             let list = figures::contracts_at(&ledger, at);

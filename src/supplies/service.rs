@@ -56,22 +56,25 @@ pub fn donor_shown(view: View, donor: Option<&str>) -> Option<String> {
     })
 }
 
-/// Audits a read of donations (their donors' names) by a token.
-pub async fn audit_donations<C: ConnectionTrait>(
-    db: &C,
+/// Audits a read of donations (their donors' names) by a token, through `reads` (the
+/// store's journal on SQLite, so that a read never waits behind a landing).
+pub async fn audit_donations(
+    reads: &audit::ReadAudit,
+    db: &sea_orm::DatabaseConnection,
     principal: &Principal,
     target: &str,
     shown: usize,
     view: View,
 ) -> Result<(), HubError> {
-    audit::record(
-        db,
-        principal,
-        Action::ReadDonations,
-        target,
-        serde_json::json!({ "donations": shown, "masked": view.masked }),
-    )
-    .await
+    reads
+        .record(
+            db,
+            principal,
+            Action::ReadDonations,
+            target,
+            serde_json::json!({ "donations": shown, "masked": view.masked }),
+        )
+        .await
 }
 
 /// Filters of the donations list.

@@ -613,4 +613,18 @@ async fn registers_uploaded_over_http_export_with_the_same_masking() {
     assert!(flat(&cells(&contracts.bytes)).contains("KRGX30000"));
     let anonymous = app.get_as(None, path).await;
     assert_eq!(anonymous.status, 401);
+    // Reading donors' names is audited, as reading people is.
+    let admin = app.token("fao", Role::Admin).await;
+    let log = app
+        .graphql_as(
+            Some(&admin),
+            "{ auditLog(first: 100) { action target } }",
+            Value::Null,
+        )
+        .await;
+    assert!(
+        log.body.contains("read_donations") && log.body.contains("export:donations"),
+        "{}",
+        log.body
+    );
 }
