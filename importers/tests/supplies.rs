@@ -177,3 +177,24 @@ fn an_outreach_log_written_another_way() {
     assert!(first.recommended);
     assert_eq!(rows[1].rejections()[0].code, IssueCode::MissingValue);
 }
+
+#[test]
+fn a_header_that_scales_its_numbers() {
+    let upload = csv(
+        "合同编号,状态日期,供应商,物资名称,数量（万只）,币种,合同金额（万元）,已付金额（万元）,状态,需求方\n\
+         A-1,2020-02-10,某厂,医用口罩,3,元,3.6,1.8,已预付,肇州县\n\
+         A-2,2020-02-10,某厂,医用口罩,5000只,元,6000元,0,已完成,肇州县\n",
+    );
+    let rows: Vec<_> = upload.rows.iter().collect();
+    let Some(Record::ProcurementRegister(first)) = rows[0].record() else {
+        panic!("{:?}", rows[0]);
+    };
+    assert_eq!(first.quantity, Some(30_000.0));
+    assert_eq!(first.paid.as_ref().map(|m| m.amount), Some(18_000.0));
+    let Some(Record::ProcurementRegister(second)) = rows[1].record() else {
+        panic!("{:?}", rows[1]);
+    };
+    // A cell with its own unit is not scaled by the header's.
+    assert_eq!(second.quantity, Some(5_000.0));
+    assert_eq!(second.state, ContractState::Received);
+}

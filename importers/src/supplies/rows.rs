@@ -78,8 +78,8 @@ impl RowBuilder<'_> {
         Ok(None)
     }
 
-    /// The currency a column's header names in brackets ("折合金额（元）", "Amount (USD)").
-    fn header_currency(&self, field: Field) -> Option<String> {
+    /// What a column's header says in brackets ("折合金额（元）", "数量（万只）", "Amount (USD)").
+    fn header_note(&self, field: Field) -> String {
         let title = self.column_title(field);
         let inner: String = title
             .chars()
@@ -87,9 +87,34 @@ impl RowBuilder<'_> {
             .skip(1)
             .take_while(|c| !matches!(c, ')' | '）' | ']' | '】'))
             .collect();
-        let inner = inner.trim();
-        let inner = inner.strip_prefix("万").unwrap_or(inner);
-        self.supplies.currency(inner).map(str::to_owned)
+        inner.trim().to_owned()
+    }
+
+    /// The currency a column's header names in brackets ("折合金额（元）", "金额（万美元）").
+    fn header_currency(&self, field: Field) -> Option<String> {
+        let note = self.header_note(field);
+        let (_, rest) = unit_magnitude(&note);
+        self.supplies.currency(rest).map(str::to_owned)
+    }
+
+    /// The magnitude a column's header gives its plain numbers ("合同金额（万元）": 10,000).
+    fn header_scale(&self, field: Field) -> f64 {
+        unit_magnitude(&self.header_note(field)).0
+    }
+
+    /// A plain number of a cell under a header that scales it ("数量（万只）" and "5" is
+    /// 50,000); a number written with its own magnitude ("5万") is not scaled again, nor
+    /// one written with its own unit or currency (callers check those).
+    fn scaled(&self, field: Field, found: &Found<'_>, value: f64) -> f64 {
+        let own_magnitude = found
+            .text
+            .chars()
+            .any(|c| matches!(c, '十' | '百' | '千' | '万' | '萬' | '亿' | '億'));
+        if own_magnitude {
+            value
+        } else {
+            value * self.header_scale(field)
+        }
     }
 
     /// A currency the hub has no reference rate for rejects the row, naming it.
@@ -186,7 +211,12 @@ impl RowBuilder<'_> {
             .find(row, Field::Unit)
             .filter(|u| !normalize::is_placeholder(u.text))
             .map(|u| (u.column.to_owned(), u.text.to_owned()));
-        let mut value = amount.value;
+        let plain = amount.unit.is_none() && amount.currency.is_none();
+        let mut value = if plain {
+            self.scaled(Field::Quantity, &f, amount.value)
+        } else {
+            amount.value
+        };
         let mut currency = amount.currency;
         let unit = match (amount.unit, column_unit) {
             (Some(u), _) => Some((f.column.to_owned(), u)),
@@ -252,14 +282,16 @@ impl RowBuilder<'_> {
             |reason: String| RowIssue::new(f.column, f.text, IssueCode::InvalidAmount, reason);
         match parsed {
             Ok(a) if a.unit.is_none() => {
+                let amount = if a.currency.is_none() {
+                    self.scaled(field, &f, a.value)
+                } else {
+                    a.value
+                };
                 let currency = a.currency.unwrap_or_else(|| currency.to_owned());
                 if !self.check_rate(f.column, &currency, issues) {
                     return Err(());
                 }
-                Ok(Some(Money {
-                    amount: a.value,
-                    currency,
-                }))
+                Ok(Some(Money { amount, currency }))
             }
             Ok(a) => {
                 let unit = a.unit.unwrap_or_default();

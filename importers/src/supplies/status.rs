@@ -99,7 +99,7 @@ pub fn donation_state(text: &str) -> Option<DonationState> {
 #[rustfmt::skip]
 const CONTRACT_WORDS: &[(ContractState, &[&str])] = &[
     (ContractState::Cancelled, &["取消", "终止", "解除", "作废", "撤销", "已退款", "cancel", "terminat", "refunded"]),
-    (ContractState::Received, &["已到货", "已入库", "已验收", "已到", "已收货", "已交付", "到货", "入库", "received", "delivered", "arrived"]),
+    (ContractState::Received, &["已到货", "已入库", "已验收", "已到", "已收货", "已交付", "已完成", "完成交付", "到货", "入库", "received", "delivered", "arrived", "completed"]),
     (ContractState::InTransit, &["运输中", "在途", "途中", "通关", "清关", "已发货", "已发出", "发运", "已起运", "transit", "shipped", "shipping", "customs"]),
     (ContractState::Contracted, &["已签", "签约", "签订", "已预付", "预付", "定金", "订金", "已付款", "已付", "付款", "生产中", "备货", "signed", "contract", "paid", "prepaid", "deposit"]),
     (ContractState::Lead, &["洽谈", "询价", "报价", "资质", "认定", "意向", "待定", "磋商", "谈判", "对接", "联系中", "考察", "lead", "negotiat", "quot", "inquir", "enquir"]),
