@@ -628,3 +628,62 @@ async fn registers_uploaded_over_http_export_with_the_same_masking() {
         log.body
     );
 }
+
+#[tokio::test]
+async fn donations_without_a_number_are_paired_for_an_analyst_never_merged_silently() {
+    let ledger = empty().await;
+    let association =
+        "登记日期,捐赠方,物资名称,数量,单位,状态\n2020-02-05,哈尔滨某商会,护目镜,40,副,已接收\n";
+    let health = "接收日期,捐赠单位,品名,数量,计量单位,受赠单位\n2020-02-08,哈尔滨 某商会,防护眼镜,40,个,市人民医院\n";
+    import_bytes(
+        &ledger.db,
+        "a.csv",
+        "friendship",
+        association.as_bytes().to_vec(),
+    )
+    .await;
+    import_bytes(&ledger.db, "b.csv", "health", health.as_bytes().to_vec()).await;
+    let at = "2020-02-10T00:00:00+08:00";
+    let count = |v: &Value| v["donations"]["count"].as_i64();
+    assert_eq!(
+        count(&ledger.report(at).await),
+        Some(2),
+        "both counted until decided"
+    );
+    let pending = ledger
+        .run(
+            "{ donationCandidates { id donationId otherDonationId } }",
+            json!({}),
+        )
+        .await;
+    let candidates = pending["donationCandidates"].as_array().expect("list");
+    assert_eq!(candidates.len(), 1, "{pending}");
+    // Analysts decide; leaders may not.
+    let id = candidates[0]["id"].as_str().expect("id").to_owned();
+    let fao = unit_id(&ledger.db, "fao").await;
+    let merge =
+        format!(r#"mutation {{ resolveDonationCandidate(id: "{id}", merge: true) {{ status }} }}"#);
+    let refused = ledger
+        .run_as(&merge, json!({}), principal(Role::Leader, fao, "fao"))
+        .await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN");
+    let done = ledger
+        .run_as(&merge, json!({}), principal(Role::Analyst, fao, "fao"))
+        .await;
+    assert_eq!(
+        done["data"]["resolveDonationCandidate"]["status"], "merged",
+        "{done}"
+    );
+    let after = ledger.report(at).await;
+    assert_eq!(count(&after), Some(1));
+    same_items(
+        &after["donations"]["received"],
+        &json!({ "goggles": 40 }),
+        "merged goggles",
+    );
+    let again = ledger.run("{ donationCandidates { id } }", json!({})).await;
+    assert_eq!(
+        again["donationCandidates"].as_array().map(Vec::len),
+        Some(0)
+    );
+}
