@@ -56,7 +56,7 @@ function stackedOption(series) {
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0, textStyle: { color: '#cfe6ff' } },
-    xAxis: { type: 'category', data: used.map((i) => ITEM_LABELS[i]), axisLabel: { ...AXIS, interval: 0 } },
+    xAxis: { type: 'category', data: used.map((i) => ITEM_LABELS[i]), axisLabel: { ...AXIS, interval: 0, rotate: 30 } },
     yAxis: { type: 'value', axisLabel: AXIS, splitLine: SPLIT },
     series: series.map(([name, list, color]) => ({
       name, type: 'bar', stack: 'all', barMaxWidth: 28, itemStyle: { color },
@@ -68,7 +68,7 @@ function stackedOption(series) {
 function trendOption(days) {
   const used = ITEMS.filter((item) => days.some((d) => quantityOf(d.received, item) > 0));
   return {
-    grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis' },
     legend: { top: 0, textStyle: { color: '#cfe6ff' } },
     xAxis: { type: 'category', data: days.map((d) => d.day.slice(5)), axisLabel: AXIS },
