@@ -462,7 +462,10 @@ fn principal(role: Role, unit_id: i64, code: &str) -> Principal {
 }
 
 async fn unit_id(db: &DatabaseConnection, code: &str) -> i64 {
-    hub::ingest::find_unit(db, code).await.expect("unit").id
+    hub::registry::units::find_unit(db, code)
+        .await
+        .expect("unit")
+        .id
 }
 
 #[tokio::test]
