@@ -17,8 +17,8 @@ mod m20261129_000007_person_source_values;
 mod m20261129_000008_unused_indexes;
 mod m20261129_000009_column_mappings;
 mod m20261129_000010_audit_journal_cursor;
-mod m20261130_000301_merged_person;
 mod m20261130_000101_supplies;
+mod m20261130_000301_merged_person;
 mod m20261130_000401_member_unit_contact;
 pub mod seed;
 
