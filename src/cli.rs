@@ -99,6 +99,10 @@ pub enum Command {
     /// Column mappings units saved for their files' headers: list, delete. 列映射管理。
     Mappings(commands::mappings::MappingsArgs),
 
+    /// The supplies catalogue: items and their names and units, currencies, reference
+    /// rates; list or extend them. 物资目录、币种和参考汇率。
+    Supplies(commands::supplies::SuppliesArgs),
+
     /// Internal: read one uploaded file from standard input in a child process with limits
     /// (see `[uploads] isolate_reader`); the server runs it, never a person.
     #[command(hide = true)]
@@ -235,11 +239,38 @@ pub struct ExportArgs {
 
 /// The exports.
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of the people filter's variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum ExportCommand {
     /// The people matching the filters as of a time: one row per person (Chinese headers,
     /// dates formatted, header frozen) and a summary sheet with the overview figures.
     /// 导出人员名单（含统计概况）。
     People(ExportPeopleArgs),
+
+    /// The donations as of a time, one row per donation with its sources (private donors'
+    /// names masked with --masked). 导出捐赠款物台账。
+    Donations(ExportSuppliesArgs),
+
+    /// The purchase contracts as of a time, one row per contract with its state history and
+    /// sources. 导出采购合同台账。
+    Contracts(ExportSuppliesArgs),
+}
+
+/// Arguments of `hub export donations|contracts`.
+#[derive(Debug, Args)]
+pub struct ExportSuppliesArgs {
+    /// The xlsx file to write. 输出文件。
+    #[arg(short, long, value_name = "FILE.xlsx")]
+    pub output: PathBuf,
+
+    /// The time the ledger is read as of (RFC 3339, e.g. 2020-02-17T12:00:00+08:00; default
+    /// now). 统计时间。
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// Mask private donors' names as a leader sees them. 个人捐赠者姓名脱敏。
+    #[arg(long)]
+    pub masked: bool,
 }
 
 /// Arguments of `hub export people`.
@@ -434,6 +465,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         | Command::Brief(_)
         | Command::Token(_)
         | Command::Mappings(_)
+        | Command::Supplies(_)
         | Command::ReadUpload => telemetry::QUIET_FILTER,
     };
     telemetry::init(settings.log_format, filter);
@@ -452,6 +484,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, HubError> {
         Command::Brief(args) => commands::brief::run(&settings, &args).await,
         Command::Token(args) => commands::token::run(&settings, &args).await,
         Command::Mappings(args) => commands::mappings::run(&settings, &args).await,
+        Command::Supplies(args) => commands::supplies::run(&settings, &args).await,
         Command::ReadUpload => Ok(commands::read_upload::run()),
     }
 }

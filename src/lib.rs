@@ -26,6 +26,7 @@ pub mod ingest;
 pub mod registry;
 pub mod server;
 pub mod service;
+pub mod supplies;
 pub mod telemetry;
 pub mod time;
 pub mod web;

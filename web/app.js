@@ -14,6 +14,7 @@ const PAGES = [
   { path: 'visas', title: '签证', needs: 'ReadPeople', module: './pages/visas.js' },
   { path: 'merges', title: '待确认合并', needs: 'ReadMerges', module: './pages/merges.js' },
   { path: 'admin', title: '系统管理', needs: 'ManageTokens', module: './pages/admin.js' },
+  { path: 'supplies', title: '物资保障台账', needs: 'ReadSupplies', module: './pages/supplies.js' },
   { path: 'person', title: '人员详情', needs: 'ReadPeople', module: './pages/person.js', hidden: true },
 ];
 
@@ -66,6 +67,7 @@ async function loadViewer() {
   if (viewer) return viewer;
   const data = await gql(VIEWER);
   viewer = data.viewer;
+  window.hubViewer = viewer;
   return viewer;
 }
 

@@ -139,6 +139,9 @@ export const KIND_LABELS = {
   passenger_flow: '旅客进出港',
   health_check: '体温检测',
   daily_report: '每日报告',
+  donation_register: '捐赠款物登记',
+  procurement_register: '物资采购台账',
+  outreach_log: '外联记录',
 };
 
 export const VISA_LABELS = {

@@ -7,7 +7,10 @@
 //!   gave it: [`person_source`] (which row named the person and the values it gave),
 //!   [`identity_document`], [`affiliation`], [`stay`], [`movement`], [`health_check`];
 //! - [`daily_report`]s, [`pending_merge`]s, [`api_token`]s and the [`audit_log`];
-//! - the [`column_mapping`]s units confirmed for their files' headers.
+//! - the [`column_mapping`]s units confirmed for their files' headers;
+//! - the supplies ledger: the catalogue ([`supply_item`], [`supply_currency`], [`supply_rate`]),
+//!   [`donation`]s with their [`donation_row`]s and [`donation_candidate`]s,
+//!   [`supply_contract`]s with their [`supply_contract_state`]s, and [`outreach_contact`]s.
 //!
 //! Times are stored in UTC; dates without a time are calendar dates of Asia/Shanghai as the
 //! units wrote them.
@@ -17,6 +20,9 @@ pub mod api_token;
 pub mod audit_log;
 pub mod column_mapping;
 pub mod daily_report;
+pub mod donation;
+pub mod donation_candidate;
+pub mod donation_row;
 pub mod health_check;
 pub mod identity_document;
 pub mod member_unit;
@@ -24,11 +30,17 @@ pub mod member_unit_contact;
 pub mod movement;
 pub mod organization;
 pub mod organization_alias;
+pub mod outreach_contact;
 pub mod pending_merge;
 pub mod person;
 pub mod person_source;
 pub mod source_row;
 pub mod stay;
+pub mod supply_contract;
+pub mod supply_contract_state;
+pub mod supply_currency;
+pub mod supply_item;
+pub mod supply_rate;
 pub mod upload;
 
 /// Re-exports of every entity under a short name, as `use entity::prelude::*` expects.

@@ -59,6 +59,27 @@ pub(crate) enum Field {
     Arrivals,
     Departures,
     Anomalies,
+    DonatedAt,
+    Donor,
+    Item,
+    Quantity,
+    Unit,
+    Value,
+    Currency,
+    Recipient,
+    ReceiptNumber,
+    ContractNumber,
+    StatusDate,
+    Supplier,
+    UnitPrice,
+    ContractAmount,
+    PaidAmount,
+    Buyer,
+    ContactDate,
+    Contact,
+    Channel,
+    Subject,
+    Outcome,
 }
 
 /// Every field with its stable name, as mappings name it (`hub import --map '所在企业=employer'`,
@@ -105,6 +126,27 @@ const FIELD_NAMES: &[(Field, &str)] = &[
     (Field::Arrivals, "arrivals"),
     (Field::Departures, "departures"),
     (Field::Anomalies, "anomalies"),
+    (Field::DonatedAt, "donated_at"),
+    (Field::Donor, "donor"),
+    (Field::Item, "item"),
+    (Field::Quantity, "quantity"),
+    (Field::Unit, "unit"),
+    (Field::Value, "value"),
+    (Field::Currency, "currency"),
+    (Field::Recipient, "recipient"),
+    (Field::ReceiptNumber, "receipt_number"),
+    (Field::ContractNumber, "contract_number"),
+    (Field::StatusDate, "status_date"),
+    (Field::Supplier, "supplier"),
+    (Field::UnitPrice, "unit_price"),
+    (Field::ContractAmount, "contract_amount"),
+    (Field::PaidAmount, "paid_amount"),
+    (Field::Buyer, "buyer"),
+    (Field::ContactDate, "contact_date"),
+    (Field::Contact, "contact"),
+    (Field::Channel, "channel"),
+    (Field::Subject, "subject"),
+    (Field::Outcome, "outcome"),
 ];
 
 impl Field {
@@ -181,6 +223,27 @@ pub(crate) const KEYWORDS: &[(Field, &[&str])] = &[
     (Field::Arrivals, &["新增", "到达", "来庆", "arriv"]),
     (Field::Departures, &["离开", "离庆", "离境", "depart"]),
     (Field::Anomalies, &["异常", "特殊", "anomal", "incident", "exception"]),
+    (Field::DonatedAt, &["日期", "时间", "date", "time"]),
+    (Field::Donor, &["捐赠", "捐助", "捐款人", "捐方", "donor", "donat"]),
+    (Field::Item, &["物资", "品名", "名称", "物品", "款物", "产品", "货物", "item", "goods", "product", "description"]),
+    (Field::Quantity, &["数量", "件数", "quantit", "qty", "amount"]),
+    (Field::Unit, &["单位", "计量", "规格", "unit", "uom"]),
+    (Field::Value, &["金额", "价值", "折合", "折价", "value", "amount", "sum"]),
+    (Field::Currency, &["币种", "货币", "币别", "币", "currency"]),
+    (Field::Recipient, &["接收", "受赠", "去向", "受捐", "受助", "分配", "recipient", "receiv", "beneficiar"]),
+    (Field::ReceiptNumber, &["票据", "收据", "凭证", "编号", "receipt", "voucher"]),
+    (Field::ContractNumber, &["合同", "订单", "编号", "contract", "order"]),
+    (Field::StatusDate, &["日期", "时间", "更新", "date", "time", "updated"]),
+    (Field::Supplier, &["供应", "厂家", "厂商", "外方", "卖方", "供货", "企业", "公司", "supplier", "vendor", "manufactur", "seller"]),
+    (Field::UnitPrice, &["单价", "价格", "报价", "price"]),
+    (Field::ContractAmount, &["合同金额", "总额", "总价", "金额", "total", "amount", "value"]),
+    (Field::PaidAmount, &["已付", "付款", "支付", "实付", "预付", "paid", "payment"]),
+    (Field::Buyer, &["需求", "采购主体", "采购单位", "买方", "用户", "buyer", "purchaser", "client"]),
+    (Field::ContactDate, &["日期", "时间", "date", "time"]),
+    (Field::Contact, &["对象", "联系单位", "机构", "组织", "单位", "企业", "公司", "contact", "organi", "partner"]),
+    (Field::Channel, &["方式", "渠道", "途径", "channel", "method", "via"]),
+    (Field::Subject, &["事项", "内容", "事由", "需求", "subject", "topic", "matter"]),
+    (Field::Outcome, &["结果", "进展", "反馈", "回复", "result", "outcome", "feedback"]),
 ];
 
 /// What a cell of a column holds, for the template's formats.
@@ -714,6 +777,199 @@ static DAILY: KindSpec = KindSpec {
     distinctive: &[Field::Arrivals, Field::Departures, Field::Anomalies],
 };
 
+#[rustfmt::skip]
+const SUPPLY_COUNTRY: FieldSpec = text(
+    Field::Nationality,
+    "国家/地区",
+    &[
+        "国家/地区", "国别", "国家", "地区", "国家地区", "国别/地区", "国籍", "所在国家", "来源国", "Country", "Country/Region", "Region",
+    ],
+);
+#[rustfmt::skip]
+const ITEM: FieldSpec = text(
+    Field::Item,
+    "物资名称",
+    &[
+        "物资名称", "款物名称", "品名", "物资", "物品名称", "物品", "产品名称", "商品名称", "货物名称", "捐赠物资", "采购物资", "名称", "Item",
+        "Goods", "Product", "Description",
+    ],
+);
+#[rustfmt::skip]
+const QUANTITY: FieldSpec = number(
+    Field::Quantity,
+    "数量",
+    &["数量", "捐赠数量", "采购数量", "合同数量", "到货数量", "Quantity", "Qty"],
+);
+#[rustfmt::skip]
+const UNIT: FieldSpec = text(
+    Field::Unit,
+    "单位",
+    &["单位", "计量单位", "数量单位", "Unit", "UoM"],
+);
+#[rustfmt::skip]
+const CURRENCY: FieldSpec = text(
+    Field::Currency,
+    "币种",
+    &["币种", "货币", "币别", "货币种类", "Currency"],
+);
+#[rustfmt::skip]
+const STATUS: FieldSpec = text(
+    Field::Status,
+    "状态",
+    &["状态", "执行情况", "进展", "进展情况", "当前状态", "到货情况", "Status", "State"],
+);
+
+#[rustfmt::skip]
+static DONATION: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        datetime(
+            Field::DonatedAt,
+            "登记日期",
+            &[
+                "登记日期", "接收日期", "日期", "捐赠日期", "到货日期", "入库日期", "登记时间", "接收时间", "捐赠时间", "到账日期", "收款日期", "受赠日期", "Date", "Date Received",
+            ],
+        ),
+        text(
+            Field::Donor,
+            "捐赠方",
+            &[
+                "捐赠方", "捐赠人", "捐赠单位", "捐赠者", "捐助方", "捐赠单位/个人", "捐赠人/单位", "捐款人", "爱心人士", "Donor", "Donated By",
+            ],
+        ),
+        SUPPLY_COUNTRY,
+        ITEM,
+        QUANTITY,
+        UNIT,
+        number(
+            Field::Value,
+            "折合金额（元）",
+            &[
+                "折合金额", "金额", "价值", "折合价值", "捐赠金额", "折价", "估值", "货值", "Value", "Amount",
+            ],
+        ),
+        CURRENCY,
+        STATUS,
+        text(
+            Field::Recipient,
+            "接收单位",
+            &[
+                "接收单位", "受赠单位", "去向", "受赠方", "接收方", "受捐单位", "分配去向", "物资去向", "接收机构", "Recipient", "Received By",
+            ],
+        ),
+        text(
+            Field::ReceiptNumber,
+            "票据号",
+            &[
+                "票据号", "收据编号", "捐赠编号", "收据号", "票据编号", "凭证号", "捐赠票据号", "收据号码", "Receipt No.", "Receipt Number", "Receipt",
+            ],
+        ),
+        NOTE,
+    ],
+    required: &[Field::DonatedAt, Field::Item],
+    distinctive: &[Field::Donor, Field::ReceiptNumber, Field::Recipient],
+};
+
+#[rustfmt::skip]
+static PROCUREMENT: KindSpec = KindSpec {
+    fields: &[
+        text(
+            Field::ContractNumber,
+            "合同编号",
+            &[
+                "合同编号", "合同号", "合同号码", "订单号", "订单编号", "采购编号", "Contract No.", "Contract Number", "Contract", "Order No.",
+            ],
+        ),
+        datetime(
+            Field::StatusDate,
+            "状态日期",
+            &[
+                "状态日期", "日期", "更新时间", "更新日期", "时间", "登记日期", "Date", "Status Date", "Updated",
+            ],
+        ),
+        text(
+            Field::Supplier,
+            "供应商",
+            &[
+                "供应商", "厂家", "外方企业", "生产厂家", "供货商", "供货方", "卖方", "供应企业", "供货企业", "外方", "Supplier", "Vendor", "Manufacturer",
+            ],
+        ),
+        SUPPLY_COUNTRY,
+        ITEM,
+        QUANTITY,
+        UNIT,
+        text(
+            Field::UnitPrice,
+            "单价",
+            &["单价", "价格", "报价", "Unit Price", "Price"],
+        ),
+        CURRENCY,
+        number(
+            Field::ContractAmount,
+            "合同金额",
+            &[
+                "合同金额", "合同总额", "总价", "总金额", "合同价款", "金额", "Contract Amount", "Total", "Amount",
+            ],
+        ),
+        number(
+            Field::PaidAmount,
+            "已付金额",
+            &[
+                "已付金额", "已付款", "付款金额", "已支付", "实付金额", "已付", "预付款", "已付款金额", "Paid", "Amount Paid",
+            ],
+        ),
+        STATUS,
+        text(
+            Field::Buyer,
+            "需求方",
+            &[
+                "需求方", "采购主体", "采购单位", "买方", "需求单位", "采购方", "用户单位", "Buyer", "Purchaser",
+            ],
+        ),
+        NOTE,
+    ],
+    required: &[Field::StatusDate, Field::Item, Field::Status],
+    distinctive: &[Field::ContractNumber, Field::Supplier, Field::PaidAmount, Field::Buyer, Field::UnitPrice],
+};
+
+#[rustfmt::skip]
+static OUTREACH: KindSpec = KindSpec {
+    fields: &[
+        SEQ,
+        datetime(
+            Field::ContactDate,
+            "联系日期",
+            &["联系日期", "日期", "联系时间", "时间", "Date", "Contact Date"],
+        ),
+        text(
+            Field::Contact,
+            "联系对象",
+            &[
+                "联系对象", "联系单位/个人", "联系单位", "对象", "联系机构", "外联对象", "单位/个人", "Contact", "Organisation", "Organization",
+            ],
+        ),
+        SUPPLY_COUNTRY,
+        text(
+            Field::Channel,
+            "联系方式",
+            &["联系方式", "方式", "联系渠道", "渠道", "Channel", "Via"],
+        ),
+        text(
+            Field::Subject,
+            "事项",
+            &["事项", "联系事项", "内容", "联系内容", "事由", "Subject", "Topic"],
+        ),
+        text(
+            Field::Outcome,
+            "结果",
+            &["结果", "联系结果", "反馈", "回复", "Result", "Outcome"],
+        ),
+        NOTE,
+    ],
+    required: &[Field::ContactDate, Field::Contact],
+    distinctive: &[Field::Contact, Field::Channel, Field::Outcome, Field::Subject],
+};
+
 /// The header table of a kind.
 pub(crate) fn spec(kind: SourceKind) -> &'static KindSpec {
     match kind {
@@ -725,6 +981,9 @@ pub(crate) fn spec(kind: SourceKind) -> &'static KindSpec {
         SourceKind::PassengerFlow => &PASSENGER,
         SourceKind::HealthCheck => &HEALTH,
         SourceKind::DailyReport => &DAILY,
+        SourceKind::DonationRegister => &DONATION,
+        SourceKind::ProcurementRegister => &PROCUREMENT,
+        SourceKind::OutreachLog => &OUTREACH,
     }
 }
 

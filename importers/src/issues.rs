@@ -32,6 +32,24 @@ pub enum IssueCode {
     DuplicateInFile,
     /// A cell is longer than its column allows.
     ValueTooLong,
+    /// The item names no category of the catalogue ("爱心物资").
+    UnknownItem,
+    /// The item cell is empty.
+    MissingItem,
+    /// A quantity is not a number ("若干", "一批").
+    InvalidQuantity,
+    /// A required quantity is empty.
+    MissingQuantity,
+    /// The unit is not one the item is counted in.
+    UnknownUnit,
+    /// The currency is not known or has no reference rate.
+    UnknownCurrency,
+    /// An amount of money is not a number.
+    InvalidAmount,
+    /// The state (状态) names no known state.
+    UnknownStatus,
+    /// A required value (a contact's name) is empty.
+    MissingValue,
 }
 
 impl IssueCode {
@@ -50,6 +68,15 @@ impl IssueCode {
             Self::InvalidValue => "INVALID_VALUE",
             Self::DuplicateInFile => "DUPLICATE_IN_FILE",
             Self::ValueTooLong => "VALUE_TOO_LONG",
+            Self::UnknownItem => "UNKNOWN_ITEM",
+            Self::MissingItem => "MISSING_ITEM",
+            Self::InvalidQuantity => "INVALID_QUANTITY",
+            Self::MissingQuantity => "MISSING_QUANTITY",
+            Self::UnknownUnit => "UNKNOWN_UNIT",
+            Self::UnknownCurrency => "UNKNOWN_CURRENCY",
+            Self::InvalidAmount => "INVALID_AMOUNT",
+            Self::UnknownStatus => "UNKNOWN_STATUS",
+            Self::MissingValue => "MISSING_VALUE",
         }
     }
 }

@@ -25,6 +25,12 @@ pub enum SourceKind {
     HealthCheck,
     /// A unit's daily (or zero) report.
     DailyReport,
+    /// Donations of money or goods (friendship association, Red Cross, charity federation …).
+    DonationRegister,
+    /// States of purchase contracts for protective supplies.
+    ProcurementRegister,
+    /// Contacts with suppliers, associations and persons abroad.
+    OutreachLog,
 }
 
 /// The rank of a kind that takes no part in an order (after every ranked kind).
@@ -32,7 +38,7 @@ pub const UNRANKED: i16 = i16::MAX;
 
 impl SourceKind {
     /// Every kind, in a stable order.
-    pub const ALL: [SourceKind; 8] = [
+    pub const ALL: [SourceKind; 11] = [
         Self::VisaRegistry,
         Self::StudentRoster,
         Self::UniversityRoster,
@@ -41,6 +47,9 @@ impl SourceKind {
         Self::PassengerFlow,
         Self::HealthCheck,
         Self::DailyReport,
+        Self::DonationRegister,
+        Self::ProcurementRegister,
+        Self::OutreachLog,
     ];
 
     /// The snake_case identifier used by the API, the CLI and the database.
@@ -54,6 +63,9 @@ impl SourceKind {
             Self::PassengerFlow => "passenger_flow",
             Self::HealthCheck => "health_check",
             Self::DailyReport => "daily_report",
+            Self::DonationRegister => "donation_register",
+            Self::ProcurementRegister => "procurement_register",
+            Self::OutreachLog => "outreach_log",
         }
     }
 
@@ -68,6 +80,9 @@ impl SourceKind {
             Self::PassengerFlow => "旅客进出港",
             Self::HealthCheck => "体温检测",
             Self::DailyReport => "每日报告",
+            Self::DonationRegister => "捐赠款物登记",
+            Self::ProcurementRegister => "物资采购台账",
+            Self::OutreachLog => "外联记录",
         }
     }
 
@@ -85,6 +100,8 @@ impl SourceKind {
             Self::PassengerFlow => 5,
             Self::HealthCheck => 6,
             Self::DailyReport => 7,
+            // The supplies registers name no person.
+            Self::DonationRegister | Self::ProcurementRegister | Self::OutreachLog => 8,
         }
     }
 
@@ -97,9 +114,13 @@ impl SourceKind {
             Self::EmploymentRoster => 1,
             Self::VisaRegistry => 2,
             Self::StudentRoster => 3,
-            Self::LodgingRegister | Self::PassengerFlow | Self::HealthCheck | Self::DailyReport => {
-                UNRANKED
-            }
+            Self::LodgingRegister
+            | Self::PassengerFlow
+            | Self::HealthCheck
+            | Self::DailyReport
+            | Self::DonationRegister
+            | Self::ProcurementRegister
+            | Self::OutreachLog => UNRANKED,
         }
     }
 
@@ -130,7 +151,15 @@ impl SourceKind {
 
     /// Whether one row of this kind is about one person (needs a document number and a nationality).
     pub fn is_about_person(self) -> bool {
-        !matches!(self, Self::DailyReport)
+        !matches!(self, Self::DailyReport) && !self.is_supplies()
+    }
+
+    /// Whether the kind is a register of the supplies ledger (donations, purchases, outreach).
+    pub fn is_supplies(self) -> bool {
+        matches!(
+            self,
+            Self::DonationRegister | Self::ProcurementRegister | Self::OutreachLog
+        )
     }
 }
 
@@ -147,7 +176,10 @@ const TYPICAL_UPLOADS: &[(&str, &[SourceKind])] = &[
     ("tourism", &[SourceKind::LodgingRegister]),
     ("hotel", &[SourceKind::LodgingRegister]),
     ("transport", &[SourceKind::PassengerFlow]),
-    ("health", &[SourceKind::HealthCheck]),
+    ("health", &[SourceKind::HealthCheck, SourceKind::DonationRegister]),
+    ("ngo", &[SourceKind::DonationRegister]),
+    ("coordinator", &[SourceKind::ProcurementRegister, SourceKind::OutreachLog, SourceKind::DonationRegister]),
+    ("district", &[SourceKind::ProcurementRegister]),
 ];
 
 /// The kinds a member unit of kind `unit_kind` typically uploads, most typical first.

@@ -40,7 +40,10 @@ pub(crate) fn max_chars(field: Field) -> usize {
         | Field::Major
         | Field::Origin
         | Field::Destination => LONG,
-        Field::Note | Field::Anomalies => FREE_TEXT,
+        Field::Donor | Field::Supplier | Field::Buyer | Field::Recipient | Field::Contact => NAME,
+        Field::ReceiptNumber | Field::ContractNumber => NUMBER,
+        Field::Item => LONG,
+        Field::Note | Field::Anomalies | Field::Subject | Field::Outcome => FREE_TEXT,
         _ => SHORT,
     }
 }

@@ -44,6 +44,7 @@ mod rows;
 mod shared_strings;
 mod sheet;
 mod stated;
+pub mod supplies;
 mod upload;
 mod workbook;
 mod writer;

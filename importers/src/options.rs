@@ -34,6 +34,9 @@ pub struct ReadOptions {
     pub saved_mappings: Vec<ColumnMapping>,
     /// Columns fixed for this upload (`header=field`); they win over a saved mapping.
     pub column_overrides: Vec<ColumnOverride>,
+    /// The item catalogue, currencies and reference rates the supplies registers are read
+    /// with (the store's; [`crate::supplies::Catalogue::builtin`] by default).
+    pub supplies: Arc<crate::supplies::Catalogue>,
 }
 
 impl Default for ReadOptions {
@@ -48,6 +51,7 @@ impl Default for ReadOptions {
             preferred_kinds: Vec::new(),
             saved_mappings: Vec::new(),
             column_overrides: Vec::new(),
+            supplies: crate::supplies::Catalogue::builtin(),
         }
     }
 }
@@ -64,6 +68,7 @@ impl fmt::Debug for ReadOptions {
             .field("preferred_kinds", &self.preferred_kinds)
             .field("saved_mappings", &self.saved_mappings.len())
             .field("column_overrides", &self.column_overrides)
+            .field("supplies_items", &self.supplies.items.len())
             .finish()
     }
 }

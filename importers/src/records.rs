@@ -240,6 +240,13 @@ pub enum Record {
     HealthCheck(HealthCheckRecord),
     /// [`SourceKind::DailyReport`].
     DailyReport(DailyReportRecord),
+    /// [`SourceKind::DonationRegister`] (boxed, as the other supplies records: they are
+    /// larger than a person's).
+    DonationRegister(Box<crate::supplies::DonationRecord>),
+    /// [`SourceKind::ProcurementRegister`].
+    ProcurementRegister(Box<crate::supplies::ProcurementRecord>),
+    /// [`SourceKind::OutreachLog`].
+    OutreachLog(Box<crate::supplies::OutreachRecord>),
 }
 
 impl Record {
@@ -254,6 +261,9 @@ impl Record {
             Self::PassengerFlow(_) => SourceKind::PassengerFlow,
             Self::HealthCheck(_) => SourceKind::HealthCheck,
             Self::DailyReport(_) => SourceKind::DailyReport,
+            Self::DonationRegister(_) => SourceKind::DonationRegister,
+            Self::ProcurementRegister(_) => SourceKind::ProcurementRegister,
+            Self::OutreachLog(_) => SourceKind::OutreachLog,
         }
     }
 
@@ -267,7 +277,10 @@ impl Record {
             Self::LodgingRegister(r) => Some(&r.person),
             Self::PassengerFlow(r) => Some(&r.person),
             Self::HealthCheck(r) => Some(&r.person),
-            Self::DailyReport(_) => None,
+            Self::DailyReport(_)
+            | Self::DonationRegister(_)
+            | Self::ProcurementRegister(_)
+            | Self::OutreachLog(_) => None,
         }
     }
 }

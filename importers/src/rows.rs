@@ -52,16 +52,16 @@ impl Header {
 
 /// Issues of one row: required-field problems (which reject it) and the rest.
 #[derive(Default)]
-struct Issues {
-    required: Vec<RowIssue>,
-    other: Vec<RowIssue>,
+pub(crate) struct Issues {
+    pub required: Vec<RowIssue>,
+    pub other: Vec<RowIssue>,
 }
 
 /// A cell of a recognised column: header as written, value, displayed text (trimmed).
-struct Found<'r> {
-    column: &'r str,
-    value: &'r CellValue,
-    text: &'r str,
+pub(crate) struct Found<'r> {
+    pub column: &'r str,
+    pub value: &'r CellValue,
+    pub text: &'r str,
 }
 
 /// A data row with the displayed text of each header column, computed once.
@@ -91,17 +91,25 @@ pub(crate) struct RowBuilder<'h> {
     seen: HashMap<String, u32>,
     /// Nationality cell text → country, since lists repeat a few dozen values.
     nationalities: RefCell<HashMap<String, Option<&'static Country>>>,
+    /// The item catalogue, currencies and rates of the supplies registers.
+    pub(crate) supplies: std::sync::Arc<crate::supplies::Catalogue>,
 }
 
 impl<'h> RowBuilder<'h> {
     /// A builder for rows under `header`; zone-less times are in `tz`.
-    pub fn new(header: &'h Header, tz: Tz, date1904: bool) -> Self {
+    pub fn new(
+        header: &'h Header,
+        tz: Tz,
+        date1904: bool,
+        supplies: std::sync::Arc<crate::supplies::Catalogue>,
+    ) -> Self {
         Self {
             header,
             tz,
             date1904,
             seen: HashMap::new(),
             nationalities: RefCell::new(HashMap::new()),
+            supplies,
         }
     }
 
@@ -155,7 +163,7 @@ impl<'h> RowBuilder<'h> {
             .collect()
     }
 
-    fn find<'r>(&self, row: &'r Row<'_>, field: Field) -> Option<Found<'r>>
+    pub(crate) fn find<'r>(&self, row: &'r Row<'_>, field: Field) -> Option<Found<'r>>
     where
         'h: 'r,
     {
@@ -172,21 +180,39 @@ impl<'h> RowBuilder<'h> {
         })
     }
 
-    fn column_title(&self, field: Field) -> &str {
+    pub(crate) fn column_title(&self, field: Field) -> &str {
         self.header
             .column_of(field)
             .map_or("", |c| self.header.title(c))
     }
 
-    fn text(&self, row: &Row<'_>, field: Field) -> Option<String> {
+    pub(crate) fn text(&self, row: &Row<'_>, field: Field) -> Option<String> {
         self.find(row, field)
             .and_then(|f| normalize::clean_text(f.text))
     }
 
     fn record(&self, row: &Row<'_>, issues: &mut Issues) -> Option<Record> {
         let kind = self.header.kind;
-        if kind == SourceKind::DailyReport {
-            return self.daily_report(row, issues).map(Record::DailyReport);
+        match kind {
+            SourceKind::DailyReport => {
+                return self.daily_report(row, issues).map(Record::DailyReport);
+            }
+            SourceKind::DonationRegister => {
+                return self
+                    .donation(row, issues)
+                    .map(|r| Record::DonationRegister(Box::new(r)));
+            }
+            SourceKind::ProcurementRegister => {
+                return self
+                    .procurement(row, issues)
+                    .map(|r| Record::ProcurementRegister(Box::new(r)));
+            }
+            SourceKind::OutreachLog => {
+                return self
+                    .outreach(row, issues)
+                    .map(|r| Record::OutreachLog(Box::new(r)));
+            }
+            _ => {}
         }
         // Required fields first, in this order, so their issues lead the list.
         let person = self.person_required(row, issues);
@@ -264,7 +290,10 @@ impl<'h> RowBuilder<'h> {
                 checked_at: at?,
                 person: person?,
             }),
-            SourceKind::DailyReport => return None,
+            SourceKind::DailyReport
+            | SourceKind::DonationRegister
+            | SourceKind::ProcurementRegister
+            | SourceKind::OutreachLog => return None,
         };
         Some(record)
     }
@@ -336,7 +365,7 @@ impl<'h> RowBuilder<'h> {
         Some((document?, nationality?))
     }
 
-    fn nationality(&self, text: &str) -> Option<&'static Country> {
+    pub(crate) fn nationality(&self, text: &str) -> Option<&'static Country> {
         let mut cache = self.nationalities.borrow_mut();
         if let Some(found) = cache.get(text) {
             return *found;
@@ -505,7 +534,12 @@ impl<'h> RowBuilder<'h> {
     }
 
     /// A required date or date-time, zone applied to a date-time.
-    fn required_moment(&self, row: &Row<'_>, field: Field, issues: &mut Issues) -> Option<Moment> {
+    pub(crate) fn required_moment(
+        &self,
+        row: &Row<'_>,
+        field: Field,
+        issues: &mut Issues,
+    ) -> Option<Moment> {
         let (v, column, text) = self.required_value(row, field, issues)?;
         match v {
             DateValue::Date(d) => Some(Moment::Date(d)),
@@ -694,6 +728,9 @@ impl<'h> RowBuilder<'h> {
                 r.report_date.to_string(),
                 "同一报告日期",
             ),
+            Record::DonationRegister(_)
+            | Record::ProcurementRegister(_)
+            | Record::OutreachLog(_) => return None,
             Record::LodgingRegister(r) => (
                 format!(
                     "{}|{}|{}|{:?}",

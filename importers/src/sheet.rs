@@ -423,7 +423,12 @@ pub(crate) fn read_sheet(
         return Ok(SheetOutcome::Stopped);
     }
     let mut filler = MergeFiller::new(info.merges.clone(), header.row_index);
-    let mut builder = RowBuilder::new(&header, options.timezone, info.date1904);
+    let mut builder = RowBuilder::new(
+        &header,
+        options.timezone,
+        info.date1904,
+        options.supplies.clone(),
+    );
     let mut built: u64 = 0;
     let mut end = SheetEnd::default();
     for row in ahead.into_iter().map(Ok).chain(rows) {

@@ -17,6 +17,7 @@ mod m20261129_000007_person_source_values;
 mod m20261129_000008_unused_indexes;
 mod m20261129_000009_column_mappings;
 mod m20261129_000010_audit_journal_cursor;
+mod m20261130_000101_supplies;
 mod m20261130_000201_store_change;
 mod m20261130_000301_merged_person;
 mod m20261130_000401_member_unit_contact;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_unused_indexes::Migration),
             Box::new(m20261129_000009_column_mappings::Migration),
             Box::new(m20261129_000010_audit_journal_cursor::Migration),
+            Box::new(m20261130_000101_supplies::Migration),
             Box::new(m20261130_000201_store_change::Migration),
             Box::new(m20261130_000301_merged_person::Migration),
             Box::new(m20261130_000401_member_unit_contact::Migration),

@@ -55,6 +55,10 @@ pub enum Action {
     ColumnMappingSave,
     /// A column mapping deleted.
     ColumnMappingDelete,
+    /// Donations (with their donors' names) read or exported.
+    ReadDonations,
+    /// The supplies catalogue or a reference rate edited.
+    SuppliesCatalogueEdit,
 }
 
 impl Action {
@@ -79,6 +83,8 @@ impl Action {
             Self::OrganizationAlias => "organization_alias",
             Self::ColumnMappingSave => "column_mapping_save",
             Self::ColumnMappingDelete => "column_mapping_delete",
+            Self::ReadDonations => "read_donations",
+            Self::SuppliesCatalogueEdit => "supplies_catalogue_edit",
         }
     }
 
@@ -86,7 +92,11 @@ impl Action {
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Self::ReadPeople | Self::ReadPerson | Self::ReadRejections | Self::ReadMerges
+            Self::ReadPeople
+                | Self::ReadPerson
+                | Self::ReadRejections
+                | Self::ReadMerges
+                | Self::ReadDonations
         )
     }
 }

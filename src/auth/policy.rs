@@ -22,6 +22,8 @@
 //! | manage organisations | no | no | no | yes |
 //! | manage API tokens | no | no | no | yes |
 //! | read the audit log | no | no | no | yes |
+//! | read the supplies ledger (figures, donations, contracts, outreach) | own unit | yes | masked | yes |
+//! | edit the supplies catalogue (items, currencies, rates) | no | no | no | yes |
 //!
 //! "Own people" are the people the token's unit reported (a source row of one of its
 //! uploads names them); an uploader sees, of each, only the facts its own unit's uploads
@@ -93,11 +95,18 @@ pub enum Operation {
     ReadAuditLog,
     /// `columnMappings`, `saveColumnMapping`, `deleteColumnMapping`, `hub mappings`.
     ManageColumnMappings,
+    /// `supplies`, `donations`, `contracts`, `outreachContacts`, `suppliesTrend`, the
+    /// donations and contracts exports: an uploader reads its own unit's rows, a leader
+    /// sees private donors' names masked.
+    ReadSupplies,
+    /// `addSupplyItemSynonym`, `addSupplyItemUnit`, `setSupplyRate`, `addCurrencyName`,
+    /// `hub supplies`.
+    ManageSupplyCatalogue,
 }
 
 impl Operation {
     /// Every operation, in the order of the table.
-    pub const ALL: [Operation; 20] = [
+    pub const ALL: [Operation; 22] = [
         Self::ReadRegistry,
         Self::ReadFigures,
         Self::ReadCounts,
@@ -118,6 +127,8 @@ impl Operation {
         Self::ManageTokens,
         Self::ReadAuditLog,
         Self::ManageColumnMappings,
+        Self::ReadSupplies,
+        Self::ManageSupplyCatalogue,
     ];
 
     /// The row of the table: access of the uploader, analyst, leader and admin.
@@ -145,6 +156,8 @@ impl Operation {
             Self::ManageTokens => [No, No, No, Yes],
             Self::ReadAuditLog => [No, No, No, Yes],
             Self::ManageColumnMappings => [Own, No, No, Yes],
+            Self::ReadSupplies => [Own, Yes, Masked, Yes],
+            Self::ManageSupplyCatalogue => [No, No, No, Yes],
         }
     }
 
@@ -178,6 +191,8 @@ impl Operation {
             Self::ManageTokens => "manage API tokens / 管理访问令牌",
             Self::ReadAuditLog => "read the audit log / 查询审计日志",
             Self::ManageColumnMappings => "manage column mappings / 管理列映射",
+            Self::ReadSupplies => "read the supplies ledger / 查询物资保障台账",
+            Self::ManageSupplyCatalogue => "edit the supplies catalogue / 管理物资目录和汇率",
         }
     }
 }

@@ -1,11 +1,12 @@
 //! `hub export people`: the filtered people list as an xlsx with a summary sheet, the same
-//! workbook `GET /api/exports/people.xlsx` serves.
+//! workbook `GET /api/exports/people.xlsx` serves; `hub export donations|contracts`: the
+//! supplies ledger's workbooks (`GET /api/exports/donations.xlsx`, `…/contracts.xlsx`).
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use crate::auth::Principal;
-use crate::cli::{ExportArgs, ExportCommand};
+use crate::cli::{ExportArgs, ExportCommand, ExportSuppliesArgs};
 use crate::config::Settings;
 use crate::db;
 use crate::error::HubError;
@@ -14,7 +15,15 @@ use crate::service::people::{ExportRequest, People};
 /// Run the chosen export, as the command line (a local admin; `--masked` masks as a
 /// leader sees).
 pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, HubError> {
-    let ExportCommand::People(people) = &args.command;
+    let people = match &args.command {
+        ExportCommand::People(people) => people,
+        ExportCommand::Donations(ledger) => {
+            return supplies(settings, ledger, crate::supplies::export::Sheet::Donations).await;
+        }
+        ExportCommand::Contracts(ledger) => {
+            return supplies(settings, ledger, crate::supplies::export::Sheet::Contracts).await;
+        }
+    };
     // A malformed filter is refused before the store is opened.
     people.filter.to_filter()?;
     people.filter.as_of()?;
@@ -38,6 +47,43 @@ pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Hub
         std::io::stdout().lock(),
         "已导出人员名单 / wrote the people list: {}",
         people.output.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `hub export donations|contracts`: the ledger's workbook as of a time.
+async fn supplies(
+    settings: &Settings,
+    args: &ExportSuppliesArgs,
+    sheet: crate::supplies::export::Sheet,
+) -> Result<ExitCode, HubError> {
+    let filter = crate::export::ExportFilter {
+        as_of: args.as_of.clone(),
+        ..Default::default()
+    };
+    let at = filter.as_of()?.unwrap_or_else(chrono::Utc::now);
+    let db = db::connect_and_migrate(settings).await?;
+    let bytes = crate::supplies::export::workbook(
+        &db,
+        crate::auth::audit::ReadAudit::direct(),
+        &Principal::local(),
+        sheet,
+        at,
+        settings.time_zone(),
+        args.masked,
+    )
+    .await;
+    db.close().await?;
+    std::fs::write(&args.output, bytes?).map_err(|e| {
+        HubError::BadInput(format!(
+            "无法写入 {0} / cannot write {0}: {e}",
+            args.output.display()
+        ))
+    })?;
+    writeln!(
+        std::io::stdout().lock(),
+        "已导出 / wrote: {}",
+        args.output.display()
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ pub mod query;
 pub mod read_upload;
 pub mod rejections;
 pub mod serve;
+pub mod supplies;
 pub mod template;
 pub mod token;
 pub mod units;

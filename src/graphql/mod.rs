@@ -17,6 +17,7 @@ pub mod registry_edits;
 pub mod search;
 pub mod size;
 pub mod subscription;
+pub mod supplies;
 pub mod tokens;
 mod types;
 pub mod upload;
@@ -62,6 +63,7 @@ pub struct Query(
     tokens::TokenQuery,
     audit::AuditQuery,
     mappings::MappingQuery,
+    supplies::SuppliesQuery,
 );
 
 /// Every change: merges, uploads, daily reports, tokens, the registry. 全部修改操作。
@@ -73,6 +75,7 @@ pub struct Mutation(
     tokens::TokenMutation,
     registry_edits::RegistryMutation,
     mappings::MappingMutation,
+    supplies::SuppliesMutation,
 );
 
 /// The hub's GraphQL schema: async-graphql's schema over the store, run with fresh

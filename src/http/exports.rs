@@ -40,3 +40,71 @@ pub async fn people(
         file.bytes,
     ))
 }
+
+/// The query string of the supplies exports: `asOf` (RFC 3339; default now).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct LedgerQuery {
+    /// The time the ledger is read as of.
+    #[serde(rename = "asOf")]
+    pub as_of: Option<String>,
+}
+
+async fn ledger(
+    state: AppState,
+    principal: crate::auth::Principal,
+    query: Result<Query<LedgerQuery>, QueryRejection>,
+    sheet: crate::supplies::export::Sheet,
+) -> Result<Response, HubError> {
+    let Query(query) =
+        query.map_err(|e| HubError::BadInput(format!("export filter: {}", e.body_text())))?;
+    let filter = ExportFilter {
+        as_of: query.as_of,
+        ..Default::default()
+    };
+    let at = filter.as_of()?.unwrap_or_else(chrono::Utc::now);
+    let tz = state.settings.time_zone();
+    let bytes = crate::supplies::export::workbook(
+        &state.db,
+        state.schema.read_audit(),
+        &principal,
+        sheet,
+        at,
+        tz,
+        false,
+    )
+    .await?;
+    Ok(xlsx::attachment(&sheet.file_name(at, tz), bytes))
+}
+
+/// `GET /api/exports/donations.xlsx?asOf=…`: the donations as of a time, with the roles and
+/// masking of the `donations` query (uploaders their own unit's rows, leaders private
+/// donors' names masked).
+pub async fn donations(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    query: Result<Query<LedgerQuery>, QueryRejection>,
+) -> Result<Response, HubError> {
+    ledger(
+        state,
+        principal,
+        query,
+        crate::supplies::export::Sheet::Donations,
+    )
+    .await
+}
+
+/// `GET /api/exports/contracts.xlsx?asOf=…`: the purchase contracts as of a time, with
+/// their state history and sources.
+pub async fn contracts(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    query: Result<Query<LedgerQuery>, QueryRejection>,
+) -> Result<Response, HubError> {
+    ledger(
+        state,
+        principal,
+        query,
+        crate::supplies::export::Sheet::Contracts,
+    )
+    .await
+}

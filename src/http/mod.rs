@@ -117,6 +117,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/exports/people.xlsx", get(exports::people))
         .route("/api/brief", get(brief::json))
         .route("/api/brief.docx", get(brief::docx))
+        .route("/api/exports/donations.xlsx", get(exports::donations))
+        .route("/api/exports/contracts.xlsx", get(exports::contracts))
         .merge(crate::web::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -120,4 +120,33 @@ pub struct RowFacts {
     pub health_check: Option<HealthCheckFact>,
     /// Daily report.
     pub daily_report: Option<DailyReportFact>,
+    /// A row of the supplies ledger (donation, contract state, outreach contact).
+    pub supply: Option<SupplyFact>,
+}
+
+/// What a row of a supplies register says, with the instant it is dated (a bare date is its
+/// local midnight).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupplyFact {
+    /// A donation.
+    Donation {
+        /// 登记日期 / 接收日期.
+        at: DateTime<Utc>,
+        /// The row.
+        record: importers::supplies::DonationRecord,
+    },
+    /// A state of a contract.
+    Contract {
+        /// 状态日期.
+        at: DateTime<Utc>,
+        /// The row.
+        record: importers::supplies::ProcurementRecord,
+    },
+    /// An outreach contact.
+    Contact {
+        /// 联系日期.
+        at: DateTime<Utc>,
+        /// The row.
+        record: importers::supplies::OutreachRecord,
+    },
 }

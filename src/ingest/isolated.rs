@@ -53,6 +53,9 @@ pub struct ChildOptions {
     pub saved_mappings: Vec<ColumnMapping>,
     /// [`ReadOptions::column_overrides`].
     pub column_overrides: Vec<ColumnOverride>,
+    /// [`ReadOptions::supplies`].
+    #[serde(default)]
+    pub supplies: importers::supplies::Catalogue,
 }
 
 impl ChildOptions {
@@ -69,6 +72,7 @@ impl ChildOptions {
             preferred_kinds: options.preferred_kinds.clone(),
             saved_mappings: options.saved_mappings.clone(),
             column_overrides: options.column_overrides.clone(),
+            supplies: options.supplies.as_ref().clone(),
         }
     }
 
@@ -88,6 +92,7 @@ impl ChildOptions {
             preferred_kinds: self.preferred_kinds.clone(),
             saved_mappings: self.saved_mappings.clone(),
             column_overrides: self.column_overrides.clone(),
+            supplies: std::sync::Arc::new(self.supplies.clone()),
         })
     }
 }
@@ -296,6 +301,7 @@ mod tests {
                 header: "所在企业".to_owned(),
                 target: "employer".to_owned(),
             }],
+            supplies: importers::supplies::Catalogue::builtin(),
         };
         let line = serde_json::to_string(&ChildOptions::new(
             "名单.xlsx",
@@ -308,6 +314,7 @@ mod tests {
         assert_eq!(child.file_name, "名单.xlsx");
         assert_eq!(child.kind, Some(SourceKind::EmploymentRoster));
         let read = child.read_options().expect("known time zone");
+        assert_eq!(read.supplies.items, options.supplies.items);
         assert_eq!(
             (read.max_file_bytes, read.max_cells, read.max_rows),
             (11, 12, 13)

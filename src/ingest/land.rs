@@ -9,7 +9,7 @@
 
 use super::batch::{Column, Keys, Table, insert_rows_with_ids};
 use super::fact_rows::{self, FactRows, Provenance, Resolved};
-use super::facts::{OrgRef, RowFacts};
+use super::facts::{OrgRef, RowFacts, SupplyFact};
 use super::organizations::OrgResolver;
 use super::people::{self, NamedPerson};
 use super::roster::{self, RosterReport};
@@ -402,6 +402,19 @@ impl<'u> Landing<'u> {
         };
         fact_rows::insert(db, &facts, provenance).await?;
         steps.done("facts");
+        let supplies: Vec<(i64, &SupplyFact)> = accepted
+            .iter()
+            .filter_map(|(row_id, row)| Some((*row_id, row.supply.as_ref()?)))
+            .collect();
+        if !supplies.is_empty() {
+            let from = super::supplies::From {
+                unit_id: unit.id,
+                upload_id: self.upload_id,
+                now,
+            };
+            super::supplies::land(db, &supplies, from, &mut self.orgs).await?;
+            steps.done("supplies");
+        }
 
         crate::registry::shown::refresh_shown(db, &resolved.existing, now).await?;
         steps.done("refresh shown");

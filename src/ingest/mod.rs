@@ -16,7 +16,9 @@
 //! - [`export`]: an upload's rejected rows as a workbook to fix and re-upload;
 //! - [`roster`]: what a roster (the unit's current list as of its date) ends;
 //! - [`report`]: the report every entry point (CLI, HTTP, GraphQL) returns;
-//! - [`audited`]: an upload's audit entry, written by the landing's transaction.
+//! - [`audited`]: an upload's audit entry, written by the landing's transaction;
+//! - [`supplies`]: the donations, contract states and outreach contacts a supplies register's
+//!   rows land as.
 
 pub mod audited;
 pub mod batch;
@@ -37,6 +39,7 @@ pub mod roster;
 pub mod statistics;
 pub mod stored;
 pub mod stream;
+pub mod supplies;
 pub mod tickets;
 
 pub use importer::{Importer, Progress};
@@ -96,6 +99,7 @@ async fn unit_read_options<C: ConnectionTrait>(
     }
     options.saved_mappings = crate::registry::column_mappings::for_unit(db, unit.id).await?;
     options.column_overrides = request.column_overrides.clone();
+    options.supplies = std::sync::Arc::new(crate::supplies::catalogue::load(db).await?);
     Ok(options)
 }
 

@@ -3,7 +3,7 @@
 
 use super::facts::{
     AffiliationFact, DailyReportFact, DocumentFact, HealthCheckFact, MovementFact, OrgRef,
-    RowFacts, StayFact,
+    RowFacts, StayFact, SupplyFact,
 };
 use super::land::{LandFile, LandRow, RowTotals};
 use super::report::{IssueRef, Rejection, RowCounts};
@@ -175,6 +175,24 @@ pub fn facts_of(record: &Record, tz: Tz) -> RowFacts {
                 departures: r.departures.and_then(|n| i32::try_from(n).ok()),
                 anomalies: r.anomalies.clone(),
                 note: r.note.clone(),
+            });
+        }
+        Record::DonationRegister(r) => {
+            facts.supply = Some(SupplyFact::Donation {
+                at: moment_utc(r.donated_at, tz),
+                record: r.as_ref().clone(),
+            });
+        }
+        Record::ProcurementRegister(r) => {
+            facts.supply = Some(SupplyFact::Contract {
+                at: moment_utc(r.stated_at, tz),
+                record: r.as_ref().clone(),
+            });
+        }
+        Record::OutreachLog(r) => {
+            facts.supply = Some(SupplyFact::Contact {
+                at: moment_utc(r.contacted_at, tz),
+                record: r.as_ref().clone(),
             });
         }
     }

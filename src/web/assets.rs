@@ -41,6 +41,8 @@ pub static ASSETS: &[Asset] = &[
     asset!("pages/merges.js", JS),
     asset!("pages/reports.js", JS),
     asset!("pages/admin.js", JS),
+    asset!("pages/supplies.js", JS),
+    asset!("pages/supplies-panel.js", JS),
     asset!("style.css", "text/css; charset=utf-8"),
     asset!("vendor/echarts/echarts.min.js", JS),
     asset!("vendor/echarts/LICENSE", "text/plain; charset=utf-8"),

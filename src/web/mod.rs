@@ -117,6 +117,8 @@ mod tests {
             "merges",
             "reports",
             "admin",
+            "supplies",
+            "supplies-panel",
         ] {
             assert!(assets::find(&format!("pages/{page}.js")).is_some());
         }

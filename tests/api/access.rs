@@ -138,6 +138,11 @@ async fn probe(world: &World, operation: Operation, token: Option<&str>) -> Outc
         Operation::ManageTokens => gql("{ apiTokens { id } }").await,
         Operation::ReadAuditLog => gql("{ auditLog(first: 5) { id } }").await,
         Operation::ManageColumnMappings => gql("{ columnMappings { id } }").await,
+        Operation::ReadSupplies => gql("{ supplies { donations { count } } }").await,
+        Operation::ManageSupplyCatalogue => {
+            gql(r#"mutation { addSupplyItemUnit(item: "no_such_item", unit: "箱") { code } }"#)
+                .await
+        }
     }
 }
 

@@ -203,7 +203,7 @@ async fn a_template_reads_back_as_its_kind_with_no_rows() {
     let out = hub(dir.path(), &["template", "--list"]).await;
     assert!(out.status.success());
     let list = text(&out.stdout);
-    assert_eq!(list.lines().count(), 8, "{list}");
+    assert_eq!(list.lines().count(), SourceKind::ALL.len(), "{list}");
     assert!(list.contains("passenger_flow") && list.contains("旅客进出港"));
     let out = hub(dir.path(), &["template"]).await;
     assert_eq!(text(&out.stdout), list);

@@ -24,6 +24,7 @@ mod read_audit;
 mod spellings;
 mod storage;
 mod subscriptions;
+mod supplies;
 mod timeline;
 mod uploads;
 mod web;

@@ -399,7 +399,11 @@ async fn hub_demo_makes_a_new_store_imports_every_kind_and_prints_tokens() {
     let mut kinds: Vec<&str> = uploads.iter().filter_map(|u| u["kind"].as_str()).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    assert_eq!(kinds.len(), 8, "every source kind: {kinds:?}");
+    assert_eq!(
+        kinds.len(),
+        importers::SourceKind::ALL.len(),
+        "every source kind: {kinds:?}"
+    );
     let rejected: i64 = uploads
         .iter()
         .filter_map(|u| u["rows"]["rejected"].as_i64())

@@ -144,10 +144,10 @@ const HEADLINE = `{ overview { knownPeople presentPeople countries managingUnits
 
 test('each role signs in and is shown only the pages it may use', async () => {
   const expected = {
-    uploader: ['upload', 'reports', 'people', 'visas'],
-    analyst: ['dashboard', 'brief', 'reports', 'people', 'visas', 'merges'],
-    leader: ['dashboard', 'brief', 'reports', 'people', 'visas'],
-    admin: ['dashboard', 'brief', 'upload', 'reports', 'people', 'visas', 'merges', 'admin'],
+    uploader: ['upload', 'reports', 'people', 'visas', 'supplies'],
+    analyst: ['dashboard', 'brief', 'reports', 'people', 'visas', 'merges', 'supplies'],
+    leader: ['dashboard', 'brief', 'reports', 'people', 'visas', 'supplies'],
+    admin: ['dashboard', 'brief', 'upload', 'reports', 'people', 'visas', 'merges', 'admin', 'supplies'],
   };
   for (const [role, pages] of Object.entries(expected)) {
     const { context, page, errors } = await signIn(role);
@@ -446,6 +446,45 @@ test('an admin issues a token shown once, revokes it, and finds both in the audi
   await page.click(`button[data-save-org="${orgId}"]`);
   await page.waitForFunction(() => /东油大/.test(document.querySelector('#orgs-table')?.textContent || ''));
   await shot(page, 'admin-orgs-desktop');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the 物资保障 panel's figures equal the API's supplies figures", async () => {
+  const { context, page, errors } = await signIn('leader');
+  await page.waitForSelector('[data-supplies-kpi="receivedValue"][data-value]');
+  await page.waitForSelector('#contract-states');
+  const { supplies } = await gql('leader', `{ supplies {
+    donations { receivedValueCny count } procurement { refundDueCny }
+    outreach { contacts organisations countriesAndRegions } } }`);
+  const want = {
+    receivedValue: supplies.donations.receivedValueCny,
+    donations: supplies.donations.count,
+    refundDue: Math.round(supplies.procurement.refundDueCny),
+    contacts: supplies.outreach.contacts,
+    organisations: supplies.outreach.organisations,
+    countries: supplies.outreach.countriesAndRegions,
+  };
+  for (const [key, value] of Object.entries(want)) {
+    const shown = await page.getAttribute(`[data-supplies-kpi="${key}"]`, 'data-value');
+    assert.equal(Number(shown), value, key);
+  }
+  assert.ok(supplies.donations.count > 0 && supplies.outreach.contacts > 0);
+  await page.locator('#supplies-panel').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(artifacts, 'dashboard-supplies.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the supplies ledger page lists donations with their sources', async () => {
+  const { context, page, errors } = await signIn('analyst');
+  await page.goto(`${demo.address}#/supplies`);
+  await page.waitForSelector('#donations-table tbody tr');
+  assert.match(await page.textContent('#donations-table'), /friendship #\d+ 第\d+行/);
+  await page.click('#supplies-tabs button[data-tab="contracts"]');
+  await page.waitForSelector('#contracts-table tbody tr');
+  await page.screenshot({ path: join(artifacts, 'supplies.png') });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -4,9 +4,11 @@
 //
 // Every figure opens the people behind it (the people page with the figure's filter in
 // its URL); every chart has its data as a table for screen readers. The panels are a list
-// (`PANELS`): a new panel is one more entry with its own `load`.
+// (`PANELS`): a new panel is one more entry with its own `load`. Below them, for a role that
+// may read the supplies ledger, the 物资保障 panel (supplies-panel.js).
 
 import { gql } from '../api.js';
+import { mountSuppliesPanel } from './supplies-panel.js';
 import {
   KIND_LABELS, STATUS_LABELS, addDays, change, chartTable, dateTime, endOfDay, errorBox, h, num,
   pageLink, table, today, uploaderName,
@@ -253,6 +255,7 @@ export async function render(root, { query }) {
     kpis,
     h('div', { class: 'grid' }, PANELS.map(panelView)));
   root.replaceChildren(screen);
+  const supplies = (window.hubViewer?.allowed || []).includes('ReadSupplies') ? mountSuppliesPanel(root) : null;
 
   const charts = {};
   let disposed = false;
@@ -333,6 +336,11 @@ export async function render(root, { query }) {
         if (!disposed) ctx.body(p.id).replaceChildren(errorBox(error));
       }
     }));
+    try {
+      await supplies?.refresh(ctx.asOf, day);
+    } catch (error) {
+      if (!disposed) root.querySelector('#supplies-panel')?.prepend(errorBox(error));
+    }
   }
 
   picker.addEventListener('change', () => {
@@ -346,6 +354,7 @@ export async function render(root, { query }) {
     resizeTimer = setTimeout(() => {
       const narrow = window.innerWidth <= NARROW;
       Object.values(charts).forEach((c) => c && c.resize());
+      supplies?.resize();
       if (narrow !== ctx.narrow) refresh();
     }, 150);
   };
@@ -384,5 +393,6 @@ export async function render(root, { query }) {
     window.removeEventListener('beforeprint', beforePrint);
     window.removeEventListener('afterprint', afterPrint);
     Object.values(charts).forEach((c) => c && c.dispose());
+    supplies?.dispose();
   };
 }

@@ -8,12 +8,14 @@
 //! - [`names`]: nationalities, names and passport shapes;
 //! - [`population`]: the people and what happens to them;
 //! - [`sources`]: the files each unit uploads about them;
+//! - [`supplies`]: the donation, procurement and outreach registers of the same weeks;
 //! - [`book`]: writing a table as an xlsx or a GBK csv.
 
 pub mod book;
 pub mod names;
 pub mod population;
 pub mod sources;
+pub mod supplies;
 
 use std::path::{Path, PathBuf};
 
@@ -65,8 +67,9 @@ pub fn generate(
         days: options.days,
     };
     let people = population::generate(&mut rng, options.people, options.overstays, &span);
-    sources::all(&mut rng, &people, &span, units)
-        .into_iter()
+    let mut all = sources::all(&mut rng, &people, &span, units);
+    all.extend(supplies::all(&mut rng, &span, 300, 200, 1500));
+    all.into_iter()
         .map(|source| {
             let bytes = match source.format {
                 sources::Format::Xlsx => book::xlsx(&source.table)?,

@@ -1,0 +1,1040 @@
+//! The supplies ledger in GraphQL: the figures as of a time (`supplies`), the donations,
+//! contracts and outreach contacts with their sources, the received trend, the donation
+//! candidates for analysts, and the catalogue with the admin's edits.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::HashMap;
+
+use super::context::{as_of as resolve_as_of, authorize, database, principal, timezone};
+use crate::auth::Operation;
+use crate::auth::audit::{self, Action};
+use crate::error::{GqlResultExt, HubError};
+use crate::supplies::figures::{self, ByItem, ContractAt, DonationAt};
+use crate::supplies::ledger::{Ledger, Parts};
+use crate::supplies::service::{self, ContractFilter, DonationFilter, RowPlace, View};
+use crate::supplies::{candidates, catalogue};
+
+/// Longest page of a list.
+const MAX_PAGE: i32 = 200;
+/// Longest trend, in days.
+const MAX_TREND_DAYS: i64 = 366;
+
+/// A category of protective supplies. 物资品类。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum SupplyItem {
+    /// 防护服.
+    ProtectiveSuit,
+    /// N95/KN95 口罩.
+    N95Mask,
+    /// 一次性医用口罩.
+    MedicalMask,
+    /// 医用外科口罩.
+    SurgicalMask,
+    /// 医用手套.
+    MedicalGloves,
+    /// 检查手套.
+    ExamGloves,
+    /// 护目镜.
+    Goggles,
+    /// 隔离服.
+    IsolationGown,
+}
+
+impl SupplyItem {
+    const ALL: [SupplyItem; 8] = [
+        Self::ProtectiveSuit,
+        Self::N95Mask,
+        Self::MedicalMask,
+        Self::SurgicalMask,
+        Self::MedicalGloves,
+        Self::ExamGloves,
+        Self::Goggles,
+        Self::IsolationGown,
+    ];
+
+    /// The catalogue code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ProtectiveSuit => "protective_suit",
+            Self::N95Mask => "n95_mask",
+            Self::MedicalMask => "medical_mask",
+            Self::SurgicalMask => "surgical_mask",
+            Self::MedicalGloves => "medical_gloves",
+            Self::ExamGloves => "exam_gloves",
+            Self::Goggles => "goggles",
+            Self::IsolationGown => "isolation_gown",
+        }
+    }
+
+    /// The item of a catalogue code (none for cash).
+    pub fn of_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.code() == code)
+    }
+}
+
+/// A quantity of one item. 某品类的数量。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct ItemQuantity {
+    /// The item. 品类。
+    pub item: SupplyItem,
+    /// Quantity in the item's unit (套, 只, 副). 数量。
+    pub quantity: f64,
+}
+
+fn quantities(by: &ByItem) -> Vec<ItemQuantity> {
+    SupplyItem::ALL
+        .into_iter()
+        .filter_map(|item| {
+            let q = *by.get(item.code())?;
+            (q.abs() > 1e-9).then_some(ItemQuantity { item, quantity: q })
+        })
+        .collect()
+}
+
+/// Donations as of a time. 捐赠情况。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct DonationSummary {
+    /// Cash and the declared value of goods received, CNY. 已接收款物折合金额（元）。
+    pub received_value_cny: f64,
+    /// Cash received, CNY. 其中现金（元）。
+    pub cash_cny: f64,
+    /// Donations (received, in transit, pledged). 捐赠笔数。
+    pub count: i64,
+    /// Donors of received donations. 已接收捐赠的捐赠方数。
+    pub donors_received: i64,
+    /// Goods received. 已接收物资。
+    pub received: Vec<ItemQuantity>,
+    /// Goods on the way. 在途物资。
+    pub in_transit: Vec<ItemQuantity>,
+    /// Goods pledged. 承诺捐赠物资。
+    pub pledged: Vec<ItemQuantity>,
+}
+
+/// Purchases as of a time. 协助采购情况。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct ProcurementSummary {
+    /// Received for the city's purchasing group. 为市指挥部采购到货。
+    pub received_for_city: Vec<ItemQuantity>,
+    /// Received for counties, districts, the high-tech zone, enterprises. 协助县区、高新区、企业采购到货。
+    pub received_assisted: Vec<ItemQuantity>,
+    /// On the way. 在途。
+    pub in_transit: Vec<ItemQuantity>,
+    /// Signed, not shipped. 已签合同未发货。
+    pub contracted: Vec<ItemQuantity>,
+    /// Cancelled. 已取消。
+    pub cancelled: Vec<ItemQuantity>,
+    /// Contracts still at the lead stage. 洽谈中的线索数。
+    pub open_leads: i64,
+    /// Paid on contracts not cancelled, CNY. 已付款（元）。
+    pub paid_cny: f64,
+    /// Paid on cancelled contracts not yet refunded, CNY. 待退款（元）。
+    pub refund_due_cny: f64,
+}
+
+/// Outreach as of a time. 对外联络情况。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct OutreachSummary {
+    /// Contacts. 联系次数。
+    pub contacts: i64,
+    /// Organisations and persons contacted. 联系单位和个人数。
+    pub organisations: i64,
+    /// Countries and regions (mainland China not counted). 国家和地区数。
+    pub countries_and_regions: i64,
+    /// Recommended to the purchasing group. 向采购组推荐批次。
+    pub recommended: i64,
+}
+
+/// The ledger's figures as of a time. 物资保障统计。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Supplies {
+    /// The time the figures are for. 统计时间。
+    pub as_of: DateTime<Utc>,
+    /// Donations. 捐赠。
+    pub donations: DonationSummary,
+    /// Purchases. 采购。
+    pub procurement: ProcurementSummary,
+    /// Outreach. 外联。
+    pub outreach: OutreachSummary,
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Where a figure came from: a unit's upload and row. 数据来源。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SupplySource {
+    /// The unit's code. 报送单位。
+    pub unit: String,
+    /// The upload. 上传编号。
+    pub upload_id: ID,
+    /// Sheet. 工作表。
+    pub sheet: String,
+    /// Excel row number. 行号。
+    pub row: i32,
+}
+
+fn source(
+    ledger: &Ledger,
+    places: &HashMap<i64, RowPlace>,
+    unit_id: i64,
+    row_id: i64,
+) -> SupplySource {
+    let place = places.get(&row_id);
+    SupplySource {
+        unit: ledger.unit_code(unit_id).to_owned(),
+        upload_id: ID::from(place.map_or(0, |p| p.upload_id).to_string()),
+        sheet: place.map(|p| p.sheet.clone()).unwrap_or_default(),
+        row: place.map_or(0, |p| p.row),
+    }
+}
+
+/// What one register row said of a donation. 某一登记行的内容。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct DonationRowView {
+    /// Where it came from. 来源。
+    pub source: SupplySource,
+    /// 捐赠方 (masked for leaders when a private person). 捐赠方。
+    pub donor: Option<String>,
+    /// 状态 as normalised: received, in_transit, pledged. 状态。
+    pub state: String,
+    /// Quantity (the amount for cash). 数量。
+    pub quantity: f64,
+    /// Dated. 日期。
+    pub donated_at: DateTime<Utc>,
+    /// Normalised receipt number. 票据号。
+    pub receipt_number: Option<String>,
+}
+
+/// One donation, with the register rows that speak of it. 一笔捐赠。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Donation {
+    /// Id. 编号。
+    pub id: ID,
+    /// 捐赠方 (private persons masked for leaders). 捐赠方。
+    pub donor: Option<String>,
+    /// Whether the donor is a private person. 是否个人。
+    pub donor_is_person: bool,
+    /// Country or region, ISO alpha-3. 国家或地区。
+    pub country: Option<String>,
+    /// The item; none for cash. 物资品类（现金为空）。
+    pub item: Option<SupplyItem>,
+    /// Whether it is money. 是否现金。
+    pub is_cash: bool,
+    /// 物资名称 as written. 物资名称。
+    pub item_as_written: Option<String>,
+    /// Quantity (the amount for cash). 数量。
+    pub quantity: f64,
+    /// Value in CNY (cash, or declared value). 折合金额（元）。
+    pub value_cny: Option<f64>,
+    /// received, in_transit or pledged. 状态。
+    pub state: String,
+    /// Dated. 日期。
+    pub donated_at: DateTime<Utc>,
+    /// 接收单位. 接收单位。
+    pub recipient: Option<String>,
+    /// Normalised receipt number. 票据号。
+    pub receipt_number: Option<String>,
+    /// Every row about it (several when registers agree on the receipt number). 来源行。
+    pub sources: Vec<DonationRowView>,
+}
+
+fn donation_view(
+    ledger: &Ledger,
+    view: View,
+    places: &HashMap<i64, RowPlace>,
+    d: &DonationAt<'_>,
+    tz: chrono_tz::Tz,
+) -> Donation {
+    let row = d.governing;
+    Donation {
+        id: ID::from(d.donation_id.to_string()),
+        donor: service::donor_shown(view, row.donor.as_deref()),
+        donor_is_person: row
+            .donor
+            .as_deref()
+            .is_some_and(crate::supplies::names::is_private_person),
+        country: row.country.clone(),
+        item: SupplyItem::of_code(&row.item),
+        is_cash: row.item == importers::supplies::CASH,
+        item_as_written: row.item_as_written.clone(),
+        quantity: row.quantity,
+        value_cny: service::value_cny(ledger, row, tz),
+        state: row.state.clone(),
+        donated_at: row.donated_at,
+        recipient: row.recipient.clone(),
+        receipt_number: row.receipt_number.clone(),
+        sources: d
+            .rows
+            .iter()
+            .map(|r| DonationRowView {
+                source: source(ledger, places, r.member_unit_id, r.source_row_id),
+                donor: service::donor_shown(view, r.donor.as_deref()),
+                state: r.state.clone(),
+                quantity: r.quantity,
+                donated_at: r.donated_at,
+                receipt_number: r.receipt_number.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// A page of donations. 捐赠列表（分页）。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct DonationPage {
+    /// Donations passing the filter. 符合条件的总数。
+    pub total: i64,
+    /// This page. 本页。
+    pub nodes: Vec<Donation>,
+}
+
+/// One state row of a contract. 合同的一条状态记录。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct ContractStateView {
+    /// lead, contracted, in_transit, received, cancelled. 状态。
+    pub state: String,
+    /// 状态 as written. 原文。
+    pub state_as_written: String,
+    /// Dated. 状态日期。
+    pub stated_at: DateTime<Utc>,
+    /// Quantity. 数量。
+    pub quantity: Option<f64>,
+    /// Paid, in its currency. 已付金额。
+    pub paid_amount: Option<f64>,
+    /// The currency. 币种。
+    pub currency: String,
+    /// Where it came from. 来源。
+    pub source: SupplySource,
+}
+
+/// A purchase contract as of a time, with its state history. 采购合同。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Contract {
+    /// Id. 编号。
+    pub id: ID,
+    /// Normalised contract number. 合同编号。
+    pub contract_number: Option<String>,
+    /// Its state now. 当前状态。
+    pub state: String,
+    /// The item. 物资品类。
+    pub item: Option<SupplyItem>,
+    /// Quantity. 数量。
+    pub quantity: Option<f64>,
+    /// 供应商. 供应商。
+    pub supplier: Option<String>,
+    /// The supplier's country or region. 国家或地区。
+    pub country: Option<String>,
+    /// 需求方. 需求方。
+    pub buyer: Option<String>,
+    /// Bought for the city (else assisted). 是否为市指挥部采购。
+    pub for_city: bool,
+    /// The contract's currency. 币种。
+    pub currency: String,
+    /// 合同金额. 合同金额。
+    pub contract_amount: Option<f64>,
+    /// 已付金额. 已付金额。
+    pub paid_amount: Option<f64>,
+    /// Paid, CNY. 已付（元）。
+    pub paid_cny: f64,
+    /// Refund due, CNY (cancelled, not refunded). 待退款（元）。
+    pub refund_due_cny: f64,
+    /// 单价 as written when not a plain number. 单价（原文）。
+    pub unit_price_text: Option<String>,
+    /// Every state row up to the time, oldest first. 状态记录。
+    pub history: Vec<ContractStateView>,
+}
+
+fn contract_view(
+    ledger: &Ledger,
+    places: &HashMap<i64, RowPlace>,
+    c: &ContractAt<'_>,
+    tz: chrono_tz::Tz,
+) -> Contract {
+    let row = c.current;
+    let paid = figures::paid_cny(ledger, row, tz);
+    let cancelled = row.state == "cancelled";
+    Contract {
+        id: ID::from(c.contract_id.to_string()),
+        contract_number: ledger
+            .contract_numbers
+            .get(&c.contract_id)
+            .cloned()
+            .flatten(),
+        state: row.state.clone(),
+        item: SupplyItem::of_code(&row.item),
+        quantity: row.quantity,
+        supplier: row.supplier.clone(),
+        country: row.country.clone(),
+        buyer: row.buyer.clone(),
+        for_city: row.for_city,
+        currency: row.currency.clone(),
+        contract_amount: row.contract_amount,
+        paid_amount: row.paid_amount,
+        paid_cny: if cancelled { 0.0 } else { paid },
+        refund_due_cny: if cancelled && !row.refunded {
+            paid
+        } else {
+            0.0
+        },
+        unit_price_text: row.unit_price_text.clone(),
+        history: c
+            .history
+            .iter()
+            .map(|s| ContractStateView {
+                state: s.state.clone(),
+                state_as_written: s.state_as_written.clone(),
+                stated_at: s.stated_at,
+                quantity: s.quantity,
+                paid_amount: s.paid_amount,
+                currency: s
+                    .paid_currency
+                    .clone()
+                    .unwrap_or_else(|| s.currency.clone()),
+                source: source(ledger, places, s.member_unit_id, s.source_row_id),
+            })
+            .collect(),
+    }
+}
+
+/// A page of contracts. 合同列表（分页）。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct ContractPage {
+    /// Contracts passing the filter. 符合条件的总数。
+    pub total: i64,
+    /// This page. 本页。
+    pub nodes: Vec<Contract>,
+}
+
+/// One outreach contact. 一次对外联络。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct OutreachContact {
+    /// Id. 编号。
+    pub id: ID,
+    /// Dated. 联系日期。
+    pub contacted_at: DateTime<Utc>,
+    /// 联系对象. 联系对象。
+    pub contact: String,
+    /// Country or region. 国家或地区。
+    pub country: Option<String>,
+    /// 联系方式. 联系方式。
+    pub channel: Option<String>,
+    /// 事项. 事项。
+    pub subject: Option<String>,
+    /// 结果. 结果。
+    pub outcome: Option<String>,
+    /// Recommended to the purchasing group. 已推荐采购组。
+    pub recommended: bool,
+    /// Where it came from. 来源。
+    pub source: SupplySource,
+}
+
+/// A page of outreach contacts. 外联记录（分页）。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct OutreachPage {
+    /// Contacts passing the filter. 符合条件的总数。
+    pub total: i64,
+    /// This page. 本页。
+    pub nodes: Vec<OutreachContact>,
+}
+
+/// Goods received on one day. 某日到货（接收）物资。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SupplyTrendDay {
+    /// The local day. 日期。
+    pub day: NaiveDate,
+    /// Received that day, by item. 当日接收。
+    pub received: Vec<ItemQuantity>,
+}
+
+/// Two donations without a receipt number that may be one. 疑似重复的捐赠。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct DonationCandidate {
+    /// Id. 编号。
+    pub id: ID,
+    /// Why they were paired. 原因。
+    pub reason: String,
+    /// The later donation's id. 后一笔。
+    pub donation_id: ID,
+    /// The earlier donation's id. 前一笔。
+    pub other_donation_id: ID,
+    /// pending, merged, kept_apart. 状态。
+    pub status: String,
+}
+
+impl From<entity::donation_candidate::Model> for DonationCandidate {
+    fn from(m: entity::donation_candidate::Model) -> Self {
+        Self {
+            id: ID::from(m.id.to_string()),
+            reason: m.reason,
+            donation_id: ID::from(m.donation_id.to_string()),
+            other_donation_id: ID::from(m.other_donation_id.to_string()),
+            status: m.status,
+        }
+    }
+}
+
+/// A category of the catalogue. 物资目录条目。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct CatalogueItemView {
+    /// Code (`cash` for money). 代码。
+    pub code: String,
+    /// Chinese label. 名称。
+    pub label: String,
+    /// Unit. 计量单位。
+    pub unit: String,
+    /// Other units meaning the same. 同义单位。
+    pub unit_aliases: Vec<String>,
+    /// Names that classify as it. 同义名称。
+    pub synonyms: Vec<String>,
+    /// The most specific wins. 优先级。
+    pub specificity: i32,
+}
+
+impl From<importers::supplies::CatalogueItem> for CatalogueItemView {
+    fn from(i: importers::supplies::CatalogueItem) -> Self {
+        Self {
+            code: i.code,
+            label: i.label_zh,
+            unit: i.unit,
+            unit_aliases: i.unit_aliases,
+            synonyms: i.synonyms,
+            specificity: i.specificity,
+        }
+    }
+}
+
+/// A currency and its names. 币种。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct CurrencyView {
+    /// ISO 4217 code. 代码。
+    pub code: String,
+    /// Names. 名称。
+    pub names: Vec<String>,
+}
+
+/// A monthly reference rate. 月度参考汇率。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct RateView {
+    /// `YYYY-MM`. 月份。
+    pub month: String,
+    /// ISO 4217 code. 币种。
+    pub currency: String,
+    /// CNY per unit. 每单位折合人民币。
+    pub cny_per_unit: f64,
+}
+
+/// The catalogue. 物资目录、币种和汇率。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SupplyCatalogue {
+    /// Categories. 品类。
+    pub items: Vec<CatalogueItemView>,
+    /// Currencies. 币种。
+    pub currencies: Vec<CurrencyView>,
+    /// Reference rates. 参考汇率。
+    pub rates: Vec<RateView>,
+}
+
+/// Filter of the donations list. 捐赠筛选。
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct DonationListFilter {
+    /// Items, any of. 品类。
+    pub item: Option<Vec<SupplyItem>>,
+    /// Cash only (true) or goods only (false). 仅现金/仅物资。
+    pub cash: Option<bool>,
+    /// States (received, in_transit, pledged), any of. 状态。
+    pub state: Option<Vec<String>>,
+    /// Part of the donor's name. 捐赠方关键字。
+    pub donor: Option<String>,
+}
+
+/// Filter of the contracts list. 合同筛选。
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct ContractListFilter {
+    /// States (lead, contracted, in_transit, received, cancelled), any of. 状态。
+    pub state: Option<Vec<String>>,
+    /// Items, any of. 品类。
+    pub item: Option<Vec<SupplyItem>>,
+    /// For the city (true) or assisted (false). 为市指挥部采购/协助采购。
+    pub for_city: Option<bool>,
+}
+
+/// Filter of the outreach list. 外联筛选。
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct OutreachListFilter {
+    /// Countries or regions (ISO alpha-3), any of. 国家或地区。
+    pub country: Option<Vec<String>>,
+    /// Recommended only. 仅已推荐。
+    pub recommended: Option<bool>,
+    /// Part of the contact's name. 联系对象关键字。
+    pub search: Option<String>,
+}
+
+fn page_bounds(first: i32, offset: i32) -> Result<(usize, usize)> {
+    if !(1..=MAX_PAGE).contains(&first) || offset < 0 {
+        return Err(HubError::BadInput(format!(
+            "first 须在 1–{MAX_PAGE} 之间，offset 不能为负 / first must be 1 to {MAX_PAGE}, offset at least 0"
+        )))
+        .gql();
+    }
+    Ok((
+        usize::try_from(offset).unwrap_or(0),
+        usize::try_from(first).unwrap_or(20),
+    ))
+}
+
+/// The ledger's queries. 物资保障查询。
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SuppliesQuery;
+
+#[Object]
+impl SuppliesQuery {
+    /// The ledger's figures as of a time (default now); an uploader's figures cover its own
+    /// unit's rows. 物资保障统计（默认当前时间）。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    async fn supplies(&self, ctx: &Context<'_>, as_of: Option<DateTime<Utc>>) -> Result<Supplies> {
+        let view = service::view(principal(ctx)?).gql()?;
+        let at = resolve_as_of(ctx, as_of);
+        let tz = timezone(ctx);
+        let ledger = service::load(database(ctx)?, view, Parts::ALL)
+            .await
+            .gql()?;
+        let d = figures::donation_figures(&ledger, at, tz);
+        let p = figures::procurement_figures(&ledger, at, tz);
+        let o = figures::outreach_figures(&ledger, at);
+        Ok(Supplies {
+            as_of: at,
+            donations: DonationSummary {
+                received_value_cny: d.received_value_cny,
+                cash_cny: d.cash_cny,
+                count: count(d.count),
+                donors_received: count(d.donors_received),
+                received: quantities(&d.received),
+                in_transit: quantities(&d.in_transit),
+                pledged: quantities(&d.pledged),
+            },
+            procurement: ProcurementSummary {
+                received_for_city: quantities(&p.received_for_city),
+                received_assisted: quantities(&p.received_assisted),
+                in_transit: quantities(&p.in_transit),
+                contracted: quantities(&p.contracted),
+                cancelled: quantities(&p.cancelled),
+                open_leads: count(p.open_leads),
+                paid_cny: p.paid_cny,
+                refund_due_cny: p.refund_due_cny,
+            },
+            outreach: OutreachSummary {
+                contacts: count(o.contacts),
+                organisations: count(o.organisations),
+                countries_and_regions: count(o.countries_and_regions),
+                recommended: count(o.recommended),
+            },
+        })
+    }
+
+    /// Donations as of a time, newest first, with their sources; private donors' names are
+    /// masked for leaders. 捐赠列表（含来源行）。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    async fn donations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DonationListFilter>,
+        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 0)] offset: i32,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<DonationPage> {
+        let who = principal(ctx)?;
+        let view = service::view(who).gql()?;
+        let (offset, limit) = page_bounds(first, offset)?;
+        let at = resolve_as_of(ctx, as_of);
+        let db = database(ctx)?;
+        let ledger = service::load(
+            db,
+            view,
+            Parts {
+                donations: true,
+                contracts: false,
+                contacts: false,
+            },
+        )
+        .await
+        .gql()?;
+        let filter = filter.unwrap_or_default();
+        let mut items: Vec<String> = filter
+            .item
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| i.code().to_owned())
+            .collect();
+        match filter.cash {
+            Some(true) => items = vec![importers::supplies::CASH.to_owned()],
+            Some(false) if items.is_empty() => {
+                items = SupplyItem::ALL
+                    .iter()
+                    .map(|i| i.code().to_owned())
+                    .collect();
+            }
+            _ => {}
+        }
+        let wanted = DonationFilter {
+            items,
+            states: filter.state.unwrap_or_default(),
+            donor: filter.donor,
+        };
+        let (total, page) = service::donation_page(&ledger, view, &wanted, at, offset, limit);
+        let row_ids: Vec<i64> = page
+            .iter()
+            .flat_map(|d| d.rows.iter().map(|r| r.source_row_id).collect::<Vec<_>>())
+            .collect();
+        let places = service::places(db, row_ids).await.gql()?;
+        let tz = timezone(ctx);
+        let nodes: Vec<Donation> = page
+            .iter()
+            .map(|d| donation_view(&ledger, view, &places, d, tz))
+            .collect();
+        let reads = super::context::read_audit(ctx);
+        service::audit_donations(reads, db, who, "donations", nodes.len(), view)
+            .await
+            .gql()?;
+        Ok(DonationPage {
+            total: count(total),
+            nodes,
+        })
+    }
+
+    /// Purchase contracts as of a time, most recently changed first, each with its state
+    /// history and sources. 采购合同列表（含状态记录）。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ContractListFilter>,
+        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 0)] offset: i32,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<ContractPage> {
+        let view = service::view(principal(ctx)?).gql()?;
+        let (offset, limit) = page_bounds(first, offset)?;
+        let at = resolve_as_of(ctx, as_of);
+        let db = database(ctx)?;
+        let ledger = service::load(
+            db,
+            view,
+            Parts {
+                donations: false,
+                contracts: true,
+                contacts: false,
+            },
+        )
+        .await
+        .gql()?;
+        let filter = filter.unwrap_or_default();
+        let wanted = ContractFilter {
+            states: filter.state.unwrap_or_default(),
+            items: filter
+                .item
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| i.code().to_owned())
+                .collect(),
+            for_city: filter.for_city,
+        };
+        let (total, page) = service::contract_page(&ledger, &wanted, at, offset, limit);
+        let row_ids: Vec<i64> = page
+            .iter()
+            .flat_map(|c| {
+                c.history
+                    .iter()
+                    .map(|s| s.source_row_id)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let places = service::places(db, row_ids).await.gql()?;
+        let tz = timezone(ctx);
+        Ok(ContractPage {
+            total: count(total),
+            nodes: page
+                .iter()
+                .map(|c| contract_view(&ledger, &places, c, tz))
+                .collect(),
+        })
+    }
+
+    /// Outreach contacts up to a time, newest first. 外联记录。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    async fn outreach_contacts(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OutreachListFilter>,
+        #[graphql(default = 20)] first: i32,
+        #[graphql(default = 0)] offset: i32,
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<OutreachPage> {
+        let view = service::view(principal(ctx)?).gql()?;
+        let (offset, limit) = page_bounds(first, offset)?;
+        let at = resolve_as_of(ctx, as_of);
+        let db = database(ctx)?;
+        let ledger = service::load(
+            db,
+            view,
+            Parts {
+                donations: false,
+                contracts: false,
+                contacts: true,
+            },
+        )
+        .await
+        .gql()?;
+        let filter = filter.unwrap_or_default();
+        let countries: Vec<String> = filter
+            .country
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| c.trim().to_ascii_uppercase())
+            .collect();
+        let needle = filter
+            .search
+            .as_deref()
+            .map(crate::supplies::names::name_key);
+        let mut all: Vec<&entity::outreach_contact::Model> = ledger
+            .contacts
+            .iter()
+            .filter(|c| c.contacted_at <= at)
+            .filter(|c| {
+                countries.is_empty() || c.country.as_ref().is_some_and(|k| countries.contains(k))
+            })
+            .filter(|c| filter.recommended.is_none_or(|r| r == c.recommended))
+            .filter(|c| needle.as_deref().is_none_or(|n| c.contact_key.contains(n)))
+            .collect();
+        all.sort_by_key(|c| std::cmp::Reverse((c.contacted_at, c.id)));
+        let total = all.len();
+        let page: Vec<_> = all.into_iter().skip(offset).take(limit).collect();
+        let places = service::places(db, page.iter().map(|c| c.source_row_id))
+            .await
+            .gql()?;
+        Ok(OutreachPage {
+            total: count(total),
+            nodes: page
+                .into_iter()
+                .map(|c| OutreachContact {
+                    id: ID::from(c.id.to_string()),
+                    contacted_at: c.contacted_at,
+                    contact: c.contact.clone(),
+                    country: c.country.clone(),
+                    channel: c.channel.clone(),
+                    subject: c.subject.clone(),
+                    outcome: c.outcome.clone(),
+                    recommended: c.recommended,
+                    source: source(&ledger, &places, c.member_unit_id, c.source_row_id),
+                })
+                .collect(),
+        })
+    }
+
+    /// Goods received per local day from `from` to `to` (both included, at most a year),
+    /// donations and purchases together. 每日到货（接收）物资。
+    #[graphql(complexity = "super::CITY_WIDE_COST + child_complexity")]
+    async fn supplies_trend(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SupplyTrendDay>> {
+        let view = service::view(principal(ctx)?).gql()?;
+        let days = (to - from).num_days();
+        if !(0..MAX_TREND_DAYS).contains(&days) {
+            return Err(HubError::BadInput(format!(
+                "日期范围须在 1–{MAX_TREND_DAYS} 天之间 / the range must hold 1 to {MAX_TREND_DAYS} days"
+            )))
+            .gql();
+        }
+        let ledger = service::load(
+            database(ctx)?,
+            view,
+            Parts {
+                donations: true,
+                contracts: true,
+                contacts: false,
+            },
+        )
+        .await
+        .gql()?;
+        Ok(figures::trend(&ledger, from, to, timezone(ctx))
+            .into_iter()
+            .map(|d| SupplyTrendDay {
+                day: d.day,
+                received: quantities(&d.received),
+            })
+            .collect())
+    }
+
+    /// Donations without a receipt number that may be one, for analysts. 疑似重复的捐赠（待分析人员处理）。
+    async fn donation_candidates(&self, ctx: &Context<'_>) -> Result<Vec<DonationCandidate>> {
+        authorize(ctx, Operation::ReadMerges)?;
+        let rows = candidates::pending(database(ctx)?).await.gql()?;
+        Ok(rows.into_iter().map(DonationCandidate::from).collect())
+    }
+
+    /// The item catalogue, currencies and reference rates. 物资目录、币种和参考汇率。
+    async fn supply_catalogue(&self, ctx: &Context<'_>) -> Result<SupplyCatalogue> {
+        authorize(ctx, Operation::ReadRegistry)?;
+        let c = catalogue::load(database(ctx)?).await.gql()?;
+        Ok(SupplyCatalogue {
+            items: c.items.into_iter().map(CatalogueItemView::from).collect(),
+            currencies: c
+                .currencies
+                .into_iter()
+                .map(|c| CurrencyView {
+                    code: c.code,
+                    names: c.names,
+                })
+                .collect(),
+            rates: c
+                .rates
+                .into_iter()
+                .map(|r| RateView {
+                    month: r.month,
+                    currency: r.currency,
+                    cny_per_unit: r.cny_per_unit,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The ledger's changes. 物资保障修改。
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SuppliesMutation;
+
+async fn audit_edit(ctx: &Context<'_>, target: String, detail: serde_json::Value) -> Result<()> {
+    audit::record(
+        database(ctx)?,
+        principal(ctx)?,
+        Action::SuppliesCatalogueEdit,
+        target,
+        detail,
+    )
+    .await
+    .gql()
+}
+
+#[Object]
+impl SuppliesMutation {
+    /// Merges two candidate donations (the later one's rows join the earlier) or keeps
+    /// them apart. 合并或保留两笔疑似重复的捐赠。
+    async fn resolve_donation_candidate(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        merge: bool,
+    ) -> Result<DonationCandidate> {
+        authorize(ctx, Operation::ResolveMerge)?;
+        let id: i64 = id
+            .parse()
+            .map_err(|_| HubError::BadInput("无效的编号 / invalid id".to_owned()))
+            .gql()?;
+        let who = principal(ctx)?;
+        let db = database(ctx)?;
+        let pair = candidates::resolve(db, id, merge, &who.actor_id(), Utc::now())
+            .await
+            .gql()?;
+        audit::record(
+            db,
+            who,
+            Action::ResolveMerge,
+            format!("donation_candidate:{id}"),
+            serde_json::json!({ "merge": merge }),
+        )
+        .await
+        .gql()?;
+        Ok(pair.into())
+    }
+
+    /// Adds a name a category is recognised by (admins). 为物资品类添加同义名称。
+    async fn add_supply_item_synonym(
+        &self,
+        ctx: &Context<'_>,
+        item: String,
+        synonym: String,
+    ) -> Result<CatalogueItemView> {
+        authorize(ctx, Operation::ManageSupplyCatalogue)?;
+        let saved = catalogue::add_item_synonym(database(ctx)?, &item, &synonym)
+            .await
+            .gql()?;
+        audit_edit(
+            ctx,
+            format!("supply_item:{item}"),
+            serde_json::json!({ "synonym": synonym }),
+        )
+        .await?;
+        Ok(saved.into())
+    }
+
+    /// Adds a unit a category's quantities may be written in (admins). 为物资品类添加同义单位。
+    async fn add_supply_item_unit(
+        &self,
+        ctx: &Context<'_>,
+        item: String,
+        unit: String,
+    ) -> Result<CatalogueItemView> {
+        authorize(ctx, Operation::ManageSupplyCatalogue)?;
+        let saved = catalogue::add_item_unit(database(ctx)?, &item, &unit)
+            .await
+            .gql()?;
+        audit_edit(
+            ctx,
+            format!("supply_item:{item}"),
+            serde_json::json!({ "unit": unit }),
+        )
+        .await?;
+        Ok(saved.into())
+    }
+
+    /// Sets a currency's reference rate for a month (admins). 设置月度参考汇率。
+    async fn set_supply_rate(
+        &self,
+        ctx: &Context<'_>,
+        month: String,
+        currency: String,
+        cny_per_unit: f64,
+    ) -> Result<RateView> {
+        authorize(ctx, Operation::ManageSupplyCatalogue)?;
+        let r = catalogue::set_rate(database(ctx)?, &month, &currency, cny_per_unit)
+            .await
+            .gql()?;
+        audit_edit(
+            ctx,
+            format!("supply_rate:{}:{}", r.month, r.currency),
+            serde_json::json!({ "cny_per_unit": r.cny_per_unit }),
+        )
+        .await?;
+        Ok(RateView {
+            month: r.month,
+            currency: r.currency,
+            cny_per_unit: r.cny_per_unit,
+        })
+    }
+
+    /// Adds a name a currency may be written with (admins). 添加币种名称。
+    async fn add_currency_name(
+        &self,
+        ctx: &Context<'_>,
+        currency: String,
+        name: String,
+    ) -> Result<CurrencyView> {
+        authorize(ctx, Operation::ManageSupplyCatalogue)?;
+        let c = catalogue::add_currency_name(database(ctx)?, &currency, &name)
+            .await
+            .gql()?;
+        audit_edit(
+            ctx,
+            format!("supply_currency:{}", c.code),
+            serde_json::json!({ "name": name }),
+        )
+        .await?;
+        Ok(CurrencyView {
+            code: c.code,
+            names: c.names,
+        })
+    }
+}
