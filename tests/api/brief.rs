@@ -15,7 +15,7 @@ const AS_OF: &str = "2020-02-17T12:00:00+08:00";
 const BRIEF: &str = "/api/brief?asOf=2020-02-17T12:00:00%2B08:00";
 
 /// The text of a .docx's main part.
-fn docx_text(bytes: &[u8]) -> String {
+pub(crate) fn docx_text(bytes: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("a docx is a zip");
     let mut xml = String::new();
     zip.by_name("word/document.xml")

@@ -690,3 +690,61 @@ async fn donations_without_a_number_are_paired_for_an_analyst_never_merged_silen
         Some(0)
     );
 }
+
+#[tokio::test]
+async fn the_daily_brief_states_the_ledgers_figures_once_there_are_any() {
+    let app = crate::helpers::spawn_app().await;
+    let analyst = app.token("fao", Role::Analyst).await;
+    let brief_path = "/api/brief?asOf=2020-02-17T12:00:00%2B08:00";
+    let before = app.get_as(Some(&analyst), brief_path).await;
+    assert_eq!(before.status, 200, "{}", before.body);
+    assert!(before.json()["supplies"].is_null(), "no ledger, no section");
+
+    for (name, unit) in files() {
+        import(&app.db, &name, &unit).await;
+    }
+    let figures = app
+        .graphql_as(Some(&analyst), REPORT_QUERY, json!({ "at": CUTOFF }))
+        .await
+        .json();
+    let donations = &figures["data"]["supplies"]["donations"];
+    let value = donations["receivedValueCny"]
+        .as_f64()
+        .expect("received value");
+    let cash = donations["cashCny"].as_f64().expect("cash");
+    let brief = app.get_as(Some(&analyst), brief_path).await.json();
+    let lines: Vec<String> = brief["supplies"]
+        .as_array()
+        .expect("a supplies section")
+        .iter()
+        .filter_map(|l| l.as_str().map(str::to_owned))
+        .collect();
+    let text = lines.join("\n");
+    assert!(
+        text.contains(&format!("折合人民币{value:.0}元（其中现金{cash:.0}元）")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("共{}笔", donations["count"])),
+        "{text}"
+    );
+    let outreach = &figures["data"]["supplies"]["outreach"];
+    assert!(
+        text.contains(&format!("联系{}次", outreach["contacts"])),
+        "{text}"
+    );
+    let docx = app
+        .get_as(
+            Some(&analyst),
+            "/api/brief.docx?asOf=2020-02-17T12:00:00%2B08:00",
+        )
+        .await;
+    assert_eq!(docx.status, 200);
+    let word = crate::brief::docx_text(&docx.bytes);
+    assert!(word.contains("六、物资保障情况"), "{word}");
+    assert!(word.contains(&lines[0]), "{word}");
+    // An uploader reads no brief at all; a leader's brief states the same figures.
+    let leader = app.token("fao", Role::Leader).await;
+    let leaders = app.get_as(Some(&leader), brief_path).await.json();
+    assert_eq!(leaders["supplies"], brief["supplies"]);
+}

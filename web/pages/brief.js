@@ -95,6 +95,8 @@ export async function render(root, { query }) {
         h('p', { class: 'headline' }, `已报告：${unitNames(b.reports.reported)}。`),
         h('p', { class: 'headline' }, `零报告：${unitNames(b.reports.zeroReported)}。`),
         h('p', { class: 'headline' }, `未报告：${unitNames(b.reports.missing)}。`),
+        ...(b.supplies ? [h('h2', {}, '六、物资保障情况'),
+          ...b.supplies.map((line) => h('p', { class: 'headline brief-supplies' }, line))] : []),
         b.masked ? h('p', { class: 'muted' }, '（本报告中的个人信息已按规定脱敏。）') : null);
       paper.dataset.present = String(b.figures.presentPeople);
     } catch (error) {

@@ -247,6 +247,12 @@ pub fn brief_docx(brief: &DailyBrief, tz: Tz) -> Result<Vec<u8>, HubError> {
             "未报告：{}。",
             names(&brief.reports.missing)
         )));
+    if let Some(lines) = &brief.supplies {
+        doc = doc.add_paragraph(heading("六、物资保障情况"));
+        for line in lines {
+            doc = doc.add_paragraph(body(line));
+        }
+    }
     if brief.masked {
         doc = doc.add_paragraph(body("（本报告中的个人信息已按规定脱敏。）"));
     }

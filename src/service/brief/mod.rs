@@ -8,9 +8,11 @@
 //! policy, masking (a leader's brief masks document numbers) and audit.
 //!
 //! - [`wording`] — the headline and the changes in the office's style;
+//! - [`supplies`] — the supplies ledger's figures (物资保障) in sentences;
 //! - [`docx`] — the brief as a Word document.
 
 pub mod docx;
+pub mod supplies;
 pub mod wording;
 
 use std::collections::HashMap;
@@ -193,6 +195,9 @@ pub struct DailyBrief {
     pub changes: Changes,
     /// Member units' daily reports of the day. 成员单位日报告情况。
     pub reports: ReportsOfDay,
+    /// The supplies ledger's figures in sentences, when the reader may read the ledger and
+    /// it holds anything by then. 物资保障情况。
+    pub supplies: Option<Vec<String>>,
     /// Whether personal data is masked (a leader's brief). 是否脱敏。
     pub masked: bool,
 }
@@ -237,6 +242,7 @@ pub async fn daily_brief(
             .map(|r| r.label.clone())
             .collect(),
     };
+    let supplies = supplies::section(db, tz, principal, as_of).await?;
     let masked = principal
         .authorize(Operation::ReadPeople)
         .map(|grant| crate::service::people::PersonView::of(&grant).masked())
@@ -257,6 +263,7 @@ pub async fn daily_brief(
             zero_reported: status.zero.iter().map(|(u, _)| unit(u)).collect(),
             missing: status.missing.iter().map(unit).collect(),
         },
+        supplies,
         masked,
     })
 }
