@@ -872,3 +872,37 @@ async fn figures_known_at_a_time_are_those_the_uploads_landed_by_then_gave() {
     assert_eq!(before["overview"]["knownPeople"], 0);
     assert_eq!(before["people"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn facet_counts_cover_the_same_people_as_the_list_for_every_presence() {
+    let (app, analyst) = city().await;
+    let query = "query($f: PersonFilter, $t: DateTime) {
+        people(filter: $f, asOf: $t, first: 1) { totalCount }
+        byCountry: countsBy(dimension: NATIONALITY, filter: $f, asOf: $t) { count }
+        byVisa: countsBy(dimension: VISA_STATUS, filter: $f, asOf: $t) { count } }";
+    for present in [json!(true), json!(false), Value::Null] {
+        for nationality in [None, Some("PAK")] {
+            let mut filter = json!({ "present": present });
+            if let Some(code) = nationality {
+                filter["nationality"] = json!([code]);
+            }
+            let data = data_as(
+                &app,
+                &analyst,
+                query,
+                json!({ "f": filter, "t": "2020-02-17T12:00:00+08:00" }),
+            )
+            .await;
+            let total = data["people"]["totalCount"].as_i64().expect("total");
+            for facet in ["byCountry", "byVisa"] {
+                let sum: i64 = data[facet]
+                    .as_array()
+                    .expect("counts")
+                    .iter()
+                    .filter_map(|c| c["count"].as_i64())
+                    .sum();
+                assert_eq!(sum, total, "{facet} for {filter}");
+            }
+        }
+    }
+}

@@ -107,9 +107,9 @@ export async function render(root, { viewer, query }) {
     form.append(errorBox(error));
   }
 
-  /** Facets counted on the list's own set (present people): each leaves its own filter out. */
+  /** Facets counted on the list's own set, whatever its presence (the API counts the same
+   * people it lists): each leaves its own filter out. */
   async function loadFacets() {
-    const counted = f.present === 'true';
     try {
       const data = await gql(FACETS, {
         asOf: asOfOf(f), byCountry: apiFilter(f, 'nationality'), byManaging: apiFilter(f, 'managing'),
@@ -119,7 +119,7 @@ export async function render(root, { viewer, query }) {
         select.replaceChildren(h('option', { value: '' }, all),
           ...entries.map((e) => {
             map.set(e.key, e.label);
-            return h('option', { value: e.key, selected: e.key === selected }, counted ? `${e.label}（${e.count}）` : e.label);
+            return h('option', { value: e.key, selected: e.key === selected }, `${e.label}（${e.count}）`);
           }));
       };
       fillOptions(nationality, data.countries, f.nationality, labels.nationality, '全部国籍');
