@@ -13,8 +13,9 @@ pub struct Model {
     pub person_id: i64,
     /// `passport`, `visa` (visa or residence permit) or `work_permit`.
     pub kind: String,
-    /// Normalised number; for a visa without a number of its own, the passport number.
-    pub number: String,
+    /// The document's own number, normalised; none for a visa whose source gives no visa
+    /// number (the visa lists the hub reads give none).
+    pub number: Option<String>,
     /// ISO alpha-3 of the issuing state (for a passport, the nationality; `CHN` for visas
     /// and permits issued here).
     pub issuing_nationality: String,
@@ -24,6 +25,8 @@ pub struct Model {
     pub valid_until: Option<Date>,
     /// The row that gave the document.
     pub source_row_id: i64,
+    /// For a visa: the number of the passport it is in (the row's passport number).
+    pub passport_number: Option<String>,
 }
 
 /// Relations of a document.

@@ -409,6 +409,10 @@ impl CityQuery {
         document_number: Option<String>,
         nationality: Option<String>,
         as_of: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Answer from the uploads landed by this time (what the hub knew then); null when none of them named the person. 按该时点已入库的数据回答。"
+        )]
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Option<Person>> {
         let lookup = PersonLookup::from_args(
             id.as_ref().map(|id| id.as_str()),
@@ -418,7 +422,12 @@ impl CityQuery {
         // The policy first: a refused role learns nothing of its arguments.
         authorize(ctx, Operation::ReadPeople)?;
         let found = people(ctx)?
-            .find(principal(ctx)?, lookup.gql()?, resolve_as_of(ctx, as_of))
+            .find(
+                principal(ctx)?,
+                lookup.gql()?,
+                resolve_as_of(ctx, as_of),
+                known_at,
+            )
             .await
             .gql()?;
         Ok(found.map(Person::from))

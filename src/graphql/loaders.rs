@@ -165,6 +165,23 @@ impl Loader<i64> for ProvenanceLoader {
     }
 }
 
+/// Loads uploads by id.
+pub struct UploadLoader(pub DatabaseConnection);
+
+impl Loader<i64> for UploadLoader {
+    type Value = upload::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = upload::Entity::find()
+            .filter(upload::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    }
+}
+
 /// Loads what member units have sent (two statements for all units).
 pub struct UnitActivityLoader(pub DatabaseConnection);
 
@@ -235,5 +252,6 @@ pub fn with_loaders(request: Request, db: &DatabaseConnection) -> Request {
         .data(cached(ByPerson::<person_source::Entity>::new(db.clone())))
         .data(cached(OrganizationLoader(db.clone())))
         .data(cached(ProvenanceLoader(db.clone())))
+        .data(cached(UploadLoader(db.clone())))
         .data(cached(UnitActivityLoader(db.clone())))
 }

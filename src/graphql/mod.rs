@@ -24,6 +24,7 @@ pub mod upload;
 pub mod uploads;
 pub mod view;
 pub mod viewer;
+pub mod warnings;
 
 use async_graphql::{MergedObject, Request, Response, Schema};
 use sea_orm::DatabaseConnection;

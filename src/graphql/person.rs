@@ -7,10 +7,12 @@ use entity::{
     affiliation, health_check, identity_document, movement, organization, person, person_source,
     stay,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
 use super::loaders::{ByPerson, OrganizationLoader, Provenance, ProvenanceLoader};
-use super::view::{PersonView, keep};
+use super::warnings::PersonWarning;
+use super::view::{Facts, PersonView};
 use crate::derived::PersonStatus;
 use crate::error::{GqlResultExt, HubError};
 use crate::registry::shown::PersonValues;
@@ -150,6 +152,53 @@ fn db_error(e: std::sync::Arc<sea_orm::DbErr>) -> HubError {
     HubError::Internal(format!("loader: {e}"))
 }
 
+/// Loads the provenance of source rows, in the order given (rows not found left out).
+pub(super) async fn sources(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<Source>> {
+    let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
+    let mut found = loader
+        .load_many(ids.iter().copied())
+        .await
+        .map_err(db_error)
+        .gql()?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.remove(id))
+        .map(Source::from)
+        .collect())
+}
+
+/// Facts equal in their key, one entry each with the source rows of all of them, in the
+/// order each first appears: the same affiliation reported by three units is one
+/// affiliation with three sources.
+fn grouped<K: Eq + Hash, T>(facts: impl IntoIterator<Item = (K, T, i64)>) -> Vec<(T, Vec<i64>)> {
+    let mut index: HashMap<K, usize> = HashMap::new();
+    let mut out: Vec<(T, Vec<i64>)> = Vec::new();
+    for (key, fact, row) in facts {
+        match index.get(&key) {
+            Some(&i) => out[i].1.push(row),
+            None => {
+                index.insert(key, out.len());
+                out.push((fact, vec![row]));
+            }
+        }
+    }
+    out
+}
+
+macro_rules! with_sources {
+    ($ty:ident) => {
+        impl $ty {
+            /// The first source (every entry has one).
+            async fn first_source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+                match self.source_row_ids.first() {
+                    Some(&id) => source(ctx, id).await,
+                    None => Ok(None),
+                }
+            }
+        }
+    };
+}
+
 macro_rules! with_source {
     ($ty:ident) => {
         #[ComplexObject]
@@ -162,27 +211,45 @@ macro_rules! with_source {
     };
 }
 
-/// A document: passport, visa / residence permit, work permit. 证件。
+/// A document: passport, visa / residence permit, work permit; one entry however many
+/// sources gave it. 证件（多个来源给出的同一证件只列一次）。
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(complex)]
 pub struct Document {
     /// `passport`, `visa` or `work_permit`. 证件类别。
     pub kind: String,
-    /// Number. 号码。
-    pub number: String,
+    /// The document's own number (masked for leaders); null for a visa whose source gives
+    /// no visa number. 证件号码（签证无号码时为空）。
+    pub number: Option<String>,
+    /// For a visa: the passport it is in (masked for leaders). 签证所在护照号码。
+    pub passport_number: Option<String>,
     /// Issuing state (ISO alpha-3). 签发国。
     pub issuing_nationality: String,
     /// Category (Z, X1 …). 种类。
     pub category: Option<String>,
     /// Valid until. 有效期至。
     pub valid_until: Option<NaiveDate>,
-    /// The source row of the fact (internal).
+    /// The source rows that gave it (internal).
     #[graphql(skip)]
-    pub source_row_id: i64,
+    pub source_row_ids: Vec<i64>,
 }
-with_source!(Document);
+with_sources!(Document);
 
-/// A tie to an organisation. 所属关系（学习、任教、工作等）。
+#[ComplexObject]
+impl Document {
+    /// The first source that gave it. 数据来源（首个）。
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        self.first_source(ctx).await
+    }
+
+    /// Every source that gave it. 全部数据来源。
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        sources(ctx, &self.source_row_ids).await
+    }
+}
+
+/// A tie to an organisation: one entry per organisation, role and period, however many
+/// sources reported it. 所属关系（学习、任教、工作等；多个来源的同一关系只列一次）。
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(complex)]
 pub struct Affiliation {
@@ -199,10 +266,11 @@ pub struct Affiliation {
     /// The organisation (internal).
     #[graphql(skip)]
     pub organization_id: i64,
-    /// The source row of the fact (internal).
+    /// The source rows that reported it (internal).
     #[graphql(skip)]
-    pub source_row_id: i64,
+    pub source_row_ids: Vec<i64>,
 }
+with_sources!(Affiliation);
 
 #[ComplexObject]
 impl Affiliation {
@@ -211,13 +279,19 @@ impl Affiliation {
         organization(ctx, self.organization_id).await
     }
 
-    /// Where this fact came from. 数据来源。
+    /// The first source that reported it. 数据来源（首个）。
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.source_row_id).await
+        self.first_source(ctx).await
+    }
+
+    /// Every source that reported it (upload, unit, row). 全部数据来源。
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        sources(ctx, &self.source_row_ids).await
     }
 }
 
-/// A hotel or resort stay. 住宿记录。
+/// A hotel or resort stay: one entry per hotel, check-in and check-out, however many
+/// registers listed it. 住宿记录（多个来源的同一住宿只列一次）。
 #[derive(Debug, Clone, SimpleObject)]
 #[graphql(complex)]
 pub struct Stay {
@@ -228,10 +302,11 @@ pub struct Stay {
     /// The organisation (internal).
     #[graphql(skip)]
     pub organization_id: i64,
-    /// The source row of the fact (internal).
+    /// The source rows that listed it (internal).
     #[graphql(skip)]
-    pub source_row_id: i64,
+    pub source_row_ids: Vec<i64>,
 }
+with_sources!(Stay);
 
 #[ComplexObject]
 impl Stay {
@@ -240,9 +315,14 @@ impl Stay {
         organization(ctx, self.organization_id).await
     }
 
-    /// Where this fact came from. 数据来源。
+    /// The first source that listed it. 数据来源（首个）。
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        source(ctx, self.source_row_id).await
+        self.first_source(ctx).await
+    }
+
+    /// Every source that listed it. 全部数据来源。
+    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+        sources(ctx, &self.source_row_ids).await
     }
 }
 
@@ -338,7 +418,8 @@ pub struct MergedRecord {
 /// Every field honours [`Person::view`]: a masked view (leaders) shows document numbers as
 /// `M12****78` and no date of birth; a unit view (uploaders) shows only the values and facts
 /// its own uploads gave (the model already carries its own values: see
-/// [`crate::service::people::shown`]).
+/// [`crate::service::people::shown`]). With [`Person::known_at`] every value and fact is
+/// what the uploads landed by then gave.
 #[derive(Debug, Clone)]
 pub struct Person {
     /// The stored person.
@@ -347,6 +428,8 @@ pub struct Person {
     pub status: PersonStatus,
     /// The time asked.
     pub as_of: DateTime<Utc>,
+    /// Answer from the uploads landed by this time.
+    pub known_at: Option<DateTime<Utc>>,
     /// What of the person the request may see.
     pub view: PersonView,
 }
@@ -357,6 +440,7 @@ impl From<crate::service::people::PersonRecord> for Person {
             model: record.model,
             status: record.status,
             as_of: record.as_of,
+            known_at: record.known_at,
             view: record.view,
         }
     }
@@ -383,11 +467,29 @@ impl Person {
         self.view.document_number(number)
     }
 
-    /// The source rows the view may see (a unit view: its own unit's).
-    fn own_sources(&self, rows: Vec<person_source::Model>) -> Vec<person_source::Model> {
-        rows.into_iter()
-            .filter(|s| self.view.shows_fact_of(s.member_unit_id))
-            .collect()
+    /// Which facts the request shows.
+    fn facts(&self) -> Facts {
+        Facts {
+            view: self.view,
+            known_at: self.known_at,
+        }
+    }
+
+    /// The facts of table `E` the request shows, in the loader's order.
+    async fn shown<E>(&self, ctx: &Context<'_>, row: impl Fn(&E::Model) -> i64) -> Result<Vec<E::Model>>
+    where
+        E: super::loaders::PersonFact + Send + Sync + 'static,
+        E::Model: Send + Sync + Clone + 'static,
+    {
+        let rows = facts::<E>(ctx, self.model.id).await?;
+        self.facts().keep(ctx, rows, row).await
+    }
+
+    /// The rows naming the person that the request shows (a unit view: its own unit's;
+    /// with `known_at`: those of uploads landed by then).
+    async fn own_sources(&self, ctx: &Context<'_>) -> Result<Vec<person_source::Model>> {
+        self.shown::<person_source::Entity>(ctx, |s| s.source_row_id)
+            .await
     }
 }
 
@@ -452,74 +554,117 @@ impl Person {
         }
     }
 
-    /// Documents: the passport, visas and permits (numbers masked for leaders). 证件。
+    /// Documents: the passport, visas and permits (numbers masked for leaders), each once
+    /// with every source that gave it. 证件（每个证件列一次，附全部来源）。
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<Document>> {
-        let first_source = self
-            .own_sources(facts::<person_source::Entity>(ctx, self.model.id).await?)
+        // Every row naming the person gives their passport.
+        let named: Vec<i64> = self
+            .own_sources(ctx)
+            .await?
             .into_iter()
-            .next();
-        let passport = first_source.map(|s| Document {
+            .map(|s| s.source_row_id)
+            .collect();
+        let passport = (!named.is_empty()).then(|| Document {
             kind: "passport".to_owned(),
-            number: self.number(&self.model.document_number),
+            number: Some(self.number(&self.model.document_number)),
+            passport_number: None,
             issuing_nationality: self.model.nationality.clone(),
             category: None,
             valid_until: None,
-            source_row_id: s.source_row_id,
+            source_row_ids: named,
         });
-        let rows = facts::<identity_document::Entity>(ctx, self.model.id).await?;
-        let rows = keep(self.view, ctx, rows, |d| d.source_row_id).await?;
+        let rows = self
+            .shown::<identity_document::Entity>(ctx, |d| d.source_row_id)
+            .await?;
+        let documents = grouped(rows.into_iter().map(|d| {
+            let key = (
+                d.kind.clone(),
+                d.number.clone(),
+                d.passport_number.clone(),
+                d.issuing_nationality.clone(),
+                d.category.clone(),
+                d.valid_until,
+            );
+            let row = d.source_row_id;
+            (key, d, row)
+        }));
         Ok(passport
             .into_iter()
-            .chain(rows.into_iter().map(|d| Document {
+            .chain(documents.into_iter().map(|(d, source_row_ids)| Document {
                 kind: d.kind,
-                number: self.number(&d.number),
+                number: d.number.as_deref().map(|n| self.number(n)),
+                passport_number: d.passport_number.as_deref().map(|n| self.number(n)),
                 issuing_nationality: d.issuing_nationality,
                 category: d.category,
                 valid_until: d.valid_until,
-                source_row_id: d.source_row_id,
+                source_row_ids,
             }))
             .collect())
     }
 
-    /// Affiliations with organisations begun by the person's `asOf`; an end after it is
-    /// not shown (it had not happened). 截至统计时点的所属关系。
+    /// Affiliations with organisations begun by the person's `asOf`, one per organisation,
+    /// role and period with every source that reported it; an end after `asOf` is not shown
+    /// (it had not happened). 截至统计时点的所属关系（同一关系列一次，附全部来源）。
     async fn affiliations(&self, ctx: &Context<'_>) -> Result<Vec<Affiliation>> {
         let at = self.as_of;
-        let rows = facts::<affiliation::Entity>(ctx, self.model.id).await?;
-        let rows = keep(self.view, ctx, rows, |a| a.source_row_id).await?;
-        Ok(rows
+        let facts = self.facts();
+        let mut shown = Vec::new();
+        for a in self
+            .shown::<affiliation::Entity>(ctx, |a| a.source_row_id)
+            .await?
+        {
+            if a.since.is_some_and(|s| s > at) {
+                continue;
+            }
+            let ended = match a.until.filter(|u| *u <= at) {
+                Some(until) if facts.knows_end(ctx, a.ended_by_upload_id).await? => Some(until),
+                _ => None,
+            };
+            let key = (a.organization_id, a.role.clone(), a.since, ended);
+            let row = a.source_row_id;
+            shown.push((key, (a, ended), row));
+        }
+        Ok(grouped(shown)
             .into_iter()
-            .filter(|a| a.since.is_none_or(|s| s <= at))
-            .map(|a| {
-                let ended = a.until.filter(|u| *u <= at);
-                Affiliation {
-                    role: a.role,
-                    active: ended.is_none(),
-                    since: a.since,
-                    until: ended,
-                    ended_by_upload_id: ended
-                        .and(a.ended_by_upload_id)
-                        .map(|id| ID(id.to_string())),
-                    organization_id: a.organization_id,
-                    source_row_id: a.source_row_id,
-                }
+            .map(|((a, ended), source_row_ids)| Affiliation {
+                role: a.role,
+                active: ended.is_none(),
+                since: a.since,
+                until: ended,
+                ended_by_upload_id: ended
+                    .and(a.ended_by_upload_id)
+                    .map(|id| ID(id.to_string())),
+                organization_id: a.organization_id,
+                source_row_ids,
             })
             .collect())
     }
 
-    /// Hotel stays begun by the person's `asOf` (a check-out after it is not shown). 截至统计时点的住宿记录。
+    /// Hotel stays begun by the person's `asOf` (a check-out after it is not shown), one per
+    /// hotel, check-in and check-out with every register that listed it. 截至统计时点的住宿记录（同一住宿列一次）。
     async fn stays(&self, ctx: &Context<'_>) -> Result<Vec<Stay>> {
         let at = self.as_of;
-        let rows = facts::<stay::Entity>(ctx, self.model.id).await?;
-        let rows = keep(self.view, ctx, rows, |s| s.source_row_id).await?;
-        Ok(rows
+        let facts = self.facts();
+        let mut shown = Vec::new();
+        for s in self.shown::<stay::Entity>(ctx, |s| s.source_row_id).await? {
+            if s.check_in.is_some_and(|c| c > at) {
+                continue;
+            }
+            let check_out = match s.check_out.filter(|c| *c <= at) {
+                Some(out) if facts.knows_end(ctx, s.ended_by_upload_id).await? => Some(out),
+                _ => None,
+            };
+            let key = (s.organization_id, s.check_in, check_out);
+            let row = s.source_row_id;
+            shown.push((key, (s, check_out), row));
+        }
+        Ok(grouped(shown)
             .into_iter()
-            .filter(|s| s.check_in.is_none_or(|c| c <= at))
-            .map(|s| Stay {
+            .map(|((s, check_out), source_row_ids)| Stay {
                 check_in: s.check_in,
-                check_out: s.check_out.filter(|c| *c <= at),
+                check_out,
                 organization_id: s.organization_id,
-                source_row_id: s.source_row_id,
+                source_row_ids,
             })
             .collect())
     }
@@ -527,8 +672,9 @@ impl Person {
     /// Arrivals and departures up to the person's `asOf`, oldest first. 截至统计时点的进出记录。
     async fn movements(&self, ctx: &Context<'_>) -> Result<Vec<Movement>> {
         let at = self.as_of;
-        let rows = facts::<movement::Entity>(ctx, self.model.id).await?;
-        let rows = keep(self.view, ctx, rows, |m| m.source_row_id).await?;
+        let rows = self
+            .shown::<movement::Entity>(ctx, |m| m.source_row_id)
+            .await?;
         Ok(rows
             .into_iter()
             .filter(|m| m.occurred_at <= at)
@@ -550,8 +696,9 @@ impl Person {
     /// Temperature checks up to the person's `asOf`, oldest first. 截至统计时点的体温检测记录。
     async fn health_checks(&self, ctx: &Context<'_>) -> Result<Vec<HealthCheck>> {
         let at = self.as_of;
-        let rows = facts::<health_check::Entity>(ctx, self.model.id).await?;
-        let rows = keep(self.view, ctx, rows, |h| h.source_row_id).await?;
+        let rows = self
+            .shown::<health_check::Entity>(ctx, |h| h.source_row_id)
+            .await?;
         Ok(rows
             .into_iter()
             .filter(|h| h.checked_at <= at)
@@ -564,11 +711,42 @@ impl Person {
             .collect())
     }
 
+    /// Warnings of the rows that name the person (stored, but to check: an ambiguous date,
+    /// a value left empty, a person listed twice in a file …), each with its row; values
+    /// are not shown to leaders. 本人来源行的警告（请核对）。
+    async fn warnings(&self, ctx: &Context<'_>) -> Result<Vec<PersonWarning>> {
+        let ids: Vec<i64> = self
+            .own_sources(ctx)
+            .await?
+            .into_iter()
+            .map(|s| s.source_row_id)
+            .collect();
+        let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
+        let rows = loader
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(db_error)
+            .gql()?;
+        let mut warnings = Vec::new();
+        for id in ids {
+            let Some(p) = rows.get(&id) else { continue };
+            for w in crate::ingest::stored::warnings_of(&p.row) {
+                warnings.push(PersonWarning {
+                    column: w.column,
+                    value: (!self.view.masked()).then_some(w.value),
+                    code: w.code,
+                    message: w.message,
+                    source_row_id: id,
+                });
+            }
+        }
+        Ok(warnings)
+    }
+
     /// Attributes sources disagree on, each value with its source (no date of birth for
     /// leaders). 来源冲突。
     async fn conflicts(&self, ctx: &Context<'_>) -> Result<Vec<Conflict>> {
-        let rows = facts::<person_source::Entity>(ctx, self.model.id).await?;
-        let rows = keep(self.view, ctx, rows, |a| a.source_row_id).await?;
+        let rows = self.own_sources(ctx).await?;
         // Each value a source gave: (value, source row), by attribute.
         let mut by_attribute: BTreeMap<&str, Vec<(String, i64)>> = BTreeMap::new();
         for row in &rows {
@@ -641,19 +819,13 @@ impl Person {
 
     /// Every source row that names the person. 所有来源。
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        let rows = self.own_sources(facts::<person_source::Entity>(ctx, self.model.id).await?);
-        let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.source_row_id).collect();
-        let mut found = loader
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(db_error)
-            .gql()?;
-        Ok(ids
+        let ids: Vec<i64> = self
+            .own_sources(ctx)
+            .await?
             .iter()
-            .filter_map(|id| found.remove(id))
-            .map(Source::from)
-            .collect())
+            .map(|r| r.source_row_id)
+            .collect();
+        sources(ctx, &ids).await
     }
 }
 
@@ -666,9 +838,10 @@ pub async fn prime_page(
     people: &[Person],
 ) -> Result<()> {
     let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
-    // A unit view keeps only facts from its unit's uploads: their provenance is needed
-    // whether or not the query asks for `source`.
-    let scoped = people.iter().any(|p| p.view.unit().is_some());
+    // A unit view keeps only facts from its unit's uploads, and an answer known at a time
+    // only those of uploads landed by then: their provenance is needed whether or not the
+    // query asks for `source`.
+    let scoped = people.iter().any(|p| p.facts().by_provenance());
     let mut organizations: Vec<i64> = Vec::new();
     let mut rows: Vec<i64> = Vec::new();
     if node.field("managingUnit").exists() {
@@ -686,16 +859,27 @@ pub async fn prime_page(
         let loaded = super::loaders::prime::<ByPerson<E>>(ctx, ids.to_vec()).await?;
         Ok(loaded.into_values().flatten().collect())
     }
+    // Whether a fact's provenance is asked (`source` or `sources`), or needed to keep it.
+    let provenance = |field: &async_graphql::Lookahead<'_>| {
+        scoped || field.field("source").exists() || field.field("sources").exists()
+    };
     let documents = node.field("documents");
-    if documents.exists() || node.field("sources").exists() {
+    let conflicts = node.field("conflicts");
+    let warnings = node.field("warnings");
+    if documents.exists() || node.field("sources").exists() || conflicts.exists() || warnings.exists()
+    {
         let sources = page_of::<person_source::Entity>(ctx, &ids).await?;
-        if documents.field("source").exists() || node.field("sources").exists() {
+        if provenance(&documents)
+            || node.field("sources").exists()
+            || warnings.exists()
+            || conflicts.field("values").field("source").exists()
+        {
             rows.extend(sources.iter().map(|s| s.source_row_id));
         }
     }
     if documents.exists() {
         let docs = page_of::<identity_document::Entity>(ctx, &ids).await?;
-        if documents.field("source").exists() || scoped {
+        if provenance(&documents) {
             rows.extend(docs.iter().map(|d| d.source_row_id));
         }
     }
@@ -705,7 +889,7 @@ pub async fn prime_page(
         if affiliations.field("organization").exists() {
             organizations.extend(facts.iter().map(|a| a.organization_id));
         }
-        if affiliations.field("source").exists() || scoped {
+        if provenance(&affiliations) {
             rows.extend(facts.iter().map(|a| a.source_row_id));
         }
     }
@@ -715,29 +899,22 @@ pub async fn prime_page(
         if stays.field("hotel").exists() {
             organizations.extend(facts.iter().map(|s| s.organization_id));
         }
-        if stays.field("source").exists() || scoped {
+        if provenance(&stays) {
             rows.extend(facts.iter().map(|s| s.source_row_id));
         }
     }
     let movements = node.field("movements");
     if movements.exists() {
         let facts = page_of::<movement::Entity>(ctx, &ids).await?;
-        if movements.field("source").exists() || scoped {
+        if provenance(&movements) {
             rows.extend(facts.iter().map(|m| m.source_row_id));
         }
     }
     let checks = node.field("healthChecks");
     if checks.exists() {
         let facts = page_of::<health_check::Entity>(ctx, &ids).await?;
-        if checks.field("source").exists() || scoped {
+        if provenance(&checks) {
             rows.extend(facts.iter().map(|h| h.source_row_id));
-        }
-    }
-    let conflicts = node.field("conflicts");
-    if conflicts.exists() {
-        let facts = page_of::<person_source::Entity>(ctx, &ids).await?;
-        if conflicts.field("values").field("source").exists() || scoped {
-            rows.extend(facts.iter().map(|a| a.source_row_id));
         }
     }
     if !organizations.is_empty() {

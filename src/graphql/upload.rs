@@ -67,6 +67,9 @@ pub struct ImportReport {
     pub rows: UploadRows,
     /// Every rejected row. 被拒收的行。
     pub rejections: Vec<UploadRejection>,
+    /// Every warning of an accepted row, in row order (`rows.warnings` counts the rows
+    /// with one). 已接收行的警告（请核对）。
+    pub row_warnings: Vec<super::warnings::RowWarning>,
     /// Why the file could not be read (status FAILED only). 无法读取的原因。
     pub error: Option<ImportFileError>,
     /// How each header was read; for a file refused for its headers, the guesses to confirm or correct. 各列识别结果。
@@ -154,6 +157,7 @@ impl UploadTicket {
                 warnings: 0,
             },
             rejections: Vec::new(),
+            row_warnings: Vec::new(),
             error: None,
             columns: Vec::new(),
             warnings: Vec::new(),
@@ -196,6 +200,11 @@ impl From<Report> for ImportReport {
                     code: x.code,
                     reason: x.reason,
                 })
+                .collect(),
+            row_warnings: r
+                .row_warnings
+                .into_iter()
+                .map(super::warnings::RowWarning::from)
                 .collect(),
             error: r.error.map(|e| ImportFileError {
                 code: e.code,

@@ -3,6 +3,7 @@
 use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 
 use super::mappings::FileWarning;
+use super::warnings::RowWarningPage;
 use chrono::{DateTime, Utc};
 use entity::{member_unit, pending_merge, upload};
 
@@ -122,11 +123,7 @@ impl Upload {
     /// The rejected rows with their reasons (not for leaders: they hold the rows as
     /// written). 被拒收的行及原因（含原始数据，领导角色不可见）。
     async fn rejections(&self, ctx: &Context<'_>) -> Result<Vec<UploadRejection>> {
-        let id: i64 = self
-            .id
-            .parse()
-            .map_err(|_| HubError::Internal("upload id".to_owned()))
-            .gql()?;
+        let id = self.upload_id()?;
         let rejections = crate::service::uploads::rejections(
             database(ctx)?,
             read_audit(ctx),
@@ -147,6 +144,50 @@ impl Upload {
                 reason: r.reason,
             })
             .collect())
+    }
+
+    /// The warnings of the accepted rows (stored, but to check: an ambiguous date, a value
+    /// left empty, a person listed twice …), in row order, a page at a time; not for
+    /// leaders (they hold the values as written). 已接收行的警告（分页；含原始值，领导角色不可见）。
+    async fn row_warnings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] first: i32,
+        #[graphql(default = 0)] offset: i32,
+    ) -> Result<RowWarningPage> {
+        let max = super::warnings::MAX_WARNINGS_PAGE;
+        let (Ok(first), Ok(offset)) = (usize::try_from(first), usize::try_from(offset)) else {
+            return Err(HubError::BadInput(format!(
+                "first: give 0 to {max}; offset: 0 or more / 每页 0 至 {max} 条"
+            )))
+            .gql();
+        };
+        if first > max as usize {
+            return Err(HubError::BadInput(format!(
+                "first: give 0 to {max} / 每页 0 至 {max} 条"
+            )))
+            .gql();
+        }
+        let warnings = crate::service::uploads::warnings(
+            database(ctx)?,
+            read_audit(ctx),
+            principal(ctx)?,
+            self.upload_id()?,
+            self.member_unit_id,
+        )
+        .await
+        .gql()?;
+        Ok(RowWarningPage::of(warnings, first, offset))
+    }
+}
+
+impl Upload {
+    /// The stored upload's id.
+    fn upload_id(&self) -> Result<i64> {
+        self.id
+            .parse()
+            .map_err(|_| HubError::Internal("upload id".to_owned()))
+            .gql()
     }
 }
 
@@ -208,6 +249,7 @@ async fn load_person(ctx: &Context<'_>, id: i64) -> Result<Option<Person>> {
         model,
         status,
         as_of: at,
+        known_at: None,
         view: PersonView::Full,
     }))
 }

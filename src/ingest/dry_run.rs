@@ -71,6 +71,7 @@ pub(super) async fn dry_run(
         upload_id: None,
         rows: read::counts(&parsed),
         rejections: read::rejections(&parsed),
+        row_warnings: read::warnings_of(&parsed.rows),
         error: None,
         columns: parsed.columns.clone(),
         warnings: parsed.notes.clone(),

@@ -47,6 +47,7 @@ const IDENTITY_DOCUMENT: Table = Table {
         Column::plain("category"),
         Column::plain("valid_until"),
         Column::plain("source_row_id"),
+        Column::plain("passport_number"),
     ],
 };
 
@@ -181,11 +182,12 @@ pub async fn insert<C: ConnectionTrait>(
         v.extend([
             Value::from(r.person_id),
             text(r.fact.kind),
-            text(&r.fact.number),
+            opt_text(r.fact.number.as_ref()),
             text(&r.fact.issuing_nationality),
             opt_text(r.fact.category.as_ref()),
             Value::from(r.fact.valid_until),
             Value::from(r.row_id),
+            opt_text(r.fact.passport_number.as_ref()),
         ]);
     })
     .await?;

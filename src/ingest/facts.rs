@@ -48,8 +48,10 @@ pub struct StayFact {
 pub struct DocumentFact {
     /// `visa` or `work_permit`.
     pub kind: &'static str,
-    /// Number (the passport number for a visa without one of its own).
-    pub number: String,
+    /// The document's own number (none for a visa whose source gives none).
+    pub number: Option<String>,
+    /// For a visa: the number of the passport it is in.
+    pub passport_number: Option<String>,
     /// Issuing state, ISO alpha-3.
     pub issuing_nationality: String,
     /// Category (Z, X1 …).

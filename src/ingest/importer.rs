@@ -98,6 +98,7 @@ struct Landed<'a> {
     head: UploadHead,
     totals: land::RowTotals,
     rejections: Vec<super::Rejection>,
+    warnings: Vec<super::RowWarning>,
     end: importers::UploadEnd,
 }
 
@@ -285,6 +286,7 @@ impl Importer {
             .await?;
         let mut totals = land::RowTotals::default();
         let mut rejections = Vec::new();
+        let mut warnings = Vec::new();
         let mut end = importers::UploadEnd::default();
         // Each part lands while the reader reads and converts the next one. On an error the
         // transaction rolls back and the reader stops at its next part.
@@ -312,6 +314,7 @@ impl Importer {
             .await?;
             totals.add(part.totals);
             rejections.extend(part.rejections);
+            warnings.extend(part.warnings);
             waiting = std::time::Instant::now();
         }
         match finished(reader).await? {
@@ -339,6 +342,7 @@ impl Importer {
             head,
             totals,
             rejections,
+            warnings,
             end,
         }))
     }
@@ -362,6 +366,7 @@ impl Importer {
             head,
             totals,
             rejections,
+            warnings,
             end,
         } = landed;
         let kind = head.kind;
@@ -389,6 +394,7 @@ impl Importer {
             upload_id: Some(upload_id),
             rows: read::row_counts(totals),
             rejections,
+            row_warnings: warnings,
             error: None,
             columns: head.columns,
             warnings: head.notes,

@@ -43,7 +43,7 @@ pub mod supplies;
 pub mod tickets;
 
 pub use importer::{Importer, Progress};
-pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts};
+pub use report::{FileError, ImportReport, ImportStatus, Rejection, RowCounts, RowWarning};
 
 use crate::error::HubError;
 use chrono::Utc;

@@ -6,7 +6,7 @@ use super::facts::{
     RowFacts, StayFact, SupplyFact,
 };
 use super::land::{LandFile, LandRow, RowTotals};
-use super::report::{IssueRef, Rejection, RowCounts};
+use super::report::{IssueRef, Rejection, RowCounts, RowWarning};
 use crate::registry::shown::PersonValues;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -94,7 +94,9 @@ pub fn facts_of(record: &Record, tz: Tz) -> RowFacts {
             if r.visa_type.is_some() || r.visa_valid_until.is_some() {
                 facts.documents.push(DocumentFact {
                     kind: "visa",
-                    number: r.person.document_number.clone(),
+                    // Visa lists give no visa number: the visa is in the row's passport.
+                    number: None,
+                    passport_number: Some(r.person.document_number.clone()),
                     issuing_nationality: ISSUED_HERE.to_owned(),
                     category: r.visa_type.clone(),
                     valid_until: r.visa_valid_until,
@@ -130,7 +132,8 @@ pub fn facts_of(record: &Record, tz: Tz) -> RowFacts {
             if let Some(number) = r.work_permit_number.as_ref().filter(|n| !n.is_empty()) {
                 facts.documents.push(DocumentFact {
                     kind: "work_permit",
-                    number: number.clone(),
+                    number: Some(number.clone()),
+                    passport_number: None,
                     issuing_nationality: ISSUED_HERE.to_owned(),
                     category: None,
                     valid_until: r.work_permit_valid_until,
@@ -290,6 +293,23 @@ pub fn rejections_of(rows: &[ParsedRow]) -> Vec<Rejection> {
                 })
                 .collect();
             Rejection::from_issues(&row.sheet, row.row, &issues)
+        })
+        .collect()
+}
+
+/// Every warning of an accepted read row, in row order.
+pub fn warnings_of(rows: &[ParsedRow]) -> Vec<RowWarning> {
+    rows.iter()
+        .filter(|row| row.is_accepted())
+        .flat_map(|row| {
+            row.warnings.iter().map(|issue| RowWarning {
+                sheet: row.sheet.clone(),
+                row: row.row,
+                column: issue.column.clone(),
+                value: issue.value.clone(),
+                code: issue.code.as_str().to_owned(),
+                message: issue.reason.clone(),
+            })
         })
         .collect()
 }

@@ -51,6 +51,25 @@ pub struct Rejection {
     pub reason: String,
 }
 
+/// One warning of an accepted row: the row was stored, and this is what to check in it
+/// (an ambiguous or unreadable optional date, an unrecognised value left empty, a person
+/// listed twice in the file …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowWarning {
+    /// Sheet name.
+    pub sheet: String,
+    /// Excel row number as the user sees it.
+    pub row: u32,
+    /// Column header as written, when the warning is about one column.
+    pub column: Option<String>,
+    /// The value as written.
+    pub value: String,
+    /// Stable code, e.g. `AMBIGUOUS_DATE`.
+    pub code: String,
+    /// What to check, in Chinese.
+    pub message: String,
+}
+
 /// Why a file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileError {
@@ -77,6 +96,9 @@ pub struct ImportReport {
     pub rows: RowCounts,
     /// Every rejected row.
     pub rejections: Vec<Rejection>,
+    /// Every warning of an accepted row, in row order (`rows.warnings` counts the rows
+    /// that carry one).
+    pub row_warnings: Vec<RowWarning>,
     /// Why the file could not be read (status `failed` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<FileError>,
@@ -115,6 +137,7 @@ impl ImportReport {
             upload_id: None,
             rows: RowCounts::default(),
             rejections: Vec::new(),
+            row_warnings: Vec::new(),
             error: Some(error),
             columns: Vec::new(),
             warnings: Vec::new(),

@@ -1,7 +1,8 @@
 //! Reading back what an upload stored: its report and its rejected rows.
 
-use super::report::{ImportReport, ImportStatus, IssueRef, Rejection, RowCounts};
+use super::report::{ImportReport, ImportStatus, IssueRef, Rejection, RowCounts, RowWarning};
 use entity::{member_unit, source_row, upload};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
@@ -69,6 +70,40 @@ pub async fn rejections<C: ConnectionTrait>(
         .collect())
 }
 
+/// The warnings of a stored upload's accepted rows, in row order (only the rows that
+/// carry an issue are read).
+pub async fn warnings<C: ConnectionTrait>(
+    db: &C,
+    upload_id: i64,
+) -> Result<Vec<RowWarning>, DbErr> {
+    let rows = source_row::Entity::find()
+        .filter(source_row::Column::UploadId.eq(upload_id))
+        .filter(source_row::Column::Status.eq("accepted"))
+        // Rows without issues store exactly `[]`; the text form is the same on both backends.
+        .filter(Expr::cust("CAST(issues AS TEXT) <> '[]'"))
+        .order_by_asc(source_row::Column::Sheet)
+        .order_by_asc(source_row::Column::RowNumber)
+        .all(db)
+        .await?;
+    Ok(rows.iter().flat_map(warnings_of).collect())
+}
+
+/// The warnings stored with one row.
+pub fn warnings_of(row: &source_row::Model) -> Vec<RowWarning> {
+    issues_of(row)
+        .into_iter()
+        .filter(|issue| issue.severity == "warning")
+        .map(|issue| RowWarning {
+            sheet: row.sheet.clone(),
+            row: u32::try_from(row.row_number).unwrap_or(0),
+            column: issue.column,
+            value: issue.value,
+            code: issue.code,
+            message: issue.reason,
+        })
+        .collect()
+}
+
 /// The report of a stored upload, with the given status (e.g. `duplicate`).
 pub async fn report_of<C: ConnectionTrait>(
     db: &C,
@@ -91,6 +126,7 @@ pub async fn report_of<C: ConnectionTrait>(
             warnings: n(stored.warning_rows),
         },
         rejections: rejections(db, stored.id).await?,
+        row_warnings: warnings(db, stored.id).await?,
         error: None,
         columns: stored_notes(stored, "columns"),
         warnings: stored_notes(stored, "warnings"),

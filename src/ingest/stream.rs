@@ -4,7 +4,7 @@
 
 use super::land::{LandRow, RowTotals};
 use super::read;
-use super::report::Rejection;
+use super::report::{Rejection, RowWarning};
 use chrono_tz::Tz;
 use importers::{ImportError, ParsedRow, ReadOptions, RowSink, SourceKind, UploadEnd, UploadHead};
 use std::ops::ControlFlow;
@@ -32,17 +32,21 @@ pub struct Part {
     pub totals: RowTotals,
     /// The rejections among them, in row order.
     pub rejections: Vec<Rejection>,
+    /// The warnings of the accepted ones, in row order.
+    pub warnings: Vec<RowWarning>,
 }
 
 impl Part {
     /// Converts read rows (consuming them).
     fn convert(rows: Vec<ParsedRow>, tz: Tz) -> Self {
         let rejections = read::rejections_of(&rows);
+        let warnings = read::warnings_of(&rows);
         let rows = read::land_rows(rows, tz);
         Self {
             totals: RowTotals::of(&rows),
             rows,
             rejections,
+            warnings,
         }
     }
 }

@@ -93,7 +93,8 @@ pub async fn resolve(
                 let added = identity_document::ActiveModel {
                     person_id: Set(keep),
                     kind: Set("passport".to_owned()),
-                    number: Set(other.document_number.clone()),
+                    number: Set(Some(other.document_number.clone())),
+                    passport_number: Set(None),
                     issuing_nationality: Set(other.nationality.clone()),
                     category: Set(None),
                     valid_until: Set(None),

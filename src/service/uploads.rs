@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::ingest::{ImportRequest, ImportStage, Progress, export};
 
-pub use crate::ingest::report::Rejection;
+pub use crate::ingest::report::{Rejection, RowWarning};
 /// What the callers of uploads (HTTP, GraphQL, the command line) read of the importer: the
 /// application's importer, its reports and statuses, a roster's report, landing tickets.
 pub use crate::ingest::roster::RosterReport;
@@ -257,6 +257,30 @@ pub async fn rejections(
         )
         .await?;
     Ok(rejections)
+}
+
+/// The warnings of an upload's accepted rows, in row order, for a principal who may read
+/// its rejections (they hold the values as written); the read is audited.
+pub async fn warnings(
+    db: &DatabaseConnection,
+    reads: &ReadAudit,
+    principal: &Principal,
+    upload_id: i64,
+    unit_id: i64,
+) -> Result<Vec<RowWarning>, HubError> {
+    let grant = principal.authorize(Operation::ReadRejections)?;
+    grant.check_unit(unit_id)?;
+    let warnings = crate::ingest::stored::warnings(db, upload_id).await?;
+    reads
+        .record(
+            db,
+            principal,
+            Action::ReadRejections,
+            format!("upload:{upload_id}"),
+            serde_json::json!({ "warnings": warnings.len() }),
+        )
+        .await?;
+    Ok(warnings)
 }
 
 /// An upload's rejected rows as an xlsx to fix and upload again: the file name to offer

@@ -6,6 +6,7 @@
 
 mod access;
 mod analyst;
+mod analyst_facts;
 mod brief;
 mod city;
 mod cli;

@@ -113,7 +113,8 @@ fn person_row(i: usize, rng: &mut Rng, organisations: usize) -> RowFacts {
         }),
         documents: vec![DocumentFact {
             kind: "visa",
-            number: format!("B{i:08}"),
+            number: None,
+            passport_number: Some(format!("B{i:08}")),
             issuing_nationality: "CHN".to_owned(),
             category: Some(if student { "X1" } else { "Z" }.to_owned()),
             valid_until: Some(valid_until),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::ingest::{ImportReport, ImportStatus, Rejection};
+use crate::ingest::{ImportReport, ImportStatus, Rejection, RowWarning};
 
 /// The status in words.
 fn status_text(report: &ImportReport) -> String {
@@ -34,8 +34,22 @@ pub fn rejection_line(r: &Rejection) -> String {
     )
 }
 
-/// A few lines per file: name and status, the row counts (or the error) and every
-/// rejected row.
+/// One warning of an accepted row: `? Sheet!row column value — CODE message`.
+pub fn warning_line(w: &RowWarning) -> String {
+    let column = w.column.as_deref().unwrap_or("-");
+    let value = if w.value.is_empty() {
+        "(空 empty)"
+    } else {
+        w.value.as_str()
+    };
+    format!(
+        "? {}!{} {column} {value} — {} {}",
+        w.sheet, w.row, w.code, w.message
+    )
+}
+
+/// A few lines per file: name and status, the row counts (or the error), every rejected
+/// row and every warning of an accepted row.
 pub fn summary(report: &ImportReport) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "{} — {}", report.file, status_text(report));
@@ -131,6 +145,9 @@ pub fn summary(report: &ImportReport) -> String {
     for rejection in &report.rejections {
         let _ = writeln!(text, "  {}", rejection_line(rejection));
     }
+    for warning in &report.row_warnings {
+        let _ = writeln!(text, "  {}", warning_line(warning));
+    }
     text
 }
 
@@ -160,6 +177,14 @@ mod tests {
                 code: "UNKNOWN_NATIONALITY".to_owned(),
                 reason: "无法识别的国籍".to_owned(),
             }],
+            row_warnings: vec![RowWarning {
+                sheet: "Sheet1".to_owned(),
+                row: 21,
+                column: Some("出生日期".to_owned()),
+                value: "03/04/1990".to_owned(),
+                code: "AMBIGUOUS_DATE".to_owned(),
+                message: "日期不明确".to_owned(),
+            }],
             error: None,
             columns: Vec::new(),
             warnings: Vec::new(),
@@ -177,6 +202,7 @@ mod tests {
         assert!(text.starts_with("police_visas.xlsx — 已导入 imported (upload 7)"));
         assert!(text.contains("数据 data 156 · 接受 accepted 154 · 拒绝 rejected 2"));
         assert!(text.contains("  Sheet1!20 国籍 火星 — UNKNOWN_NATIONALITY 无法识别的国籍"));
+        assert!(text.contains("  ? Sheet1!21 出生日期 03/04/1990 — AMBIGUOUS_DATE 日期不明确"));
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl People<'_> {
                 (model, status)
             })
             .collect();
-        let records = self.records(people, view, to).await?;
+        let records = self.records(people, view, to, None).await?;
         audit::page(
             self.read_audit(),
             self.db,

@@ -101,7 +101,7 @@ impl People<'_> {
                 .filter_map(|(_, s)| s.managing_organization_id)
                 .collect();
             let mut facts = page_facts(self.db, &ids, &orgs).await?;
-            for record in self.records(page.people, view, as_of).await? {
+            for record in self.records(page.people, view, as_of, None).await? {
                 rows.push(export_row(&record, &mut facts, own_unit_name.as_deref()));
             }
             match page.cursors.last() {

@@ -23,6 +23,9 @@ pub struct PersonRecord {
     pub status: PersonStatus,
     /// The time asked.
     pub as_of: DateTime<Utc>,
+    /// When answered from the uploads landed by a time: that time (values and every
+    /// nested fact are then those such uploads gave).
+    pub known_at: Option<DateTime<Utc>>,
     /// What of the person the caller may see.
     pub view: PersonView,
 }
@@ -90,19 +93,22 @@ impl People<'_> {
         })
     }
 
-    /// The records of `people` with their statuses, as `view` shows them.
+    /// The records of `people` with their statuses, as `view` shows them (from the
+    /// uploads landed by `known_at` when given).
     pub(super) async fn records(
         &self,
         people: Vec<(person::Model, PersonStatus)>,
         view: PersonView,
         as_of: DateTime<Utc>,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<PersonRecord>, HubError> {
         let (models, statuses): (Vec<person::Model>, Vec<PersonStatus>) =
             people.into_iter().unzip();
-        let models = match view.unit() {
-            Some(unit) => shown::own_values(self.db, unit, models).await?,
-            None => models,
+        let rows = shown::Rows {
+            unit: view.unit(),
+            known_at,
         };
+        let models = shown::values_of(self.db, rows, models).await?;
         Ok(models
             .into_iter()
             .zip(statuses)
@@ -110,6 +116,7 @@ impl People<'_> {
                 model,
                 status,
                 as_of,
+                known_at,
                 view,
             })
             .collect())
@@ -153,7 +160,9 @@ impl People<'_> {
             }
             other => other.into(),
         })?;
-        let people = self.records(page.people, view, query.as_of).await?;
+        let people = self
+            .records(page.people, view, query.as_of, filter.known_at)
+            .await?;
         let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
         audit::page(
             self.read_audit(),
@@ -174,12 +183,14 @@ impl People<'_> {
     }
 
     /// One person, when `principal` may read them (an uploader only its own people: any
-    /// other is as if unknown); the read is audited.
+    /// other is as if unknown); the read is audited. With `known_at`, the person as the
+    /// uploads landed by then gave them (none when no such upload named them).
     pub async fn find(
         &self,
         principal: &Principal,
         lookup: PersonLookup,
         as_of: DateTime<Utc>,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Option<PersonRecord>, HubError> {
         let grant = principal.authorize(Operation::ReadPeople)?;
         check_search(principal, lookup.searches())?;
@@ -237,12 +248,22 @@ impl People<'_> {
             view.masked(),
         )
         .await?;
-        let mut statuses = derived::statuses(self.db, &[model.id], as_of, self.tz).await?;
-        let status = statuses.remove(&model.id).ok_or_else(|| {
-            HubError::Internal(format!("no derived facts for person {}", model.id))
-        })?;
+        let mut statuses =
+            derived::status::statuses_known(self.db, &[model.id], as_of, known_at, self.tz)
+                .await?;
+        let status = match (statuses.remove(&model.id), known_at) {
+            (Some(status), _) => status,
+            // No upload landed by then named the person.
+            (None, Some(_)) => return Ok(None),
+            (None, None) => {
+                return Err(HubError::Internal(format!(
+                    "no derived facts for person {}",
+                    model.id
+                )));
+            }
+        };
         Ok(self
-            .records(vec![(model, status)], view, as_of)
+            .records(vec![(model, status)], view, as_of, known_at)
             .await?
             .pop())
     }

@@ -1,36 +1,68 @@
-//! A person as one member unit's uploads give them: the names, sex and date of birth its
-//! own rows gave (the most authoritative of them, as the stored person picks from all
-//! rows), and whether those rows disagree. The identity (document number, nationality) is
-//! what every row gives.
+//! A person as some of the uploads give them: the names, sex and date of birth that one
+//! member unit's own rows gave, or the rows of the uploads landed by a time (what the hub
+//! knew then), or both (the most authoritative of them, as the stored person picks from
+//! all rows), and whether those rows disagree. The identity (document number,
+//! nationality) is what every row gives.
 
 use std::collections::HashMap;
 
-use entity::{person, person_source};
+use chrono::{DateTime, Utc};
+use entity::{person, person_source, source_row, upload};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::registry::shown::shown_of;
 
-/// `people` with the values of `unit`'s own rows in place of the values shown from all
-/// rows (one statement for all of them).
-pub async fn own_values<C: ConnectionTrait>(
+/// Which rows a person's values are taken from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rows {
+    /// Only the rows of this member unit's uploads.
+    pub unit: Option<i64>,
+    /// Only the rows of uploads landed by this time.
+    pub known_at: Option<DateTime<Utc>>,
+}
+
+impl Rows {
+    /// Whether every row counts (the stored values are then the answer).
+    pub fn all(self) -> bool {
+        self.unit.is_none() && self.known_at.is_none()
+    }
+}
+
+/// `people` with the values of `rows` in place of the values shown from all rows (one
+/// statement for all of them); `people` as they are when every row counts.
+pub async fn values_of<C: ConnectionTrait>(
     db: &C,
-    unit: i64,
+    rows: Rows,
     mut people: Vec<person::Model>,
 ) -> Result<Vec<person::Model>, DbErr> {
-    if people.is_empty() {
+    if people.is_empty() || rows.all() {
         return Ok(people);
     }
-    let mut rows: HashMap<i64, Vec<person_source::Model>> = HashMap::new();
-    for row in person_source::Entity::find()
-        .filter(person_source::Column::PersonId.is_in(people.iter().map(|p| p.id)))
-        .filter(person_source::Column::MemberUnitId.eq(unit))
-        .all(db)
-        .await?
-    {
-        rows.entry(row.person_id).or_default().push(row);
+    let mut query = person_source::Entity::find()
+        .filter(person_source::Column::PersonId.is_in(people.iter().map(|p| p.id)));
+    if let Some(unit) = rows.unit {
+        query = query.filter(person_source::Column::MemberUnitId.eq(unit));
+    }
+    if let Some(known) = rows.known_at {
+        let landed = Query::select()
+            .column(upload::Column::Id)
+            .from(upload::Entity)
+            .and_where(upload::Column::UploadedAt.lte(known))
+            .to_owned();
+        let known_rows = Query::select()
+            .column(source_row::Column::Id)
+            .from(source_row::Entity)
+            .and_where(source_row::Column::UploadId.in_subquery(landed))
+            .to_owned();
+        query = query.filter(person_source::Column::SourceRowId.in_subquery(known_rows));
+    }
+    let mut by_person: HashMap<i64, Vec<person_source::Model>> = HashMap::new();
+    for row in query.all(db).await? {
+        by_person.entry(row.person_id).or_default().push(row);
     }
     for model in &mut people {
-        let own = rows.remove(&model.id).unwrap_or_default();
+        let own = by_person.remove(&model.id).unwrap_or_default();
         apply(model, &own);
     }
     Ok(people)

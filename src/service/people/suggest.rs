@@ -47,7 +47,7 @@ impl People<'_> {
                 (model, status)
             })
             .collect();
-        let records = self.records(people, view, as_of).await?;
+        let records = self.records(people, view, as_of, None).await?;
         let shown: Vec<i64> = records.iter().map(|r| r.model.id).collect();
         audit::page(
             self.read_audit(),
