@@ -8,7 +8,7 @@
 //! SQLite cannot drop a column's NOT NULL: there the table is rebuilt (nothing references
 //! a document, so the copy keeps every id); PostgreSQL alters the column in place.
 
-use crate::ddl::{fk, id, index};
+use crate::ddl::{id, index};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{big_integer, date_null, string, string_len, string_null};
 
@@ -24,18 +24,14 @@ const INDEXES: [&[&str]; 2] = [&["person_id", "kind", "valid_until"], &["number"
 /// document's, `number` nullable, `passport_number` added. The constraints keep the names
 /// the original table gave them.
 fn rebuilt(name: &str) -> TableCreateStatement {
-    let mut person = fk(
-        "identity_document",
-        "person_id",
-        "person",
-        ForeignKeyAction::Cascade,
-    );
-    let mut row = fk(
-        "identity_document",
-        "source_row_id",
-        "source_row",
-        ForeignKeyAction::Restrict,
-    );
+    let reference = |column: &str, target: &str, on_delete: ForeignKeyAction| {
+        ForeignKey::create()
+            .name(format!("fk_identity_document_{column}"))
+            .from(name.to_owned(), column.to_owned())
+            .to(target.to_owned(), "id")
+            .on_delete(on_delete)
+            .take()
+    };
     Table::create()
         .table(name.to_owned())
         .col(id())
@@ -47,13 +43,27 @@ fn rebuilt(name: &str) -> TableCreateStatement {
         .col(string_null("category"))
         .col(date_null("valid_until"))
         .col(string_null("passport_number"))
-        .foreign_key(person.from(name.to_owned(), "person_id"))
-        .foreign_key(row.from(name.to_owned(), "source_row_id"))
+        .foreign_key(&mut reference(
+            "person_id",
+            "person",
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut reference(
+            "source_row_id",
+            "source_row",
+            ForeignKeyAction::Restrict,
+        ))
         .take()
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on both backends: on SQLite the rebuild's statements then run on
+    /// one connection, and a failure leaves the table as it was.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         match manager.get_database_backend() {
