@@ -6,7 +6,7 @@ import { VISA_LABELS, errorBox, h, sourceText } from '../util.js';
 
 const RECORD = `id name chineseName documentNumber birthDate sex present visaStatus
   nationality { nameZh } managingUnit { name }
-  documents { kind number validUntil }
+  documents { kind number passportNumber validUntil }
   sources { fileName unitName sheet row uploadedAt uploadedBy }`;
 
 const MERGES = `{
@@ -26,7 +26,7 @@ function record(title, p) {
     ['证件号码', p.documentNumber], ['出生日期', p.birthDate || ''], ['性别', p.sex === 'F' ? '女' : p.sex === 'M' ? '男' : ''],
     ['是否在庆', p.present ? '在庆' : '不在庆'], ['签证', VISA_LABELS[p.visaStatus] || p.visaStatus],
     ['管理单位', p.managingUnit ? p.managingUnit.name : ''],
-    ['证件', p.documents.map((d) => `${DOC_KINDS[d.kind] || d.kind} ${d.number}${d.validUntil ? `（至${d.validUntil}）` : ''}`).join('；')],
+    ['证件', p.documents.map((d) => `${DOC_KINDS[d.kind] || d.kind} ${d.number || (d.passportNumber ? `（护照 ${d.passportNumber}）` : '')}${d.validUntil ? `（至${d.validUntil}）` : ''}`).join('；')],
   ];
   return h('div', { class: 'card merge-record' },
     h('h3', {}, title, ' ', h('a', { href: `#/person/${p.id}` }, '详情')),
