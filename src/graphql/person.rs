@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 use super::loaders::{ByPerson, OrganizationLoader, Provenance, ProvenanceLoader};
-use super::warnings::PersonWarning;
 use super::view::{Facts, PersonView};
+use super::warnings::PersonWarning;
 use crate::derived::PersonStatus;
 use crate::error::{GqlResultExt, HubError};
 use crate::registry::shown::PersonValues;
@@ -476,7 +476,11 @@ impl Person {
     }
 
     /// The facts of table `E` the request shows, in the loader's order.
-    async fn shown<E>(&self, ctx: &Context<'_>, row: impl Fn(&E::Model) -> i64) -> Result<Vec<E::Model>>
+    async fn shown<E>(
+        &self,
+        ctx: &Context<'_>,
+        row: impl Fn(&E::Model) -> i64,
+    ) -> Result<Vec<E::Model>>
     where
         E: super::loaders::PersonFact + Send + Sync + 'static,
         E::Model: Send + Sync + Clone + 'static,
@@ -631,9 +635,7 @@ impl Person {
                 active: ended.is_none(),
                 since: a.since,
                 until: ended,
-                ended_by_upload_id: ended
-                    .and(a.ended_by_upload_id)
-                    .map(|id| ID(id.to_string())),
+                ended_by_upload_id: ended.and(a.ended_by_upload_id).map(|id| ID(id.to_string())),
                 organization_id: a.organization_id,
                 source_row_ids,
             })
@@ -866,7 +868,10 @@ pub async fn prime_page(
     let documents = node.field("documents");
     let conflicts = node.field("conflicts");
     let warnings = node.field("warnings");
-    if documents.exists() || node.field("sources").exists() || conflicts.exists() || warnings.exists()
+    if documents.exists()
+        || node.field("sources").exists()
+        || conflicts.exists()
+        || warnings.exists()
     {
         let sources = page_of::<person_source::Entity>(ctx, &ids).await?;
         if provenance(&documents)

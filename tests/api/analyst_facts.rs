@@ -7,8 +7,8 @@ use crate::fixtures::{fixture_files, import};
 use crate::helpers::{Part, TestApp, spawn_app};
 use axum::http::StatusCode;
 use hub::auth::Role;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
 use migration::{MigrationTrait, SchemaManager};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 
 /// `data`, asserting the answer has no errors.
@@ -106,11 +106,7 @@ async fn warnings_of_accepted_rows_are_on_the_upload_and_on_the_person() {
     assert_eq!(masked["person"]["warnings"][0]["code"], "AMBIGUOUS_DATE");
     assert_eq!(masked["person"]["warnings"][0]["value"], Value::Null);
     let refused = app
-        .graphql_as(
-            Some(&leader),
-            page,
-            json!({ "first": 1, "offset": 0 }),
-        )
+        .graphql_as(Some(&leader), page, json!({ "first": 1, "offset": 0 }))
         .await
         .json();
     assert_eq!(
@@ -122,9 +118,8 @@ async fn warnings_of_accepted_rows_are_on_the_upload_and_on_the_person() {
 #[tokio::test]
 async fn a_fact_several_sources_give_is_one_entry_with_every_source() {
     let app = spawn_app().await;
-    let first = format!(
-        "{VISA_HEADER}PARK JIWOO,韩国,M55501234,男,1990-01-02,Z,2020-06-30,大庆油田\n"
-    );
+    let first =
+        format!("{VISA_HEADER}PARK JIWOO,韩国,M55501234,男,1990-01-02,Z,2020-06-30,大庆油田\n");
     let second = format!(
         "{VISA_HEADER}PARK JIWOO,韩国,M55501234,男,1990-01-02,Z,2020-06-30,大庆油田\n\
          KIM SORA,韩国,M55509012,女,1992-05-06,X1,2020-07-31,东北石油大学\n"
@@ -162,7 +157,11 @@ async fn a_fact_several_sources_give_is_one_entry_with_every_source() {
     };
     assert_eq!(person["sources"].as_array().map(Vec::len), Some(4));
     let affiliations = person["affiliations"].as_array().expect("affiliations");
-    assert_eq!(affiliations.len(), 1, "one affiliation, two sources: {data}");
+    assert_eq!(
+        affiliations.len(),
+        1,
+        "one affiliation, two sources: {data}"
+    );
     assert_eq!(
         files(&affiliations[0]["sources"]),
         ["visas-0201.csv", "visas-0202.csv"]
@@ -190,7 +189,10 @@ async fn a_fact_several_sources_give_is_one_entry_with_every_source() {
     assert_eq!(passport[0]["sources"].as_array().map(Vec::len), Some(4));
     let stays = person["stays"].as_array().expect("stays");
     assert_eq!(stays.len(), 1, "{data}");
-    assert_eq!(files(&stays[0]["sources"]), ["guests-a.csv", "guests-b.csv"]);
+    assert_eq!(
+        files(&stays[0]["sources"]),
+        ["guests-a.csv", "guests-b.csv"]
+    );
 }
 
 /// The values of `column` of the store's visas, in id order.
@@ -250,7 +252,12 @@ async fn a_visa_has_its_own_number_and_names_the_passport_it_is_in() {
     let step = SchemaManager::new(&app.db).begin().await.expect("begin");
     migration.up(&step).await.expect("up");
     step.commit().await.expect("commit");
-    assert!(stored_visas(&app.db, "number").await.iter().all(Option::is_none));
+    assert!(
+        stored_visas(&app.db, "number")
+            .await
+            .iter()
+            .all(Option::is_none)
+    );
     assert_eq!(stored_visas(&app.db, "passport_number").await, before);
     // A migrated store answers as a new one, and people are still found by their number.
     let again = data_as(&app, &analyst, query, Value::Null).await;
@@ -277,7 +284,13 @@ async fn a_visa_has_its_own_number_and_names_the_passport_it_is_in() {
 /// What a person shows, without the ids that differ between stores.
 fn facts_of(node: &Value) -> Value {
     let mut node = node.clone();
-    for list in ["documents", "affiliations", "stays", "movements", "healthChecks"] {
+    for list in [
+        "documents",
+        "affiliations",
+        "stays",
+        "movements",
+        "healthChecks",
+    ] {
         if let Some(items) = node[list].as_array_mut() {
             for item in items {
                 if let Some(object) = item.as_object_mut() {
@@ -329,23 +342,32 @@ async fn a_list_known_at_a_time_shows_the_names_and_facts_landed_by_then() {
             .iter()
             .map(|e| {
                 (
-                    e["node"]["documentNumber"].as_str().unwrap_or("").to_owned(),
+                    e["node"]["documentNumber"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned(),
                     facts_of(&e["node"]),
                 )
             })
             .collect()
     };
-    let original = by_number(&data_as(&only, &only_analyst, &list, json!({ "k": Value::Null })).await);
+    let original =
+        by_number(&data_as(&only, &only_analyst, &list, json!({ "k": Value::Null })).await);
     let reproduced =
         by_number(&data_as(&app, &analyst, &list, json!({ "k": then.to_rfc3339() })).await);
     let today = by_number(&data_as(&app, &analyst, &list, json!({ "k": Value::Null })).await);
     assert!(original.len() > 100);
-    assert_eq!(reproduced.keys().collect::<Vec<_>>(), original.keys().collect::<Vec<_>>());
+    assert_eq!(
+        reproduced.keys().collect::<Vec<_>>(),
+        original.keys().collect::<Vec<_>>()
+    );
     for (number, person) in &original {
         assert_eq!(&reproduced[number], person, "{number} as known then");
     }
     assert!(
-        original.iter().any(|(number, person)| today[number] != *person),
+        original
+            .iter()
+            .any(|(number, person)| today[number] != *person),
         "later uploads changed someone"
     );
 

@@ -249,8 +249,7 @@ impl People<'_> {
         )
         .await?;
         let mut statuses =
-            derived::status::statuses_known(self.db, &[model.id], as_of, known_at, self.tz)
-                .await?;
+            derived::status::statuses_known(self.db, &[model.id], as_of, known_at, self.tz).await?;
         let status = match (statuses.remove(&model.id), known_at) {
             (Some(status), _) => status,
             // No upload landed by then named the person.
