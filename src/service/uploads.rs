@@ -244,19 +244,8 @@ pub async fn rejections(
     upload_id: i64,
     unit_id: i64,
 ) -> Result<Vec<Rejection>, HubError> {
-    let grant = principal.authorize(Operation::ReadRejections)?;
-    grant.check_unit(unit_id)?;
-    let rejections = crate::ingest::stored::rejections(db, upload_id).await?;
-    reads
-        .record(
-            db,
-            principal,
-            Action::ReadRejections,
-            format!("upload:{upload_id}"),
-            serde_json::json!({ "rows": rejections.len() }),
-        )
-        .await?;
-    Ok(rejections)
+    let read = crate::ingest::stored::rejections(db, upload_id);
+    rows_as_written(db, reads, principal, (upload_id, unit_id), "rows", read).await
 }
 
 /// The warnings of an upload's accepted rows, in row order, for a principal who may read
@@ -268,19 +257,34 @@ pub async fn warnings(
     upload_id: i64,
     unit_id: i64,
 ) -> Result<Vec<RowWarning>, HubError> {
+    let read = crate::ingest::stored::warnings(db, upload_id);
+    rows_as_written(db, reads, principal, (upload_id, unit_id), "warnings", read).await
+}
+
+/// What `read` gives of the rows of an upload as written, once `principal` may read them
+/// (the policy, and the unit of `(upload id, unit id)`); the read is audited with its
+/// count under `what`.
+async fn rows_as_written<T>(
+    db: &DatabaseConnection,
+    reads: &ReadAudit,
+    principal: &Principal,
+    (upload_id, unit_id): (i64, i64),
+    what: &str,
+    read: impl std::future::Future<Output = Result<Vec<T>, sea_orm::DbErr>>,
+) -> Result<Vec<T>, HubError> {
     let grant = principal.authorize(Operation::ReadRejections)?;
     grant.check_unit(unit_id)?;
-    let warnings = crate::ingest::stored::warnings(db, upload_id).await?;
+    let found = read.await?;
     reads
         .record(
             db,
             principal,
             Action::ReadRejections,
             format!("upload:{upload_id}"),
-            serde_json::json!({ "warnings": warnings.len() }),
+            serde_json::json!({ what: found.len() }),
         )
         .await?;
-    Ok(warnings)
+    Ok(found)
 }
 
 /// An upload's rejected rows as an xlsx to fix and upload again: the file name to offer

@@ -141,6 +141,13 @@ function reportView(report) {
       parts.push(rejectionsButton(report.upload_id, report.file));
     }
   }
+  // Accepted rows with something to check (an ambiguous date, a value left empty …).
+  if (report.row_warnings && report.row_warnings.length) {
+    parts.push(h('h3', {}, `已接收、但请核对的行（${num(report.row_warnings.length)}）`));
+    parts.push(table(['工作表', '行号', '列', '原值', '说明'],
+      report.row_warnings.map((w) => [w.sheet, String(w.row), w.column || '', w.value, w.message]),
+      { class: 'compact row-warnings' }));
+  }
   return h('div', { class: 'report', dataset: { status: report.status }, role: 'status' }, parts);
 }
 
