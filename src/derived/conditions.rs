@@ -118,8 +118,10 @@ pub struct IdCmp {
 pub struct DocumentCondition {
     /// `visa` or `work_permit`. 证件类别。
     pub kind: Option<TextCmp>,
-    /// Number. 号码。
+    /// The document's own number (a visa whose source gives none has none: `isNull`). 号码。
     pub number: Option<TextCmp>,
+    /// For a visa: the number of the passport it is in. 签证所在护照号码。
+    pub passport_number: Option<TextCmp>,
     /// Category (Z, X1 …). 种类。
     pub category: Option<TextCmp>,
     /// Valid until. 有效期至。
@@ -426,7 +428,10 @@ impl Conditions {
         self.name.is_some()
             || self.chinese_name.is_some()
             || self.document_number.is_some()
-            || self.document.as_ref().is_some_and(|d| d.number.is_some())
+            || self
+                .document
+                .as_ref()
+                .is_some_and(|d| d.number.is_some() || d.passport_number.is_some())
     }
 
     /// The SQL conditions over `p` (a person or `derived` row: only its `id` is read),
@@ -524,6 +529,9 @@ impl Conditions {
             }
             if let Some(k) = &c.number {
                 k.render(sql, "d.number", &mut parts);
+            }
+            if let Some(k) = &c.passport_number {
+                k.render(sql, "d.passport_number", &mut parts);
             }
             if let Some(k) = &c.category {
                 k.render(sql, "d.category", &mut parts);

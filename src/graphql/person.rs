@@ -185,18 +185,12 @@ fn grouped<K: Eq + Hash, T>(facts: impl IntoIterator<Item = (K, T, i64)>) -> Vec
     out
 }
 
-macro_rules! with_sources {
-    ($ty:ident) => {
-        impl $ty {
-            /// The first source (every entry has one).
-            async fn first_source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-                match self.source_row_ids.first() {
-                    Some(&id) => source(ctx, id).await,
-                    None => Ok(None),
-                }
-            }
-        }
-    };
+/// Loads the provenance of the first of `ids` (every grouped fact has one).
+async fn first_source(ctx: &Context<'_>, ids: &[i64]) -> Result<Option<Source>> {
+    match ids.first() {
+        Some(&id) => source(ctx, id).await,
+        None => Ok(None),
+    }
 }
 
 macro_rules! with_source {
@@ -233,13 +227,12 @@ pub struct Document {
     #[graphql(skip)]
     pub source_row_ids: Vec<i64>,
 }
-with_sources!(Document);
 
 #[ComplexObject]
 impl Document {
     /// The first source that gave it. 数据来源（首个）。
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        self.first_source(ctx).await
+        first_source(ctx, &self.source_row_ids).await
     }
 
     /// Every source that gave it. 全部数据来源。
@@ -270,7 +263,6 @@ pub struct Affiliation {
     #[graphql(skip)]
     pub source_row_ids: Vec<i64>,
 }
-with_sources!(Affiliation);
 
 #[ComplexObject]
 impl Affiliation {
@@ -281,7 +273,7 @@ impl Affiliation {
 
     /// The first source that reported it. 数据来源（首个）。
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        self.first_source(ctx).await
+        first_source(ctx, &self.source_row_ids).await
     }
 
     /// Every source that reported it (upload, unit, row). 全部数据来源。
@@ -306,7 +298,6 @@ pub struct Stay {
     #[graphql(skip)]
     pub source_row_ids: Vec<i64>,
 }
-with_sources!(Stay);
 
 #[ComplexObject]
 impl Stay {
@@ -317,7 +308,7 @@ impl Stay {
 
     /// The first source that listed it. 数据来源（首个）。
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        self.first_source(ctx).await
+        first_source(ctx, &self.source_row_ids).await
     }
 
     /// Every source that listed it. 全部数据来源。
@@ -874,7 +865,9 @@ pub async fn prime_page(
         || warnings.exists()
     {
         let sources = page_of::<person_source::Entity>(ctx, &ids).await?;
+        // The rows naming a person are kept by their provenance too (a unit view, `knownAt`).
         if provenance(&documents)
+            || scoped
             || node.field("sources").exists()
             || warnings.exists()
             || conflicts.field("values").field("source").exists()

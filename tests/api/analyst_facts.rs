@@ -273,11 +273,31 @@ async fn a_visa_has_its_own_number_and_names_the_passport_it_is_in() {
         let found = data_as(
             &app,
             &analyst,
-            "query($n: String!) { people(filter: { present: null, documentNumber: { eq: $n } }) { totalCount } }",
+            "query($n: String!) {
+                people(filter: { present: null, documentNumber: { eq: $n } }) { totalCount }
+                inPassport: people(filter: { present: null, document: { passportNumber: { eq: $n } } }) { totalCount }
+                asOwn: people(filter: { present: null, document: { kind: { eq: \"visa\" }, number: { eq: $n } } }) { totalCount } }",
             json!({ "n": number }),
         )
         .await;
         assert_eq!(found["people"]["totalCount"], json!(holders), "{number}");
+        let with_visa = data["people"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .filter(|e| e["node"]["documentNumber"] == *number)
+            .filter(|e| {
+                e["node"]["documents"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["kind"] == "visa"))
+            })
+            .count();
+        assert_eq!(
+            found["inPassport"]["totalCount"],
+            json!(with_visa),
+            "{number}"
+        );
+        assert_eq!(found["asOwn"]["totalCount"], 0, "{number}");
     }
 }
 
