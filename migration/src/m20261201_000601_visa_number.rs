@@ -8,7 +8,7 @@
 //! SQLite cannot drop a column's NOT NULL: there the table is rebuilt (nothing references
 //! a document, so the copy keeps every id); PostgreSQL alters the column in place.
 
-use crate::ddl::{id, index};
+use crate::ddl::{fk, id, index};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{big_integer, date_null, string, string_len, string_null};
 
@@ -21,17 +21,8 @@ pub struct Migration;
 const INDEXES: [&[&str]; 2] = [&["person_id", "kind", "valid_until"], &["number"]];
 
 /// The table as rebuilt on SQLite (under `name`): the columns of `fact_table` and the
-/// document's, `number` nullable, `passport_number` added. The constraints keep the names
-/// the original table gave them.
+/// document's, `number` nullable, `passport_number` added.
 fn rebuilt(name: &str) -> TableCreateStatement {
-    let reference = |column: &str, target: &str, on_delete: ForeignKeyAction| {
-        ForeignKey::create()
-            .name(format!("fk_identity_document_{column}"))
-            .from(name.to_owned(), column.to_owned())
-            .to(target.to_owned(), "id")
-            .on_delete(on_delete)
-            .take()
-    };
     Table::create()
         .table(name.to_owned())
         .col(id())
@@ -43,12 +34,14 @@ fn rebuilt(name: &str) -> TableCreateStatement {
         .col(string_null("category"))
         .col(date_null("valid_until"))
         .col(string_null("passport_number"))
-        .foreign_key(&mut reference(
+        .foreign_key(&mut fk(
+            name,
             "person_id",
             "person",
             ForeignKeyAction::Cascade,
         ))
-        .foreign_key(&mut reference(
+        .foreign_key(&mut fk(
+            name,
             "source_row_id",
             "source_row",
             ForeignKeyAction::Restrict,
