@@ -2,11 +2,16 @@
 //!
 //! - [`demo`] — a synthetic city and the spreadsheets its member units would upload
 //!   (`hub demo`);
-//! - [`sample`] — a police visa list of any size (`hub bench import`, tests of large files).
+//! - [`sample`] — a police visa list of any size (`hub bench import`, tests of large files);
+//! - [`city`] — a city of any size as the importers' records (`hub bench city`,
+//!   `hub bench query`, the timeline test), or as the workbooks that say the same;
+//! - [`rng`] — the seeded sequence the sample and the city are drawn from.
 //!
 //! Everything here is deterministic for a given seed and writes files only where asked.
 
+pub mod city;
 pub mod demo;
+pub mod rng;
 pub mod sample;
 
 /// Why generated data could not be written.
