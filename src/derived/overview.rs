@@ -72,14 +72,7 @@ pub async fn overview_known<C: ConnectionTrait>(
     );
     let mut values = as_of_values(as_of, tz);
     values.push(day_start.into());
-    let sql = match known_at {
-        Some(known) => {
-            values.push(known.into());
-            let schema = super::known::schema_of(db).await?;
-            super::known::shadowed(&sql, &schema, &format!("${}", values.len()))
-        }
-        None => sql,
-    };
+    let sql = super::known::as_known(db, sql, &mut values, known_at).await?;
     let backend = db.get_database_backend();
     let row = db
         .query_one_raw(Statement::from_sql_and_values(backend, sql, values))

@@ -115,6 +115,33 @@ impl People<'_> {
             .collect())
     }
 
+    /// The records of the people `ids` (one each; an id the store does not hold is left
+    /// out) with their statuses as of `as_of`, as `view` shows them.
+    pub(super) async fn records_of(
+        &self,
+        ids: &[i64],
+        view: PersonView,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<PersonRecord>, HubError> {
+        let models = person::Entity::find()
+            .filter(person::Column::Id.is_in(ids.iter().copied()))
+            .all(self.db)
+            .await?;
+        let mut statuses = derived::statuses(self.db, ids, as_of, self.tz).await?;
+        let people = models
+            .into_iter()
+            .map(|model| {
+                let status = statuses.remove(&model.id).unwrap_or(PersonStatus {
+                    present: false,
+                    managing_organization_id: None,
+                    visa_status: derived::VisaStatus::Unknown,
+                });
+                (model, status)
+            })
+            .collect();
+        self.records(people, view, as_of).await
+    }
+
     /// A page of the people matching `query` that `principal` may read; the read is
     /// audited. Searching needs the search permission; an uploader reads its own people
     /// through its own facts; a leader's view is masked.
