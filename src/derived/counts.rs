@@ -7,18 +7,21 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
-/// What to group present people by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What to count people by. 分组维度。
+// One enum for the store and GraphQL (`CountDimension`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "CountDimension")]
 pub enum Dimension {
-    /// ISO alpha-3 nationality.
+    /// Nationality. 国籍。
     Nationality,
-    /// Managing organisation (具体负责管理单位).
+    /// Managing unit. 具体负责管理单位。
     ManagingUnit,
-    /// Member unit that reported the person (a person reported by two units counts for both).
+    /// Reporting member unit. 报送成员单位。
+    // A person reported by two units counts for both.
     ReportingUnit,
-    /// Visa status.
+    /// Visa status. 签证状态。
     VisaStatus,
-    /// Kind of the managing organisation (university, enterprise, hotel …).
+    /// Kind of managing organisation. 管理单位类别。
     OrganizationKind,
 }
 

@@ -81,6 +81,23 @@ fn check_search(principal: &Principal, searches: bool) -> Result<(), HubError> {
     Ok(())
 }
 
+/// The grant of `operation` over the people `filter` names: `FORBIDDEN` when the principal
+/// may not (or may not search, when the filter searches), `BAD_INPUT` for a malformed
+/// condition.
+pub(super) fn authorize_filter(
+    principal: &Principal,
+    operation: Operation,
+    filter: &PersonFilter,
+) -> Result<Grant, HubError> {
+    let grant = principal.authorize(operation)?;
+    check_search(principal, filter.searches())?;
+    filter
+        .conditions
+        .check()
+        .map_err(|e| HubError::BadInput(e.0))?;
+    Ok(grant)
+}
+
 impl People<'_> {
     /// How many people match `filter` as of `as_of` (through the cache when there is one).
     async fn total(&self, filter: &PersonFilter, as_of: DateTime<Utc>) -> Result<i64, HubError> {
@@ -150,13 +167,7 @@ impl People<'_> {
         principal: &Principal,
         query: PersonQuery,
     ) -> Result<PeoplePage, HubError> {
-        let grant = principal.authorize(Operation::ReadPeople)?;
-        check_search(principal, query.filter.searches())?;
-        query
-            .filter
-            .conditions
-            .check()
-            .map_err(|e| HubError::BadInput(e.0))?;
+        let grant = authorize_filter(principal, Operation::ReadPeople, &query.filter)?;
         let page = query.page.at_most(page_limit(&grant))?;
         let view = PersonView::of(&grant);
         let filter = scoped(query.presence.list_filter(query.filter), &grant);
@@ -284,12 +295,7 @@ impl People<'_> {
         presence: Presence,
         as_of: DateTime<Utc>,
     ) -> Result<Vec<CountEntry>, HubError> {
-        let grant = principal.authorize(Operation::ReadCounts)?;
-        check_search(principal, filter.searches())?;
-        filter
-            .conditions
-            .check()
-            .map_err(|e| HubError::BadInput(e.0))?;
+        let grant = authorize_filter(principal, Operation::ReadCounts, &filter)?;
         let filter = scoped(presence.count_filter(filter), &grant);
         let counts = match self.cache {
             Some(cache) => {
