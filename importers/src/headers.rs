@@ -275,7 +275,7 @@ pub(crate) struct KindSpec {
 }
 
 /// A field of `value` type, offered in the kind's template.
-const fn spec(
+const fn field_spec(
     value: ValueType,
     field: Field,
     canonical: &'static str,
@@ -299,7 +299,7 @@ macro_rules! typed_specs {
             canonical: &'static str,
             synonyms: &'static [&'static str],
         ) -> FieldSpec {
-            spec(ValueType::$value, field, canonical, synonyms)
+            field_spec(ValueType::$value, field, canonical, synonyms)
         }
     )*};
 }

@@ -6,7 +6,9 @@ use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 /// Headline figures as of T. Countries and managing units count present people only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// (The daily brief states them as they are: [`crate::service::brief::Figures`].)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Overview {
     /// People the hub knows of.
     pub known_people: i64,
