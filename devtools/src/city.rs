@@ -190,7 +190,10 @@ impl CityBatch {
             .collect();
         book::xlsx(&Table {
             sheet: "签证登记".to_owned(),
-            title: format!("大庆市在住外国人签证登记表（生成城市第{}批）", self.index + 1),
+            title: format!(
+                "大庆市在住外国人签证登记表（生成城市第{}批）",
+                self.index + 1
+            ),
             headers: headers(&[
                 "序号",
                 "英文姓名",
@@ -235,7 +238,10 @@ impl CityBatch {
             .collect();
         book::xlsx(&Table {
             sheet: "旅客".to_owned(),
-            title: format!("萨尔图机场境外旅客进出港记录（生成城市第{}批）", self.index + 1),
+            title: format!(
+                "萨尔图机场境外旅客进出港记录（生成城市第{}批）",
+                self.index + 1
+            ),
             headers: headers(&[
                 "日期时间",
                 "航班号",

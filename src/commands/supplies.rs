@@ -116,8 +116,7 @@ async fn run_on(
             Ok(out)
         }
         SuppliesCommand::AddSynonym { item, synonym } => {
-            let saved =
-                edits::add_item_name(db, &local, item, ItemName::Synonym, synonym).await?;
+            let saved = edits::add_item_name(db, &local, item, ItemName::Synonym, synonym).await?;
             Ok(format!("{}: {}", saved.code, saved.synonyms.join("、")))
         }
         SuppliesCommand::AddUnit { item, unit } => {

@@ -585,11 +585,17 @@ impl Conditions {
                     "(SELECT o.kind FROM organization o WHERE o.id = a.organization_id)",
                 )
                 .on(c.since.as_ref(), "a.since")
-                .on(c.until.as_ref(), "(CASE WHEN a.until <= $1 THEN a.until END)")
+                .on(
+                    c.until.as_ref(),
+                    "(CASE WHEN a.until <= $1 THEN a.until END)",
+                )
                 .with(active);
             out.extend(
                 affiliation.exists("affiliation a", "a.person_id = p.id", |sql| {
-                    format!("(a.since IS NULL OR a.since <= $1){}", unit_of_fact(sql, "a"))
+                    format!(
+                        "(a.since IS NULL OR a.since <= $1){}",
+                        unit_of_fact(sql, "a")
+                    )
                 }),
             );
         }
@@ -639,9 +645,11 @@ impl Conditions {
                     c.uploaded_at.as_ref(),
                     "(SELECT u.uploaded_at FROM source_row sr JOIN upload u ON u.id = sr.upload_id WHERE sr.id = ps.source_row_id)",
                 );
-            out.extend(source.exists("person_source ps", "ps.person_id = p.id", |sql| {
-                format!("1 = 1{}", unit_of_fact(sql, "ps"))
-            }));
+            out.extend(
+                source.exists("person_source ps", "ps.person_id = p.id", |sql| {
+                    format!("1 = 1{}", unit_of_fact(sql, "ps"))
+                }),
+            );
         }
         out
     }

@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::context::{as_of as resolve_as_of, authorize, database, principal, timezone};
 use super::person::{Person, VisaStatus};
 use crate::auth::Operation;
-pub use crate::derived::{Dimension as CountDimension, PersonOrder};
 use crate::derived::{self, Between, Conditions, PersonFilter as Filter};
+pub use crate::derived::{Dimension as CountDimension, PersonOrder};
 use crate::error::{GqlResultExt, HubError};
 use crate::service::people::{Page, People, PersonLookup, PersonQuery, Presence};
 

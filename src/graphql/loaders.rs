@@ -150,16 +150,11 @@ impl Loader<i64> for ProvenanceLoader {
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
         let db = &self.0;
-        let rows = by_id::<source_row::Entity>(
-            db,
-            source_row::Column::Id,
-            keys.iter().copied(),
-            |r| r.id,
-        )
-        .await?;
+        let rows =
+            by_id::<source_row::Entity>(db, source_row::Column::Id, keys.iter().copied(), |r| r.id)
+                .await?;
         let upload_ids = rows.values().map(|r| r.upload_id);
-        let uploads =
-            by_id::<upload::Entity>(db, upload::Column::Id, upload_ids, |u| u.id).await?;
+        let uploads = by_id::<upload::Entity>(db, upload::Column::Id, upload_ids, |u| u.id).await?;
         let unit_ids = uploads.values().map(|u| u.member_unit_id);
         let units =
             by_id::<member_unit::Entity>(db, member_unit::Column::Id, unit_ids, |u| u.id).await?;

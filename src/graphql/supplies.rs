@@ -10,10 +10,10 @@ use super::context::{as_of as resolve_as_of, authorize, database, principal, tim
 use crate::auth::Operation;
 use crate::auth::audit::{self, Action};
 use crate::error::{GqlResultExt, HubError};
+use crate::supplies::catalogue::ItemName;
 use crate::supplies::figures::{self, ByItem, ContractAt, DonationAt};
 use crate::supplies::ledger::{Ledger, Parts};
 use crate::supplies::service::{self, ContractFilter, DonationFilter, RowPlace, View};
-use crate::supplies::catalogue::ItemName;
 use crate::supplies::{candidates, catalogue, edits};
 
 /// Longest page of a list.

@@ -14,8 +14,8 @@ use super::auth::Authenticated;
 use super::xlsx;
 use crate::error::HubError;
 use crate::export::ExportFilter;
-use crate::supplies::export::Sheet;
 use crate::service::people::{ExportRequest, People};
+use crate::supplies::export::Sheet;
 
 /// The export ([`People::export`]); 401 without a token, 403 for a role that may not read
 /// people (or search them, when `search` is given), 400 for a malformed filter.

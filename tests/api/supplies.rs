@@ -3,10 +3,10 @@
 //! re-importing changes nothing; a receipt counts once whichever register lands first; a
 //! contract's state follows its rows in time; rejected rows as listed; roles and masking.
 
+use crate::fixtures::{import_bytes, rows_of};
 use crate::helpers::TestDatabase;
 use hub::auth::{Principal, Role, UnitRef};
 use hub::graphql::HubSchema;
-use crate::fixtures::{import_bytes, rows_of};
 use hub::ingest::{ImportReport, ImportStatus};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};

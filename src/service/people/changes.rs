@@ -8,8 +8,8 @@ use super::read::PersonRecord;
 use super::view::PersonView;
 use super::{People, audit};
 use crate::auth::{Operation, Principal};
-use crate::derived::changes::{Change, ChangeKind};
 use crate::derived;
+use crate::derived::changes::{Change, ChangeKind};
 use crate::error::HubError;
 
 /// Most changes one answer holds.
