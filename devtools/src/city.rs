@@ -9,9 +9,9 @@
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use importers::{Direction, PassengerRecord, PersonFields, Sex, VisaRecord};
 
-use crate::DevError;
 use crate::demo::book::{self, Cell, Table};
 use crate::rng::SplitMix;
+use crate::{AIRPORT_HEADERS, DevError, POLICE_LIST_HEADERS};
 
 /// People per batch (one police list and one passenger list each).
 pub const BATCH: usize = 50_000;
@@ -177,6 +177,7 @@ impl CityBatch {
                 };
                 vec![
                     Cell::Number((n + 1) as f64),
+                    Cell::from(r.person.chinese_name.clone()),
                     Cell::from(r.person.latin_name.clone()),
                     Cell::from(sex),
                     Cell::from(r.person.nationality.as_str()),
@@ -185,6 +186,8 @@ impl CityBatch {
                     Cell::from(r.visa_type.clone()),
                     r.visa_valid_until.map_or(Cell::Empty, Cell::Date),
                     Cell::from(r.organization.clone()),
+                    Cell::from(r.address.clone()),
+                    Cell::from(r.note.clone()),
                 ]
             })
             .collect();
@@ -194,17 +197,7 @@ impl CityBatch {
                 "大庆市在住外国人签证登记表（生成城市第{}批）",
                 self.index + 1
             ),
-            headers: headers(&[
-                "序号",
-                "英文姓名",
-                "性别",
-                "国籍",
-                "出生日期",
-                "护照号码",
-                "签证种类",
-                "签证有效期至",
-                "工作/学习单位",
-            ]),
+            headers: headers(&POLICE_LIST_HEADERS),
             rows,
             ..Table::default()
         })
@@ -228,6 +221,7 @@ impl CityBatch {
                 vec![
                     Cell::DateTime(r.at.naive_local()),
                     Cell::from(r.carrier_number.clone()),
+                    Cell::from(r.person.latin_name.clone()),
                     Cell::from(r.person.nationality.as_str()),
                     Cell::from(r.person.document_number.as_str()),
                     Cell::from(r.origin.clone()),
@@ -242,15 +236,7 @@ impl CityBatch {
                 "萨尔图机场境外旅客进出港记录（生成城市第{}批）",
                 self.index + 1
             ),
-            headers: headers(&[
-                "日期时间",
-                "航班号",
-                "国籍代码",
-                "证件号码",
-                "出发地",
-                "目的地",
-                "进出港",
-            ]),
+            headers: headers(&AIRPORT_HEADERS),
             rows,
             ..Table::default()
         })

@@ -192,20 +192,7 @@ pub fn visa_registry_xlsx(rows: usize, seed: u64) -> Result<Vec<u8>, DevError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Sheet1")?;
-    let headers = [
-        "序号",
-        "中文姓名",
-        "英文姓名",
-        "性别",
-        "国籍",
-        "出生日期",
-        "护照号码",
-        "签证种类",
-        "签证有效期至",
-        "工作/学习单位",
-        "居住地址",
-        "备注",
-    ];
+    let headers = crate::POLICE_LIST_HEADERS;
     let title = Format::new()
         .set_bold()
         .set_font_size(14)
