@@ -50,9 +50,12 @@ pub fn change_text(before: i64, now: i64, unit: &str) -> String {
     }
 }
 
+/// A figure compared between two briefs: its label, how to read it, its unit.
+type Compared = (&'static str, fn(&Overview) -> i64, &'static str);
+
 /// The headline figures compared with the previous brief, one phrase each.
 pub fn figure_changes(before: &Overview, now: &Overview) -> Vec<String> {
-    let figures: [(&str, fn(&Overview) -> i64, &str); 5] = [
+    let figures: [Compared; 5] = [
         ("在庆外国人", |o| o.present_people, "人"),
         ("国家和地区", |o| o.countries, "个"),
         ("具体负责管理单位", |o| o.managing_units, "家"),
