@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
 
 use crate::DevError;
+use crate::rng::SplitMix as Rng;
 
 /// The worksheet row of the `i`-th row written (a row past Excel's last is an error).
 fn row(i: usize) -> Result<u32, DevError> {
@@ -11,27 +12,6 @@ fn row(i: usize) -> Result<u32, DevError> {
         .ok()
         .filter(|r| *r < 1_048_576)
         .ok_or_else(|| DevError::TooLarge(format!("row {i} is past Excel's last row")))
-}
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
 }
 
 /// Nationalities as units write them: Chinese short and long names, English names, codes.
@@ -208,24 +188,11 @@ fn random_date(rng: &mut Rng, from_year: u16, years: u16) -> Result<ExcelDateTim
 /// # Errors
 /// [`DevError::Workbook`] if the workbook cannot be written.
 pub fn visa_registry_xlsx(rows: usize, seed: u64) -> Result<Vec<u8>, DevError> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Sheet1")?;
-    let headers = [
-        "序号",
-        "中文姓名",
-        "英文姓名",
-        "性别",
-        "国籍",
-        "出生日期",
-        "护照号码",
-        "签证种类",
-        "签证有效期至",
-        "工作/学习单位",
-        "居住地址",
-        "备注",
-    ];
+    let headers = crate::POLICE_LIST_HEADERS;
     let title = Format::new()
         .set_bold()
         .set_font_size(14)

@@ -28,12 +28,7 @@ pub async fn run(settings: &Settings, args: &BriefArgs) -> Result<ExitCode, HubE
     db.close().await?;
     let written = written?;
     let bytes = brief::docx::brief_docx(&written, tz)?;
-    std::fs::write(&args.output, bytes).map_err(|e| {
-        HubError::BadInput(format!(
-            "无法写入 {0} / cannot write {0}: {e}",
-            args.output.display()
-        ))
-    })?;
+    super::write_output(&args.output, &bytes)?;
     writeln!(
         std::io::stdout().lock(),
         "{}\n已写入每日情况报告 / wrote the daily brief: {}",

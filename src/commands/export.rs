@@ -37,12 +37,7 @@ pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Hub
         .await;
     db.close().await?;
     let bytes = file?.bytes;
-    std::fs::write(&people.output, bytes).map_err(|e| {
-        HubError::BadInput(format!(
-            "无法写入 {0} / cannot write {0}: {e}",
-            people.output.display()
-        ))
-    })?;
+    super::write_output(&people.output, &bytes)?;
     writeln!(
         std::io::stdout().lock(),
         "已导出人员名单 / wrote the people list: {}",
@@ -74,12 +69,7 @@ async fn supplies(
     )
     .await;
     db.close().await?;
-    std::fs::write(&args.output, bytes?).map_err(|e| {
-        HubError::BadInput(format!(
-            "无法写入 {0} / cannot write {0}: {e}",
-            args.output.display()
-        ))
-    })?;
+    super::write_output(&args.output, &bytes?)?;
     writeln!(
         std::io::stdout().lock(),
         "已导出 / wrote: {}",

@@ -15,3 +15,17 @@ pub mod supplies;
 pub mod template;
 pub mod token;
 pub mod units;
+
+/// Writes a file a command produced; a path that cannot be written is the caller's to fix
+/// (`BAD_INPUT`, naming it).
+pub(crate) fn write_output(
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> Result<(), crate::error::HubError> {
+    std::fs::write(path, bytes).map_err(|e| {
+        crate::error::HubError::BadInput(format!(
+            "无法写入 {0} / cannot write {0}: {e}",
+            path.display()
+        ))
+    })
+}

@@ -26,12 +26,7 @@ pub async fn run(settings: &Settings, args: &RejectionsArgs) -> Result<ExitCode,
         return Ok(ExitCode::SUCCESS);
     }
     let bytes = rejected.to_xlsx()?;
-    std::fs::write(&args.output, bytes).map_err(|e| {
-        HubError::BadInput(format!(
-            "无法写入 {0} / cannot write {0}: {e}",
-            args.output.display()
-        ))
-    })?;
+    super::write_output(&args.output, &bytes)?;
     writeln!(
         out,
         "已写出上传 {0}（{1}）的 {2} 行未导入数据 / wrote the {2} rejected rows of upload {0} ({1}) to {3}",

@@ -8,11 +8,11 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use crate::auth::Principal;
-use crate::auth::audit::{self, Action};
 use crate::config::Settings;
 use crate::db;
 use crate::error::HubError;
-use crate::supplies::catalogue;
+use crate::supplies::catalogue::{self, ItemName};
+use crate::supplies::edits;
 
 /// Arguments of `hub supplies`.
 #[derive(Debug, Args)]
@@ -78,25 +78,12 @@ pub async fn run(settings: &Settings, args: &SuppliesArgs) -> Result<ExitCode, H
     Ok(ExitCode::SUCCESS)
 }
 
-async fn edited(
-    db: &sea_orm::DatabaseConnection,
-    target: String,
-    detail: serde_json::Value,
-) -> Result<(), HubError> {
-    audit::record(
-        db,
-        &Principal::local(),
-        Action::SuppliesCatalogueEdit,
-        target,
-        detail,
-    )
-    .await
-}
-
 async fn run_on(
     db: &sea_orm::DatabaseConnection,
     command: &SuppliesCommand,
 ) -> Result<String, HubError> {
+    // The command line is a local admin.
+    let local = Principal::local();
     match command {
         SuppliesCommand::Catalogue { json } => {
             let c = catalogue::load(db).await?;
@@ -129,23 +116,11 @@ async fn run_on(
             Ok(out)
         }
         SuppliesCommand::AddSynonym { item, synonym } => {
-            let saved = catalogue::add_item_synonym(db, item, synonym).await?;
-            edited(
-                db,
-                format!("supply_item:{item}"),
-                serde_json::json!({ "synonym": synonym }),
-            )
-            .await?;
+            let saved = edits::add_item_name(db, &local, item, ItemName::Synonym, synonym).await?;
             Ok(format!("{}: {}", saved.code, saved.synonyms.join("、")))
         }
         SuppliesCommand::AddUnit { item, unit } => {
-            let saved = catalogue::add_item_unit(db, item, unit).await?;
-            edited(
-                db,
-                format!("supply_item:{item}"),
-                serde_json::json!({ "unit": unit }),
-            )
-            .await?;
+            let saved = edits::add_item_name(db, &local, item, ItemName::Unit, unit).await?;
             Ok(format!(
                 "{}: {}（{}）",
                 saved.code,
@@ -154,13 +129,7 @@ async fn run_on(
             ))
         }
         SuppliesCommand::AddCurrencyName { currency, name } => {
-            let saved = catalogue::add_currency_name(db, currency, name).await?;
-            edited(
-                db,
-                format!("supply_currency:{}", saved.code),
-                serde_json::json!({ "name": name }),
-            )
-            .await?;
+            let saved = edits::add_currency_name(db, &local, currency, name).await?;
             Ok(format!("{}: {}", saved.code, saved.names.join("、")))
         }
         SuppliesCommand::SetRate {
@@ -168,13 +137,7 @@ async fn run_on(
             currency,
             cny_per_unit,
         } => {
-            let r = catalogue::set_rate(db, month, currency, *cny_per_unit).await?;
-            edited(
-                db,
-                format!("supply_rate:{}:{}", r.month, r.currency),
-                serde_json::json!({ "cny_per_unit": r.cny_per_unit }),
-            )
-            .await?;
+            let r = edits::set_rate(db, &local, month, currency, *cny_per_unit).await?;
             Ok(format!(
                 "{} {} = {} CNY",
                 r.month, r.currency, r.cny_per_unit

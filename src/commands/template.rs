@@ -26,12 +26,7 @@ pub fn run(args: &TemplateArgs) -> Result<ExitCode, HubError> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{}.xlsx", kind.as_str())));
-    std::fs::write(&path, bytes).map_err(|e| {
-        HubError::BadInput(format!(
-            "无法写入 {0} / cannot write {0}: {e}",
-            path.display()
-        ))
-    })?;
+    super::write_output(&path, &bytes)?;
     writeln!(
         std::io::stdout().lock(),
         "已生成“{}”模板 / wrote the {} template: {}",

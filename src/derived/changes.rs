@@ -15,18 +15,22 @@ use super::overview::as_of_values;
 use super::sql::derived_cte;
 use crate::time::start_of_day;
 
-/// What kind of change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What kind of change. 变化类别。
+// One enum for the store and GraphQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
 pub enum ChangeKind {
-    /// Arrived in the city.
+    /// Arrived in the city. 到达。
     Arrival,
-    /// Left the city.
+    /// Left the city. 离开。
     Departure,
-    /// The hub first learnt of the person (the first upload naming them landed).
+    /// The hub first learnt of the person. 首次掌握。
+    // (the first upload naming them landed)
     FirstSeen,
-    /// The visa status at `to` differs from that at `from`.
+    /// The visa status changed. 签证状态变化。
+    // (the status at `to` differs from that at `from`)
     VisaStatus,
-    /// The managing unit at `to` differs from that at `from`.
+    /// The managing unit changed. 具体负责管理单位变化。
+    // (the unit at `to` differs from that at `from`)
     ManagingUnit,
 }
 

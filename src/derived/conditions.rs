@@ -262,7 +262,13 @@ pub(super) fn like_anywhere(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-impl TextCmp {
+/// A comparison rendered to SQL conditions on one column.
+trait Cmp {
+    /// Pushes a condition for each operator given.
+    fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>);
+}
+
+impl Cmp for TextCmp {
     fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
         let upper = format!("UPPER({column})");
         if let Some(eq) = &self.eq {
@@ -306,7 +312,7 @@ fn ordered<T: Into<Value> + Clone>(
     }
 }
 
-impl IntCmp {
+impl Cmp for IntCmp {
     fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
         ordered(
             sql,
@@ -325,7 +331,7 @@ impl IntCmp {
     }
 }
 
-impl FloatCmp {
+impl Cmp for FloatCmp {
     fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
         ordered(
             sql,
@@ -337,29 +343,24 @@ impl FloatCmp {
     }
 }
 
-impl TimeCmp {
-    fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
-        ordered(
-            sql,
-            column,
-            (self.eq.as_ref(), self.gte.as_ref(), self.lte.as_ref()),
-            parts,
-        );
-        null_check(self.is_null, column, parts);
-    }
+/// The comparisons of a time and of a day: `eq`, `gte`, `lte`, `isNull`.
+macro_rules! ordered_cmp {
+    ($($cmp:ty),*) => {$(
+        impl Cmp for $cmp {
+            fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
+                ordered(
+                    sql,
+                    column,
+                    (self.eq.as_ref(), self.gte.as_ref(), self.lte.as_ref()),
+                    parts,
+                );
+                null_check(self.is_null, column, parts);
+            }
+        }
+    )*};
 }
 
-impl DateCmp {
-    fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
-        ordered(
-            sql,
-            column,
-            (self.eq.as_ref(), self.gte.as_ref(), self.lte.as_ref()),
-            parts,
-        );
-        null_check(self.is_null, column, parts);
-    }
-}
+ordered_cmp!(TimeCmp, DateCmp);
 
 impl IdCmp {
     fn ids(&self) -> Result<(Option<i64>, Option<Vec<i64>>), BadCondition> {
@@ -376,7 +377,9 @@ impl IdCmp {
             .transpose()?;
         Ok((eq, any))
     }
+}
 
+impl Cmp for IdCmp {
     fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
         // Checked by `Conditions::check` before rendering; a bad id matches nothing.
         match self.ids() {
@@ -388,6 +391,51 @@ impl IdCmp {
             .render(sql, column, parts),
             Err(_) => parts.push("1 = 0".to_owned()),
         }
+    }
+}
+
+/// The conditions given of one kind of fact (or of the person's own values), gathered
+/// column by column and rendered as one `EXISTS` over its table.
+struct Parts<'s> {
+    sql: &'s mut Sql,
+    parts: Vec<String>,
+}
+
+impl<'s> Parts<'s> {
+    fn new(sql: &'s mut Sql) -> Self {
+        Self {
+            sql,
+            parts: Vec::new(),
+        }
+    }
+
+    /// The conditions of `cmp` on `column`, when given.
+    fn on(mut self, cmp: Option<&impl Cmp>, column: &str) -> Self {
+        if let Some(cmp) = cmp {
+            cmp.render(self.sql, column, &mut self.parts);
+        }
+        self
+    }
+
+    /// A condition written out.
+    fn with(mut self, part: Option<&str>) -> Self {
+        self.parts.extend(part.map(str::to_owned));
+        self
+    }
+
+    /// `EXISTS (SELECT 1 FROM {from} WHERE {link} AND …)` with `guard` (which facts count)
+    /// among the conditions, or nothing when no condition was given.
+    fn exists(
+        mut self,
+        from: &str,
+        link: &str,
+        guard: impl FnOnce(&mut Sql) -> String,
+    ) -> Option<String> {
+        if !self.parts.is_empty() {
+            let guard = guard(self.sql);
+            self.parts.push(guard);
+        }
+        exists(from, link, self.parts)
     }
 }
 
@@ -439,7 +487,6 @@ impl Conditions {
     pub(super) fn render(&self, sql: &mut Sql, unit: Option<i64>) -> Vec<String> {
         let mut out = Vec::new();
         // The person's own values: those of the unit's own rows when read for a unit.
-        let mut own = Vec::new();
         let (values, link) = match unit {
             Some(unit) => (
                 "person_source px",
@@ -450,24 +497,15 @@ impl Conditions {
             ),
             None => ("person px", "px.id = p.id".to_owned()),
         };
-        if let Some(c) = &self.name {
-            c.render(sql, "px.latin_name", &mut own);
-        }
-        if let Some(c) = &self.chinese_name {
-            c.render(sql, "px.chinese_name", &mut own);
-        }
-        if let Some(c) = &self.sex {
-            c.render(sql, "px.sex", &mut own);
-        }
-        if let Some(c) = &self.birth_date {
-            c.render(sql, "px.birth_date", &mut own);
-        }
-        out.extend(exists(values, &link, own));
+        let own = Parts::new(sql)
+            .on(self.name.as_ref(), "px.latin_name")
+            .on(self.chinese_name.as_ref(), "px.chinese_name")
+            .on(self.sex.as_ref(), "px.sex")
+            .on(self.birth_date.as_ref(), "px.birth_date");
+        out.extend(exists(values, &link, own.parts));
         if let Some(c) = &self.document_number {
-            let mut parts = Vec::new();
-            c.render(sql, "p.document_number", &mut parts);
             // `p` may be a `derived` row: it holds the document number too.
-            out.extend(parts);
+            c.render(sql, "p.document_number", &mut out);
         }
         let unit_of_row = |sql: &mut Sql, row: &str| match unit {
             Some(unit) => format!(
@@ -523,156 +561,101 @@ impl Conditions {
             });
         }
         if let Some(c) = &self.document {
-            let mut parts = Vec::new();
-            if let Some(k) = &c.kind {
-                k.render(sql, "d.kind", &mut parts);
-            }
-            if let Some(k) = &c.number {
-                k.render(sql, "d.number", &mut parts);
-            }
-            if let Some(k) = &c.passport_number {
-                k.render(sql, "d.passport_number", &mut parts);
-            }
-            if let Some(k) = &c.category {
-                k.render(sql, "d.category", &mut parts);
-            }
-            if let Some(k) = &c.valid_until {
-                k.render(sql, "d.valid_until", &mut parts);
-            }
-            if !parts.is_empty() {
-                parts.push(format!("1 = 1{}", unit_of_row(sql, "d.source_row_id")));
-            }
-            out.extend(exists("identity_document d", "d.person_id = p.id", parts));
+            let document = Parts::new(sql)
+                .on(c.kind.as_ref(), "d.kind")
+                .on(c.number.as_ref(), "d.number")
+                .on(c.passport_number.as_ref(), "d.passport_number")
+                .on(c.category.as_ref(), "d.category")
+                .on(c.valid_until.as_ref(), "d.valid_until");
+            out.extend(
+                document.exists("identity_document d", "d.person_id = p.id", |sql| {
+                    format!("1 = 1{}", unit_of_row(sql, "d.source_row_id"))
+                }),
+            );
         }
         if let Some(c) = &self.affiliation {
-            let mut parts = Vec::new();
-            if let Some(k) = &c.role {
-                k.render(sql, "a.role", &mut parts);
-            }
-            if let Some(k) = &c.organization {
-                k.render(sql, "a.organization_id", &mut parts);
-            }
-            if let Some(k) = &c.organization_name {
-                k.render(
-                    sql,
+            let active = match c.active {
+                Some(true) => Some("(a.until IS NULL OR a.until > $1)"),
+                Some(false) => Some("a.until <= $1"),
+                None => None,
+            };
+            let affiliation = Parts::new(sql)
+                .on(c.role.as_ref(), "a.role")
+                .on(c.organization.as_ref(), "a.organization_id")
+                .on(
+                    c.organization_name.as_ref(),
                     "(SELECT o.name FROM organization o WHERE o.id = a.organization_id)",
-                    &mut parts,
-                );
-            }
-            if let Some(k) = &c.organization_kind {
-                k.render(
-                    sql,
+                )
+                .on(
+                    c.organization_kind.as_ref(),
                     "(SELECT o.kind FROM organization o WHERE o.id = a.organization_id)",
-                    &mut parts,
-                );
-            }
-            if let Some(k) = &c.since {
-                k.render(sql, "a.since", &mut parts);
-            }
-            if let Some(k) = &c.until {
-                k.render(
-                    sql,
+                )
+                .on(c.since.as_ref(), "a.since")
+                .on(
+                    c.until.as_ref(),
                     "(CASE WHEN a.until <= $1 THEN a.until END)",
-                    &mut parts,
-                );
-            }
-            match c.active {
-                Some(true) => parts.push("(a.until IS NULL OR a.until > $1)".to_owned()),
-                Some(false) => parts.push("a.until <= $1".to_owned()),
-                None => {}
-            }
-            if !parts.is_empty() {
-                parts.push(format!(
-                    "(a.since IS NULL OR a.since <= $1){}",
-                    unit_of_fact(sql, "a")
-                ));
-            }
-            out.extend(exists("affiliation a", "a.person_id = p.id", parts));
+                )
+                .with(active);
+            out.extend(
+                affiliation.exists("affiliation a", "a.person_id = p.id", |sql| {
+                    format!(
+                        "(a.since IS NULL OR a.since <= $1){}",
+                        unit_of_fact(sql, "a")
+                    )
+                }),
+            );
         }
         if let Some(c) = &self.stay {
-            let mut parts = Vec::new();
-            if let Some(k) = &c.hotel {
-                k.render(sql, "s.organization_id", &mut parts);
-            }
-            if let Some(k) = &c.check_in {
-                k.render(sql, "s.check_in", &mut parts);
-            }
-            if let Some(k) = &c.check_out {
-                k.render(
-                    sql,
+            let stay = Parts::new(sql)
+                .on(c.hotel.as_ref(), "s.organization_id")
+                .on(c.check_in.as_ref(), "s.check_in")
+                .on(
+                    c.check_out.as_ref(),
                     "(CASE WHEN s.check_out <= $1 THEN s.check_out END)",
-                    &mut parts,
                 );
-            }
-            if !parts.is_empty() {
-                parts.push(format!(
+            out.extend(stay.exists("stay s", "s.person_id = p.id", |sql| {
+                format!(
                     "(s.check_in IS NULL OR s.check_in <= $1){}",
                     unit_of_fact(sql, "s")
-                ));
-            }
-            out.extend(exists("stay s", "s.person_id = p.id", parts));
+                )
+            }));
         }
         if let Some(c) = &self.movement {
-            let mut parts = Vec::new();
-            if let Some(k) = &c.direction {
-                k.render(sql, "m.direction", &mut parts);
-            }
-            if let Some(k) = &c.occurred_at {
-                k.render(sql, "m.occurred_at", &mut parts);
-            }
-            if let Some(k) = &c.carrier_number {
-                k.render(sql, "m.carrier_number", &mut parts);
-            }
-            if let Some(k) = &c.origin {
-                k.render(sql, "m.origin", &mut parts);
-            }
-            if let Some(k) = &c.destination {
-                k.render(sql, "m.destination", &mut parts);
-            }
-            if !parts.is_empty() {
-                parts.push(format!("m.occurred_at <= $1{}", unit_of_fact(sql, "m")));
-            }
-            out.extend(exists("movement m", "m.person_id = p.id", parts));
+            let movement = Parts::new(sql)
+                .on(c.direction.as_ref(), "m.direction")
+                .on(c.occurred_at.as_ref(), "m.occurred_at")
+                .on(c.carrier_number.as_ref(), "m.carrier_number")
+                .on(c.origin.as_ref(), "m.origin")
+                .on(c.destination.as_ref(), "m.destination");
+            out.extend(movement.exists("movement m", "m.person_id = p.id", |sql| {
+                format!("m.occurred_at <= $1{}", unit_of_fact(sql, "m"))
+            }));
         }
         if let Some(c) = &self.health_check {
-            let mut parts = Vec::new();
-            if let Some(k) = &c.checked_at {
-                k.render(sql, "h.checked_at", &mut parts);
-            }
-            if let Some(k) = &c.temperature {
-                k.render(sql, "h.temperature", &mut parts);
-            }
-            if let Some(k) = &c.status {
-                k.render(sql, "h.status", &mut parts);
-            }
-            if !parts.is_empty() {
-                parts.push(format!("h.checked_at <= $1{}", unit_of_fact(sql, "h")));
-            }
-            out.extend(exists("health_check h", "h.person_id = p.id", parts));
+            let check = Parts::new(sql)
+                .on(c.checked_at.as_ref(), "h.checked_at")
+                .on(c.temperature.as_ref(), "h.temperature")
+                .on(c.status.as_ref(), "h.status");
+            out.extend(check.exists("health_check h", "h.person_id = p.id", |sql| {
+                format!("h.checked_at <= $1{}", unit_of_fact(sql, "h"))
+            }));
         }
         if let Some(c) = &self.source {
-            let mut parts = Vec::new();
-            if let Some(k) = &c.unit {
-                k.render(
-                    sql,
+            let source = Parts::new(sql)
+                .on(
+                    c.unit.as_ref(),
                     "(SELECT mu.code FROM member_unit mu WHERE mu.id = ps.member_unit_id)",
-                    &mut parts,
-                );
-            }
-            if let Some(k) = &c.kind {
-                k.render(sql, "ps.kind", &mut parts);
-            }
-            if let Some(k) = &c.uploaded_at {
-                k.render(
-                    sql,
+                )
+                .on(c.kind.as_ref(), "ps.kind")
+                .on(
+                    c.uploaded_at.as_ref(),
                     "(SELECT u.uploaded_at FROM source_row sr JOIN upload u ON u.id = sr.upload_id WHERE sr.id = ps.source_row_id)",
-                    &mut parts,
                 );
-            }
-            if !parts.is_empty() {
-                parts.push(format!("1 = 1{}", unit_of_fact(sql, "ps")));
-            }
-            out.extend(exists("person_source ps", "ps.person_id = p.id", parts));
+            out.extend(
+                source.exists("person_source ps", "ps.person_id = p.id", |sql| {
+                    format!("1 = 1{}", unit_of_fact(sql, "ps"))
+                }),
+            );
         }
         out
     }

@@ -7,18 +7,21 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
-/// What to group present people by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What to count people by. 分组维度。
+// One enum for the store and GraphQL (`CountDimension`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "CountDimension")]
 pub enum Dimension {
-    /// ISO alpha-3 nationality.
+    /// Nationality. 国籍。
     Nationality,
-    /// Managing organisation (具体负责管理单位).
+    /// Managing unit. 具体负责管理单位。
     ManagingUnit,
-    /// Member unit that reported the person (a person reported by two units counts for both).
+    /// Reporting member unit. 报送成员单位。
+    // A person reported by two units counts for both.
     ReportingUnit,
-    /// Visa status.
+    /// Visa status. 签证状态。
     VisaStatus,
-    /// Kind of the managing organisation (university, enterprise, hotel …).
+    /// Kind of managing organisation. 管理单位类别。
     OrganizationKind,
 }
 
@@ -33,58 +36,48 @@ pub struct Count {
     pub count: i64,
 }
 
-/// `(key, label, count, joins, group by)` of a dimension, over `p` (a `derived` row).
-fn grouping(
-    dimension: Dimension,
-) -> (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-) {
+/// `(label, count, group by)` of a dimension, over `p` (a `derived` row) and the joins
+/// [`keyed`] gives it with no suffix.
+fn grouping(dimension: Dimension) -> (&'static str, &'static str, &'static str) {
     match dimension {
-        Dimension::Nationality => (
-            "p.nationality",
-            "p.nationality",
-            "COUNT(*)",
-            "",
-            "p.nationality",
-        ),
-        Dimension::ManagingUnit => (
-            "CAST(o.id AS TEXT)",
-            "o.name",
-            "COUNT(*)",
-            "JOIN organization o ON o.id = p.organization_id",
-            "o.id, o.name",
-        ),
-        Dimension::ReportingUnit => (
-            "u.code",
-            "u.name",
-            "COUNT(DISTINCT p.person_id)",
-            "JOIN person_source ps ON ps.person_id = p.person_id JOIN member_unit u ON u.id = ps.member_unit_id",
-            "u.code, u.name",
-        ),
-        Dimension::VisaStatus => (
-            "p.visa_status",
-            "p.visa_status",
-            "COUNT(*)",
-            "",
-            "p.visa_status",
-        ),
+        Dimension::Nationality => ("p.nationality", "COUNT(*)", "p.nationality"),
+        Dimension::ManagingUnit => ("o.name", "COUNT(*)", "o.id, o.name"),
+        Dimension::ReportingUnit => ("u.name", "COUNT(DISTINCT p.person_id)", "u.code, u.name"),
+        Dimension::VisaStatus => ("p.visa_status", "COUNT(*)", "p.visa_status"),
         Dimension::OrganizationKind => (
             "COALESCE(o.kind, 'unknown')",
-            "COALESCE(o.kind, 'unknown')",
             "COUNT(*)",
-            "LEFT JOIN organization o ON o.id = p.organization_id",
             "COALESCE(o.kind, 'unknown')",
         ),
     }
 }
 
-/// `(key, joins)` of a dimension for a cross count: its joins use aliases ending in
-/// `suffix`, so two dimensions can be grouped in one statement; keys as [`grouping`] gives
-/// them.
+/// The condition that limits a count to present people, unless the filter names presence
+/// itself.
+fn presence(filter: &PersonFilter) -> &'static str {
+    if filter.names_presence() {
+        ""
+    } else {
+        "p.present = 1 AND "
+    }
+}
+
+/// Runs a count's statement (answered from the uploads landed by the filter's `known_at`,
+/// when it names one).
+async fn run<C: ConnectionTrait>(
+    db: &C,
+    filter: &PersonFilter,
+    sql: Sql,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+    let Sql { text, mut values } = sql;
+    let text = super::known::as_known(db, text, &mut values, filter.known_at).await?;
+    let backend = db.get_database_backend();
+    db.query_all_raw(Statement::from_sql_and_values(backend, text, values))
+        .await
+}
+
+/// `(key, joins)` of a dimension: its joins use aliases ending in `suffix`, so two
+/// dimensions can be grouped in one statement (a cross count).
 fn keyed(dimension: Dimension, suffix: &str) -> (String, String) {
     let (o, ps, u) = (
         format!("o{suffix}"),
@@ -153,11 +146,7 @@ pub async fn cross_counts<C: ConnectionTrait>(
             }
         }
     }
-    let present = if filter.names_presence() {
-        ""
-    } else {
-        "p.present = 1 AND "
-    };
+    let present = presence(filter);
     sql.text = format!(
         "{ctes} SELECT row_key, column_key, n FROM (
             SELECT {row_key} AS row_key, {column_key} AS column_key, COUNT(DISTINCT p.person_id) AS n
@@ -167,19 +156,7 @@ pub async fn cross_counts<C: ConnectionTrait>(
         ) g ORDER BY n DESC, row_key, column_key",
         ctes = derived_ctes(),
     );
-    let schema = super::people::known_schema(db, filter).await?;
-    sql.text = super::people::known(
-        std::mem::take(&mut sql.text),
-        filter,
-        &mut sql,
-        schema.as_deref(),
-    );
-    let backend = db.get_database_backend();
-    let found = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend, sql.text, sql.values,
-        ))
-        .await?;
+    let found = run(db, filter, sql).await?;
     found
         .iter()
         .map(|row| {
@@ -204,20 +181,16 @@ pub async fn counts_by<C: ConnectionTrait>(
 ) -> Result<Vec<Count>, DbErr> {
     let mut sql = Sql::with_values(as_of_values(as_of, tz));
     let condition = filter.condition(&mut sql);
-    let (key, label, count, joins, group) = grouping(dimension);
+    let (key, joins) = keyed(dimension, "");
+    let (label, count, group) = grouping(dimension);
     // Counted for one unit's uploads: a person's reporting units are that unit alone.
     let joins = match (dimension, filter.own_unit) {
         (Dimension::ReportingUnit, Some(unit)) => {
             format!("{joins} AND ps.member_unit_id = {}", sql.param(unit))
         }
-        _ => joins.to_owned(),
+        _ => joins,
     };
-    // Present people, unless the filter names presence itself.
-    let present = if filter.names_presence() {
-        ""
-    } else {
-        "p.present = 1 AND "
-    };
+    let present = presence(filter);
     sql.text = format!(
         "{ctes} SELECT key, label, n FROM (
             SELECT {key} AS key, {label} AS label, {count} AS n
@@ -227,19 +200,7 @@ pub async fn counts_by<C: ConnectionTrait>(
         ) g ORDER BY n DESC, key",
         ctes = derived_ctes(),
     );
-    let schema = super::people::known_schema(db, filter).await?;
-    sql.text = super::people::known(
-        std::mem::take(&mut sql.text),
-        filter,
-        &mut sql,
-        schema.as_deref(),
-    );
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend, sql.text, sql.values,
-        ))
-        .await?;
+    let rows = run(db, filter, sql).await?;
     rows.iter()
         .map(|row| {
             Ok(Count {

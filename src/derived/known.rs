@@ -81,6 +81,22 @@ pub fn shadowed(sql: &str, schema: &str, known: &str) -> String {
     }
 }
 
+/// `sql` over `values` answered from the uploads landed by `known_at` when given (the time
+/// bound as a new last value), else as it is.
+pub async fn as_known<C: ConnectionTrait>(
+    db: &C,
+    sql: String,
+    values: &mut Vec<sea_orm::Value>,
+    known_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<String, DbErr> {
+    let Some(known) = known_at else {
+        return Ok(sql);
+    };
+    values.push(known.into());
+    let schema = schema_of(db).await?;
+    Ok(shadowed(&sql, &schema, &format!("${}", values.len())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,9 @@ use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 
 /// Headline figures as of T. Countries and managing units count present people only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// (The daily brief states them as they are: [`crate::service::brief::Figures`].)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Overview {
     /// People the hub knows of.
     pub known_people: i64,
@@ -72,14 +74,7 @@ pub async fn overview_known<C: ConnectionTrait>(
     );
     let mut values = as_of_values(as_of, tz);
     values.push(day_start.into());
-    let sql = match known_at {
-        Some(known) => {
-            values.push(known.into());
-            let schema = super::known::schema_of(db).await?;
-            super::known::shadowed(&sql, &schema, &format!("${}", values.len()))
-        }
-        None => sql,
-    };
+    let sql = super::known::as_known(db, sql, &mut values, known_at).await?;
     let backend = db.get_database_backend();
     let row = db
         .query_one_raw(Statement::from_sql_and_values(backend, sql, values))

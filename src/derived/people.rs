@@ -68,33 +68,35 @@ pub struct PersonFilter {
     pub known_at: Option<DateTime<Utc>>,
 }
 
-/// Orders of a people list (ties by id; empty values last).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Orders of a people list. 排序方式。
+// Ties are ordered by id; empty values come last. One enum for the store and GraphQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, async_graphql::Enum)]
 pub enum PersonOrder {
-    /// By id: the order the hub learnt of them.
+    /// The order the hub learnt of them. 按登记顺序。
     #[default]
     Id,
-    /// By Latin name.
+    /// By Latin name. 按姓名。
     Name,
-    /// By nationality, then name.
+    /// By nationality, then name. 按国籍、姓名。
     Nationality,
-    /// By Chinese name.
+    /// By Chinese name. 按中文姓名。
     ChineseName,
-    /// By document number.
+    /// By document number. 按证件号码。
     DocumentNumber,
-    /// By sex.
+    /// By sex. 按性别。
     Sex,
-    /// By date of birth.
+    /// By date of birth. 按出生日期。
     BirthDate,
-    /// Without conflicts first.
+    /// Without conflicts first. 按是否有来源冲突。
     HasConflicts,
-    /// By when the hub first learnt of them.
+    /// By when the hub first learnt of them. 按首次掌握时间。
     FirstSeen,
-    /// Away first, then present (at the time asked).
+    // The last three are read at the time asked.
+    /// Away first, then present. 按是否在庆。
     Present,
-    /// By visa status (at the time asked).
+    /// By visa status. 按签证状态。
     VisaStatus,
-    /// By the managing unit's name (at the time asked).
+    /// By the managing unit's name. 按具体负责管理单位。
     ManagingUnit,
 }
 

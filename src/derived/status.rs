@@ -51,14 +51,7 @@ pub async fn statuses_known<C: ConnectionTrait>(
         "{ctes} SELECT person_id, present, organization_id, visa_status FROM derived",
         ctes = derived_cte(Some(&format!("p.id IN ({})", placeholders.join(", ")))),
     );
-    let sql = match known_at {
-        Some(known) => {
-            values.push(known.into());
-            let schema = super::known::schema_of(db).await?;
-            super::known::shadowed(&sql, &schema, &format!("${}", values.len()))
-        }
-        None => sql,
-    };
+    let sql = super::known::as_known(db, sql, &mut values, known_at).await?;
     let backend = db.get_database_backend();
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))

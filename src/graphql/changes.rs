@@ -1,30 +1,15 @@
 //! `changes(from, to)`: what changed in the city between two times, each change with its
 //! person and source.
 
-use async_graphql::{ComplexObject, Context, Enum, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::context::{city_cache, database, principal, timezone};
 use super::person::{OrganizationRef, Person, Source, organization, source};
+pub use crate::derived::changes::ChangeKind;
 use crate::error::GqlResultExt;
 use crate::service::people::People;
 use crate::service::people::changes::MAX_CHANGES;
-
-/// What kind of change. 变化类别。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(remote = "crate::derived::changes::ChangeKind")]
-pub enum ChangeKind {
-    /// Arrived in the city. 到达。
-    Arrival,
-    /// Left the city. 离开。
-    Departure,
-    /// The hub first learnt of the person. 首次掌握。
-    FirstSeen,
-    /// The visa status changed. 签证状态变化。
-    VisaStatus,
-    /// The managing unit changed. 具体负责管理单位变化。
-    ManagingUnit,
-}
 
 /// One change. 一项变化。
 #[derive(Debug, Clone, SimpleObject)]
@@ -107,8 +92,7 @@ impl ChangesQuery {
         kinds: Option<Vec<ChangeKind>>,
         #[graphql(default = 1000)] first: i32,
     ) -> Result<ChangeFeed> {
-        let kinds: Vec<crate::derived::changes::ChangeKind> =
-            kinds.into_iter().flatten().map(Into::into).collect();
+        let kinds: Vec<ChangeKind> = kinds.into_iter().flatten().collect();
         let first = usize::try_from(first).unwrap_or(MAX_CHANGES + 1);
         let people = People::new(database(ctx)?, timezone(ctx)).with_cache(city_cache(ctx)?);
         let feed = people
@@ -121,7 +105,7 @@ impl ChangesQuery {
                 .changes
                 .into_iter()
                 .map(|c| Change {
-                    kind: c.change.kind.into(),
+                    kind: c.change.kind,
                     at: c.change.at,
                     before: c.change.before,
                     after: c.change.after,

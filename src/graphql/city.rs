@@ -8,6 +8,7 @@ use super::context::{as_of as resolve_as_of, authorize, database, principal, tim
 use super::person::{Person, VisaStatus};
 use crate::auth::Operation;
 use crate::derived::{self, Between, Conditions, PersonFilter as Filter};
+pub use crate::derived::{Dimension as CountDimension, PersonOrder};
 use crate::error::{GqlResultExt, HubError};
 use crate::service::people::{Page, People, PersonLookup, PersonQuery, Presence};
 
@@ -158,37 +159,6 @@ impl PersonFilter {
     }
 }
 
-/// Orders of a people list. 排序方式。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
-#[graphql(remote = "crate::derived::PersonOrder")]
-pub enum PersonOrder {
-    /// The order the hub learnt of them. 按登记顺序。
-    #[default]
-    Id,
-    /// By Latin name. 按姓名。
-    Name,
-    /// By nationality, then name. 按国籍、姓名。
-    Nationality,
-    /// By Chinese name. 按中文姓名。
-    ChineseName,
-    /// By document number. 按证件号码。
-    DocumentNumber,
-    /// By sex. 按性别。
-    Sex,
-    /// By date of birth. 按出生日期。
-    BirthDate,
-    /// Without conflicts first. 按是否有来源冲突。
-    HasConflicts,
-    /// By when the hub first learnt of them. 按首次掌握时间。
-    FirstSeen,
-    /// Away first, then present. 按是否在庆。
-    Present,
-    /// By visa status. 按签证状态。
-    VisaStatus,
-    /// By the managing unit's name. 按具体负责管理单位。
-    ManagingUnit,
-}
-
 /// Direction of an order. 排序方向。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
 pub enum SortDirection {
@@ -229,22 +199,6 @@ pub struct PersonConnection {
     pub page_info: PageInfo,
     /// The page. 本页。
     pub edges: Vec<PersonEdge>,
-}
-
-/// What to count people by. 分组维度。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(remote = "crate::derived::Dimension")]
-pub enum CountDimension {
-    /// Nationality. 国籍。
-    Nationality,
-    /// Managing unit. 具体负责管理单位。
-    ManagingUnit,
-    /// Reporting member unit. 报送成员单位。
-    ReportingUnit,
-    /// Visa status. 签证状态。
-    VisaStatus,
-    /// Kind of managing organisation. 管理单位类别。
-    OrganizationKind,
 }
 
 /// One group of a count. 分组计数。
@@ -371,7 +325,7 @@ impl CityQuery {
         filter.known_at = known_at;
         let query = PersonQuery {
             filter,
-            order: order_by.into(),
+            order: order_by,
             descending: direction == SortDirection::Desc,
             page,
             start,
@@ -452,7 +406,7 @@ impl CityQuery {
         let counts = people(ctx)?
             .counts(
                 principal(ctx)?,
-                dimension.into(),
+                dimension,
                 filter,
                 presence,
                 resolve_as_of(ctx, as_of),
@@ -537,7 +491,7 @@ impl CrossCountQuery {
         let cells = people(ctx)?
             .cross_counts(
                 principal(ctx)?,
-                (rows.into(), columns.into()),
+                (rows, columns),
                 filter,
                 presence,
                 resolve_as_of(ctx, as_of),

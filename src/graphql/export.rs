@@ -76,7 +76,7 @@ fn export_filter(
         }),
         search: filter.search,
         filter: conditions,
-        order_by: Some(crate::derived::PersonOrder::from(order).name().to_owned()),
+        order_by: Some(order.name().to_owned()),
         direction: Some(
             match direction {
                 SortDirection::Asc => "asc",

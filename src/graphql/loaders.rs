@@ -95,6 +95,23 @@ where
     }
 }
 
+/// The rows of `E` whose `column` (its id) is one of `ids`, by id.
+async fn by_id<E: EntityTrait>(
+    db: &DatabaseConnection,
+    column: E::Column,
+    ids: impl IntoIterator<Item = i64>,
+    id_of: impl Fn(&E::Model) -> i64,
+) -> Result<HashMap<i64, E::Model>, Arc<DbErr>> {
+    Ok(E::find()
+        .filter(column.is_in(ids))
+        .all(db)
+        .await
+        .map_err(Arc::new)?
+        .into_iter()
+        .map(|row| (id_of(&row), row))
+        .collect())
+}
+
 /// Loads organisations by id.
 pub struct OrganizationLoader(pub DatabaseConnection);
 
@@ -103,12 +120,13 @@ impl Loader<i64> for OrganizationLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = organization::Entity::find()
-            .filter(organization::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0)
-            .await
-            .map_err(Arc::new)?;
-        Ok(rows.into_iter().map(|o| (o.id, o)).collect())
+        by_id::<organization::Entity>(
+            &self.0,
+            organization::Column::Id,
+            keys.iter().copied(),
+            |o| o.id,
+        )
+        .await
     }
 }
 
@@ -131,31 +149,17 @@ impl Loader<i64> for ProvenanceLoader {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = source_row::Entity::find()
-            .filter(source_row::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0)
-            .await
-            .map_err(Arc::new)?;
-        let upload_ids: Vec<i64> = rows.iter().map(|r| r.upload_id).collect();
-        let uploads: HashMap<i64, upload::Model> = upload::Entity::find()
-            .filter(upload::Column::Id.is_in(upload_ids))
-            .all(&self.0)
-            .await
-            .map_err(Arc::new)?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
-        let unit_ids: Vec<i64> = uploads.values().map(|u| u.member_unit_id).collect();
-        let units: HashMap<i64, member_unit::Model> = member_unit::Entity::find()
-            .filter(member_unit::Column::Id.is_in(unit_ids))
-            .all(&self.0)
-            .await
-            .map_err(Arc::new)?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
+        let db = &self.0;
+        let rows =
+            by_id::<source_row::Entity>(db, source_row::Column::Id, keys.iter().copied(), |r| r.id)
+                .await?;
+        let upload_ids = rows.values().map(|r| r.upload_id);
+        let uploads = by_id::<upload::Entity>(db, upload::Column::Id, upload_ids, |u| u.id).await?;
+        let unit_ids = uploads.values().map(|u| u.member_unit_id);
+        let units =
+            by_id::<member_unit::Entity>(db, member_unit::Column::Id, unit_ids, |u| u.id).await?;
         Ok(rows
-            .into_iter()
+            .into_values()
             .filter_map(|row| {
                 let upload = uploads.get(&row.upload_id)?.clone();
                 let unit = units.get(&upload.member_unit_id)?.clone();

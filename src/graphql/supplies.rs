@@ -10,10 +10,11 @@ use super::context::{as_of as resolve_as_of, authorize, database, principal, tim
 use crate::auth::Operation;
 use crate::auth::audit::{self, Action};
 use crate::error::{GqlResultExt, HubError};
+use crate::supplies::catalogue::ItemName;
 use crate::supplies::figures::{self, ByItem, ContractAt, DonationAt};
 use crate::supplies::ledger::{Ledger, Parts};
 use crate::supplies::service::{self, ContractFilter, DonationFilter, RowPlace, View};
-use crate::supplies::{candidates, catalogue};
+use crate::supplies::{candidates, catalogue, edits};
 
 /// Longest page of a list.
 const MAX_PAGE: i32 = 200;
@@ -583,6 +584,37 @@ fn page_bounds(first: i32, offset: i32) -> Result<(usize, usize)> {
     ))
 }
 
+/// What a list of the ledger starts from: the caller's view, the page asked, the time and
+/// the part of the ledger the list reads.
+struct Listing {
+    view: View,
+    offset: usize,
+    limit: usize,
+    at: DateTime<Utc>,
+    ledger: Ledger,
+}
+
+impl Listing {
+    async fn read(
+        ctx: &Context<'_>,
+        parts: Parts,
+        (first, offset): (i32, i32),
+        as_of: Option<DateTime<Utc>>,
+    ) -> Result<Self> {
+        let view = service::view(principal(ctx)?).gql()?;
+        let (offset, limit) = page_bounds(first, offset)?;
+        let at = resolve_as_of(ctx, as_of);
+        let ledger = service::load(database(ctx)?, view, parts).await.gql()?;
+        Ok(Self {
+            view,
+            offset,
+            limit,
+            at,
+            ledger,
+        })
+    }
+}
+
 /// The ledger's queries. 物资保障查询。
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SuppliesQuery;
@@ -644,21 +676,14 @@ impl SuppliesQuery {
         as_of: Option<DateTime<Utc>>,
     ) -> Result<DonationPage> {
         let who = principal(ctx)?;
-        let view = service::view(who).gql()?;
-        let (offset, limit) = page_bounds(first, offset)?;
-        let at = resolve_as_of(ctx, as_of);
         let db = database(ctx)?;
-        let ledger = service::load(
-            db,
+        let Listing {
             view,
-            Parts {
-                donations: true,
-                contracts: false,
-                contacts: false,
-            },
-        )
-        .await
-        .gql()?;
+            offset,
+            limit,
+            at,
+            ledger,
+        } = Listing::read(ctx, Parts::DONATIONS, (first, offset), as_of).await?;
         let filter = filter.unwrap_or_default();
         let mut items: Vec<String> = filter
             .item
@@ -682,11 +707,9 @@ impl SuppliesQuery {
             donor: filter.donor,
         };
         let (total, page) = service::donation_page(&ledger, view, &wanted, at, offset, limit);
-        let row_ids: Vec<i64> = page
-            .iter()
-            .flat_map(|d| d.rows.iter().map(|r| r.source_row_id).collect::<Vec<_>>())
-            .collect();
-        let places = service::places(db, row_ids).await.gql()?;
+        let places = service::places(db, page.iter().flat_map(DonationAt::source_rows))
+            .await
+            .gql()?;
         let tz = timezone(ctx);
         let nodes: Vec<Donation> = page
             .iter()
@@ -713,21 +736,14 @@ impl SuppliesQuery {
         #[graphql(default = 0)] offset: i32,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<ContractPage> {
-        let view = service::view(principal(ctx)?).gql()?;
-        let (offset, limit) = page_bounds(first, offset)?;
-        let at = resolve_as_of(ctx, as_of);
         let db = database(ctx)?;
-        let ledger = service::load(
-            db,
-            view,
-            Parts {
-                donations: false,
-                contracts: true,
-                contacts: false,
-            },
-        )
-        .await
-        .gql()?;
+        let Listing {
+            offset,
+            limit,
+            at,
+            ledger,
+            ..
+        } = Listing::read(ctx, Parts::CONTRACTS, (first, offset), as_of).await?;
         let filter = filter.unwrap_or_default();
         let wanted = ContractFilter {
             states: filter.state.unwrap_or_default(),
@@ -740,16 +756,9 @@ impl SuppliesQuery {
             for_city: filter.for_city,
         };
         let (total, page) = service::contract_page(&ledger, &wanted, at, offset, limit);
-        let row_ids: Vec<i64> = page
-            .iter()
-            .flat_map(|c| {
-                c.history
-                    .iter()
-                    .map(|s| s.source_row_id)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let places = service::places(db, row_ids).await.gql()?;
+        let places = service::places(db, page.iter().flat_map(ContractAt::source_rows))
+            .await
+            .gql()?;
         let tz = timezone(ctx);
         Ok(ContractPage {
             total: count(total),
@@ -770,21 +779,14 @@ impl SuppliesQuery {
         #[graphql(default = 0)] offset: i32,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<OutreachPage> {
-        let view = service::view(principal(ctx)?).gql()?;
-        let (offset, limit) = page_bounds(first, offset)?;
-        let at = resolve_as_of(ctx, as_of);
         let db = database(ctx)?;
-        let ledger = service::load(
-            db,
-            view,
-            Parts {
-                donations: false,
-                contracts: false,
-                contacts: true,
-            },
-        )
-        .await
-        .gql()?;
+        let Listing {
+            offset,
+            limit,
+            at,
+            ledger,
+            ..
+        } = Listing::read(ctx, Parts::CONTACTS, (first, offset), as_of).await?;
         let filter = filter.unwrap_or_default();
         let countries: Vec<String> = filter
             .country
@@ -848,17 +850,9 @@ impl SuppliesQuery {
             )))
             .gql();
         }
-        let ledger = service::load(
-            database(ctx)?,
-            view,
-            Parts {
-                donations: true,
-                contracts: true,
-                contacts: false,
-            },
-        )
-        .await
-        .gql()?;
+        let ledger = service::load(database(ctx)?, view, Parts::GOODS)
+            .await
+            .gql()?;
         Ok(figures::trend(&ledger, from, to, timezone(ctx))
             .into_iter()
             .map(|d| SupplyTrendDay {
@@ -906,16 +900,17 @@ impl SuppliesQuery {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SuppliesMutation;
 
-async fn audit_edit(ctx: &Context<'_>, target: String, detail: serde_json::Value) -> Result<()> {
-    audit::record(
-        database(ctx)?,
-        principal(ctx)?,
-        Action::SuppliesCatalogueEdit,
-        target,
-        detail,
-    )
-    .await
-    .gql()
+/// A synonym or unit added to a category by the caller.
+async fn add_item_name(
+    ctx: &Context<'_>,
+    item: &str,
+    which: ItemName,
+    name: &str,
+) -> Result<CatalogueItemView> {
+    let saved = edits::add_item_name(database(ctx)?, principal(ctx)?, item, which, name)
+        .await
+        .gql()?;
+    Ok(saved.into())
 }
 
 #[Object]
@@ -957,17 +952,7 @@ impl SuppliesMutation {
         item: String,
         synonym: String,
     ) -> Result<CatalogueItemView> {
-        authorize(ctx, Operation::ManageSupplyCatalogue)?;
-        let saved = catalogue::add_item_synonym(database(ctx)?, &item, &synonym)
-            .await
-            .gql()?;
-        audit_edit(
-            ctx,
-            format!("supply_item:{item}"),
-            serde_json::json!({ "synonym": synonym }),
-        )
-        .await?;
-        Ok(saved.into())
+        add_item_name(ctx, &item, ItemName::Synonym, &synonym).await
     }
 
     /// Adds a unit a category's quantities may be written in (admins). 为物资品类添加同义单位。
@@ -977,17 +962,7 @@ impl SuppliesMutation {
         item: String,
         unit: String,
     ) -> Result<CatalogueItemView> {
-        authorize(ctx, Operation::ManageSupplyCatalogue)?;
-        let saved = catalogue::add_item_unit(database(ctx)?, &item, &unit)
-            .await
-            .gql()?;
-        audit_edit(
-            ctx,
-            format!("supply_item:{item}"),
-            serde_json::json!({ "unit": unit }),
-        )
-        .await?;
-        Ok(saved.into())
+        add_item_name(ctx, &item, ItemName::Unit, &unit).await
     }
 
     /// Sets a currency's reference rate for a month (admins). 设置月度参考汇率。
@@ -998,16 +973,15 @@ impl SuppliesMutation {
         currency: String,
         cny_per_unit: f64,
     ) -> Result<RateView> {
-        authorize(ctx, Operation::ManageSupplyCatalogue)?;
-        let r = catalogue::set_rate(database(ctx)?, &month, &currency, cny_per_unit)
-            .await
-            .gql()?;
-        audit_edit(
-            ctx,
-            format!("supply_rate:{}:{}", r.month, r.currency),
-            serde_json::json!({ "cny_per_unit": r.cny_per_unit }),
+        let r = edits::set_rate(
+            database(ctx)?,
+            principal(ctx)?,
+            &month,
+            &currency,
+            cny_per_unit,
         )
-        .await?;
+        .await
+        .gql()?;
         Ok(RateView {
             month: r.month,
             currency: r.currency,
@@ -1022,16 +996,9 @@ impl SuppliesMutation {
         currency: String,
         name: String,
     ) -> Result<CurrencyView> {
-        authorize(ctx, Operation::ManageSupplyCatalogue)?;
-        let c = catalogue::add_currency_name(database(ctx)?, &currency, &name)
+        let c = edits::add_currency_name(database(ctx)?, principal(ctx)?, &currency, &name)
             .await
             .gql()?;
-        audit_edit(
-            ctx,
-            format!("supply_currency:{}", c.code),
-            serde_json::json!({ "name": name }),
-        )
-        .await?;
         Ok(CurrencyView {
             code: c.code,
             names: c.names,

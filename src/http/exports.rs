@@ -7,6 +7,7 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use axum::routing::{MethodRouter, get};
 
 use super::AppState;
 use super::auth::Authenticated;
@@ -14,6 +15,7 @@ use super::xlsx;
 use crate::error::HubError;
 use crate::export::ExportFilter;
 use crate::service::people::{ExportRequest, People};
+use crate::supplies::export::Sheet;
 
 /// The export ([`People::export`]); 401 without a token, 403 for a role that may not read
 /// people (or search them, when `search` is given), 400 for a malformed filter.
@@ -49,11 +51,26 @@ pub struct LedgerQuery {
     pub as_of: Option<String>,
 }
 
-async fn ledger(
+/// The route of a ledger sheet's export: `GET /api/exports/donations.xlsx?asOf=…` (the
+/// donations as of a time, with the roles and masking of the `donations` query: uploaders
+/// their own unit's rows, leaders private donors' names masked) or
+/// `GET /api/exports/contracts.xlsx?asOf=…` (the purchase contracts as of a time, with
+/// their state history and sources).
+pub fn ledger(sheet: Sheet) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>,
+              Authenticated(principal): Authenticated,
+              query: Result<Query<LedgerQuery>, QueryRejection>| {
+            ledger_sheet(state, principal, query, sheet)
+        },
+    )
+}
+
+async fn ledger_sheet(
     state: AppState,
     principal: crate::auth::Principal,
     query: Result<Query<LedgerQuery>, QueryRejection>,
-    sheet: crate::supplies::export::Sheet,
+    sheet: Sheet,
 ) -> Result<Response, HubError> {
     let Query(query) =
         query.map_err(|e| HubError::BadInput(format!("export filter: {}", e.body_text())))?;
@@ -74,37 +91,4 @@ async fn ledger(
     )
     .await?;
     Ok(xlsx::attachment(&sheet.file_name(at, tz), bytes))
-}
-
-/// `GET /api/exports/donations.xlsx?asOf=…`: the donations as of a time, with the roles and
-/// masking of the `donations` query (uploaders their own unit's rows, leaders private
-/// donors' names masked).
-pub async fn donations(
-    State(state): State<AppState>,
-    Authenticated(principal): Authenticated,
-    query: Result<Query<LedgerQuery>, QueryRejection>,
-) -> Result<Response, HubError> {
-    ledger(
-        state,
-        principal,
-        query,
-        crate::supplies::export::Sheet::Donations,
-    )
-    .await
-}
-
-/// `GET /api/exports/contracts.xlsx?asOf=…`: the purchase contracts as of a time, with
-/// their state history and sources.
-pub async fn contracts(
-    State(state): State<AppState>,
-    Authenticated(principal): Authenticated,
-    query: Result<Query<LedgerQuery>, QueryRejection>,
-) -> Result<Response, HubError> {
-    ledger(
-        state,
-        principal,
-        query,
-        crate::supplies::export::Sheet::Contracts,
-    )
-    .await
 }

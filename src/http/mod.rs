@@ -117,8 +117,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/exports/people.xlsx", get(exports::people))
         .route("/api/brief", get(brief::json))
         .route("/api/brief.docx", get(brief::docx))
-        .route("/api/exports/donations.xlsx", get(exports::donations))
-        .route("/api/exports/contracts.xlsx", get(exports::contracts))
+        .route(
+            "/api/exports/donations.xlsx",
+            exports::ledger(crate::supplies::export::Sheet::Donations),
+        )
+        .route(
+            "/api/exports/contracts.xlsx",
+            exports::ledger(crate::supplies::export::Sheet::Contracts),
+        )
         .merge(crate::web::router())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

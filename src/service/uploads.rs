@@ -9,6 +9,7 @@ use crate::auth::{Operation, Principal};
 use crate::error::HubError;
 use crate::ingest::audited::UploadAudit;
 use crate::ingest::isolated;
+use serde_json::json;
 use std::sync::Arc;
 
 use crate::ingest::{ImportRequest, ImportStage, Progress, export};
@@ -275,16 +276,29 @@ async fn rows_as_written<T>(
     let grant = principal.authorize(Operation::ReadRejections)?;
     grant.check_unit(unit_id)?;
     let found = read.await?;
+    let detail = serde_json::json!({ what: found.len() });
+    rejections_read(reads, db, principal, upload_id, detail).await?;
+    Ok(found)
+}
+
+/// Records that `principal` read an upload's rows as written (`detail`: how many, in what
+/// form).
+async fn rejections_read(
+    reads: &ReadAudit,
+    db: &DatabaseConnection,
+    principal: &Principal,
+    upload_id: i64,
+    detail: serde_json::Value,
+) -> Result<(), HubError> {
     reads
         .record(
             db,
             principal,
             Action::ReadRejections,
             format!("upload:{upload_id}"),
-            serde_json::json!({ what: found.len() }),
+            detail,
         )
-        .await?;
-    Ok(found)
+        .await
 }
 
 /// An upload's rejected rows as an xlsx to fix and upload again: the file name to offer
@@ -299,15 +313,8 @@ pub async fn rejections_workbook(
     let grant = principal.authorize(Operation::ReadRejections)?;
     let rejected = export::rejected_rows_of(db, upload_id).await?;
     grant.check_unit(rejected.upload.member_unit_id)?;
-    reads
-        .record(
-            db,
-            principal,
-            Action::ReadRejections,
-            format!("upload:{upload_id}"),
-            serde_json::json!({ "rows": rejected.rows.len(), "format": "xlsx" }),
-        )
-        .await?;
+    let detail = json!({ "rows": rejected.rows.len(), "format": "xlsx" });
+    rejections_read(reads, db, principal, upload_id, detail).await?;
     let name = rejected.file_name();
     let bytes = tokio::task::spawn_blocking(move || rejected.to_xlsx())
         .await

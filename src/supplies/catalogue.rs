@@ -68,41 +68,57 @@ fn bad(message: String) -> HubError {
     HubError::BadInput(message)
 }
 
-/// Adds a name (synonym) to a category; returns the category as stored.
-pub async fn add_item_synonym<C: ConnectionTrait>(
-    db: &C,
-    code: &str,
-    synonym: &str,
-) -> Result<CatalogueItem, HubError> {
-    let synonym = synonym.trim();
-    if synonym.is_empty() || synonym.chars().count() > 100 {
-        return Err(bad(
-            "名称须为 1–100 个字符 / a synonym holds 1 to 100 characters".to_owned(),
-        ));
-    }
-    edit_item(db, code, |item| {
-        if !item.synonyms.iter().any(|s| s == synonym) {
-            item.synonyms.push(synonym.to_owned());
-        }
-    })
-    .await
+/// A name a category is known by: a synonym of the category (口罩 for masks) or a unit its
+/// quantities may be written in (件, 双 …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemName {
+    /// A synonym of the category.
+    Synonym,
+    /// A unit of its quantities.
+    Unit,
 }
 
-/// Adds a unit (件, 双 …) a category's quantities may be written in.
-pub async fn add_item_unit<C: ConnectionTrait>(
+impl ItemName {
+    /// The key the audit entry's detail names it by.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Synonym => "synonym",
+            Self::Unit => "unit",
+        }
+    }
+
+    /// The longest name taken, in characters, and what to say of a name out of bounds.
+    fn bounds(self) -> (usize, &'static str) {
+        match self {
+            Self::Synonym => (
+                100,
+                "名称须为 1–100 个字符 / a synonym holds 1 to 100 characters",
+            ),
+            Self::Unit => (20, "单位须为 1–20 个字符 / a unit holds 1 to 20 characters"),
+        }
+    }
+}
+
+/// Adds a name of `which` kind to a category (a name it already has is kept once);
+/// returns the category as stored.
+pub async fn add_item_name<C: ConnectionTrait>(
     db: &C,
     code: &str,
-    unit: &str,
+    which: ItemName,
+    name: &str,
 ) -> Result<CatalogueItem, HubError> {
-    let unit = unit.trim();
-    if unit.is_empty() || unit.chars().count() > 20 {
-        return Err(bad(
-            "单位须为 1–20 个字符 / a unit holds 1 to 20 characters".to_owned(),
-        ));
+    let name = name.trim();
+    let (longest, out_of_bounds) = which.bounds();
+    if name.is_empty() || name.chars().count() > longest {
+        return Err(bad(out_of_bounds.to_owned()));
     }
     edit_item(db, code, |item| {
-        if item.unit != unit && !item.unit_aliases.iter().any(|u| u == unit) {
-            item.unit_aliases.push(unit.to_owned());
+        let (known, names) = match which {
+            ItemName::Synonym => (false, &mut item.synonyms),
+            ItemName::Unit => (item.unit == name, &mut item.unit_aliases),
+        };
+        if !known && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
         }
     })
     .await

@@ -251,10 +251,9 @@ pub async fn workbook(
 ) -> Result<Vec<u8>, HubError> {
     let mut view = service::view(principal)?;
     view.masked |= mask;
-    let parts = Parts {
-        donations: sheet == Sheet::Donations,
-        contracts: sheet == Sheet::Contracts,
-        contacts: false,
+    let parts = match sheet {
+        Sheet::Donations => Parts::DONATIONS,
+        Sheet::Contracts => Parts::CONTRACTS,
     };
     let ledger = service::load(db, view, parts).await?;
     let mut wb = Workbook::new();
@@ -262,27 +261,14 @@ pub async fn workbook(
     match sheet {
         Sheet::Donations => {
             let list = figures::donations_at(&ledger, at);
-            let ids: Vec<i64> = list
-                .iter()
-                .flat_map(|d| d.rows.iter().map(|r| r.source_row_id).collect::<Vec<_>>())
-                .collect();
-            let places = service::places(db, ids).await?;
+            let places = service::places(db, list.iter().flat_map(DonationAt::source_rows)).await?;
             donations_sheet(ws, &ledger, view, &list, &places, tz)?;
             service::audit_donations(reads, db, principal, "export:donations", list.len(), view)
                 .await?;
         }
         Sheet::Contracts => {
             let list = figures::contracts_at(&ledger, at);
-            let ids: Vec<i64> = list
-                .iter()
-                .flat_map(|c| {
-                    c.history
-                        .iter()
-                        .map(|s| s.source_row_id)
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            let places = service::places(db, ids).await?;
+            let places = service::places(db, list.iter().flat_map(ContractAt::source_rows)).await?;
             contracts_sheet(ws, &ledger, &list, &places, tz)?;
         }
     }

@@ -42,6 +42,13 @@ pub struct DonationAt<'l> {
     pub rows: Vec<&'l donation_row::Model>,
 }
 
+impl DonationAt<'_> {
+    /// The source rows of its rows.
+    pub fn source_rows(&self) -> impl Iterator<Item = i64> + '_ {
+        self.rows.iter().map(|r| r.source_row_id)
+    }
+}
+
 /// The donations as of `at`, newest first.
 pub fn donations_at(ledger: &Ledger, at: DateTime<Utc>) -> Vec<DonationAt<'_>> {
     let mut by_donation: HashMap<i64, Vec<&donation_row::Model>> = HashMap::new();
@@ -143,6 +150,13 @@ pub struct ContractAt<'l> {
     pub current: &'l supply_contract_state::Model,
     /// Every state row dated at or before the time, in time order.
     pub history: Vec<&'l supply_contract_state::Model>,
+}
+
+impl ContractAt<'_> {
+    /// The source rows of its states.
+    pub fn source_rows(&self) -> impl Iterator<Item = i64> + '_ {
+        self.history.iter().map(|s| s.source_row_id)
+    }
 }
 
 /// The contracts as of `at`, most recently changed first.

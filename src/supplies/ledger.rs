@@ -50,6 +50,30 @@ impl Parts {
         contracts: true,
         contacts: true,
     };
+    /// The donation rows alone.
+    pub const DONATIONS: Parts = Parts {
+        donations: true,
+        contracts: false,
+        contacts: false,
+    };
+    /// The contract states alone.
+    pub const CONTRACTS: Parts = Parts {
+        donations: false,
+        contracts: true,
+        contacts: false,
+    };
+    /// The outreach contacts alone.
+    pub const CONTACTS: Parts = Parts {
+        donations: false,
+        contracts: false,
+        contacts: true,
+    };
+    /// The goods received: donations and contracts.
+    pub const GOODS: Parts = Parts {
+        donations: true,
+        contracts: true,
+        contacts: false,
+    };
 }
 
 /// Reads the ledger's rows of `scope`.

@@ -3,7 +3,8 @@
 //! writes for them is [`crate::ingest::supplies`]).
 //!
 //! - [`catalogue`]: the item catalogue, currencies and reference rates in the store, and
-//!   the admin's edits of them;
+//!   the changes an admin may make to them;
+//! - [`edits`]: those changes as a principal makes them (checked and audited);
 //! - [`names`]: donors, contacts and buyers as counted (and private persons masked);
 //! - [`ledger`]: the rows as stored, read back for a principal's scope;
 //! - [`figures`]: the figures as of a time (donations, procurement, outreach, per day);
@@ -13,6 +14,7 @@
 
 pub mod candidates;
 pub mod catalogue;
+pub mod edits;
 pub mod export;
 pub mod figures;
 pub mod ledger;

@@ -45,8 +45,30 @@ pub fn fixture_bytes(name: &str) -> Vec<u8> {
 
 /// Imports one fixture file as its unit; the kind is left to detection.
 pub async fn import(db: &DatabaseConnection, name: &str, unit: &str) -> ImportReport {
-    let bytes = std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture file");
-    import_bytes(db, name, unit, bytes).await
+    import_bytes(db, name, unit, fixture_bytes(name)).await
+}
+
+/// Rows of table `E`.
+pub async fn rows_of<E>(db: &DatabaseConnection) -> u64
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    E::find().count(db).await.expect("count")
+}
+
+/// An upload of `bytes` named `name` by `unit`, landed (not a dry run), the kind left to
+/// detection, no columns fixed.
+pub fn upload_request(unit: &str, name: &str, bytes: Vec<u8>) -> ImportRequest {
+    ImportRequest {
+        unit: unit.to_owned(),
+        kind: None,
+        file_name: name.to_owned(),
+        bytes,
+        uploaded_by: "test".to_owned(),
+        dry_run: false,
+        column_overrides: Vec::new(),
+    }
 }
 
 /// Imports a file's bytes as `unit`; the kind is left to detection.
@@ -56,15 +78,7 @@ pub async fn import_bytes(
     unit: &str,
     bytes: Vec<u8>,
 ) -> ImportReport {
-    let request = ImportRequest {
-        unit: unit.to_owned(),
-        kind: None,
-        file_name: name.to_owned(),
-        bytes,
-        uploaded_by: "test".to_owned(),
-        dry_run: false,
-        column_overrides: Vec::new(),
-    };
+    let request = upload_request(unit, name, bytes);
     import_file(db, request, ReadOptions::default())
         .await
         .expect("import runs")
@@ -94,34 +108,16 @@ fn code_for(reason: &str) -> &'static str {
 /// Rows in every table an import writes to.
 pub async fn row_counts(db: &DatabaseConnection) -> Vec<u64> {
     vec![
-        upload::Entity::find().count(db).await.expect("count"),
-        entity::source_row::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        person::Entity::find().count(db).await.expect("count"),
-        entity::person_source::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::affiliation::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::stay::Entity::find().count(db).await.expect("count"),
-        entity::movement::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        health_check::Entity::find().count(db).await.expect("count"),
-        entity::identity_document::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::organization::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
+        rows_of::<upload::Entity>(db).await,
+        rows_of::<entity::source_row::Entity>(db).await,
+        rows_of::<person::Entity>(db).await,
+        rows_of::<entity::person_source::Entity>(db).await,
+        rows_of::<entity::affiliation::Entity>(db).await,
+        rows_of::<entity::stay::Entity>(db).await,
+        rows_of::<entity::movement::Entity>(db).await,
+        rows_of::<health_check::Entity>(db).await,
+        rows_of::<entity::identity_document::Entity>(db).await,
+        rows_of::<entity::organization::Entity>(db).await,
     ]
 }
 

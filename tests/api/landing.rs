@@ -2,12 +2,12 @@
 //! in one go, whether the parts are given or read while they land; and every reference a
 //! landing writes points at a stored row.
 
-use crate::fixtures::{fixture_bytes, fixture_files, report_time, row_counts};
+use crate::fixtures::{fixture_bytes, fixture_files, report_time, row_counts, upload_request};
 use crate::helpers::TestDatabase;
 use chrono::Utc;
 use hub::derived;
 use hub::ingest::land::{Landing, RowTotals, land};
-use hub::ingest::{ImportReport, ImportRequest, ImportStatus, import_file_in_parts, read};
+use hub::ingest::{ImportReport, ImportStatus, import_file_in_parts, read};
 use importers::{ReadOptions, read_upload};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Statement, TransactionTrait,
@@ -176,15 +176,7 @@ async fn a_file_landed_in_parts_gives_the_same_store_as_in_one_go() {
 async fn import_fixtures(db: &DatabaseConnection, part_rows: usize) -> Vec<ImportReport> {
     let mut reports = Vec::new();
     for (name, unit, _) in fixture_files() {
-        let request = ImportRequest {
-            unit,
-            kind: None,
-            file_name: name.clone(),
-            bytes: fixture_bytes(&name),
-            uploaded_by: "test".to_owned(),
-            dry_run: false,
-            column_overrides: Vec::new(),
-        };
+        let request = upload_request(&unit, &name, fixture_bytes(&name));
         let report = import_file_in_parts(db, request, ReadOptions::default(), &|_| {}, part_rows)
             .await
             .expect("import runs");
@@ -252,15 +244,7 @@ async fn a_file_that_fails_after_parts_have_landed_stores_nothing() {
             "2020/02/01 10:00,MU5621,KIM/MIN{i},KOR,ZZ{i:07},北京,大庆,进港\n"
         ));
     }
-    let request = ImportRequest {
-        unit: "airport".to_owned(),
-        kind: None,
-        file_name: "too_long.csv".to_owned(),
-        bytes: csv.into_bytes(),
-        uploaded_by: "test".to_owned(),
-        dry_run: false,
-        column_overrides: Vec::new(),
-    };
+    let request = upload_request("airport", "too_long.csv", csv.into_bytes());
     let options = ReadOptions {
         max_rows: 20,
         ..ReadOptions::default()

@@ -4,7 +4,9 @@
 //! file; the kind comes from the uploading unit; rosters are dated by the file and an older
 //! roster ends nothing newer.
 
-use crate::fixtures::{check_city_of, check_figures, fixture_bytes, fixture_files, import_bytes};
+use crate::fixtures::{
+    check_city_of, check_figures, fixture_bytes, fixture_files, import_bytes, upload_request,
+};
 use crate::helpers::TestDatabase;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use entity::{affiliation, person};
@@ -237,16 +239,12 @@ async fn import_with(
     dry_run: bool,
 ) -> ImportReport {
     let request = ImportRequest {
-        unit: unit.to_owned(),
-        kind: None,
-        file_name: name.to_owned(),
-        bytes,
-        uploaded_by: "test".to_owned(),
         dry_run,
         column_overrides: overrides
             .iter()
             .map(|o| o.parse::<ColumnOverride>().expect("header=field"))
             .collect(),
+        ..upload_request(unit, name, bytes)
     };
     import_file(db, request, ReadOptions::default())
         .await

@@ -169,15 +169,7 @@ async fn a_large_landing_refreshes_the_planners_statistics() {
     let db = test_db.connect_migrated().await;
     let rows = hub::ingest::statistics::ANALYZE_AFTER_ROWS + 200;
     let bytes = devtools::sample::visa_registry_xlsx(rows, 7).expect("generate a visa list");
-    let request = hub::ingest::ImportRequest {
-        unit: "police".to_owned(),
-        kind: None,
-        file_name: "large.xlsx".to_owned(),
-        bytes,
-        uploaded_by: "test".to_owned(),
-        dry_run: false,
-        column_overrides: Vec::new(),
-    };
+    let request = crate::fixtures::upload_request("police", "large.xlsx", bytes);
     let report = hub::ingest::import_file(&db, request, importers::ReadOptions::default())
         .await
         .expect("import runs");
@@ -358,15 +350,7 @@ async fn a_landing_is_copied_into_the_database_file_after_its_commit() {
     hub::db::checkpoint(&db).await.expect("checkpoint");
     let before = file_size();
     let bytes = devtools::sample::visa_registry_xlsx(2_000, 7).expect("a workbook");
-    let request = hub::ingest::ImportRequest {
-        unit: "police".to_owned(),
-        kind: None,
-        file_name: "visas.xlsx".to_owned(),
-        bytes,
-        uploaded_by: "test".to_owned(),
-        dry_run: false,
-        column_overrides: Vec::new(),
-    };
+    let request = crate::fixtures::upload_request("police", "visas.xlsx", bytes);
     let importer = hub::ingest::Importer::new(importers::ReadOptions::default());
     let report = importer
         .import(&db, request, None, hub::ingest::Progress::none())

@@ -3,12 +3,12 @@
 //! re-importing changes nothing; a receipt counts once whichever register lands first; a
 //! contract's state follows its rows in time; rejected rows as listed; roles and masking.
 
+use crate::fixtures::{import_bytes, rows_of};
 use crate::helpers::TestDatabase;
 use hub::auth::{Principal, Role, UnitRef};
 use hub::graphql::HubSchema;
-use hub::ingest::{ImportReport, ImportRequest, ImportStatus, import_file};
-use importers::ReadOptions;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use hub::ingest::{ImportReport, ImportStatus};
+use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
 const FIXTURES: &str = concat!(
@@ -38,26 +38,6 @@ fn files() -> Vec<(String, String)> {
         .iter()
         .map(|(name, f)| (name.clone(), f["unit"].as_str().expect("unit").to_owned()))
         .collect()
-}
-
-async fn import_bytes(
-    db: &DatabaseConnection,
-    name: &str,
-    unit: &str,
-    bytes: Vec<u8>,
-) -> ImportReport {
-    let request = ImportRequest {
-        unit: unit.to_owned(),
-        kind: None,
-        file_name: name.to_owned(),
-        bytes,
-        uploaded_by: "test".to_owned(),
-        dry_run: false,
-        column_overrides: Vec::new(),
-    };
-    import_file(db, request, ReadOptions::default())
-        .await
-        .expect("import runs")
 }
 
 async fn import(db: &DatabaseConnection, name: &str, unit: &str) -> ImportReport {
@@ -304,26 +284,11 @@ async fn rejected_rows_are_reported_with_their_row_and_code() {
 
 async fn ledger_rows(db: &DatabaseConnection) -> Vec<u64> {
     vec![
-        entity::donation::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::donation_row::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::supply_contract::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::supply_contract_state::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::outreach_contact::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
+        rows_of::<entity::donation::Entity>(db).await,
+        rows_of::<entity::donation_row::Entity>(db).await,
+        rows_of::<entity::supply_contract::Entity>(db).await,
+        rows_of::<entity::supply_contract_state::Entity>(db).await,
+        rows_of::<entity::outreach_contact::Entity>(db).await,
     ]
 }
 

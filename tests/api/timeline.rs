@@ -1,7 +1,7 @@
 //! The city timeline (overview, counts and trend for everyone at any T) against the SQL of
 //! the derived facts, at every moment the facts name and around it.
 
-use crate::fixtures::{imported_city, report_time};
+use crate::fixtures::{import_bytes, imported_city, report_time};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use hub::derived::{CityCache, Dimension, PersonFilter, counts_by, overview, present_trend};
@@ -136,9 +136,28 @@ async fn the_timeline_follows_the_store_and_agrees_on_a_generated_city() {
     assert_eq!(empty, overview(&db, report_time(), TZ).await.expect("sql"));
     assert_eq!(empty.known_people, 0);
 
-    hub::commands::bench::city::generate(&db, 3_000, 7)
-        .await
-        .expect("generated city");
+    // A generated city (the benchmarks' shape), uploaded as the units would: the police
+    // list, then the airport's arrivals and departures.
+    let mut batches = devtools::city::batches(3_000, 7);
+    let city = batches.next().expect("one batch");
+    assert!(batches.next().is_none(), "3,000 people are one batch");
+    for (name, unit, bytes, rows) in [
+        (
+            "city_police.xlsx",
+            "police",
+            city.police_list_xlsx(),
+            city.people.len(),
+        ),
+        (
+            "city_airport.xlsx",
+            "airport",
+            city.passenger_list_xlsx(),
+            city.movements.len(),
+        ),
+    ] {
+        let report = import_bytes(&db, name, unit, bytes.expect("a workbook")).await;
+        assert_eq!(report.rows.accepted as usize, rows, "{name}: {report:?}");
+    }
     // The store changed: the timeline kept for the empty store is not used again.
     let moments = moments(&db).await;
     let mut probes = probes(&moments, 25);

@@ -9,39 +9,21 @@ use axum::http::StatusCode;
 use calamine::{Reader, Xlsx};
 use hub::auth::Role;
 use importers::{ReadOptions, SourceKind};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::{Value, json};
 
-use crate::fixtures::{fixture_bytes, fixture_files, import};
+use crate::fixtures::{fixture_bytes, fixture_files, import, rows_of};
 use crate::helpers::{Part, TestApp, TestDatabase, spawn_app, spawn_app_with};
 
 /// Rows of the tables an upload writes to: what "the store is unchanged" compares.
 pub(crate) async fn store_counts(db: &DatabaseConnection) -> Vec<u64> {
     vec![
-        entity::upload::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::source_row::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::person::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::movement::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::affiliation::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
-        entity::organization::Entity::find()
-            .count(db)
-            .await
-            .expect("count"),
+        rows_of::<entity::upload::Entity>(db).await,
+        rows_of::<entity::source_row::Entity>(db).await,
+        rows_of::<entity::person::Entity>(db).await,
+        rows_of::<entity::movement::Entity>(db).await,
+        rows_of::<entity::affiliation::Entity>(db).await,
+        rows_of::<entity::organization::Entity>(db).await,
     ]
 }
 

@@ -165,6 +165,13 @@ impl RowBuilder<'_> {
         )
     }
 
+    /// The issue of a row without the quantity it needs; `reason` says what to write,
+    /// given the quantity column's title.
+    fn missing_quantity(&self, reason: impl FnOnce(&str) -> String) -> RowIssue {
+        let col = self.column_title(Field::Quantity);
+        RowIssue::new(col, "", IssueCode::MissingQuantity, reason(col))
+    }
+
     /// Reads a quantity of `item` (unit in the cell or in the unit column); `Ok(None)` when
     /// the cell is empty, `Err(())` after an issue was recorded.
     fn quantity(
@@ -373,13 +380,10 @@ impl RowBuilder<'_> {
                 None => match &value {
                     Some(v) => (v.amount, v.currency.clone()),
                     None => {
-                        let col = self.column_title(Field::Quantity);
-                        issues.required.push(RowIssue::new(
-                            col,
-                            "",
-                            IssueCode::MissingQuantity,
-                            "缺少捐款金额，该行未导入：请在数量或金额列填写金额（如 12000）",
-                        ));
+                        issues.required.push(self.missing_quantity(|_| {
+                            "缺少捐款金额，该行未导入：请在数量或金额列填写金额（如 12000）"
+                                .to_owned()
+                        }));
                         return None;
                     }
                 },
@@ -394,13 +398,9 @@ impl RowBuilder<'_> {
                 return None;
             };
             let Some(counted) = counted else {
-                let col = self.column_title(Field::Quantity);
-                issues.required.push(RowIssue::new(
-                    col,
-                    "",
-                    IssueCode::MissingQuantity,
-                    format!("缺少{col}，该行未导入：请填写捐赠数量（如 800）"),
-                ));
+                issues.required.push(self.missing_quantity(|col| {
+                    format!("缺少{col}，该行未导入：请填写捐赠数量（如 800）")
+                }));
                 return None;
             };
             (item.code, Some(written), counted.value, None)
@@ -515,13 +515,9 @@ impl RowBuilder<'_> {
             Some(c) => Some(c.value),
             None if state == ContractState::Lead => None,
             None => {
-                let col = self.column_title(Field::Quantity);
-                issues.required.push(RowIssue::new(
-                    col,
-                    "",
-                    IssueCode::MissingQuantity,
-                    format!("缺少{col}，该行未导入：除洽谈中的线索外，每个合同状态都须填写数量"),
-                ));
+                issues.required.push(self.missing_quantity(|col| {
+                    format!("缺少{col}，该行未导入：除洽谈中的线索外，每个合同状态都须填写数量")
+                }));
                 return None;
             }
         };

@@ -35,42 +35,9 @@ pub const MAX_CASES: usize = 500;
 /// People read per page of a special-case list.
 const CASE_PAGE: u64 = 100;
 
-/// The headline figures of a brief. 总体数字。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Figures {
-    /// People present. 在庆人数。
-    pub present_people: i64,
-    /// Countries and regions of present people. 国家和地区数。
-    pub countries: i64,
-    /// Managing units of present people. 具体负责管理单位数。
-    pub managing_units: i64,
-    /// Arrivals on the day. 当日到达。
-    pub arrivals: i64,
-    /// Departures on the day. 当日离开。
-    pub departures: i64,
-    /// Present people whose visa expires within 30 days. 签证30天内到期。
-    pub expiring_visas: i64,
-    /// Present people whose visa has expired. 签证过期。
-    pub expired_visas: i64,
-    /// People the hub knows of. 累计掌握。
-    pub known_people: i64,
-}
-
-impl From<Overview> for Figures {
-    fn from(o: Overview) -> Self {
-        Self {
-            present_people: o.present_people,
-            countries: o.countries,
-            managing_units: o.managing_units,
-            arrivals: o.arrivals,
-            departures: o.departures,
-            expiring_visas: o.expiring_visas,
-            expired_visas: o.expired_visas,
-            known_people: o.known_people,
-        }
-    }
-}
+/// The headline figures of a brief: the dashboard's, as the people service gives them.
+/// 总体数字。
+pub type Figures = Overview;
 
 /// One line of a table by country or managing unit, with its count in the previous brief.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -229,7 +196,7 @@ pub async fn daily_brief(
     let changes = Changes {
         since,
         since_text: wording::time_text(since.with_timezone(&tz)),
-        figures: before.into(),
+        figures: before,
         lines: wording::figure_changes(&before, &now),
         new_countries: by_country
             .iter()
@@ -251,7 +218,7 @@ pub async fn daily_brief(
         as_of,
         as_of_text: wording::time_text(as_of.with_timezone(&tz)),
         headline: wording::headline(as_of.with_timezone(&tz), &now),
-        figures: now.into(),
+        figures: now,
         by_country,
         by_managing_unit,
         overstays,

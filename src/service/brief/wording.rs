@@ -50,30 +50,24 @@ pub fn change_text(before: i64, now: i64, unit: &str) -> String {
     }
 }
 
+/// A figure compared between two briefs: its label, how to read it, its unit.
+type Compared = (&'static str, fn(&Overview) -> i64, &'static str);
+
 /// The headline figures compared with the previous brief, one phrase each.
 pub fn figure_changes(before: &Overview, now: &Overview) -> Vec<String> {
-    vec![
-        format!(
-            "在庆外国人{}",
-            change_text(before.present_people, now.present_people, "人")
-        ),
-        format!(
-            "国家和地区{}",
-            change_text(before.countries, now.countries, "个")
-        ),
-        format!(
-            "具体负责管理单位{}",
-            change_text(before.managing_units, now.managing_units, "家")
-        ),
-        format!(
-            "签证过期（逾期滞留）{}",
-            change_text(before.expired_visas, now.expired_visas, "人")
-        ),
-        format!(
-            "签证30天内到期{}",
-            change_text(before.expiring_visas, now.expiring_visas, "人")
-        ),
-    ]
+    let figures: [Compared; 5] = [
+        ("在庆外国人", |o| o.present_people, "人"),
+        ("国家和地区", |o| o.countries, "个"),
+        ("具体负责管理单位", |o| o.managing_units, "家"),
+        ("签证过期（逾期滞留）", |o| o.expired_visas, "人"),
+        ("签证30天内到期", |o| o.expiring_visas, "人"),
+    ];
+    figures
+        .into_iter()
+        .map(|(label, figure, unit)| {
+            format!("{label}{}", change_text(figure(before), figure(now), unit))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,15 +3,13 @@
 //! of the lists.
 
 use chrono::{DateTime, Utc};
-use entity::person;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::read::PersonRecord;
 use super::view::PersonView;
 use super::{People, audit};
 use crate::auth::{Operation, Principal};
+use crate::derived;
 use crate::derived::changes::{Change, ChangeKind};
-use crate::derived::{self, PersonStatus, VisaStatus};
 use crate::error::HubError;
 
 /// Most changes one answer holds.
@@ -77,23 +75,7 @@ impl People<'_> {
         let mut ids: Vec<i64> = all.iter().map(|c| c.person_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let models = person::Entity::find()
-            .filter(person::Column::Id.is_in(ids.iter().copied()))
-            .all(self.db)
-            .await?;
-        let mut statuses = derived::statuses(self.db, &ids, to, self.tz).await?;
-        let people: Vec<(person::Model, PersonStatus)> = models
-            .into_iter()
-            .map(|model| {
-                let status = statuses.remove(&model.id).unwrap_or(PersonStatus {
-                    present: false,
-                    managing_organization_id: None,
-                    visa_status: VisaStatus::Unknown,
-                });
-                (model, status)
-            })
-            .collect();
-        let records = self.records(people, view, to, None).await?;
+        let records = self.records_of(&ids, view, to).await?;
         audit::page(
             self.read_audit(),
             self.db,

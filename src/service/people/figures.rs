@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::People;
 use super::query::Presence;
-use super::read::scoped;
+use super::read::{authorize_filter, scoped};
 use crate::auth::{Operation, Principal};
 use crate::derived::{self, Cell, Dimension, Overview, PersonFilter, TrendPoint};
 use crate::error::HubError;
@@ -38,14 +38,7 @@ impl People<'_> {
         presence: Presence,
         as_of: DateTime<Utc>,
     ) -> Result<Vec<Cell>, HubError> {
-        let grant = principal.authorize(Operation::ReadCounts)?;
-        if filter.searches() {
-            principal.authorize(Operation::SearchPeople)?;
-        }
-        filter
-            .conditions
-            .check()
-            .map_err(|e| HubError::BadInput(e.0))?;
+        let grant = authorize_filter(principal, Operation::ReadCounts, &filter)?;
         let filter = scoped(presence.count_filter(filter), &grant);
         Ok(derived::cross_counts(self.db, rows, columns, &filter, as_of, self.tz).await?)
     }
@@ -60,14 +53,7 @@ impl People<'_> {
         (from, to): (NaiveDate, NaiveDate),
         until: DateTime<Utc>,
     ) -> Result<Vec<TrendPoint>, HubError> {
-        let grant = principal.authorize(Operation::ReadFigures)?;
-        if filter.searches() {
-            principal.authorize(Operation::SearchPeople)?;
-        }
-        filter
-            .conditions
-            .check()
-            .map_err(|e| HubError::BadInput(e.0))?;
+        let grant = authorize_filter(principal, Operation::ReadFigures, &filter)?;
         if filter == PersonFilter::default() {
             return Ok(match self.cache {
                 Some(cache) => {

@@ -84,6 +84,23 @@ fn check_search(principal: &Principal, searches: bool) -> Result<(), HubError> {
     Ok(())
 }
 
+/// The grant of `operation` over the people `filter` names: `FORBIDDEN` when the principal
+/// may not (or may not search, when the filter searches), `BAD_INPUT` for a malformed
+/// condition.
+pub(super) fn authorize_filter(
+    principal: &Principal,
+    operation: Operation,
+    filter: &PersonFilter,
+) -> Result<Grant, HubError> {
+    let grant = principal.authorize(operation)?;
+    check_search(principal, filter.searches())?;
+    filter
+        .conditions
+        .check()
+        .map_err(|e| HubError::BadInput(e.0))?;
+    Ok(grant)
+}
+
 impl People<'_> {
     /// How many people match `filter` as of `as_of` (through the cache when there is one).
     async fn total(&self, filter: &PersonFilter, as_of: DateTime<Utc>) -> Result<i64, HubError> {
@@ -122,6 +139,33 @@ impl People<'_> {
             .collect())
     }
 
+    /// The records of the people `ids` (one each; an id the store does not hold is left
+    /// out) with their statuses as of `as_of`, as `view` shows them.
+    pub(super) async fn records_of(
+        &self,
+        ids: &[i64],
+        view: PersonView,
+        as_of: DateTime<Utc>,
+    ) -> Result<Vec<PersonRecord>, HubError> {
+        let models = person::Entity::find()
+            .filter(person::Column::Id.is_in(ids.iter().copied()))
+            .all(self.db)
+            .await?;
+        let mut statuses = derived::statuses(self.db, ids, as_of, self.tz).await?;
+        let people = models
+            .into_iter()
+            .map(|model| {
+                let status = statuses.remove(&model.id).unwrap_or(PersonStatus {
+                    present: false,
+                    managing_organization_id: None,
+                    visa_status: derived::VisaStatus::Unknown,
+                });
+                (model, status)
+            })
+            .collect();
+        self.records(people, view, as_of, None).await
+    }
+
     /// A page of the people matching `query` that `principal` may read; the read is
     /// audited. Searching needs the search permission; an uploader reads its own people
     /// through its own facts; a leader's view is masked.
@@ -130,13 +174,7 @@ impl People<'_> {
         principal: &Principal,
         query: PersonQuery,
     ) -> Result<PeoplePage, HubError> {
-        let grant = principal.authorize(Operation::ReadPeople)?;
-        check_search(principal, query.filter.searches())?;
-        query
-            .filter
-            .conditions
-            .check()
-            .map_err(|e| HubError::BadInput(e.0))?;
+        let grant = authorize_filter(principal, Operation::ReadPeople, &query.filter)?;
         let page = query.page.at_most(page_limit(&grant))?;
         let view = PersonView::of(&grant);
         let filter = scoped(query.presence.list_filter(query.filter), &grant);
@@ -277,12 +315,7 @@ impl People<'_> {
         presence: Presence,
         as_of: DateTime<Utc>,
     ) -> Result<Vec<CountEntry>, HubError> {
-        let grant = principal.authorize(Operation::ReadCounts)?;
-        check_search(principal, filter.searches())?;
-        filter
-            .conditions
-            .check()
-            .map_err(|e| HubError::BadInput(e.0))?;
+        let grant = authorize_filter(principal, Operation::ReadCounts, &filter)?;
         let filter = scoped(presence.count_filter(filter), &grant);
         let counts = match self.cache {
             Some(cache) => {

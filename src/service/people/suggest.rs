@@ -2,14 +2,12 @@
 //! offered to the analyst to look at, never merged or taken for the person searched.
 
 use chrono::{DateTime, Utc};
-use entity::person;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::read::PersonRecord;
 use super::view::PersonView;
 use super::{People, audit};
 use crate::auth::{Operation, Principal};
-use crate::derived::{self, PersonStatus, VisaStatus};
+use crate::derived;
 use crate::error::HubError;
 
 /// Most suggestions one search offers.
@@ -31,23 +29,7 @@ impl People<'_> {
         let own_unit = grant.restricted_to().map(|unit| unit.id);
         let near = derived::search::near_numbers(self.db, text, own_unit, MAX_SUGGESTIONS).await?;
         let ids: Vec<i64> = near.iter().map(|(id, _)| *id).collect();
-        let models = person::Entity::find()
-            .filter(person::Column::Id.is_in(ids.iter().copied()))
-            .all(self.db)
-            .await?;
-        let mut statuses = derived::statuses(self.db, &ids, as_of, self.tz).await?;
-        let people: Vec<(person::Model, PersonStatus)> = models
-            .into_iter()
-            .map(|model| {
-                let status = statuses.remove(&model.id).unwrap_or(PersonStatus {
-                    present: false,
-                    managing_organization_id: None,
-                    visa_status: VisaStatus::Unknown,
-                });
-                (model, status)
-            })
-            .collect();
-        let records = self.records(people, view, as_of, None).await?;
+        let records = self.records_of(&ids, view, as_of).await?;
         let shown: Vec<i64> = records.iter().map(|r| r.model.id).collect();
         audit::page(
             self.read_audit(),

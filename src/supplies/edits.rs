@@ -1,0 +1,80 @@
+//! An admin's edits of the catalogue, currencies and rates, for the GraphQL mutations and
+//! `hub supplies …` alike: the principal is checked, the edit applied ([`catalogue`]) and
+//! the audit entry written with the same target and detail whoever asked.
+
+use importers::supplies::{CatalogueItem, CurrencyNames, ReferenceRate};
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+use super::catalogue::{self, ItemName};
+use crate::auth::audit::{self, Action};
+use crate::auth::{Operation, Principal};
+use crate::error::HubError;
+
+async fn audited<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    target: String,
+    detail: serde_json::Value,
+) -> Result<(), HubError> {
+    audit::record(db, principal, Action::SuppliesCatalogueEdit, target, detail).await
+}
+
+/// Adds a synonym or a unit to the category `item`; returns the category as stored.
+pub async fn add_item_name<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    item: &str,
+    which: ItemName,
+    name: &str,
+) -> Result<CatalogueItem, HubError> {
+    principal.authorize(Operation::ManageSupplyCatalogue)?;
+    let saved = catalogue::add_item_name(db, item, which, name).await?;
+    audited(
+        db,
+        principal,
+        format!("supply_item:{item}"),
+        json!({ which.key(): name }),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// Adds a name a currency may be written with; returns the currency's names.
+pub async fn add_currency_name<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    currency: &str,
+    name: &str,
+) -> Result<CurrencyNames, HubError> {
+    principal.authorize(Operation::ManageSupplyCatalogue)?;
+    let saved = catalogue::add_currency_name(db, currency, name).await?;
+    audited(
+        db,
+        principal,
+        format!("supply_currency:{}", saved.code),
+        json!({ "name": name }),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// Sets a currency's reference rate for a month; returns the rate as stored.
+pub async fn set_rate<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    month: &str,
+    currency: &str,
+    cny_per_unit: f64,
+) -> Result<ReferenceRate, HubError> {
+    principal.authorize(Operation::ManageSupplyCatalogue)?;
+    let rate = catalogue::set_rate(db, month, currency, cny_per_unit).await?;
+    audited(
+        db,
+        principal,
+        format!("supply_rate:{}:{}", rate.month, rate.currency),
+        json!({ "cny_per_unit": rate.cny_per_unit }),
+    )
+    .await?;
+    Ok(rate)
+}
