@@ -20,6 +20,7 @@ mod http;
 mod isolation;
 mod landing;
 mod landing_audit;
+mod merges;
 mod read_audit;
 mod spellings;
 mod storage;
