@@ -27,5 +27,6 @@ mod storage;
 mod subscriptions;
 mod supplies;
 mod timeline;
+mod trends;
 mod uploads;
 mod web;
