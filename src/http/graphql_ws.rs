@@ -14,12 +14,12 @@ use async_graphql::Data;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use futures::future::Either;
-use futures::{SinkExt, StreamExt};
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use futures::future::Either;
+use futures::{SinkExt, StreamExt};
 
 use super::AppState;
 use super::auth::{authenticate, limit_key};

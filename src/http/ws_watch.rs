@@ -60,11 +60,7 @@ pub struct ConnectionSlot {
 
 impl Drop for ConnectionSlot {
     fn drop(&mut self) {
-        let mut open = self
-            .connections
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut open = self.connections.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(count) = open.get_mut(&self.token) {
             *count = count.saturating_sub(1);
             if *count == 0 {
