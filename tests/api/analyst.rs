@@ -19,7 +19,7 @@ async fn city() -> (TestApp, String) {
 }
 
 /// `data`, asserting the answer has no errors.
-async fn data_as(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
+pub(crate) async fn data_as(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
     let body = app.graphql_as(Some(token), query, variables).await.json();
     assert!(body["errors"].is_null(), "{body}");
     body["data"].clone()

@@ -2,18 +2,12 @@
 //! after the merge under its document number, and its other candidate matches the merge
 //! removed; the audit log says what was given back.
 
+use crate::analyst::data_as;
 use crate::fixtures::{fixture_files, import};
 use crate::helpers::{Part, TestApp, spawn_app};
 use axum::http::StatusCode;
 use hub::auth::Role;
 use serde_json::{Value, json};
-
-/// `data`, asserting the answer has no errors.
-async fn data_as(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
-    let body = app.graphql_as(Some(token), query, variables).await.json();
-    assert!(body["errors"].is_null(), "{body}");
-    body["data"].clone()
-}
 
 /// Uploads a student roster (csv) as the education bureau.
 async fn roster(app: &TestApp, token: &str, name: &str, csv: &str) {
