@@ -85,6 +85,39 @@ pub struct GraphqlLimits {
     /// local machine may always introspect.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introspection: Option<bool>,
+    /// Most subscriptions one websocket connection may hold at once; one more is refused
+    /// with `TOO_MANY_SUBSCRIPTIONS`.
+    #[serde(default = "default_subscriptions_per_connection")]
+    pub subscriptions_per_connection: usize,
+    /// Most websocket connections one API token may hold open at once (per instance); one
+    /// more is refused with `TOO_MANY_SUBSCRIPTIONS`. 0 turns the limit off.
+    #[serde(default = "default_connections_per_token")]
+    pub connections_per_token: usize,
+    /// Seconds a subscription waits at most between two looks at the store when nothing
+    /// told it of a change (a landing on this instance, or on PostgreSQL a notification
+    /// from any instance, wakes it at once); also how often a connection's token is
+    /// checked again.
+    #[serde(default = "default_subscription_fallback_secs")]
+    pub subscription_fallback_secs: u64,
+}
+
+fn default_subscriptions_per_connection() -> usize {
+    10
+}
+
+fn default_connections_per_token() -> usize {
+    5
+}
+
+fn default_subscription_fallback_secs() -> u64 {
+    2
+}
+
+impl GraphqlLimits {
+    /// [`Self::subscription_fallback_secs`] as a duration (at least a second).
+    pub fn subscription_fallback(&self) -> Duration {
+        Duration::from_secs(self.subscription_fallback_secs.max(1))
+    }
 }
 
 /// Limits applied to every HTTP request.
@@ -232,6 +265,9 @@ impl Default for GraphqlLimits {
             complexity: 1000,
             max_fields: 2000,
             introspection: None,
+            subscriptions_per_connection: default_subscriptions_per_connection(),
+            connections_per_token: default_connections_per_token(),
+            subscription_fallback_secs: default_subscription_fallback_secs(),
         }
     }
 }
@@ -324,9 +360,13 @@ impl Settings {
                 "database_max_connections must be at least 1".to_owned(),
             ));
         }
-        if self.graphql.depth == 0 || self.graphql.complexity == 0 || self.graphql.max_fields == 0 {
+        if self.graphql.depth == 0
+            || self.graphql.complexity == 0
+            || self.graphql.max_fields == 0
+            || self.graphql.subscriptions_per_connection == 0
+        {
             return Err(HubError::Config(
-                "graphql.depth, graphql.complexity and graphql.max_fields must be positive"
+                "graphql.depth, graphql.complexity, graphql.max_fields and graphql.subscriptions_per_connection must be positive"
                     .to_owned(),
             ));
         }

@@ -35,6 +35,10 @@ pub enum HubError {
     /// The caller's token made more requests than its per-minute limit.
     #[error("too many requests / 请求过于频繁，请稍后再试")]
     RateLimited,
+    /// A websocket connection holds as many subscriptions as it may, or a token as many
+    /// connections.
+    #[error("{0}")]
+    TooManySubscriptions(String),
     /// The settings are wrong (file, environment or flags); reported at startup.
     #[error("configuration error: {0}")]
     Config(String),
@@ -71,6 +75,9 @@ pub enum ErrorCode {
     Timeout,
     /// Too many requests with one token (HTTP 429).
     RateLimited,
+    /// A websocket connection holds as many subscriptions as `graphql.subscriptions_per_connection`
+    /// allows, or its token as many connections as `graphql.connections_per_token` (HTTP 429).
+    TooManySubscriptions,
     /// The hub failed; details are in the server log only.
     Internal,
 }
@@ -87,6 +94,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::Timeout => "TIMEOUT",
             Self::RateLimited => "RATE_LIMITED",
+            Self::TooManySubscriptions => "TOO_MANY_SUBSCRIPTIONS",
             Self::Internal => "INTERNAL",
         }
     }
@@ -100,7 +108,7 @@ impl ErrorCode {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited | Self::TooManySubscriptions => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -134,6 +142,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "请求体超过大小上限 / request body too large",
             Self::Timeout => "请求超时 / the request took too long",
             Self::RateLimited => "请求过于频繁，请稍后再试 / too many requests",
+            Self::TooManySubscriptions => "订阅过多 / too many subscriptions",
             Self::Internal => INTERNAL_MESSAGE,
         }
     }
@@ -153,6 +162,7 @@ impl HubError {
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             Self::RateLimited => ErrorCode::RateLimited,
+            Self::TooManySubscriptions(_) => ErrorCode::TooManySubscriptions,
             Self::Config(_) | Self::Database(_) | Self::Io(_) | Self::Internal(_) => {
                 ErrorCode::Internal
             }

@@ -22,6 +22,7 @@ mod m20261130_000201_store_change;
 mod m20261130_000301_merged_person;
 mod m20261130_000401_member_unit_contact;
 pub mod m20261201_000601_visa_number;
+mod m20261201_000701_merge_undo_keeps;
 pub mod seed;
 
 /// The hub's migrator: every migration in order.
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000301_merged_person::Migration),
             Box::new(m20261130_000401_member_unit_contact::Migration),
             Box::new(m20261201_000601_visa_number::Migration),
+            Box::new(m20261201_000701_merge_undo_keeps::Migration),
         ]
     }
 }

@@ -34,5 +34,5 @@ pub use order::{Cursor, Sort, Start};
 pub use overview::{Overview, overview};
 pub use people::{Between, PersonFilter, PersonOrder, PersonPage};
 pub use status::{PersonStatus, statuses};
-pub use trend::{TrendPoint, filtered_trend, present_trend};
+pub use trend::{TrendPoint, filtered_trend, filtered_trend_per_day, present_trend};
 pub use visa::VisaStatus;

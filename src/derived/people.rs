@@ -16,7 +16,8 @@ use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
 
 /// A time range whose ends may each be open: from `from` (when given) to `to` (when
 /// given), both included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Between {
     /// The earliest time, included.
     pub from: Option<DateTime<Utc>>,
@@ -31,40 +32,56 @@ impl Between {
     }
 }
 
-/// Which people to list. Every field set must hold (AND); `and` and `or` nest.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Which people to list. Every field set must hold (AND); `and` and `or` nest. As JSON
+/// (the people export's `where`), its fields in camelCase, an unknown one refused; the
+/// unit scope and the time known are never read from JSON.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct PersonFilter {
     /// Nationalities (ISO alpha-3), any of.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nationality: Option<Vec<String>>,
     /// Present in the city at T, or not.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub present: Option<bool>,
     /// Managing organisations (ids), any of.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub managing_organization: Option<Vec<i64>>,
     /// Reported by one of these member units (codes).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reported_by: Option<Vec<String>>,
     /// Visa statuses, any of.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visa_status: Option<Vec<VisaStatus>>,
     /// Arrived within the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arrived_between: Option<Between>,
     /// Departed within the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub departed_between: Option<Between>,
     /// A name in any word order (or part of the Chinese name), or part of the document
     /// number whatever its blanks, dashes and O/0, I/1 confusions ([`super::search`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
     /// All of these.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub and: Vec<PersonFilter>,
     /// Any of these (when not empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub or: Vec<PersonFilter>,
     /// Typed conditions on the person's fields and facts.
+    #[serde(skip_serializing_if = "Conditions::is_empty")]
     pub conditions: Conditions,
     /// Read for the uploads of this member unit (id) alone: only the people a row of its
     /// uploads names match, and every condition on facts (reporting units, arrivals and
     /// departures, names) reads only the facts its uploads gave. The derived facts
     /// (presence, managing unit, visa status) stay those of all facts. Read on the
     /// outermost filter only; nested filters share it.
+    #[serde(skip)]
     pub own_unit: Option<i64>,
     /// Answer from the uploads landed by this time alone ([`super::known`]). Read on the
     /// outermost filter only.
+    #[serde(skip)]
     pub known_at: Option<DateTime<Utc>>,
 }
 

@@ -87,20 +87,59 @@ const VISA_UNTIL: &str = "(SELECT MAX(d.valid_until) FROM identity_document d
 /// reads every fact of everyone uses [`derived_cte_materialized`] instead.
 pub fn derived_cte(scope: Option<&str>) -> String {
     let scope = scope.map(|s| format!("WHERE {s}")).unwrap_or_default();
-    let managing = MANAGING.as_str();
     format!(
-        "WITH derived AS (
-            SELECT f.id, f.person_id, f.nationality, f.latin_name, f.chinese_name, f.document_number,
-                   f.present, f.organization_id, {VISA_STATUS} AS visa_status
-            FROM (
-                SELECT p.id, p.id AS person_id, p.nationality, p.latin_name, p.chinese_name, p.document_number,
-                       {PRESENT} AS present,
-                       {managing} AS organization_id,
-                       {VISA_UNTIL} AS visa_until
-                FROM person p
-                {scope}
-            ) f
-        )"
+        "WITH derived AS ({})",
+        derived_rows(&format!("person p {scope}"), None)
+    )
+}
+
+/// The columns of a moment of [`derived_cte_at_moments`]: its number and the values of
+/// `$1`, `$2` and `$3` ([`super::overview::as_of_values`]).
+pub const MOMENT_COLUMNS: &str = "k, t, d, d30";
+
+/// `derived AS (…)` (no `WITH`): the rows of [`derived_cte`] for every moment of a table
+/// `moments (k, t, d, d30)` the statement defines before it, one row per moment and
+/// person, with the moment's columns, the facts computed at `t` (`d` and `d30` its day
+/// and 30 days later). A condition written for [`derived_cte`] reads the same over these
+/// rows once its `$1`, `$2`, `$3` are `p.t`, `p.d`, `p.d30`.
+pub fn derived_cte_at_moments() -> String {
+    format!(
+        "derived AS ({})",
+        derived_rows("moments mo CROSS JOIN person p", Some("mo"))
+    )
+}
+
+/// The select of the derived rows of the people of `from` (which names the person `p`),
+/// at `$1`… or, with `moment`, at each moment of that alias.
+fn derived_rows(from: &str, moment: Option<&str>) -> String {
+    let managing = MANAGING.as_str();
+    let (outer, inner, present, managing, visa_status) = match moment {
+        None => (
+            String::new(),
+            String::new(),
+            PRESENT.to_owned(),
+            managing.to_owned(),
+            VISA_STATUS.to_owned(),
+        ),
+        Some(m) => (
+            "f.k, f.t, f.d, f.d30, ".to_owned(),
+            format!("{m}.k, {m}.t, {m}.d, {m}.d30, "),
+            // The facts' SQL names the time as `$1` alone, the visa window as `$2`, `$3`.
+            PRESENT.replace("$1", &format!("{m}.t")),
+            managing.replace("$1", &format!("{m}.t")),
+            VISA_STATUS.replace("$2", "f.d").replace("$3", "f.d30"),
+        ),
+    };
+    format!(
+        "SELECT {outer}f.id, f.person_id, f.nationality, f.latin_name, f.chinese_name, f.document_number,
+                f.present, f.organization_id, {visa_status} AS visa_status
+         FROM (
+             SELECT {inner}p.id, p.id AS person_id, p.nationality, p.latin_name, p.chinese_name, p.document_number,
+                    {present} AS present,
+                    {managing} AS organization_id,
+                    {VISA_UNTIL} AS visa_until
+             FROM {from}
+         ) f"
     )
 }
 

@@ -6,7 +6,10 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Visa status at T, from the latest validity of any visa document of the person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[repr(u8)]
 pub enum VisaStatus {
     /// No visa document with a validity.

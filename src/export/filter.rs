@@ -67,6 +67,54 @@ pub struct ExportFilter {
     #[arg(long, value_name = "asc|desc")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
+
+    /// The whole filter as JSON, nested `and`/`or` included (what the GraphQL
+    /// `exportPeople` sends): `nationality`, `present`, `managingOrganization`,
+    /// `reportedBy`, `visaStatus`, `arrivedBetween`/`departedBetween` (`{"from", "to"}`),
+    /// `search`, `and`, `or`, `conditions` (the GraphQL `PersonConditions`); at most
+    /// [`MAX_WHERE_CHARS`] characters, and not with the separate conditions above
+    /// (`present` and the order stay separate). 完整筛选条件（JSON，可含 and/or）。
+    #[arg(long = "where", value_name = "JSON")]
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    pub where_filter: Option<String>,
+}
+
+/// The longest `where` an export takes, in characters (it travels in the download's
+/// address).
+pub const MAX_WHERE_CHARS: usize = 8_000;
+
+/// `filter` as the JSON of an export's `where`, without the conditions it leaves empty.
+pub fn where_json(filter: &PersonFilter) -> Result<String, HubError> {
+    fn compact(value: serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::Object(map) => serde_json::Value::Object(
+                map.into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, compact(v)))
+                    .collect(),
+            ),
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(compact).collect())
+            }
+            other => other,
+        }
+    }
+    let value = serde_json::to_value(filter)
+        .map_err(|e| HubError::Internal(format!("filter as JSON: {e}")))?;
+    Ok(compact(value).to_string())
+}
+
+/// Checks the conditions of `filter` and of every filter nested in it.
+fn check_nested(filter: &PersonFilter) -> Result<(), HubError> {
+    filter
+        .conditions
+        .check()
+        .map_err(|e| HubError::BadInput(format!("where: {e}")))?;
+    filter
+        .and
+        .iter()
+        .chain(&filter.or)
+        .try_for_each(check_nested)
 }
 
 /// The items of a comma-separated list, trimmed, empty ones dropped; `None` when none.
@@ -103,6 +151,51 @@ impl ExportFilter {
     pub fn searches(&self) -> bool {
         self.search.as_deref().is_some_and(|s| !s.trim().is_empty())
             || self.conditions().is_ok_and(|c| c.searches())
+            || self
+                .where_filter()
+                .is_ok_and(|f| f.as_ref().is_some_and(PersonFilter::searches))
+    }
+
+    /// The whole filter of `where`, when given: `BAD_INPUT` when it is longer than
+    /// [`MAX_WHERE_CHARS`], malformed, names an unknown field or comes with a separate
+    /// condition.
+    pub fn where_filter(&self) -> Result<Option<PersonFilter>, HubError> {
+        let Some(text) = self
+            .where_filter
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            return Ok(None);
+        };
+        let length = text.chars().count();
+        if length > MAX_WHERE_CHARS {
+            return Err(HubError::BadInput(format!(
+                "where: the filter is {length} characters, an export takes at most {MAX_WHERE_CHARS}: \
+                 simplify it or export in parts / 筛选条件过长（{length}字符，导出最多{MAX_WHERE_CHARS}字符），请简化或分批导出"
+            )));
+        }
+        let separate = [
+            &self.nationality,
+            &self.unit,
+            &self.managing_unit,
+            &self.visa_status,
+            &self.search,
+            &self.filter,
+        ];
+        if separate
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()))
+        {
+            return Err(HubError::BadInput(
+                "where: give the whole filter in `where` alone, not with nationality, unit, managingUnit, visaStatus, search or filter / where 不能与其他筛选参数同时使用"
+                    .to_owned(),
+            ));
+        }
+        let filter: PersonFilter = serde_json::from_str(text)
+            .map_err(|e| HubError::BadInput(format!("where: {e} / 筛选条件格式有误：{e}")))?;
+        check_nested(&filter)?;
+        Ok(Some(filter))
     }
 
     /// The order of the list: nationality then name unless `orderBy` says otherwise.
@@ -172,6 +265,9 @@ impl ExportFilter {
 
     /// The registry's filter.
     pub fn to_filter(&self) -> Result<PersonFilter, HubError> {
+        if let Some(filter) = self.where_filter()? {
+            return Ok(filter);
+        }
         let managing = items(self.managing_unit.as_deref())
             .map(|ids| {
                 ids.iter()
@@ -246,15 +342,27 @@ impl ExportFilter {
         if let Some(v) = self.search.as_deref().filter(|s| !s.trim().is_empty()) {
             parts.push(format!("关键字：{}", search(v)));
         }
-        if let Some(v) = self.filter.as_deref().filter(|s| !s.trim().is_empty()) {
-            // Conditions on names or numbers are personal data: named, not shown, when
-            // `search` masks.
-            let searched = self.conditions().is_ok_and(|c| c.searches());
-            parts.push(if searched && masked {
-                "条件：（含姓名或证件号码条件）".to_owned()
-            } else {
-                format!("条件：{}", v.trim())
-            });
+        // Conditions on names or numbers are personal data: named, not shown, when
+        // `search` masks.
+        let conditions = [
+            (
+                self.filter.as_deref(),
+                self.conditions().is_ok_and(|c| c.searches()),
+            ),
+            (
+                self.where_filter.as_deref(),
+                self.where_filter()
+                    .is_ok_and(|f| f.as_ref().is_some_and(PersonFilter::searches)),
+            ),
+        ];
+        for (text, searched) in conditions {
+            if let Some(v) = text.filter(|s| !s.trim().is_empty()) {
+                parts.push(if searched && masked {
+                    "条件：（含姓名或证件号码条件）".to_owned()
+                } else {
+                    format!("条件：{}", v.trim())
+                });
+            }
         }
         if parts.is_empty() {
             "全部人员".to_owned()
@@ -281,6 +389,7 @@ mod tests {
             filter: Some(r#"{"stay": {"checkIn": {"gte": "2020-02-01T00:00:00Z"}}}"#.into()),
             order_by: Some("birth_date".into()),
             direction: Some("DESC".into()),
+            where_filter: None,
         };
         let sort = f.sort().ok();
         assert_eq!(

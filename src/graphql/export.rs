@@ -2,15 +2,16 @@
 //! download with the same token (`GET /api/exports/people.xlsx?…`, where the role, the
 //! unit scope, the masking and the audit apply as for the lists).
 
-use async_graphql::MaybeUndefined;
 use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::city::{PersonFilter, PersonOrder, SortDirection};
 use super::context::principal;
 use crate::auth::Operation;
-use crate::error::{GqlResultExt, HubError};
+use crate::error::GqlResultExt;
 use crate::export::ExportFilter;
+use crate::export::filter::where_json;
+use crate::service::people::Presence;
 
 /// Where to download an export. 导出文件下载地址。
 #[derive(Debug, Clone, SimpleObject)]
@@ -24,58 +25,27 @@ pub struct ExportLink {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ExportQuery;
 
-/// The export's query parameters of a GraphQL filter: `BAD_INPUT` for what an export
-/// cannot hold (`and`, `or`, arrival and departure ranges: use `movement` conditions).
+/// The export's query parameters of a GraphQL filter: the whole filter (nested `and` and
+/// `or`, ranges and conditions included) as the JSON of `where`, presence and order apart.
 fn export_filter(
-    filter: PersonFilter,
+    filter: &PersonFilter,
     order: PersonOrder,
     direction: SortDirection,
     as_of: Option<DateTime<Utc>>,
-) -> Result<ExportFilter, HubError> {
-    let nested = filter.and.as_ref().is_some_and(|f| !f.is_empty())
-        || filter.or.as_ref().is_some_and(|f| !f.is_empty());
-    let ranges = filter.arrived_from.is_some()
-        || filter.arrived_to.is_some()
-        || filter.departed_from.is_some()
-        || filter.departed_to.is_some();
-    if nested || ranges {
-        return Err(HubError::BadInput(
-            "exportPeople: and, or and arrival/departure ranges cannot be exported; use movement conditions / 导出不支持 and、or 及到达/离开时间范围，请改用 movement 条件"
-                .to_owned(),
-        ));
-    }
-    let join = |items: &[String]| items.join(",");
-    let conditions = (!filter.conditions.is_empty())
-        .then(|| serde_json::to_string(&filter.conditions))
-        .transpose()
-        .map_err(|e| HubError::Internal(format!("conditions as JSON: {e}")))?;
+) -> Result<ExportFilter> {
+    let presence = match filter.presence() {
+        Presence::Present => "true",
+        Presence::Absent => "false",
+        Presence::Any => "all",
+    };
+    let filter = filter.top_filter()?;
     Ok(ExportFilter {
         as_of: as_of.map(|t| t.to_rfc3339()),
-        nationality: filter.nationality.as_deref().map(join),
-        present: Some(
-            match &filter.present {
-                MaybeUndefined::Value(true) | MaybeUndefined::Undefined => "true",
-                MaybeUndefined::Value(false) => "false",
-                MaybeUndefined::Null => "all",
-            }
-            .to_owned(),
-        ),
-        unit: filter.reported_by.as_deref().map(join),
-        managing_unit: filter.managing_unit.as_ref().map(|ids| {
-            ids.iter()
-                .map(|id| id.0.clone())
-                .collect::<Vec<_>>()
-                .join(",")
-        }),
-        visa_status: filter.visa_status.as_ref().map(|statuses| {
-            statuses
-                .iter()
-                .map(|s| crate::derived::VisaStatus::from(*s).as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-        }),
-        search: filter.search,
-        filter: conditions,
+        present: Some(presence.to_owned()),
+        where_filter: (filter != crate::derived::PersonFilter::default())
+            .then(|| where_json(&filter))
+            .transpose()
+            .gql()?,
         order_by: Some(order.name().to_owned()),
         direction: Some(
             match direction {
@@ -84,14 +54,17 @@ fn export_filter(
             }
             .to_owned(),
         ),
+        ..ExportFilter::default()
     })
 }
 
 #[Object]
 impl ExportQuery {
     /// The address of the people workbook of a filter and an order (as `people`; by
-    /// default present people by nationality), to download with the same token. The
-    /// download is checked and audited as a list. 人员名单导出地址。
+    /// default present people by nationality), to download with the same token. Any
+    /// filter `people` takes, `and`/`or` included, up to 8,000 characters as JSON (a
+    /// longer one is `BAD_INPUT`). The download is checked and audited as a list.
+    /// 人员名单导出地址（支持 and/or 等全部筛选条件）。
     async fn export_people(
         &self,
         ctx: &Context<'_>,
@@ -102,7 +75,7 @@ impl ExportQuery {
     ) -> Result<ExportLink> {
         let principal = principal(ctx)?;
         principal.authorize(Operation::ReadPeople).gql()?;
-        let export = export_filter(filter.unwrap_or_default(), order_by, direction, as_of).gql()?;
+        let export = export_filter(&filter.unwrap_or_default(), order_by, direction, as_of)?;
         if export.searches() {
             principal.authorize(Operation::SearchPeople).gql()?;
         }

@@ -62,7 +62,9 @@ impl MutationRoot {
     }
 
     /// Undoes an accepted merge (analysts, admins): the absorbed record comes back with
-    /// its id, values and the facts that moved; the merge is marked `undone` and audited.
+    /// its id, values and the facts that moved, the facts landed since from rows naming its
+    /// document numbers and its other candidate matches; the merge is marked `undone` and
+    /// audited (with what was given back).
     /// 撤销人员合并（分析员、管理员）。
     async fn undo_merge(&self, ctx: &Context<'_>, id: ID) -> Result<PendingMerge> {
         authorize(ctx, Operation::ResolveMerge)?;
@@ -73,13 +75,23 @@ impl MutationRoot {
             .await
             .gql()?
         {
-            Undo::Done(survivor, restored) => {
+            Undo::Done(undone) => {
+                // Both decisions of the undo in the log: the facts given back (landed
+                // after the merge under the restored record's numbers) and the candidate
+                // pairs put back.
                 audit::record(
                     db,
                     principal,
                     Action::UndoMerge,
                     format!("pending_merge:{id}"),
-                    serde_json::json!({ "person": survivor, "candidate": restored }),
+                    serde_json::json!({
+                        "person": undone.survivor,
+                        "candidate": undone.restored,
+                        "returned_facts": undone.returned,
+                        "returned_by_numbers": undone.identifiers.len(),
+                        "candidates_restored": undone.candidates.restored,
+                        "candidates_not_restored": undone.candidates.skipped,
+                    }),
                 )
                 .await
                 .gql()?;

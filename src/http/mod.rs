@@ -10,6 +10,7 @@ mod graphql_ws;
 mod health;
 mod tickets;
 mod uploads;
+pub mod ws_watch;
 mod xlsx;
 
 use std::sync::Arc;
@@ -48,6 +49,8 @@ pub struct AppState {
     /// Requests without a live token per minute per client address
     /// (`http.failed_auth_per_minute`).
     pub failed_auth: Arc<RateLimiter<std::net::IpAddr>>,
+    /// Subscription connections open per token (`graphql.connections_per_token`).
+    pub ws_connections: Arc<ws_watch::TokenConnections>,
 }
 
 impl AppState {
@@ -63,6 +66,7 @@ impl AppState {
             settings: Arc::new(settings),
             limiter,
             failed_auth,
+            ws_connections: Arc::default(),
         }
     }
 }

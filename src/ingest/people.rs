@@ -63,7 +63,8 @@ const PERSON: Table = Table {
     ],
 };
 
-/// The `person_source` columns of a row that names a person.
+/// The `person_source` columns of a row that names a person (with the document number it
+/// names them by).
 const PERSON_SOURCE: Table = Table {
     name: "person_source",
     columns: &[
@@ -75,6 +76,7 @@ const PERSON_SOURCE: Table = Table {
         Column::plain("chinese_name"),
         Column::plain("sex"),
         Column::plain("birth_date"),
+        Column::plain("document_number"),
     ],
 };
 
@@ -281,6 +283,9 @@ pub async fn store_sources<C: ConnectionTrait>(
             Value::from(row.values.chinese_name.clone()),
             Value::from(row.values.sex.clone()),
             Value::from(row.values.birth_date),
+            // The number the row named the person by: after a merge, the rows naming the
+            // absorbed record's number go back to it when the merge is undone.
+            Value::from(row.identity.0.clone()),
         ]);
     })
     .await?;

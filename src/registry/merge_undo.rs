@@ -3,8 +3,10 @@
 //! merge added) in `merged_person`; the record stays visible as merged into the survivor,
 //! and undoing the merge restores it with its facts.
 //!
-//! Facts that landed after the merge from rows naming the absorbed number went to the
-//! survivor (the second passport finds it) and stay there when the merge is undone.
+//! Facts that landed after the merge from rows naming the absorbed record's numbers went to
+//! the survivor (the second passport finds it); undoing the merge gives them back too, and
+//! puts back the absorbed record's other candidate matches the merge removed
+//! ([`super::merge_restore`] states the rules).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
@@ -19,7 +21,7 @@ use sea_orm::{
 use serde_json::{Value as Json, json};
 
 /// The fact tables a merge moves, by name.
-const FACT_TABLES: [&str; 6] = [
+pub(super) const FACT_TABLES: [&str; 6] = [
     "person_source",
     "identity_document",
     "affiliation",
@@ -63,6 +65,9 @@ pub struct Absorbed<'a> {
     pub moved: &'a Json,
     /// The second passport the merge gave the survivor.
     pub added_document: Option<i64>,
+    /// The absorbed record's other candidate pairs the merge removes
+    /// ([`super::merge_restore::candidates_of`]).
+    pub candidates: &'a Json,
 }
 
 /// Archives what a merge absorbed (in the merge's transaction).
@@ -89,8 +94,8 @@ pub async fn archive<C: ConnectionTrait>(
     db.execute_raw(Statement::from_sql_and_values(
         backend,
         "INSERT INTO merged_person (pending_merge_id, survivor_id, person_id, document_number, nationality, \
-         record, moved, added_document_id, merged_by, merged_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         record, moved, added_document_id, merged_by, merged_at, candidates) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         vec![
             absorbed.merge_id.into(),
             absorbed.survivor.into(),
@@ -102,6 +107,7 @@ pub async fn archive<C: ConnectionTrait>(
             absorbed.added_document.into(),
             by.to_owned().into(),
             at.into(),
+            absorbed.candidates.clone().into(),
         ],
     ))
     .await?;
@@ -180,11 +186,27 @@ pub async fn find<C: ConnectionTrait>(
     row.as_ref().map(record_of).transpose()
 }
 
+/// What an undone merge gave back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undone {
+    /// The person kept by the merge.
+    pub survivor: i64,
+    /// The record back (its id as before).
+    pub restored: i64,
+    /// The facts that landed on the survivor after the merge from rows naming the
+    /// restored record's numbers, given back to it: ids by table.
+    pub returned: Json,
+    /// The numbers those rows were recognised by.
+    pub identifiers: Vec<String>,
+    /// The restored record's other candidate pairs, put back or not.
+    pub candidates: super::merge_restore::RestoredCandidates,
+}
+
 /// What undoing a merge did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Undo {
-    /// Both records are back: (survivor, restored).
-    Done(i64, i64),
+    /// Both records are back.
+    Done(Undone),
     /// No such merge.
     NotFound,
     /// The merge is not an accepted one (pending, rejected, undone already), or a person
@@ -193,8 +215,10 @@ pub enum Undo {
 }
 
 /// Undoes accepted merge `merge_id`: the absorbed person comes back with its id and values,
-/// the facts that moved return to it, the added passport goes, both people's shown values
-/// are refreshed, and the merge is marked `undone`.
+/// the facts that moved return to it, the added passport goes, the facts landed since from
+/// rows naming its numbers and its other candidate pairs come back
+/// ([`super::merge_restore`]), both people's shown values are refreshed, and the merge is
+/// marked `undone`.
 pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Undo, DbErr> {
     let txn = crate::db::begin_write(db).await?;
     let Some(merge) = pending_merge::Entity::find_by_id(merge_id)
@@ -213,7 +237,7 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
     let Some(row) = txn
         .query_one_raw(Statement::from_sql_and_values(
             backend,
-            "SELECT id, survivor_id, person_id, record, moved, added_document_id FROM merged_person \
+            "SELECT id, survivor_id, person_id, record, moved, added_document_id, candidates FROM merged_person \
              WHERE pending_merge_id = $1 AND undone_at IS NULL",
             vec![merge_id.into()],
         ))
@@ -229,6 +253,7 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
     let record: Json = row.try_get("", "record")?;
     let moved: Json = row.try_get("", "moved")?;
     let added: Option<i64> = row.try_get("", "added_document_id")?;
+    let kept_candidates: Option<Json> = row.try_get("", "candidates")?;
     let text = |key: &str| record[key].as_str().map(str::to_owned);
     let number = text("document_number").unwrap_or_default();
     let nationality = text("nationality").unwrap_or_default();
@@ -252,7 +277,7 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
     };
     person::ActiveModel {
         id: Set(restored),
-        document_number: Set(number),
+        document_number: Set(number.clone()),
         nationality: Set(nationality),
         latin_name: Set(text("latin_name")),
         chinese_name: Set(text("chinese_name")),
@@ -298,6 +323,13 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
             .exec(&txn)
             .await?;
     }
+    let identifiers = super::merge_restore::identifiers_of(&txn, restored, &number).await?;
+    let returned =
+        super::merge_restore::return_later_facts(&txn, survivor, restored, &identifiers).await?;
+    let candidates = match &kept_candidates {
+        Some(kept) => super::merge_restore::restore_candidates(&txn, kept).await?,
+        None => super::merge_restore::RestoredCandidates::default(),
+    };
     super::shown::refresh_shown(&txn, &[survivor, restored], now).await?;
     // Both people's timelines change: every instance updates them.
     crate::derived::store_changes::record_people(&txn, &[survivor, restored]).await?;
@@ -314,5 +346,12 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
     ))
     .await?;
     txn.commit().await?;
-    Ok(Undo::Done(survivor, restored))
+    crate::derived::notify::changed_here();
+    Ok(Undo::Done(Undone {
+        survivor,
+        restored,
+        returned,
+        identifiers,
+        candidates,
+    }))
 }

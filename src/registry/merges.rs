@@ -4,7 +4,8 @@
 //! moves to the kept person, the candidate's document becomes a second passport of the
 //! kept person (so later uploads naming it find the same person), and the candidate
 //! record is removed from the lists, kept in `merged_person` as merged into the survivor
-//! (with the facts that moved), so the merge can be undone ([`super::merge_undo`]).
+//! (with the facts that moved and its other candidate pairs, which the merge removes), so
+//! the merge can be undone ([`super::merge_undo`]).
 //! Rejecting only records the decision; the pair is not proposed again.
 
 use chrono::Utc;
@@ -88,6 +89,7 @@ pub async fn resolve(
                 movement,
                 health_check
             );
+            let candidates = super::merge_restore::candidates_of(&txn, gone, id).await?;
             let mut added_document = None;
             if let Some(source) = first_source {
                 let added = identity_document::ActiveModel {
@@ -113,6 +115,7 @@ pub async fn resolve(
                     person: &other,
                     moved: &moved,
                     added_document,
+                    candidates: &candidates,
                 },
                 by,
                 now,
@@ -149,6 +152,7 @@ pub async fn resolve(
     decided.resolved_by = Set(Some(by.to_owned()));
     let decided = decided.update(&txn).await?;
     txn.commit().await?;
+    crate::derived::notify::changed_here();
     Ok(Decision::Done(decided))
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod audit_journal;
 pub mod column_mappings;
 pub mod daily_reports;
+pub mod merge_restore;
 pub mod merge_undo;
 pub mod merges;
 pub mod organization_edits;

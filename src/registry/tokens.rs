@@ -131,6 +131,20 @@ pub fn is_live(row: &api_token::Model, now: DateTime<Utc>) -> bool {
     row.revoked_at.is_none() && row.expires_at.is_none_or(|at| at > now)
 }
 
+/// The role of token `id` when it still works at `now` (not revoked, not expired);
+/// `None` when it does not (or is gone). Read again while a websocket connection stays
+/// open on the token.
+pub async fn live_role<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Role>, sea_orm::DbErr> {
+    let row = api_token::Entity::find_by_id(id).one(db).await?;
+    Ok(row
+        .filter(|row| is_live(row, now))
+        .and_then(|row| row.role.parse().ok()))
+}
+
 /// The principal of a presented bearer token, or `UNAUTHENTICATED` when the token is
 /// unknown, revoked or expired (the same answer for all three). Refreshes `last_used_at`
 /// at most once a minute, in the background: the refresh is a write, and a request must

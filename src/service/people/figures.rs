@@ -45,7 +45,7 @@ impl People<'_> {
 
     /// Present people at the end of each day from `from` to `to`, never later than
     /// `until`: of everyone from the city timeline, of the people matching `filter` (when
-    /// it holds a condition) one count per day.
+    /// it holds a condition) in one SQL statement over every day.
     pub async fn present_trend(
         &self,
         principal: &Principal,
