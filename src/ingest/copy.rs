@@ -52,10 +52,7 @@ tokio::task_local! {
 
 /// Runs `future` with the bulk inserts copying through `target`'s connection (or inserting
 /// as usual when `target` is `None`).
-pub async fn with_copy<F: std::future::Future>(
-    target: Option<CopyTarget>,
-    future: F,
-) -> F::Output {
+pub async fn with_copy<F: std::future::Future>(target: Option<CopyTarget>, future: F) -> F::Output {
     match target {
         Some(target) => COPY_THROUGH.scope(target, future).await,
         None => future.await,
@@ -183,11 +180,7 @@ pub async fn copy_in(
 ) -> Result<u64, DbErr> {
     let error = |e: sea_orm::sqlx::Error| DbErr::Custom(format!("COPY into {table}: {e}"));
     let unchecked = match &target.parents {
-        Some(parents) => {
-            parents
-                .check(&target.pool, table, columns, values)
-                .await?
-        }
+        Some(parents) => parents.check(&target.pool, table, columns, values).await?,
         None => false,
     };
     let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();

@@ -104,7 +104,8 @@ impl ParentChecks {
         .map_err(sql_error("reading the foreign keys"))?;
         for row in keys {
             let get = |name: &str| -> Result<String, DbErr> {
-                row.try_get(name).map_err(sql_error("reading a foreign key"))
+                row.try_get(name)
+                    .map_err(sql_error("reading a foreign key"))
             };
             let (child, parent) = (get("child")?, get("parent")?);
             let width: i32 = row
@@ -188,7 +189,8 @@ impl ParentChecks {
             if usize::try_from(found).ok() != Some(ids.len()) {
                 return Err(DbErr::Custom(format!(
                     "COPY into {table}: {} of the {} rows of {} named by {table}.{} do not exist",
-                    ids.len().saturating_sub(usize::try_from(found).unwrap_or(0)),
+                    ids.len()
+                        .saturating_sub(usize::try_from(found).unwrap_or(0)),
                     ids.len(),
                     key.parent,
                     key.column
