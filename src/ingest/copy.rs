@@ -4,29 +4,64 @@
 //!
 //! The landing's connection is a pool of one connection holding the open transaction
 //! ([`crate::db::LandingTransaction`]); [`with_copy`] makes it known to the bulk inserts of
-//! [`super::batch`] for the duration of a future, which then copy instead of inserting.
+//! [`super::batch`] for the duration of a future, which then copy instead of inserting. The
+//! parents the copied rows name are checked set by set where the role allows it
+//! ([`super::parents`]).
 
+use super::parents::ParentChecks;
 use sea_orm::sqlx::PgPool;
 use sea_orm::{DbErr, Value};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
-tokio::task_local! {
-    /// The pool (of one connection, in the landing's transaction) the bulk inserts copy through.
-    static COPY_THROUGH: PgPool;
+/// Where the bulk inserts of a landing copy their rows.
+#[derive(Debug, Clone)]
+pub struct CopyTarget {
+    /// The pool of one connection, in the landing's transaction.
+    pool: PgPool,
+    /// The parents' checks, when the role may copy without the per-row checks.
+    parents: Option<Arc<ParentChecks>>,
 }
 
-/// Runs `future` with the bulk inserts copying through `pool`'s connection (or inserting as
-/// usual when `pool` is `None`).
-pub async fn with_copy<F: std::future::Future>(pool: Option<PgPool>, future: F) -> F::Output {
-    match pool {
-        Some(pool) => COPY_THROUGH.scope(pool, future).await,
+impl CopyTarget {
+    /// The landing's connection (a pool of one, in its transaction), with the parents'
+    /// checks when the role may use them (see [`super::parents`]).
+    pub async fn prepare(pool: PgPool) -> Result<Self, DbErr> {
+        let parents = ParentChecks::load(&pool).await?.map(Arc::new);
+        Ok(Self { pool, parents })
+    }
+
+    /// The pool to run statements on.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Notes rows this landing copied into `table` with these ids (parents that need no
+    /// check when later rows name them).
+    pub fn created(&self, table: &str, ids: &[i64]) {
+        if let Some(parents) = &self.parents {
+            parents.created(table, ids);
+        }
+    }
+}
+
+tokio::task_local! {
+    /// Where the bulk inserts copy through.
+    static COPY_THROUGH: CopyTarget;
+}
+
+/// Runs `future` with the bulk inserts copying through `target`'s connection (or inserting
+/// as usual when `target` is `None`).
+pub async fn with_copy<F: std::future::Future>(target: Option<CopyTarget>, future: F) -> F::Output {
+    match target {
+        Some(target) => COPY_THROUGH.scope(target, future).await,
         None => future.await,
     }
 }
 
-/// The pool to copy through, inside [`with_copy`].
-pub fn copy_pool() -> Option<PgPool> {
-    COPY_THROUGH.try_with(PgPool::clone).ok()
+/// Where to copy, inside [`with_copy`].
+pub fn copy_target() -> Option<CopyTarget> {
+    COPY_THROUGH.try_with(CopyTarget::clone).ok()
 }
 
 /// Appends `text` escaped for COPY's text format.
@@ -133,24 +168,43 @@ pub fn rows_text(values: &[Value], width: usize) -> Option<String> {
     Some(out)
 }
 
-/// Copies `text` (rows in COPY's text format) into `table`'s `columns`; returns the rows
-/// copied.
+/// Copies `values` (`columns.len()` per row), written as `text` (rows in COPY's text
+/// format), into `table`'s `columns`; returns the rows copied. Where the parents the rows
+/// name were checked set by set, the per-row checks are off for this COPY.
 pub async fn copy_in(
-    pool: &PgPool,
+    target: &CopyTarget,
     table: &str,
     columns: &[&str],
+    values: &[Value],
     text: &str,
 ) -> Result<u64, DbErr> {
     let error = |e: sea_orm::sqlx::Error| DbErr::Custom(format!("COPY into {table}: {e}"));
+    let unchecked = match &target.parents {
+        Some(parents) => parents.check(&target.pool, table, columns, values).await?,
+        None => false,
+    };
     let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
     let statement = format!("COPY \"{table}\" ({}) FROM STDIN", quoted.join(", "));
-    let mut connection = pool.acquire().await.map_err(error)?;
+    let mut connection = target.pool.acquire().await.map_err(error)?;
+    if unchecked {
+        sea_orm::sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *connection)
+            .await
+            .map_err(error)?;
+    }
     let mut copy = connection.copy_in_raw(&statement).await.map_err(error)?;
     // Sent in pieces of at most a few MiB, each a CopyData message.
     for piece in text.as_bytes().chunks(4 << 20) {
         copy.send(piece).await.map_err(error)?;
     }
-    copy.finish().await.map_err(error)
+    let copied = copy.finish().await.map_err(error)?;
+    if unchecked {
+        sea_orm::sqlx::query("SET LOCAL session_replication_role = DEFAULT")
+            .execute(&mut *connection)
+            .await
+            .map_err(error)?;
+    }
+    Ok(copied)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use super::isolated::ReaderIsolation;
 use super::tickets::Tickets;
 use super::{
     ImportReport, ImportRequest, ImportStage, ImportStatus, dry_run, find_duplicate, land, read,
-    stated_instant, statistics, stored, stream, unit_read_options, unreadable,
+    stated_instant, stored, stream, unit_read_options, unreadable,
 };
 use crate::db::LandingConnection;
 use crate::error::HubError;
@@ -279,6 +279,11 @@ impl Importer {
             writer.close().await?;
             return Ok(Step::Done(Box::new(report)));
         }
+        // On PostgreSQL the bulk rows are copied through the transaction's connection.
+        let copy = match txn.copy_pool() {
+            Some(pool) => Some(super::copy::CopyTarget::prepare(pool).await?),
+            None => None,
+        };
         on_stage(ImportStage::Landing);
         let span = tracing::info_span!("land", unit = %unit.code, kind = kind.as_str());
         let mut landing = land::Landing::begin(&txn, unit, &file, Utc::now())
@@ -306,9 +311,8 @@ impl Importer {
             };
             let waited_ms = waiting.elapsed().as_secs_f64() * 1000.0;
             tracing::debug!(rows = part.rows.len(), waited_ms, "part received");
-            // On PostgreSQL the bulk rows are copied through the transaction's connection.
-            crate::ingest::copy::with_copy(
-                txn.copy_pool(),
+            super::copy::with_copy(
+                copy.clone(),
                 landing.land_rows(&txn, &part.rows).instrument(span.clone()),
             )
             .await?;
@@ -416,7 +420,7 @@ impl Importer {
         let commit_ms = committing.elapsed().as_secs_f64() * 1000.0;
         tracing::debug!(commit_ms, "landing committed");
         self.checkpoints.start(db);
-        statistics::refresh_after_landing(db, totals.data).await;
+        self.checkpoints.refresh_statistics(db, totals.data);
         tracing::info!(
             upload_id,
             accepted = report.rows.accepted,

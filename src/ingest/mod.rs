@@ -10,6 +10,8 @@
 //! - [`read`]: what the importers read, in the store's terms;
 //! - [`land`]: the transaction that stores an upload, its rows and its facts;
 //! - [`checkpoint`]: copying the write-ahead log into the database file after a landing;
+//! - [`copy`] and [`parents`]: bulk rows into PostgreSQL by COPY, their parents checked set
+//!   by set;
 //! - [`people`]: one person across sources (identity, shown values, candidate matches);
 //! - [`organizations`]: organisation names through the alias registry;
 //! - [`stored`]: reading an upload's report and rejected rows back;
@@ -32,6 +34,7 @@ pub mod importer;
 pub mod isolated;
 pub mod land;
 pub mod organizations;
+pub mod parents;
 pub mod people;
 pub mod read;
 pub mod report;
@@ -147,9 +150,11 @@ pub async fn import_file(
     request: ImportRequest,
     options: ReadOptions,
 ) -> Result<ImportReport, HubError> {
-    Importer::new(options)
-        .import(db, request, None, Progress::none())
-        .await
+    let importer = Importer::new(options);
+    let report = importer.import(db, request, None, Progress::none()).await;
+    // The upkeep after the landing (checkpoint, statistics) ends before this returns.
+    importer.settled().await;
+    report
 }
 
 /// [`import_file`] with parts of `part_rows` rows (the result does not depend on the size
@@ -165,10 +170,10 @@ pub async fn import_file_in_parts(
         stages: on_stage,
         rows: None,
     };
-    Importer::new(options)
-        .with_part_rows(part_rows)
-        .import(db, request, None, progress)
-        .await
+    let importer = Importer::new(options).with_part_rows(part_rows);
+    let report = importer.import(db, request, None, progress).await;
+    importer.settled().await;
+    report
 }
 
 /// The report of a file that could not be read (nothing is stored).

@@ -16,8 +16,8 @@ use foldhash::{HashMap, HashMapExt};
 use importers::SourceKind;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryResult,
-    QuerySelect, Statement, Value,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryResult, QuerySelect, Statement, Value,
 };
 use std::collections::BTreeSet;
 
@@ -301,18 +301,43 @@ pub async fn find_candidates<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     // Each touched person's key is looked up in the index on (latin_name, birth_date,
-    // nationality): one seek per person, however common the name.
+    // nationality): one seek per person, however common the name, and however many people
+    // the store holds (on PostgreSQL the lateral subquery, kept apart by `OFFSET 0`, makes
+    // the planner seek rather than hash the whole table, which it otherwise prefers once a
+    // part's people are a tenth of the store).
     let backend = db.get_database_backend();
     let mut pairs = BTreeSet::new();
     for chunk in in_chunks(person_ids) {
-        let sql = format!(
-            "SELECT t.id AS a, p.id AS b FROM person t
-             JOIN person p ON p.latin_name = t.latin_name AND p.birth_date = t.birth_date
-                 AND p.nationality = t.nationality AND p.id <> t.id
-             WHERE t.id IN ({}) AND t.latin_name IS NOT NULL AND t.birth_date IS NOT NULL",
-            placeholders(backend, chunk.len())
-        );
-        let values: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
+        let (sql, values) = match backend {
+            DbBackend::Postgres => (
+                format!(
+                    "SELECT t.id AS a, p.id AS b FROM person t
+                     CROSS JOIN LATERAL (SELECT p.id FROM person p
+                         WHERE p.latin_name = t.latin_name AND p.birth_date = t.birth_date
+                         AND p.nationality = t.nationality AND p.id <> t.id OFFSET 0) p
+                     WHERE t.id = ANY('{{{}}}'::bigint[])
+                         AND t.latin_name IS NOT NULL AND t.birth_date IS NOT NULL",
+                    chunk
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                ),
+                Vec::new(),
+            ),
+            _ => (
+                format!(
+                    "SELECT t.id AS a, p.id AS b FROM person t
+                     JOIN person p ON p.latin_name = t.latin_name
+                         AND p.birth_date = t.birth_date
+                         AND p.nationality = t.nationality AND p.id <> t.id
+                     WHERE t.id IN ({}) AND t.latin_name IS NOT NULL
+                         AND t.birth_date IS NOT NULL",
+                    placeholders(backend, chunk.len())
+                ),
+                chunk.iter().map(|id| Value::from(*id)).collect(),
+            ),
+        };
         let rows = db
             .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;

@@ -5,7 +5,8 @@
 //! may still believe a table nearly empty and read it whole where an index finds a page's
 //! rows: measured on a generated city of 200,000 people, a 100-person page's sources took
 //! 37 ms by a sequential scan instead of a fraction of a millisecond. A landing of at least
-//! [`ANALYZE_AFTER_ROWS`] rows therefore refreshes the statistics of the tables it writes.
+//! [`ANALYZE_AFTER_ROWS`] rows therefore refreshes the statistics of the tables it writes,
+//! in the background once it has committed ([`super::checkpoint::Checkpoints`]).
 
 use sea_orm::{ConnectionTrait, DbBackend};
 
@@ -26,11 +27,16 @@ const LANDED_TABLES: &[&str] = &[
     "pending_merge",
 ];
 
+/// Whether a landing of `rows` rows refreshes the statistics (PostgreSQL, a large landing).
+pub fn worth_refreshing<C: ConnectionTrait>(db: &C, rows: usize) -> bool {
+    db.get_database_backend() == DbBackend::Postgres && rows >= ANALYZE_AFTER_ROWS
+}
+
 /// Refreshes the planner's statistics after a landing of `rows` rows, on PostgreSQL and
 /// only for a large landing. Best effort: the landing is committed already, so a failure
 /// (a role that does not own the tables, say) is logged and left to autovacuum.
 pub async fn refresh_after_landing<C: ConnectionTrait>(db: &C, rows: usize) {
-    if db.get_database_backend() != DbBackend::Postgres || rows < ANALYZE_AFTER_ROWS {
+    if !worth_refreshing(db, rows) {
         return;
     }
     let sql = format!("ANALYZE {}", LANDED_TABLES.join(", "));

@@ -317,3 +317,86 @@ async fn every_reference_a_landing_writes_points_at_a_stored_row() {
     }
     assert!(checked > 1_000, "only {checked} references were checked");
 }
+
+/// On PostgreSQL the bulk rows are copied with their parents checked set by set (see
+/// `hub::ingest::parents`): rows naming stored parents land, a row naming a person that
+/// does not exist fails the landing, and nothing of it is stored.
+#[tokio::test]
+async fn a_copy_naming_a_missing_parent_fails_on_postgres() {
+    use hub::ingest::batch::{Column, Table, insert_rows};
+    use hub::ingest::copy::{CopyTarget, with_copy};
+    use sea_orm::{DbBackend, Value};
+    const DOCUMENTS: Table = Table {
+        name: "identity_document",
+        columns: &[
+            Column::plain("person_id"),
+            Column::plain("kind"),
+            Column::plain("number"),
+            Column::plain("issuing_nationality"),
+            Column::plain("source_row_id"),
+        ],
+    };
+    let test_db = TestDatabase::new().await;
+    let db = test_db.connect_migrated().await;
+    if db.get_database_backend() != DbBackend::Postgres {
+        // SQLite lands through a connection of its own without per-row checks, and
+        // inserts rather than copies.
+        return;
+    }
+    import_fixtures(&db, 5).await;
+    let scalar = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let row = db
+                .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+                .await
+                .expect("query")
+                .expect("a row");
+            row.try_get_by_index::<i64>(0).expect("a number")
+        }
+    };
+    let person = scalar("SELECT MIN(id) FROM person").await;
+    let missing = scalar("SELECT MAX(id) + 1000 FROM person").await;
+    let row = scalar("SELECT MIN(id) FROM source_row").await;
+    let before = scalar("SELECT COUNT(*) FROM identity_document").await;
+    let push = |person_id: i64, v: &mut Vec<Value>| {
+        v.extend([
+            Value::from(person_id),
+            Value::from("passport".to_owned()),
+            Value::from(format!("TEST{person_id}")),
+            Value::from("KOR".to_owned()),
+            Value::from(row),
+        ]);
+    };
+
+    let writer = hub::db::landing_connection(&db).await.expect("writer");
+    let txn = hub::db::LandingTransaction::begin(&writer)
+        .await
+        .expect("begin");
+    let target = CopyTarget::prepare(txn.copy_pool().expect("PostgreSQL copies"))
+        .await
+        .expect("prepare the copy");
+    let landed = with_copy(
+        Some(target.clone()),
+        insert_rows(&txn, &DOCUMENTS, [person, person], push),
+    )
+    .await
+    .expect("rows naming stored parents land");
+    assert_eq!(landed, 2);
+    let refused = with_copy(
+        Some(target),
+        insert_rows(&txn, &DOCUMENTS, [person, missing], push),
+    )
+    .await;
+    let error = refused.expect_err("a row naming a missing person is refused");
+    assert!(
+        error.to_string().contains("person"),
+        "the error names the missing parent: {error}"
+    );
+    txn.rollback().await.ok();
+    writer.close().await.expect("close");
+    assert_eq!(
+        scalar("SELECT COUNT(*) FROM identity_document").await,
+        before
+    );
+}
