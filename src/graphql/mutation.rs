@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use super::context::{authorize, database, principal};
+use super::context::{authorize, catch_up, database, principal};
 use super::person::OrganizationRef;
 use super::uploads::PendingMerge;
 use crate::auth::Operation;
@@ -50,6 +50,7 @@ impl MutationRoot {
                 )
                 .await
                 .gql()?;
+                catch_up(ctx).await;
                 Ok(PendingMerge { model })
             }
             Decision::NotFound => Err(HubError::NotFound(format!("pending merge {id}"))).gql(),
@@ -74,6 +75,7 @@ impl MutationRoot {
             .gql()?
         {
             Undo::Done(survivor, restored) => {
+                catch_up(ctx).await;
                 audit::record(
                     db,
                     principal,
@@ -117,6 +119,7 @@ impl MutationRoot {
                 )
                 .await
                 .gql()?;
+                catch_up(ctx).await;
                 Ok(OrganizationRef::from(kept))
             }
             OrganizationMerge::NotFound(id) => {

@@ -340,3 +340,48 @@ async fn an_upload_through_one_instance_is_counted_by_the_other_at_once() {
     );
     assert!(after.known_people > 0, "{after:?}");
 }
+
+#[tokio::test]
+async fn an_upload_is_counted_by_its_own_instance_before_it_is_answered() {
+    use crate::helpers::{Part, spawn_app};
+    let app = spawn_app().await;
+    // The instance holds the timeline of the store as it is (empty).
+    let before = app
+        .city
+        .overview(&app.db, report_time(), TZ)
+        .await
+        .expect("overview");
+    assert_eq!(before.known_people, 0);
+
+    let (name, unit, _) = crate::fixtures::fixture_files()
+        .into_iter()
+        .next()
+        .expect("a fixture");
+    let bytes = crate::fixtures::fixture_bytes(&name);
+    let landed = app
+        .upload_as(
+            Some(&app.admin_token),
+            &[Part::Text("unit", &unit), Part::File("file", &name, &bytes)],
+        )
+        .await;
+    assert_eq!(landed.status, 200, "{}", landed.body);
+    // Before the uploader was answered, the landing updated the instance's timeline (no
+    // notification on SQLite, and the refresh is 15 s away): the next question finds it
+    // current and does not pay for the update.
+    let version = hub::derived::cache::store_version(&app.db)
+        .await
+        .expect("version");
+    assert_eq!(app.city.kept_version().await, Some(version));
+    let timeline = app.city.timeline(&app.db, TZ).await.expect("timeline");
+    assert_eq!(timeline.updates(), 1, "updated, not built again");
+    let after = app
+        .city
+        .overview(&app.db, report_time(), TZ)
+        .await
+        .expect("overview");
+    assert_eq!(
+        after,
+        overview(&app.db, report_time(), TZ).await.expect("SQL")
+    );
+    assert!(after.known_people > 0, "{after:?}");
+}
