@@ -49,6 +49,72 @@ pub async fn store_version<C: ConnectionTrait>(db: &C) -> Result<StoreVersion, D
     ))
 }
 
+/// How long an update waits for the questions still reading the kept timeline before it
+/// copies it instead (they hold it for one answer; a copy of a million people's timeline
+/// is a few hundred megabytes).
+const READERS_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The kept timeline to update in place, once the questions reading it have answered (no
+/// new one can start: the caller holds the slot), or a copy if they take longer than
+/// [`READERS_WAIT`]; whether it was copied.
+async fn sole(mut kept: Arc<Timeline>) -> (Timeline, bool) {
+    let deadline = tokio::time::Instant::now() + READERS_WAIT;
+    loop {
+        match Arc::try_unwrap(kept) {
+            Ok(own) => return (own, false),
+            Err(shared) if tokio::time::Instant::now() >= deadline => {
+                return (Arc::unwrap_or_clone(shared), true);
+            }
+            Err(shared) => {
+                kept = shared;
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
+    }
+}
+
+/// The kept timeline as of store version `version` (read before waiting for `slot`): as
+/// kept when it is that version, else updated for the people changed since; `None` when a
+/// new build is needed (the slot is then empty).
+async fn updated<C>(
+    slot: &mut Option<Arc<Timeline>>,
+    db: &C,
+    tz: Tz,
+    version: StoreVersion,
+) -> Result<Option<Arc<Timeline>>, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if let Some(kept) = slot.as_ref()
+        && kept.version() == version
+        && kept.tz() == tz
+    {
+        return Ok(Some(Arc::clone(kept)));
+    }
+    let started = std::time::Instant::now();
+    let Some(kept) = slot.take() else {
+        return Ok(None);
+    };
+    if kept.tz() != tz {
+        return Ok(None);
+    }
+    let (own, copied) = sole(kept).await;
+    let wait_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let Some(updated) = timeline::load::update(db, own).await? else {
+        return Ok(None);
+    };
+    tracing::info!(
+        people = updated.last_touched(),
+        copied,
+        wait_ms,
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "city timeline updated"
+    );
+    let updated = Arc::new(updated);
+    *slot = Some(Arc::clone(&updated));
+    Ok(Some(updated))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Question {
     Counts(Dimension, String),
@@ -99,28 +165,10 @@ impl CityCache {
     {
         let version = store_version(db).await?;
         let mut slot = self.timeline.lock().await;
-        if let Some(kept) = slot.as_ref()
-            && kept.version() == version
-            && kept.tz() == tz
-        {
-            return Ok(Arc::clone(kept));
+        if let Some(current) = updated(&mut slot, db, tz, version).await? {
+            return Ok(current);
         }
         let started = std::time::Instant::now();
-        if let Some(kept) = slot.take()
-            && kept.tz() == tz
-        {
-            // Readers still holding the kept timeline keep their copy.
-            if let Some(updated) = timeline::load::update(db, Arc::unwrap_or_clone(kept)).await? {
-                tracing::info!(
-                    people = updated.last_touched(),
-                    ms = started.elapsed().as_secs_f64() * 1000.0,
-                    "city timeline updated"
-                );
-                let updated = Arc::new(updated);
-                *slot = Some(Arc::clone(&updated));
-                return Ok(updated);
-            }
-        }
         let built = Arc::new(timeline::load::build(db, tz).await?);
         tracing::info!(
             changes = built.changes(),
@@ -129,6 +177,39 @@ impl CityCache {
         );
         *slot = Some(Arc::clone(&built));
         Ok(built)
+    }
+
+    /// Brings the kept timeline up to date right after a write this instance made, so that
+    /// the next question does not pay for it: updated at once (milliseconds for an upload's
+    /// people), or, when the change needs a new read (seconds), built in the background.
+    /// Nothing when no timeline was read yet (the first question or the refresh reads it).
+    /// Errors are logged: the write itself has committed.
+    pub async fn catch_up(self: &Arc<Self>, db: &sea_orm::DatabaseConnection, tz: Tz) {
+        let started = std::time::Instant::now();
+        let result = async {
+            let version = store_version(db).await?;
+            let mut slot = self.timeline.lock().await;
+            if slot.is_none() {
+                return Ok(true);
+            }
+            Ok::<_, DbErr>(updated(&mut slot, db, tz, version).await?.is_some())
+        }
+        .await;
+        match result {
+            Ok(true) => tracing::debug!(
+                ms = started.elapsed().as_secs_f64() * 1000.0,
+                "city timeline caught up after a write"
+            ),
+            Ok(false) => {
+                let (cache, db) = (Arc::clone(self), db.clone());
+                tokio::spawn(async move {
+                    if let Err(error) = cache.timeline(&db, tz).await {
+                        tracing::warn!(%error, "cannot build the city timeline");
+                    }
+                });
+            }
+            Err(error) => tracing::warn!(%error, "cannot update the city timeline after a write"),
+        }
     }
 
     /// The store version of the timeline kept, if any, without asking the store.

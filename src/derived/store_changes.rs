@@ -99,7 +99,11 @@ pub async fn since<C: ConnectionTrait>(db: &C, seen: i64, limit: usize) -> Resul
     let bounds = db
         .query_one_raw(Statement::from_string(
             backend,
-            "SELECT MIN(id) AS first, MAX(id) AS last FROM store_change",
+            // Each bound in a statement of its own: SQLite reads one end of the primary key
+            // for a lone MIN or MAX, but scans the whole log (a row per person landed) for
+            // both in one select.
+            "SELECT (SELECT MIN(id) FROM store_change) AS first,
+                    (SELECT MAX(id) FROM store_change) AS last",
         ))
         .await?;
     let (first, last) = match bounds {

@@ -99,3 +99,14 @@ pub fn city_cache<'a>(ctx: &Context<'a>) -> Result<&'a crate::derived::CityCache
         .map_err(|e| HubError::Internal(format!("schema has no city cache: {}", e.message)))
         .gql()
 }
+
+/// Brings the schema's city timeline up to date after a write the request committed (a
+/// merge), so that the next dashboard question does not pay for it.
+pub async fn catch_up(ctx: &Context<'_>) {
+    if let (Ok(city), Ok(db)) = (
+        ctx.data::<std::sync::Arc<crate::derived::CityCache>>(),
+        database(ctx),
+    ) {
+        city.catch_up(db, timezone(ctx)).await;
+    }
+}

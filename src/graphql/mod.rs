@@ -291,6 +291,7 @@ pub fn build_schema(db: DatabaseConnection, config: SchemaConfig) -> HubSchema {
                 .uploads
                 .read_options(config.max_file_bytes, config.timezone),
         )
+        .with_city(std::sync::Arc::clone(&city))
         .with_queue_wait(config.uploads.queue_wait())
         .with_isolation(config.uploads.reader_isolation().unwrap_or_else(|e| {
             tracing::error!(error = %e, "uploads are read in the server only: no reader program");

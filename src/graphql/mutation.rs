@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use super::context::{authorize, database, principal};
+use super::context::{authorize, catch_up, database, principal};
 use super::person::OrganizationRef;
 use super::uploads::PendingMerge;
 use crate::auth::Operation;
@@ -50,6 +50,7 @@ impl MutationRoot {
                 )
                 .await
                 .gql()?;
+                catch_up(ctx).await;
                 Ok(PendingMerge { model })
             }
             Decision::NotFound => Err(HubError::NotFound(format!("pending merge {id}"))).gql(),
@@ -76,6 +77,7 @@ impl MutationRoot {
             .gql()?
         {
             Undo::Done(undone) => {
+                catch_up(ctx).await;
                 // Both decisions of the undo in the log: the facts given back (landed
                 // after the merge under the restored record's numbers) and the candidate
                 // pairs put back.
@@ -129,6 +131,7 @@ impl MutationRoot {
                 )
                 .await
                 .gql()?;
+                catch_up(ctx).await;
                 Ok(OrganizationRef::from(kept))
             }
             OrganizationMerge::NotFound(id) => {

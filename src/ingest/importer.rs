@@ -66,6 +66,9 @@ pub struct Importer {
     /// When set, an upload is first read in a child process with limits
     /// ([`super::isolated`]).
     isolation: Option<ReaderIsolation>,
+    /// The city-wide figures of the hub this importer lands for: their timeline is brought
+    /// up to date right after each landing commits.
+    city: Option<Arc<crate::derived::CityCache>>,
 }
 
 pub use crate::config::DEFAULT_QUEUE_WAIT;
@@ -120,7 +123,16 @@ impl Importer {
             queue_wait: DEFAULT_QUEUE_WAIT,
             part_rows: LAND_PART_ROWS,
             isolation: None,
+            city: None,
         }
+    }
+
+    /// This importer bringing `city`'s timeline up to date after each landing (the hub's
+    /// importer does: the uploader's answer comes once the figures count the upload, and
+    /// the next dashboard question does not wait for the update).
+    pub fn with_city(mut self, city: Arc<crate::derived::CityCache>) -> Self {
+        self.city = Some(city);
+        self
     }
 
     /// This importer reading every upload first in a child process (`None`: in the server
@@ -421,6 +433,9 @@ impl Importer {
         tracing::debug!(commit_ms, "landing committed");
         self.checkpoints.start(db);
         self.checkpoints.refresh_statistics(db, totals.data);
+        if let Some(city) = &self.city {
+            city.catch_up(db, tz).await;
+        }
         tracing::info!(
             upload_id,
             accepted = report.rows.accepted,

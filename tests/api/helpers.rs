@@ -228,6 +228,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The database behind it (kept alive for the test).
     pub _database: TestDatabase,
+    /// The city-wide figures the server answers from (its timeline among them).
+    pub city: std::sync::Arc<hub::derived::CityCache>,
     client: Client<HttpConnector, Full<Bytes>>,
 }
 
@@ -245,6 +247,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("build the application");
     let port = app.port();
+    let city = app.city_cache();
     tokio::spawn(app.run_until(std::future::pending()));
     let db = database.connect().await;
     let admin_token = create_token(&db, "fao", Role::Admin).await;
@@ -254,6 +257,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         admin_token,
         db,
         _database: database,
+        city,
         client: Client::builder(TokioExecutor::new()).build_http(),
     }
 }

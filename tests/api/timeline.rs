@@ -305,7 +305,7 @@ async fn the_timeline_follows_uploads_rosters_and_merges_step_by_step() {
 
 #[tokio::test]
 async fn an_upload_through_one_instance_is_counted_by_the_other_at_once() {
-    use crate::helpers::{Backend, Part, spawn_app};
+    use crate::helpers::{Backend, spawn_app};
     let first = spawn_app().await;
     let second = hub::server::Application::build(first._database.settings())
         .await
@@ -313,27 +313,7 @@ async fn an_upload_through_one_instance_is_counted_by_the_other_at_once() {
     let city = second.city_cache();
     tokio::spawn(second.run_until(std::future::pending()));
     // The second instance holds the timeline of the store as it is.
-    let before = city
-        .overview(&first.db, report_time(), TZ)
-        .await
-        .expect("overview");
-    assert_eq!(before.known_people, 0);
-
-    let (name, unit, _) = crate::fixtures::fixture_files()
-        .into_iter()
-        .next()
-        .expect("a fixture");
-    let bytes = crate::fixtures::fixture_bytes(&name);
-    let landed = first
-        .upload_as(
-            Some(&first.admin_token),
-            &[Part::Text("unit", &unit), Part::File("file", &name, &bytes)],
-        )
-        .await;
-    assert_eq!(landed.status, 200, "{}", landed.body);
-    let version = hub::derived::cache::store_version(&first.db)
-        .await
-        .expect("version");
+    let version = upload_into_an_empty_city(&city, &first).await;
     if first._database.backend == Backend::Sqlite {
         // No notifications on SQLite: the next question (or the refresh) updates it.
         return;
@@ -358,4 +338,56 @@ async fn an_upload_through_one_instance_is_counted_by_the_other_at_once() {
         overview(&first.db, report_time(), TZ).await.expect("SQL")
     );
     assert!(after.known_people > 0, "{after:?}");
+}
+
+#[tokio::test]
+async fn an_upload_is_counted_by_its_own_instance_before_it_is_answered() {
+    let app = crate::helpers::spawn_app().await;
+    // The instance holds the timeline of the store as it is (empty).
+    let version = upload_into_an_empty_city(&app.city, &app).await;
+    // Before the uploader was answered, the landing updated the instance's timeline (no
+    // notification on SQLite, and the refresh is 15 s away): the next question finds it
+    // current and does not pay for the update.
+    assert_eq!(app.city.kept_version().await, Some(version));
+    let timeline = app.city.timeline(&app.db, TZ).await.expect("timeline");
+    assert_eq!(timeline.updates(), 1, "updated, not built again");
+    let after = app
+        .city
+        .overview(&app.db, report_time(), TZ)
+        .await
+        .expect("overview");
+    assert_eq!(
+        after,
+        overview(&app.db, report_time(), TZ).await.expect("SQL")
+    );
+    assert!(after.known_people > 0, "{after:?}");
+}
+
+/// Asks `city` for the overview of the (empty) store, so that it holds its timeline, then
+/// uploads the first fixture through `app` over HTTP; the store version it leaves.
+async fn upload_into_an_empty_city(
+    city: &CityCache,
+    app: &crate::helpers::TestApp,
+) -> hub::derived::cache::StoreVersion {
+    use crate::helpers::Part;
+    let before = city
+        .overview(&app.db, report_time(), TZ)
+        .await
+        .expect("overview");
+    assert_eq!(before.known_people, 0);
+    let (name, unit, _) = crate::fixtures::fixture_files()
+        .into_iter()
+        .next()
+        .expect("a fixture");
+    let bytes = crate::fixtures::fixture_bytes(&name);
+    let landed = app
+        .upload_as(
+            Some(&app.admin_token),
+            &[Part::Text("unit", &unit), Part::File("file", &name, &bytes)],
+        )
+        .await;
+    assert_eq!(landed.status, 200, "{}", landed.body);
+    hub::derived::cache::store_version(&app.db)
+        .await
+        .expect("version")
 }

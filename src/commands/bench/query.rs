@@ -52,21 +52,45 @@ struct Latency {
 /// Rows of each upload landed into the city before a first question is timed again.
 const UPLOAD_ROWS: usize = 200;
 
-/// Uploads landed in turn, each followed by one city-wide question (the three take turns:
-/// three first answers each).
-const UPLOADS: usize = 9;
+/// Uploads landed in turn, each followed by one city-wide question: the three questions take
+/// turns, and every three uploads the way they land changes ([`Landed`]), three first
+/// answers of each question each way.
+const UPLOADS: usize = 18;
 
-/// The first answer of a city-wide question after an upload landed (the store's timeline
-/// updated for the upload's people first), over several uploads.
+/// How an upload reached the store, as far as the timeline the question reads is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Landed {
+    /// Through the hub's own importer (as `POST /api/uploads` and the `upload` mutation
+    /// land): the landing updates the timeline right after its commit.
+    Here,
+    /// By an importer that does not tell the timeline (another instance, with no
+    /// notification): the first question pays for the update.
+    Untold,
+}
+
+impl Landed {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Here => "landed here (the landing updates the timeline)",
+            Self::Untold => "landed untold (the question updates the timeline)",
+        }
+    }
+}
+
+/// The first answer of a city-wide question after an upload landed, over several uploads.
 #[derive(Debug, Clone, Serialize)]
 struct AfterUpload {
     query: String,
+    landed: Landed,
     uploads: usize,
     rows: usize,
     /// The first answer after each upload, in upload order.
     first_ms: Vec<f64>,
     p50_ms: f64,
     max_ms: f64,
+    /// The landings (read, land, commit, and for [`Landed::Here`] the timeline's update).
+    landing_p50_ms: f64,
 }
 
 /// Figures of one store.
@@ -225,8 +249,8 @@ async fn passenger_list(
     Ok(csv.into_bytes())
 }
 
-/// Lands [`UPLOADS`] passenger lists one after the other; after each, times the first
-/// answer of every city-wide question.
+/// Lands [`UPLOADS`] passenger lists one after the other, each [`Landed`] way in turn;
+/// after each, times the first answer of one city-wide question.
 async fn after_uploads(
     db: &sea_orm::DatabaseConnection,
     schema: &HubSchema,
@@ -237,8 +261,18 @@ async fn after_uploads(
     // A kept store may hold the lists of an earlier run: times after those.
     let earlier = usize::try_from(entity::upload::Entity::find().count(db).await?).unwrap_or(0);
     let city_wide = &QUERIES[..3];
-    let mut firsts: Vec<Vec<Duration>> = vec![Vec::new(); city_wide.len()];
+    let ways = [Landed::Here, Landed::Untold];
+    // Per (question, way): the first answers and the landings.
+    let mut firsts: Vec<Vec<Duration>> = vec![Vec::new(); city_wide.len() * ways.len()];
+    let mut landings: Vec<Vec<Duration>> = vec![Vec::new(); city_wide.len() * ways.len()];
+    let untold = crate::ingest::Importer::new(importers::ReadOptions::default());
     for upload in 0..UPLOADS {
+        let way_index = (upload / city_wide.len()) % ways.len();
+        let importer = if ways[way_index] == Landed::Here {
+            schema.importer().as_ref()
+        } else {
+            &untold
+        };
         let bytes = passenger_list(
             db,
             UPLOAD_ROWS,
@@ -256,8 +290,11 @@ async fn after_uploads(
             dry_run: false,
             column_overrides: Vec::new(),
         };
-        let report =
-            crate::ingest::import_file(db, request, importers::ReadOptions::default()).await?;
+        let landing = Instant::now();
+        let report = importer
+            .import(db, request, None, crate::ingest::Progress::none())
+            .await?;
+        let landing = landing.elapsed();
         if report.status != crate::ingest::ImportStatus::Imported {
             return Err(HubError::Internal(format!(
                 "the bench's passenger list did not land: {:?}",
@@ -272,27 +309,37 @@ async fn after_uploads(
         };
         let at = as_of + chrono::Duration::hours(2);
         let times = measure(schema, query, 1, at).await?;
-        if let (Some(first), Some(time)) = (firsts.get_mut(name_index), times.first()) {
+        let slot = way_index * city_wide.len() + name_index;
+        if let (Some(first), Some(time)) = (firsts.get_mut(slot), times.first()) {
             first.push(*time);
         }
+        if let Some(landed) = landings.get_mut(slot) {
+            landed.push(landing);
+        }
     }
-    Ok(city_wide
-        .iter()
-        .zip(firsts)
-        .map(|((name, _), times)| {
+    let mut reports = Vec::new();
+    for (way_index, &landed) in ways.iter().enumerate() {
+        for (name_index, (name, _)) in city_wide.iter().enumerate() {
+            let slot = way_index * city_wide.len() + name_index;
+            let times = firsts.get(slot).cloned().unwrap_or_default();
+            let mut landing = landings.get(slot).cloned().unwrap_or_default();
+            landing.sort();
             let first_ms: Vec<f64> = times.iter().map(|t| t.as_secs_f64() * 1000.0).collect();
             let mut sorted = times.clone();
             sorted.sort();
-            AfterUpload {
+            reports.push(AfterUpload {
                 query: (*name).to_owned(),
+                landed,
                 uploads: times.len(),
                 rows: UPLOAD_ROWS,
                 first_ms,
                 p50_ms: percentile(&sorted, 0.5),
                 max_ms: sorted.last().map_or(0.0, |t| t.as_secs_f64() * 1000.0),
-            }
-        })
-        .collect())
+                landing_p50_ms: percentile(&landing, 0.5),
+            });
+        }
+    }
+    Ok(reports)
 }
 
 /// Runs `hub bench query` on a fresh SQLite store (and PostgreSQL when `postgres_url` is given).
@@ -344,8 +391,14 @@ pub async fn run(
             for a in &report.after_upload {
                 let _ = writeln!(
                     text,
-                    "  first {:<28} after a {}-row upload ({} uploads): p50 {:>9.2} ms   max {:>9.2} ms",
-                    a.query, a.rows, a.uploads, a.p50_ms, a.max_ms
+                    "  first {:<24} after a {}-row upload {} ({} uploads): p50 {:>8.2} ms   max {:>8.2} ms   landing p50 {:>8.1} ms",
+                    a.query,
+                    a.rows,
+                    a.landed.describe(),
+                    a.uploads,
+                    a.p50_ms,
+                    a.max_ms,
+                    a.landing_p50_ms
                 );
             }
         }
@@ -353,8 +406,9 @@ pub async fn run(
             text,
             "targets (SQLite): overview and countsBy p50 < 100 ms, people page p50 < 10 ms; \
              cold = first run after landing (the first city-wide question builds the timeline); \
-             each measured run asks a time not asked before; after an upload the first \
-             question updates the timeline for the upload's people (issue 16: < 1 s, target < 50 ms)"
+             each measured run asks a time not asked before; after an upload landed here the \
+             landing has updated the timeline for the upload's people, after one landed untold \
+             the first question does (issue 16: < 1 s, target < 50 ms)"
         );
     }
     std::io::stdout().lock().write_all(text.as_bytes())?;

@@ -333,8 +333,11 @@ pub async fn update<C>(db: &C, mut timeline: Timeline) -> Result<Option<Timeline
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    let clock = std::time::Instant::now();
+    let ms = |t: std::time::Instant| t.elapsed().as_secs_f64() * 1000.0;
     let txn = snapshot(db).await?;
     let version = crate::derived::cache::store_version(&txn).await?;
+    let version_ms = ms(clock);
     let limit = usize::try_from(timeline.known() / 3)
         .unwrap_or(0)
         .max(UPDATE_AT_MOST);
@@ -345,6 +348,7 @@ where
             return Ok(None);
         }
     };
+    let since_ms = ms(clock);
     let tz = timeline.tz();
     let mut touched = Vec::with_capacity(ids.len());
     for listed in ids.chunks(LISTED) {
@@ -369,9 +373,17 @@ where
         touched.extend(records.into_iter().map(|record| (record.id, Some(record))));
     }
     txn.commit().await?;
+    let read_ms = ms(clock);
     if !timeline.update(touched) {
         return Ok(None);
     }
     timeline.stamp(version, last);
+    tracing::debug!(
+        version_ms,
+        since_ms,
+        read_ms,
+        total_ms = ms(clock),
+        "timeline update phases"
+    );
     Ok(Some(timeline))
 }

@@ -18,16 +18,18 @@
 //! step of a sequence of uploads and merges).
 
 pub mod load;
+mod moments;
 pub mod person;
 pub mod pool;
+mod update;
 
 use crate::derived::cache::StoreVersion;
 use crate::derived::overview::Overview;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use moments::Moments;
 use person::{Micros, NO_ORG, State, Visa};
 use pool::Pool;
-use std::collections::HashMap;
 
 /// Changes per segment when built; a segment grown past twice this is split.
 const STRIDE: usize = 8_192;
@@ -196,8 +198,9 @@ struct Segment {
     tally: Tally,
     /// The changes from `start` until the next segment's start, sorted by time.
     changes: Vec<Change>,
-    /// `present[i]`: people present after the first `i` changes (the trend reads only this).
-    present: Vec<i64>,
+    /// `present[i]`: people present after the first `i` changes, less those present at
+    /// `start` (the trend reads only this; a change of the tally alone leaves it as it is).
+    present: Vec<i32>,
 }
 
 impl Segment {
@@ -213,12 +216,12 @@ impl Segment {
     }
 
     fn count_present(&mut self) {
-        let mut present = self.tally.present;
+        let mut present = 0i32;
         self.present.clear();
         self.present.reserve(self.changes.len() + 1);
         self.present.push(present);
         for change in &self.changes {
-            present += i64::from(change.to.present()) - i64::from(change.from.present());
+            present += i32::from(change.to.present()) - i32::from(change.from.present());
             self.present.push(present);
         }
     }
@@ -294,8 +297,6 @@ impl Builder {
         names: load::Names,
     ) -> Timeline {
         self.changes.sort_by_key(|change| change.at);
-        self.arrivals.sort_unstable();
-        self.departures.sort_unstable();
         let known = i64::try_from(self.people.len()).unwrap_or(i64::MAX);
         let segments = segments_of(&self.people, self.changes, self.tally);
         Timeline {
@@ -308,34 +309,10 @@ impl Builder {
             names,
             people: self.people,
             segments,
-            arrivals: self.arrivals,
-            departures: self.departures,
+            arrivals: Moments::new(self.arrivals),
+            departures: Moments::new(self.departures),
         }
     }
-}
-
-/// Removes `remove` (each once) from the sorted `list` and adds `add`, keeping it sorted.
-fn edit_sorted(list: &mut Vec<Micros>, mut remove: Vec<Micros>, mut add: Vec<Micros>) {
-    if remove.is_empty() && add.is_empty() {
-        return;
-    }
-    remove.sort_unstable();
-    add.sort_unstable();
-    let mut out = Vec::with_capacity(list.len() + add.len());
-    let mut removing = remove.into_iter().peekable();
-    let mut adding = add.into_iter().peekable();
-    for &at in list.iter() {
-        while removing.next_if(|&r| r < at).is_some() {}
-        if removing.next_if_eq(&at).is_some() {
-            continue;
-        }
-        while let Some(a) = adding.next_if(|&a| a <= at) {
-            out.push(a);
-        }
-        out.push(at);
-    }
-    out.extend(adding);
-    *list = out;
 }
 
 /// The derived facts of everyone over time.
@@ -351,8 +328,8 @@ pub struct Timeline {
     names: load::Names,
     people: People,
     segments: Vec<Segment>,
-    arrivals: Vec<Micros>,
-    departures: Vec<Micros>,
+    arrivals: Moments,
+    departures: Moments,
 }
 
 impl Timeline {
@@ -424,15 +401,12 @@ impl Timeline {
             return 0;
         };
         let upto = segment.changes.partition_point(|change| change.at <= t);
-        segment.present.get(upto).copied().unwrap_or(0)
+        segment.tally.present + i64::from(segment.present.get(upto).copied().unwrap_or(0))
     }
 
     /// Movements of one direction within `[from, to]`.
-    fn movements_between(times: &[Micros], from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
-        let (from, to) = (from.timestamp_micros(), to.timestamp_micros());
-        let start = times.partition_point(|&t| t < from);
-        let end = times.partition_point(|&t| t <= to);
-        i64::try_from(end.saturating_sub(start)).unwrap_or(i64::MAX)
+    fn movements_between(times: &Moments, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        times.between(from.timestamp_micros(), to.timestamp_micros())
     }
 
     /// The headline figures as of `at` ([`crate::derived::overview()`] answers the same).
@@ -486,203 +460,17 @@ impl Timeline {
             .collect()
     }
 
-    /// Adds (`sign` 1) or removes (`sign` -1) a person's state before each segment to or
-    /// from that segment's tally; marks the segments whose tally changed.
-    fn contribute(&mut self, record: &PersonRecord, sign: i64, tallied: &mut [bool]) {
-        let mut state = record.initial;
-        let mut next = record.changes.iter().peekable();
-        for (segment, tallied) in self.segments.iter_mut().zip(tallied.iter_mut()) {
-            while let Some(&(_, to)) = next.next_if(|(at, _)| *at < segment.start) {
-                state = to;
-            }
-            if state.present() {
-                segment
-                    .tally
-                    .add(record.nationality, &record.units, state, sign);
-                *tallied = true;
-            }
-        }
-    }
-
     /// Records that the timeline now holds the store at `version`, change log entry `seen`.
     pub(crate) fn stamp(&mut self, version: StoreVersion, seen: i64) {
         self.version = version;
         self.seen = seen;
-    }
-
-    /// Updates the timeline for these people as the store holds them now (`None`: gone,
-    /// merged into another). Returns `false` when it cannot (a person new to the timeline
-    /// with an id below people it knows): the timeline must then be built again.
-    pub fn update(&mut self, mut touched: Vec<(i64, Option<PersonRecord>)>) -> bool {
-        touched.sort_by_key(|(id, _)| *id);
-        self.updates += 1;
-        self.last_touched = touched.len();
-        let mut tallied = vec![false; self.segments.len()];
-        let mut edited = vec![false; self.segments.len()];
-        let mut entering: HashMap<usize, Vec<Change>> = HashMap::new();
-        // People whose old changes leave their segments, by index (a bitmap: every change
-        // of an edited segment is looked up).
-        let mut leaving: Vec<bool> = Vec::new();
-        let (mut arrivals_out, mut arrivals_in) = (Vec::new(), Vec::new());
-        let (mut departures_out, mut departures_in) = (Vec::new(), Vec::new());
-        for (id, now) in touched {
-            let index = match self.people.ids.binary_search(&id) {
-                Ok(index) => index,
-                Err(at) if at == self.people.len() => {
-                    let Some(record) = &now else { continue };
-                    // New: known from now on, absent before this update.
-                    let absent = PersonRecord {
-                        id,
-                        nationality: record.nationality,
-                        units: Vec::new(),
-                        initial: State::ABSENT,
-                        changes: Vec::new(),
-                        movements: Vec::new(),
-                    };
-                    self.known += 1;
-                    self.people.push(&absent) as usize
-                }
-                Err(_) => {
-                    if now.is_some() {
-                        return false;
-                    }
-                    continue;
-                }
-            };
-            let was = self.people.record(index);
-            let is = match now {
-                Some(record) => {
-                    // Back after it was gone (a merge undone restores the absorbed record).
-                    if let Some(gone) = self.people.gone.get_mut(index)
-                        && *gone
-                    {
-                        *gone = false;
-                        self.known += 1;
-                    }
-                    record
-                }
-                None => {
-                    if let Some(gone) = self.people.gone.get_mut(index)
-                        && !*gone
-                    {
-                        *gone = true;
-                        self.known -= 1;
-                    }
-                    PersonRecord {
-                        id,
-                        nationality: was.nationality,
-                        units: Vec::new(),
-                        initial: State::ABSENT,
-                        changes: Vec::new(),
-                        movements: Vec::new(),
-                    }
-                }
-            };
-            if was == is {
-                continue;
-            }
-            let person = u32::try_from(index).unwrap_or(u32::MAX);
-            self.contribute(&was, -1, &mut tallied);
-            for &(at, _) in &was.changes {
-                if let Some(edit) = edited.get_mut(self.segment_index(at)) {
-                    *edit = true;
-                }
-            }
-            if leaving.len() <= index {
-                leaving.resize(index + 1, false);
-            }
-            if let Some(flag) = leaving.get_mut(index) {
-                *flag = true;
-            }
-            for &(at, departure) in &was.movements {
-                if departure {
-                    departures_out.push(at);
-                } else {
-                    arrivals_out.push(at);
-                }
-            }
-            self.people.set(index, &is);
-            self.contribute(&is, 1, &mut tallied);
-            let mut from = is.initial;
-            for &(at, to) in &is.changes {
-                let segment = self.segment_index(at);
-                entering.entry(segment).or_default().push(Change {
-                    at,
-                    person,
-                    from,
-                    to,
-                });
-                from = to;
-            }
-            for &(at, departure) in &is.movements {
-                if departure {
-                    departures_in.push(at);
-                } else {
-                    arrivals_in.push(at);
-                }
-            }
-        }
-        for (index, segment) in self.segments.iter_mut().enumerate() {
-            let entered = entering.remove(&index);
-            let added = entered.is_some();
-            let edit = edited.get(index).copied().unwrap_or(false);
-            if edit || added {
-                if edit {
-                    segment
-                        .changes
-                        .retain(|c| !leaving.get(c.person as usize).copied().unwrap_or(false));
-                }
-                segment.changes.extend(entered.unwrap_or_default());
-                segment.changes.sort_by_key(|change| change.at);
-            }
-            if edit || added || tallied.get(index).copied().unwrap_or(false) {
-                segment.count_present();
-            }
-        }
-        edit_sorted(&mut self.arrivals, arrivals_out, arrivals_in);
-        edit_sorted(&mut self.departures, departures_out, departures_in);
-        self.split_long_segments();
-        true
-    }
-
-    /// Splits every segment grown past twice [`STRIDE`] changes in two.
-    fn split_long_segments(&mut self) {
-        let mut index = 0;
-        while index < self.segments.len() {
-            let people = &self.people;
-            let Some(segment) = self.segments.get_mut(index) else {
-                break;
-            };
-            let changes = &segment.changes;
-            let cut = if changes.len() > 2 * STRIDE {
-                let middle = changes.len() / 2;
-                let boundary = |i: &usize| changes[*i].at != changes[*i - 1].at;
-                (middle..changes.len())
-                    .find(boundary)
-                    .or_else(|| (1..middle).rev().find(boundary))
-            } else {
-                None
-            };
-            if let Some(cut) = cut {
-                let tail = segment.changes.split_off(cut);
-                let mut tally = segment.tally.clone();
-                for change in &segment.changes {
-                    tally.apply(people, change);
-                }
-                segment.count_present();
-                let start = tail.first().map_or(Micros::MAX, |c| c.at);
-                self.segments
-                    .insert(index + 1, Segment::new(start, tally, tail));
-            }
-            index += 1;
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::person::{Micros, NO_ORG, State};
-    use super::{Builder, PersonRecord, Timeline, edit_sorted, load::Names};
+    use super::{Builder, PersonRecord, Timeline, load::Names};
     use chrono::DateTime;
 
     /// A person with `n` pseudo-random changes and movements (the same for the same seed).
@@ -815,12 +603,5 @@ mod tests {
         assert!(timeline.update(vec![(1, Some(people[1].clone()))]));
         assert_eq!(timeline.known(), 3, "restored by an undone merge");
         assert_same(&timeline, &build(&people));
-    }
-
-    #[test]
-    fn sorted_times_lose_and_gain_each_once() {
-        let mut list = vec![1, 3, 3, 5, 9];
-        edit_sorted(&mut list, vec![3, 9], vec![0, 3, 4, 10]);
-        assert_eq!(list, vec![0, 1, 3, 3, 4, 5, 10]);
     }
 }
