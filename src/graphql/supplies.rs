@@ -2,7 +2,7 @@
 //! contracts and outreach contacts with their sources, the received trend, the donation
 //! candidates for analysts, and the catalogue with the admin's edits.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
@@ -11,9 +11,14 @@ use crate::auth::Operation;
 use crate::auth::audit::{self, Action};
 use crate::error::{GqlResultExt, HubError};
 use crate::supplies::catalogue::ItemName;
-use crate::supplies::figures::{self, ByItem, ContractAt, DonationAt};
+use crate::supplies::figures::{
+    self, ContractAt, DonationAt, DonationFigures, OutreachFigures, ProcurementFigures, TrendDay,
+};
+use crate::supplies::items::SupplyItem;
 use crate::supplies::ledger::{Ledger, Parts};
-use crate::supplies::service::{self, ContractFilter, DonationFilter, RowPlace, View};
+use crate::supplies::service::{
+    self, ContractFilter, DonationFilter, ItemsAndStates, RowPlace, View,
+};
 use crate::supplies::{candidates, catalogue, edits};
 
 /// Longest page of a list.
@@ -21,146 +26,17 @@ const MAX_PAGE: i32 = 200;
 /// Longest trend, in days.
 const MAX_TREND_DAYS: i64 = 366;
 
-/// A category of protective supplies. 物资品类。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum SupplyItem {
-    /// 防护服.
-    ProtectiveSuit,
-    /// N95/KN95 口罩.
-    N95Mask,
-    /// 一次性医用口罩.
-    MedicalMask,
-    /// 医用外科口罩.
-    SurgicalMask,
-    /// 医用手套.
-    MedicalGloves,
-    /// 检查手套.
-    ExamGloves,
-    /// 护目镜.
-    Goggles,
-    /// 隔离服.
-    IsolationGown,
-}
-
-impl SupplyItem {
-    const ALL: [SupplyItem; 8] = [
-        Self::ProtectiveSuit,
-        Self::N95Mask,
-        Self::MedicalMask,
-        Self::SurgicalMask,
-        Self::MedicalGloves,
-        Self::ExamGloves,
-        Self::Goggles,
-        Self::IsolationGown,
-    ];
-
-    /// The catalogue code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::ProtectiveSuit => "protective_suit",
-            Self::N95Mask => "n95_mask",
-            Self::MedicalMask => "medical_mask",
-            Self::SurgicalMask => "surgical_mask",
-            Self::MedicalGloves => "medical_gloves",
-            Self::ExamGloves => "exam_gloves",
-            Self::Goggles => "goggles",
-            Self::IsolationGown => "isolation_gown",
-        }
-    }
-
-    /// The item of a catalogue code (none for cash).
-    pub fn of_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|i| i.code() == code)
-    }
-}
-
-/// A quantity of one item. 某品类的数量。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct ItemQuantity {
-    /// The item. 品类。
-    pub item: SupplyItem,
-    /// Quantity in the item's unit (套, 只, 副). 数量。
-    pub quantity: f64,
-}
-
-fn quantities(by: &ByItem) -> Vec<ItemQuantity> {
-    SupplyItem::ALL
-        .into_iter()
-        .filter_map(|item| {
-            let q = *by.get(item.code())?;
-            (q.abs() > 1e-9).then_some(ItemQuantity { item, quantity: q })
-        })
-        .collect()
-}
-
-/// Donations as of a time. 捐赠情况。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct DonationSummary {
-    /// Cash and the declared value of goods received, CNY. 已接收款物折合金额（元）。
-    pub received_value_cny: f64,
-    /// Cash received, CNY. 其中现金（元）。
-    pub cash_cny: f64,
-    /// Donations (received, in transit, pledged). 捐赠笔数。
-    pub count: i64,
-    /// Donors of received donations. 已接收捐赠的捐赠方数。
-    pub donors_received: i64,
-    /// Goods received. 已接收物资。
-    pub received: Vec<ItemQuantity>,
-    /// Goods on the way. 在途物资。
-    pub in_transit: Vec<ItemQuantity>,
-    /// Goods pledged. 承诺捐赠物资。
-    pub pledged: Vec<ItemQuantity>,
-}
-
-/// Purchases as of a time. 协助采购情况。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct ProcurementSummary {
-    /// Received for the city's purchasing group. 为市指挥部采购到货。
-    pub received_for_city: Vec<ItemQuantity>,
-    /// Received for counties, districts, the high-tech zone, enterprises. 协助县区、高新区、企业采购到货。
-    pub received_assisted: Vec<ItemQuantity>,
-    /// On the way. 在途。
-    pub in_transit: Vec<ItemQuantity>,
-    /// Signed, not shipped. 已签合同未发货。
-    pub contracted: Vec<ItemQuantity>,
-    /// Cancelled. 已取消。
-    pub cancelled: Vec<ItemQuantity>,
-    /// Contracts still at the lead stage. 洽谈中的线索数。
-    pub open_leads: i64,
-    /// Paid on contracts not cancelled, CNY. 已付款（元）。
-    pub paid_cny: f64,
-    /// Paid on cancelled contracts not yet refunded, CNY. 待退款（元）。
-    pub refund_due_cny: f64,
-}
-
-/// Outreach as of a time. 对外联络情况。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct OutreachSummary {
-    /// Contacts. 联系次数。
-    pub contacts: i64,
-    /// Organisations and persons contacted. 联系单位和个人数。
-    pub organisations: i64,
-    /// Countries and regions (mainland China not counted). 国家和地区数。
-    pub countries_and_regions: i64,
-    /// Recommended to the purchasing group. 向采购组推荐批次。
-    pub recommended: i64,
-}
-
 /// The ledger's figures as of a time. 物资保障统计。
 #[derive(Debug, Clone, SimpleObject)]
 pub struct Supplies {
     /// The time the figures are for. 统计时间。
     pub as_of: DateTime<Utc>,
     /// Donations. 捐赠。
-    pub donations: DonationSummary,
+    pub donations: DonationFigures,
     /// Purchases. 采购。
-    pub procurement: ProcurementSummary,
+    pub procurement: ProcurementFigures,
     /// Outreach. 外联。
-    pub outreach: OutreachSummary,
-}
-
-fn count(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+    pub outreach: OutreachFigures,
 }
 
 /// Where a figure came from: a unit's upload and row. 数据来源。
@@ -248,9 +124,9 @@ fn donation_view(
     d: &DonationAt<'_>,
     tz: chrono_tz::Tz,
 ) -> Donation {
-    let row = d.governing;
+    let row = d.row;
     Donation {
-        id: ID::from(d.donation_id.to_string()),
+        id: ID::from(d.id.to_string()),
         donor: service::donor_shown(view, row.donor.as_deref()),
         donor_is_person: row
             .donor
@@ -285,7 +161,7 @@ fn donation_view(
 #[derive(Debug, Clone, SimpleObject)]
 pub struct DonationPage {
     /// Donations passing the filter. 符合条件的总数。
-    pub total: i64,
+    pub total: usize,
     /// This page. 本页。
     pub nodes: Vec<Donation>,
 }
@@ -352,16 +228,11 @@ fn contract_view(
     c: &ContractAt<'_>,
     tz: chrono_tz::Tz,
 ) -> Contract {
-    let row = c.current;
-    let paid = figures::paid_cny(ledger, row, tz);
-    let cancelled = row.state == "cancelled";
+    let row = c.row;
+    let (paid_cny, refund_due_cny) = figures::paid_and_due_cny(ledger, row, tz);
     Contract {
-        id: ID::from(c.contract_id.to_string()),
-        contract_number: ledger
-            .contract_numbers
-            .get(&c.contract_id)
-            .cloned()
-            .flatten(),
+        id: ID::from(c.id.to_string()),
+        contract_number: ledger.contract_numbers.get(&c.id).cloned().flatten(),
         state: row.state.clone(),
         item: SupplyItem::of_code(&row.item),
         quantity: row.quantity,
@@ -372,15 +243,11 @@ fn contract_view(
         currency: row.currency.clone(),
         contract_amount: row.contract_amount,
         paid_amount: row.paid_amount,
-        paid_cny: if cancelled { 0.0 } else { paid },
-        refund_due_cny: if cancelled && !row.refunded {
-            paid
-        } else {
-            0.0
-        },
+        paid_cny,
+        refund_due_cny,
         unit_price_text: row.unit_price_text.clone(),
         history: c
-            .history
+            .rows
             .iter()
             .map(|s| ContractStateView {
                 state: s.state.clone(),
@@ -402,7 +269,7 @@ fn contract_view(
 #[derive(Debug, Clone, SimpleObject)]
 pub struct ContractPage {
     /// Contracts passing the filter. 符合条件的总数。
-    pub total: i64,
+    pub total: usize,
     /// This page. 本页。
     pub nodes: Vec<Contract>,
 }
@@ -434,18 +301,9 @@ pub struct OutreachContact {
 #[derive(Debug, Clone, SimpleObject)]
 pub struct OutreachPage {
     /// Contacts passing the filter. 符合条件的总数。
-    pub total: i64,
+    pub total: usize,
     /// This page. 本页。
     pub nodes: Vec<OutreachContact>,
-}
-
-/// Goods received on one day. 某日到货（接收）物资。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct SupplyTrendDay {
-    /// The local day. 日期。
-    pub day: NaiveDate,
-    /// Received that day, by item. 当日接收。
-    pub received: Vec<ItemQuantity>,
 }
 
 /// Two donations without a receipt number that may be one. 疑似重复的捐赠。
@@ -473,6 +331,17 @@ impl From<entity::donation_candidate::Model> for DonationCandidate {
             status: m.status,
         }
     }
+}
+
+/// The catalogue. 物资目录、币种和汇率。
+#[derive(Debug, Clone, SimpleObject)]
+pub struct SupplyCatalogue {
+    /// Categories. 品类。
+    pub items: Vec<CatalogueItemView>,
+    /// Currencies. 币种。
+    pub currencies: Vec<CurrencyView>,
+    /// Reference rates. 参考汇率。
+    pub rates: Vec<RateView>,
 }
 
 /// A category of the catalogue. 物资目录条目。
@@ -514,6 +383,15 @@ pub struct CurrencyView {
     pub names: Vec<String>,
 }
 
+impl From<importers::supplies::CurrencyNames> for CurrencyView {
+    fn from(c: importers::supplies::CurrencyNames) -> Self {
+        Self {
+            code: c.code,
+            names: c.names,
+        }
+    }
+}
+
 /// A monthly reference rate. 月度参考汇率。
 #[derive(Debug, Clone, SimpleObject)]
 pub struct RateView {
@@ -525,15 +403,14 @@ pub struct RateView {
     pub cny_per_unit: f64,
 }
 
-/// The catalogue. 物资目录、币种和汇率。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct SupplyCatalogue {
-    /// Categories. 品类。
-    pub items: Vec<CatalogueItemView>,
-    /// Currencies. 币种。
-    pub currencies: Vec<CurrencyView>,
-    /// Reference rates. 参考汇率。
-    pub rates: Vec<RateView>,
+impl From<importers::supplies::ReferenceRate> for RateView {
+    fn from(r: importers::supplies::ReferenceRate) -> Self {
+        Self {
+            month: r.month,
+            currency: r.currency,
+            cny_per_unit: r.cny_per_unit,
+        }
+    }
 }
 
 /// Filter of the donations list. 捐赠筛选。
@@ -613,6 +490,24 @@ impl Listing {
             ledger,
         })
     }
+
+    /// The page asked of `all`: how many there are, and the page.
+    fn page<T>(&self, all: impl IntoIterator<Item = T>) -> (usize, Vec<T>) {
+        service::page(all, self.offset, self.limit)
+    }
+
+    /// Where the source rows `ids` came from.
+    async fn places(
+        ctx: &Context<'_>,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<HashMap<i64, RowPlace>> {
+        service::places(database(ctx)?, ids).await.gql()
+    }
+}
+
+/// The catalogue codes of `items`.
+fn codes(items: impl IntoIterator<Item = SupplyItem>) -> Vec<String> {
+    items.into_iter().map(|i| i.code().to_owned()).collect()
 }
 
 /// The ledger's queries. 物资保障查询。
@@ -631,36 +526,11 @@ impl SuppliesQuery {
         let ledger = service::load(database(ctx)?, view, Parts::ALL)
             .await
             .gql()?;
-        let d = figures::donation_figures(&ledger, at, tz);
-        let p = figures::procurement_figures(&ledger, at, tz);
-        let o = figures::outreach_figures(&ledger, at);
         Ok(Supplies {
             as_of: at,
-            donations: DonationSummary {
-                received_value_cny: d.received_value_cny,
-                cash_cny: d.cash_cny,
-                count: count(d.count),
-                donors_received: count(d.donors_received),
-                received: quantities(&d.received),
-                in_transit: quantities(&d.in_transit),
-                pledged: quantities(&d.pledged),
-            },
-            procurement: ProcurementSummary {
-                received_for_city: quantities(&p.received_for_city),
-                received_assisted: quantities(&p.received_assisted),
-                in_transit: quantities(&p.in_transit),
-                contracted: quantities(&p.contracted),
-                cancelled: quantities(&p.cancelled),
-                open_leads: count(p.open_leads),
-                paid_cny: p.paid_cny,
-                refund_due_cny: p.refund_due_cny,
-            },
-            outreach: OutreachSummary {
-                contacts: count(o.contacts),
-                organisations: count(o.organisations),
-                countries_and_regions: count(o.countries_and_regions),
-                recommended: count(o.recommended),
-            },
+            donations: figures::donation_figures(&ledger, at, tz),
+            procurement: figures::procurement_figures(&ledger, at, tz),
+            outreach: figures::outreach_figures(&ledger, at),
         })
     }
 
@@ -675,54 +545,35 @@ impl SuppliesQuery {
         #[graphql(default = 0)] offset: i32,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<DonationPage> {
-        let who = principal(ctx)?;
-        let db = database(ctx)?;
-        let Listing {
-            view,
-            offset,
-            limit,
-            at,
-            ledger,
-        } = Listing::read(ctx, Parts::DONATIONS, (first, offset), as_of).await?;
+        let list = Listing::read(ctx, Parts::DONATIONS, (first, offset), as_of).await?;
         let filter = filter.unwrap_or_default();
-        let mut items: Vec<String> = filter
-            .item
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| i.code().to_owned())
-            .collect();
-        match filter.cash {
-            Some(true) => items = vec![importers::supplies::CASH.to_owned()],
-            Some(false) if items.is_empty() => {
-                items = SupplyItem::ALL
-                    .iter()
-                    .map(|i| i.code().to_owned())
-                    .collect();
-            }
-            _ => {}
-        }
+        let items = codes(filter.item.unwrap_or_default());
+        let items = match filter.cash {
+            Some(true) => vec![importers::supplies::CASH.to_owned()],
+            Some(false) if items.is_empty() => codes(SupplyItem::ALL),
+            _ => items,
+        };
         let wanted = DonationFilter {
-            items,
-            states: filter.state.unwrap_or_default(),
+            kinds: ItemsAndStates {
+                items,
+                states: filter.state.unwrap_or_default(),
+            },
             donor: filter.donor,
         };
-        let (total, page) = service::donation_page(&ledger, view, &wanted, at, offset, limit);
-        let places = service::places(db, page.iter().flat_map(DonationAt::source_rows))
-            .await
-            .gql()?;
+        let all = figures::donations_at(&list.ledger, list.at);
+        let (total, page) = list.page(all.into_iter().filter(|d| wanted.admits(list.view, d)));
+        let places = Listing::places(ctx, page.iter().flat_map(DonationAt::source_rows)).await?;
         let tz = timezone(ctx);
         let nodes: Vec<Donation> = page
             .iter()
-            .map(|d| donation_view(&ledger, view, &places, d, tz))
+            .map(|d| donation_view(&list.ledger, list.view, &places, d, tz))
             .collect();
         let reads = super::context::read_audit(ctx);
-        service::audit_donations(reads, db, who, "donations", nodes.len(), view)
+        let (db, who) = (database(ctx)?, principal(ctx)?);
+        service::audit_donations(reads, db, who, "donations", nodes.len(), list.view)
             .await
             .gql()?;
-        Ok(DonationPage {
-            total: count(total),
-            nodes,
-        })
+        Ok(DonationPage { total, nodes })
     }
 
     /// Purchase contracts as of a time, most recently changed first, each with its state
@@ -736,36 +587,25 @@ impl SuppliesQuery {
         #[graphql(default = 0)] offset: i32,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<ContractPage> {
-        let db = database(ctx)?;
-        let Listing {
-            offset,
-            limit,
-            at,
-            ledger,
-            ..
-        } = Listing::read(ctx, Parts::CONTRACTS, (first, offset), as_of).await?;
+        let list = Listing::read(ctx, Parts::CONTRACTS, (first, offset), as_of).await?;
         let filter = filter.unwrap_or_default();
         let wanted = ContractFilter {
-            states: filter.state.unwrap_or_default(),
-            items: filter
-                .item
-                .unwrap_or_default()
-                .into_iter()
-                .map(|i| i.code().to_owned())
-                .collect(),
+            kinds: ItemsAndStates {
+                items: codes(filter.item.unwrap_or_default()),
+                states: filter.state.unwrap_or_default(),
+            },
             for_city: filter.for_city,
         };
-        let (total, page) = service::contract_page(&ledger, &wanted, at, offset, limit);
-        let places = service::places(db, page.iter().flat_map(ContractAt::source_rows))
-            .await
-            .gql()?;
+        let all = figures::contracts_at(&list.ledger, list.at);
+        let (total, page) = list.page(all.into_iter().filter(|c| wanted.admits(c)));
+        let places = Listing::places(ctx, page.iter().flat_map(ContractAt::source_rows)).await?;
         let tz = timezone(ctx);
+        let nodes = page
+            .iter()
+            .map(|c| contract_view(&list.ledger, &places, c, tz));
         Ok(ContractPage {
-            total: count(total),
-            nodes: page
-                .iter()
-                .map(|c| contract_view(&ledger, &places, c, tz))
-                .collect(),
+            total,
+            nodes: nodes.collect(),
         })
     }
 
@@ -779,14 +619,7 @@ impl SuppliesQuery {
         #[graphql(default = 0)] offset: i32,
         as_of: Option<DateTime<Utc>>,
     ) -> Result<OutreachPage> {
-        let db = database(ctx)?;
-        let Listing {
-            offset,
-            limit,
-            at,
-            ledger,
-            ..
-        } = Listing::read(ctx, Parts::CONTACTS, (first, offset), as_of).await?;
+        let list = Listing::read(ctx, Parts::CONTACTS, (first, offset), as_of).await?;
         let filter = filter.unwrap_or_default();
         let countries: Vec<String> = filter
             .country
@@ -798,10 +631,11 @@ impl SuppliesQuery {
             .search
             .as_deref()
             .map(crate::supplies::names::name_key);
-        let mut all: Vec<&entity::outreach_contact::Model> = ledger
+        let mut all: Vec<&entity::outreach_contact::Model> = list
+            .ledger
             .contacts
             .iter()
-            .filter(|c| c.contacted_at <= at)
+            .filter(|c| c.contacted_at <= list.at)
             .filter(|c| {
                 countries.is_empty() || c.country.as_ref().is_some_and(|k| countries.contains(k))
             })
@@ -809,27 +643,22 @@ impl SuppliesQuery {
             .filter(|c| needle.as_deref().is_none_or(|n| c.contact_key.contains(n)))
             .collect();
         all.sort_by_key(|c| std::cmp::Reverse((c.contacted_at, c.id)));
-        let total = all.len();
-        let page: Vec<_> = all.into_iter().skip(offset).take(limit).collect();
-        let places = service::places(db, page.iter().map(|c| c.source_row_id))
-            .await
-            .gql()?;
+        let (total, page) = list.page(all);
+        let places = Listing::places(ctx, page.iter().map(|c| c.source_row_id)).await?;
+        let nodes = page.into_iter().map(|c| OutreachContact {
+            id: ID::from(c.id.to_string()),
+            contacted_at: c.contacted_at,
+            contact: c.contact.clone(),
+            country: c.country.clone(),
+            channel: c.channel.clone(),
+            subject: c.subject.clone(),
+            outcome: c.outcome.clone(),
+            recommended: c.recommended,
+            source: source(&list.ledger, &places, c.member_unit_id, c.source_row_id),
+        });
         Ok(OutreachPage {
-            total: count(total),
-            nodes: page
-                .into_iter()
-                .map(|c| OutreachContact {
-                    id: ID::from(c.id.to_string()),
-                    contacted_at: c.contacted_at,
-                    contact: c.contact.clone(),
-                    country: c.country.clone(),
-                    channel: c.channel.clone(),
-                    subject: c.subject.clone(),
-                    outcome: c.outcome.clone(),
-                    recommended: c.recommended,
-                    source: source(&ledger, &places, c.member_unit_id, c.source_row_id),
-                })
-                .collect(),
+            total,
+            nodes: nodes.collect(),
         })
     }
 
@@ -841,7 +670,7 @@ impl SuppliesQuery {
         ctx: &Context<'_>,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<SupplyTrendDay>> {
+    ) -> Result<Vec<TrendDay>> {
         let view = service::view(principal(ctx)?).gql()?;
         let days = (to - from).num_days();
         if !(0..MAX_TREND_DAYS).contains(&days) {
@@ -853,13 +682,7 @@ impl SuppliesQuery {
         let ledger = service::load(database(ctx)?, view, Parts::GOODS)
             .await
             .gql()?;
-        Ok(figures::trend(&ledger, from, to, timezone(ctx))
-            .into_iter()
-            .map(|d| SupplyTrendDay {
-                day: d.day,
-                received: quantities(&d.received),
-            })
-            .collect())
+        Ok(figures::trend(&ledger, from, to, timezone(ctx)))
     }
 
     /// Donations without a receipt number that may be one, for analysts. 疑似重复的捐赠（待分析人员处理）。
@@ -875,23 +698,8 @@ impl SuppliesQuery {
         let c = catalogue::load(database(ctx)?).await.gql()?;
         Ok(SupplyCatalogue {
             items: c.items.into_iter().map(CatalogueItemView::from).collect(),
-            currencies: c
-                .currencies
-                .into_iter()
-                .map(|c| CurrencyView {
-                    code: c.code,
-                    names: c.names,
-                })
-                .collect(),
-            rates: c
-                .rates
-                .into_iter()
-                .map(|r| RateView {
-                    month: r.month,
-                    currency: r.currency,
-                    cny_per_unit: r.cny_per_unit,
-                })
-                .collect(),
+            currencies: c.currencies.into_iter().map(CurrencyView::from).collect(),
+            rates: c.rates.into_iter().map(RateView::from).collect(),
         })
     }
 }
@@ -982,11 +790,7 @@ impl SuppliesMutation {
         )
         .await
         .gql()?;
-        Ok(RateView {
-            month: r.month,
-            currency: r.currency,
-            cny_per_unit: r.cny_per_unit,
-        })
+        Ok(r.into())
     }
 
     /// Adds a name a currency may be written with (admins). 添加币种名称。
@@ -999,9 +803,6 @@ impl SuppliesMutation {
         let c = edits::add_currency_name(database(ctx)?, principal(ctx)?, &currency, &name)
             .await
             .gql()?;
-        Ok(CurrencyView {
-            code: c.code,
-            names: c.names,
-        })
+        Ok(c.into())
     }
 }

@@ -86,6 +86,20 @@ pub async fn land<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The organisation a row names as `kind` (none when it names none).
+async fn org_of<C: ConnectionTrait>(
+    db: &C,
+    orgs: &mut OrgResolver,
+    name: Option<&str>,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    match name {
+        Some(name) => orgs.resolve(db, name, kind, now).await,
+        None => Ok(None),
+    }
+}
+
 /// What identifies a donation: its receipt number, else the unit's own row (the same unit
 /// sending the same row again speaks of the same donation).
 pub fn donation_key(unit_id: i64, at: DateTime<Utc>, r: &DonationRecord) -> String {
@@ -143,16 +157,9 @@ async fn land_donation<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let key = donation_key(from.unit_id, at, r);
     let (donation_id, created) = donation_of(db, &key, from.now, known).await?;
-    let donor_org_id = match r.donor.as_deref() {
-        Some(donor) if !is_private_person(donor) => {
-            orgs.resolve(db, donor, "donor", from.now).await?
-        }
-        _ => None,
-    };
-    let recipient_org_id = match r.recipient.as_deref() {
-        Some(name) => orgs.resolve(db, name, "recipient", from.now).await?,
-        None => None,
-    };
+    let donor = r.donor.as_deref().filter(|d| !is_private_person(d));
+    let donor_org_id = org_of(db, orgs, donor, "donor", from.now).await?;
+    let recipient_org_id = org_of(db, orgs, r.recipient.as_deref(), "recipient", from.now).await?;
     let donor_key = r.donor.as_deref().map(name_key);
     donation_row::ActiveModel {
         donation_id: Set(donation_id),
@@ -251,14 +258,8 @@ async fn land_contract<C: ConnectionTrait>(
             id
         }
     };
-    let supplier_org_id = match r.supplier.as_deref() {
-        Some(name) => orgs.resolve(db, name, "supplier", from.now).await?,
-        None => None,
-    };
-    let buyer_org_id = match r.buyer.as_deref() {
-        Some(name) => orgs.resolve(db, name, "buyer", from.now).await?,
-        None => None,
-    };
+    let supplier_org_id = org_of(db, orgs, r.supplier.as_deref(), "supplier", from.now).await?;
+    let buyer_org_id = org_of(db, orgs, r.buyer.as_deref(), "buyer", from.now).await?;
     supply_contract_state::ActiveModel {
         contract_id: Set(contract_id),
         source_row_id: Set(row_id),

@@ -4,8 +4,9 @@
 use entity::{supply_currency, supply_item, supply_rate};
 use importers::supplies::{Catalogue, CatalogueItem, CurrencyNames, ReferenceRate};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::error::HubError;
@@ -20,47 +21,54 @@ fn strings(json: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The rows of an entity, ordered by `order`.
+async fn ordered<C, Col, E>(db: &C, order: Col) -> Result<Vec<E::Model>, HubError>
+where
+    C: ConnectionTrait,
+    Col: ColumnTrait<EntityName = E>,
+    E: EntityTrait<Column = Col>,
+{
+    Ok(E::find().order_by_asc(order).all(db).await?)
+}
+
+/// A category as stored.
+fn item_of(row: &supply_item::Model) -> CatalogueItem {
+    CatalogueItem {
+        code: row.code.clone(),
+        label_zh: row.label_zh.clone(),
+        unit: row.unit.clone(),
+        unit_aliases: strings(&row.unit_aliases),
+        synonyms: strings(&row.synonyms),
+        specificity: row.specificity,
+    }
+}
+
+/// A currency's names as stored.
+fn currency_of(row: &supply_currency::Model) -> CurrencyNames {
+    CurrencyNames {
+        code: row.code.clone(),
+        names: strings(&row.names),
+    }
+}
+
+/// A reference rate as stored.
+fn rate_of(row: supply_rate::Model) -> ReferenceRate {
+    ReferenceRate {
+        month: row.month,
+        currency: row.currency,
+        cny_per_unit: row.cny_per_unit,
+    }
+}
+
 /// The catalogue the store holds.
 pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Catalogue, HubError> {
-    let items = supply_item::Entity::find()
-        .order_by_asc(supply_item::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|i| CatalogueItem {
-            unit_aliases: strings(&i.unit_aliases),
-            synonyms: strings(&i.synonyms),
-            code: i.code,
-            label_zh: i.label_zh,
-            unit: i.unit,
-            specificity: i.specificity,
-        })
-        .collect();
-    let currencies = supply_currency::Entity::find()
-        .order_by_asc(supply_currency::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| CurrencyNames {
-            names: strings(&c.names),
-            code: c.code,
-        })
-        .collect();
-    let rates = supply_rate::Entity::find()
-        .order_by_asc(supply_rate::Column::Month)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| ReferenceRate {
-            month: r.month,
-            currency: r.currency,
-            cny_per_unit: r.cny_per_unit,
-        })
-        .collect();
+    let items = ordered(db, supply_item::Column::Id).await?;
+    let currencies = ordered(db, supply_currency::Column::Id).await?;
+    let rates = ordered(db, supply_rate::Column::Month).await?;
     Ok(Catalogue {
-        items,
-        currencies,
-        rates,
+        items: items.iter().map(item_of).collect(),
+        currencies: currencies.iter().map(currency_of).collect(),
+        rates: rates.into_iter().map(rate_of).collect(),
     })
 }
 
@@ -138,14 +146,7 @@ async fn edit_item<C: ConnectionTrait>(
             "物资目录中没有“{code}” / no catalogue item '{code}'"
         )));
     };
-    let mut item = CatalogueItem {
-        code: row.code.clone(),
-        label_zh: row.label_zh.clone(),
-        unit: row.unit.clone(),
-        unit_aliases: strings(&row.unit_aliases),
-        synonyms: strings(&row.synonyms),
-        specificity: row.specificity,
-    };
+    let mut item = item_of(&row);
     edit(&mut item);
     supply_item::ActiveModel {
         id: Set(row.id),
@@ -204,27 +205,14 @@ pub async fn set_rate<C: ConnectionTrait>(
         .filter(supply_rate::Column::Currency.eq(currency.as_str()))
         .one(db)
         .await?;
-    match existing {
-        Some(row) => {
-            supply_rate::ActiveModel {
-                id: Set(row.id),
-                cny_per_unit: Set(cny_per_unit),
-                ..Default::default()
-            }
-            .update(db)
-            .await?;
-        }
-        None => {
-            supply_rate::ActiveModel {
-                month: Set(month.to_owned()),
-                currency: Set(currency.clone()),
-                cny_per_unit: Set(cny_per_unit),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-        }
+    supply_rate::ActiveModel {
+        id: existing.map_or(NotSet, |row| Set(row.id)),
+        month: Set(month.to_owned()),
+        currency: Set(currency.clone()),
+        cny_per_unit: Set(cny_per_unit),
     }
+    .save(db)
+    .await?;
     Ok(ReferenceRate {
         month: month.to_owned(),
         currency,
@@ -249,32 +237,19 @@ pub async fn add_currency_name<C: ConnectionTrait>(
         .filter(supply_currency::Column::Code.eq(code.as_str()))
         .one(db)
         .await?;
-    let (id, mut names) = match row {
-        Some(row) => (Some(row.id), strings(&row.names)),
-        None => (None, Vec::new()),
-    };
+    let mut names = row
+        .as_ref()
+        .map(|row| strings(&row.names))
+        .unwrap_or_default();
     if !names.iter().any(|n| n == name) {
         names.push(name.to_owned());
     }
-    match id {
-        Some(id) => {
-            supply_currency::ActiveModel {
-                id: Set(id),
-                names: Set(serde_json::json!(names)),
-                ..Default::default()
-            }
-            .update(db)
-            .await?;
-        }
-        None => {
-            supply_currency::ActiveModel {
-                code: Set(code.clone()),
-                names: Set(serde_json::json!(names)),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-        }
+    supply_currency::ActiveModel {
+        id: row.map_or(NotSet, |row| Set(row.id)),
+        code: Set(code.clone()),
+        names: Set(serde_json::json!(names)),
     }
+    .save(db)
+    .await?;
     Ok(CurrencyNames { code, names })
 }

@@ -11,13 +11,19 @@ use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
 
-async fn audited<C: ConnectionTrait>(
+/// Applies `change` if `principal` may manage the catalogue, and audits it with the target
+/// and the detail `entry` gives of what it saved.
+async fn audited<C: ConnectionTrait, T>(
     db: &C,
     principal: &Principal,
-    target: String,
-    detail: serde_json::Value,
-) -> Result<(), HubError> {
-    audit::record(db, principal, Action::SuppliesCatalogueEdit, target, detail).await
+    change: impl Future<Output = Result<T, HubError>>,
+    entry: impl FnOnce(&T) -> (String, serde_json::Value),
+) -> Result<T, HubError> {
+    principal.authorize(Operation::ManageSupplyCatalogue)?;
+    let saved = change.await?;
+    let (target, detail) = entry(&saved);
+    audit::record(db, principal, Action::SuppliesCatalogueEdit, target, detail).await?;
+    Ok(saved)
 }
 
 /// Adds a synonym or a unit to the category `item`; returns the category as stored.
@@ -28,16 +34,11 @@ pub async fn add_item_name<C: ConnectionTrait>(
     which: ItemName,
     name: &str,
 ) -> Result<CatalogueItem, HubError> {
-    principal.authorize(Operation::ManageSupplyCatalogue)?;
-    let saved = catalogue::add_item_name(db, item, which, name).await?;
-    audited(
-        db,
-        principal,
-        format!("supply_item:{item}"),
-        json!({ which.key(): name }),
-    )
-    .await?;
-    Ok(saved)
+    let change = catalogue::add_item_name(db, item, which, name);
+    audited(db, principal, change, |_| {
+        (format!("supply_item:{item}"), json!({ which.key(): name }))
+    })
+    .await
 }
 
 /// Adds a name a currency may be written with; returns the currency's names.
@@ -47,16 +48,14 @@ pub async fn add_currency_name<C: ConnectionTrait>(
     currency: &str,
     name: &str,
 ) -> Result<CurrencyNames, HubError> {
-    principal.authorize(Operation::ManageSupplyCatalogue)?;
-    let saved = catalogue::add_currency_name(db, currency, name).await?;
-    audited(
-        db,
-        principal,
-        format!("supply_currency:{}", saved.code),
-        json!({ "name": name }),
-    )
-    .await?;
-    Ok(saved)
+    let change = catalogue::add_currency_name(db, currency, name);
+    audited(db, principal, change, |saved| {
+        (
+            format!("supply_currency:{}", saved.code),
+            json!({ "name": name }),
+        )
+    })
+    .await
 }
 
 /// Sets a currency's reference rate for a month; returns the rate as stored.
@@ -67,14 +66,10 @@ pub async fn set_rate<C: ConnectionTrait>(
     currency: &str,
     cny_per_unit: f64,
 ) -> Result<ReferenceRate, HubError> {
-    principal.authorize(Operation::ManageSupplyCatalogue)?;
-    let rate = catalogue::set_rate(db, month, currency, cny_per_unit).await?;
-    audited(
-        db,
-        principal,
-        format!("supply_rate:{}:{}", rate.month, rate.currency),
-        json!({ "cny_per_unit": rate.cny_per_unit }),
-    )
-    .await?;
-    Ok(rate)
+    let change = catalogue::set_rate(db, month, currency, cny_per_unit);
+    audited(db, principal, change, |rate| {
+        let target = format!("supply_rate:{}:{}", rate.month, rate.currency);
+        (target, json!({ "cny_per_unit": rate.cny_per_unit }))
+    })
+    .await
 }

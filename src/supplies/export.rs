@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use std::collections::HashMap;
 
 use super::figures::{self, ContractAt, DonationAt};
 use super::ledger::{Ledger, Parts};
@@ -56,22 +57,39 @@ fn state_label(state: &str) -> &'static str {
     }
 }
 
-fn sources_text(
-    ledger: &Ledger,
-    places: &std::collections::HashMap<i64, RowPlace>,
-    rows: impl Iterator<Item = (i64, i64)>,
-) -> String {
-    rows.map(|(unit_id, row_id)| match places.get(&row_id) {
-        Some(p) => format!(
-            "{} 上传#{} 第{}行",
-            ledger.unit_code(unit_id),
-            p.upload_id,
-            p.row
-        ),
-        None => ledger.unit_code(unit_id).to_owned(),
-    })
-    .collect::<Vec<_>>()
-    .join("；")
+/// What a sheet's rows name their sources with: the ledger's units and the places of its
+/// source rows.
+struct Sources<'l> {
+    ledger: &'l Ledger,
+    places: HashMap<i64, RowPlace>,
+}
+
+impl<'l> Sources<'l> {
+    /// Reads the places of `ledger`'s source rows `ids`.
+    async fn read(
+        db: &sea_orm::DatabaseConnection,
+        ledger: &'l Ledger,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<Self, HubError> {
+        let places = service::places(db, ids).await?;
+        Ok(Self { ledger, places })
+    }
+
+    /// Rows (`(unit, source row)`) as a sheet names them: unit, upload and row number.
+    fn text(&self, rows: impl Iterator<Item = (i64, i64)>) -> String {
+        let ledger = self.ledger;
+        rows.map(|(unit_id, row_id)| match self.places.get(&row_id) {
+            Some(p) => format!(
+                "{} 上传#{} 第{}行",
+                ledger.unit_code(unit_id),
+                p.upload_id,
+                p.row
+            ),
+            None => ledger.unit_code(unit_id).to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+    }
 }
 
 fn header(ws: &mut Worksheet, headers: &[(&str, f64)]) -> Result<(), HubError> {
@@ -104,33 +122,46 @@ fn local(at: DateTime<Utc>, tz: Tz) -> String {
     at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// Writes one sheet: its name, the header row (frozen) and a row per entry of `list`,
+/// which `write` fills in.
+fn write_sheet<T>(
+    ws: &mut Worksheet,
+    name: &str,
+    headers: &[(&str, f64)],
+    list: &[T],
+    mut write: impl FnMut(&mut Worksheet, u32, &T) -> Result<(), HubError>,
+) -> Result<(), HubError> {
+    ws.set_name(name).map_err(write_error)?;
+    header(ws, headers)?;
+    for (i, entry) in list.iter().enumerate() {
+        write(ws, u32::try_from(i + 1).unwrap_or(u32::MAX), entry)?;
+    }
+    Ok(())
+}
+
+/// The donations sheet's columns and their widths.
+const DONATION_COLUMNS: &[(&str, f64)] = &[
+    ("日期", 17.0),
+    ("捐赠方", 30.0),
+    ("国家/地区", 10.0),
+    ("物资", 14.0),
+    ("数量", 10.0),
+    ("折合金额（元）", 14.0),
+    ("状态", 12.0),
+    ("接收单位", 18.0),
+    ("票据号", 16.0),
+    ("来源", 40.0),
+];
+
 fn donations_sheet(
     ws: &mut Worksheet,
-    ledger: &Ledger,
+    sources: &Sources<'_>,
     view: View,
     list: &[DonationAt<'_>],
-    places: &std::collections::HashMap<i64, RowPlace>,
     tz: Tz,
 ) -> Result<(), HubError> {
-    ws.set_name("捐赠款物").map_err(write_error)?;
-    header(
-        ws,
-        &[
-            ("日期", 17.0),
-            ("捐赠方", 30.0),
-            ("国家/地区", 10.0),
-            ("物资", 14.0),
-            ("数量", 10.0),
-            ("折合金额（元）", 14.0),
-            ("状态", 12.0),
-            ("接收单位", 18.0),
-            ("票据号", 16.0),
-            ("来源", 40.0),
-        ],
-    )?;
-    for (i, d) in list.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let row = d.governing;
+    write_sheet(ws, "捐赠款物", DONATION_COLUMNS, list, |ws, r, d| {
+        let row = d.row;
         text(ws, r, 0, Some(&local(row.donated_at, tz)))?;
         text(
             ws,
@@ -139,63 +170,47 @@ fn donations_sheet(
             service::donor_shown(view, row.donor.as_deref()).as_deref(),
         )?;
         text(ws, r, 2, row.country.as_deref())?;
-        text(ws, r, 3, Some(&item_label(ledger, &row.item)))?;
+        text(ws, r, 3, Some(&item_label(sources.ledger, &row.item)))?;
         number(ws, r, 4, Some(row.quantity))?;
-        number(ws, r, 5, service::value_cny(ledger, row, tz))?;
+        number(ws, r, 5, service::value_cny(sources.ledger, row, tz))?;
         text(ws, r, 6, Some(state_label(&row.state)))?;
         text(ws, r, 7, row.recipient.as_deref())?;
         text(ws, r, 8, row.receipt_number.as_deref())?;
-        let sources = sources_text(
-            ledger,
-            places,
-            d.rows.iter().map(|s| (s.member_unit_id, s.source_row_id)),
-        );
-        text(ws, r, 9, Some(&sources))?;
-    }
-    Ok(())
+        let from = sources.text(d.rows.iter().map(|s| (s.member_unit_id, s.source_row_id)));
+        text(ws, r, 9, Some(&from))
+    })
 }
+
+/// The contracts sheet's columns and their widths.
+const CONTRACT_COLUMNS: &[(&str, f64)] = &[
+    ("合同编号", 16.0),
+    ("状态", 10.0),
+    ("状态日期", 17.0),
+    ("供应商", 30.0),
+    ("物资", 14.0),
+    ("数量", 10.0),
+    ("币种", 6.0),
+    ("合同金额", 14.0),
+    ("已付金额", 14.0),
+    ("已付（元）", 14.0),
+    ("待退款（元）", 14.0),
+    ("需求方", 20.0),
+    ("为市指挥部采购", 8.0),
+    ("状态记录与来源", 60.0),
+];
 
 fn contracts_sheet(
     ws: &mut Worksheet,
-    ledger: &Ledger,
+    sources: &Sources<'_>,
     list: &[ContractAt<'_>],
-    places: &std::collections::HashMap<i64, RowPlace>,
     tz: Tz,
 ) -> Result<(), HubError> {
-    ws.set_name("采购合同").map_err(write_error)?;
-    header(
-        ws,
-        &[
-            ("合同编号", 16.0),
-            ("状态", 10.0),
-            ("状态日期", 17.0),
-            ("供应商", 30.0),
-            ("物资", 14.0),
-            ("数量", 10.0),
-            ("币种", 6.0),
-            ("合同金额", 14.0),
-            ("已付金额", 14.0),
-            ("已付（元）", 14.0),
-            ("待退款（元）", 14.0),
-            ("需求方", 20.0),
-            ("为市指挥部采购", 8.0),
-            ("状态记录与来源", 60.0),
-        ],
-    )?;
-    for (i, c) in list.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let row = c.current;
-        let paid = figures::paid_cny(ledger, row, tz);
-        let cancelled = row.state == "cancelled";
-        text(
-            ws,
-            r,
-            0,
-            ledger
-                .contract_numbers
-                .get(&c.contract_id)
-                .and_then(|n| n.as_deref()),
-        )?;
+    let ledger = sources.ledger;
+    write_sheet(ws, "采购合同", CONTRACT_COLUMNS, list, |ws, r, c| {
+        let row = c.row;
+        let (paid, refund_due) = figures::paid_and_due_cny(ledger, row, tz);
+        let number_of = ledger.contract_numbers.get(&c.id);
+        text(ws, r, 0, number_of.and_then(|n| n.as_deref()))?;
         text(ws, r, 1, Some(state_label(&row.state)))?;
         text(ws, r, 2, Some(&local(row.stated_at, tz)))?;
         text(ws, r, 3, row.supplier.as_deref())?;
@@ -204,38 +219,24 @@ fn contracts_sheet(
         text(ws, r, 6, Some(&row.currency))?;
         number(ws, r, 7, row.contract_amount)?;
         number(ws, r, 8, row.paid_amount)?;
-        number(ws, r, 9, Some(if cancelled { 0.0 } else { paid }))?;
-        number(
-            ws,
-            r,
-            10,
-            Some(if cancelled && !row.refunded {
-                paid
-            } else {
-                0.0
-            }),
-        )?;
+        number(ws, r, 9, Some(paid))?;
+        number(ws, r, 10, Some(refund_due))?;
         text(ws, r, 11, row.buyer.as_deref())?;
         text(ws, r, 12, Some(if row.for_city { "是" } else { "否" }))?;
         let history: Vec<String> = c
-            .history
+            .rows
             .iter()
             .map(|s| {
                 format!(
                     "{} {}（{}）",
                     local(s.stated_at, tz),
                     s.state_as_written,
-                    sources_text(
-                        ledger,
-                        places,
-                        std::iter::once((s.member_unit_id, s.source_row_id))
-                    )
+                    sources.text(std::iter::once((s.member_unit_id, s.source_row_id)))
                 )
             })
             .collect();
-        text(ws, r, 13, Some(&history.join("；")))?;
-    }
-    Ok(())
+        text(ws, r, 13, Some(&history.join("；")))
+    })
 }
 
 /// The workbook of `sheet` as of `at`, as `principal` may read it (`mask`: mask as a leader
@@ -261,15 +262,17 @@ pub async fn workbook(
     match sheet {
         Sheet::Donations => {
             let list = figures::donations_at(&ledger, at);
-            let places = service::places(db, list.iter().flat_map(DonationAt::source_rows)).await?;
-            donations_sheet(ws, &ledger, view, &list, &places, tz)?;
+            let rows = list.iter().flat_map(DonationAt::source_rows);
+            let sources = Sources::read(db, &ledger, rows).await?;
+            donations_sheet(ws, &sources, view, &list, tz)?;
             service::audit_donations(reads, db, principal, "export:donations", list.len(), view)
                 .await?;
         }
         Sheet::Contracts => {
             let list = figures::contracts_at(&ledger, at);
-            let places = service::places(db, list.iter().flat_map(ContractAt::source_rows)).await?;
-            contracts_sheet(ws, &ledger, &list, &places, tz)?;
+            let rows = list.iter().flat_map(ContractAt::source_rows);
+            let sources = Sources::read(db, &ledger, rows).await?;
+            contracts_sheet(ws, &sources, &list, tz)?;
         }
     }
     wb.save_to_buffer().map_err(write_error)

@@ -6,17 +6,75 @@
 //!   than mainland China, and recommendations;
 //! - money in CNY at the month's reference rate.
 
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry;
+use async_graphql::{
+    ContextSelectionSet, OutputType, Positioned, ServerResult, SimpleObject, Value,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use entity::{donation_row, supply_contract_state};
 use importers::supplies::{CASH, Catalogue};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Deref;
 
 use super::RECEIVING_UNITS;
+use super::items::{ItemQuantity, SupplyItem};
 use super::ledger::Ledger;
 
-/// Quantities by item code (cash left out).
-pub type ByItem = BTreeMap<String, f64>;
+/// Quantities by item code (cash left out). In the API, the list of the categories'
+/// quantities that are not zero, in the categories' order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ByItem(BTreeMap<String, f64>);
+
+impl ByItem {
+    /// Adds `quantity` to the item's.
+    pub fn add(&mut self, item: &str, quantity: f64) {
+        *self.0.entry(item.to_owned()).or_default() += quantity;
+    }
+
+    /// The quantities of the categories, those that are not zero.
+    pub fn quantities(&self) -> Vec<ItemQuantity> {
+        SupplyItem::ALL
+            .into_iter()
+            .filter_map(|item| {
+                let quantity = *self.0.get(item.code())?;
+                (quantity.abs() > 1e-9).then_some(ItemQuantity { item, quantity })
+            })
+            .collect()
+    }
+}
+
+impl Deref for ByItem {
+    type Target = BTreeMap<String, f64>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl OutputType for ByItem {
+    fn type_name() -> Cow<'static, str> {
+        Vec::<ItemQuantity>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        Vec::<ItemQuantity>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        Vec::<ItemQuantity>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        self.quantities().resolve(ctx, field).await
+    }
+}
 
 /// An amount in CNY at the reference rate of the month of `at` (`None` when the currency
 /// has no rate).
@@ -31,16 +89,24 @@ pub fn cny(
     catalogue.rate(currency, day).map(|rate| amount * rate)
 }
 
-/// One donation as of a time: the row that gives its values and every row about it.
+/// One donation or contract as of a time: the row whose values count and every row about
+/// it dated at or before the time.
 #[derive(Debug, Clone)]
-pub struct DonationAt<'l> {
-    /// `donation.id`.
-    pub donation_id: i64,
-    /// The row whose values count.
-    pub governing: &'l donation_row::Model,
-    /// Every row about it dated at or before the time, oldest first.
-    pub rows: Vec<&'l donation_row::Model>,
+pub struct AsOf<'l, R> {
+    /// `donation.id` or `supply_contract.id`.
+    pub id: i64,
+    /// The row whose values count: a donation's receiving institution's row, else the later
+    /// upload's; a contract's latest state.
+    pub row: &'l R,
+    /// Every row about it dated at or before the time, oldest first (a contract's states).
+    pub rows: Vec<&'l R>,
 }
+
+/// One donation as of a time.
+pub type DonationAt<'l> = AsOf<'l, donation_row::Model>;
+
+/// One contract as of a time.
+pub type ContractAt<'l> = AsOf<'l, supply_contract_state::Model>;
 
 impl DonationAt<'_> {
     /// The source rows of its rows.
@@ -49,30 +115,58 @@ impl DonationAt<'_> {
     }
 }
 
-/// The donations as of `at`, newest first.
-pub fn donations_at(ledger: &Ledger, at: DateTime<Utc>) -> Vec<DonationAt<'_>> {
-    let mut by_donation: HashMap<i64, Vec<&donation_row::Model>> = HashMap::new();
-    for row in ledger.donations.iter().filter(|r| r.donated_at <= at) {
-        by_donation.entry(row.donation_id).or_default().push(row);
+impl ContractAt<'_> {
+    /// The source rows of its states.
+    pub fn source_rows(&self) -> impl Iterator<Item = i64> + '_ {
+        self.rows.iter().map(|s| s.source_row_id)
     }
-    let receiving =
-        |row: &donation_row::Model| RECEIVING_UNITS.contains(&ledger.unit_code(row.member_unit_id));
-    let mut out: Vec<DonationAt<'_>> = by_donation
+}
+
+/// What `rows` speak of as of `at`, the latest first: `filed` gives the donation or contract
+/// a row is about and its date, `order` orders the rows of one, and `pick` chooses among
+/// them the row whose values count.
+fn as_of<'l, R, K: Ord>(
+    rows: &'l [R],
+    at: DateTime<Utc>,
+    filed: impl Fn(&R) -> (i64, DateTime<Utc>),
+    order: impl Fn(&R) -> K,
+    pick: impl Fn(&[&'l R]) -> Option<&'l R>,
+) -> Vec<AsOf<'l, R>> {
+    let mut by_id: HashMap<i64, Vec<&'l R>> = HashMap::new();
+    for row in rows {
+        let (id, dated) = filed(row);
+        if dated <= at {
+            by_id.entry(id).or_default().push(row);
+        }
+    }
+    let mut out: Vec<AsOf<'l, R>> = by_id
         .into_iter()
-        .filter_map(|(donation_id, mut rows)| {
-            rows.sort_by_key(|r| (r.donated_at, r.id));
-            let governing = *rows
-                .iter()
-                .max_by_key(|r| (receiving(r), r.upload_id, r.donated_at, r.id))?;
-            Some(DonationAt {
-                donation_id,
-                governing,
-                rows,
-            })
+        .filter_map(|(id, mut rows)| {
+            rows.sort_by_key(|r| order(r));
+            let row = pick(&rows)?;
+            Some(AsOf { id, row, rows })
         })
         .collect();
-    out.sort_by_key(|d| std::cmp::Reverse((d.governing.donated_at, d.donation_id)));
+    out.sort_by_key(|a| std::cmp::Reverse((filed(a.row).1, a.id)));
     out
+}
+
+/// The donations as of `at`, newest first.
+pub fn donations_at(ledger: &Ledger, at: DateTime<Utc>) -> Vec<DonationAt<'_>> {
+    let receiving =
+        |row: &donation_row::Model| RECEIVING_UNITS.contains(&ledger.unit_code(row.member_unit_id));
+    as_of(
+        &ledger.donations,
+        at,
+        |r| (r.donation_id, r.donated_at),
+        |r| (r.donated_at, r.id),
+        |rows| {
+            let governing = rows
+                .iter()
+                .max_by_key(|r| (receiving(r), r.upload_id, r.donated_at, r.id));
+            governing.copied()
+        },
+    )
 }
 
 /// What a donation is worth in CNY: cash, or the declared value of goods (none when the
@@ -93,22 +187,23 @@ pub fn donation_value_cny(ledger: &Ledger, row: &donation_row::Model, tz: Tz) ->
     cny(&ledger.catalogue, amount, currency, row.donated_at, tz)
 }
 
-/// The donation figures as of a time.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Donations as of a time. 捐赠情况。
+#[derive(Debug, Clone, Default, PartialEq, SimpleObject)]
+#[graphql(name = "DonationSummary")]
 pub struct DonationFigures {
-    /// Cash and the declared value of goods received, CNY.
+    /// Cash and the declared value of goods received, CNY. 已接收款物折合金额（元）。
     pub received_value_cny: f64,
-    /// Cash received, CNY.
+    /// Cash received, CNY. 其中现金（元）。
     pub cash_cny: f64,
-    /// Donations (received, in transit and pledged).
+    /// Donations (received, in transit, pledged). 捐赠笔数。
     pub count: usize,
-    /// Distinct donors of received donations.
+    /// Donors of received donations. 已接收捐赠的捐赠方数。
     pub donors_received: usize,
-    /// Goods received.
+    /// Goods received. 已接收物资。
     pub received: ByItem,
-    /// Goods on the way.
+    /// Goods on the way. 在途物资。
     pub in_transit: ByItem,
-    /// Goods pledged.
+    /// Goods pledged. 承诺捐赠物资。
     pub pledged: ByItem,
 }
 
@@ -117,7 +212,7 @@ pub fn donation_figures(ledger: &Ledger, at: DateTime<Utc>, tz: Tz) -> DonationF
     let mut f = DonationFigures::default();
     let mut donors = HashSet::new();
     for d in donations_at(ledger, at) {
-        let row = d.governing;
+        let row = d.row;
         f.count += 1;
         let bucket = match row.state.as_str() {
             "received" => {
@@ -134,51 +229,22 @@ pub fn donation_figures(ledger: &Ledger, at: DateTime<Utc>, tz: Tz) -> DonationF
             _ => &mut f.pledged,
         };
         if row.item != CASH {
-            *bucket.entry(row.item.clone()).or_default() += row.quantity;
+            bucket.add(&row.item, row.quantity);
         }
     }
     f.donors_received = donors.len();
     f
 }
 
-/// One contract as of a time.
-#[derive(Debug, Clone)]
-pub struct ContractAt<'l> {
-    /// `supply_contract.id`.
-    pub contract_id: i64,
-    /// Its state now: the latest row dated at or before the time.
-    pub current: &'l supply_contract_state::Model,
-    /// Every state row dated at or before the time, in time order.
-    pub history: Vec<&'l supply_contract_state::Model>,
-}
-
-impl ContractAt<'_> {
-    /// The source rows of its states.
-    pub fn source_rows(&self) -> impl Iterator<Item = i64> + '_ {
-        self.history.iter().map(|s| s.source_row_id)
-    }
-}
-
 /// The contracts as of `at`, most recently changed first.
 pub fn contracts_at(ledger: &Ledger, at: DateTime<Utc>) -> Vec<ContractAt<'_>> {
-    let mut by_contract: HashMap<i64, Vec<&supply_contract_state::Model>> = HashMap::new();
-    for row in ledger.states.iter().filter(|r| r.stated_at <= at) {
-        by_contract.entry(row.contract_id).or_default().push(row);
-    }
-    let mut out: Vec<ContractAt<'_>> = by_contract
-        .into_iter()
-        .filter_map(|(contract_id, mut history)| {
-            history.sort_by_key(|r| (r.stated_at, r.upload_id, r.id));
-            let current = *history.last()?;
-            Some(ContractAt {
-                contract_id,
-                current,
-                history,
-            })
-        })
-        .collect();
-    out.sort_by_key(|c| std::cmp::Reverse((c.current.stated_at, c.contract_id)));
-    out
+    as_of(
+        &ledger.states,
+        at,
+        |r| (r.contract_id, r.stated_at),
+        |r| (r.stated_at, r.upload_id, r.id),
+        |history| history.last().copied(),
+    )
 }
 
 /// The paid amount of a state row in CNY.
@@ -190,24 +256,36 @@ pub fn paid_cny(ledger: &Ledger, row: &supply_contract_state::Model, tz: Tz) -> 
     cny(&ledger.catalogue, amount, currency, row.stated_at, tz).unwrap_or(0.0)
 }
 
-/// The procurement figures as of a time.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What a contract's state row counts in CNY: (paid, refund due). A cancelled contract's
+/// payment is due back unless refunded; any other contract's counts as paid.
+pub fn paid_and_due_cny(ledger: &Ledger, row: &supply_contract_state::Model, tz: Tz) -> (f64, f64) {
+    let paid = paid_cny(ledger, row, tz);
+    match row.state.as_str() {
+        "cancelled" if row.refunded => (0.0, 0.0),
+        "cancelled" => (0.0, paid),
+        _ => (paid, 0.0),
+    }
+}
+
+/// Purchases as of a time. 协助采购情况。
+#[derive(Debug, Clone, Default, PartialEq, SimpleObject)]
+#[graphql(name = "ProcurementSummary")]
 pub struct ProcurementFigures {
-    /// Received, bought for the city's purchasing group.
+    /// Received for the city's purchasing group. 为市指挥部采购到货。
     pub received_for_city: ByItem,
-    /// Received, bought by counties, districts, the high-tech zone or enterprises.
+    /// Received for counties, districts, the high-tech zone, enterprises. 协助县区、高新区、企业采购到货。
     pub received_assisted: ByItem,
-    /// On the way.
+    /// On the way. 在途。
     pub in_transit: ByItem,
-    /// Signed, not yet shipped.
+    /// Signed, not shipped. 已签合同未发货。
     pub contracted: ByItem,
-    /// Cancelled.
+    /// Cancelled. 已取消。
     pub cancelled: ByItem,
-    /// Contracts still at the lead stage.
+    /// Contracts still at the lead stage. 洽谈中的线索数。
     pub open_leads: usize,
-    /// Paid on contracts not cancelled, CNY.
+    /// Paid on contracts not cancelled, CNY. 已付款（元）。
     pub paid_cny: f64,
-    /// Paid on cancelled contracts and not yet refunded, CNY.
+    /// Paid on cancelled contracts not yet refunded, CNY. 待退款（元）。
     pub refund_due_cny: f64,
 }
 
@@ -215,44 +293,39 @@ pub struct ProcurementFigures {
 pub fn procurement_figures(ledger: &Ledger, at: DateTime<Utc>, tz: Tz) -> ProcurementFigures {
     let mut f = ProcurementFigures::default();
     for c in contracts_at(ledger, at) {
-        let row = c.current;
-        let paid = paid_cny(ledger, row, tz);
+        let row = c.row;
         let bucket = match row.state.as_str() {
             "lead" => {
                 f.open_leads += 1;
                 continue;
             }
-            "cancelled" => {
-                if !row.refunded {
-                    f.refund_due_cny += paid;
-                }
-                &mut f.cancelled
-            }
+            "cancelled" => &mut f.cancelled,
             "received" if row.for_city => &mut f.received_for_city,
             "received" => &mut f.received_assisted,
             "in_transit" => &mut f.in_transit,
             _ => &mut f.contracted,
         };
-        if row.state != "cancelled" {
-            f.paid_cny += paid;
-        }
+        let (paid, due) = paid_and_due_cny(ledger, row, tz);
+        f.paid_cny += paid;
+        f.refund_due_cny += due;
         if let Some(q) = row.quantity {
-            *bucket.entry(row.item.clone()).or_default() += q;
+            bucket.add(&row.item, q);
         }
     }
     f
 }
 
-/// The outreach figures as of a time.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Outreach as of a time. 对外联络情况。
+#[derive(Debug, Clone, Default, PartialEq, Eq, SimpleObject)]
+#[graphql(name = "OutreachSummary")]
 pub struct OutreachFigures {
-    /// Contacts.
+    /// Contacts. 联系次数。
     pub contacts: usize,
-    /// Distinct organisations and persons contacted.
+    /// Organisations and persons contacted. 联系单位和个人数。
     pub organisations: usize,
-    /// Countries and regions other than mainland China.
+    /// Countries and regions (mainland China not counted). 国家和地区数。
     pub countries_and_regions: usize,
-    /// Contacts recommended to the purchasing group.
+    /// Recommended to the purchasing group. 向采购组推荐批次。
     pub recommended: usize,
 }
 
@@ -296,12 +369,13 @@ pub fn outreach_figures(ledger: &Ledger, at: DateTime<Utc>) -> OutreachFigures {
     }
 }
 
-/// Goods received on one day, by item (donations and purchases alike).
-#[derive(Debug, Clone, PartialEq)]
+/// Goods received on one day. 某日到货（接收）物资。
+#[derive(Debug, Clone, PartialEq, SimpleObject)]
+#[graphql(name = "SupplyTrendDay")]
 pub struct TrendDay {
-    /// The local day.
+    /// The local day. 日期。
     pub day: NaiveDate,
-    /// Received that day.
+    /// Received that day, by item. 当日接收。
     pub received: ByItem,
 }
 
@@ -316,8 +390,8 @@ fn received_total(ledger: &Ledger, at: DateTime<Utc>, tz: Tz) -> ByItem {
     let d = donation_figures(ledger, at, tz);
     let p = procurement_figures(ledger, at, tz);
     let mut total = d.received;
-    for (item, q) in p.received_for_city.into_iter().chain(p.received_assisted) {
-        *total.entry(item).or_default() += q;
+    for (item, q) in p.received_for_city.iter().chain(p.received_assisted.iter()) {
+        total.add(item, *q);
     }
     total
 }
@@ -333,11 +407,11 @@ pub fn trend(ledger: &Ledger, from: NaiveDate, to: NaiveDate, tz: Tz) -> Vec<Tre
     let mut day = from;
     while day <= to {
         let now = received_total(ledger, end_of_day(day, tz), tz);
-        let mut received = ByItem::new();
-        for (item, q) in &now {
+        let mut received = ByItem::default();
+        for (item, q) in now.iter() {
             let diff = q - previous.get(item).copied().unwrap_or(0.0);
             if diff.abs() > 1e-9 {
-                received.insert(item.clone(), diff);
+                received.add(item, diff);
             }
         }
         out.push(TrendDay { day, received });

@@ -3,7 +3,7 @@
 
 use entity::{donation_row, member_unit, outreach_contact, supply_contract, supply_contract_state};
 use importers::supplies::Catalogue;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 use crate::error::HubError;
@@ -32,48 +32,59 @@ pub struct Ledger {
     pub catalogue: Catalogue,
 }
 
+/// A part of the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Donation rows.
+    Donations,
+    /// Contract states.
+    Contracts,
+    /// Outreach contacts.
+    Contacts,
+}
+
 /// Which parts to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parts {
-    /// Donation rows.
-    pub donations: bool,
-    /// Contract states.
-    pub contracts: bool,
-    /// Outreach contacts.
-    pub contacts: bool,
-}
+pub struct Parts(&'static [Part]);
 
 impl Parts {
     /// Every part.
-    pub const ALL: Parts = Parts {
-        donations: true,
-        contracts: true,
-        contacts: true,
-    };
+    pub const ALL: Parts = Parts(&[Part::Donations, Part::Contracts, Part::Contacts]);
     /// The donation rows alone.
-    pub const DONATIONS: Parts = Parts {
-        donations: true,
-        contracts: false,
-        contacts: false,
-    };
+    pub const DONATIONS: Parts = Parts(&[Part::Donations]);
     /// The contract states alone.
-    pub const CONTRACTS: Parts = Parts {
-        donations: false,
-        contracts: true,
-        contacts: false,
-    };
+    pub const CONTRACTS: Parts = Parts(&[Part::Contracts]);
     /// The outreach contacts alone.
-    pub const CONTACTS: Parts = Parts {
-        donations: false,
-        contracts: false,
-        contacts: true,
-    };
+    pub const CONTACTS: Parts = Parts(&[Part::Contacts]);
     /// The goods received: donations and contracts.
-    pub const GOODS: Parts = Parts {
-        donations: true,
-        contracts: true,
-        contacts: false,
-    };
+    pub const GOODS: Parts = Parts(&[Part::Donations, Part::Contracts]);
+
+    /// Whether `part` is among them.
+    pub fn has(self, part: Part) -> bool {
+        self.0.contains(&part)
+    }
+}
+
+impl Scope {
+    /// The rows of an entity in the scope, by `id` (`unit`: the rows' unit).
+    async fn rows<C, Col, E>(self, db: &C, id: Col, unit: Col) -> Result<Vec<E::Model>, DbErr>
+    where
+        C: ConnectionTrait,
+        Col: ColumnTrait<EntityName = E>,
+        E: EntityTrait<Column = Col>,
+    {
+        let query = E::find().order_by_asc(id);
+        match self.unit_id {
+            Some(unit_id) => query.filter(unit.eq(unit_id)).all(db).await,
+            None => query.all(db).await,
+        }
+    }
+}
+
+/// Every member unit's code, by id.
+async fn unit_codes<C: ConnectionTrait>(db: &C) -> Result<HashMap<i64, String>, DbErr> {
+    let units = member_unit::Entity::find().all(db).await?;
+    Ok(units.into_iter().map(|u| (u.id, u.code)).collect())
 }
 
 /// Reads the ledger's rows of `scope`.
@@ -82,31 +93,18 @@ pub async fn load<C: ConnectionTrait>(
     scope: Scope,
     parts: Parts,
 ) -> Result<Ledger, HubError> {
-    let units = member_unit::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.code))
-        .collect();
     let mut ledger = Ledger {
-        units,
+        units: unit_codes(db).await?,
         catalogue: super::catalogue::load(db).await?,
         ..Default::default()
     };
-    if parts.donations {
-        let mut q = donation_row::Entity::find().order_by_asc(donation_row::Column::Id);
-        if let Some(unit) = scope.unit_id {
-            q = q.filter(donation_row::Column::MemberUnitId.eq(unit));
-        }
-        ledger.donations = q.all(db).await?;
+    if parts.has(Part::Donations) {
+        use donation_row::Column as Row;
+        ledger.donations = scope.rows(db, Row::Id, Row::MemberUnitId).await?;
     }
-    if parts.contracts {
-        let mut q =
-            supply_contract_state::Entity::find().order_by_asc(supply_contract_state::Column::Id);
-        if let Some(unit) = scope.unit_id {
-            q = q.filter(supply_contract_state::Column::MemberUnitId.eq(unit));
-        }
-        ledger.states = q.all(db).await?;
+    if parts.has(Part::Contracts) {
+        use supply_contract_state::Column as State;
+        ledger.states = scope.rows(db, State::Id, State::MemberUnitId).await?;
         ledger.contract_numbers = supply_contract::Entity::find()
             .all(db)
             .await?
@@ -114,12 +112,9 @@ pub async fn load<C: ConnectionTrait>(
             .map(|c| (c.id, c.contract_number))
             .collect();
     }
-    if parts.contacts {
-        let mut q = outreach_contact::Entity::find().order_by_asc(outreach_contact::Column::Id);
-        if let Some(unit) = scope.unit_id {
-            q = q.filter(outreach_contact::Column::MemberUnitId.eq(unit));
-        }
-        ledger.contacts = q.all(db).await?;
+    if parts.has(Part::Contacts) {
+        use outreach_contact::Column as Contact;
+        ledger.contacts = scope.rows(db, Contact::Id, Contact::MemberUnitId).await?;
     }
     Ok(ledger)
 }

@@ -7,6 +7,7 @@
 //! - [`edits`]: those changes as a principal makes them (checked and audited);
 //! - [`names`]: donors, contacts and buyers as counted (and private persons masked);
 //! - [`ledger`]: the rows as stored, read back for a principal's scope;
+//! - [`items`]: the categories of supplies as the API names them;
 //! - [`figures`]: the figures as of a time (donations, procurement, outreach, per day);
 //! - [`service`]: what a principal may read (scope, masking, audit), lists and pages;
 //! - [`candidates`]: donations without a receipt number that may be one, for analysts;
@@ -17,6 +18,7 @@ pub mod catalogue;
 pub mod edits;
 pub mod export;
 pub mod figures;
+pub mod items;
 pub mod ledger;
 pub mod names;
 pub mod service;

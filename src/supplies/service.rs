@@ -3,7 +3,6 @@
 //! private donors' names masked, analysts and admins everything. Reads of donors' names
 //! with a token are audited.
 
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{donation_row, source_row};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -77,13 +76,29 @@ pub async fn audit_donations(
         .await
 }
 
+/// The items and states a list keeps, any of each (none named: all).
+#[derive(Debug, Clone, Default)]
+pub struct ItemsAndStates {
+    /// Item codes (`cash` included).
+    pub items: Vec<String>,
+    /// States.
+    pub states: Vec<String>,
+}
+
+impl ItemsAndStates {
+    /// Whether a row of `item` in `state` passes.
+    pub fn admits(&self, item: &str, state: &str) -> bool {
+        let any_of =
+            |list: &[String], value: &str| list.is_empty() || list.iter().any(|v| v == value);
+        any_of(&self.items, item) && any_of(&self.states, state)
+    }
+}
+
 /// Filters of the donations list.
 #[derive(Debug, Clone, Default)]
 pub struct DonationFilter {
-    /// Item codes, any of (`cash` included).
-    pub items: Vec<String>,
-    /// States, any of.
-    pub states: Vec<String>,
+    /// Items and states.
+    pub kinds: ItemsAndStates,
     /// Part of the donor's name (matched on the name as the view shows it).
     pub donor: Option<String>,
 }
@@ -91,9 +106,8 @@ pub struct DonationFilter {
 impl DonationFilter {
     /// Whether a donation passes.
     pub fn admits(&self, view: View, d: &DonationAt<'_>) -> bool {
-        let row = d.governing;
-        (self.items.is_empty() || self.items.contains(&row.item))
-            && (self.states.is_empty() || self.states.contains(&row.state))
+        let row = d.row;
+        self.kinds.admits(&row.item, &row.state)
             && self.donor.as_deref().is_none_or(|needle| {
                 donor_shown(view, row.donor.as_deref())
                     .is_some_and(|shown| shown.contains(needle.trim()))
@@ -104,10 +118,8 @@ impl DonationFilter {
 /// Filters of the contracts list.
 #[derive(Debug, Clone, Default)]
 pub struct ContractFilter {
-    /// States, any of.
-    pub states: Vec<String>,
-    /// Item codes, any of.
-    pub items: Vec<String>,
+    /// Items and states.
+    pub kinds: ItemsAndStates,
     /// For the city (true) or assisted (false).
     pub for_city: Option<bool>,
 }
@@ -115,10 +127,8 @@ pub struct ContractFilter {
 impl ContractFilter {
     /// Whether a contract passes.
     pub fn admits(&self, c: &ContractAt<'_>) -> bool {
-        let row = c.current;
-        (self.states.is_empty() || self.states.contains(&row.state))
-            && (self.items.is_empty() || self.items.contains(&row.item))
-            && self.for_city.is_none_or(|f| f == row.for_city)
+        let row = c.row;
+        self.kinds.admits(&row.item, &row.state) && self.for_city.is_none_or(|f| f == row.for_city)
     }
 }
 
@@ -159,35 +169,9 @@ pub async fn places<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// A page of the donations as of `at` that pass `filter`: (total, page).
-pub fn donation_page<'l>(
-    ledger: &'l Ledger,
-    view: View,
-    filter: &DonationFilter,
-    at: DateTime<Utc>,
-    offset: usize,
-    limit: usize,
-) -> (usize, Vec<DonationAt<'l>>) {
-    let all: Vec<DonationAt<'l>> = figures::donations_at(ledger, at)
-        .into_iter()
-        .filter(|d| filter.admits(view, d))
-        .collect();
-    let total = all.len();
-    (total, all.into_iter().skip(offset).take(limit).collect())
-}
-
-/// A page of the contracts as of `at` that pass `filter`: (total, page).
-pub fn contract_page<'l>(
-    ledger: &'l Ledger,
-    filter: &ContractFilter,
-    at: DateTime<Utc>,
-    offset: usize,
-    limit: usize,
-) -> (usize, Vec<ContractAt<'l>>) {
-    let all: Vec<ContractAt<'l>> = figures::contracts_at(ledger, at)
-        .into_iter()
-        .filter(|c| filter.admits(c))
-        .collect();
+/// A page of `all`: how many there are, and those from `offset`, at most `limit`.
+pub fn page<T>(all: impl IntoIterator<Item = T>, offset: usize, limit: usize) -> (usize, Vec<T>) {
+    let all: Vec<T> = all.into_iter().collect();
     let total = all.len();
     (total, all.into_iter().skip(offset).take(limit).collect())
 }
