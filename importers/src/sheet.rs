@@ -254,6 +254,21 @@ fn all_headers(lower: &[(u32, String)], m: &HeaderMatch) -> bool {
     })
 }
 
+/// The header of the row at `row_index` with these cells, as `m` matched them.
+fn found_header(
+    row_index: u32,
+    columns: Vec<(u32, String)>,
+    m: HeaderMatch,
+) -> (Header, HeaderMatch) {
+    let header = Header {
+        kind: m.kind,
+        row_index,
+        columns,
+        fields: m.columns.clone(),
+    };
+    (header, m)
+}
+
 /// The cells of `lower`, with those of `upper` in the columns `lower` leaves empty.
 fn combine_header_rows(upper: &[(u32, String)], lower: &[(u32, String)]) -> Vec<(u32, String)> {
     let mut combined: Vec<(u32, String)> = lower.to_vec();
@@ -291,15 +306,7 @@ pub(crate) fn read_sheet(
         }
         scanned += 1;
         if let Some(m) = header_match(&texts, choice, &mut best)? {
-            break (
-                Header {
-                    kind: m.kind,
-                    row_index: row.index,
-                    columns: texts,
-                    fields: m.columns.clone(),
-                },
-                m,
-            );
+            break found_header(row.index, texts, m);
         }
         // A two-level header: cells merged down from the row above fill this row's gaps.
         if let Some((above, above_texts)) = &previous
@@ -307,15 +314,7 @@ pub(crate) fn read_sheet(
         {
             let combined = combine_header_rows(above_texts, &texts);
             if let Some(m) = header_match(&combined, choice, &mut best)? {
-                break (
-                    Header {
-                        kind: m.kind,
-                        row_index: row.index,
-                        columns: combined,
-                        fields: m.columns.clone(),
-                    },
-                    m,
-                );
+                break found_header(row.index, combined, m);
             }
         }
         if scanned >= HEADER_SCAN_ROWS {
@@ -345,15 +344,7 @@ pub(crate) fn read_sheet(
                 .flatten()
                 .filter(|m| m.weight > matched.weight && all_headers(&lower, m));
             match better_fit {
-                Some(m) => (
-                    Header {
-                        kind: m.kind,
-                        row_index: next.index,
-                        columns: combined,
-                        fields: m.columns.clone(),
-                    },
-                    m,
-                ),
+                Some(m) => found_header(next.index, combined, m),
                 None => {
                     carry = Some(next);
                     (header, matched)
