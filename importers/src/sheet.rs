@@ -3,8 +3,6 @@
 
 use std::ops::ControlFlow;
 
-use unicode_normalization::UnicodeNormalization;
-
 use crate::cell::RawRow;
 use crate::error::ImportError;
 use chrono::NaiveDate;
@@ -209,7 +207,7 @@ fn is_footer(texts: &[(u32, String)]) -> bool {
     let first: String = if first.is_ascii() {
         first.split_ascii_whitespace().collect()
     } else {
-        first.nfkc().filter(|c| !c.is_whitespace()).collect()
+        crate::normalize::text::compact(first).collect()
     };
     const LABELS: &[&str] = &[
         "填报",

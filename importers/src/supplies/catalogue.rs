@@ -7,7 +7,6 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 /// The code of the cash category.
 pub const CASH: &str = "cash";
@@ -74,10 +73,7 @@ static BUILTIN: LazyLock<Arc<Catalogue>> = LazyLock::new(|| {
 
 /// The comparison form of an item name, unit or currency: NFKC, lower case, no white space.
 pub fn item_key(text: &str) -> String {
-    text.nfkc()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    crate::normalize::text::compact_key(text)
 }
 
 /// The [`item_key`] of a text that has one (more than white space).
