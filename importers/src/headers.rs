@@ -605,6 +605,15 @@ impl HeaderMatch {
         self.columns.len()
     }
 
+    /// The field column `col` was read as, and how it was matched.
+    pub fn read(&self, col: u32) -> Option<(Field, How)> {
+        self.columns
+            .iter()
+            .zip(&self.hows)
+            .find(|((c, _), _)| *c == col)
+            .map(|((_, f), how)| (*f, *how))
+    }
+
     /// Every cell of the row with the field guessed for it (no sample values: the rows under
     /// a row that is not the header are not read).
     pub fn guesses(&self) -> Vec<crate::notes::ColumnNote> {
@@ -612,12 +621,7 @@ impl HeaderMatch {
         self.cells
             .iter()
             .map(|(col, text)| {
-                let read = self
-                    .columns
-                    .iter()
-                    .zip(&self.hows)
-                    .find(|((c, _), _)| c == col)
-                    .map(|((_, f), how)| (*f, *how));
+                let read = self.read(*col);
                 crate::notes::ColumnNote {
                     column: *col,
                     header: text.trim().to_owned(),
@@ -691,14 +695,7 @@ pub(crate) fn match_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(headers: &[&str]) -> Vec<(u32, String)> {
-        headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (i as u32, h.to_string()))
-            .collect()
-    }
+    use crate::cell::numbered;
 
     #[test]
     fn normalising() {
@@ -740,14 +737,14 @@ mod tests {
             SourceKind::VisaRegistry,
             &RowFixes::default(),
             // The police list's columns as the police write them (every generated list's).
-            &row(&devtools::POLICE_LIST_HEADERS),
+            &numbered(&devtools::POLICE_LIST_HEADERS),
         );
         assert!(m.complete && m.distinctive);
         assert_eq!(m.score(), 12);
         let m = match_row(
             SourceKind::UniversityRoster,
             &RowFixes::default(),
-            &row(&[
+            &numbered(&[
                 "No.",
                 "Name",
                 "Gender",
@@ -763,14 +760,14 @@ mod tests {
         let m = match_row(
             SourceKind::HealthCheck,
             &RowFixes::default(),
-            &row(&["检测日期", "姓名", "护照号码", "体温(℃)", "情况"]),
+            &numbered(&["检测日期", "姓名", "护照号码", "体温(℃)", "情况"]),
         );
         assert!(!m.complete);
         assert_eq!(m.missing, vec!["国籍".to_string()]);
         let m = match_row(
             SourceKind::DailyReport,
             &RowFixes::default(),
-            &row(&["报告日期", "新增人数", "离开人数", "异常情况", "备注"]),
+            &numbered(&["报告日期", "新增人数", "离开人数", "异常情况", "备注"]),
         );
         assert!(m.complete && m.distinctive && m.score() == 5);
     }

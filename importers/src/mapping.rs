@@ -265,6 +265,7 @@ impl Fixes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cell::numbered;
 
     #[test]
     fn fingerprints_ignore_order_blanks_and_width() {
@@ -314,11 +315,7 @@ mod tests {
             }],
         };
         let fixes = Fixes::new(&[], &[saved]);
-        let row: Vec<(u32, String)> = ["姓名", "护照号码", "甲方", "国籍"]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (i as u32, (*h).to_owned()))
-            .collect();
+        let row = numbered(&["姓名", "护照号码", "甲方", "国籍"]);
         let got = fixes.for_row(SourceKind::EmploymentRoster, &row);
         assert!(got.saved);
         assert_eq!(got.columns.get(&2), Some(&Some(Field::Employer)));

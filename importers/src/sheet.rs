@@ -492,12 +492,7 @@ fn describe_columns(
         .columns
         .iter()
         .map(|(col, text)| {
-            let read = matched
-                .columns
-                .iter()
-                .zip(&matched.hows)
-                .find(|((c, _), _)| c == col)
-                .map(|((_, f), how)| (*f, *how));
+            let read = matched.read(*col);
             SeenColumn {
                 column: *col,
                 header: text.as_str(),
@@ -519,25 +514,18 @@ fn describe_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn t(cells: &[&str]) -> Vec<(u32, String)> {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i as u32, s.to_string()))
-            .collect()
-    }
+    use crate::cell::numbered;
 
     #[test]
     fn footers() {
-        assert!(is_footer(&t(&[
+        assert!(is_footer(&numbered(&[
             "填报单位：大庆市公安局出入境管理局    填报人：王警官    联系电话：0459-0000000"
         ])));
-        assert!(is_footer(&t(&["大庆市教育局 2020年2月15日"])));
-        assert!(is_footer(&t(&["填报人：张三", "联系电话：123"])));
-        assert!(is_footer(&t(&["合计", "156"])));
-        assert!(!is_footer(&t(&["KIM", "韩国", "M123"])));
-        assert!(!is_footer(&t(&["2020年2月15日", "KIM"])));
+        assert!(is_footer(&numbered(&["大庆市教育局 2020年2月15日"])));
+        assert!(is_footer(&numbered(&["填报人：张三", "联系电话：123"])));
+        assert!(is_footer(&numbered(&["合计", "156"])));
+        assert!(!is_footer(&numbered(&["KIM", "韩国", "M123"])));
+        assert!(!is_footer(&numbered(&["2020年2月15日", "KIM"])));
     }
 
     #[test]
@@ -546,14 +534,14 @@ mod tests {
         let options = ReadOptions::default();
         let fixes = Fixes::default();
         let err = header_match(
-            &t(&["姓名", "国籍", "护照号码", "日期"]),
+            &numbered(&["姓名", "国籍", "护照号码", "日期"]),
             &HeaderChoice::new(None, &options, &fixes),
             &mut best,
         )
         .unwrap_err();
         assert_eq!(err.code(), "AMBIGUOUS_KIND");
         let ok = header_match(
-            &t(&["姓名", "国籍", "护照号码", "日期"]),
+            &numbered(&["姓名", "国籍", "护照号码", "日期"]),
             &HeaderChoice::new(Some(SourceKind::HealthCheck), &options, &fixes),
             &mut best,
         )
@@ -566,7 +554,7 @@ mod tests {
             ..ReadOptions::default()
         };
         let ok = header_match(
-            &t(&["姓名", "国籍", "护照号码", "日期"]),
+            &numbered(&["姓名", "国籍", "护照号码", "日期"]),
             &HeaderChoice::new(None, &police, &fixes),
             &mut best,
         )
@@ -576,7 +564,7 @@ mod tests {
         // A date column named only by a keyword does not make a health check, whatever the
         // unit's kinds: a staff list of the police is still a staff list.
         let ok = header_match(
-            &t(&["所属实体", "姓名", "国籍", "护照号码", "职务", "入职日期"]),
+            &numbered(&["所属实体", "姓名", "国籍", "护照号码", "职务", "入职日期"]),
             &HeaderChoice::new(None, &police, &fixes),
             &mut best,
         )
