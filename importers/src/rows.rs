@@ -391,9 +391,13 @@ impl<'h> RowBuilder<'h> {
         read: impl FnOnce(&Found<'_>) -> Result<T, RowIssue>,
     ) -> Option<T> {
         match self.find(row, field) {
-            Some(f) if !normalize::is_placeholder(f.text) => {
-                read(&f).map_err(|issue| issues.required.push(issue)).ok()
-            }
+            Some(f) if !normalize::is_placeholder(f.text) => match read(&f) {
+                Ok(value) => Some(value),
+                Err(issue) => {
+                    issues.required.push(issue);
+                    None
+                }
+            },
             other => {
                 issues.required.push(RowIssue::new(
                     self.column_title(field),

@@ -244,12 +244,9 @@ fn is_footer(texts: &[(u32, String)]) -> bool {
 /// Whether every cell of `lower` is read as a header in `m` by a synonym (not a mere keyword,
 /// which a data value may contain).
 fn all_headers(lower: &[(u32, String)], m: &HeaderMatch) -> bool {
-    lower.iter().all(|(col, _)| {
-        m.columns
-            .iter()
-            .zip(&m.hows)
-            .any(|((c, _), how)| c == col && *how <= How::Part)
-    })
+    lower
+        .iter()
+        .all(|(col, _)| m.read(*col).is_some_and(|(_, how)| how <= How::Part))
 }
 
 /// The header of the row at `row_index` with these cells, as `m` matched them.
