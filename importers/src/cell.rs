@@ -134,6 +134,16 @@ impl RawRow {
     }
 }
 
+/// A row of (column, text) cells numbered from column 0, as tests write header rows.
+#[cfg(test)]
+pub(crate) fn numbered<S: AsRef<str>>(texts: &[S]) -> Vec<(u32, String)> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i as u32, t.as_ref().to_owned()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

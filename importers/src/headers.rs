@@ -274,6 +274,30 @@ pub(crate) struct KindSpec {
     pub distinctive: &'static [Field],
 }
 
+impl KindSpec {
+    /// A kind's table: its columns in template order, those every file needs and those of
+    /// which a file needs one to be detected without being named.
+    const fn new(
+        required: &'static [Field],
+        distinctive: &'static [Field],
+        fields: &'static [FieldSpec],
+    ) -> Self {
+        Self {
+            fields,
+            required,
+            distinctive,
+        }
+    }
+
+    /// The table of a kind about a person, identified by document number and nationality.
+    const fn person(distinctive: &'static [Field], fields: &'static [FieldSpec]) -> Self {
+        Self::new(PERSON_REQUIRED, distinctive, fields)
+    }
+}
+
+/// The columns every file about a person must have: the person's identity.
+const PERSON_REQUIRED: &[Field] = &[Field::DocumentNumber, Field::Nationality];
+
 /// A field of `value` type, offered in the kind's template.
 const fn field_spec(
     value: ValueType,
@@ -309,642 +333,162 @@ typed_specs!(text => Text, date => Date, datetime => DateTime, number => Number)
 // ---- synonyms shared by the kinds about a person -------------------------------------------------
 
 #[rustfmt::skip]
-const SEQ: FieldSpec = FieldSpec {
-    field: Field::Seq,
-    canonical: "序号",
-    synonyms: &[
-        "序号", "编号", "序", "顺序号", "No.", "No", "S/N", "SN", "Serial No.", "Nr.",
-    ],
-    value: ValueType::Number,
-    in_template: false,
-};
+const SEQ: FieldSpec = FieldSpec { in_template: false, ..number(Field::Seq, "序号", &["序号", "编号", "序", "顺序号", "No.", "No", "S/N", "SN", "Serial No.", "Nr."]) };
 #[rustfmt::skip]
-const NAME: FieldSpec = text(
-    Field::Name,
-    "姓名",
-    &[
-        "姓名", "名字", "旅客姓名", "学生姓名", "员工姓名", "人员姓名", "外籍人员姓名", "客人姓名", "住客姓名", "宾客姓名", "教师姓名", "Name",
-        "Full Name", "Passenger Name", "Guest Name", "Student Name",
-    ],
-);
+const NAME: FieldSpec = text(Field::Name, "姓名", &["姓名", "名字", "旅客姓名", "学生姓名", "员工姓名", "人员姓名", "外籍人员姓名", "客人姓名", "住客姓名", "宾客姓名", "教师姓名", "Name", "Full Name", "Passenger Name", "Guest Name", "Student Name"]);
 #[rustfmt::skip]
-const LATIN_NAME: FieldSpec = text(
-    Field::LatinName,
-    "英文姓名",
-    &[
-        "英文姓名", "英文名", "英文名字", "外文姓名", "外文名", "护照姓名", "拼音姓名", "English Name", "Name in English", "Latin Name",
-    ],
-);
+const LATIN_NAME: FieldSpec = text(Field::LatinName, "英文姓名", &["英文姓名", "英文名", "英文名字", "外文姓名", "外文名", "护照姓名", "拼音姓名", "English Name", "Name in English", "Latin Name"]);
 #[rustfmt::skip]
-const CHINESE_NAME: FieldSpec = text(
-    Field::ChineseName,
-    "中文姓名",
-    &[
-        "中文姓名", "中文名", "中文名字", "Chinese Name", "Name in Chinese",
-    ],
-);
+const CHINESE_NAME: FieldSpec = text(Field::ChineseName, "中文姓名", &["中文姓名", "中文名", "中文名字", "Chinese Name", "Name in Chinese"]);
 #[rustfmt::skip]
-const NATIONALITY: FieldSpec = text(
-    Field::Nationality,
-    "国籍",
-    &[
-        "国籍", "国别", "国家", "国籍代码", "国家代码", "国家/地区", "国籍/地区", "国家地区", "国籍地区", "所属国家", "Nationality", "Country",
-        "Citizenship", "Country of Citizenship", "Nation", "Nationality Code", "Country Code",
-    ],
-);
+const NATIONALITY: FieldSpec = text(Field::Nationality, "国籍", &["国籍", "国别", "国家", "国籍代码", "国家代码", "国家/地区", "国籍/地区", "国家地区", "国籍地区", "所属国家", "Nationality", "Country", "Citizenship", "Country of Citizenship", "Nation", "Nationality Code", "Country Code"]);
 #[rustfmt::skip]
 const SEX: FieldSpec = text(Field::Sex, "性别", &["性别", "Gender", "Sex"]);
 #[rustfmt::skip]
-const BIRTH_DATE: FieldSpec = date(
-    Field::BirthDate,
-    "出生日期",
-    &[
-        "出生日期", "出生年月日", "出生年月", "生日", "Date of Birth", "DOB", "Birth Date", "Birthday", "Birthdate",
-    ],
-);
+const BIRTH_DATE: FieldSpec = date(Field::BirthDate, "出生日期", &["出生日期", "出生年月日", "出生年月", "生日", "Date of Birth", "DOB", "Birth Date", "Birthday", "Birthdate"]);
 #[rustfmt::skip]
-const DOCUMENT: FieldSpec = text(
-    Field::DocumentNumber,
-    "护照号码",
-    &[
-        "护照号码", "护照号", "护照编号", "护照", "证件号码", "证件号", "证件编号", "护照/证件号码", "护照证件号码", "旅行证件号码", "Passport No.",
-        "Passport Number", "Passport", "Passport No", "Document No.", "Document Number", "ID No.",
-        "ID Number", "Travel Document No.",
-    ],
-);
+const DOCUMENT: FieldSpec = text(Field::DocumentNumber, "护照号码", &["护照号码", "护照号", "护照编号", "护照", "证件号码", "证件号", "证件编号", "护照/证件号码", "护照证件号码", "旅行证件号码", "Passport No.", "Passport Number", "Passport", "Passport No", "Document No.", "Document Number", "ID No.", "ID Number", "Travel Document No."]);
 #[rustfmt::skip]
-const NOTE: FieldSpec = text(
-    Field::Note,
-    "备注",
-    &[
-        "备注", "说明", "Remarks", "Remark", "Note", "Notes", "Comments",
-    ],
-);
+const NOTE: FieldSpec = text(Field::Note, "备注", &["备注", "说明", "Remarks", "Remark", "Note", "Notes", "Comments"]);
 
 // ---- one table per kind -------------------------------------------------------------------------
 
 #[rustfmt::skip]
-static VISA: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        CHINESE_NAME,
-        LATIN_NAME,
-        NAME,
-        SEX,
-        NATIONALITY,
-        BIRTH_DATE,
-        DOCUMENT,
-        text(
-            Field::VisaType,
-            "签证种类",
-            &[
-                "签证种类", "签证类型", "签证类别", "签证/居留许可种类", "居留许可种类", "签证(居留许可)种类", "Visa Type", "Type of Visa",
-                "Visa Category",
-            ],
-        ),
-        date(
-            Field::VisaValidUntil,
-            "签证有效期至",
-            &[
-                "签证有效期至", "有效期至", "签证有效期", "签证到期日", "签证到期日期", "签证截止日期", "居留许可有效期至", "居留许可有效期", "居留有效期至",
-                "停留期至", "Visa Expiry", "Visa Expiry Date", "Visa Valid Until", "Valid Until", "Expiry Date",
-            ],
-        ),
-        text(
-            Field::Organization,
-            "工作/学习单位",
-            &[
-                "工作/学习单位", "工作学习单位", "工作单位", "学习单位", "服务单位", "所在单位", "单位", "接待单位", "邀请单位", "Work/Study Unit",
-                "Organization", "Organisation", "Work Unit", "Employer/School",
-            ],
-        ),
-        text(
-            Field::Address,
-            "居住地址",
-            &[
-                "居住地址", "住址", "现住址", "在庆住址", "居住地", "住所", "地址", "Address", "Residential Address", "Residence",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::DocumentNumber, Field::Nationality],
-    distinctive: &[Field::VisaType, Field::VisaValidUntil],
-};
+static VISA: KindSpec = KindSpec::person(&[Field::VisaType, Field::VisaValidUntil], &[
+    SEQ, CHINESE_NAME, LATIN_NAME, NAME, SEX, NATIONALITY, BIRTH_DATE, DOCUMENT,
+    text(Field::VisaType, "签证种类", &["签证种类", "签证类型", "签证类别", "签证/居留许可种类", "居留许可种类", "签证(居留许可)种类", "Visa Type", "Type of Visa", "Visa Category"]),
+    date(Field::VisaValidUntil, "签证有效期至", &["签证有效期至", "有效期至", "签证有效期", "签证到期日", "签证到期日期", "签证截止日期", "居留许可有效期至", "居留许可有效期", "居留有效期至", "停留期至", "Visa Expiry", "Visa Expiry Date", "Visa Valid Until", "Valid Until", "Expiry Date"]),
+    text(Field::Organization, "工作/学习单位", &["工作/学习单位", "工作学习单位", "工作单位", "学习单位", "服务单位", "所在单位", "单位", "接待单位", "邀请单位", "Work/Study Unit", "Organization", "Organisation", "Work Unit", "Employer/School"]),
+    text(Field::Address, "居住地址", &["居住地址", "住址", "现住址", "在庆住址", "居住地", "住所", "地址", "Address", "Residential Address", "Residence"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static STUDENT: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        text(
-            Field::School,
-            "院校名称",
-            &[
-                "院校名称", "学校", "学校名称", "所在院校", "院校", "就读学校", "就读院校", "School", "University", "Institution",
-            ],
-        ),
-        NAME,
-        LATIN_NAME,
-        CHINESE_NAME,
-        NATIONALITY,
-        DOCUMENT,
-        SEX,
-        BIRTH_DATE,
-        text(
-            Field::Major,
-            "专业",
-            &[
-                "专业", "所学专业", "专业名称", "Major", "Program", "Programme", "Specialty",
-            ],
-        ),
-        text(
-            Field::Status,
-            "在庆状态",
-            &[
-                "在庆状态", "在校状态", "状态", "目前状态", "当前状态", "Status",
-            ],
-        ),
-        date(
-            Field::LeftOn,
-            "离校日期",
-            &[
-                "离校日期", "离校时间", "离庆日期", "离开日期", "Date of Leaving", "Left On", "Leaving Date",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::DocumentNumber, Field::Nationality],
-    distinctive: &[Field::School, Field::Major, Field::Status, Field::LeftOn],
-};
+static STUDENT: KindSpec = KindSpec::person(&[Field::School, Field::Major, Field::Status, Field::LeftOn], &[
+    SEQ,
+    text(Field::School, "院校名称", &["院校名称", "学校", "学校名称", "所在院校", "院校", "就读学校", "就读院校", "School", "University", "Institution"]),
+    NAME, LATIN_NAME, CHINESE_NAME, NATIONALITY, DOCUMENT, SEX, BIRTH_DATE,
+    text(Field::Major, "专业", &["专业", "所学专业", "专业名称", "Major", "Program", "Programme", "Specialty"]),
+    text(Field::Status, "在庆状态", &["在庆状态", "在校状态", "状态", "目前状态", "当前状态", "Status"]),
+    date(Field::LeftOn, "离校日期", &["离校日期", "离校时间", "离庆日期", "离开日期", "Date of Leaving", "Left On", "Leaving Date"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static UNIVERSITY: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        NAME,
-        LATIN_NAME,
-        CHINESE_NAME,
-        SEX,
-        NATIONALITY,
-        DOCUMENT,
-        BIRTH_DATE,
-        text(
-            Field::MemberType,
-            "类别",
-            &[
-                "类别", "类型", "身份", "人员类型", "人员类别", "师生类别", "学生/教师", "Type", "Category", "Role",
-                "Student/Teacher",
-            ],
-        ),
-        text(
-            Field::College,
-            "学院",
-            &[
-                "学院", "所在学院", "所属学院", "院系", "院(系)", "College", "Faculty", "Department",
-            ],
-        ),
-        text(
-            Field::Dormitory,
-            "宿舍",
-            &[
-                "宿舍", "宿舍号", "寝室", "公寓", "住宿", "住宿地址", "Dormitory", "Dorm", "Room", "Accommodation",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::DocumentNumber, Field::Nationality],
-    distinctive: &[Field::MemberType, Field::College, Field::Dormitory],
-};
+static UNIVERSITY: KindSpec = KindSpec::person(&[Field::MemberType, Field::College, Field::Dormitory], &[
+    SEQ, NAME, LATIN_NAME, CHINESE_NAME, SEX, NATIONALITY, DOCUMENT, BIRTH_DATE,
+    text(Field::MemberType, "类别", &["类别", "类型", "身份", "人员类型", "人员类别", "师生类别", "学生/教师", "Type", "Category", "Role", "Student/Teacher"]),
+    text(Field::College, "学院", &["学院", "所在学院", "所属学院", "院系", "院(系)", "College", "Faculty", "Department"]),
+    text(Field::Dormitory, "宿舍", &["宿舍", "宿舍号", "寝室", "公寓", "住宿", "住宿地址", "Dormitory", "Dorm", "Room", "Accommodation"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static EMPLOYMENT: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        text(
-            Field::Employer,
-            "单位名称",
-            &[
-                "单位名称", "所属企业", "企业名称", "用人单位", "工作单位", "公司名称", "公司", "所在单位", "聘用单位", "所属单位", "雇主",
-                "Employer", "Company", "Company Name", "Enterprise",
-            ],
-        ),
-        NAME,
-        LATIN_NAME,
-        CHINESE_NAME,
-        NATIONALITY,
-        DOCUMENT,
-        SEX,
-        BIRTH_DATE,
-        text(
-            Field::Position,
-            "职务",
-            &[
-                "职务", "岗位", "职位", "工作岗位", "职称", "Position", "Job Title", "Title", "Post",
-            ],
-        ),
-        text(
-            Field::WorkPermitNumber,
-            "工作许可证号",
-            &[
-                "工作许可证号", "工作许可号", "工作许可证编号", "外国人工作许可证号", "工作证号", "Work Permit No.", "Work Permit Number",
-            ],
-        ),
-        date(
-            Field::WorkPermitValidUntil,
-            "工作许可有效期",
-            &[
-                "工作许可有效期", "工作许可有效期至", "工作许可证有效期", "工作许可证有效期至", "工作许可到期日", "Work Permit Expiry",
-                "Work Permit Valid Until", "Work Permit Expiry Date",
-            ],
-        ),
-        date(
-            Field::HiredOn,
-            "入职日期",
-            &[
-                "入职日期", "入职时间", "聘用日期", "到岗日期", "Hire Date", "Date of Hire", "Start Date", "Employment Date",
-            ],
-        ),
-        text(
-            Field::Phone,
-            "联系电话",
-            &[
-                "联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "Phone", "Telephone", "Tel", "Mobile", "Contact",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::DocumentNumber, Field::Nationality],
-    distinctive: &[
-        Field::Employer,
-        Field::Position,
-        Field::WorkPermitNumber,
-        Field::WorkPermitValidUntil,
-        Field::HiredOn,
-    ],
-};
+static EMPLOYMENT: KindSpec = KindSpec::person(&[Field::Employer, Field::Position, Field::WorkPermitNumber, Field::WorkPermitValidUntil, Field::HiredOn], &[
+    SEQ,
+    text(Field::Employer, "单位名称", &["单位名称", "所属企业", "企业名称", "用人单位", "工作单位", "公司名称", "公司", "所在单位", "聘用单位", "所属单位", "雇主", "Employer", "Company", "Company Name", "Enterprise"]),
+    NAME, LATIN_NAME, CHINESE_NAME, NATIONALITY, DOCUMENT, SEX, BIRTH_DATE,
+    text(Field::Position, "职务", &["职务", "岗位", "职位", "工作岗位", "职称", "Position", "Job Title", "Title", "Post"]),
+    text(Field::WorkPermitNumber, "工作许可证号", &["工作许可证号", "工作许可号", "工作许可证编号", "外国人工作许可证号", "工作证号", "Work Permit No.", "Work Permit Number"]),
+    date(Field::WorkPermitValidUntil, "工作许可有效期", &["工作许可有效期", "工作许可有效期至", "工作许可证有效期", "工作许可证有效期至", "工作许可到期日", "Work Permit Expiry", "Work Permit Valid Until", "Work Permit Expiry Date"]),
+    date(Field::HiredOn, "入职日期", &["入职日期", "入职时间", "聘用日期", "到岗日期", "Hire Date", "Date of Hire", "Start Date", "Employment Date"]),
+    text(Field::Phone, "联系电话", &["联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "Phone", "Telephone", "Tel", "Mobile", "Contact"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static LODGING: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        text(
-            Field::Hotel,
-            "酒店/景区",
-            &[
-                "酒店/景区", "住宿场所", "酒店", "宾馆", "酒店名称", "宾馆名称", "景区", "住宿地点", "入住酒店", "旅馆", "Hotel",
-                "Hotel Name",
-            ],
-        ),
-        NAME,
-        LATIN_NAME,
-        CHINESE_NAME,
-        NATIONALITY,
-        DOCUMENT,
-        SEX,
-        BIRTH_DATE,
-        datetime(
-            Field::CheckIn,
-            "入住日期",
-            &[
-                "入住日期", "入住时间", "抵店日期", "到店日期", "抵达日期", "Check-in", "Check-in Date", "Check In Date",
-                "Arrival Date",
-            ],
-        ),
-        datetime(
-            Field::CheckOut,
-            "离店日期",
-            &[
-                "离店日期", "离店时间", "退房日期", "退房时间", "Check-out", "Check-out Date", "Check Out Date",
-                "Departure Date",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::DocumentNumber, Field::Nationality],
-    distinctive: &[Field::Hotel, Field::CheckIn, Field::CheckOut],
-};
+static LODGING: KindSpec = KindSpec::person(&[Field::Hotel, Field::CheckIn, Field::CheckOut], &[
+    SEQ,
+    text(Field::Hotel, "酒店/景区", &["酒店/景区", "住宿场所", "酒店", "宾馆", "酒店名称", "宾馆名称", "景区", "住宿地点", "入住酒店", "旅馆", "Hotel", "Hotel Name"]),
+    NAME, LATIN_NAME, CHINESE_NAME, NATIONALITY, DOCUMENT, SEX, BIRTH_DATE,
+    datetime(Field::CheckIn, "入住日期", &["入住日期", "入住时间", "抵店日期", "到店日期", "抵达日期", "Check-in", "Check-in Date", "Check In Date", "Arrival Date"]),
+    datetime(Field::CheckOut, "离店日期", &["离店日期", "离店时间", "退房日期", "退房时间", "Check-out", "Check-out Date", "Check Out Date", "Departure Date"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static PASSENGER: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        datetime(
-            Field::At,
-            "日期时间",
-            &[
-                "日期时间", "日期", "时间", "航班日期", "乘车日期", "进出港时间", "进出港日期", "到达时间", "出发时间", "起飞时间", "发车时间", "Date",
-                "Time", "Date/Time", "DateTime", "Flight Date",
-            ],
-        ),
-        text(
-            Field::CarrierNumber,
-            "航班号/车次",
-            &[
-                "航班号/车次", "航班号", "车次", "航班/车次", "航班", "班次", "车次号", "航班车次", "Flight", "Flight No.",
-                "Flight Number", "Train No.", "Train Number",
-            ],
-        ),
-        NAME,
-        LATIN_NAME,
-        CHINESE_NAME,
-        NATIONALITY,
-        DOCUMENT,
-        SEX,
-        BIRTH_DATE,
-        text(
-            Field::Origin,
-            "出发地",
-            &["出发地", "始发地", "起点", "出发城市", "From", "Origin"],
-        ),
-        text(
-            Field::Destination,
-            "目的地",
-            &["目的地", "到达地", "终点", "到达城市", "To", "Destination"],
-        ),
-        text(
-            Field::Direction,
-            "进出港",
-            &[
-                "进出港", "进出", "进/出港", "进港/出港", "进出港类型", "进出方向", "方向", "Direction", "In/Out",
-                "Arrival/Departure",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::DocumentNumber, Field::Nationality, Field::At],
-    distinctive: &[
-        Field::At,
-        Field::CarrierNumber,
-        Field::Direction,
-        Field::Origin,
-        Field::Destination,
-    ],
-};
+static PASSENGER: KindSpec = KindSpec::new(&[Field::DocumentNumber, Field::Nationality, Field::At], &[Field::At, Field::CarrierNumber, Field::Direction, Field::Origin, Field::Destination], &[
+    SEQ,
+    datetime(Field::At, "日期时间", &["日期时间", "日期", "时间", "航班日期", "乘车日期", "进出港时间", "进出港日期", "到达时间", "出发时间", "起飞时间", "发车时间", "Date", "Time", "Date/Time", "DateTime", "Flight Date"]),
+    text(Field::CarrierNumber, "航班号/车次", &["航班号/车次", "航班号", "车次", "航班/车次", "航班", "班次", "车次号", "航班车次", "Flight", "Flight No.", "Flight Number", "Train No.", "Train Number"]),
+    NAME, LATIN_NAME, CHINESE_NAME, NATIONALITY, DOCUMENT, SEX, BIRTH_DATE,
+    text(Field::Origin, "出发地", &["出发地", "始发地", "起点", "出发城市", "From", "Origin"]),
+    text(Field::Destination, "目的地", &["目的地", "到达地", "终点", "到达城市", "To", "Destination"]),
+    text(Field::Direction, "进出港", &["进出港", "进出", "进/出港", "进港/出港", "进出港类型", "进出方向", "方向", "Direction", "In/Out", "Arrival/Departure"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static HEALTH: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        datetime(
-            Field::CheckedAt,
-            "检测日期",
-            &[
-                "检测日期", "检测时间", "测温日期", "测温时间", "检查日期", "日期", "Date", "Check Date",
-            ],
-        ),
-        NAME,
-        LATIN_NAME,
-        CHINESE_NAME,
-        NATIONALITY,
-        DOCUMENT,
-        SEX,
-        BIRTH_DATE,
-        number(
-            Field::Temperature,
-            "体温(℃)",
-            &[
-                "体温", "温度", "测量体温", "体温值", "Temperature", "Temp", "Body Temperature",
-            ],
-        ),
-        text(
-            Field::CheckStatus,
-            "情况",
-            &[
-                "情况", "状态", "健康状况", "身体状况", "检测结果", "症状", "Status", "Condition", "Result",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::DocumentNumber, Field::Nationality, Field::CheckedAt],
-    distinctive: &[Field::CheckedAt, Field::Temperature],
-};
+static HEALTH: KindSpec = KindSpec::new(&[Field::DocumentNumber, Field::Nationality, Field::CheckedAt], &[Field::CheckedAt, Field::Temperature], &[
+    SEQ,
+    datetime(Field::CheckedAt, "检测日期", &["检测日期", "检测时间", "测温日期", "测温时间", "检查日期", "日期", "Date", "Check Date"]),
+    NAME, LATIN_NAME, CHINESE_NAME, NATIONALITY, DOCUMENT, SEX, BIRTH_DATE,
+    number(Field::Temperature, "体温(℃)", &["体温", "温度", "测量体温", "体温值", "Temperature", "Temp", "Body Temperature"]),
+    text(Field::CheckStatus, "情况", &["情况", "状态", "健康状况", "身体状况", "检测结果", "症状", "Status", "Condition", "Result"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static DAILY: KindSpec = KindSpec {
-    fields: &[
-        date(
-            Field::ReportDate,
-            "报告日期",
-            &[
-                "报告日期", "填报日期", "上报日期", "日期", "Report Date", "Date",
-            ],
-        ),
-        number(
-            Field::Arrivals,
-            "新增人数",
-            &[
-                "新增人数", "新增", "新增人员", "新增外籍人员", "到达人数", "来庆人数", "New Arrivals", "Arrivals",
-            ],
-        ),
-        number(
-            Field::Departures,
-            "离开人数",
-            &["离开人数", "离开", "离庆人数", "离境人数", "Departures"],
-        ),
-        text(
-            Field::Anomalies,
-            "异常情况",
-            &[
-                "异常情况", "异常", "特殊情况", "Anomalies", "Incidents", "Exceptions",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::ReportDate],
-    distinctive: &[Field::Arrivals, Field::Departures, Field::Anomalies],
-};
+static DAILY: KindSpec = KindSpec::new(&[Field::ReportDate], &[Field::Arrivals, Field::Departures, Field::Anomalies], &[
+    date(Field::ReportDate, "报告日期", &["报告日期", "填报日期", "上报日期", "日期", "Report Date", "Date"]),
+    number(Field::Arrivals, "新增人数", &["新增人数", "新增", "新增人员", "新增外籍人员", "到达人数", "来庆人数", "New Arrivals", "Arrivals"]),
+    number(Field::Departures, "离开人数", &["离开人数", "离开", "离庆人数", "离境人数", "Departures"]),
+    text(Field::Anomalies, "异常情况", &["异常情况", "异常", "特殊情况", "Anomalies", "Incidents", "Exceptions"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-const SUPPLY_COUNTRY: FieldSpec = text(
-    Field::Nationality,
-    "国家/地区",
-    &[
-        "国家/地区", "国别", "国家", "地区", "国家地区", "国别/地区", "国籍", "所在国家", "来源国", "Country", "Country/Region", "Region",
-    ],
-);
+const SUPPLY_COUNTRY: FieldSpec = text(Field::Nationality, "国家/地区", &["国家/地区", "国别", "国家", "地区", "国家地区", "国别/地区", "国籍", "所在国家", "来源国", "Country", "Country/Region", "Region"]);
 #[rustfmt::skip]
-const ITEM: FieldSpec = text(
-    Field::Item,
-    "物资名称",
-    &[
-        "物资名称", "款物名称", "品名", "物资", "物品名称", "物品", "产品名称", "商品名称", "货物名称", "捐赠物资", "采购物资", "名称", "Item",
-        "Goods", "Product", "Description",
-    ],
-);
+const ITEM: FieldSpec = text(Field::Item, "物资名称", &["物资名称", "款物名称", "品名", "物资", "物品名称", "物品", "产品名称", "商品名称", "货物名称", "捐赠物资", "采购物资", "名称", "Item", "Goods", "Product", "Description"]);
 #[rustfmt::skip]
-const QUANTITY: FieldSpec = number(
-    Field::Quantity,
-    "数量",
-    &["数量", "捐赠数量", "采购数量", "合同数量", "到货数量", "Quantity", "Qty"],
-);
+const QUANTITY: FieldSpec = number(Field::Quantity, "数量", &["数量", "捐赠数量", "采购数量", "合同数量", "到货数量", "Quantity", "Qty"]);
 #[rustfmt::skip]
-const UNIT: FieldSpec = text(
-    Field::Unit,
-    "单位",
-    &["单位", "计量单位", "数量单位", "Unit", "UoM"],
-);
+const UNIT: FieldSpec = text(Field::Unit, "单位", &["单位", "计量单位", "数量单位", "Unit", "UoM"]);
 #[rustfmt::skip]
-const CURRENCY: FieldSpec = text(
-    Field::Currency,
-    "币种",
-    &["币种", "货币", "币别", "货币种类", "Currency"],
-);
+const CURRENCY: FieldSpec = text(Field::Currency, "币种", &["币种", "货币", "币别", "货币种类", "Currency"]);
 #[rustfmt::skip]
-const STATUS: FieldSpec = text(
-    Field::Status,
-    "状态",
-    &["状态", "执行情况", "进展", "进展情况", "当前状态", "到货情况", "Status", "State"],
-);
+const STATUS: FieldSpec = text(Field::Status, "状态", &["状态", "执行情况", "进展", "进展情况", "当前状态", "到货情况", "Status", "State"]);
 
 #[rustfmt::skip]
-static DONATION: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        datetime(
-            Field::DonatedAt,
-            "登记日期",
-            &[
-                "登记日期", "接收日期", "日期", "捐赠日期", "到货日期", "入库日期", "登记时间", "接收时间", "捐赠时间", "到账日期", "收款日期", "受赠日期", "Date", "Date Received",
-            ],
-        ),
-        text(
-            Field::Donor,
-            "捐赠方",
-            &[
-                "捐赠方", "捐赠人", "捐赠单位", "捐赠者", "捐助方", "捐赠单位/个人", "捐赠人/单位", "捐款人", "爱心人士", "Donor", "Donated By",
-            ],
-        ),
-        SUPPLY_COUNTRY,
-        ITEM,
-        QUANTITY,
-        UNIT,
-        number(
-            Field::Value,
-            "折合金额（元）",
-            &[
-                "折合金额", "金额", "价值", "折合价值", "捐赠金额", "折价", "估值", "货值", "Value", "Amount",
-            ],
-        ),
-        CURRENCY,
-        STATUS,
-        text(
-            Field::Recipient,
-            "接收单位",
-            &[
-                "接收单位", "受赠单位", "去向", "受赠方", "接收方", "受捐单位", "分配去向", "物资去向", "接收机构", "Recipient", "Received By",
-            ],
-        ),
-        text(
-            Field::ReceiptNumber,
-            "票据号",
-            &[
-                "票据号", "收据编号", "捐赠编号", "收据号", "票据编号", "凭证号", "捐赠票据号", "收据号码", "Receipt No.", "Receipt Number", "Receipt",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::DonatedAt, Field::Item],
-    distinctive: &[Field::Donor, Field::ReceiptNumber, Field::Recipient],
-};
+static DONATION: KindSpec = KindSpec::new(&[Field::DonatedAt, Field::Item], &[Field::Donor, Field::ReceiptNumber, Field::Recipient], &[
+    SEQ,
+    datetime(Field::DonatedAt, "登记日期", &["登记日期", "接收日期", "日期", "捐赠日期", "到货日期", "入库日期", "登记时间", "接收时间", "捐赠时间", "到账日期", "收款日期", "受赠日期", "Date", "Date Received"]),
+    text(Field::Donor, "捐赠方", &["捐赠方", "捐赠人", "捐赠单位", "捐赠者", "捐助方", "捐赠单位/个人", "捐赠人/单位", "捐款人", "爱心人士", "Donor", "Donated By"]),
+    SUPPLY_COUNTRY, ITEM, QUANTITY, UNIT,
+    number(Field::Value, "折合金额（元）", &["折合金额", "金额", "价值", "折合价值", "捐赠金额", "折价", "估值", "货值", "Value", "Amount"]),
+    CURRENCY, STATUS,
+    text(Field::Recipient, "接收单位", &["接收单位", "受赠单位", "去向", "受赠方", "接收方", "受捐单位", "分配去向", "物资去向", "接收机构", "Recipient", "Received By"]),
+    text(Field::ReceiptNumber, "票据号", &["票据号", "收据编号", "捐赠编号", "收据号", "票据编号", "凭证号", "捐赠票据号", "收据号码", "Receipt No.", "Receipt Number", "Receipt"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static PROCUREMENT: KindSpec = KindSpec {
-    fields: &[
-        text(
-            Field::ContractNumber,
-            "合同编号",
-            &[
-                "合同编号", "合同号", "合同号码", "订单号", "订单编号", "采购编号", "Contract No.", "Contract Number", "Contract", "Order No.",
-            ],
-        ),
-        datetime(
-            Field::StatusDate,
-            "状态日期",
-            &[
-                "状态日期", "日期", "更新时间", "更新日期", "时间", "登记日期", "Date", "Status Date", "Updated",
-            ],
-        ),
-        text(
-            Field::Supplier,
-            "供应商",
-            &[
-                "供应商", "厂家", "外方企业", "生产厂家", "供货商", "供货方", "卖方", "供应企业", "供货企业", "外方", "Supplier", "Vendor", "Manufacturer",
-            ],
-        ),
-        SUPPLY_COUNTRY,
-        ITEM,
-        QUANTITY,
-        UNIT,
-        text(
-            Field::UnitPrice,
-            "单价",
-            &["单价", "价格", "报价", "Unit Price", "Price"],
-        ),
-        CURRENCY,
-        number(
-            Field::ContractAmount,
-            "合同金额",
-            &[
-                "合同金额", "合同总额", "总价", "总金额", "合同价款", "金额", "Contract Amount", "Total", "Amount",
-            ],
-        ),
-        number(
-            Field::PaidAmount,
-            "已付金额",
-            &[
-                "已付金额", "已付款", "付款金额", "已支付", "实付金额", "已付", "预付款", "已付款金额", "Paid", "Amount Paid",
-            ],
-        ),
-        STATUS,
-        text(
-            Field::Buyer,
-            "需求方",
-            &[
-                "需求方", "采购主体", "采购单位", "买方", "需求单位", "采购方", "用户单位", "Buyer", "Purchaser",
-            ],
-        ),
-        NOTE,
-    ],
-    required: &[Field::StatusDate, Field::Item, Field::Status],
-    distinctive: &[Field::ContractNumber, Field::Supplier, Field::PaidAmount, Field::Buyer, Field::UnitPrice],
-};
+static PROCUREMENT: KindSpec = KindSpec::new(&[Field::StatusDate, Field::Item, Field::Status], &[Field::ContractNumber, Field::Supplier, Field::PaidAmount, Field::Buyer, Field::UnitPrice], &[
+    text(Field::ContractNumber, "合同编号", &["合同编号", "合同号", "合同号码", "订单号", "订单编号", "采购编号", "Contract No.", "Contract Number", "Contract", "Order No."]),
+    datetime(Field::StatusDate, "状态日期", &["状态日期", "日期", "更新时间", "更新日期", "时间", "登记日期", "Date", "Status Date", "Updated"]),
+    text(Field::Supplier, "供应商", &["供应商", "厂家", "外方企业", "生产厂家", "供货商", "供货方", "卖方", "供应企业", "供货企业", "外方", "Supplier", "Vendor", "Manufacturer"]),
+    SUPPLY_COUNTRY, ITEM, QUANTITY, UNIT,
+    text(Field::UnitPrice, "单价", &["单价", "价格", "报价", "Unit Price", "Price"]),
+    CURRENCY,
+    number(Field::ContractAmount, "合同金额", &["合同金额", "合同总额", "总价", "总金额", "合同价款", "金额", "Contract Amount", "Total", "Amount"]),
+    number(Field::PaidAmount, "已付金额", &["已付金额", "已付款", "付款金额", "已支付", "实付金额", "已付", "预付款", "已付款金额", "Paid", "Amount Paid"]),
+    STATUS,
+    text(Field::Buyer, "需求方", &["需求方", "采购主体", "采购单位", "买方", "需求单位", "采购方", "用户单位", "Buyer", "Purchaser"]),
+    NOTE,
+]);
 
 #[rustfmt::skip]
-static OUTREACH: KindSpec = KindSpec {
-    fields: &[
-        SEQ,
-        datetime(
-            Field::ContactDate,
-            "联系日期",
-            &["联系日期", "日期", "联系时间", "时间", "Date", "Contact Date"],
-        ),
-        text(
-            Field::Contact,
-            "联系对象",
-            &[
-                "联系对象", "联系单位/个人", "联系单位", "对象", "联系机构", "外联对象", "单位/个人", "Contact", "Organisation", "Organization",
-            ],
-        ),
-        SUPPLY_COUNTRY,
-        text(
-            Field::Channel,
-            "联系方式",
-            &["联系方式", "方式", "联系渠道", "渠道", "Channel", "Via"],
-        ),
-        text(
-            Field::Subject,
-            "事项",
-            &["事项", "联系事项", "内容", "联系内容", "事由", "Subject", "Topic"],
-        ),
-        text(
-            Field::Outcome,
-            "结果",
-            &["结果", "联系结果", "反馈", "回复", "Result", "Outcome"],
-        ),
-        NOTE,
-    ],
-    required: &[Field::ContactDate, Field::Contact],
-    distinctive: &[Field::Contact, Field::Channel, Field::Outcome, Field::Subject],
-};
+static OUTREACH: KindSpec = KindSpec::new(&[Field::ContactDate, Field::Contact], &[Field::Contact, Field::Channel, Field::Outcome, Field::Subject], &[
+    SEQ,
+    datetime(Field::ContactDate, "联系日期", &["联系日期", "日期", "联系时间", "时间", "Date", "Contact Date"]),
+    text(Field::Contact, "联系对象", &["联系对象", "联系单位/个人", "联系单位", "对象", "联系机构", "外联对象", "单位/个人", "Contact", "Organisation", "Organization"]),
+    SUPPLY_COUNTRY,
+    text(Field::Channel, "联系方式", &["联系方式", "方式", "联系渠道", "渠道", "Channel", "Via"]),
+    text(Field::Subject, "事项", &["事项", "联系事项", "内容", "联系内容", "事由", "Subject", "Topic"]),
+    text(Field::Outcome, "结果", &["结果", "联系结果", "反馈", "回复", "Result", "Outcome"]),
+    NOTE,
+]);
 
 /// The header table of a kind.
 pub(crate) fn spec(kind: SourceKind) -> &'static KindSpec {
@@ -1061,6 +605,15 @@ impl HeaderMatch {
         self.columns.len()
     }
 
+    /// The field column `col` was read as, and how it was matched.
+    pub fn read(&self, col: u32) -> Option<(Field, How)> {
+        self.columns
+            .iter()
+            .zip(&self.hows)
+            .find(|((c, _), _)| *c == col)
+            .map(|((_, f), how)| (*f, *how))
+    }
+
     /// Every cell of the row with the field guessed for it (no sample values: the rows under
     /// a row that is not the header are not read).
     pub fn guesses(&self) -> Vec<crate::notes::ColumnNote> {
@@ -1068,12 +621,7 @@ impl HeaderMatch {
         self.cells
             .iter()
             .map(|(col, text)| {
-                let read = self
-                    .columns
-                    .iter()
-                    .zip(&self.hows)
-                    .find(|((c, _), _)| c == col)
-                    .map(|((_, f), how)| (*f, *how));
+                let read = self.read(*col);
                 crate::notes::ColumnNote {
                     column: *col,
                     header: text.trim().to_owned(),
@@ -1147,14 +695,7 @@ pub(crate) fn match_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(headers: &[&str]) -> Vec<(u32, String)> {
-        headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (i as u32, h.to_string()))
-            .collect()
-    }
+    use crate::cell::numbered;
 
     #[test]
     fn normalising() {
@@ -1196,14 +737,14 @@ mod tests {
             SourceKind::VisaRegistry,
             &RowFixes::default(),
             // The police list's columns as the police write them (every generated list's).
-            &row(&devtools::POLICE_LIST_HEADERS),
+            &numbered(&devtools::POLICE_LIST_HEADERS),
         );
         assert!(m.complete && m.distinctive);
         assert_eq!(m.score(), 12);
         let m = match_row(
             SourceKind::UniversityRoster,
             &RowFixes::default(),
-            &row(&[
+            &numbered(&[
                 "No.",
                 "Name",
                 "Gender",
@@ -1219,14 +760,14 @@ mod tests {
         let m = match_row(
             SourceKind::HealthCheck,
             &RowFixes::default(),
-            &row(&["检测日期", "姓名", "护照号码", "体温(℃)", "情况"]),
+            &numbered(&["检测日期", "姓名", "护照号码", "体温(℃)", "情况"]),
         );
         assert!(!m.complete);
         assert_eq!(m.missing, vec!["国籍".to_string()]);
         let m = match_row(
             SourceKind::DailyReport,
             &RowFixes::default(),
-            &row(&["报告日期", "新增人数", "离开人数", "异常情况", "备注"]),
+            &numbered(&["报告日期", "新增人数", "离开人数", "异常情况", "备注"]),
         );
         assert!(m.complete && m.distinctive && m.score() == 5);
     }

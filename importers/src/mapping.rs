@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::headers::{Field, normalize_header, spec};
 use crate::kinds::SourceKind;
@@ -18,11 +17,7 @@ const IGNORE: &[&str] = &["ignore", "none", "-", "忽略", "不导入", "无"];
 /// Unlike [`normalize_header`] it keeps brackets and punctuation, so that "姓名（英文）" and
 /// "姓名（中文）" stay two headers.
 pub fn header_key(header: &str) -> String {
-    header
-        .nfkc()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    crate::normalize::text::compact_key(header)
 }
 
 /// The fingerprint of a header row: the SHA-256 (hex, first 16 bytes) of its header keys,
@@ -270,6 +265,7 @@ impl Fixes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cell::numbered;
 
     #[test]
     fn fingerprints_ignore_order_blanks_and_width() {
@@ -319,11 +315,7 @@ mod tests {
             }],
         };
         let fixes = Fixes::new(&[], &[saved]);
-        let row: Vec<(u32, String)> = ["姓名", "护照号码", "甲方", "国籍"]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (i as u32, (*h).to_owned()))
-            .collect();
+        let row = numbered(&["姓名", "护照号码", "甲方", "国籍"]);
         let got = fixes.for_row(SourceKind::EmploymentRoster, &row);
         assert!(got.saved);
         assert_eq!(got.columns.get(&2), Some(&Some(Field::Employer)));

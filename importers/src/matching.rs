@@ -426,13 +426,10 @@ fn best_matching(weights: &[Vec<Option<(How, i64)>>]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cell::numbered;
 
     fn pairs(kind: SourceKind, headers: &[&str]) -> Vec<(String, Field, How)> {
-        let cells: Vec<(u32, String)> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (i as u32, (*h).to_owned()))
-            .collect();
+        let cells = numbered(headers);
         let mut out: Vec<(String, Field, How)> = pair_columns(kind, &cells, &HashMap::new())
             .into_iter()
             .map(|p| (headers[p.column as usize].to_owned(), p.field, p.how))
@@ -539,11 +536,7 @@ mod tests {
     #[test]
     fn fixed_columns_take_only_their_field() {
         let kind = SourceKind::EmploymentRoster;
-        let cells: Vec<(u32, String)> = ["所在企业", "姓名", "国籍", "护照号码", "单位"]
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (i as u32, (*h).to_owned()))
-            .collect();
+        let cells = numbered(&["所在企业", "姓名", "国籍", "护照号码", "单位"]);
         let fixed = HashMap::from([(4, None), (0, Some(Field::Employer))]);
         let got = pair_columns(kind, &cells, &fixed);
         assert!(
@@ -557,6 +550,7 @@ mod tests {
 #[cfg(test)]
 mod properties {
     use super::*;
+    use crate::cell::numbered;
     use proptest::prelude::*;
 
     /// Every (kind, field, synonym) of the tables.
@@ -639,11 +633,7 @@ mod properties {
                 let j = usize::try_from(state % (i as u64 + 1)).unwrap_or(0);
                 headers.swap(i, j);
             }
-            let cells: Vec<(u32, String)> = headers
-                .iter()
-                .enumerate()
-                .map(|(i, h)| (i as u32, h.clone()))
-                .collect();
+            let cells = numbered(&headers);
             let paired = pair_columns(kind, &cells, &HashMap::new());
             let column = headers.iter().position(|h| *h == decorated).unwrap_or(usize::MAX);
             let got = paired.iter().find(|p| p.column as usize == column).map(|p| p.field);

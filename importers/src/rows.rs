@@ -64,6 +64,37 @@ pub(crate) struct Found<'r> {
     pub text: &'r str,
 }
 
+impl Found<'_> {
+    /// The text of the cell, numbers shown as they are.
+    pub(crate) fn written(&self) -> String {
+        match self.value {
+            CellValue::Number(n) => format_number(*n),
+            _ => self.text.to_owned(),
+        }
+    }
+
+    /// `value`, read from this optional cell; when it is `None` and the cell holds more than a
+    /// placeholder, a warning "无法识别的{what}“…”，{hint}；已留空".
+    fn recognised<T>(
+        &self,
+        value: Option<T>,
+        code: IssueCode,
+        (what, hint): (&str, &str),
+        issues: &mut Issues,
+    ) -> Option<T> {
+        if value.is_none() && !normalize::is_placeholder(self.text) {
+            let reason = format!("无法识别的{what}“{}”，{hint}；已留空", self.text);
+            issues.other.push(self.issue(code, reason));
+        }
+        value
+    }
+
+    /// An issue about this cell: its column and text, with `code` and `reason`.
+    pub(crate) fn issue(&self, code: IssueCode, reason: impl Into<String>) -> RowIssue {
+        RowIssue::new(self.column, self.text, code, reason)
+    }
+}
+
 /// A data row with the displayed text of each header column, computed once.
 pub(crate) struct Row<'r> {
     pub cells: &'r RawRow,
@@ -186,6 +217,12 @@ impl<'h> RowBuilder<'h> {
             .map_or("", |c| self.header.title(c))
     }
 
+    /// The issue of a row whose `field` cell is empty: "缺少{column}，该行未导入：{hint}".
+    pub(crate) fn missing(&self, field: Field, code: IssueCode, hint: &str) -> RowIssue {
+        let col = self.column_title(field);
+        RowIssue::new(col, "", code, format!("缺少{col}，该行未导入：{hint}"))
+    }
+
     pub(crate) fn text(&self, row: &Row<'_>, field: Field) -> Option<String> {
         self.find(row, field)
             .and_then(|f| normalize::clean_text(f.text))
@@ -302,67 +339,75 @@ impl<'h> RowBuilder<'h> {
 
     /// Document number and nationality: (document, alpha-3), or `None` with required issues.
     fn person_required(&self, row: &Row<'_>, issues: &mut Issues) -> Option<(String, String)> {
-        let doc_col = self.column_title(Field::DocumentNumber).to_string();
-        let document = match self.find(row, Field::DocumentNumber) {
-            Some(f) if !normalize::is_placeholder(f.text) => {
-                let text = match f.value {
-                    CellValue::Number(n) => format_number(*n),
-                    _ => f.text.to_string(),
-                };
-                let doc = normalize::document_number(&text);
+        let document = self.required_cell(
+            row,
+            Field::DocumentNumber,
+            IssueCode::MissingDocumentNumber,
+            "缺少护照（证件）号码，该行未导入：请补填证件号码后重新上传",
+            issues,
+            |f| {
+                let doc = normalize::document_number(&f.written());
                 if normalize::is_valid_document_number(&doc) {
-                    Some(doc)
-                } else {
-                    issues.required.push(RowIssue::new(
-                        f.column,
-                        f.text,
-                        IssueCode::InvalidDocumentNumber,
-                        format!(
-                            "证件号码“{}”只能包含字母和数字（最多40位），请核对后重新填写",
-                            f.text
-                        ),
-                    ));
-                    None
+                    return Ok(doc);
                 }
-            }
-            other => {
-                issues.required.push(RowIssue::new(
-                    &doc_col,
-                    other.map_or("", |f| f.text),
-                    IssueCode::MissingDocumentNumber,
-                    "缺少护照（证件）号码，该行未导入：请补填证件号码后重新上传",
-                ));
-                None
-            }
-        };
-        let nat_col = self.column_title(Field::Nationality).to_string();
-        let nationality = match self.find(row, Field::Nationality) {
-            Some(f) if !normalize::is_placeholder(f.text) => match self.nationality(f.text) {
-                Some(c) => Some(c.alpha3.to_string()),
-                None => {
-                    issues.required.push(RowIssue::new(
-                        f.column,
-                        f.text,
-                        IssueCode::UnknownNationality,
-                        format!(
-                            "无法识别的国籍“{}”，该行未导入：请填写国家或地区的中文名（如 韩国）、英文名（如 Korea）或三位代码（如 KOR）",
-                            f.text
-                        ),
-                    ));
+                Err(f.issue(
+                    IssueCode::InvalidDocumentNumber,
+                    format!(
+                        "证件号码“{}”只能包含字母和数字（最多40位），请核对后重新填写",
+                        f.text
+                    ),
+                ))
+            },
+        );
+        let nationality = self.required_cell(
+            row,
+            Field::Nationality,
+            IssueCode::MissingNationality,
+            "缺少国籍，该行未导入：请填写国家或地区名称或三位代码（如 KOR）",
+            issues,
+            |f| match self.nationality(f.text) {
+                Some(c) => Ok(c.alpha3.to_string()),
+                None => Err(f.issue(
+                    IssueCode::UnknownNationality,
+                    format!(
+                        "无法识别的国籍“{}”，该行未导入：请填写国家或地区的中文名（如 韩国）、英文名（如 Korea）或三位代码（如 KOR）",
+                        f.text
+                    ),
+                )),
+            },
+        );
+        Some((document?, nationality?))
+    }
+
+    /// The value `read` makes of a required cell; an empty cell (`missing` issue with
+    /// `reason`) or one `read` refuses rejects the row.
+    fn required_cell<T>(
+        &self,
+        row: &Row<'_>,
+        field: Field,
+        missing: IssueCode,
+        reason: &str,
+        issues: &mut Issues,
+        read: impl FnOnce(&Found<'_>) -> Result<T, RowIssue>,
+    ) -> Option<T> {
+        match self.find(row, field) {
+            Some(f) if !normalize::is_placeholder(f.text) => match read(&f) {
+                Ok(value) => Some(value),
+                Err(issue) => {
+                    issues.required.push(issue);
                     None
                 }
             },
             other => {
                 issues.required.push(RowIssue::new(
-                    &nat_col,
+                    self.column_title(field),
                     other.map_or("", |f| f.text),
-                    IssueCode::MissingNationality,
-                    "缺少国籍，该行未导入：请填写国家或地区名称或三位代码（如 KOR）",
+                    missing,
+                    reason,
                 ));
                 None
             }
-        };
-        Some((document?, nationality?))
+        }
     }
 
     pub(crate) fn nationality(&self, text: &str) -> Option<&'static Country> {
@@ -401,19 +446,8 @@ impl<'h> RowBuilder<'h> {
             chinese = chinese.or(c);
         }
         let sex = self.find(row, Field::Sex).and_then(|f| {
-            if normalize::is_placeholder(f.text) {
-                return None;
-            }
-            let s = normalize::sex(f.text);
-            if s.is_none() {
-                issues.other.push(RowIssue::new(
-                    f.column,
-                    f.text,
-                    IssueCode::InvalidSex,
-                    format!("无法识别的性别“{}”，请填写 男/女（或 M/F）；已留空", f.text),
-                ));
-            }
-            s
+            let what = ("性别", "请填写 男/女（或 M/F）");
+            f.recognised(normalize::sex(f.text), IssueCode::InvalidSex, what, issues)
         });
         let birth_date = self.optional_date(row, Field::BirthDate, issues);
         let (document_number, nationality) = required?;
@@ -452,18 +486,14 @@ impl<'h> RowBuilder<'h> {
             "已留空"
         };
         match err {
-            DateError::Ambiguous => RowIssue::new(
-                f.column,
-                f.text,
+            DateError::Ambiguous => f.issue(
                 IssueCode::AmbiguousDate,
                 format!(
                     "日期“{}”无法确定月和日的先后，请写成 2020-02-05 这样的 年-月-日 格式；{tail}",
                     f.text
                 ),
             ),
-            DateError::Invalid => RowIssue::new(
-                f.column,
-                f.text,
+            DateError::Invalid => f.issue(
                 IssueCode::InvalidDate,
                 format!(
                     "“{}”不是有效日期，请按 2020-02-05 或 2020年2月5日 的格式填写；{tail}",
@@ -515,12 +545,10 @@ impl<'h> RowBuilder<'h> {
             .find(row, field)
             .filter(|f| !normalize::is_placeholder(f.text))
         else {
-            let col = self.column_title(field);
-            issues.required.push(RowIssue::new(
-                col,
-                "",
+            issues.required.push(self.missing(
+                field,
                 IssueCode::MissingDate,
-                format!("缺少{col}，该行未导入：请填写日期（如 2020-02-05 或 2020-02-05 14:35）"),
+                "请填写日期（如 2020-02-05 或 2020-02-05 14:35）",
             ));
             return None;
         };
@@ -608,24 +636,15 @@ impl<'h> RowBuilder<'h> {
             "教授",
             "讲师",
         ];
-        if STUDENTS.iter().any(|s| t == *s || t.contains(s)) {
-            return Some(MemberType::Student);
-        }
-        if TEACHERS.iter().any(|s| t == *s || t.contains(s)) {
-            return Some(MemberType::Teacher);
-        }
-        if !normalize::is_placeholder(f.text) {
-            issues.other.push(RowIssue::new(
-                f.column,
-                f.text,
-                IssueCode::InvalidValue,
-                format!(
-                    "无法识别的类别“{}”，请填写 Student（学生）或 Teacher（教师）；已留空",
-                    f.text
-                ),
-            ));
-        }
-        None
+        let member = if STUDENTS.iter().any(|s| t == *s || t.contains(s)) {
+            Some(MemberType::Student)
+        } else if TEACHERS.iter().any(|s| t == *s || t.contains(s)) {
+            Some(MemberType::Teacher)
+        } else {
+            None
+        };
+        let what = ("类别", "请填写 Student（学生）或 Teacher（教师）");
+        f.recognised(member, IssueCode::InvalidValue, what, issues)
     }
 
     fn direction(&self, row: &Row<'_>, issues: &mut Issues) -> Option<Direction> {
@@ -640,18 +659,8 @@ impl<'h> RowBuilder<'h> {
             | "depart" | "departed" | "out" | "outbound" | "dep" => Some(Direction::Departure),
             _ => None,
         };
-        if dir.is_none() && !normalize::is_placeholder(f.text) {
-            issues.other.push(RowIssue::new(
-                f.column,
-                f.text,
-                IssueCode::InvalidValue,
-                format!(
-                    "无法识别的进出港“{}”，请填写 进港/到达 或 出港/出发；已留空",
-                    f.text
-                ),
-            ));
-        }
-        dir
+        let what = ("进出港", "请填写 进港/到达 或 出港/出发");
+        f.recognised(dir, IssueCode::InvalidValue, what, issues)
     }
 
     fn temperature(&self, row: &Row<'_>, issues: &mut Issues) -> Option<f64> {
@@ -666,18 +675,14 @@ impl<'h> RowBuilder<'h> {
         match value {
             Some(v) if (30.0..=45.0).contains(&v) => Some(v),
             Some(_) => {
-                issues.other.push(RowIssue::new(
-                    f.column,
-                    f.text,
+                issues.other.push(f.issue(
                     IssueCode::InvalidValue,
                     format!("体温“{}”超出合理范围（30–45℃），请核对；已留空", f.text),
                 ));
                 None
             }
             None => {
-                issues.other.push(RowIssue::new(
-                    f.column,
-                    f.text,
+                issues.other.push(f.issue(
                     IssueCode::InvalidNumber,
                     format!("体温“{}”不是数字，请填写如 36.5；已留空", f.text),
                 ));
@@ -693,9 +698,7 @@ impl<'h> RowBuilder<'h> {
         }
         let n = normalize::parse_count(f.text);
         if n.is_none() {
-            issues.other.push(RowIssue::new(
-                f.column,
-                f.text,
+            issues.other.push(f.issue(
                 IssueCode::InvalidNumber,
                 format!("人数“{}”不是非负整数，请填写如 0、3；已留空", f.text),
             ));
@@ -731,49 +734,25 @@ impl<'h> RowBuilder<'h> {
             Record::DonationRegister(_)
             | Record::ProcurementRegister(_)
             | Record::OutreachLog(_) => return None,
-            Record::LodgingRegister(r) => (
-                format!(
-                    "{}|{}|{}|{:?}",
-                    r.person.document_number,
-                    r.person.nationality,
-                    r.hotel
-                        .as_deref()
-                        .map(normalize::org_key)
-                        .unwrap_or_default(),
-                    r.check_in
-                ),
-                Field::DocumentNumber,
-                r.person.document_number.clone(),
-                "同一人、同一住宿场所和入住日期",
-            ),
-            Record::PassengerFlow(r) => (
-                format!(
-                    "{}|{}|{}",
-                    r.person.document_number,
-                    r.person.nationality,
-                    r.at.to_rfc3339()
-                ),
-                Field::DocumentNumber,
-                r.person.document_number.clone(),
-                "同一人、同一时间",
-            ),
-            Record::HealthCheck(r) => (
-                format!(
-                    "{}|{}|{:?}",
-                    r.person.document_number, r.person.nationality, r.checked_at
-                ),
-                Field::DocumentNumber,
-                r.person.document_number.clone(),
-                "同一人、同一检测时间",
-            ),
             other => {
                 let p = other.person()?;
-                (
-                    format!("{}|{}", p.document_number, p.nationality),
-                    Field::DocumentNumber,
-                    p.document_number.clone(),
-                    "同一证件号码和国籍",
-                )
+                let (stay, what) = match other {
+                    Record::LodgingRegister(r) => {
+                        let hotel = r.hotel.as_deref().map(normalize::org_key);
+                        let stay = format!("{}|{:?}", hotel.unwrap_or_default(), r.check_in);
+                        (Some(stay), "同一人、同一住宿场所和入住日期")
+                    }
+                    Record::PassengerFlow(r) => (Some(r.at.to_rfc3339()), "同一人、同一时间"),
+                    Record::HealthCheck(r) => {
+                        (Some(format!("{:?}", r.checked_at)), "同一人、同一检测时间")
+                    }
+                    _ => (None, "同一证件号码和国籍"),
+                };
+                let mut key = format!("{}|{}", p.document_number, p.nationality);
+                if let Some(stay) = stay {
+                    key = format!("{key}|{stay}");
+                }
+                (key, Field::DocumentNumber, p.document_number.clone(), what)
             }
         };
         match self.seen.get(&key) {

@@ -3,8 +3,6 @@
 
 use std::ops::ControlFlow;
 
-use unicode_normalization::UnicodeNormalization;
-
 use crate::cell::RawRow;
 use crate::error::ImportError;
 use chrono::NaiveDate;
@@ -209,7 +207,7 @@ fn is_footer(texts: &[(u32, String)]) -> bool {
     let first: String = if first.is_ascii() {
         first.split_ascii_whitespace().collect()
     } else {
-        first.nfkc().filter(|c| !c.is_whitespace()).collect()
+        crate::normalize::text::compact(first).collect()
     };
     const LABELS: &[&str] = &[
         "填报",
@@ -246,12 +244,24 @@ fn is_footer(texts: &[(u32, String)]) -> bool {
 /// Whether every cell of `lower` is read as a header in `m` by a synonym (not a mere keyword,
 /// which a data value may contain).
 fn all_headers(lower: &[(u32, String)], m: &HeaderMatch) -> bool {
-    lower.iter().all(|(col, _)| {
-        m.columns
-            .iter()
-            .zip(&m.hows)
-            .any(|((c, _), how)| c == col && *how <= How::Part)
-    })
+    lower
+        .iter()
+        .all(|(col, _)| m.read(*col).is_some_and(|(_, how)| how <= How::Part))
+}
+
+/// The header of the row at `row_index` with these cells, as `m` matched them.
+fn found_header(
+    row_index: u32,
+    columns: Vec<(u32, String)>,
+    m: HeaderMatch,
+) -> (Header, HeaderMatch) {
+    let header = Header {
+        kind: m.kind,
+        row_index,
+        columns,
+        fields: m.columns.clone(),
+    };
+    (header, m)
 }
 
 /// The cells of `lower`, with those of `upper` in the columns `lower` leaves empty.
@@ -291,15 +301,7 @@ pub(crate) fn read_sheet(
         }
         scanned += 1;
         if let Some(m) = header_match(&texts, choice, &mut best)? {
-            break (
-                Header {
-                    kind: m.kind,
-                    row_index: row.index,
-                    columns: texts,
-                    fields: m.columns.clone(),
-                },
-                m,
-            );
+            break found_header(row.index, texts, m);
         }
         // A two-level header: cells merged down from the row above fill this row's gaps.
         if let Some((above, above_texts)) = &previous
@@ -307,15 +309,7 @@ pub(crate) fn read_sheet(
         {
             let combined = combine_header_rows(above_texts, &texts);
             if let Some(m) = header_match(&combined, choice, &mut best)? {
-                break (
-                    Header {
-                        kind: m.kind,
-                        row_index: row.index,
-                        columns: combined,
-                        fields: m.columns.clone(),
-                    },
-                    m,
-                );
+                break found_header(row.index, combined, m);
             }
         }
         if scanned >= HEADER_SCAN_ROWS {
@@ -345,15 +339,7 @@ pub(crate) fn read_sheet(
                 .flatten()
                 .filter(|m| m.weight > matched.weight && all_headers(&lower, m));
             match better_fit {
-                Some(m) => (
-                    Header {
-                        kind: m.kind,
-                        row_index: next.index,
-                        columns: combined,
-                        fields: m.columns.clone(),
-                    },
-                    m,
-                ),
+                Some(m) => found_header(next.index, combined, m),
                 None => {
                     carry = Some(next);
                     (header, matched)
@@ -503,12 +489,7 @@ fn describe_columns(
         .columns
         .iter()
         .map(|(col, text)| {
-            let read = matched
-                .columns
-                .iter()
-                .zip(&matched.hows)
-                .find(|((c, _), _)| c == col)
-                .map(|((_, f), how)| (*f, *how));
+            let read = matched.read(*col);
             SeenColumn {
                 column: *col,
                 header: text.as_str(),
@@ -530,25 +511,18 @@ fn describe_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn t(cells: &[&str]) -> Vec<(u32, String)> {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i as u32, s.to_string()))
-            .collect()
-    }
+    use crate::cell::numbered;
 
     #[test]
     fn footers() {
-        assert!(is_footer(&t(&[
+        assert!(is_footer(&numbered(&[
             "填报单位：大庆市公安局出入境管理局    填报人：王警官    联系电话：0459-0000000"
         ])));
-        assert!(is_footer(&t(&["大庆市教育局 2020年2月15日"])));
-        assert!(is_footer(&t(&["填报人：张三", "联系电话：123"])));
-        assert!(is_footer(&t(&["合计", "156"])));
-        assert!(!is_footer(&t(&["KIM", "韩国", "M123"])));
-        assert!(!is_footer(&t(&["2020年2月15日", "KIM"])));
+        assert!(is_footer(&numbered(&["大庆市教育局 2020年2月15日"])));
+        assert!(is_footer(&numbered(&["填报人：张三", "联系电话：123"])));
+        assert!(is_footer(&numbered(&["合计", "156"])));
+        assert!(!is_footer(&numbered(&["KIM", "韩国", "M123"])));
+        assert!(!is_footer(&numbered(&["2020年2月15日", "KIM"])));
     }
 
     #[test]
@@ -557,14 +531,14 @@ mod tests {
         let options = ReadOptions::default();
         let fixes = Fixes::default();
         let err = header_match(
-            &t(&["姓名", "国籍", "护照号码", "日期"]),
+            &numbered(&["姓名", "国籍", "护照号码", "日期"]),
             &HeaderChoice::new(None, &options, &fixes),
             &mut best,
         )
         .unwrap_err();
         assert_eq!(err.code(), "AMBIGUOUS_KIND");
         let ok = header_match(
-            &t(&["姓名", "国籍", "护照号码", "日期"]),
+            &numbered(&["姓名", "国籍", "护照号码", "日期"]),
             &HeaderChoice::new(Some(SourceKind::HealthCheck), &options, &fixes),
             &mut best,
         )
@@ -577,7 +551,7 @@ mod tests {
             ..ReadOptions::default()
         };
         let ok = header_match(
-            &t(&["姓名", "国籍", "护照号码", "日期"]),
+            &numbered(&["姓名", "国籍", "护照号码", "日期"]),
             &HeaderChoice::new(None, &police, &fixes),
             &mut best,
         )
@@ -587,7 +561,7 @@ mod tests {
         // A date column named only by a keyword does not make a health check, whatever the
         // unit's kinds: a staff list of the police is still a staff list.
         let ok = header_match(
-            &t(&["所属实体", "姓名", "国籍", "护照号码", "职务", "入职日期"]),
+            &numbered(&["所属实体", "姓名", "国籍", "护照号码", "职务", "入职日期"]),
             &HeaderChoice::new(None, &police, &fixes),
             &mut best,
         )

@@ -1,5 +1,7 @@
 //! The result of reading one upload: its rows, each accepted with a record or rejected with reasons.
 
+use std::ops::Deref;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -123,76 +125,36 @@ pub struct UploadEnd {
     pub footer_date: Option<NaiveDate>,
 }
 
-/// One upload, read and normalised.
+/// One upload, read and normalised: its head (kind, sheet, headers, notes …, read through
+/// [`Deref`]: `upload.kind`, `upload.sheet`) and its rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParsedUpload {
-    /// The kind (given or detected).
-    pub kind: SourceKind,
-    /// The detected container format.
-    pub format: FileFormat,
-    /// The sheet that was read (the CSV's file name for CSV).
-    pub sheet: String,
-    /// Excel row number of the header row (1-based).
-    pub header_row: u32,
-    /// The header cells as written, in column order.
-    pub headers: Vec<String>,
-    /// SHA-256 of the uploaded bytes, hex.
-    pub sha256: String,
-    /// The detected text encoding of a CSV (`UTF-8`, `gb18030`, `UTF-16LE` …); `None` for workbooks.
-    pub encoding: Option<&'static str>,
-    /// How each header column was read (mapped to a field, ignored or unmapped).
-    pub columns: Vec<ColumnNote>,
-    /// Warnings about the whole file: every column not read (`UNMAPPED_COLUMN`), mappings
-    /// given that named no column (`MAPPING_NOT_USED`).
-    pub notes: Vec<FileNote>,
-    /// The date the file states for its list: a title above the header ("截至2020年2月16日",
-    /// "填报日期：…"); for [`ParsedUpload`], else a footer or signature under the table.
-    pub stated_date: Option<NaiveDate>,
-    /// Fingerprint of the header row (its headers, in any order): the key of a saved mapping.
-    pub fingerprint: String,
-    /// Whether a mapping the unit saved for these headers was applied.
-    pub saved_mapping: bool,
+    /// What is known of the upload besides its rows.
+    #[serde(flatten)]
+    head: UploadHead,
     /// Every data row (blank lines, titles and footers excluded).
     pub rows: Vec<ParsedRow>,
+}
+
+impl Deref for ParsedUpload {
+    type Target = UploadHead;
+
+    fn deref(&self) -> &UploadHead {
+        &self.head
+    }
 }
 
 impl ParsedUpload {
     /// The upload of this head, these rows and this end: the date a title states, else the
     /// date a footer states.
-    pub fn from_parts(head: UploadHead, rows: Vec<ParsedRow>, end: &UploadEnd) -> Self {
-        Self {
-            kind: head.kind,
-            format: head.format,
-            sheet: head.sheet,
-            header_row: head.header_row,
-            headers: head.headers,
-            sha256: head.sha256,
-            encoding: head.encoding,
-            columns: head.columns,
-            notes: head.notes,
-            stated_date: head.stated_date.or(end.footer_date),
-            fingerprint: head.fingerprint,
-            saved_mapping: head.saved_mapping,
-            rows,
-        }
+    pub fn from_parts(mut head: UploadHead, rows: Vec<ParsedRow>, end: &UploadEnd) -> Self {
+        head.stated_date = head.stated_date.or(end.footer_date);
+        Self { head, rows }
     }
 
     /// What is known of the upload besides its rows.
     pub fn head(&self) -> UploadHead {
-        UploadHead {
-            kind: self.kind,
-            format: self.format,
-            sheet: self.sheet.clone(),
-            header_row: self.header_row,
-            headers: self.headers.clone(),
-            sha256: self.sha256.clone(),
-            encoding: self.encoding,
-            columns: self.columns.clone(),
-            notes: self.notes.clone(),
-            stated_date: self.stated_date,
-            fingerprint: self.fingerprint.clone(),
-            saved_mapping: self.saved_mapping,
-        }
+        self.head.clone()
     }
 
     /// Number of data rows.

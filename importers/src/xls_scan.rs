@@ -181,21 +181,22 @@ fn scan(data: &[u8], max_rows: u64, max_cells: u64) -> Result<(), ImportError> {
 mod tests {
     use super::*;
 
+    /// A BIFF8 DIMENSIONS record: rows and columns from first to past last.
+    fn biff8_dimensions(rows: (u32, u32), cols: (u16, u16)) -> Vec<u8> {
+        let mut data = Vec::new();
+        data.extend_from_slice(&rows.0.to_le_bytes());
+        data.extend_from_slice(&rows.1.to_le_bytes());
+        data.extend_from_slice(&cols.0.to_le_bytes());
+        data.extend_from_slice(&cols.1.to_le_bytes());
+        data.extend_from_slice(&0u16.to_le_bytes());
+        data
+    }
+
     #[test]
     fn declared_dimensions() {
-        let mut biff8 = Vec::new();
-        biff8.extend_from_slice(&0u32.to_le_bytes());
-        biff8.extend_from_slice(&1_000_000u32.to_le_bytes());
-        biff8.extend_from_slice(&0u16.to_le_bytes());
-        biff8.extend_from_slice(&200u16.to_le_bytes());
-        biff8.extend_from_slice(&0u16.to_le_bytes());
+        let biff8 = biff8_dimensions((0, 1_000_000), (0, 200));
         assert_eq!(declared_cells(&biff8), 1_000_000 * 200);
-        let mut reversed = Vec::new();
-        reversed.extend_from_slice(&10u32.to_le_bytes());
-        reversed.extend_from_slice(&5u32.to_le_bytes());
-        reversed.extend_from_slice(&0u16.to_le_bytes());
-        reversed.extend_from_slice(&3u16.to_le_bytes());
-        reversed.extend_from_slice(&0u16.to_le_bytes());
+        let reversed = biff8_dimensions((10, 5), (0, 3));
         assert!(declared_cells(&reversed) > 1_000_000_000);
         assert_eq!(declared_cells(&[1, 2, 3]), 0);
         let mut e = Extent::default();

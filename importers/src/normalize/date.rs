@@ -390,74 +390,60 @@ mod tests {
     #[test]
     fn text_forms() {
         let date = |s: &str| parse_date_text(s);
-        assert_eq!(date("43866"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("2020-02-05"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("2020-2-5"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("2020.2.5"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("2020/02/05"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("2020年2月5日"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(
-            date("２０２０年２月５日"),
-            Ok(DateValue::Date(d(2020, 2, 5)))
-        );
-        assert_eq!(date("20200205"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(
-            date("2020/02/05 14:35"),
-            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
-        );
-        assert_eq!(
-            date("2020-02-05T14:35"),
-            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
-        );
-        assert_eq!(
-            date("2020-02-05 14:35:00.000"),
-            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
-        );
-        assert_eq!(
-            date("2020年2月5日 14时35分"),
-            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
-        );
-        assert_eq!(
-            date("2020年2月5日14:35"),
-            Ok(DateValue::DateTime(dt(2020, 2, 5, 14, 35)))
-        );
+        // Every spelling of 5 February 2020.
+        for text in [
+            "43866",
+            "2020-02-05",
+            "2020-2-5",
+            "2020.2.5",
+            "2020/02/05",
+            "2020年2月5日",
+            "２０２０年２月５日",
+            "20200205",
+            "5 Feb 2020",
+            "Feb 5, 2020",
+            "05-FEB-2020",
+        ] {
+            assert_eq!(date(text), Ok(DateValue::Date(d(2020, 2, 5))), "{text}");
+        }
+        // Every spelling of 5 February 2020 at 14:35.
+        for text in [
+            "2020/02/05 14:35",
+            "2020-02-05T14:35",
+            "2020-02-05 14:35:00.000",
+            "2020年2月5日 14时35分",
+            "2020年2月5日14:35",
+        ] {
+            let at = DateValue::DateTime(dt(2020, 2, 5, 14, 35));
+            assert_eq!(date(text), Ok(at), "{text}");
+        }
         assert_eq!(date("25/12/2019"), Ok(DateValue::Date(d(2019, 12, 25))));
         assert_eq!(date("12/25/2019"), Ok(DateValue::Date(d(2019, 12, 25))));
         assert_eq!(date("03/04/2020"), Err(DateError::Ambiguous));
-        assert_eq!(date("5 Feb 2020"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("Feb 5, 2020"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("05-FEB-2020"), Ok(DateValue::Date(d(2020, 2, 5))));
-        assert_eq!(date("1990-13-45"), Err(DateError::Invalid));
-        assert_eq!(date("2019-02-29"), Err(DateError::Invalid));
-        assert_eq!(date("0202-02-05"), Err(DateError::Invalid));
-        assert_eq!(date("tomorrow"), Err(DateError::Invalid));
-        assert_eq!(date(""), Err(DateError::Invalid));
-        assert_eq!(date("2020-02-05 25:00"), Err(DateError::Invalid));
+        for text in [
+            "1990-13-45",
+            "2019-02-29",
+            "0202-02-05",
+            "tomorrow",
+            "",
+            "2020-02-05 25:00",
+        ] {
+            assert_eq!(date(text), Err(DateError::Invalid), "{text}");
+        }
     }
 
     #[test]
     fn zones() {
         let tz: Tz = "Asia/Shanghai".parse().unwrap();
-        let v = parse_date_text("2020-02-05 14:35").unwrap();
-        assert_eq!(
-            v.in_zone(tz).unwrap().to_rfc3339(),
-            "2020-02-05T14:35:00+08:00"
-        );
-        let z = parse_date_text("2020-02-05T06:35:00Z").unwrap();
-        assert_eq!(
-            z.in_zone(tz).unwrap().to_rfc3339(),
-            "2020-02-05T06:35:00+00:00"
-        );
-        let z = parse_date_text("2020-02-05T14:35+09:00").unwrap();
-        assert_eq!(
-            z.in_zone(tz).unwrap().to_rfc3339(),
-            "2020-02-05T14:35:00+09:00"
-        );
-        let day = parse_date_text("2020-02-05").unwrap();
-        assert_eq!(
-            day.in_zone(tz).unwrap().to_rfc3339(),
-            "2020-02-05T00:00:00+08:00"
-        );
+        for (text, zoned) in [
+            ("2020-02-05 14:35", "2020-02-05T14:35:00+08:00"),
+            ("2020-02-05T06:35:00Z", "2020-02-05T06:35:00+00:00"),
+            ("2020-02-05T14:35+09:00", "2020-02-05T14:35:00+09:00"),
+            ("2020-02-05", "2020-02-05T00:00:00+08:00"),
+        ] {
+            let v = parse_date_text(text).unwrap();
+            assert_eq!(v.in_zone(tz).unwrap().to_rfc3339(), zoned, "{text}");
+        }
     }
 
     proptest! {

@@ -63,8 +63,7 @@ pub fn chinese_name(raw: &str) -> String {
 }
 
 fn chinese_step(raw: &str) -> String {
-    raw.nfkc()
-        .filter(|c| !c.is_whitespace())
+    super::text::compact(raw)
         .map(|c| match c {
             '•' | '・' | '･' | '.' | '‧' | '∙' => '·',
             _ => c,

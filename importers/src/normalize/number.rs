@@ -1,11 +1,9 @@
 //! Numbers written by people: counts ("3", "3人", "３") and decimals ("36.5", "36.5℃").
 
-use unicode_normalization::UnicodeNormalization;
-
 /// A non-negative whole count: digits, optionally followed by a unit such as 人/名/个; `None` otherwise.
 /// "3.0" (a numeric cell) is accepted as 3.
 pub fn parse_count(raw: &str) -> Option<u32> {
-    let t: String = raw.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let t: String = super::text::compact(raw).collect();
     let t = t.trim_end_matches(['人', '名', '个', '位', '次']);
     if let Some(int) = t.strip_suffix(".0") {
         return int.parse().ok();
@@ -15,7 +13,7 @@ pub fn parse_count(raw: &str) -> Option<u32> {
 
 /// A decimal number, optionally followed by a unit (℃, °C, 度); `None` when not a finite number.
 pub fn parse_decimal(raw: &str) -> Option<f64> {
-    let t: String = raw.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let t: String = super::text::compact(raw).collect();
     let t = t
         .trim_end_matches(['℃', '度', '°'])
         .trim_end_matches(['°', 'C', 'c'])

@@ -1,7 +1,5 @@
 //! The matching key of an organisation name.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// The key on which organisation names and aliases are matched: NFKC (full-width brackets and letters
 /// become half-width), trimmed, all white space removed, every kind of bracket made `(`/`)`, Latin
 /// letters case-folded. "大庆环球化妆品容器(中国)有限公司" and "大庆环球化妆品容器（中国）有限公司" share a key.
@@ -10,8 +8,7 @@ pub fn org_key(name: &str) -> String {
 }
 
 fn key_step(name: &str) -> String {
-    name.nfkc()
-        .filter(|c| !c.is_whitespace())
+    super::text::compact(name)
         .map(|c| match c {
             '[' | '{' | '【' | '〔' | '〖' | '「' | '『' | '〈' | '《' => '(',
             ']' | '}' | '】' | '〕' | '〗' | '」' | '』' | '〉' | '》' => ')',

@@ -1,7 +1,5 @@
 //! Sex.
 
-use unicode_normalization::UnicodeNormalization;
-
 use crate::records::Sex;
 
 /// 男/女, 男性/女性, M/F, Male/Female (any case, full-width too) → [`Sex`]; anything else → `None`.
@@ -9,10 +7,7 @@ pub fn sex(raw: &str) -> Option<Sex> {
     let t: String = if raw.is_ascii() {
         raw.trim().to_ascii_lowercase()
     } else {
-        raw.nfkc()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect()
+        super::text::compact_key(raw)
     };
     match t.as_str() {
         "男" | "男性" | "m" | "male" | "man" | "先生" => Some(Sex::Male),

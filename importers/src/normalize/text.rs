@@ -40,6 +40,17 @@ pub fn clean_text(s: &str) -> Option<String> {
     (!folded.is_empty()).then_some(folded)
 }
 
+/// `s` in NFKC with every white space character removed.
+pub(crate) fn compact(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.nfkc().filter(|c| !c.is_whitespace())
+}
+
+/// The comparison key of a short text (a header, an item name, a unit): NFKC, lower case,
+/// no white space.
+pub(crate) fn compact_key(s: &str) -> String {
+    compact(s).flat_map(char::to_lowercase).collect()
+}
+
 /// Applies a normalising step until the text stops changing (at most four times), so that steps
 /// mixing NFKC, case mapping and character removal stay idempotent on odd inputs.
 pub(crate) fn fixpoint(s: &str, step: impl Fn(&str) -> String) -> String {

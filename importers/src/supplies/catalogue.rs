@@ -7,7 +7,6 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 /// The code of the cash category.
 pub const CASH: &str = "cash";
@@ -74,10 +73,12 @@ static BUILTIN: LazyLock<Arc<Catalogue>> = LazyLock::new(|| {
 
 /// The comparison form of an item name, unit or currency: NFKC, lower case, no white space.
 pub fn item_key(text: &str) -> String {
-    text.nfkc()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    crate::normalize::text::compact_key(text)
+}
+
+/// The [`item_key`] of a text that has one (more than white space).
+fn non_empty_key(text: &str) -> Option<String> {
+    Some(item_key(text)).filter(|key| !key.is_empty())
 }
 
 /// Whether every `+`-separated word of a synonym is in the key.
@@ -102,10 +103,7 @@ impl Catalogue {
     /// The item a name classifies as: the most specific category one of whose synonyms the
     /// name contains, then the longest synonym.
     pub fn classify(&self, name: &str) -> Option<&CatalogueItem> {
-        let key = item_key(name);
-        if key.is_empty() {
-            return None;
-        }
+        let key = non_empty_key(name)?;
         self.items
             .iter()
             .filter_map(|item| {
@@ -128,10 +126,7 @@ impl Catalogue {
 
     /// The currency a name, symbol or code stands for.
     pub fn currency(&self, text: &str) -> Option<&str> {
-        let key = item_key(text);
-        if key.is_empty() {
-            return None;
-        }
+        let key = non_empty_key(text)?;
         self.currencies
             .iter()
             .find(|c| item_key(&c.code) == key || c.names.iter().any(|n| item_key(n) == key))
@@ -219,18 +214,23 @@ mod tests {
     fn the_most_specific_name_wins() {
         let c = Catalogue::builtin();
         let code = |s: &str| c.classify(s).map(|i| i.code.clone());
-        assert_eq!(code("N95 一次性医用口罩").as_deref(), Some("n95_mask"));
-        assert_eq!(code("KN95口罩").as_deref(), Some("n95_mask"));
-        assert_eq!(code("医用外科口罩").as_deref(), Some("surgical_mask"));
-        assert_eq!(code("外科医用口罩").as_deref(), Some("surgical_mask"));
-        assert_eq!(code("一次性医用口罩").as_deref(), Some("medical_mask"));
-        assert_eq!(code("一次性检查手套").as_deref(), Some("exam_gloves"));
-        assert_eq!(code("乳胶手套").as_deref(), Some("medical_gloves"));
-        assert_eq!(code("外科手套").as_deref(), Some("medical_gloves"));
-        assert_eq!(code("医用防护服").as_deref(), Some("protective_suit"));
-        assert_eq!(code("隔离衣").as_deref(), Some("isolation_gown"));
-        assert_eq!(code("护目镜").as_deref(), Some("goggles"));
-        assert_eq!(code("压岁钱").as_deref(), Some("cash"));
+        // Each code with the names that classify as it.
+        let named: &[(&str, &[&str])] = &[
+            ("n95_mask", &["N95 一次性医用口罩", "KN95口罩"]),
+            ("surgical_mask", &["医用外科口罩", "外科医用口罩"]),
+            ("medical_mask", &["一次性医用口罩"]),
+            ("exam_gloves", &["一次性检查手套"]),
+            ("medical_gloves", &["乳胶手套", "外科手套"]),
+            ("protective_suit", &["医用防护服"]),
+            ("isolation_gown", &["隔离衣"]),
+            ("goggles", &["护目镜"]),
+            ("cash", &["压岁钱"]),
+        ];
+        for (want, names) in named {
+            for name in *names {
+                assert_eq!(code(name).as_deref(), Some(*want), "{name}");
+            }
+        }
         assert_eq!(code("爱心物资"), None);
         assert_eq!(code("一批防疫物资"), None);
     }

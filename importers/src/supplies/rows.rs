@@ -22,12 +22,12 @@ struct Counted {
 }
 
 impl RowBuilder<'_> {
-    /// The text of a cell, numbers shown as they are.
-    fn cell_text(found: &Found<'_>) -> String {
-        match found.value {
-            CellValue::Number(n) => crate::cell::format_number(*n),
-            _ => found.text.to_owned(),
-        }
+    /// A receipt or contract number, normalised as a document number is.
+    fn reference_number(&self, row: &Row<'_>, field: Field) -> Option<String> {
+        self.find(row, field)
+            .filter(|f| !normalize::is_placeholder(f.text))
+            .map(|f| normalize::document_number(&f.written()))
+            .filter(|n| !n.is_empty())
     }
 
     /// A country cell: its alpha-3 code; an unknown one is a warning.
@@ -39,9 +39,7 @@ impl RowBuilder<'_> {
         match self.nationality(f.text) {
             Some(c) => Some(c.alpha3.to_owned()),
             None => {
-                issues.other.push(RowIssue::new(
-                    f.column,
-                    f.text,
+                issues.other.push(f.issue(
                     IssueCode::UnknownNationality,
                     format!(
                         "无法识别的国家或地区“{}”，请填写中文名（如 韩国）或三位代码（如 KOR）；已留空",
@@ -62,9 +60,7 @@ impl RowBuilder<'_> {
             return match self.supplies.currency(f.text) {
                 Some(code) => Ok(Some(code.to_owned())),
                 None => {
-                    issues.required.push(RowIssue::new(
-                        f.column,
-                        f.text,
+                    issues.required.push(f.issue(
                         IssueCode::UnknownCurrency,
                         format!(
                             "无法识别的币种“{}”，该行未导入：请填写 人民币、美元、日元、韩元、欧元、港币 等或代码（如 USD）",
@@ -143,9 +139,7 @@ impl RowBuilder<'_> {
         };
         match self.supplies.classify(f.text) {
             Some(item) => Ok(Some((item.clone(), f.text.to_owned()))),
-            None => Err(RowIssue::new(
-                f.column,
-                f.text,
+            None => Err(f.issue(
                 IssueCode::UnknownItem,
                 format!(
                     "无法识别的物资“{}”，该行未导入：请写明具体品类（如 医用防护服、N95口罩、医用外科口罩、医用手套、护目镜），或请管理员在物资目录中添加此名称",
@@ -156,12 +150,10 @@ impl RowBuilder<'_> {
     }
 
     fn missing_item(&self) -> RowIssue {
-        let col = self.column_title(Field::Item);
-        RowIssue::new(
-            col,
-            "",
+        self.missing(
+            Field::Item,
             IssueCode::MissingItem,
-            format!("缺少{col}，该行未导入：请填写物资名称（如 医用防护服、N95口罩）"),
+            "请填写物资名称（如 医用防护服、N95口罩）",
         )
     }
 
@@ -186,7 +178,7 @@ impl RowBuilder<'_> {
         else {
             return Ok(None);
         };
-        let text = Self::cell_text(&f);
+        let text = f.written();
         let amount = match f.value {
             CellValue::Number(n) if *n >= 0.0 => Ok(super::Amount {
                 value: *n,
@@ -202,9 +194,7 @@ impl RowBuilder<'_> {
                     AmountError::NotANumber => "不是数字",
                     AmountError::Negative => "不能为负数",
                 };
-                issues.required.push(RowIssue::new(
-                    f.column,
-                    f.text,
+                issues.required.push(f.issue(
                     IssueCode::InvalidQuantity,
                     format!(
                         "数量“{}”{why}，该行未导入：请填写具体数字（如 800、1.5万、800套）",
@@ -285,8 +275,7 @@ impl RowBuilder<'_> {
             }),
             _ => parse_amount(f.text, &self.supplies),
         };
-        let issue =
-            |reason: String| RowIssue::new(f.column, f.text, IssueCode::InvalidAmount, reason);
+        let issue = |reason: String| f.issue(IssueCode::InvalidAmount, reason);
         match parsed {
             Ok(a) if a.unit.is_none() => {
                 let amount = if a.currency.is_none() {
@@ -312,12 +301,9 @@ impl RowBuilder<'_> {
                     f.text
                 );
                 if required {
-                    issues.required.push(RowIssue::new(
-                        f.column,
-                        f.text,
-                        IssueCode::UnknownCurrency,
-                        reason,
-                    ));
+                    issues
+                        .required
+                        .push(f.issue(IssueCode::UnknownCurrency, reason));
                     Err(())
                 } else {
                     issues.other.push(issue(reason));
@@ -417,9 +403,7 @@ impl RowBuilder<'_> {
             Some(f) if !normalize::is_placeholder(f.text) => match donation_state(f.text) {
                 Some(s) => (s, Some(f.text.to_owned())),
                 None => {
-                    issues.required.push(RowIssue::new(
-                        f.column,
-                        f.text,
+                    issues.required.push(f.issue(
                         IssueCode::UnknownStatus,
                         format!(
                             "无法识别的状态“{}”，该行未导入：请填写 已接收/已到货/已入库、运输中/在途 或 承诺捐赠/意向",
@@ -432,11 +416,7 @@ impl RowBuilder<'_> {
             // A register of receipts has no state column: what it lists was received.
             _ => (DonationState::Received, None),
         };
-        let receipt_number = self
-            .find(row, Field::ReceiptNumber)
-            .filter(|f| !normalize::is_placeholder(f.text))
-            .map(|f| normalize::document_number(&Self::cell_text(&f)))
-            .filter(|n| !n.is_empty());
+        let receipt_number = self.reference_number(row, Field::ReceiptNumber);
         Some(DonationRecord {
             donor: self.text(row, Field::Donor),
             country: self.supply_country(row, issues),
@@ -465,9 +445,7 @@ impl RowBuilder<'_> {
             Some(f) if !normalize::is_placeholder(f.text) => match contract_state(f.text) {
                 Some(s) => Some((s, f.text.to_owned())),
                 None => {
-                    issues.required.push(RowIssue::new(
-                        f.column,
-                        f.text,
+                    issues.required.push(f.issue(
                         IssueCode::UnknownStatus,
                         format!(
                             "无法识别的状态“{}”，该行未导入：请填写 洽谈中、已签合同、已预付、运输中、已到货 或 已取消 等",
@@ -478,12 +456,10 @@ impl RowBuilder<'_> {
                 }
             },
             _ => {
-                let col = self.column_title(Field::Status);
-                issues.required.push(RowIssue::new(
-                    col,
-                    "",
+                issues.required.push(self.missing(
+                    Field::Status,
                     IssueCode::UnknownStatus,
-                    format!("缺少{col}，该行未导入：请填写合同的执行状态（如 已签合同、已到货）"),
+                    "请填写合同的执行状态（如 已签合同、已到货）",
                 ));
                 None
             }
@@ -545,9 +521,7 @@ impl RowBuilder<'_> {
                 _ => match plain_number(f.text) {
                     Some(n) => (Some(n), None),
                     None => {
-                        issues.other.push(RowIssue::new(
-                            f.column,
-                            f.text,
+                        issues.other.push(f.issue(
                             IssueCode::InvalidNumber,
                             format!(
                                 "单价“{}”不是单纯的数字，已按原文保留（仅供参考，不参与统计）",
@@ -559,11 +533,7 @@ impl RowBuilder<'_> {
                 },
             },
         };
-        let contract_number = self
-            .find(row, Field::ContractNumber)
-            .filter(|f| !normalize::is_placeholder(f.text))
-            .map(|f| normalize::document_number(&Self::cell_text(&f)))
-            .filter(|n| !n.is_empty());
+        let contract_number = self.reference_number(row, Field::ContractNumber);
         let buyer = self.text(row, Field::Buyer);
         Some(ProcurementRecord {
             contract_number,
@@ -592,12 +562,10 @@ impl RowBuilder<'_> {
         let contacted_at = self.required_moment(row, Field::ContactDate, issues);
         let contact = self.text(row, Field::Contact);
         if contact.is_none() {
-            let col = self.column_title(Field::Contact);
-            issues.required.push(RowIssue::new(
-                col,
-                "",
+            issues.required.push(self.missing(
+                Field::Contact,
                 IssueCode::MissingValue,
-                format!("缺少{col}，该行未导入：请填写联系的单位或个人"),
+                "请填写联系的单位或个人",
             ));
         }
         let outcome = self.text(row, Field::Outcome);

@@ -87,8 +87,13 @@ const DONATION_WORDS: &[(DonationState, &[&str])] = &[
 
 /// The state a donation's 状态 text names.
 pub fn donation_state(text: &str) -> Option<DonationState> {
+    state_named(DONATION_WORDS, text)
+}
+
+/// The first state of `table` one of whose words the text holds.
+fn state_named<S: Copy>(table: &[(S, &[&str])], text: &str) -> Option<S> {
     let key = item_key(text);
-    DONATION_WORDS
+    table
         .iter()
         .find(|(_, words)| words.iter().any(|w| key.contains(w)))
         .map(|(state, _)| *state)
@@ -107,11 +112,7 @@ const CONTRACT_WORDS: &[(ContractState, &[&str])] = &[
 
 /// The state a contract's 状态 text names.
 pub fn contract_state(text: &str) -> Option<ContractState> {
-    let key = item_key(text);
-    CONTRACT_WORDS
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| key.contains(w)))
-        .map(|(state, _)| *state)
+    state_named(CONTRACT_WORDS, text)
 }
 
 /// Whether a cancelled contract's 状态 text says its payment came back (已退款, 退款完成).
