@@ -741,11 +741,13 @@ async fn an_uploaders_filters_and_counts_read_only_its_own_facts() {
         .await;
     let keys = texts_of(&counts["countsBy"], "key");
     assert_eq!(keys, ["education"], "{counts}");
-    let all = app.data_as(&analyst,
-        r#"{ countsBy(dimension: REPORTING_UNIT, filter: { reportedBy: ["education"] }) { key } }"#,
-        Value::Null,
-    )
-    .await;
+    let all = app
+        .data_as(
+            &analyst,
+            r#"{ countsBy(dimension: REPORTING_UNIT, filter: { reportedBy: ["education"] }) { key } }"#,
+            Value::Null,
+        )
+        .await;
     assert!(
         all["countsBy"].as_array().expect("counts").len() > 1,
         "{all}"

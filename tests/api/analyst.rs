@@ -45,8 +45,10 @@ async fn lists_counts_and_cross_counts_agree_at_every_time_expected_json_names()
     let present_at = expected["present_at"].as_object().expect("present_at");
     assert!(present_at.len() >= 4);
     for (time, want) in present_at {
-        let data = app.data_as(&analyst,
-            "query($t: DateTime!) {
+        let data = app
+            .data_as(
+                &analyst,
+                "query($t: DateTime!) {
                 overview(asOf: $t) { presentPeople knownPeople }
                 present: people(first: 1, asOf: $t) { totalCount present }
                 everyone: people(first: 1, asOf: $t, filter: { present: null }) { totalCount present }
@@ -54,10 +56,10 @@ async fn lists_counts_and_cross_counts_agree_at_every_time_expected_json_names()
                 byNationality: countsBy(dimension: NATIONALITY, asOf: $t) { count }
                 awayByNationality: countsBy(dimension: NATIONALITY, asOf: $t, filter: { present: false }) { count }
                 cells: crossCounts(rows: NATIONALITY, columns: MANAGING_UNIT, asOf: $t) { row column count }
-            }",
-            json!({ "t": time }),
-        )
-        .await;
+                }",
+                json!({ "t": time }),
+            )
+            .await;
         let want = want.as_i64().expect("a count");
         assert_eq!(data["overview"]["presentPeople"], json!(want), "{time}");
         assert_eq!(data["present"]["totalCount"], json!(want), "{time}");
@@ -113,12 +115,14 @@ async fn typed_filters_hold_for_every_person_they_return() {
     };
 
     // An affiliation as a student at a university, in force.
-    let students = app.data_as(&analyst,
-        query,
-        json!({ "f": { "present": null, "affiliation": {
-            "role": { "eq": "STUDENT" }, "organizationKind": { "in": ["university"] }, "active": true } } }),
-    )
-    .await;
+    let students = app
+        .data_as(
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "affiliation": {
+                "role": { "eq": "STUDENT" }, "organizationKind": { "in": ["university"] }, "active": true } } }),
+        )
+        .await;
     assert!(everyone(&students) > 0, "{students}");
     for person in list(&students) {
         let holds = person["affiliations"]
@@ -141,11 +145,13 @@ async fn typed_filters_hold_for_every_person_they_return() {
         )
         .await,
     );
-    let early = app.data_as(&analyst,
-        query,
-        json!({ "f": { "present": null, "document": { "kind": { "eq": "visa" }, "validUntil": { "lte": "2020-02-16" } } } }),
-    )
-    .await;
+    let early = app
+        .data_as(
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "document": { "kind": { "eq": "visa" }, "validUntil": { "lte": "2020-02-16" } } } }),
+        )
+        .await;
     assert!(
         everyone(&early) > 0 && everyone(&early) < known_visa,
         "{early}"
@@ -279,13 +285,15 @@ async fn uploaders_filter_and_cross_count_through_their_own_facts_and_leaders_do
 #[tokio::test]
 async fn a_filtered_trend_counts_the_filtered_present_people_each_day() {
     let (app, analyst) = city().await;
-    let data = app.data_as(&analyst,
-        r#"{ all: presentTrend(from: "2020-02-01", to: "2020-02-17") { day present }
+    let data = app
+        .data_as(
+            &analyst,
+            r#"{ all: presentTrend(from: "2020-02-01", to: "2020-02-17") { day present }
              kor: presentTrend(from: "2020-02-01", to: "2020-02-17", filter: { nationality: ["KOR"] }) { day present }
              korNow: countsBy(dimension: NATIONALITY, asOf: "2020-02-17T15:59:59Z", filter: { nationality: ["KOR"] }) { count } }"#,
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let all = data["all"].as_array().expect("points");
     let kor = data["kor"].as_array().expect("points");
     assert_eq!(all.len(), kor.len());
@@ -532,12 +540,14 @@ async fn lists_sort_on_any_field_both_ways_and_page_by_keyset_cursors() {
 #[tokio::test]
 async fn export_people_gives_an_address_that_downloads_the_same_list() {
     let (app, analyst) = city().await;
-    let data = app.data_as(&analyst,
-        r#"{ exportPeople(filter: { present: null, sex: { eq: "F" } }, orderBy: BIRTH_DATE, direction: DESC) { url }
+    let data = app
+        .data_as(
+            &analyst,
+            r#"{ exportPeople(filter: { present: null, sex: { eq: "F" } }, orderBy: BIRTH_DATE, direction: DESC) { url }
              people(filter: { present: null, sex: { eq: "F" } }) { totalCount } }"#,
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let url = data["exportPeople"]["url"].as_str().expect("an address");
     assert!(url.starts_with("/api/exports/people.xlsx?"), "{url}");
     let file = app.get_as(Some(&analyst), url).await;
@@ -672,19 +682,23 @@ async fn changes_between_two_times_agree_with_the_lists_at_both_times() {
     // Everyone was first seen when the fixtures landed, after `to`: no one in the period…
     assert!(items.iter().all(|i| i["kind"] != "FIRST_SEEN"));
     // …and everyone since.
-    let since = app.data_as(&analyst,
-        r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount } }"#,
-        Value::Null,
-    )
-    .await;
+    let since = app
+        .data_as(
+            &analyst,
+            r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount } }"#,
+            Value::Null,
+        )
+        .await;
     assert_eq!(since["changes"]["totalCount"], expected()["known_people"]);
     // An uploader sees only its own people's changes.
     let education = app.token("education", Role::Uploader).await;
-    let own = app.data_as(&education,
-        r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount items { source { unitCode } } } }"#,
-        Value::Null,
-    )
-    .await;
+    let own = app
+        .data_as(
+            &education,
+            r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount items { source { unitCode } } } }"#,
+            Value::Null,
+        )
+        .await;
     let n = own["changes"]["totalCount"].as_i64().expect("a count");
     assert!(
         n > 0 && n < expected()["known_people"].as_i64().unwrap_or(0),
@@ -703,12 +717,14 @@ async fn changes_between_two_times_agree_with_the_lists_at_both_times() {
 async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
     let (app, analyst) = city().await;
     // A unit lists someone already known under another number: a candidate match.
-    let known = app.data_as(&analyst,
-        "{ people(first: 500, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
+    let known = app
+        .data_as(
+            &analyst,
+            "{ people(first: 500, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
             edges { node { name birthDate nationality { code } } } } }",
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let someone = known["people"]["edges"][0]["node"].clone();
     assert!(someone.is_object(), "{known}");
     let file = format!(
@@ -728,11 +744,13 @@ async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
         )
         .await;
     assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
-    let merges = app.data_as(&analyst,
-        "{ pendingMerges { id person { id } candidate { id documentNumber nationality { code } } } }",
-        Value::Null,
-    )
-    .await;
+    let merges = app
+        .data_as(
+            &analyst,
+            "{ pendingMerges { id person { id } candidate { id documentNumber nationality { code } } } }",
+            Value::Null,
+        )
+        .await;
     let merge = merges["pendingMerges"][0].clone();
     assert!(
         merge.is_object(),
@@ -776,11 +794,13 @@ async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
             .as_i64()
             .map(|n| n - 1)
     );
-    let by_number = app.data_as(&analyst,
-        "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
-        json!({ "n": merge["candidate"]["documentNumber"], "c": merge["candidate"]["nationality"]["code"] }),
-    )
-    .await;
+    let by_number = app
+        .data_as(
+            &analyst,
+            "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
+            json!({ "n": merge["candidate"]["documentNumber"], "c": merge["candidate"]["nationality"]["code"] }),
+        )
+        .await;
     assert_eq!(by_number["person"]["id"], survivor);
 
     // Undone by an analyst (not a leader): both records back with their facts.

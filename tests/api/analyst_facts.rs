@@ -135,15 +135,17 @@ async fn a_fact_several_sources_give_is_one_entry_with_every_source() {
     upload_csv(&app, "tourism", "lodging_register", "guests-b.csv", &again).await;
 
     let analyst = app.token("fao", Role::Analyst).await;
-    let data = app.data_as(&analyst,
-        "{ person(documentNumber: \"M55501234\", nationality: \"KOR\", asOf: \"2020-03-01T00:00:00Z\") {
+    let data = app
+        .data_as(
+            &analyst,
+            "{ person(documentNumber: \"M55501234\", nationality: \"KOR\", asOf: \"2020-03-01T00:00:00Z\") {
             sources { fileName }
             affiliations { role organization { name } source { fileName } sources { fileName row unitCode } }
             documents { kind category validUntil sources { fileName } }
             stays { checkIn checkOut hotel { name } sources { fileName } } } }",
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let person = &data["person"];
     let files = |list: &Value| -> Vec<String> {
         let mut names: Vec<String> = list
@@ -260,14 +262,16 @@ async fn a_visa_has_its_own_number_and_names_the_passport_it_is_in() {
             .iter()
             .filter(|e| e["node"]["documentNumber"] == *number)
             .count();
-        let found = app.data_as(&analyst,
-            "query($n: String!) {
+        let found = app
+            .data_as(
+                &analyst,
+                "query($n: String!) {
                 people(filter: { present: null, documentNumber: { eq: $n } }) { totalCount }
                 inPassport: people(filter: { present: null, document: { passportNumber: { eq: $n } } }) { totalCount }
                 asOwn: people(filter: { present: null, document: { kind: { eq: \"visa\" }, number: { eq: $n } } }) { totalCount } }",
-            json!({ "n": number }),
-        )
-        .await;
+                json!({ "n": number }),
+            )
+            .await;
         assert_eq!(found["people"]["totalCount"], json!(holders), "{number}");
         let with_visa = data["people"]["edges"]
             .as_array()

@@ -24,11 +24,13 @@ async fn roster(app: &TestApp, token: &str, name: &str, csv: &str) {
 
 /// The file names of a person's sources (all times).
 async fn source_files(app: &TestApp, token: &str, id: &Value) -> Vec<String> {
-    let data = app.data_as(token,
-        "query($p: ID!) { person(id: $p, asOf: \"2100-01-01T00:00:00Z\") { sources { fileName } } }",
-        json!({ "p": id }),
-    )
-    .await;
+    let data = app
+        .data_as(
+            token,
+            "query($p: ID!) { person(id: $p, asOf: \"2100-01-01T00:00:00Z\") { sources { fileName } } }",
+            json!({ "p": id }),
+        )
+        .await;
     data["person"]["sources"]
         .as_array()
         .expect("sources")
@@ -75,12 +77,14 @@ async fn undoing_a_merge_gives_back_later_facts_under_its_number_and_its_other_c
     }
     let analyst = app.token("fao", Role::Analyst).await;
     let education = app.token("education", Role::Uploader).await;
-    let known = app.data_as(&analyst,
-        "{ people(first: 1, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
+    let known = app
+        .data_as(
+            &analyst,
+            "{ people(first: 1, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
             edges { node { id name birthDate documentNumber nationality { code } } } } }",
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let someone = known["people"]["edges"][0]["node"].clone();
     assert!(someone.is_object(), "{known}");
     let (name, code, birth) = (
@@ -109,11 +113,13 @@ async fn undoing_a_merge_gives_back_later_facts_under_its_number_and_its_other_c
         .find(|(_, p, c)| p == first && c == second)
         .map(|(id, _, _)| id.clone())
         .expect("the two new records are a candidate pair");
-    let absorbed = app.data_as(&analyst,
-        "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
-        json!({ "n": first, "c": code }),
-    )
-    .await["person"]["id"]
+    let absorbed = app
+        .data_as(
+            &analyst,
+            "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
+            json!({ "n": first, "c": code }),
+        )
+        .await["person"]["id"]
         .clone();
     let survivor = someone["id"].clone();
 
