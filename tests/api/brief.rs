@@ -169,8 +169,12 @@ async fn hub_brief_writes_the_same_brief_as_a_word_file() {
     let (test_db, _db) = imported_city().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let url = test_db.url.as_str();
-    let args = ["brief", "--as-of", "2020-02-17 12:00", "-o", "brief.docx"];
-    let out = hub_on(dir.path(), url, &args).await;
+    let out = hub_on(
+        dir.path(),
+        url,
+        &["brief", "--as-of", "2020-02-17 12:00", "-o", "brief.docx"],
+    )
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let headline = text(&out.stdout)
         .lines()
@@ -184,8 +188,12 @@ async fn hub_brief_writes_the_same_brief_as_a_word_file() {
     let bytes = std::fs::read(dir.path().join("brief.docx")).expect("the file");
     assert!(docx_text(&bytes).contains(&headline));
 
-    let args = ["brief", "--as-of", "soon", "-o", "x.docx"];
-    let refused = hub_on(dir.path(), url, &args).await;
+    let refused = hub_on(
+        dir.path(),
+        url,
+        &["brief", "--as-of", "soon", "-o", "x.docx"],
+    )
+    .await;
     assert!(!refused.status.success());
     assert!(!dir.path().join("x.docx").exists());
 }

@@ -106,8 +106,9 @@ async fn a_dry_run_stores_nothing_and_the_summary_lists_rejections() {
     assert_eq!(reports[0]["rows"]["accepted"], 154);
     assert_eq!(upload_count(&cli.database).await, 0);
 
-    let args = ["import", "--unit", "police", "--dry-run", &visas];
-    let out = cli.hub(&args).await;
+    let out = cli
+        .hub(&["import", "--unit", "police", "--dry-run", &visas])
+        .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let summary = text(&out.stdout);
     assert!(summary.contains("dry run"), "{summary}");
@@ -238,8 +239,9 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
         .expect("upload id")
         .to_string();
 
-    let args = ["rejections", &visas_id, "-o", "bad-rows.xlsx"];
-    let out = cli.hub(&args).await;
+    let out = cli
+        .hub(&["rejections", &visas_id, "-o", "bad-rows.xlsx"])
+        .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let rows = sheet_rows(&cli.path().join("bad-rows.xlsx"));
     assert_eq!(rows.len(), 3, "a header and 2 data rows: {rows:?}");
@@ -257,14 +259,14 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
     assert_eq!(rows[2][reason_col - 1], "58");
     assert!(!rows[2][reason_col].is_empty());
 
-    let args = ["rejections", &checks_id, "-o", "none.xlsx"];
-    let out = cli.hub(&args).await;
+    let out = cli
+        .hub(&["rejections", &checks_id, "-o", "none.xlsx"])
+        .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("no rejected rows"));
     assert!(!cli.path().join("none.xlsx").exists());
 
-    let args = ["rejections", "987654", "-o", "x.xlsx"];
-    let out = cli.hub(&args).await;
+    let out = cli.hub(&["rejections", "987654", "-o", "x.xlsx"]).await;
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(
