@@ -7,7 +7,9 @@ use hub::auth::{Access, Operation, Role};
 use serde_json::{Value, json};
 
 use crate::fixtures::{fixture_bytes, import};
-use crate::helpers::{Part, TestApp, TestResponse, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Part, TestApp, TestResponse, items_where, spawn_app, spawn_app_with, texts_of,
+};
 
 /// What became of a probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -373,12 +375,7 @@ async fn an_uploader_sees_its_own_unit_only() {
         )
         .await
         .json();
-    let keys: Vec<&str> = counts["data"]["countsBy"]
-        .as_array()
-        .expect("counts")
-        .iter()
-        .filter_map(|c| c["key"].as_str())
-        .collect();
+    let keys = texts_of(&counts["data"]["countsBy"], "key");
     assert!(keys.contains(&"nepu"), "{counts}");
 }
 
@@ -638,13 +635,6 @@ async fn three_units() -> (TestApp, String, String) {
     (app, education, analyst)
 }
 
-/// `data`, asserting the answer has no errors.
-async fn data_as(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
-    let body = app.graphql_as(Some(token), query, variables).await.json();
-    assert!(body["errors"].is_null(), "{body}");
-    body["data"].clone()
-}
-
 /// What the rows of `unit`'s uploads gave of each person: id → (attribute → values).
 async fn given_by(
     db: &sea_orm::DatabaseConnection,
@@ -686,8 +676,8 @@ async fn an_uploader_sees_only_the_values_its_own_rows_gave() {
     let (app, education, analyst) = three_units().await;
     let query = r#"{ people(first: 100, filter: { reportedBy: ["education"] }) {
         totalCount edges { node { id name chineseName sex birthDate } } } }"#;
-    let own = data_as(&app, &education, query, Value::Null).await;
-    let all = data_as(&app, &analyst, query, Value::Null).await;
+    let own = app.data_as(&education, query, Value::Null).await;
+    let all = app.data_as(&analyst, query, Value::Null).await;
     assert_eq!(own["people"]["totalCount"], all["people"]["totalCount"]);
     let given = given_by(&app.db, "education").await;
     let mut hidden_birth_dates = 0;
@@ -736,33 +726,28 @@ async fn an_uploaders_filters_and_counts_read_only_its_own_facts() {
     for filter in filters {
         // Of the students, the other units' facts match some…
         let scoped = json!({ "and": [filter, { "reportedBy": ["education"] }] });
-        let everyone = data_as(&app, &analyst, query, json!({ "f": scoped })).await;
+        let everyone = app.data_as(&analyst, query, json!({ "f": scoped })).await;
         assert!(total(&everyone) > 0, "{filter}: {everyone}");
         // …but not for the education bureau, whose rows give none of them.
-        let own = data_as(&app, &education, query, json!({ "f": filter })).await;
+        let own = app.data_as(&education, query, json!({ "f": filter })).await;
         assert_eq!(total(&own), 0, "{filter}: {own}");
     }
-    let counts = data_as(
-        &app,
-        &education,
-        "{ countsBy(dimension: REPORTING_UNIT) { key count } }",
-        Value::Null,
-    )
-    .await;
-    let keys: Vec<&str> = counts["countsBy"]
-        .as_array()
-        .expect("counts")
-        .iter()
-        .filter_map(|c| c["key"].as_str())
-        .collect();
+    let counts = app
+        .data_as(
+            &education,
+            "{ countsBy(dimension: REPORTING_UNIT) { key count } }",
+            Value::Null,
+        )
+        .await;
+    let keys = texts_of(&counts["countsBy"], "key");
     assert_eq!(keys, ["education"], "{counts}");
-    let all = data_as(
-        &app,
-        &analyst,
-        r#"{ countsBy(dimension: REPORTING_UNIT, filter: { reportedBy: ["education"] }) { key } }"#,
-        Value::Null,
-    )
-    .await;
+    let all = app
+        .data_as(
+            &analyst,
+            r#"{ countsBy(dimension: REPORTING_UNIT, filter: { reportedBy: ["education"] }) { key } }"#,
+            Value::Null,
+        )
+        .await;
     assert!(
         all["countsBy"].as_array().expect("counts").len() > 1,
         "{all}"
@@ -782,12 +767,12 @@ async fn a_one_row_upload_does_not_open_another_units_record() {
         name sex birthDate healthChecks { checkedAt } documents { kind source { unitCode } }
         sources { unitCode } } }";
     let vars = json!({ "n": number, "c": nationality });
-    let police = data_as(&app, &analyst, by_number, vars.clone()).await;
+    let police = app.data_as(&analyst, by_number, vars.clone()).await;
     let name = police["person"]["name"]
         .as_str()
         .expect("the police give a name");
     assert!(police["person"]["birthDate"].is_string(), "{police}");
-    let before = data_as(&app, &education, by_number, vars.clone()).await;
+    let before = app.data_as(&education, by_number, vars.clone()).await;
     assert!(before["person"].is_null(), "{before}");
 
     let file = format!("护照号码,国籍\n{number},{nationality}\n");
@@ -802,7 +787,7 @@ async fn a_one_row_upload_does_not_open_another_units_record() {
         .await;
     assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
 
-    let after = data_as(&app, &education, by_number, vars).await;
+    let after = app.data_as(&education, by_number, vars).await;
     let person = &after["person"];
     for attribute in ["name", "sex", "birthDate"] {
         assert!(person[attribute].is_null(), "{attribute}: {after}");
@@ -818,13 +803,15 @@ async fn a_one_row_upload_does_not_open_another_units_record() {
     }
     let search = "query($s: String!) { people(first: 5, filter: { search: $s }) {
         totalCount edges { node { name birthDate } } } }";
-    let found = data_as(&app, &education, search, json!({ "s": number })).await;
+    let found = app
+        .data_as(&education, search, json!({ "s": number }))
+        .await;
     assert_eq!(found["people"]["totalCount"], 1, "{found}");
     assert!(
         found["people"]["edges"][0]["node"]["name"].is_null(),
         "{found}"
     );
-    let by_name = data_as(&app, &education, search, json!({ "s": name })).await;
+    let by_name = app.data_as(&education, search, json!({ "s": name })).await;
     assert_eq!(by_name["people"]["totalCount"], 0, "{by_name}");
 }
 
@@ -844,12 +831,7 @@ async fn an_exports_searched_number_is_masked_in_the_audit_log() {
         .graphql(r#"{ auditLog(first: 100, action: "read_people") { target detail } }"#)
         .await
         .json();
-    let exports: Vec<&Value> = log["data"]["auditLog"]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter(|e| e["target"] == "export:people")
-        .collect();
+    let exports = items_where(&log["data"]["auditLog"], "target", "export:people");
     assert_eq!(exports.len(), 2, "{log}");
     let masked = hub::auth::masking::document_number(&number);
     for entry in exports {

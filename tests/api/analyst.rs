@@ -5,6 +5,7 @@
 use crate::fixtures::{expected, fixture_files, import};
 use crate::helpers::{TestApp, spawn_app};
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use hub::auth::Role;
 use serde_json::{Value, json};
 
@@ -16,13 +17,6 @@ async fn city() -> (TestApp, String) {
     }
     let analyst = app.token("fao", Role::Analyst).await;
     (app, analyst)
-}
-
-/// `data`, asserting the answer has no errors.
-pub(crate) async fn data_as(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
-    let body = app.graphql_as(Some(token), query, variables).await.json();
-    assert!(body["errors"].is_null(), "{body}");
-    body["data"].clone()
 }
 
 /// The first error's code of an answer expected to fail.
@@ -51,10 +45,10 @@ async fn lists_counts_and_cross_counts_agree_at_every_time_expected_json_names()
     let present_at = expected["present_at"].as_object().expect("present_at");
     assert!(present_at.len() >= 4);
     for (time, want) in present_at {
-        let data = data_as(
-            &app,
-            &analyst,
-            "query($t: DateTime!) {
+        let data = app
+            .data_as(
+                &analyst,
+                "query($t: DateTime!) {
                 overview(asOf: $t) { presentPeople knownPeople }
                 present: people(first: 1, asOf: $t) { totalCount present }
                 everyone: people(first: 1, asOf: $t, filter: { present: null }) { totalCount present }
@@ -62,10 +56,10 @@ async fn lists_counts_and_cross_counts_agree_at_every_time_expected_json_names()
                 byNationality: countsBy(dimension: NATIONALITY, asOf: $t) { count }
                 awayByNationality: countsBy(dimension: NATIONALITY, asOf: $t, filter: { present: false }) { count }
                 cells: crossCounts(rows: NATIONALITY, columns: MANAGING_UNIT, asOf: $t) { row column count }
-            }",
-            json!({ "t": time }),
-        )
-        .await;
+                }",
+                json!({ "t": time }),
+            )
+            .await;
         let want = want.as_i64().expect("a count");
         assert_eq!(data["overview"]["presentPeople"], json!(want), "{time}");
         assert_eq!(data["present"]["totalCount"], json!(want), "{time}");
@@ -87,15 +81,15 @@ async fn the_overstayers_nested_checks_in_a_list_are_those_made_by_as_of() {
         .as_object()
         .expect("health_checks_at")
     {
-        let data = data_as(
-            &app,
-            &analyst,
-            "query($n: String!, $t: DateTime!) {
+        let data = app
+            .data_as(
+                &analyst,
+                "query($n: String!, $t: DateTime!) {
                 people(asOf: $t, filter: { present: null, documentNumber: { eq: $n } }) {
                     edges { node { healthChecks { checkedAt } } } } }",
-            json!({ "n": overstayer["passport"], "t": time }),
-        )
-        .await;
+                json!({ "n": overstayer["passport"], "t": time }),
+            )
+            .await;
         let edges = data["people"]["edges"].as_array().expect("edges");
         assert_eq!(edges.len(), 1, "{data}");
         let checks = edges[0]["node"]["healthChecks"].as_array().expect("checks");
@@ -121,14 +115,14 @@ async fn typed_filters_hold_for_every_person_they_return() {
     };
 
     // An affiliation as a student at a university, in force.
-    let students = data_as(
-        &app,
-        &analyst,
-        query,
-        json!({ "f": { "present": null, "affiliation": {
-            "role": { "eq": "STUDENT" }, "organizationKind": { "in": ["university"] }, "active": true } } }),
-    )
-    .await;
+    let students = app
+        .data_as(
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "affiliation": {
+                "role": { "eq": "STUDENT" }, "organizationKind": { "in": ["university"] }, "active": true } } }),
+        )
+        .await;
     assert!(everyone(&students) > 0, "{students}");
     for person in list(&students) {
         let holds = person["affiliations"]
@@ -144,21 +138,20 @@ async fn typed_filters_hold_for_every_person_they_return() {
     }
     // Operators narrow: a visa expiring before a day is a subset of visas known at all.
     let known_visa = everyone(
-        &data_as(
-            &app,
+        &app.data_as(
             &analyst,
             query,
             json!({ "f": { "present": null, "visaValidUntil": { "isNull": false } } }),
         )
         .await,
     );
-    let early = data_as(
-        &app,
-        &analyst,
-        query,
-        json!({ "f": { "present": null, "document": { "kind": { "eq": "visa" }, "validUntil": { "lte": "2020-02-16" } } } }),
-    )
-    .await;
+    let early = app
+        .data_as(
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "document": { "kind": { "eq": "visa" }, "validUntil": { "lte": "2020-02-16" } } } }),
+        )
+        .await;
     assert!(
         everyone(&early) > 0 && everyone(&early) < known_visa,
         "{early}"
@@ -174,13 +167,13 @@ async fn typed_filters_hold_for_every_person_they_return() {
         assert!(holds, "{person}");
     }
     // Checks, counted sources and names: each answer checked against what it returns.
-    let checked = data_as(
-        &app,
-        &analyst,
-        query,
-        json!({ "f": { "present": null, "healthCheck": { "temperature": { "gte": 30.0 } } } }),
-    )
-    .await;
+    let checked = app
+        .data_as(
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "healthCheck": { "temperature": { "gte": 30.0 } } } }),
+        )
+        .await;
     assert!(everyone(&checked) > 0, "{checked}");
     for person in list(&checked) {
         assert!(
@@ -193,8 +186,7 @@ async fn typed_filters_hold_for_every_person_they_return() {
         );
     }
     let many = everyone(
-        &data_as(
-            &app,
+        &app.data_as(
             &analyst,
             query,
             json!({ "f": { "present": null, "reportingUnits": { "gte": 2 } } }),
@@ -202,8 +194,7 @@ async fn typed_filters_hold_for_every_person_they_return() {
         .await,
     );
     let one = everyone(
-        &data_as(
-            &app,
+        &app.data_as(
             &analyst,
             query,
             json!({ "f": { "present": null, "reportingUnits": { "lte": 1 } } }),
@@ -215,13 +206,13 @@ async fn typed_filters_hold_for_every_person_they_return() {
         many + one,
         expected()["known_people"].as_i64().expect("known")
     );
-    let women = data_as(
-        &app,
-        &analyst,
-        query,
-        json!({ "f": { "present": null, "sex": { "eq": "f" }, "name": { "isNull": false } } }),
-    )
-    .await;
+    let women = app
+        .data_as(
+            &analyst,
+            query,
+            json!({ "f": { "present": null, "sex": { "eq": "f" }, "name": { "isNull": false } } }),
+        )
+        .await;
     assert!(everyone(&women) > 0);
     assert!(
         list(&women)
@@ -248,17 +239,17 @@ async fn uploaders_filter_and_cross_count_through_their_own_facts_and_leaders_do
     let leader = app.token("fao", Role::Leader).await;
     // Police checks are no fact of the education bureau's uploads.
     let query = r#"{ people(filter: { present: null, healthCheck: { checkedAt: { isNull: false } } }) { totalCount } }"#;
-    let all = data_as(&app, &analyst, query, Value::Null).await;
+    let all = app.data_as(&analyst, query, Value::Null).await;
     assert!(all["people"]["totalCount"].as_i64().is_some_and(|n| n > 0));
-    let own = data_as(&app, &education, query, Value::Null).await;
+    let own = app.data_as(&education, query, Value::Null).await;
     assert_eq!(own["people"]["totalCount"], 0, "{own}");
-    let cells = data_as(
-        &app,
-        &education,
-        "{ crossCounts(rows: REPORTING_UNIT, columns: NATIONALITY) { row } }",
-        Value::Null,
-    )
-    .await;
+    let cells = app
+        .data_as(
+            &education,
+            "{ crossCounts(rows: REPORTING_UNIT, columns: NATIONALITY) { row } }",
+            Value::Null,
+        )
+        .await;
     let rows: Vec<&Value> = cells["crossCounts"]
         .as_array()
         .expect("cells")
@@ -275,8 +266,7 @@ async fn uploaders_filter_and_cross_count_through_their_own_facts_and_leaders_do
     .await;
     assert_eq!(code, "FORBIDDEN");
     // Pages: 500 for analysts, 100 for leaders.
-    data_as(
-        &app,
+    app.data_as(
         &analyst,
         "{ people(first: 500) { totalCount } }",
         Value::Null,
@@ -295,15 +285,15 @@ async fn uploaders_filter_and_cross_count_through_their_own_facts_and_leaders_do
 #[tokio::test]
 async fn a_filtered_trend_counts_the_filtered_present_people_each_day() {
     let (app, analyst) = city().await;
-    let data = data_as(
-        &app,
-        &analyst,
-        r#"{ all: presentTrend(from: "2020-02-01", to: "2020-02-17") { day present }
+    let data = app
+        .data_as(
+            &analyst,
+            r#"{ all: presentTrend(from: "2020-02-01", to: "2020-02-17") { day present }
              kor: presentTrend(from: "2020-02-01", to: "2020-02-17", filter: { nationality: ["KOR"] }) { day present }
              korNow: countsBy(dimension: NATIONALITY, asOf: "2020-02-17T15:59:59Z", filter: { nationality: ["KOR"] }) { count } }"#,
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let all = data["all"].as_array().expect("points");
     let kor = data["kor"].as_array().expect("points");
     assert_eq!(all.len(), kor.len());
@@ -351,13 +341,13 @@ async fn the_export_refuses_unknown_parameters_and_takes_typed_conditions() {
 #[tokio::test]
 async fn names_are_found_in_any_word_order_and_numbers_despite_confusions() {
     let (app, analyst) = city().await;
-    let page = data_as(
-        &app,
-        &analyst,
-        "{ people(first: 200, filter: { present: null }) { edges { node { id name } } } }",
-        Value::Null,
-    )
-    .await;
+    let page = app
+        .data_as(
+            &analyst,
+            "{ people(first: 200, filter: { present: null }) { edges { node { id name } } } }",
+            Value::Null,
+        )
+        .await;
     let (id, name) = page["people"]["edges"]
         .as_array()
         .expect("edges")
@@ -387,7 +377,7 @@ async fn names_are_found_in_any_word_order_and_numbers_despite_confusions() {
         format!("{}, {}", words[0].to_lowercase(), words[1]),
         format!("{}{}", words[0], words[1]),
     ] {
-        let found = data_as(&app, &analyst, query, json!({ "s": written })).await;
+        let found = app.data_as(&analyst, query, json!({ "s": written })).await;
         assert!(ids(&found).contains(&id), "{written}: {found}");
     }
 
@@ -411,7 +401,7 @@ async fn names_are_found_in_any_word_order_and_numbers_despite_confusions() {
             }
         })
         .collect();
-    let found = data_as(&app, &analyst, query, json!({ "s": spaced })).await;
+    let found = app.data_as(&analyst, query, json!({ "s": spaced })).await;
     assert_eq!(ids(&found).len(), 1, "{spaced}: {found}");
 
     // One character changed: not found, but suggested.
@@ -419,15 +409,15 @@ async fn names_are_found_in_any_word_order_and_numbers_despite_confusions() {
     let last = changed.len() - 1;
     changed[last] = if changed[last] == '7' { '8' } else { '7' };
     let changed: String = changed.into_iter().collect();
-    let found = data_as(&app, &analyst, query, json!({ "s": changed })).await;
+    let found = app.data_as(&analyst, query, json!({ "s": changed })).await;
     assert!(ids(&found).is_empty(), "{found}");
-    let suggested = data_as(
-        &app,
-        &analyst,
-        "query($n: String!) { searchSuggestions(number: $n) { documentNumber } }",
-        json!({ "n": changed }),
-    )
-    .await;
+    let suggested = app
+        .data_as(
+            &analyst,
+            "query($n: String!) { searchSuggestions(number: $n) { documentNumber } }",
+            json!({ "n": changed }),
+        )
+        .await;
     let numbers: Vec<&Value> = suggested["searchSuggestions"]
         .as_array()
         .expect("list")
@@ -467,7 +457,7 @@ async fn walk(
     let mut after = Value::Null;
     let mut seen = Vec::new();
     loop {
-        let data = data_as(app, token, &query, json!({ "after": after })).await;
+        let data = app.data_as(token, &query, json!({ "after": after })).await;
         let people = &data["people"];
         for edge in people["edges"].as_array().expect("edges") {
             let node = &edge["node"];
@@ -530,13 +520,13 @@ async fn lists_sort_on_any_field_both_ways_and_page_by_keyset_cursors() {
         }
     }
     // A cursor of one order is refused by another.
-    let first = data_as(
-        &app,
-        &analyst,
-        "{ people(first: 2, orderBy: NAME) { pageInfo { endCursor } } }",
-        Value::Null,
-    )
-    .await;
+    let first = app
+        .data_as(
+            &analyst,
+            "{ people(first: 2, orderBy: NAME) { pageInfo { endCursor } } }",
+            Value::Null,
+        )
+        .await;
     let code = error_as(
         &app,
         &analyst,
@@ -550,14 +540,14 @@ async fn lists_sort_on_any_field_both_ways_and_page_by_keyset_cursors() {
 #[tokio::test]
 async fn export_people_gives_an_address_that_downloads_the_same_list() {
     let (app, analyst) = city().await;
-    let data = data_as(
-        &app,
-        &analyst,
-        r#"{ exportPeople(filter: { present: null, sex: { eq: "F" } }, orderBy: BIRTH_DATE, direction: DESC) { url }
+    let data = app
+        .data_as(
+            &analyst,
+            r#"{ exportPeople(filter: { present: null, sex: { eq: "F" } }, orderBy: BIRTH_DATE, direction: DESC) { url }
              people(filter: { present: null, sex: { eq: "F" } }) { totalCount } }"#,
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let url = data["exportPeople"]["url"].as_str().expect("an address");
     assert!(url.starts_with("/api/exports/people.xlsx?"), "{url}");
     let file = app.get_as(Some(&analyst), url).await;
@@ -582,16 +572,16 @@ async fn export_people_gives_an_address_that_downloads_the_same_list() {
         { and: [{ nationality: ["KOR"] }, { sex: { eq: "F" } }] },
         { visaStatus: [EXPIRED], arrivedFrom: "2020-01-01T00:00:00Z" },
         { affiliation: { role: { eq: "student" } }, present: false } ] }"#;
-    let data = data_as(
-        &app,
-        &analyst,
-        &format!(
-            "{{ exportPeople(filter: {nested}, orderBy: NAME) {{ url }}
+    let data = app
+        .data_as(
+            &analyst,
+            &format!(
+                "{{ exportPeople(filter: {nested}, orderBy: NAME) {{ url }}
                 people(filter: {nested}) {{ totalCount present }} }}"
-        ),
-        Value::Null,
-    )
-    .await;
+            ),
+            Value::Null,
+        )
+        .await;
     let url = data["exportPeople"]["url"].as_str().expect("an address");
     let file = app.get_as(Some(&analyst), url).await;
     assert_eq!(file.status, StatusCode::OK, "{}", file.body);
@@ -627,17 +617,17 @@ async fn export_people_gives_an_address_that_downloads_the_same_list() {
 async fn changes_between_two_times_agree_with_the_lists_at_both_times() {
     let (app, analyst) = city().await;
     let (from, to) = ("2020-01-01T00:00:00+08:00", "2020-02-17T12:00:00+08:00");
-    let data = data_as(
-        &app,
-        &analyst,
-        "query($from: DateTime!, $to: DateTime!) {
+    let data = app
+        .data_as(
+            &analyst,
+            "query($from: DateTime!, $to: DateTime!) {
             changes(from: $from, to: $to) { totalCount items {
                 kind at before after afterUnit { name }
                 person { id documentNumber present managingUnit { name } }
                 source { fileName row } } } }",
-        json!({ "from": from, "to": to }),
-    )
-    .await;
+            json!({ "from": from, "to": to }),
+        )
+        .await;
     let items = data["changes"]["items"].as_array().expect("items");
     assert_eq!(
         data["changes"]["totalCount"].as_u64(),
@@ -692,23 +682,23 @@ async fn changes_between_two_times_agree_with_the_lists_at_both_times() {
     // Everyone was first seen when the fixtures landed, after `to`: no one in the period…
     assert!(items.iter().all(|i| i["kind"] != "FIRST_SEEN"));
     // …and everyone since.
-    let since = data_as(
-        &app,
-        &analyst,
-        r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount } }"#,
-        Value::Null,
-    )
-    .await;
+    let since = app
+        .data_as(
+            &analyst,
+            r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount } }"#,
+            Value::Null,
+        )
+        .await;
     assert_eq!(since["changes"]["totalCount"], expected()["known_people"]);
     // An uploader sees only its own people's changes.
     let education = app.token("education", Role::Uploader).await;
-    let own = data_as(
-        &app,
-        &education,
-        r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount items { source { unitCode } } } }"#,
-        Value::Null,
-    )
-    .await;
+    let own = app
+        .data_as(
+            &education,
+            r#"{ changes(from: "2021-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", kinds: [FIRST_SEEN], first: 5000) { totalCount items { source { unitCode } } } }"#,
+            Value::Null,
+        )
+        .await;
     let n = own["changes"]["totalCount"].as_i64().expect("a count");
     assert!(
         n > 0 && n < expected()["known_people"].as_i64().unwrap_or(0),
@@ -727,14 +717,14 @@ async fn changes_between_two_times_agree_with_the_lists_at_both_times() {
 async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
     let (app, analyst) = city().await;
     // A unit lists someone already known under another number: a candidate match.
-    let known = data_as(
-        &app,
-        &analyst,
-        "{ people(first: 500, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
+    let known = app
+        .data_as(
+            &analyst,
+            "{ people(first: 500, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
             edges { node { name birthDate nationality { code } } } } }",
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let someone = known["people"]["edges"][0]["node"].clone();
     assert!(someone.is_object(), "{known}");
     let file = format!(
@@ -754,13 +744,13 @@ async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
         )
         .await;
     assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
-    let merges = data_as(
-        &app,
-        &analyst,
-        "{ pendingMerges { id person { id } candidate { id documentNumber nationality { code } } } }",
-        Value::Null,
-    )
-    .await;
+    let merges = app
+        .data_as(
+            &analyst,
+            "{ pendingMerges { id person { id } candidate { id documentNumber nationality { code } } } }",
+            Value::Null,
+        )
+        .await;
     let merge = merges["pendingMerges"][0].clone();
     assert!(
         merge.is_object(),
@@ -774,21 +764,21 @@ async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
     let facts = "query($p: ID!) { person(id: $p, asOf: \"2100-01-01T00:00:00Z\") {
         sources { fileName row } movements { occurredAt } documents { number }
         mergedRecords { mergeId documentNumber } } overview { knownPeople } }";
-    let survivor_before = data_as(&app, &analyst, facts, json!({ "p": survivor })).await;
-    let absorbed_before = data_as(&app, &analyst, facts, json!({ "p": absorbed })).await;
+    let survivor_before = app.data_as(&analyst, facts, json!({ "p": survivor })).await;
+    let absorbed_before = app.data_as(&analyst, facts, json!({ "p": absorbed })).await;
     assert!(absorbed_before["person"].is_object());
-    let accept = data_as(
-        &app,
-        &analyst,
-        "mutation($id: ID!) { resolveMerge(id: $id, accept: true) { status } }",
-        json!({ "id": id }),
-    )
-    .await;
+    let accept = app
+        .data_as(
+            &analyst,
+            "mutation($id: ID!) { resolveMerge(id: $id, accept: true) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
     assert_eq!(accept["resolveMerge"]["status"], "accepted");
 
     // Merged: one person, the absorbed record shown as merged into the survivor, found by
     // its own number.
-    let merged = data_as(&app, &analyst, facts, json!({ "p": survivor })).await;
+    let merged = app.data_as(&analyst, facts, json!({ "p": survivor })).await;
     let records = merged["person"]["mergedRecords"]
         .as_array()
         .expect("records");
@@ -804,13 +794,13 @@ async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
             .as_i64()
             .map(|n| n - 1)
     );
-    let by_number = data_as(
-        &app,
-        &analyst,
-        "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
-        json!({ "n": merge["candidate"]["documentNumber"], "c": merge["candidate"]["nationality"]["code"] }),
-    )
-    .await;
+    let by_number = app
+        .data_as(
+            &analyst,
+            "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
+            json!({ "n": merge["candidate"]["documentNumber"], "c": merge["candidate"]["nationality"]["code"] }),
+        )
+        .await;
     assert_eq!(by_number["person"]["id"], survivor);
 
     // Undone by an analyst (not a leader): both records back with their facts.
@@ -820,10 +810,10 @@ async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
         error_as(&app, &leader, undo, json!({ "id": id })).await,
         "FORBIDDEN"
     );
-    let undone = data_as(&app, &analyst, undo, json!({ "id": id })).await;
+    let undone = app.data_as(&analyst, undo, json!({ "id": id })).await;
     assert_eq!(undone["undoMerge"]["status"], "undone");
-    let survivor_after = data_as(&app, &analyst, facts, json!({ "p": survivor })).await;
-    let absorbed_after = data_as(&app, &analyst, facts, json!({ "p": absorbed })).await;
+    let survivor_after = app.data_as(&analyst, facts, json!({ "p": survivor })).await;
+    let absorbed_after = app.data_as(&analyst, facts, json!({ "p": absorbed })).await;
     assert_eq!(survivor_after["person"], survivor_before["person"]);
     assert_eq!(absorbed_after["person"], absorbed_before["person"]);
     assert_eq!(survivor_after["overview"], survivor_before["overview"]);
@@ -851,9 +841,10 @@ async fn an_accepted_merge_keeps_the_absorbed_record_and_can_be_undone() {
     );
 }
 
-#[tokio::test]
-async fn figures_known_at_a_time_are_those_the_uploads_landed_by_then_gave() {
-    // The city as one upload made it, and a city where more landed afterwards.
+/// The city as one upload made it, and a city where more landed afterwards: `(only, an
+/// analyst's token of it, app, an analyst's token of it, then)`, with the police visa list
+/// in both and the other fixtures in `app` only, landed after `then`.
+pub(crate) async fn known_at() -> (TestApp, String, TestApp, String, DateTime<Utc>) {
     let only = spawn_app().await;
     import(&only.db, "police_visas.xlsx", "police").await;
     let app = spawn_app().await;
@@ -868,6 +859,12 @@ async fn figures_known_at_a_time_are_those_the_uploads_landed_by_then_gave() {
     }
     let analyst = app.token("fao", Role::Analyst).await;
     let only_analyst = only.token("fao", Role::Analyst).await;
+    (only, only_analyst, app, analyst, then)
+}
+
+#[tokio::test]
+async fn figures_known_at_a_time_are_those_the_uploads_landed_by_then_gave() {
+    let (only, only_analyst, app, analyst, then) = known_at().await;
     let query = "query($k: DateTime) {
         overview(knownAt: $k) { knownPeople presentPeople countries managingUnits arrivals expiredVisas expiringVisas }
         people(first: 500, knownAt: $k, filter: { present: null }) { totalCount edges { node { id present visaStatus } } }
@@ -889,22 +886,24 @@ async fn figures_known_at_a_time_are_those_the_uploads_landed_by_then_gave() {
             sum(&data["crossCounts"]),
         )
     };
-    let reproduced = data_as(&app, &analyst, query, json!({ "k": then.to_rfc3339() })).await;
-    let original = data_as(&only, &only_analyst, query, json!({ "k": Value::Null })).await;
+    let reproduced = app
+        .data_as(&analyst, query, json!({ "k": then.to_rfc3339() }))
+        .await;
+    let original = only
+        .data_as(&only_analyst, query, json!({ "k": Value::Null }))
+        .await;
     assert_eq!(at_asof(reproduced.clone()), at_asof(original.clone()));
     assert_eq!(
         reproduced["countsBy"].as_array().map(Vec::len),
         original["countsBy"].as_array().map(Vec::len)
     );
-    let now = data_as(&app, &analyst, query, json!({ "k": Value::Null })).await;
+    let now = app
+        .data_as(&analyst, query, json!({ "k": Value::Null }))
+        .await;
     assert_ne!(now["overview"], reproduced["overview"], "more landed since");
-    let before = data_as(
-        &app,
-        &analyst,
-        query,
-        json!({ "k": "2000-01-01T00:00:00Z" }),
-    )
-    .await;
+    let before = app
+        .data_as(&analyst, query, json!({ "k": "2000-01-01T00:00:00Z" }))
+        .await;
     assert_eq!(before["overview"]["knownPeople"], 0);
     assert_eq!(before["people"]["totalCount"], 0);
 }
@@ -922,13 +921,13 @@ async fn facet_counts_cover_the_same_people_as_the_list_for_every_presence() {
             if let Some(code) = nationality {
                 filter["nationality"] = json!([code]);
             }
-            let data = data_as(
-                &app,
-                &analyst,
-                query,
-                json!({ "f": filter, "t": "2020-02-17T12:00:00+08:00" }),
-            )
-            .await;
+            let data = app
+                .data_as(
+                    &analyst,
+                    query,
+                    json!({ "f": filter, "t": "2020-02-17T12:00:00+08:00" }),
+                )
+                .await;
             let total = data["people"]["totalCount"].as_i64().expect("total");
             for facet in ["byCountry", "byVisa"] {
                 let sum: i64 = data[facet]

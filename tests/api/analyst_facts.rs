@@ -3,20 +3,14 @@
 //! gave it, a visa's own number apart from its passport's, and a person's values and facts
 //! as the uploads landed by a time gave them.
 
-use crate::fixtures::{fixture_files, import};
-use crate::helpers::{Part, TestApp, spawn_app};
+use crate::analyst::known_at;
+use crate::fixtures::import;
+use crate::helpers::{Part, TestApp, items_where, spawn_app};
 use axum::http::StatusCode;
 use hub::auth::Role;
 use migration::{MigrationTrait, SchemaManager};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
-
-/// `data`, asserting the answer has no errors.
-async fn data_as(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
-    let body = app.graphql_as(Some(token), query, variables).await.json();
-    assert!(body["errors"].is_null(), "{body}");
-    body["data"].clone()
-}
 
 /// Uploads a CSV as `unit`'s uploader, as `kind`; the report.
 async fn upload_csv(app: &TestApp, unit: &str, kind: &str, name: &str, text: &str) -> Value {
@@ -61,7 +55,9 @@ async fn warnings_of_accepted_rows_are_on_the_upload_and_on_the_person() {
     let analyst = app.token("fao", Role::Analyst).await;
     let page = "query($first: Int!, $offset: Int!) { uploads { rows { warnings }
         rowWarnings(first: $first, offset: $offset) { total nodes { sheet row column value code message } } } }";
-    let one = data_as(&app, &analyst, page, json!({ "first": 1, "offset": 0 })).await;
+    let one = app
+        .data_as(&analyst, page, json!({ "first": 1, "offset": 0 }))
+        .await;
     let upload = &one["uploads"][0];
     assert_eq!(upload["rowWarnings"]["total"], 2);
     let nodes = upload["rowWarnings"]["nodes"].as_array().expect("nodes");
@@ -75,7 +71,9 @@ async fn warnings_of_accepted_rows_are_on_the_upload_and_on_the_person() {
             .is_some_and(|m| m.contains("性别")),
         "{one}"
     );
-    let next = data_as(&app, &analyst, page, json!({ "first": 10, "offset": 1 })).await;
+    let next = app
+        .data_as(&analyst, page, json!({ "first": 10, "offset": 1 }))
+        .await;
     let nodes = next["uploads"][0]["rowWarnings"]["nodes"]
         .as_array()
         .expect("nodes");
@@ -85,24 +83,28 @@ async fn warnings_of_accepted_rows_are_on_the_upload_and_on_the_person() {
     // The person the row names carries the warning, with its row.
     let person = "query($n: String!) { person(documentNumber: $n, nationality: \"KOR\") {
         id warnings { column value code message source { fileName row } } } }";
-    let lee = data_as(&app, &analyst, person, json!({ "n": "M55505678" })).await;
+    let lee = app
+        .data_as(&analyst, person, json!({ "n": "M55505678" }))
+        .await;
     let warnings = lee["person"]["warnings"].as_array().expect("warnings");
     assert_eq!(warnings.len(), 1, "{lee}");
     assert_eq!(warnings[0]["code"], "AMBIGUOUS_DATE");
     assert_eq!(warnings[0]["value"], "03/04/1991");
     assert_eq!(warnings[0]["source"]["fileName"], "visas.csv");
-    let kim = data_as(&app, &analyst, person, json!({ "n": "M55509012" })).await;
+    let kim = app
+        .data_as(&analyst, person, json!({ "n": "M55509012" }))
+        .await;
     assert_eq!(kim["person"]["warnings"], json!([]));
 
     // Leaders see the warning but not the value as written, nor the upload's rows.
     let leader = app.token("fao", Role::Leader).await;
-    let masked = data_as(
-        &app,
-        &leader,
-        "query($id: ID!) { person(id: $id) { warnings { code value } } }",
-        json!({ "id": lee["person"]["id"] }),
-    )
-    .await;
+    let masked = app
+        .data_as(
+            &leader,
+            "query($id: ID!) { person(id: $id) { warnings { code value } } }",
+            json!({ "id": lee["person"]["id"] }),
+        )
+        .await;
     assert_eq!(masked["person"]["warnings"][0]["code"], "AMBIGUOUS_DATE");
     assert_eq!(masked["person"]["warnings"][0]["value"], Value::Null);
     let refused = app
@@ -133,17 +135,17 @@ async fn a_fact_several_sources_give_is_one_entry_with_every_source() {
     upload_csv(&app, "tourism", "lodging_register", "guests-b.csv", &again).await;
 
     let analyst = app.token("fao", Role::Analyst).await;
-    let data = data_as(
-        &app,
-        &analyst,
-        "{ person(documentNumber: \"M55501234\", nationality: \"KOR\", asOf: \"2020-03-01T00:00:00Z\") {
+    let data = app
+        .data_as(
+            &analyst,
+            "{ person(documentNumber: \"M55501234\", nationality: \"KOR\", asOf: \"2020-03-01T00:00:00Z\") {
             sources { fileName }
             affiliations { role organization { name } source { fileName } sources { fileName row unitCode } }
             documents { kind category validUntil sources { fileName } }
             stays { checkIn checkOut hotel { name } sources { fileName } } } }",
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let person = &data["person"];
     let files = |list: &Value| -> Vec<String> {
         let mut names: Vec<String> = list
@@ -168,23 +170,13 @@ async fn a_fact_several_sources_give_is_one_entry_with_every_source() {
     );
     assert_eq!(affiliations[0]["sources"][0]["unitCode"], "police");
     assert_eq!(affiliations[0]["source"]["fileName"], "visas-0201.csv");
-    let visas: Vec<&Value> = person["documents"]
-        .as_array()
-        .expect("documents")
-        .iter()
-        .filter(|d| d["kind"] == "visa")
-        .collect();
+    let visas = items_where(&person["documents"], "kind", "visa");
     assert_eq!(visas.len(), 1, "{data}");
     assert_eq!(
         files(&visas[0]["sources"]),
         ["visas-0201.csv", "visas-0202.csv"]
     );
-    let passport: Vec<&Value> = person["documents"]
-        .as_array()
-        .expect("documents")
-        .iter()
-        .filter(|d| d["kind"] == "passport")
-        .collect();
+    let passport = items_where(&person["documents"], "kind", "passport");
     assert_eq!(passport.len(), 1);
     assert_eq!(passport[0]["sources"].as_array().map(Vec::len), Some(4));
     let stays = person["stays"].as_array().expect("stays");
@@ -237,7 +229,7 @@ async fn a_visa_has_its_own_number_and_names_the_passport_it_is_in() {
         }
         visas
     };
-    let data = data_as(&app, &analyst, query, Value::Null).await;
+    let data = app.data_as(&analyst, query, Value::Null).await;
     let visas = check(&data);
     assert!(visas > 100, "the visa list gives visas: {visas}");
 
@@ -260,7 +252,7 @@ async fn a_visa_has_its_own_number_and_names_the_passport_it_is_in() {
     );
     assert_eq!(stored_visas(&app.db, "passport_number").await, before);
     // A migrated store answers as a new one, and people are still found by their number.
-    let again = data_as(&app, &analyst, query, Value::Null).await;
+    let again = app.data_as(&analyst, query, Value::Null).await;
     assert_eq!(check(&again), visas);
     for edge in data["people"]["edges"].as_array().expect("edges") {
         let number = &edge["node"]["documentNumber"];
@@ -270,16 +262,16 @@ async fn a_visa_has_its_own_number_and_names_the_passport_it_is_in() {
             .iter()
             .filter(|e| e["node"]["documentNumber"] == *number)
             .count();
-        let found = data_as(
-            &app,
-            &analyst,
-            "query($n: String!) {
+        let found = app
+            .data_as(
+                &analyst,
+                "query($n: String!) {
                 people(filter: { present: null, documentNumber: { eq: $n } }) { totalCount }
                 inPassport: people(filter: { present: null, document: { passportNumber: { eq: $n } } }) { totalCount }
                 asOwn: people(filter: { present: null, document: { kind: { eq: \"visa\" }, number: { eq: $n } } }) { totalCount } }",
-            json!({ "n": number }),
-        )
-        .await;
+                json!({ "n": number }),
+            )
+            .await;
         assert_eq!(found["people"]["totalCount"], json!(holders), "{number}");
         let with_visa = data["people"]["edges"]
             .as_array()
@@ -324,21 +316,7 @@ fn facts_of(node: &Value) -> Value {
 
 #[tokio::test]
 async fn a_list_known_at_a_time_shows_the_names_and_facts_landed_by_then() {
-    // The city as one upload made it, and a city where more landed afterwards.
-    let only = spawn_app().await;
-    import(&only.db, "police_visas.xlsx", "police").await;
-    let app = spawn_app().await;
-    import(&app.db, "police_visas.xlsx", "police").await;
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    let then = chrono::Utc::now();
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    for (name, unit, _) in fixture_files() {
-        if name != "police_visas.xlsx" {
-            import(&app.db, &name, &unit).await;
-        }
-    }
-    let analyst = app.token("fao", Role::Analyst).await;
-    let only_analyst = only.token("fao", Role::Analyst).await;
+    let (only, only_analyst, app, analyst, then) = known_at().await;
     let sources = "sources { fileName sheet row }";
     let fields = format!(
         "documentNumber name chineseName sex birthDate hasConflicts present visaStatus
@@ -371,11 +349,19 @@ async fn a_list_known_at_a_time_shows_the_names_and_facts_landed_by_then() {
             })
             .collect()
     };
-    let original =
-        by_number(&data_as(&only, &only_analyst, &list, json!({ "k": Value::Null })).await);
-    let reproduced =
-        by_number(&data_as(&app, &analyst, &list, json!({ "k": then.to_rfc3339() })).await);
-    let today = by_number(&data_as(&app, &analyst, &list, json!({ "k": Value::Null })).await);
+    let original = by_number(
+        &only
+            .data_as(&only_analyst, &list, json!({ "k": Value::Null }))
+            .await,
+    );
+    let reproduced = by_number(
+        &app.data_as(&analyst, &list, json!({ "k": then.to_rfc3339() }))
+            .await,
+    );
+    let today = by_number(
+        &app.data_as(&analyst, &list, json!({ "k": Value::Null }))
+            .await,
+    );
     assert!(original.len() > 100);
     assert_eq!(
         reproduced.keys().collect::<Vec<_>>(),
@@ -397,33 +383,33 @@ async fn a_list_known_at_a_time_shows_the_names_and_facts_landed_by_then() {
         .iter()
         .find(|(number, person)| today[*number] != **person)
         .expect("someone changed");
-    let nationality = data_as(
-        &only,
-        &only_analyst,
-        "query($n: String!) { people(filter: { present: null, documentNumber: { eq: $n } }) {
+    let nationality = only
+        .data_as(
+            &only_analyst,
+            "query($n: String!) { people(filter: { present: null, documentNumber: { eq: $n } }) {
             edges { node { nationality { code } } } } }",
-        json!({ "n": number }),
-    )
-    .await["people"]["edges"][0]["node"]["nationality"]["code"]
+            json!({ "n": number }),
+        )
+        .await["people"]["edges"][0]["node"]["nationality"]["code"]
         .clone();
     let one = format!(
         "query($n: String!, $c: String!, $k: DateTime) {{ person(documentNumber: $n, nationality: $c,
             knownAt: $k, asOf: \"2020-02-17T12:00:00+08:00\") {{ {fields} }} }}"
     );
-    let known = data_as(
-        &app,
-        &analyst,
-        &one,
-        json!({ "n": number, "c": nationality, "k": then.to_rfc3339() }),
-    )
-    .await;
+    let known = app
+        .data_as(
+            &analyst,
+            &one,
+            json!({ "n": number, "c": nationality, "k": then.to_rfc3339() }),
+        )
+        .await;
     assert_eq!(&facts_of(&known["person"]), person);
-    let unknown = data_as(
-        &app,
-        &analyst,
-        &one,
-        json!({ "n": number, "c": nationality, "k": "2000-01-01T00:00:00Z" }),
-    )
-    .await;
+    let unknown = app
+        .data_as(
+            &analyst,
+            &one,
+            json!({ "n": number, "c": nationality, "k": "2000-01-01T00:00:00Z" }),
+        )
+        .await;
     assert_eq!(unknown["person"], Value::Null);
 }

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use hub::auth::Role;
 use serde_json::{Value, json};
 
-use crate::cli::{hub, text};
+use crate::cli::{hub_on, text};
 use crate::fixtures::{fixture_files, import, imported_city};
 use crate::helpers::{TestApp, create_token, spawn_app};
 
@@ -168,17 +168,11 @@ async fn the_brief_states_the_dashboards_figures_for_each_role() {
 async fn hub_brief_writes_the_same_brief_as_a_word_file() {
     let (test_db, _db) = imported_city().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = hub(
+    let url = test_db.url.as_str();
+    let out = hub_on(
         dir.path(),
-        &[
-            "brief",
-            "--as-of",
-            "2020-02-17 12:00",
-            "-o",
-            "brief.docx",
-            "--database-url",
-            test_db.url.as_str(),
-        ],
+        url,
+        &["brief", "--as-of", "2020-02-17 12:00", "-o", "brief.docx"],
     )
     .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -194,17 +188,10 @@ async fn hub_brief_writes_the_same_brief_as_a_word_file() {
     let bytes = std::fs::read(dir.path().join("brief.docx")).expect("the file");
     assert!(docx_text(&bytes).contains(&headline));
 
-    let refused = hub(
+    let refused = hub_on(
         dir.path(),
-        &[
-            "brief",
-            "--as-of",
-            "soon",
-            "-o",
-            "x.docx",
-            "--database-url",
-            test_db.url.as_str(),
-        ],
+        url,
+        &["brief", "--as-of", "soon", "-o", "x.docx"],
     )
     .await;
     assert!(!refused.status.success());

@@ -3,7 +3,7 @@
 //! trend, merges, and the exported SDL.
 
 use crate::fixtures::{expected, fixture_files, import, report_time};
-use crate::helpers::TestDatabase;
+use crate::helpers::{TestDatabase, texts_of};
 use async_graphql::{Request, Variables};
 use hub::auth::{Principal, Role, UnitRef};
 use hub::graphql::{DefaultAsOf, HubSchema, build_schema};
@@ -218,12 +218,7 @@ async fn a_person_shows_every_fact_with_its_source() {
         visa.map(|v| v["validUntil"].clone()),
         Some(overstayer["visa_expired"].clone())
     );
-    let files: Vec<&str> = person["sources"]
-        .as_array()
-        .expect("sources")
-        .iter()
-        .filter_map(|s| s["fileName"].as_str())
-        .collect();
+    let files = texts_of(&person["sources"], "fileName");
     assert!(
         files.contains(&"police_visas.xlsx") && files.contains(&"police_health_checks.xlsx"),
         "{files:?}"

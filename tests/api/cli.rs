@@ -3,7 +3,9 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::helpers::TestDatabase;
+use tempfile::TempDir;
+
+use crate::helpers::{TestDatabase, texts_of};
 
 /// Run the `hub` binary in `dir` with `args`, without any `HUB_*` variable from the test
 /// environment.
@@ -18,6 +20,52 @@ pub async fn hub(dir: &Path, args: &[&str]) -> Output {
     command.output().await.expect("run the hub binary")
 }
 
+/// Runs the `hub` binary in `dir` against the store at `url`: `hub --database-url URL ARGS…`.
+pub async fn hub_on(dir: &Path, url: &str, args: &[&str]) -> Output {
+    let mut all = vec!["--database-url", url];
+    all.extend_from_slice(args);
+    hub(dir, &all).await
+}
+
+/// A fresh store and a working directory to run the `hub` binary in against it.
+pub struct CliStore {
+    /// The store.
+    pub database: TestDatabase,
+    /// The working directory.
+    pub dir: TempDir,
+}
+
+impl CliStore {
+    /// A fresh (unmigrated) store on the configured backend and an empty directory.
+    pub async fn new() -> Self {
+        Self {
+            database: TestDatabase::new().await,
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// The working directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `hub --database-url URL ARGS…` in the working directory.
+    pub async fn hub(&self, args: &[&str]) -> Output {
+        hub_on(self.path(), &self.database.url, args).await
+    }
+}
+
+/// Asserts that `out` succeeded (naming `what` and its stderr otherwise).
+pub fn assert_success(out: &Output, what: &str) {
+    assert!(out.status.success(), "{what}: {}", text(&out.stderr));
+}
+
+/// The stdout of `out` parsed as JSON.
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON on stdout ({e}): {}", text(&out.stdout)))
+}
+
 /// Output bytes as text (lossy).
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -25,84 +73,55 @@ pub fn text(bytes: &[u8]) -> String {
 
 #[tokio::test]
 async fn migrate_twice_then_query_lists_31_member_units() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = database.url.as_str();
+    let cli = CliStore::new().await;
     for round in 1..=2 {
-        let out = hub(dir.path(), &["migrate", "--database-url", url]).await;
-        assert!(
-            out.status.success(),
-            "migrate #{round}: {}",
-            text(&out.stderr)
-        );
+        // The option also works after the command.
+        let url = cli.database.url.as_str();
+        let out = hub(cli.path(), &["migrate", "--database-url", url]).await;
+        assert_success(&out, &format!("migrate #{round}"));
     }
-    let out = hub(
-        dir.path(),
-        &["query", "{ memberUnits { code } }", "--database-url", url],
-    )
-    .await;
-    assert!(out.status.success(), "query: {}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
-    let codes: Vec<&str> = json["data"]["memberUnits"]
-        .as_array()
-        .expect("a list")
-        .iter()
-        .filter_map(|u| u["code"].as_str())
-        .collect();
+    let out = cli.hub(&["query", "{ memberUnits { code } }"]).await;
+    assert_success(&out, "query");
+    let json = stdout_json(&out);
+    let codes = texts_of(&json["data"]["memberUnits"], "code");
     assert_eq!(codes, crate::storage::UNIT_CODES);
 }
 
 #[tokio::test]
 async fn query_with_variables_and_a_failing_query() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = database.url.as_str();
-    let out = hub(
-        dir.path(),
-        &[
-            "--database-url",
-            url,
+    let cli = CliStore::new().await;
+    let out = cli
+        .hub(&[
             "query",
             "query($q: String) { organizations(search: $q) { name } }",
             "--variables",
             r#"{"q": "八一农垦"}"#,
-        ],
-    )
-    .await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        ])
+        .await;
+    assert_success(&out, "query");
     assert_eq!(
-        json["data"]["organizations"][0]["name"],
+        stdout_json(&out)["data"]["organizations"][0]["name"],
         "黑龙江八一农垦大学"
     );
 
-    let out = hub(dir.path(), &["--database-url", url, "query", "{ nope }"]).await;
+    let out = cli.hub(&["query", "{ nope }"]).await;
     assert!(!out.status.success(), "an invalid query must fail");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(json["errors"][0]["extensions"]["code"], "BAD_INPUT");
+    assert_eq!(
+        stdout_json(&out)["errors"][0]["extensions"]["code"],
+        "BAD_INPUT"
+    );
 
-    let out = hub(
-        dir.path(),
-        &[
-            "--database-url",
-            url,
-            "query",
-            "{ memberUnits { code } }",
-            "--variables",
-            "[1]",
-        ],
-    )
-    .await;
+    let query = "{ memberUnits { code } }";
+    let out = cli.hub(&["query", query, "--variables", "[1]"]).await;
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("--variables"));
 }
 
 #[tokio::test]
 async fn units_prints_the_registry_as_a_table() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = hub(dir.path(), &["units", "--database-url", &database.url]).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cli = CliStore::new().await;
+    let out = cli.hub(&["units"]).await;
+    assert_success(&out, "units");
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2 + 31, "{stdout}");

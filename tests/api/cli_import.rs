@@ -10,7 +10,7 @@ use importers::{ReadOptions, SourceKind};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::Value;
 
-use crate::cli::{hub, text};
+use crate::cli::{CliStore, hub, text};
 use crate::fixtures::{expected, fixture_files};
 use crate::helpers::TestDatabase;
 
@@ -28,18 +28,17 @@ fn reports(stdout: &[u8]) -> Vec<Value> {
         .collect()
 }
 
-/// `hub --database-url URL import --unit UNIT --json EXTRA… FILES…` in `dir`.
+/// `hub --database-url URL import --unit UNIT --json EXTRA… FILES…` against `cli`'s store.
 async fn import_json(
-    dir: &Path,
-    url: &str,
+    cli: &CliStore,
     unit: &str,
     extra: &[&str],
     files: &[String],
 ) -> std::process::Output {
-    let mut args = vec!["--database-url", url, "import", "--unit", unit, "--json"];
+    let mut args = vec!["import", "--unit", unit, "--json"];
     args.extend_from_slice(extra);
     args.extend(files.iter().map(String::as_str));
-    hub(dir, &args).await
+    cli.hub(&args).await
 }
 
 async fn upload_count(database: &TestDatabase) -> u64 {
@@ -51,8 +50,7 @@ async fn upload_count(database: &TestDatabase) -> u64 {
 
 #[tokio::test]
 async fn import_json_matches_expected_and_a_second_run_is_duplicate() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let cli = CliStore::new().await;
     let expected = expected();
     let mut by_unit: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (name, unit, _) in fixture_files() {
@@ -61,7 +59,7 @@ async fn import_json_matches_expected_and_a_second_run_is_duplicate() {
     for round in ["imported", "duplicate"] {
         for (unit, names) in &by_unit {
             let paths: Vec<String> = names.iter().map(|n| fixture(n)).collect();
-            let out = import_json(dir.path(), &database.url, unit, &[], &paths).await;
+            let out = import_json(&cli, unit, &[], &paths).await;
             assert!(out.status.success(), "{unit}: {}", text(&out.stderr));
             let reports = reports(&out.stdout);
             assert_eq!(reports.len(), names.len(), "one line per file");
@@ -87,17 +85,15 @@ async fn import_json_matches_expected_and_a_second_run_is_duplicate() {
             }
         }
     }
-    assert_eq!(upload_count(&database).await, 8);
+    assert_eq!(upload_count(&cli.database).await, 8);
 }
 
 #[tokio::test]
 async fn a_dry_run_stores_nothing_and_the_summary_lists_rejections() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let cli = CliStore::new().await;
     let visas = fixture("police_visas.xlsx");
     let out = import_json(
-        dir.path(),
-        &database.url,
+        &cli,
         "police",
         &["--dry-run", "--kind", "visa_registry"],
         std::slice::from_ref(&visas),
@@ -108,21 +104,11 @@ async fn a_dry_run_stores_nothing_and_the_summary_lists_rejections() {
     assert_eq!(reports[0]["status"], "dry_run");
     assert_eq!(reports[0]["upload_id"], Value::Null);
     assert_eq!(reports[0]["rows"]["accepted"], 154);
-    assert_eq!(upload_count(&database).await, 0);
+    assert_eq!(upload_count(&cli.database).await, 0);
 
-    let out = hub(
-        dir.path(),
-        &[
-            "--database-url",
-            &database.url,
-            "import",
-            "--unit",
-            "police",
-            "--dry-run",
-            &visas,
-        ],
-    )
-    .await;
+    let out = cli
+        .hub(&["import", "--unit", "police", "--dry-run", &visas])
+        .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let summary = text(&out.stdout);
     assert!(summary.contains("dry run"), "{summary}");
@@ -136,25 +122,24 @@ async fn a_dry_run_stores_nothing_and_the_summary_lists_rejections() {
         !text(&out.stderr).contains('\u{1b}'),
         "no progress bar without a terminal"
     );
-    assert_eq!(upload_count(&database).await, 0);
+    assert_eq!(upload_count(&cli.database).await, 0);
 }
 
 #[tokio::test]
 async fn unreadable_files_fail_with_a_code_and_exit_2() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let cli = CliStore::new().await;
     let noise: Vec<u8> = (0u32..4096)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let junk = dir.path().join("noise.xlsx");
+    let junk = cli.path().join("noise.xlsx");
     std::fs::write(&junk, noise).expect("write noise");
-    let missing = dir.path().join("missing.xlsx");
+    let missing = cli.path().join("missing.xlsx");
     let files = [
         junk.display().to_string(),
         missing.display().to_string(),
         fixture("police_health_checks.xlsx"),
     ];
-    let out = import_json(dir.path(), &database.url, "police", &[], &files).await;
+    let out = import_json(&cli, "police", &[], &files).await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let reports = reports(&out.stdout);
     assert_eq!(reports.len(), 3);
@@ -177,9 +162,9 @@ async fn unreadable_files_fail_with_a_code_and_exit_2() {
         reports[2]["status"], "imported",
         "the other files still import"
     );
-    assert_eq!(upload_count(&database).await, 1);
+    assert_eq!(upload_count(&cli.database).await, 1);
 
-    let out = import_json(dir.path(), &database.url, "nope", &[], &files[2..]).await;
+    let out = import_json(&cli, "nope", &[], &files[2..]).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("nope"), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
@@ -237,13 +222,12 @@ fn sheet_rows(path: &Path) -> Vec<Vec<String>> {
 
 #[tokio::test]
 async fn rejections_writes_the_bad_rows_with_their_reasons() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let cli = CliStore::new().await;
     let files = [
         fixture("police_visas.xlsx"),
         fixture("police_health_checks.xlsx"),
     ];
-    let out = import_json(dir.path(), &database.url, "police", &[], &files).await;
+    let out = import_json(&cli, "police", &[], &files).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let reports = reports(&out.stdout);
     let visas_id = reports[0]["upload_id"]
@@ -254,22 +238,12 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
         .as_i64()
         .expect("upload id")
         .to_string();
-    let url = database.url.as_str();
 
-    let out = hub(
-        dir.path(),
-        &[
-            "--database-url",
-            url,
-            "rejections",
-            &visas_id,
-            "-o",
-            "bad-rows.xlsx",
-        ],
-    )
-    .await;
+    let out = cli
+        .hub(&["rejections", &visas_id, "-o", "bad-rows.xlsx"])
+        .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let rows = sheet_rows(&dir.path().join("bad-rows.xlsx"));
+    let rows = sheet_rows(&cli.path().join("bad-rows.xlsx"));
     assert_eq!(rows.len(), 3, "a header and 2 data rows: {rows:?}");
     let header = &rows[0];
     let reason_col = header.len() - 1;
@@ -285,53 +259,32 @@ async fn rejections_writes_the_bad_rows_with_their_reasons() {
     assert_eq!(rows[2][reason_col - 1], "58");
     assert!(!rows[2][reason_col].is_empty());
 
-    let out = hub(
-        dir.path(),
-        &[
-            "--database-url",
-            url,
-            "rejections",
-            &checks_id,
-            "-o",
-            "none.xlsx",
-        ],
-    )
-    .await;
+    let out = cli
+        .hub(&["rejections", &checks_id, "-o", "none.xlsx"])
+        .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("no rejected rows"));
-    assert!(!dir.path().join("none.xlsx").exists());
+    assert!(!cli.path().join("none.xlsx").exists());
 
-    let out = hub(
-        dir.path(),
-        &[
-            "--database-url",
-            url,
-            "rejections",
-            "987654",
-            "-o",
-            "x.xlsx",
-        ],
-    )
-    .await;
+    let out = cli.hub(&["rejections", "987654", "-o", "x.xlsx"]).await;
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(
         stderr.contains("not found") && stderr.contains("987654"),
         "{stderr}"
     );
-    assert!(!dir.path().join("x.xlsx").exists());
+    assert!(!cli.path().join("x.xlsx").exists());
 }
 
 #[tokio::test]
 async fn import_is_audited_as_the_local_user_and_applies_the_configured_limits() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let cli = CliStore::new().await;
     let (name, unit, _) = fixture_files().into_iter().next().expect("a fixture");
-    let out = import_json(dir.path(), &database.url, &unit, &[], &[fixture(&name)]).await;
+    let out = import_json(&cli, &unit, &[], &[fixture(&name)]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = &reports(&out.stdout)[0];
     let id = report["upload_id"].as_i64().expect("upload id");
-    let db = database.connect().await;
+    let db = cli.database.connect().await;
     let entries = entity::audit_log::Entity::find()
         .all(&db)
         .await
@@ -346,26 +299,18 @@ async fn import_is_audited_as_the_local_user_and_applies_the_configured_limits()
     assert_eq!(landed[0].detail["status"], "imported");
 
     // A settings file limiting sheets to one row: the same file is now refused.
-    std::fs::write(dir.path().join("hub.toml"), "[uploads]\nmax_rows = 1\n").expect("hub.toml");
-    let limited = import_json(
-        dir.path(),
-        &database.url,
-        &unit,
-        &["--dry-run"],
-        &[fixture(&name)],
-    )
-    .await;
+    std::fs::write(cli.path().join("hub.toml"), "[uploads]\nmax_rows = 1\n").expect("hub.toml");
+    let limited = import_json(&cli, &unit, &["--dry-run"], &[fixture(&name)]).await;
     let report = &reports(&limited.stdout)[0];
     assert_eq!(report["status"], "failed", "{report}");
     assert_eq!(report["error"]["code"], "TOO_MANY_ROWS", "{report}");
-    assert_eq!(upload_count(&database).await, 1);
+    assert_eq!(upload_count(&cli.database).await, 1);
 }
 
 #[tokio::test]
 async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("staff.csv");
+    let cli = CliStore::new().await;
+    let path = cli.path().join("staff.csv");
     std::fs::write(
         &path,
         "甲方,姓名,国籍,护照号码,职务\n大庆油田有限责任公司,PARK JIWOO,韩国,M55501234,工程师\n中国石油大庆炼化公司,SILVA ANA,巴西,FB1234567,顾问\n",
@@ -373,14 +318,7 @@ async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
     .expect("write");
     let file = path.display().to_string();
     // Unconfirmed: the column is reported, with what its values look like.
-    let out = import_json(
-        dir.path(),
-        &database.url,
-        "hitech",
-        &["--dry-run"],
-        std::slice::from_ref(&file),
-    )
-    .await;
+    let out = import_json(&cli, "hitech", &["--dry-run"], std::slice::from_ref(&file)).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = &reports(&out.stdout)[0];
     assert_eq!(report["warnings"][0]["code"], "UNMAPPED_COLUMN", "{report}");
@@ -390,8 +328,7 @@ async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
     );
     // A target no field of the kind has is refused, naming the fields.
     let out = import_json(
-        dir.path(),
-        &database.url,
+        &cli,
         "hitech",
         &["--map", "甲方=no_such_field"],
         std::slice::from_ref(&file),
@@ -400,29 +337,13 @@ async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
     let report = &reports(&out.stdout)[0];
     assert_eq!(report["error"]["code"], "INVALID_MAPPING", "{report}");
     // Fixed and landed: saved for the unit.
-    let out = import_json(
-        dir.path(),
-        &database.url,
-        "hitech",
-        &["--map", "甲方=employer"],
-        &[file],
-    )
-    .await;
+    let out = import_json(&cli, "hitech", &["--map", "甲方=employer"], &[file]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = &reports(&out.stdout)[0];
     assert_eq!(report["status"], "imported", "{report}");
     assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
-    let listed = hub(
-        dir.path(),
-        &[
-            "--database-url",
-            &database.url,
-            "mappings",
-            "list",
-            "--json",
-        ],
-    )
-    .await;
+    let list = ["mappings", "list", "--json"];
+    let listed = cli.hub(&list).await;
     assert!(listed.status.success(), "{}", text(&listed.stderr));
     let mappings = reports(&listed.stdout);
     assert_eq!(mappings.len(), 1, "{}", text(&listed.stdout));
@@ -433,38 +354,23 @@ async fn a_column_fixed_with_map_is_saved_listed_and_deleted() {
         serde_json::json!([{ "header": "甲方", "field": "employer" }])
     );
     let id = mappings[0]["id"].as_i64().expect("id").to_string();
-    let deleted = hub(
-        dir.path(),
-        &["--database-url", &database.url, "mappings", "delete", &id],
-    )
-    .await;
+    let deleted = cli.hub(&["mappings", "delete", &id]).await;
     assert!(deleted.status.success(), "{}", text(&deleted.stderr));
-    let listed = hub(
-        dir.path(),
-        &[
-            "--database-url",
-            &database.url,
-            "mappings",
-            "list",
-            "--json",
-        ],
-    )
-    .await;
+    let listed = cli.hub(&list).await;
     assert!(reports(&listed.stdout).is_empty());
 }
 
 #[tokio::test]
 async fn a_workbook_whose_shared_strings_would_exhaust_memory_fails_with_a_code() {
-    let database = TestDatabase::new().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let hostile = dir.path().join("police_visas.xlsx");
+    let cli = CliStore::new().await;
+    let hostile = cli.path().join("police_visas.xlsx");
     std::fs::write(&hostile, crate::uploads::hostile_shared_strings()).expect("write");
     let files = [
         hostile.display().to_string(),
         fixture("police_health_checks.xlsx"),
     ];
     for extra in [&[][..], &["--dry-run"][..]] {
-        let out = import_json(dir.path(), &database.url, "police", extra, &files).await;
+        let out = import_json(&cli, "police", extra, &files).await;
         assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
         let reports = reports(&out.stdout);
         assert_eq!(reports.len(), 2, "{extra:?}");

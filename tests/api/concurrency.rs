@@ -5,10 +5,11 @@
 use axum::http::StatusCode;
 use entity::{source_row, upload};
 use hub::auth::Role;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::task::JoinHandle;
 
 use crate::fixtures::{expected, fixture_bytes, fixture_files, report_time};
 use crate::helpers::{Part, TestApp, TestResponse, spawn_app, spawn_app_with};
@@ -47,6 +48,41 @@ async fn query_until(app: Arc<TestApp>, token: String, done: Arc<AtomicBool>) ->
     ran
 }
 
+/// Starts an upload of `name` holding `bytes` by a new uploader of `unit`; the task answers
+/// the uploader's token and the response.
+async fn start_upload(
+    app: &Arc<TestApp>,
+    unit: &str,
+    name: String,
+    bytes: Vec<u8>,
+) -> JoinHandle<(String, String, TestResponse)> {
+    let token = app.token(unit, Role::Uploader).await;
+    let app = app.clone();
+    tokio::spawn(async move {
+        let response = app.upload_file(&token, &[], &name, &bytes).await;
+        (name, token, response)
+    })
+}
+
+/// What each task answered, in order.
+async fn joined<T>(tasks: Vec<JoinHandle<T>>) -> Vec<T> {
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("a task"));
+    }
+    answers
+}
+
+/// How many rows of the upload `id` are stored as accepted.
+async fn accepted_rows(db: &DatabaseConnection, id: i64) -> u64 {
+    source_row::Entity::find()
+        .filter(source_row::Column::UploadId.eq(id))
+        .filter(source_row::Column::Status.eq("accepted"))
+        .count(db)
+        .await
+        .expect("count")
+}
+
 /// Two analysts querying until stopped.
 struct Readers {
     done: Arc<AtomicBool>,
@@ -54,13 +90,14 @@ struct Readers {
 }
 
 impl Readers {
-    /// Starts two readers with `token`.
-    fn start(app: &Arc<TestApp>, token: &str) -> Self {
+    /// Starts two readers with a new analyst token, which it also answers.
+    async fn start(app: &Arc<TestApp>) -> (Self, String) {
+        let token = app.token("fao", Role::Analyst).await;
         let done = Arc::new(AtomicBool::new(false));
         let tasks = (0..2)
-            .map(|_| tokio::spawn(query_until(app.clone(), token.to_owned(), done.clone())))
+            .map(|_| tokio::spawn(query_until(app.clone(), token.clone(), done.clone())))
             .collect();
-        Self { done, tasks }
+        (Self { done, tasks }, token)
     }
 
     /// Stops them; how many queries ran (each one answered without an error).
@@ -90,27 +127,17 @@ async fn eight_units_upload_at_once_while_queries_run() {
         uploads.iter().map(|(u, _, _)| u.as_str()).collect();
     assert_eq!(units.len(), 8, "eight units");
 
-    let analyst = app.token("fao", Role::Analyst).await;
-    let readers = Readers::start(&app, &analyst);
+    let (readers, analyst) = Readers::start(&app).await;
     let mut tasks = Vec::new();
     for (unit, name, bytes) in uploads {
-        let token = app.token(&unit, Role::Uploader).await;
-        let app = app.clone();
-        tasks.push(tokio::spawn(async move {
-            let response = app
-                .upload_as(Some(&token), &[Part::File("file", &name, &bytes)])
-                .await;
-            check_ok(&name, &response);
-            (name, response.json())
-        }));
+        tasks.push(start_upload(&app, &unit, name, bytes).await);
     }
-    let mut reports = Vec::new();
-    for task in tasks {
-        reports.push(task.await.expect("upload task"));
-    }
+    let answers = joined(tasks).await;
     assert!(readers.stop().await > 0);
 
-    for (name, report) in &reports {
+    for (name, _, response) in &answers {
+        check_ok(name, response);
+        let report = response.json();
         assert_eq!(report["status"], "imported", "{name}: {report}");
         let id = report["upload_id"].as_i64().expect("upload id");
         let stored = upload::Entity::find_by_id(id)
@@ -122,14 +149,8 @@ async fn eight_units_upload_at_once_while_queries_run() {
             i64::from(stored.accepted_rows),
             report["rows"]["accepted"].as_i64().unwrap_or(-1)
         );
-        let accepted = source_row::Entity::find()
-            .filter(source_row::Column::UploadId.eq(id))
-            .filter(source_row::Column::Status.eq("accepted"))
-            .count(&app.db)
-            .await
-            .expect("count");
         assert_eq!(
-            accepted,
+            accepted_rows(&app.db, id).await,
             report["rows"]["accepted"].as_u64().unwrap_or(0),
             "{name}: every accepted row is stored"
         );
@@ -170,18 +191,14 @@ async fn two_uploads_of_the_same_roster_do_not_interleave() {
     for _ in 0..2 {
         let (app, token, bytes) = (app.clone(), token.clone(), bytes.clone());
         tasks.push(tokio::spawn(async move {
-            app.upload_as(
-                Some(&token),
-                &[Part::File("file", "police_visas.xlsx", &bytes)],
-            )
-            .await
-            .json()
+            app.upload_file(&token, &[], "police_visas.xlsx", &bytes)
+                .await
+                .json()
         }));
     }
     let mut statuses = Vec::new();
     let mut ids = Vec::new();
-    for task in tasks {
-        let report = task.await.expect("upload task");
+    for report in joined(tasks).await {
         statuses.push(report["status"].as_str().unwrap_or_default().to_owned());
         ids.push(report["upload_id"].clone());
     }
@@ -238,43 +255,36 @@ async fn eight_units_upload_large_files_at_once_and_none_is_lost() {
         "airport",
         "tourism",
     ];
-    let analyst = app.token("fao", Role::Analyst).await;
-    let readers = Readers::start(&app, &analyst);
+    // The workbooks are generated side by side first, then uploaded all at once.
+    let generated = (1..=units.len() as u64).map(|seed| {
+        tokio::task::spawn_blocking(move || {
+            devtools::sample::visa_registry_xlsx(rows, seed * 7919).expect("a workbook")
+        })
+    });
+    let workbooks = joined(generated.collect()).await;
+    let (readers, _) = Readers::start(&app).await;
     let mut tasks = Vec::new();
-    for (seed, unit) in (1u64..).zip(units) {
-        let token = app.token(unit, Role::Uploader).await;
-        let app = app.clone();
-        tasks.push(tokio::spawn(async move {
-            let bytes = tokio::task::spawn_blocking(move || {
-                devtools::sample::visa_registry_xlsx(rows, seed * 7919)
-            })
-            .await
-            .expect("generator")
-            .expect("a workbook");
-            let name = format!("{unit}-visas.xlsx");
-            let response = app
-                .upload_as(Some(&token), &[Part::File("file", &name, &bytes)])
-                .await;
-            assert!(!response.body.to_lowercase().contains("locked"), "{name}");
-            let report = match response.status {
-                StatusCode::OK => response.json(),
-                StatusCode::ACCEPTED => {
-                    let ticket = response.json()["ticket"]
-                        .as_str()
-                        .expect("a ticket")
-                        .to_owned();
-                    let finished = follow_ticket(&app, &token, &ticket).await;
-                    assert_eq!(finished["status"], "landed", "{name}: {finished}");
-                    finished["report"].clone()
-                }
-                other => panic!("{name}: {other} {}", response.body),
-            };
-            (name, report)
-        }));
+    for (unit, bytes) in units.into_iter().zip(workbooks) {
+        tasks.push(start_upload(&app, unit, format!("{unit}-visas.xlsx"), bytes).await);
     }
+    let answers = joined(tasks).await;
     let mut reports = Vec::new();
-    for task in tasks {
-        reports.push(task.await.expect("upload task"));
+    for (name, token, response) in answers {
+        assert!(!response.body.to_lowercase().contains("locked"), "{name}");
+        let report = match response.status {
+            StatusCode::OK => response.json(),
+            StatusCode::ACCEPTED => {
+                let ticket = response.json()["ticket"]
+                    .as_str()
+                    .expect("a ticket")
+                    .to_owned();
+                let finished = follow_ticket(&app, &token, &ticket).await;
+                assert_eq!(finished["status"], "landed", "{name}: {finished}");
+                finished["report"].clone()
+            }
+            other => panic!("{name}: {other} {}", response.body),
+        };
+        reports.push((name, report));
     }
     assert!(readers.stop().await > 0, "reads ran meanwhile");
     for (name, report) in &reports {
@@ -282,12 +292,7 @@ async fn eight_units_upload_large_files_at_once_and_none_is_lost() {
         let accepted = report["rows"]["accepted"].as_u64().unwrap_or(0);
         assert!(accepted > 0, "{name}: {report}");
         let id = report["upload_id"].as_i64().expect("upload id");
-        let stored = source_row::Entity::find()
-            .filter(source_row::Column::UploadId.eq(id))
-            .filter(source_row::Column::Status.eq("accepted"))
-            .count(&app.db)
-            .await
-            .expect("count");
+        let stored = accepted_rows(&app.db, id).await;
         assert_eq!(stored, accepted, "{name}: every accepted row is stored");
     }
     assert_eq!(
@@ -308,33 +313,28 @@ async fn uploads_past_the_queue_wait_are_answered_queued_and_land_one_at_a_time(
         let bytes = devtools::sample::visa_registry_xlsx(500, seed).expect("a workbook");
         uploads.push(("police".to_owned(), format!("visas-{seed}.xlsx"), bytes));
     }
-    let analyst = app.token("fao", Role::Analyst).await;
-    let readers = Readers::start(&app, &analyst);
+    let (readers, _) = Readers::start(&app).await;
     let mut tasks = Vec::new();
+    let mut units = Vec::new();
     for (unit, name, bytes) in uploads {
-        let token = app.token(&unit, Role::Uploader).await;
-        let app = app.clone();
-        tasks.push(tokio::spawn(async move {
-            let response = app
-                .upload_as(Some(&token), &[Part::File("file", &name, &bytes)])
-                .await;
-            assert!(!response.body.to_lowercase().contains("locked"), "{name}");
-            assert_eq!(
-                response.status,
-                StatusCode::ACCEPTED,
-                "{name}: {}",
-                response.body
-            );
-            let queued = response.json();
-            assert_eq!(queued["status"], "queued", "{name}: {queued}");
-            let ticket = queued["ticket"].as_str().expect("a ticket").to_owned();
-            let finished = follow_ticket(&app, &token, &ticket).await;
-            (name, token, ticket, finished, unit)
-        }));
+        tasks.push(start_upload(&app, &unit, name, bytes).await);
+        units.push(unit);
     }
+    let answers = joined(tasks).await;
     let mut finished = Vec::new();
-    for task in tasks {
-        finished.push(task.await.expect("upload task"));
+    for ((name, token, response), unit) in answers.into_iter().zip(units) {
+        assert!(!response.body.to_lowercase().contains("locked"), "{name}");
+        assert_eq!(
+            response.status,
+            StatusCode::ACCEPTED,
+            "{name}: {}",
+            response.body
+        );
+        let queued = response.json();
+        assert_eq!(queued["status"], "queued", "{name}: {queued}");
+        let ticket = queued["ticket"].as_str().expect("a ticket").to_owned();
+        let landed = follow_ticket(&app, &token, &ticket).await;
+        finished.push((name, token, ticket, landed, unit));
     }
     assert!(readers.stop().await > 0);
     for (name, _, _, ticket, _) in &finished {
@@ -342,14 +342,8 @@ async fn uploads_past_the_queue_wait_are_answered_queued_and_land_one_at_a_time(
         let report = &ticket["report"];
         assert_eq!(report["status"], "imported", "{name}: {report}");
         let id = report["upload_id"].as_i64().expect("upload id");
-        let accepted = source_row::Entity::find()
-            .filter(source_row::Column::UploadId.eq(id))
-            .filter(source_row::Column::Status.eq("accepted"))
-            .count(&app.db)
-            .await
-            .expect("count");
         assert_eq!(
-            accepted,
+            accepted_rows(&app.db, id).await,
             report["rows"]["accepted"].as_u64().unwrap_or(0),
             "{name}"
         );

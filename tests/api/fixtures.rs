@@ -233,22 +233,14 @@ pub async fn check_figures(db: &DatabaseConnection) {
     let tz = chrono_tz::Asia::Shanghai;
     let at = report_time();
     let overview = derived::overview(&db, at, tz).await.expect("overview");
-    assert_eq!(
-        overview.known_people,
-        expected["known_people"].as_i64().unwrap_or(0)
-    );
-    assert_eq!(
-        overview.present_people,
-        expected["present_people"].as_i64().unwrap_or(0)
-    );
-    assert_eq!(
-        overview.countries,
-        expected["present_countries"].as_i64().unwrap_or(0)
-    );
-    assert_eq!(
-        overview.managing_units,
-        expected["managing_units"].as_i64().unwrap_or(0)
-    );
+    for (got, key) in [
+        (overview.known_people, "known_people"),
+        (overview.present_people, "present_people"),
+        (overview.countries, "present_countries"),
+        (overview.managing_units, "managing_units"),
+    ] {
+        assert_eq!(got, expected[key].as_i64().unwrap_or(0), "{key}");
+    }
     assert_eq!(overview.expired_visas, 1, "one overstayer");
 
     let as_map = |counts: Vec<derived::Count>| -> BTreeMap<String, i64> {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{execute, schema};
+use crate::helpers::{execute, schema, strings_of};
 
 fn names(response: &Value) -> Vec<String> {
     response["data"]["organizations"]
@@ -43,12 +43,7 @@ async fn organization_search_finds_a_chinese_alias() {
         .iter()
         .find(|o| o["name"] == "哈尔滨医科大学大庆校区")
         .unwrap_or_else(|| panic!("哈医大 must find 哈尔滨医科大学大庆校区: {response}"));
-    let aliases: Vec<&str> = hmu["aliases"]
-        .as_array()
-        .expect("aliases")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let aliases = strings_of(&hmu["aliases"]);
     assert!(aliases.contains(&"哈医大大庆校区"), "{aliases:?}");
     assert_eq!(hmu["verified"], true);
 }

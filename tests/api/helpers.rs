@@ -216,6 +216,48 @@ pub async fn create_token(db: &DatabaseConnection, unit: &str, role: Role) -> St
         .secret
 }
 
+/// The whole of a response body.
+pub async fn read_body<B>(body: B) -> Bytes
+where
+    B: axum::body::HttpBody,
+    B::Error: std::fmt::Debug,
+{
+    body.collect()
+        .await
+        .expect("read the response body")
+        .to_bytes()
+}
+
+/// The text `field` of each element of the JSON array `list` (elements without one are
+/// skipped); panics when `list` is not an array.
+pub fn texts_of<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .filter_map(|item| item[field].as_str())
+        .collect()
+}
+
+/// The elements of the JSON array `list` whose `field` is `value`; panics when `list` is not
+/// an array.
+pub fn items_where<'a>(list: &'a Value, field: &str, value: &str) -> Vec<&'a Value> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .filter(|item| item[field] == value)
+        .collect()
+}
+
+/// The strings of the JSON array `list` (other elements are skipped); panics when `list` is
+/// not an array.
+pub fn strings_of(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// A hub server running on a random port over a fresh database.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -240,7 +282,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] with settings changed by `configure` (limits, mode …).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    let database = TestDatabase::new().await;
+    spawn_app_on(TestDatabase::new().await, configure).await
+}
+
+/// [`spawn_app_with`] over `database` (which may hold data already); the server adds an
+/// admin token of its own to it.
+pub async fn spawn_app_on(
+    database: TestDatabase,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = database.settings();
     configure(&mut settings);
     let app = Application::build(settings)
@@ -275,6 +325,20 @@ pub struct TestResponse {
 }
 
 impl TestResponse {
+    /// The `content-type` header ("" when there is none or it is not text).
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts that the answer is `status` with the error `code` (`what` names the case).
+    pub fn assert_error(&self, status: StatusCode, code: &str, what: &str) {
+        assert_eq!(self.status, status, "{what}: {}", self.body);
+        assert_eq!(self.json()["error"]["code"], code, "{what}: {}", self.body);
+    }
+
     /// The body parsed as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
@@ -322,12 +386,7 @@ impl TestApp {
             .expect("send the request");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("read the response body")
-            .to_bytes();
+        let bytes = read_body(response.into_body()).await;
         TestResponse {
             status,
             headers,
@@ -358,6 +417,14 @@ impl TestApp {
         let body = serde_json::json!({ "query": query, "variables": variables }).to_string();
         self.request_as(token, Method::POST, "/graphql", "application/json", body)
             .await
+    }
+
+    /// The `data` of `query` with `variables` sent with `token`, asserting the answer has no
+    /// errors.
+    pub async fn data_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.graphql_as(Some(token), query, variables).await.json();
+        assert!(body["errors"].is_null(), "{body}");
+        body["data"].clone()
     }
 
     /// `GET path` with `token`.
@@ -419,6 +486,23 @@ impl TestApp {
         let (content_type, body) = multipart(parts);
         self.request_as(token, Method::POST, "/api/uploads", &content_type, body)
             .await
+    }
+
+    /// `POST /api/uploads` with `token`: the text `fields` (name, value), then the file `name`
+    /// holding `bytes`.
+    pub async fn upload_file(
+        &self,
+        token: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: &[u8],
+    ) -> TestResponse {
+        let mut parts: Vec<Part<'_>> = fields
+            .iter()
+            .map(|&(field, value)| Part::Text(field, value))
+            .collect();
+        parts.push(Part::File("file", name, bytes));
+        self.upload_as(Some(token), &parts).await
     }
 
     /// The GraphQL `upload` mutation as a GraphQL multipart request (operations, map, file)

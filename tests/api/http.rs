@@ -2,12 +2,13 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::response::Response;
 use hub::config::Settings;
 use hub::http::{AppState, router};
+use sea_orm::DatabaseConnection;
 use tower::ServiceExt;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{read_body, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_200() {
@@ -57,30 +58,14 @@ async fn bad_requests_get_a_json_error_body() {
 
 #[tokio::test]
 async fn bodies_over_the_limit_are_refused() {
-    let database = crate::helpers::TestDatabase::new().await;
-    let mut settings = database.settings();
-    settings.http.max_body_bytes = 1024;
-    let app = hub::Application::build(settings).await.expect("build");
-    let port = app.port();
-    tokio::spawn(app.run_until(std::future::pending()));
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http::<http_body_util::Full<axum::body::Bytes>>();
+    let app = spawn_app_with(|s| s.http.max_body_bytes = 1024).await;
     let body = serde_json::json!({ "query": format!("{{ memberUnits {{ code }} }} #{}", "x".repeat(4096)) })
         .to_string();
-    let request = Request::post(format!("http://127.0.0.1:{port}/graphql"))
-        .header("content-type", "application/json")
-        .body(http_body_util::Full::new(axum::body::Bytes::from(body)))
-        .expect("request");
-    let response = client.request(request).await.expect("send");
-    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    let json: serde_json::Value = serde_json::from_slice(&body).expect("a JSON error body");
-    assert_eq!(json["error"]["code"], "PAYLOAD_TOO_LARGE");
+    let response = app
+        .request_as(None, Method::POST, "/graphql", "application/json", body)
+        .await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.json()["error"]["code"], "PAYLOAD_TOO_LARGE");
 }
 
 #[tokio::test]
@@ -107,6 +92,19 @@ async fn requests_without_a_token_are_401_but_probes_are_open() {
     assert_eq!(wrong_method.json()["error"]["code"], "BAD_INPUT");
 }
 
+/// `GET path` from the router over `db` with `settings`, in-process.
+async fn get_in_process(db: DatabaseConnection, settings: Settings, path: &str) -> Response {
+    let state = AppState::new(
+        db.clone(),
+        hub::build_schema(db, (&settings).into()),
+        settings,
+    );
+    router(state)
+        .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+        .await
+        .expect("response")
+}
+
 #[tokio::test]
 async fn readyz_is_503_when_the_database_is_unreachable() {
     // A pool that was closed under the server: every query fails as if the database
@@ -114,27 +112,9 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     let database = crate::helpers::TestDatabase::new().await;
     let db = database.connect_migrated().await;
     db.close_by_ref().await.expect("close the pool");
-    let settings = Settings::default();
-    let state = AppState::new(
-        db.clone(),
-        hub::build_schema(db, (&settings).into()),
-        settings,
-    );
-    let response = router(state)
-        .oneshot(
-            Request::get("/readyz")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
+    let response = get_in_process(db, Settings::default(), "/readyz").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let body = read_body(response.into_body()).await;
     let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
     assert_eq!(json["status"], "unavailable");
 }
@@ -147,26 +127,14 @@ async fn production_mode_serves_no_graphiql() {
         mode: hub::config::Mode::Production,
         ..database.settings()
     };
-    let state = AppState::new(
-        db.clone(),
-        hub::build_schema(db, (&settings).into()),
-        settings,
-    );
-    let response = router(state)
-        .oneshot(
-            Request::get("/graphql")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
+    let response = get_in_process(db, settings, "/graphql").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn a_request_slower_than_the_timeout_is_408_with_a_json_body() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = crate::helpers::spawn_app_with(|s| s.http.request_timeout_secs = 1).await;
+    let app = spawn_app_with(|s| s.http.request_timeout_secs = 1).await;
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
         .await
         .expect("connect");
@@ -236,7 +204,7 @@ async fn send_chunked(port: u16, head: &str, body: &[u8], chunk: usize) -> Strin
 
 #[tokio::test]
 async fn chunked_multipart_bodies_over_the_limit_are_413() {
-    let app = crate::helpers::spawn_app_with(|s| s.http.max_body_bytes = 4096).await;
+    let app = spawn_app_with(|s| s.http.max_body_bytes = 4096).await;
     let big = vec![b'x'; 64 * 1024];
     let operations = serde_json::json!({
         "query": "mutation($file: Upload!) { upload(file: $file) { status } }",
@@ -278,7 +246,7 @@ async fn chunked_multipart_bodies_over_the_limit_are_413() {
 async fn an_expensive_query_is_408_in_time_while_healthz_answers() {
     // Without the field limit, the fan-out's validation walks 3 × 2^levels fields: seconds
     // of CPU on one thread.
-    let app = crate::helpers::spawn_app_with(|s| {
+    let app = spawn_app_with(|s| {
         s.http.request_timeout_secs = 1;
         s.graphql.max_fields = usize::MAX;
     })
@@ -303,12 +271,7 @@ async fn an_expensive_query_is_408_in_time_while_healthz_answers() {
                 .expect("request");
             let response = client.request(request).await.expect("send");
             let status = response.status();
-            let body = response
-                .into_body()
-                .collect()
-                .await
-                .expect("body")
-                .to_bytes();
+            let body = read_body(response.into_body()).await;
             (status, String::from_utf8_lossy(&body).into_owned())
         })
     };

@@ -2,7 +2,6 @@
 //! after the merge under its document number, and its other candidate matches the merge
 //! removed; the audit log says what was given back.
 
-use crate::analyst::data_as;
 use crate::fixtures::{fixture_files, import};
 use crate::helpers::{Part, TestApp, spawn_app};
 use axum::http::StatusCode;
@@ -25,13 +24,13 @@ async fn roster(app: &TestApp, token: &str, name: &str, csv: &str) {
 
 /// The file names of a person's sources (all times).
 async fn source_files(app: &TestApp, token: &str, id: &Value) -> Vec<String> {
-    let data = data_as(
-        app,
-        token,
-        "query($p: ID!) { person(id: $p, asOf: \"2100-01-01T00:00:00Z\") { sources { fileName } } }",
-        json!({ "p": id }),
-    )
-    .await;
+    let data = app
+        .data_as(
+            token,
+            "query($p: ID!) { person(id: $p, asOf: \"2100-01-01T00:00:00Z\") { sources { fileName } } }",
+            json!({ "p": id }),
+        )
+        .await;
     data["person"]["sources"]
         .as_array()
         .expect("sources")
@@ -42,14 +41,14 @@ async fn source_files(app: &TestApp, token: &str, id: &Value) -> Vec<String> {
 
 /// The candidate pairs with `status`, as (id, person's number, candidate's number).
 async fn pairs(app: &TestApp, token: &str, status: &str) -> Vec<(Value, String, String)> {
-    let data = data_as(
-        app,
-        token,
-        "query($s: String!) { pendingMerges(status: $s) { id
+    let data = app
+        .data_as(
+            token,
+            "query($s: String!) { pendingMerges(status: $s) { id
             person { documentNumber } candidate { documentNumber } } }",
-        json!({ "s": status }),
-    )
-    .await;
+            json!({ "s": status }),
+        )
+        .await;
     data["pendingMerges"]
         .as_array()
         .expect("merges")
@@ -78,14 +77,14 @@ async fn undoing_a_merge_gives_back_later_facts_under_its_number_and_its_other_c
     }
     let analyst = app.token("fao", Role::Analyst).await;
     let education = app.token("education", Role::Uploader).await;
-    let known = data_as(
-        &app,
-        &analyst,
-        "{ people(first: 1, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
+    let known = app
+        .data_as(
+            &analyst,
+            "{ people(first: 1, filter: { present: null, birthDate: { isNull: false }, name: { isNull: false } }) {
             edges { node { id name birthDate documentNumber nationality { code } } } } }",
-        Value::Null,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
     let someone = known["people"]["edges"][0]["node"].clone();
     assert!(someone.is_object(), "{known}");
     let (name, code, birth) = (
@@ -114,23 +113,23 @@ async fn undoing_a_merge_gives_back_later_facts_under_its_number_and_its_other_c
         .find(|(_, p, c)| p == first && c == second)
         .map(|(id, _, _)| id.clone())
         .expect("the two new records are a candidate pair");
-    let absorbed = data_as(
-        &app,
-        &analyst,
-        "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
-        json!({ "n": first, "c": code }),
-    )
-    .await["person"]["id"]
+    let absorbed = app
+        .data_as(
+            &analyst,
+            "query($n: String!, $c: String!) { person(documentNumber: $n, nationality: $c) { id } }",
+            json!({ "n": first, "c": code }),
+        )
+        .await["person"]["id"]
         .clone();
     let survivor = someone["id"].clone();
 
-    let accept = data_as(
-        &app,
-        &analyst,
-        "mutation($id: ID!) { resolveMerge(id: $id, accept: true) { status } }",
-        json!({ "id": merge }),
-    )
-    .await;
+    let accept = app
+        .data_as(
+            &analyst,
+            "mutation($id: ID!) { resolveMerge(id: $id, accept: true) { status } }",
+            json!({ "id": merge }),
+        )
+        .await;
     assert_eq!(accept["resolveMerge"]["status"], "accepted");
     // The absorbed record's other pair went with it.
     assert!(
@@ -155,13 +154,13 @@ async fn undoing_a_merge_gives_back_later_facts_under_its_number_and_its_other_c
             .contains(&"later.csv".to_owned())
     );
 
-    let undone = data_as(
-        &app,
-        &analyst,
-        "mutation($id: ID!) { undoMerge(id: $id) { status } }",
-        json!({ "id": merge }),
-    )
-    .await;
+    let undone = app
+        .data_as(
+            &analyst,
+            "mutation($id: ID!) { undoMerge(id: $id) { status } }",
+            json!({ "id": merge }),
+        )
+        .await;
     assert_eq!(undone["undoMerge"]["status"], "undone");
     // The later row named the absorbed record: its facts are the absorbed record's again.
     let absorbed_files = source_files(&app, &analyst, &absorbed).await;

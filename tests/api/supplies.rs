@@ -4,7 +4,7 @@
 //! contract's state follows its rows in time; rejected rows as listed; roles and masking.
 
 use crate::fixtures::{import_bytes, rows_of};
-use crate::helpers::TestDatabase;
+use crate::helpers::{TestDatabase, items_where};
 use hub::auth::{Principal, Role, UnitRef};
 use hub::graphql::HubSchema;
 use hub::ingest::{ImportReport, ImportStatus};
@@ -394,12 +394,7 @@ async fn a_contracts_state_follows_its_rows_in_time() {
     ];
     for (at, state, history, paid, refund) in cases {
         let data = ledger.run(query, json!({ "at": at })).await;
-        let korean: Vec<&Value> = data["contracts"]["nodes"]
-            .as_array()
-            .expect("nodes")
-            .iter()
-            .filter(|c| c["contractNumber"] == "KRGX30000")
-            .collect();
+        let korean = items_where(&data["contracts"]["nodes"], "contractNumber", "KRGX30000");
         match state {
             None => assert!(korean.is_empty(), "{at}: {data}"),
             Some(state) => {

@@ -13,7 +13,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::{Value, json};
 
 use crate::fixtures::{fixture_bytes, fixture_files, import, rows_of};
-use crate::helpers::{Part, TestApp, TestDatabase, spawn_app, spawn_app_with};
+use crate::helpers::{Part, TestApp, TestDatabase, TestResponse, spawn_app, spawn_app_with};
 
 /// Rows of the tables an upload writes to: what "the store is unchanged" compares.
 pub(crate) async fn store_counts(db: &DatabaseConnection) -> Vec<u64> {
@@ -65,6 +65,15 @@ pub(crate) async fn uploader_tokens(app: &TestApp) -> std::collections::HashMap<
     tokens
 }
 
+/// The police visa list fixture.
+const POLICE_VISAS: &str = "police_visas.xlsx";
+
+/// Uploads the police visa list fixture with `token`.
+async fn upload_police_visas(app: &TestApp, token: &str) -> TestResponse {
+    let bytes = fixture_bytes(POLICE_VISAS);
+    app.upload_file(token, &[], POLICE_VISAS, &bytes).await
+}
+
 /// A report without the instant of a list that states no date of its own: the upload time,
 /// which differs between two stores.
 fn without_upload_time(mut report: serde_json::Value) -> serde_json::Value {
@@ -96,9 +105,7 @@ async fn every_fixture_uploads_with_the_report_of_the_cli() {
     let tokens = uploader_tokens(&http).await;
     for ((name, unit, _), want) in fixture_files().iter().zip(&want) {
         let bytes = fixture_bytes(name);
-        let response = http
-            .upload_as(Some(&tokens[unit]), &[Part::File("file", name, &bytes)])
-            .await;
+        let response = http.upload_file(&tokens[unit], &[], name, &bytes).await;
         assert_eq!(response.status, StatusCode::OK, "{name}: {}", response.body);
         assert_eq!(
             &without_upload_time(response.json()),
@@ -110,10 +117,7 @@ async fn every_fixture_uploads_with_the_report_of_the_cli() {
     let before = store_counts(&http.db).await;
     let (name, unit, _) = &fixture_files()[0];
     let again = http
-        .upload_as(
-            Some(&tokens[unit]),
-            &[Part::File("file", name, &fixture_bytes(name))],
-        )
+        .upload_file(&tokens[unit], &[], name, &fixture_bytes(name))
         .await
         .json();
     assert_eq!(again["status"], "duplicate");
@@ -148,17 +152,11 @@ async fn every_fixture_uploads_with_the_report_of_the_cli() {
 async fn a_dry_run_reports_and_stores_nothing() {
     let app = spawn_app().await;
     let police = app.token("police", Role::Uploader).await;
-    let bytes = fixture_bytes("police_visas.xlsx");
+    let bytes = fixture_bytes(POLICE_VISAS);
     let before = store_counts(&app.db).await;
+    let fields = [("kind", "visa_registry"), ("dry_run", "true")];
     let response = app
-        .upload_as(
-            Some(&police),
-            &[
-                Part::Text("kind", "visa_registry"),
-                Part::Text("dry_run", "true"),
-                Part::File("file", "police_visas.xlsx", &bytes),
-            ],
-        )
+        .upload_file(&police, &fields, POLICE_VISAS, &bytes)
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let report = response.json();
@@ -168,7 +166,7 @@ async fn a_dry_run_reports_and_stores_nothing() {
     let graphql = app
         .graphql_upload_as(
             Some(&police),
-            "police_visas.xlsx",
+            POLICE_VISAS,
             &bytes,
             "dryRun: true",
             "status",
@@ -183,23 +181,17 @@ async fn a_dry_run_reports_and_stores_nothing() {
 async fn an_uploader_cannot_upload_as_another_unit() {
     let app = spawn_app().await;
     let nepu = app.token("nepu", Role::Uploader).await;
-    let bytes = fixture_bytes("police_visas.xlsx");
+    let bytes = fixture_bytes(POLICE_VISAS);
     let before = store_counts(&app.db).await;
+    let as_police = [("unit", "police")];
     let refused = app
-        .upload_as(
-            Some(&nepu),
-            &[
-                Part::Text("unit", "police"),
-                Part::File("file", "police_visas.xlsx", &bytes),
-            ],
-        )
+        .upload_file(&nepu, &as_police, POLICE_VISAS, &bytes)
         .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
-    assert_eq!(refused.json()["error"]["code"], "FORBIDDEN");
+    refused.assert_error(StatusCode::FORBIDDEN, "FORBIDDEN", "as another unit");
     let graphql = app
         .graphql_upload_as(
             Some(&nepu),
-            "police_visas.xlsx",
+            POLICE_VISAS,
             &bytes,
             "unit: \"police\"",
             "status",
@@ -217,44 +209,24 @@ async fn an_uploader_cannot_upload_as_another_unit() {
     );
 
     // Naming its own unit is fine; an admin may name any unit.
+    let roster = fixture_bytes("nepu_roster.xlsx");
     let own = app
-        .upload_as(
-            Some(&nepu),
-            &[
-                Part::Text("unit", "nepu"),
-                Part::File(
-                    "file",
-                    "nepu_roster.xlsx",
-                    &fixture_bytes("nepu_roster.xlsx"),
-                ),
-            ],
-        )
+        .upload_file(&nepu, &[("unit", "nepu")], "nepu_roster.xlsx", &roster)
         .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.body);
     let by_admin = app
-        .upload_as(
-            Some(&app.admin_token),
-            &[
-                Part::Text("unit", "police"),
-                Part::File("file", "police_visas.xlsx", &bytes),
-            ],
-        )
+        .upload_file(&app.admin_token, &as_police, POLICE_VISAS, &bytes)
         .await;
     assert_eq!(by_admin.status, StatusCode::OK, "{}", by_admin.body);
     assert_eq!(by_admin.json()["unit"], "police");
     let analyst = app.token("fao", Role::Analyst).await;
-    let not_an_uploader = app
-        .upload_as(
-            Some(&analyst),
-            &[Part::File("file", "police_visas.xlsx", &bytes)],
-        )
-        .await;
+    let not_an_uploader = app.upload_file(&analyst, &[], POLICE_VISAS, &bytes).await;
     assert_eq!(not_an_uploader.status, StatusCode::FORBIDDEN);
 }
 
 /// The first half of a real xlsx: a zip cut short.
 fn truncated_xlsx() -> Vec<u8> {
-    let bytes = fixture_bytes("police_visas.xlsx");
+    let bytes = fixture_bytes(POLICE_VISAS);
     bytes[..bytes.len() / 2].to_vec()
 }
 
@@ -294,9 +266,7 @@ async fn hostile_files_are_refused_with_stable_codes_and_store_nothing() {
         ("report.pdf", pdf, &["UNSUPPORTED_FORMAT", "BINARY_CONTENT"]),
     ];
     for (name, bytes, codes) in cases {
-        let response = app
-            .upload_as(Some(&police), &[Part::File("file", name, &bytes)])
-            .await;
+        let response = app.upload_file(&police, &[], name, &bytes).await;
         assert_eq!(
             response.status,
             StatusCode::BAD_REQUEST,
@@ -330,21 +300,16 @@ async fn hostile_files_are_refused_with_stable_codes_and_store_nothing() {
         );
     }
     let oversized = random_bytes(300 * 1024);
-    let response = app
-        .upload_as(Some(&police), &[Part::File("file", "big.xlsx", &oversized)])
-        .await;
-    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(response.json()["error"]["code"], "PAYLOAD_TOO_LARGE");
+    let response = app.upload_file(&police, &[], "big.xlsx", &oversized).await;
+    response.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "upload");
     let graphql = app
         .graphql_upload_as(Some(&police), "big.xlsx", &oversized, "", "status")
         .await;
-    assert_eq!(
-        graphql.status,
+    graphql.assert_error(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "{}",
-        graphql.body
+        "PAYLOAD_TOO_LARGE",
+        "GraphQL",
     );
-    assert_eq!(graphql.json()["error"]["code"], "PAYLOAD_TOO_LARGE");
 
     for (parts, what) in [
         (vec![Part::Text("kind", "visa_registry")], "no file"),
@@ -364,13 +329,7 @@ async fn hostile_files_are_refused_with_stable_codes_and_store_nothing() {
         ),
     ] {
         let response = app.upload_as(Some(&police), &parts).await;
-        assert_eq!(
-            response.status,
-            StatusCode::BAD_REQUEST,
-            "{what}: {}",
-            response.body
-        );
-        assert_eq!(response.json()["error"]["code"], "BAD_INPUT", "{what}");
+        response.assert_error(StatusCode::BAD_REQUEST, "BAD_INPUT", what);
     }
     let not_multipart = app
         .request_as(
@@ -381,8 +340,7 @@ async fn hostile_files_are_refused_with_stable_codes_and_store_nothing() {
             "{}",
         )
         .await;
-    assert_eq!(not_multipart.status, StatusCode::BAD_REQUEST);
-    assert_eq!(not_multipart.json()["error"]["code"], "BAD_INPUT");
+    not_multipart.assert_error(StatusCode::BAD_REQUEST, "BAD_INPUT", "not multipart");
     assert_eq!(
         store_counts(&app.db).await,
         before,
@@ -441,16 +399,8 @@ async fn zip_bombs_and_encrypted_workbooks_are_refused() {
         ("bomb.xlsx", bomb, "ZIP_BOMB"),
         ("locked.xlsx", encrypted_workbook(), "ENCRYPTED_FILE"),
     ] {
-        let response = app
-            .upload_as(Some(&police), &[Part::File("file", name, &bytes)])
-            .await;
-        assert_eq!(
-            response.status,
-            StatusCode::BAD_REQUEST,
-            "{name}: {}",
-            response.body
-        );
-        assert_eq!(response.json()["error"]["code"], code, "{name}");
+        let response = app.upload_file(&police, &[], name, &bytes).await;
+        response.assert_error(StatusCode::BAD_REQUEST, code, name);
     }
     assert_eq!(store_counts(&app.db).await, before);
 }
@@ -459,23 +409,8 @@ async fn zip_bombs_and_encrypted_workbooks_are_refused() {
 async fn row_caps_refuse_a_file_too_long() {
     let app = spawn_app_with(|s| s.uploads.max_rows = 20).await;
     let police = app.token("police", Role::Uploader).await;
-    let response = app
-        .upload_as(
-            Some(&police),
-            &[Part::File(
-                "file",
-                "police_visas.xlsx",
-                &fixture_bytes("police_visas.xlsx"),
-            )],
-        )
-        .await;
-    assert_eq!(
-        response.status,
-        StatusCode::BAD_REQUEST,
-        "{}",
-        response.body
-    );
-    assert_eq!(response.json()["error"]["code"], "TOO_MANY_ROWS");
+    let response = upload_police_visas(&app, &police).await;
+    response.assert_error(StatusCode::BAD_REQUEST, "TOO_MANY_ROWS", POLICE_VISAS);
 }
 
 /// The rows of the first sheet of a workbook, as text.
@@ -493,17 +428,7 @@ fn sheet_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 async fn rejections_and_templates_download_as_workbooks() {
     let app = spawn_app().await;
     let police = app.token("police", Role::Uploader).await;
-    let report = app
-        .upload_as(
-            Some(&police),
-            &[Part::File(
-                "file",
-                "police_visas.xlsx",
-                &fixture_bytes("police_visas.xlsx"),
-            )],
-        )
-        .await
-        .json();
+    let report = upload_police_visas(&app, &police).await.json();
     let id = report["upload_id"].as_i64().expect("stored");
     let download = app
         .get_as(Some(&police), &format!("/api/uploads/{id}/rejections.xlsx"))
@@ -530,8 +455,7 @@ async fn rejections_and_templates_download_as_workbooks() {
     let missing = app
         .get_as(Some(&police), "/api/uploads/999999/rejections.xlsx")
         .await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert_eq!(missing.json()["error"]["code"], "NOT_FOUND");
+    missing.assert_error(StatusCode::NOT_FOUND, "NOT_FOUND", "an unknown upload");
 
     for kind in SourceKind::ALL {
         let template = app
@@ -584,13 +508,7 @@ async fn a_graphql_request_carries_one_file_at_most() {
             body,
         )
         .await;
-    assert_eq!(
-        response.status,
-        StatusCode::BAD_REQUEST,
-        "{}",
-        response.body
-    );
-    assert_eq!(response.json()["error"]["code"], "BAD_INPUT");
+    response.assert_error(StatusCode::BAD_REQUEST, "BAD_INPUT", "two files");
 }
 
 #[tokio::test]
@@ -614,12 +532,11 @@ async fn an_over_long_name_or_unit_rejects_its_row_and_the_others_land() {
     );
     let before = store_counts(&app.db).await;
     let response = app
-        .upload_as(
-            Some(&police),
-            &[
-                Part::Text("kind", "visa_registry"),
-                Part::File("file", "long.csv", csv.as_bytes()),
-            ],
+        .upload_file(
+            &police,
+            &[("kind", "visa_registry")],
+            "long.csv",
+            csv.as_bytes(),
         )
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
@@ -646,7 +563,7 @@ async fn an_over_long_name_or_unit_rejects_its_row_and_the_others_land() {
 /// declares 10^15 strings, in single quotes after a 5,000-character attribute.
 pub(crate) fn hostile_shared_strings() -> Vec<u8> {
     use std::io::{Read, Write};
-    let bytes = fixture_bytes("police_visas.xlsx");
+    let bytes = fixture_bytes(POLICE_VISAS);
     let mut src = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).expect("fixture zip");
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
@@ -676,26 +593,14 @@ async fn a_shared_string_count_that_would_exhaust_memory_is_refused_and_the_serv
     let before = store_counts(&app.db).await;
     for dry_run in ["false", "true"] {
         let response = app
-            .upload_as(
-                Some(&police),
-                &[
-                    Part::Text("dry_run", dry_run),
-                    Part::File("file", "police_visas.xlsx", &bytes),
-                ],
-            )
+            .upload_file(&police, &[("dry_run", dry_run)], POLICE_VISAS, &bytes)
             .await;
-        assert_eq!(
-            response.status,
-            StatusCode::BAD_REQUEST,
-            "{}",
-            response.body
-        );
-        assert_eq!(response.json()["error"]["code"], "TOO_MANY_CELLS");
+        response.assert_error(StatusCode::BAD_REQUEST, "TOO_MANY_CELLS", dry_run);
     }
     let graphql = app
         .graphql_upload_as(
             Some(&police),
-            "police_visas.xlsx",
+            POLICE_VISAS,
             &bytes,
             "",
             "status error { code }",
@@ -718,15 +623,6 @@ async fn a_shared_string_count_that_would_exhaust_memory_is_refused_and_the_serv
         .count();
     assert_eq!(refused, 3, "{audited:?}");
     // Still serving: the genuine file is imported afterwards.
-    let good = app
-        .upload_as(
-            Some(&police),
-            &[Part::File(
-                "file",
-                "police_visas.xlsx",
-                &fixture_bytes("police_visas.xlsx"),
-            )],
-        )
-        .await;
+    let good = upload_police_visas(&app, &police).await;
     assert_eq!(good.status, StatusCode::OK, "{}", good.body);
 }

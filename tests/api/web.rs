@@ -3,22 +3,18 @@
 
 use std::io::Cursor;
 
-use axum::body::Bytes;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use chrono::{TimeZone, Utc};
-use http_body_util::{BodyExt, Full};
 use hub::auth::Principal;
 use hub::auth::Role;
 use hub::export::ExportFilter;
-use hub::registry::tokens::{self, NewToken};
 use hub::service::people::{ExportRequest, People};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
 
-use crate::cli::{hub, text};
+use crate::cli::{hub, hub_on, text};
 use crate::fixtures::{fixture_files, import, imported_city};
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, strings_of, texts_of};
 
 /// 2020-02-17 12:00 in Daqing: the time of the office's report.
 fn report_time() -> chrono::DateTime<Utc> {
@@ -117,40 +113,13 @@ async fn the_people_export_lists_the_filtered_people_with_the_overview() {
     assert!(list[1..].iter().all(|row| row[number].contains("****")));
 }
 
-/// `GET path` with an optional bearer token.
-async fn get(address: &str, path: &str, token: Option<&str>) -> (StatusCode, String, Bytes) {
-    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-    let mut request = Request::builder().uri(format!("{address}{path}"));
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    let response = client
-        .request(request.body(Full::new(Bytes::new())).expect("a request"))
-        .await
-        .expect("a response");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("a body")
-        .to_bytes();
-    (status, content_type, body)
-}
-
 #[tokio::test]
 async fn the_pages_and_their_assets_are_served_from_the_binary() {
     let app = spawn_app().await;
-    let (status, content_type, body) = get(&app.address, "/", None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(content_type.starts_with("text/html"));
-    assert!(String::from_utf8_lossy(&body).contains("大庆市外籍人员信息汇总平台"));
+    let page = app.get_as(None, "/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type().starts_with("text/html"));
+    assert!(page.body.contains("大庆市外籍人员信息汇总平台"));
     for path in [
         "/assets/app.js",
         "/assets/pages/dashboard.js",
@@ -158,13 +127,13 @@ async fn the_pages_and_their_assets_are_served_from_the_binary() {
         "/assets/vendor/echarts/echarts.min.js",
         "/assets/vendor/echarts/LICENSE",
     ] {
-        let (status, _, body) = get(&app.address, path, None).await;
-        assert_eq!(status, StatusCode::OK, "{path}");
-        assert!(!body.is_empty(), "{path}");
+        let asset = app.get_as(None, path).await;
+        assert_eq!(asset.status, StatusCode::OK, "{path}");
+        assert!(!asset.bytes.is_empty(), "{path}");
     }
-    let (status, content_type, _) = get(&app.address, "/assets/../Cargo.toml", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(content_type.starts_with("application/json"));
+    let outside = app.get_as(None, "/assets/../Cargo.toml").await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+    assert!(outside.content_type().starts_with("application/json"));
 }
 
 #[tokio::test]
@@ -174,44 +143,25 @@ async fn the_people_export_over_http_follows_each_role() {
     for (name, unit, _) in fixture_files() {
         import(&db, &name, &unit).await;
     }
-    let token = |role: Role, unit: &str| {
-        let db = db.clone();
-        let unit = unit.to_owned();
-        async move {
-            tokens::create(
-                &db,
-                NewToken {
-                    unit,
-                    role,
-                    name: None,
-                    expires_at: None,
-                },
-                Utc::now(),
-            )
-            .await
-            .expect("a token")
-            .secret
-        }
-    };
-    let analyst = token(Role::Analyst, "fao").await;
-    let leader = token(Role::Leader, "fao").await;
-    let uploader = token(Role::Uploader, "nepu").await;
+    let analyst = app.token("fao", Role::Analyst).await;
+    let leader = app.token("fao", Role::Leader).await;
+    let uploader = app.token("nepu", Role::Uploader).await;
     let path = "/api/exports/people.xlsx?asOf=2020-02-17T12:00:00%2B08:00&present=true";
 
-    let (status, content_type, _) = get(&app.address, path, None).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(content_type.starts_with("application/json"));
+    let anonymous = app.get_as(None, path).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(anonymous.content_type().starts_with("application/json"));
 
-    let (status, content_type, body) = get(&app.address, path, Some(&analyst)).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(content_type.contains("spreadsheetml"));
-    let book = sheets(&body);
+    let full = app.get_as(Some(&analyst), path).await;
+    assert_eq!(full.status, StatusCode::OK);
+    assert!(full.content_type().contains("spreadsheetml"));
+    let book = sheets(&full.bytes);
     assert_eq!(book[0].1.len() - 1, 175);
     assert!(book[0].1[0].contains(&"出生日期".to_owned()));
 
-    let (status, _, body) = get(&app.address, path, Some(&leader)).await;
-    assert_eq!(status, StatusCode::OK);
-    let list = &sheets(&body)[0].1;
+    let masked = app.get_as(Some(&leader), path).await;
+    assert_eq!(masked.status, StatusCode::OK);
+    let list = &sheets(&masked.bytes)[0].1;
     assert!(!list[0].contains(&"出生日期".to_owned()));
     let number = list[0]
         .iter()
@@ -219,12 +169,18 @@ async fn the_people_export_over_http_follows_each_role() {
         .expect("column");
     assert!(list[1..].iter().all(|row| row[number].contains("****")));
 
-    let (status, _, _) = get(&app.address, &format!("{path}&search=KIM"), Some(&leader)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "leaders may not search");
+    let searched = app
+        .get_as(Some(&leader), &format!("{path}&search=KIM"))
+        .await;
+    assert_eq!(
+        searched.status,
+        StatusCode::FORBIDDEN,
+        "leaders may not search"
+    );
 
-    let (status, _, body) = get(&app.address, path, Some(&uploader)).await;
-    assert_eq!(status, StatusCode::OK);
-    let book = sheets(&body);
+    let own = app.get_as(Some(&uploader), path).await;
+    assert_eq!(own.status, StatusCode::OK);
+    let book = sheets(&own.bytes);
     let list = &book[0].1;
     assert!(list.len() > 1 && list.len() - 1 < 175, "only nepu's people");
     let reporter = list[0]
@@ -236,12 +192,11 @@ async fn the_people_export_over_http_follows_each_role() {
 
     // The education bureau's rows give no birth dates: its export shows none, not even
     // those the police gave of the same students.
-    let education = token(Role::Uploader, "education").await;
-    let (status, _, body) = get(&app.address, path, Some(&education)).await;
-    assert_eq!(status, StatusCode::OK);
-    let own = &sheets(&body)[0].1;
-    let (_, _, body) = get(&app.address, path, Some(&analyst)).await;
-    let all = &sheets(&body)[0].1;
+    let education = app.token("education", Role::Uploader).await;
+    let education_export = app.get_as(Some(&education), path).await;
+    assert_eq!(education_export.status, StatusCode::OK);
+    let own = &sheets(&education_export.bytes)[0].1;
+    let all = &sheets(&app.get_as(Some(&analyst), path).await.bytes)[0].1;
     let column = |list: &Vec<Vec<String>>, name: &str| {
         list[0].iter().position(|h| h == name).expect("column")
     };
@@ -262,56 +217,29 @@ async fn the_people_export_over_http_follows_each_role() {
         "the police give birth dates of some students"
     );
 
-    let viewer = |token: String| {
-        let address = app.address.clone();
-        async move {
-            let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
-            let body = serde_json::json!({ "query": "{ viewer { role unitCode allowed } }" });
-            let request = Request::post(format!("{address}/graphql"))
-                .header("content-type", "application/json")
-                .header("authorization", format!("Bearer {token}"))
-                .body(Full::new(Bytes::from(body.to_string())))
-                .expect("a request");
-            let response = client.request(request).await.expect("a response");
-            let bytes = response
-                .into_body()
-                .collect()
-                .await
-                .expect("a body")
-                .to_bytes();
-            serde_json::from_slice::<serde_json::Value>(&bytes).expect("JSON")["data"]["viewer"]
-                .clone()
-        }
-    };
-    let seen = viewer(leader.clone()).await;
+    let viewer = "{ viewer { role unitCode allowed } }";
+    let seen = app.data_as(&leader, viewer, Value::Null).await["viewer"].clone();
     assert_eq!(seen["role"], "LEADER");
     assert_eq!(seen["unitCode"], "fao");
-    let allowed: Vec<&str> = seen["allowed"]
-        .as_array()
-        .expect("a list")
-        .iter()
-        .filter_map(|v| v.as_str())
-        .collect();
+    let allowed = strings_of(&seen["allowed"]);
     assert!(allowed.contains(&"ReadFigures") && !allowed.contains(&"Upload"));
-    let seen = viewer(uploader.clone()).await;
+    let seen = app.data_as(&uploader, viewer, Value::Null).await["viewer"].clone();
     assert_eq!(seen["role"], "UPLOADER");
     assert!(!seen["allowed"].to_string().contains("ReadFigures"));
 
-    let (status, _, _) = get(
-        &app.address,
-        "/api/exports/people.xlsx?visaStatus=SOON",
-        Some(&analyst),
-    )
-    .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let unknown = app
+        .get_as(Some(&analyst), "/api/exports/people.xlsx?visaStatus=SOON")
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn hub_export_people_writes_the_workbook() {
     let (test_db, _db) = imported_city().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = hub(
+    let out = hub_on(
         dir.path(),
+        &test_db.url,
         &[
             "export",
             "people",
@@ -321,8 +249,6 @@ async fn hub_export_people_writes_the_workbook() {
             "KOR,RUS",
             "--as-of",
             "2020-02-17T12:00:00+08:00",
-            "--database-url",
-            test_db.url.as_str(),
         ],
     )
     .await;
@@ -365,27 +291,14 @@ async fn hub_demo_makes_a_new_store_imports_every_kind_and_prints_tokens() {
         &std::fs::read(dir.path().join("city/demo.json")).expect("demo.json"),
     )
     .expect("JSON");
-    let roles: Vec<&str> = info["tokens"]
-        .as_array()
-        .expect("tokens")
-        .iter()
-        .filter_map(|t| t["role"].as_str())
-        .collect();
+    let roles = texts_of(&info["tokens"], "role");
     assert_eq!(roles, ["uploader", "analyst", "leader", "admin"]);
     for token in info["tokens"].as_array().expect("tokens") {
         assert!(stdout.contains(token["token"].as_str().expect("a token")));
     }
     let url = format!("sqlite://{}", dir.path().join("city/hub.db").display());
-    let out = hub(
-        dir.path(),
-        &[
-            "query",
-            "{ overview { knownPeople } uploads(first: 100) { kind rows { rejected } } }",
-            "--database-url",
-            &url,
-        ],
-    )
-    .await;
+    let query = "{ overview { knownPeople } uploads(first: 100) { kind rows { rejected } } }";
+    let out = hub_on(dir.path(), &url, &["query", query]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let known = json["data"]["overview"]["knownPeople"]
