@@ -15,6 +15,7 @@ use super::counts::{Count, Dimension, counts_by};
 use super::overview::Overview;
 use super::people::{self, PersonFilter};
 use super::timeline::{self, Timeline};
+use super::timeline_total::TimelineTotal;
 use super::trend::TrendPoint;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
@@ -288,13 +289,23 @@ impl CityCache {
     /// has not changed. A list's pages all show the same total: paging through a long list
     /// counts it once. The time asked is part of the key only when the filter reads the
     /// derived facts (presence, managing unit, visa status).
-    pub async fn total<C: ConnectionTrait>(
+    ///
+    /// Present people, alone or of some nationalities or visa statuses, are counted by the
+    /// timeline ([`TimelineTotal`]): a people page's default list, and the lists behind
+    /// the dashboard's figures, cost no count in SQL.
+    pub async fn total<C>(
         &self,
         db: &C,
         filter: &PersonFilter,
         as_of: DateTime<Utc>,
         tz: Tz,
-    ) -> Result<i64, DbErr> {
+    ) -> Result<i64, DbErr>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
+        if let Some(question) = TimelineTotal::of(filter) {
+            return Ok(question.count(&*self.timeline(db, tz).await?, as_of));
+        }
         let at = if filter.needs_derived() {
             as_of
         } else {

@@ -24,6 +24,7 @@ pub mod sql;
 pub mod status;
 pub mod store_changes;
 pub mod timeline;
+pub mod timeline_total;
 pub mod trend;
 pub mod visa;
 

@@ -201,8 +201,16 @@ impl PersonFilter {
         if let Some(codes) = &self.nationality {
             parts.push(format!("p.nationality IN ({})", sql.list(codes)));
         }
-        if let Some(present) = self.present {
-            parts.push(format!("p.present = {}", i32::from(present)));
+        // `present` is 0 or 1. Present people are written `<> 0`: PostgreSQL guesses that an
+        // equality on a computed column keeps one row in two hundred, and `<>` the other
+        // 199, which is right for a city where most people are present. With the guess of
+        // `= 1` it derived the facts of every matching person before taking a page of them
+        // (60 ms for 5,000 people of one nationality) instead of walking the people in
+        // order until the page is full (1.5 ms).
+        match self.present {
+            Some(true) => parts.push("p.present <> 0".to_owned()),
+            Some(false) => parts.push("p.present = 0".to_owned()),
+            None => {}
         }
         if let Some(ids) = &self.managing_organization {
             parts.push(format!("p.organization_id IN ({})", sql.list(ids)));

@@ -4,7 +4,10 @@
 use crate::fixtures::{import_bytes, imported_city, report_time};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use hub::derived::{CityCache, Dimension, PersonFilter, counts_by, overview, present_trend};
+use hub::derived::timeline_total::TimelineTotal;
+use hub::derived::{
+    CityCache, Dimension, PersonFilter, VisaStatus, counts_by, overview, present_trend,
+};
 use hub::time::start_of_day;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
@@ -92,6 +95,57 @@ async fn compare_at(db: &DatabaseConnection, cache: &CityCache, probes: &[DateTi
             );
             assert_eq!(by_key(fast), by_key(sql), "{dimension:?} as of {at}");
         }
+        compare_totals_at(db, cache, at).await;
+    }
+}
+
+/// The list totals the timeline answers (present people, alone or of some nationalities
+/// or visa statuses, with presence as a list adds it) against the SQL count.
+async fn compare_totals_at(db: &DatabaseConnection, cache: &CityCache, at: DateTime<Utc>) {
+    let present = PersonFilter {
+        present: Some(true),
+        ..PersonFilter::default()
+    };
+    let nationalities: Vec<String> = counts_by(db, Dimension::Nationality, &present, at, TZ)
+        .await
+        .expect("SQL counts")
+        .into_iter()
+        .map(|c| c.key)
+        .collect();
+    let mut filters = vec![present.clone()];
+    for list in [
+        nationalities.iter().take(1).cloned().collect::<Vec<_>>(),
+        nationalities.iter().skip(1).take(2).cloned().collect(),
+        vec!["XXX".to_owned()],
+    ] {
+        if !list.is_empty() {
+            filters.push(PersonFilter {
+                nationality: Some(list),
+                and: vec![present.clone()],
+                ..PersonFilter::default()
+            });
+        }
+    }
+    for list in [
+        vec![VisaStatus::Expired],
+        vec![VisaStatus::Valid, VisaStatus::Expiring],
+        vec![VisaStatus::Unknown],
+    ] {
+        filters.push(PersonFilter {
+            visa_status: Some(list),
+            ..present.clone()
+        });
+    }
+    for filter in filters {
+        assert!(
+            TimelineTotal::of(&filter).is_some(),
+            "the timeline counts {filter:?}"
+        );
+        let sql = hub::derived::people::count(db, &filter, at, TZ)
+            .await
+            .expect("SQL total");
+        let fast = cache.total(db, &filter, at, TZ).await.expect("total");
+        assert_eq!(fast, sql, "total of {filter:?} as of {at}");
     }
 }
 
