@@ -478,18 +478,8 @@ pub async fn page<C: ConnectionTrait>(
         people.push(model);
     }
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let mut statuses = super::status::statuses_known(db, &ids, as_of, filter.known_at, tz).await?;
-    let people = people
-        .into_iter()
-        .map(|p| {
-            let status = statuses.remove(&p.id).unwrap_or(PersonStatus {
-                present: true,
-                managing_organization_id: None,
-                visa_status: VisaStatus::Unknown,
-            });
-            (p, status)
-        })
-        .collect();
+    let statuses = super::status::statuses_known(db, &ids, as_of, filter.known_at, tz).await?;
+    let people = super::status::with_statuses(people, statuses, true);
     Ok(PersonPage {
         people,
         total,
