@@ -17,7 +17,7 @@ use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
     Default,
     serde::Serialize,
     async_graphql::SimpleObject,
-    sea_orm::FromQueryResult,
+    FromQueryResult,
 )]
 #[serde(rename_all = "camelCase")]
 #[graphql(name = "OverviewFigures")]

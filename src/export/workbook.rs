@@ -84,7 +84,7 @@ const BIRTH_DATE: &str = "出生日期";
 type Column = (&'static str, f64, fn(&ExportRow) -> Cell<'_>);
 
 /// Every column after the row number, in order.
-const COLUMNS: [Column; 13] = [
+static COLUMNS: [Column; 13] = [
     ("英文姓名", 24.0, |r| {
         Cell::Text(r.latin_name.as_deref())
     }),
