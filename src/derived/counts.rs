@@ -83,7 +83,7 @@ async fn grouped<C: ConnectionTrait, T: FromQueryResult>(
     let condition = filter.condition(&mut sql);
     let matching = format!("{}({condition})", presence(filter));
     let select = write(&mut sql, &matching);
-    let Sql { mut values, .. } = sql;
+    let Sql { mut values } = sql;
     let text = format!("{} {select}", derived_ctes());
     let text = super::known::as_known(db, text, &mut values, filter.known_at).await?;
     all_rows(db, text, values)

@@ -117,10 +117,8 @@ pub enum PersonOrder {
     ManagingUnit,
 }
 
-/// SQL text with `$n` parameters and their values.
+/// The parameters of a statement being written: the values its `$n` placeholders bind.
 pub(super) struct Sql {
-    /// The statement.
-    pub(super) text: String,
     /// Its parameters, `$1` first.
     pub(super) values: Vec<Value>,
 }
@@ -128,10 +126,7 @@ pub(super) struct Sql {
 impl Sql {
     /// SQL whose first parameters are `values`.
     pub(super) fn with_values(values: Vec<Value>) -> Self {
-        Self {
-            text: String::new(),
-            values,
-        }
+        Self { values }
     }
 
     pub(super) fn param(&mut self, value: impl Into<Value>) -> String {
