@@ -366,14 +366,9 @@ async fn timeline_counts<C: ConnectionTrait>(
             .collect(),
         Dimension::ManagingUnit => {
             let orgs = labels(db, "SELECT id, name, kind FROM organization").await?;
-            timeline
-                .by_organization(as_of)
-                .into_iter()
-                .filter_map(|(id, n)| {
-                    let (name, _) = orgs.get(&id)?;
-                    Some(count(id.to_string(), name.clone(), n))
-                })
-                .collect()
+            labelled(timeline.by_organization(as_of), &orgs, |id, (name, _)| {
+                (id.to_string(), name.clone())
+            })
         }
         Dimension::OrganizationKind => {
             let orgs = labels(db, "SELECT id, name, kind FROM organization").await?;
@@ -393,18 +388,29 @@ async fn timeline_counts<C: ConnectionTrait>(
         }
         Dimension::ReportingUnit => {
             let units = labels(db, "SELECT id, code, name FROM member_unit").await?;
-            timeline
-                .by_unit(as_of)
-                .into_iter()
-                .filter_map(|(id, n)| {
-                    let (code, name) = units.get(&id)?;
-                    Some(count(code.clone(), name.clone(), n))
-                })
-                .collect()
+            labelled(timeline.by_unit(as_of), &units, |_, (code, name)| {
+                (code.clone(), name.clone())
+            })
         }
     };
     counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
     Ok(counts)
+}
+
+/// Groups of registry rows (`id`, people) as [`Count`]s, keyed and labelled by `key_label`
+/// from the row's `id` and text columns; a group whose row is not in `rows` is left out.
+fn labelled(
+    groups: Vec<(i64, i64)>,
+    rows: &HashMap<i64, (String, String)>,
+    key_label: impl Fn(i64, &(String, String)) -> (String, String),
+) -> Vec<Count> {
+    groups
+        .into_iter()
+        .filter_map(|(id, count)| {
+            let (key, label) = key_label(id, rows.get(&id)?);
+            Some(Count { key, label, count })
+        })
+        .collect()
 }
 
 /// `id → (two text columns)` of a small registry table.

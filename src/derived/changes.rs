@@ -12,6 +12,7 @@ use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
 
 use super::overview::as_of_values;
+use super::rows::all_rows;
 use super::sql::derived_cte;
 use crate::time::start_of_day;
 
@@ -71,22 +72,16 @@ pub async fn changes<C: ConnectionTrait>(
     own_unit: Option<i64>,
     tz: Tz,
 ) -> Result<Vec<Change>, DbErr> {
-    let backend = db.get_database_backend();
     let mut found = Vec::new();
 
     // Arrivals and departures.
     let mut values: Vec<Value> = vec![from.into(), to.into()];
     let own_movements = own(&mut values, "m", own_unit);
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "SELECT m.person_id, m.direction, m.occurred_at, m.source_row_id FROM movement m \
-                 WHERE m.occurred_at > $1 AND m.occurred_at <= $2{own_movements} ORDER BY m.occurred_at, m.id"
-            ),
-            values,
-        ))
-        .await?;
+    let sql = format!(
+        "SELECT m.person_id, m.direction, m.occurred_at, m.source_row_id FROM movement m \
+         WHERE m.occurred_at > $1 AND m.occurred_at <= $2{own_movements} ORDER BY m.occurred_at, m.id"
+    );
+    let rows = all_rows(db, sql, values).await?;
     for row in rows {
         let direction: String = row.try_get("", "direction")?;
         found.push(Change {
@@ -106,17 +101,12 @@ pub async fn changes<C: ConnectionTrait>(
     // First sightings: the earliest upload naming each person.
     let mut values: Vec<Value> = vec![to.into()];
     let own_sources = own(&mut values, "ps", own_unit);
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "SELECT ps.person_id, u.uploaded_at, ps.source_row_id FROM person_source ps \
-                 JOIN source_row sr ON sr.id = ps.source_row_id JOIN upload u ON u.id = sr.upload_id \
-                 WHERE u.uploaded_at <= $1{own_sources} ORDER BY u.uploaded_at, ps.id"
-            ),
-            values,
-        ))
-        .await?;
+    let sql = format!(
+        "SELECT ps.person_id, u.uploaded_at, ps.source_row_id FROM person_source ps \
+         JOIN source_row sr ON sr.id = ps.source_row_id JOIN upload u ON u.id = sr.upload_id \
+         WHERE u.uploaded_at <= $1{own_sources} ORDER BY u.uploaded_at, ps.id"
+    );
+    let rows = all_rows(db, sql, values).await?;
     let mut first: HashMap<i64, (DateTime<Utc>, i64)> = HashMap::new();
     for row in rows {
         let person: i64 = row.try_get("", "person_id")?;
@@ -204,10 +194,7 @@ async fn derived_at<C: ConnectionTrait>(
         "{} SELECT person_id, visa_status, organization_id FROM derived",
         derived_cte(scope.as_deref())
     );
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
+    let rows = all_rows(db, sql, values).await?;
     rows.iter()
         .map(|row| {
             Ok((
@@ -247,18 +234,16 @@ async fn managing_sources<C: ConnectionTrait>(
     db: &C,
     at: DateTime<Utc>,
 ) -> Result<HashMap<(i64, i64), i64>, DbErr> {
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            "SELECT person_id, organization_id, source_row_id FROM affiliation \
-             WHERE (since IS NULL OR since <= $1) AND (until IS NULL OR until > $1) \
-             UNION ALL \
-             SELECT person_id, organization_id, source_row_id FROM stay \
-             WHERE (check_in IS NULL OR check_in <= $1) AND (check_out IS NULL OR check_out > $1)",
-            vec![at.into()],
-        ))
-        .await?;
+    let rows = all_rows(
+        db,
+        "SELECT person_id, organization_id, source_row_id FROM affiliation \
+         WHERE (since IS NULL OR since <= $1) AND (until IS NULL OR until > $1) \
+         UNION ALL \
+         SELECT person_id, organization_id, source_row_id FROM stay \
+         WHERE (check_in IS NULL OR check_in <= $1) AND (check_out IS NULL OR check_out > $1)",
+        vec![at.into()],
+    )
+    .await?;
     let mut sources = HashMap::new();
     for row in rows {
         sources

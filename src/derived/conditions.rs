@@ -274,14 +274,11 @@ impl Cmp for TextCmp {
         if let Some(eq) = &self.eq {
             parts.push(format!("{upper} = {}", sql.param(eq.trim().to_uppercase())));
         }
-        if let Some(any) = &self.any_of {
-            let items: Vec<String> = any.iter().map(|s| s.trim().to_uppercase()).collect();
-            parts.push(if items.is_empty() {
-                "1 = 0".to_owned()
-            } else {
-                format!("{upper} IN ({})", sql.list(&items))
-            });
-        }
+        let items: Option<Vec<String>> = self
+            .any_of
+            .as_ref()
+            .map(|any| any.iter().map(|s| s.trim().to_uppercase()).collect());
+        any_of(sql, &upper, items.as_deref(), parts);
         if let Some(part) = &self.contains {
             let pattern = sql.param(like_anywhere(&part.trim().to_uppercase()));
             parts.push(format!("{upper} LIKE {pattern} ESCAPE '\\'"));
@@ -295,6 +292,22 @@ fn null_check(is_null: Option<bool>, column: &str, parts: &mut Vec<String>) {
         Some(true) => parts.push(format!("{column} IS NULL")),
         Some(false) => parts.push(format!("{column} IS NOT NULL")),
         None => {}
+    }
+}
+
+/// `column IN (…)` of the values given; an empty list matches nothing.
+fn any_of<T: Into<Value> + Clone>(
+    sql: &mut Sql,
+    column: &str,
+    values: Option<&[T]>,
+    parts: &mut Vec<String>,
+) {
+    if let Some(values) = values {
+        parts.push(if values.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("{column} IN ({})", sql.list(values))
+        });
     }
 }
 
@@ -314,31 +327,17 @@ fn ordered<T: Into<Value> + Clone>(
 
 impl Cmp for IntCmp {
     fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
-        ordered(
-            sql,
-            column,
-            (self.eq.as_ref(), self.gte.as_ref(), self.lte.as_ref()),
-            parts,
-        );
-        if let Some(any) = &self.any_of {
-            parts.push(if any.is_empty() {
-                "1 = 0".to_owned()
-            } else {
-                format!("{column} IN ({})", sql.list(any))
-            });
-        }
+        let bounds = (self.eq.as_ref(), self.gte.as_ref(), self.lte.as_ref());
+        ordered(sql, column, bounds, parts);
+        any_of(sql, column, self.any_of.as_deref(), parts);
         null_check(self.is_null, column, parts);
     }
 }
 
 impl Cmp for FloatCmp {
     fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
-        ordered(
-            sql,
-            column,
-            (None, self.gte.as_ref(), self.lte.as_ref()),
-            parts,
-        );
+        let bounds = (None, self.gte.as_ref(), self.lte.as_ref());
+        ordered(sql, column, bounds, parts);
         null_check(self.is_null, column, parts);
     }
 }
@@ -348,12 +347,8 @@ macro_rules! ordered_cmp {
     ($($cmp:ty),*) => {$(
         impl Cmp for $cmp {
             fn render(&self, sql: &mut Sql, column: &str, parts: &mut Vec<String>) {
-                ordered(
-                    sql,
-                    column,
-                    (self.eq.as_ref(), self.gte.as_ref(), self.lte.as_ref()),
-                    parts,
-                );
+                let bounds = (self.eq.as_ref(), self.gte.as_ref(), self.lte.as_ref());
+                ordered(sql, column, bounds, parts);
                 null_check(self.is_null, column, parts);
             }
         }

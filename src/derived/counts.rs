@@ -2,10 +2,11 @@
 
 use super::overview::as_of_values;
 use super::people::{PersonFilter, Sql};
+use super::rows::all_rows;
 use super::sql::derived_ctes;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 /// What to count people by. 分组维度。
 // One enum for the store and GraphQL (`CountDimension`).
@@ -25,14 +26,19 @@ pub enum Dimension {
     OrganizationKind,
 }
 
-/// One group: a stable key, a label for people, and how many present people it holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One group of a count. 分组计数。
+// A stable key, a label for people, and how many people (present ones unless the filter
+// names presence) it holds; the GraphQL `CountEntry`.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult, async_graphql::SimpleObject)]
+#[graphql(name = "CountEntry")]
 pub struct Count {
-    /// Stable key (ISO code, organisation id, unit code, status, kind).
+    /// Stable key (ISO code, organisation id, unit code, status, kind). 键。
     pub key: String,
-    /// Label (the key itself where the caller labels it, e.g. nationalities).
+    /// Label for people (Chinese name of a country, name of a unit). 名称。
+    // The key itself where the caller labels it (nationalities).
     pub label: String,
-    /// Present people in the group.
+    /// People in the group. 人数。
+    #[sea_orm(from_alias = "n")]
     pub count: i64,
 }
 
@@ -62,18 +68,29 @@ fn presence(filter: &PersonFilter) -> &'static str {
     }
 }
 
-/// Runs a count's statement (answered from the uploads landed by the filter's `known_at`,
-/// when it names one).
-async fn run<C: ConnectionTrait>(
+/// People matching `filter` as of `as_of` in groups, as `write` groups them: given the
+/// statement (its parameters so far those of the filter's condition) and that condition
+/// (present people only, unless the filter names presence), it writes the grouping `SELECT`
+/// over `derived p`, one row per group. Answered from the uploads landed by the filter's
+/// `known_at`, when it names one.
+async fn grouped<C: ConnectionTrait, T: FromQueryResult>(
     db: &C,
     filter: &PersonFilter,
-    sql: Sql,
-) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
-    let Sql { text, mut values } = sql;
+    (as_of, tz): (DateTime<Utc>, Tz),
+    write: impl FnOnce(&mut Sql, &str) -> String,
+) -> Result<Vec<T>, DbErr> {
+    let mut sql = Sql::with_values(as_of_values(as_of, tz));
+    let condition = filter.condition(&mut sql);
+    let matching = format!("{}({condition})", presence(filter));
+    let select = write(&mut sql, &matching);
+    let Sql { mut values } = sql;
+    let text = format!("{} {select}", derived_ctes());
     let text = super::known::as_known(db, text, &mut values, filter.known_at).await?;
-    let backend = db.get_database_backend();
-    db.query_all_raw(Statement::from_sql_and_values(backend, text, values))
-        .await
+    all_rows(db, text, values)
+        .await?
+        .iter()
+        .map(|row| T::from_query_result(row, ""))
+        .collect()
 }
 
 /// `(key, joins)` of a dimension: its joins use aliases ending in `suffix`, so two
@@ -104,14 +121,19 @@ fn keyed(dimension: Dimension, suffix: &str) -> (String, String) {
     }
 }
 
-/// One cell of a cross count.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One cell of a cross count. 交叉统计单元格。
+// The GraphQL `CrossCount`.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult, async_graphql::SimpleObject)]
+#[graphql(name = "CrossCount")]
 pub struct Cell {
-    /// Key of the row dimension (as [`counts_by`] gives it).
+    /// Key of the row dimension (as `countsBy` gives it). 行键。
+    #[sea_orm(from_alias = "row_key")]
     pub row: String,
-    /// Key of the column dimension.
+    /// Key of the column dimension. 列键。
+    #[sea_orm(from_alias = "column_key")]
     pub column: String,
-    /// People in both groups.
+    /// People in both groups. 人数。
+    #[sea_orm(from_alias = "n")]
     pub count: i64,
 }
 
@@ -121,52 +143,39 @@ pub struct Cell {
 /// counts once in each of their units' cells.
 pub async fn cross_counts<C: ConnectionTrait>(
     db: &C,
-    rows: Dimension,
-    columns: Dimension,
+    (rows, columns): (Dimension, Dimension),
     filter: &PersonFilter,
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> Result<Vec<Cell>, DbErr> {
-    let mut sql = Sql::with_values(as_of_values(as_of, tz));
-    let condition = filter.condition(&mut sql);
-    let (row_key, row_joins) = keyed(rows, "r");
-    let (column_key, column_joins) = keyed(columns, "c");
-    let mut joins = format!("{row_joins} {column_joins}");
-    if let Some(unit) = filter.own_unit {
-        // Counted for one unit's uploads: a person's reporting units are that unit alone.
-        for (dimension, suffix) in [(rows, "r"), (columns, "c")] {
-            if dimension == Dimension::ReportingUnit {
-                joins = joins.replace(
-                    &format!("ps{suffix}.person_id = p.person_id"),
-                    &format!(
-                        "ps{suffix}.person_id = p.person_id AND ps{suffix}.member_unit_id = {}",
-                        sql.param(unit)
-                    ),
-                );
+    grouped(db, filter, (as_of, tz), |sql, matching| {
+        let (row_key, row_joins) = keyed(rows, "r");
+        let (column_key, column_joins) = keyed(columns, "c");
+        let mut joins = format!("{row_joins} {column_joins}");
+        if let Some(unit) = filter.own_unit {
+            // Counted for one unit's uploads: a person's reporting units are that unit alone.
+            for (dimension, suffix) in [(rows, "r"), (columns, "c")] {
+                if dimension == Dimension::ReportingUnit {
+                    joins = joins.replace(
+                        &format!("ps{suffix}.person_id = p.person_id"),
+                        &format!(
+                            "ps{suffix}.person_id = p.person_id AND ps{suffix}.member_unit_id = {}",
+                            sql.param(unit)
+                        ),
+                    );
+                }
             }
         }
-    }
-    let present = presence(filter);
-    sql.text = format!(
-        "{ctes} SELECT row_key, column_key, n FROM (
-            SELECT {row_key} AS row_key, {column_key} AS column_key, COUNT(DISTINCT p.person_id) AS n
-            FROM derived p {joins}
-            WHERE {present}({condition})
-            GROUP BY {row_key}, {column_key}
-        ) g ORDER BY n DESC, row_key, column_key",
-        ctes = derived_ctes(),
-    );
-    let found = run(db, filter, sql).await?;
-    found
-        .iter()
-        .map(|row| {
-            Ok(Cell {
-                row: row.try_get("", "row_key")?,
-                column: row.try_get("", "column_key")?,
-                count: row.try_get("", "n")?,
-            })
-        })
-        .collect()
+        format!(
+            "SELECT row_key, column_key, n FROM (
+                SELECT {row_key} AS row_key, {column_key} AS column_key, COUNT(DISTINCT p.person_id) AS n
+                FROM derived p {joins}
+                WHERE {matching}
+                GROUP BY {row_key}, {column_key}
+            ) g ORDER BY n DESC, row_key, column_key"
+        )
+    })
+    .await
 }
 
 /// Counts present people matching `filter` as of `as_of` grouped by `dimension`, largest
@@ -179,35 +188,24 @@ pub async fn counts_by<C: ConnectionTrait>(
     as_of: DateTime<Utc>,
     tz: Tz,
 ) -> Result<Vec<Count>, DbErr> {
-    let mut sql = Sql::with_values(as_of_values(as_of, tz));
-    let condition = filter.condition(&mut sql);
-    let (key, joins) = keyed(dimension, "");
-    let (label, count, group) = grouping(dimension);
-    // Counted for one unit's uploads: a person's reporting units are that unit alone.
-    let joins = match (dimension, filter.own_unit) {
-        (Dimension::ReportingUnit, Some(unit)) => {
-            format!("{joins} AND ps.member_unit_id = {}", sql.param(unit))
-        }
-        _ => joins,
-    };
-    let present = presence(filter);
-    sql.text = format!(
-        "{ctes} SELECT key, label, n FROM (
-            SELECT {key} AS key, {label} AS label, {count} AS n
-            FROM derived p {joins}
-            WHERE {present}({condition})
-            GROUP BY {group}
-        ) g ORDER BY n DESC, key",
-        ctes = derived_ctes(),
-    );
-    let rows = run(db, filter, sql).await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Count {
-                key: row.try_get("", "key")?,
-                label: row.try_get("", "label")?,
-                count: row.try_get("", "n")?,
-            })
-        })
-        .collect()
+    grouped(db, filter, (as_of, tz), |sql, matching| {
+        let (label, count, group) = grouping(dimension);
+        let (key, joins) = keyed(dimension, "");
+        // Counted for one unit's uploads: a person's reporting units are that unit alone.
+        let joins = match (dimension, filter.own_unit) {
+            (Dimension::ReportingUnit, Some(unit)) => {
+                format!("{joins} AND ps.member_unit_id = {}", sql.param(unit))
+            }
+            _ => joins,
+        };
+        format!(
+            "SELECT key, label, n FROM (
+                SELECT {key} AS key, {label} AS label, {count} AS n
+                FROM derived p {joins}
+                WHERE {matching}
+                GROUP BY {group}
+            ) g ORDER BY n DESC, key"
+        )
+    })
+    .await
 }

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod order;
 pub mod overview;
 pub mod people;
+pub mod rows;
 pub mod search;
 pub mod sql;
 pub mod status;

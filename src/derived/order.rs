@@ -4,6 +4,7 @@
 //! and whatever lands meanwhile. Empty values sort last in both directions, on both
 //! databases; ties are broken by id.
 
+use async_graphql::EnumType;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{QueryResult, Value};
 use serde::{Deserialize, Serialize};
@@ -206,26 +207,16 @@ impl Sort {
 }
 
 impl PersonOrder {
-    /// Every order, as the GraphQL `PersonOrder` names them.
-    const NAMES: [(Self, &'static str); 12] = [
-        (Self::Id, "ID"),
-        (Self::Name, "NAME"),
-        (Self::Nationality, "NATIONALITY"),
-        (Self::ChineseName, "CHINESE_NAME"),
-        (Self::DocumentNumber, "DOCUMENT_NUMBER"),
-        (Self::Sex, "SEX"),
-        (Self::BirthDate, "BIRTH_DATE"),
-        (Self::HasConflicts, "HAS_CONFLICTS"),
-        (Self::FirstSeen, "FIRST_SEEN"),
-        (Self::Present, "PRESENT"),
-        (Self::VisaStatus, "VISA_STATUS"),
-        (Self::ManagingUnit, "MANAGING_UNIT"),
-    ];
+    /// Every order with its GraphQL name (`NAME`, `BIRTH_DATE` …).
+    fn names() -> impl Iterator<Item = (Self, &'static str)> {
+        <Self as EnumType>::items()
+            .iter()
+            .map(|item| (item.value, item.name))
+    }
 
     /// The order's GraphQL name (`NAME`, `BIRTH_DATE` …).
     pub fn name(self) -> &'static str {
-        Self::NAMES
-            .iter()
+        Self::names()
             .find(|(order, _)| *order == self)
             .map_or("ID", |(_, name)| name)
     }
@@ -237,10 +228,9 @@ impl std::str::FromStr for PersonOrder {
     /// An order by its GraphQL name (`NAME`, `BIRTH_DATE` …; any letter case).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let wanted = text.trim().to_ascii_uppercase();
-        Self::NAMES
-            .iter()
+        Self::names()
             .find(|(_, name)| *name == wanted)
-            .map(|(order, _)| *order)
+            .map(|(order, _)| order)
             .ok_or_else(|| format!("orderBy: not an order of the list: {wanted}"))
     }
 }
@@ -301,7 +291,9 @@ mod tests {
             ..cursor
         };
         assert!(sort.after(&mut sql, &bad, None, "p").is_none());
-        for (order, name) in PersonOrder::NAMES {
+        assert_eq!(PersonOrder::names().count(), 12);
+        assert_eq!(PersonOrder::BirthDate.name(), "BIRTH_DATE");
+        for (order, name) in PersonOrder::names() {
             assert_eq!(name.to_lowercase().parse::<PersonOrder>(), Ok(order));
             assert_eq!(order.name(), name);
         }

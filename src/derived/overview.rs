@@ -3,28 +3,40 @@
 use super::sql::derived_cte_materialized;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
 
 /// Headline figures as of T. Countries and managing units count present people only.
-/// (The daily brief states them as they are: [`crate::service::brief::Figures`].)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+/// (The daily brief states them as they are: [`crate::service::brief::Figures`]; the API
+/// gives them with their time: [`crate::graphql::city::Overview`].)
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    async_graphql::SimpleObject,
+    FromQueryResult,
+)]
 #[serde(rename_all = "camelCase")]
+#[graphql(name = "OverviewFigures")]
 pub struct Overview {
-    /// People the hub knows of.
+    /// People the hub knows of. 掌握人数。
     pub known_people: i64,
-    /// People present in the city at T.
+    /// People present in the city. 在庆人数。
     pub present_people: i64,
-    /// Nationalities among present people.
+    /// Countries and regions of present people. 国家和地区数。
     pub countries: i64,
-    /// Distinct managing organisations of present people.
+    /// Managing units of present people. 具体负责管理单位数。
     pub managing_units: i64,
-    /// Arrivals on T's calendar day.
+    /// Arrivals on the day. 当日入境（到达）人数。
     pub arrivals: i64,
-    /// Departures on T's calendar day.
+    /// Departures on the day. 当日离开人数。
     pub departures: i64,
-    /// Present people whose visa expires within 30 days.
+    /// Present people whose visa expires within 30 days. 签证30天内到期人数。
     pub expiring_visas: i64,
-    /// Present people whose visa has expired (overstays).
+    /// Present people whose visa has expired. 签证过期（逾期滞留）人数。
     pub expired_visas: i64,
 }
 
@@ -80,14 +92,5 @@ pub async fn overview_known<C: ConnectionTrait>(
         .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("overview".to_owned()))?;
-    Ok(Overview {
-        known_people: row.try_get("", "known_people")?,
-        present_people: row.try_get("", "present_people")?,
-        countries: row.try_get("", "countries")?,
-        managing_units: row.try_get("", "managing_units")?,
-        arrivals: row.try_get("", "arrivals")?,
-        departures: row.try_get("", "departures")?,
-        expiring_visas: row.try_get("", "expiring_visas")?,
-        expired_visas: row.try_get("", "expired_visas")?,
-    })
+    Overview::from_query_result(&row, "")
 }

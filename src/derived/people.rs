@@ -117,10 +117,8 @@ pub enum PersonOrder {
     ManagingUnit,
 }
 
-/// SQL text with `$n` parameters and their values.
+/// The parameters of a statement being written: the values its `$n` placeholders bind.
 pub(super) struct Sql {
-    /// The statement.
-    pub(super) text: String,
     /// Its parameters, `$1` first.
     pub(super) values: Vec<Value>,
 }
@@ -128,10 +126,7 @@ pub(super) struct Sql {
 impl Sql {
     /// SQL whose first parameters are `values`.
     pub(super) fn with_values(values: Vec<Value>) -> Self {
-        Self {
-            text: String::new(),
-            values,
-        }
+        Self { values }
     }
 
     pub(super) fn param(&mut self, value: impl Into<Value>) -> String {
@@ -486,18 +481,8 @@ pub async fn page<C: ConnectionTrait>(
         people.push(model);
     }
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let mut statuses = super::status::statuses_known(db, &ids, as_of, filter.known_at, tz).await?;
-    let people = people
-        .into_iter()
-        .map(|p| {
-            let status = statuses.remove(&p.id).unwrap_or(PersonStatus {
-                present: true,
-                managing_organization_id: None,
-                visa_status: VisaStatus::Unknown,
-            });
-            (p, status)
-        })
-        .collect();
+    let statuses = super::status::statuses_known(db, &ids, as_of, filter.known_at, tz).await?;
+    let people = super::status::with_statuses(people, statuses, true);
     Ok(PersonPage {
         people,
         total,

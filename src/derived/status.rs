@@ -1,11 +1,13 @@
 //! The derived facts of given people as of T: present, managing organisation, visa status.
 
 use super::overview::as_of_values;
+use super::rows::all_rows;
 use super::sql::derived_cte;
 use super::visa::VisaStatus;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
+use entity::person;
+use sea_orm::{ConnectionTrait, DbErr, Value};
 use std::collections::HashMap;
 
 /// One person's derived facts as of T.
@@ -17,6 +19,26 @@ pub struct PersonStatus {
     pub managing_organization_id: Option<i64>,
     /// Visa status.
     pub visa_status: VisaStatus,
+}
+
+/// `people` each with their derived facts from `statuses`; one that `statuses` does not
+/// name has no managing organisation, an unknown visa status, and `present` as given.
+pub fn with_statuses(
+    people: Vec<person::Model>,
+    mut statuses: HashMap<i64, PersonStatus>,
+    present: bool,
+) -> Vec<(person::Model, PersonStatus)> {
+    people
+        .into_iter()
+        .map(|model| {
+            let status = statuses.remove(&model.id).unwrap_or(PersonStatus {
+                present,
+                managing_organization_id: None,
+                visa_status: VisaStatus::Unknown,
+            });
+            (model, status)
+        })
+        .collect()
 }
 
 /// Derived facts of the given people (one statement for the whole list).
@@ -52,10 +74,7 @@ pub async fn statuses_known<C: ConnectionTrait>(
         ctes = derived_cte(Some(&format!("p.id IN ({})", placeholders.join(", ")))),
     );
     let sql = super::known::as_known(db, sql, &mut values, known_at).await?;
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
+    let rows = all_rows(db, sql, values).await?;
     rows.iter()
         .map(|row| {
             let present: i32 = row.try_get("", "present")?;

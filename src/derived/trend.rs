@@ -12,14 +12,17 @@ use sea_orm::{ConnectionTrait, DbErr, Statement};
 /// The longest trend one call computes, in days.
 pub const MAX_TREND_DAYS: i64 = 366;
 
-/// Present people at the end of one day (or at `until`, for a day it cuts short).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Present people at the end of one day. 每日在庆人数。
+// Or at `until`, for a day it cuts short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::SimpleObject)]
 pub struct TrendPoint {
-    /// The calendar day in the hub's time zone.
+    /// The day. 日期。
+    // The calendar day in the hub's time zone.
     pub day: NaiveDate,
     /// The moment counted.
+    #[graphql(skip)]
     pub at: DateTime<Utc>,
-    /// People present then.
+    /// People present at the end of the day. 在庆人数。
     pub present: i64,
 }
 

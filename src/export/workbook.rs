@@ -67,28 +67,59 @@ fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, HubError> {
     ExcelDateTime::from_ymd(year, month, dom).map_err(write_error)
 }
 
-/// The columns: header and width. A masked export has no date-of-birth column.
-fn columns(masked: bool) -> Vec<(&'static str, f64)> {
-    let mut cols = vec![
-        ("序号", 6.0),
-        ("英文姓名", 24.0),
-        ("中文姓名", 16.0),
-        ("国籍", 14.0),
-        ("国籍代码", 9.0),
-        ("性别", 6.0),
-        ("出生日期", 12.0),
-        ("护照号码", 16.0),
-        ("是否在庆", 9.0),
-        ("签证状态", 11.0),
-        ("签证种类", 9.0),
-        ("签证有效期至", 13.0),
-        ("具体负责管理单位", 30.0),
-        ("报送单位", 40.0),
-    ];
-    if masked {
-        cols.retain(|(h, _)| *h != "出生日期");
-    }
-    cols
+/// One cell of the list, written as its column wants it.
+enum Cell<'a> {
+    /// Text (empty when unknown).
+    Text(Option<&'a str>),
+    /// Text Excel must keep as text (a document number).
+    Literal(&'a str),
+    /// A day, formatted as one (no cell when unknown).
+    Day(Option<NaiveDate>),
+}
+
+/// The header of the date-of-birth column, which a masked export leaves out.
+const BIRTH_DATE: &str = "出生日期";
+
+/// The columns after the row number: header, width, and the cell of a row.
+type Column = (&'static str, f64, fn(&ExportRow) -> Cell<'_>);
+
+/// Every column after the row number, in order.
+static COLUMNS: [Column; 13] = [
+    ("英文姓名", 24.0, |r| {
+        Cell::Text(r.latin_name.as_deref())
+    }),
+    ("中文姓名", 16.0, |r| {
+        Cell::Text(r.chinese_name.as_deref())
+    }),
+    ("国籍", 14.0, |r| Cell::Text(Some(&r.nationality))),
+    ("国籍代码", 9.0, |r| {
+        Cell::Text(Some(&r.nationality_code))
+    }),
+    ("性别", 6.0, |r| Cell::Text(r.sex.as_deref())),
+    (BIRTH_DATE, 12.0, |r| Cell::Day(r.birth_date)),
+    ("护照号码", 16.0, |r| Cell::Literal(&r.document_number)),
+    ("是否在庆", 9.0, |r| {
+        Cell::Text(Some(if r.present { "是" } else { "否" }))
+    }),
+    ("签证状态", 11.0, |r| Cell::Text(Some(&r.visa_status))),
+    ("签证种类", 9.0, |r| {
+        Cell::Text(r.visa_category.as_deref())
+    }),
+    ("签证有效期至", 13.0, |r| {
+        Cell::Day(r.visa_valid_until)
+    }),
+    ("具体负责管理单位", 30.0, |r| {
+        Cell::Text(r.managing_unit.as_deref())
+    }),
+    ("报送单位", 40.0, |r| Cell::Text(Some(&r.reported_by))),
+];
+
+/// The columns of an export: a masked one has no date-of-birth column.
+fn columns(masked: bool) -> Vec<&'static Column> {
+    COLUMNS
+        .iter()
+        .filter(|(header, _, _)| !(masked && *header == BIRTH_DATE))
+        .collect()
 }
 
 /// Builds the workbook of `rows` with the summary sheet.
@@ -106,69 +137,35 @@ pub fn people_workbook(rows: &[ExportRow], summary: &Summary) -> Result<Vec<u8>,
 
     let sheet = workbook.add_worksheet();
     sheet.set_name("人员名单").map_err(write_error)?;
-    for (i, (title, width)) in cols.iter().enumerate() {
-        let c = u16::try_from(i).unwrap_or(0);
+    let headers = [("序号", 6.0)]
+        .into_iter()
+        .chain(cols.iter().map(|(title, width, _)| (*title, *width)));
+    for (c, (title, width)) in (0..).zip(headers) {
         sheet
-            .write_string_with_format(0, c, *title, &header)
+            .write_string_with_format(0, c, title, &header)
             .map_err(write_error)?;
-        sheet.set_column_width(c, *width).map_err(write_error)?;
+        sheet.set_column_width(c, width).map_err(write_error)?;
     }
     for (i, row) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).map_err(|_| HubError::BadInput("too many rows".into()))?;
-        let mut c: u16 = 0;
-        let mut next = || {
-            let col = c;
-            c += 1;
-            col
-        };
         sheet
-            .write_number(r, next(), (i + 1) as f64)
+            .write_number(r, 0, (i + 1) as f64)
             .map_err(write_error)?;
-        for value in [
-            row.latin_name.as_deref().unwrap_or(""),
-            row.chinese_name.as_deref().unwrap_or(""),
-            &row.nationality,
-            &row.nationality_code,
-            row.sex.as_deref().unwrap_or(""),
-        ] {
-            sheet.write_string(r, next(), value).map_err(write_error)?;
-        }
-        if !summary.masked {
-            let col = next();
-            if let Some(day) = row.birth_date {
-                sheet
-                    .write_datetime_with_format(r, col, excel_date(day)?, &date)
-                    .map_err(write_error)?;
+        for (c, (_, _, cell)) in (1..).zip(&cols) {
+            match cell(row) {
+                Cell::Text(value) => sheet.write_string(r, c, value.unwrap_or("")),
+                Cell::Literal(value) => sheet.write_string_with_format(r, c, value, &text),
+                Cell::Day(Some(day)) => {
+                    sheet.write_datetime_with_format(r, c, excel_date(day)?, &date)
+                }
+                Cell::Day(None) => continue,
             }
+            .map_err(write_error)?;
         }
-        sheet
-            .write_string_with_format(r, next(), &row.document_number, &text)
-            .map_err(write_error)?;
-        sheet
-            .write_string(r, next(), if row.present { "是" } else { "否" })
-            .map_err(write_error)?;
-        sheet
-            .write_string(r, next(), &row.visa_status)
-            .map_err(write_error)?;
-        sheet
-            .write_string(r, next(), row.visa_category.as_deref().unwrap_or(""))
-            .map_err(write_error)?;
-        let col = next();
-        if let Some(day) = row.visa_valid_until {
-            sheet
-                .write_datetime_with_format(r, col, excel_date(day)?, &date)
-                .map_err(write_error)?;
-        }
-        sheet
-            .write_string(r, next(), row.managing_unit.as_deref().unwrap_or(""))
-            .map_err(write_error)?;
-        sheet
-            .write_string(r, next(), &row.reported_by)
-            .map_err(write_error)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(write_error)?;
     let last_row = u32::try_from(rows.len()).unwrap_or(0);
-    let last_col = u16::try_from(cols.len().saturating_sub(1)).unwrap_or(0);
+    let last_col = u16::try_from(cols.len()).unwrap_or(0);
     sheet
         .autofilter(0, 0, last_row, last_col)
         .map_err(write_error)?;

@@ -8,7 +8,9 @@ use super::context::{as_of as resolve_as_of, authorize, database, principal, tim
 use super::person::{Person, VisaStatus};
 use crate::auth::Operation;
 use crate::derived::{self, Between, Conditions, PersonFilter as Filter};
-pub use crate::derived::{Dimension as CountDimension, PersonOrder};
+pub use crate::derived::{
+    Cell as CrossCount, Count as CountEntry, Dimension as CountDimension, PersonOrder, TrendPoint,
+};
 use crate::error::{GqlResultExt, HubError};
 use crate::service::people::{Page, People, PersonLookup, PersonQuery, Presence};
 
@@ -17,22 +19,9 @@ use crate::service::people::{Page, People, PersonLookup, PersonQuery, Presence};
 pub struct Overview {
     /// The time the figures are for. 统计时间。
     pub as_of: DateTime<Utc>,
-    /// People the hub knows of. 掌握人数。
-    pub known_people: i64,
-    /// People present in the city. 在庆人数。
-    pub present_people: i64,
-    /// Countries and regions of present people. 国家和地区数。
-    pub countries: i64,
-    /// Managing units of present people. 具体负责管理单位数。
-    pub managing_units: i64,
-    /// Arrivals on the day. 当日入境（到达）人数。
-    pub arrivals: i64,
-    /// Departures on the day. 当日离开人数。
-    pub departures: i64,
-    /// Present people whose visa expires within 30 days. 签证30天内到期人数。
-    pub expiring_visas: i64,
-    /// Present people whose visa has expired. 签证过期（逾期滞留）人数。
-    pub expired_visas: i64,
+    /// The figures (their fields stand in this object).
+    #[graphql(flatten)]
+    pub figures: derived::Overview,
 }
 
 /// Which people to list or count; fields combine with AND, `and`/`or` nest. Lists,
@@ -94,10 +83,15 @@ impl PersonFilter {
         }
     }
 
-    /// The filter and presence of an optional filter argument.
-    pub fn of(filter: Option<Self>) -> Result<(Filter, Presence)> {
+    /// The filter and presence of an optional filter argument, answered from the uploads
+    /// landed by `known_at` when given.
+    pub fn of(filter: Option<Self>, known_at: Option<DateTime<Utc>>) -> Result<(Filter, Presence)> {
         let filter = filter.unwrap_or_default();
-        Ok((filter.top_filter()?, filter.presence()))
+        let top = Filter {
+            known_at,
+            ..filter.top_filter()?
+        };
+        Ok((top, filter.presence()))
     }
 
     /// The registry's filter of a top-level filter: its `present` is the presence
@@ -201,42 +195,11 @@ pub struct PersonConnection {
     pub edges: Vec<PersonEdge>,
 }
 
-/// One group of a count. 分组计数。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct CountEntry {
-    /// Stable key (ISO code, organisation id, unit code, status, kind). 键。
-    pub key: String,
-    /// Label for people (Chinese name of a country, name of a unit). 名称。
-    pub label: String,
-    /// People in the group. 人数。
-    pub count: i64,
-}
-
-/// One cell of a cross count. 交叉统计单元格。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct CrossCount {
-    /// Key of the row dimension (as `countsBy` gives it). 行键。
-    pub row: String,
-    /// Key of the column dimension. 列键。
-    pub column: String,
-    /// People in both groups. 人数。
-    pub count: i64,
-}
-
 /// Time unit of a trend. 时间粒度。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 pub enum TrendInterval {
     /// One point per day. 按天。
     Day,
-}
-
-/// Present people at the end of one day. 每日在庆人数。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct TrendPoint {
-    /// The day. 日期。
-    pub day: NaiveDate,
-    /// People present at the end of the day. 在庆人数。
-    pub present: i64,
 }
 
 /// Where a page starts: after a keyset cursor (`k:…`, what lists give), or after an
@@ -275,7 +238,7 @@ impl CityQuery {
         known_at: Option<DateTime<Utc>>,
     ) -> Result<Overview> {
         let at = resolve_as_of(ctx, as_of);
-        let o = match known_at {
+        let figures = match known_at {
             Some(known) => {
                 authorize(ctx, Operation::ReadFigures)?;
                 derived::overview::overview_known(database(ctx)?, at, Some(known), timezone(ctx))
@@ -286,17 +249,7 @@ impl CityQuery {
             // The dashboard's and the daily brief's figures, from the same service.
             None => people(ctx)?.overview(principal(ctx)?, at).await.gql()?,
         };
-        Ok(Overview {
-            as_of: at,
-            known_people: o.known_people,
-            present_people: o.present_people,
-            countries: o.countries,
-            managing_units: o.managing_units,
-            arrivals: o.arrivals,
-            departures: o.departures,
-            expiring_visas: o.expiring_visas,
-            expired_visas: o.expired_visas,
-        })
+        Ok(Overview { as_of: at, figures })
     }
 
     /// People matching a filter as of a time, a page at a time (at most 500 for analysts
@@ -321,8 +274,7 @@ impl CityQuery {
     ) -> Result<PersonConnection> {
         let start = decode_cursor(after.as_deref())?;
         let page = Page::new(i64::from(first), 0).gql()?;
-        let (mut filter, presence) = PersonFilter::of(filter)?;
-        filter.known_at = known_at;
+        let (filter, presence) = PersonFilter::of(filter, known_at)?;
         let query = PersonQuery {
             filter,
             order: order_by,
@@ -401,9 +353,8 @@ impl CityQuery {
         )]
         known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<CountEntry>> {
-        let (mut filter, presence) = PersonFilter::of(filter)?;
-        filter.known_at = known_at;
-        let counts = people(ctx)?
+        let (filter, presence) = PersonFilter::of(filter, known_at)?;
+        people(ctx)?
             .counts(
                 principal(ctx)?,
                 dimension,
@@ -412,15 +363,7 @@ impl CityQuery {
                 resolve_as_of(ctx, as_of),
             )
             .await
-            .gql()?;
-        Ok(counts
-            .into_iter()
-            .map(|c| CountEntry {
-                key: c.key,
-                label: c.label,
-                count: c.count,
-            })
-            .collect())
+            .gql()
     }
 
     /// People present at the end of each day from `from` to `to` (at most 366 days),
@@ -451,19 +394,11 @@ impl CityQuery {
             .gql();
         }
         let until = resolve_as_of(ctx, None);
-        let (mut filter, _) = PersonFilter::of(filter)?;
-        filter.known_at = known_at;
-        let points = people(ctx)?
+        let (filter, _) = PersonFilter::of(filter, known_at)?;
+        people(ctx)?
             .present_trend(principal(ctx)?, filter, (from, to), until)
             .await
-            .gql()?;
-        Ok(points
-            .into_iter()
-            .map(|p| TrendPoint {
-                day: p.day,
-                present: p.present,
-            })
-            .collect())
+            .gql()
     }
 }
 
@@ -486,9 +421,8 @@ impl CrossCountQuery {
         )]
         known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<CrossCount>> {
-        let (mut filter, presence) = PersonFilter::of(filter)?;
-        filter.known_at = known_at;
-        let cells = people(ctx)?
+        let (filter, presence) = PersonFilter::of(filter, known_at)?;
+        people(ctx)?
             .cross_counts(
                 principal(ctx)?,
                 (rows, columns),
@@ -497,15 +431,7 @@ impl CrossCountQuery {
                 resolve_as_of(ctx, as_of),
             )
             .await
-            .gql()?;
-        Ok(cells
-            .into_iter()
-            .map(|c| CrossCount {
-                row: c.row,
-                column: c.column,
-                count: c.count,
-            })
-            .collect())
+            .gql()
     }
 }
 

@@ -213,18 +213,8 @@ impl Subscription {
                     }
                     let at = Utc::now();
                     match cache.overview(&db, at, tz).await {
-                        Ok(o) => {
-                            let figures = Overview {
-                                as_of: at,
-                                known_people: o.known_people,
-                                present_people: o.present_people,
-                                countries: o.countries,
-                                managing_units: o.managing_units,
-                                arrivals: o.arrivals,
-                                departures: o.departures,
-                                expiring_visas: o.expiring_visas,
-                                expired_visas: o.expired_visas,
-                            };
+                        Ok(figures) => {
+                            let figures = Overview { as_of: at, figures };
                             return Some((figures, (db, cache, Some(now), told, slot)));
                         }
                         Err(error) => {

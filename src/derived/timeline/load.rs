@@ -5,12 +5,13 @@
 
 use super::person::{Micros, Movement, PersonFacts, Span};
 use super::{Builder, PersonRecord, Timeline};
+use crate::derived::rows::all_rows;
 use crate::derived::store_changes::{self as changes, Since};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use importers::SourceKind;
 use sea_orm::{
-    AccessMode, ConnectionTrait, DbErr, IsolationLevel, QueryResult, Statement, TransactionSession,
+    AccessMode, ConnectionTrait, DbErr, IsolationLevel, QueryResult, TransactionSession,
     TransactionTrait, Value,
 };
 use std::collections::{HashMap, HashSet};
@@ -39,6 +40,20 @@ fn source_rank(kind: &str) -> i64 {
 
 fn micros(at: DateTime<Utc>) -> Micros {
     at.timestamp_micros()
+}
+
+/// An affiliation or a stay of `org` whose start and end a row holds at columns 3 and 4.
+fn span(row: &QueryResult, org: u32, order: i64) -> Result<Span, DbErr> {
+    let at = |column: usize| {
+        row.try_get_by_index::<Option<DateTime<Utc>>>(column)
+            .map(|at| at.map(micros))
+    };
+    Ok(Span {
+        org,
+        from: at(3)?,
+        until: at(4)?,
+        order,
+    })
 }
 
 /// Interns ids (organisations, member units, nationalities) as small indexes.
@@ -94,16 +109,6 @@ impl Names {
     }
 }
 
-async fn rows<C: ConnectionTrait>(
-    db: &C,
-    sql: &str,
-    values: Vec<Value>,
-) -> Result<Vec<QueryResult>, DbErr> {
-    let backend = db.get_database_backend();
-    db.query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await
-}
-
 /// Which people a statement reads: a range of ids, or ids listed.
 enum Which<'a> {
     Range(i64, i64),
@@ -143,74 +148,65 @@ async fn read_people<C: ConnectionTrait>(
     let position = |person: i64| people.binary_search_by_key(&person, |(id, _)| *id).ok();
     let mut facts = vec![PersonFacts::default(); people.len()];
     let mut units: Vec<Vec<u32>> = vec![Vec::new(); people.len()];
-    let read = |sql: &str, column: &str| {
+    // The rows `sql` reads of the people (its `{WHERE}` the condition on `column`, the
+    // person's id first), each with the person's position.
+    let read = async |sql: &str, column: &str| -> Result<Vec<(usize, QueryResult)>, DbErr> {
         let (condition, values) = which.condition(column);
-        (sql.replace("{WHERE}", &condition), values)
+        let mut found = Vec::new();
+        for row in all_rows(db, sql.replace("{WHERE}", &condition), values).await? {
+            if let Some(i) = position(row.try_get_by_index(0)?) {
+                found.push((i, row));
+            }
+        }
+        Ok(found)
     };
 
-    let (sql, values) = read(
+    for (i, row) in read(
         "SELECT person_id, id, occurred_at, direction FROM movement WHERE {WHERE}",
         "person_id",
-    );
-    for row in rows(db, &sql, values).await? {
-        if let Some(i) = position(row.try_get_by_index(0)?) {
-            facts[i].movements.push(Movement {
-                at: micros(row.try_get_by_index(2)?),
-                id: row.try_get_by_index(1)?,
-                departure: row.try_get_by_index::<String>(3)? == "departure",
-            });
-        }
+    )
+    .await?
+    {
+        facts[i].movements.push(Movement {
+            at: micros(row.try_get_by_index(2)?),
+            id: row.try_get_by_index(1)?,
+            departure: row.try_get_by_index::<String>(3)? == "departure",
+        });
     }
-    let (sql, values) = read(
+    for (i, row) in read(
         "SELECT person_id, organization_id, kind, since, until FROM affiliation WHERE {WHERE}",
         "person_id",
-    );
-    for row in rows(db, &sql, values).await? {
-        if let Some(i) = position(row.try_get_by_index(0)?) {
-            let org_id: i64 = row.try_get_by_index(1)?;
-            let kind: String = row.try_get_by_index(2)?;
-            facts[i].affiliations.push(Span {
-                org: names.orgs.get(&org_id),
-                from: row
-                    .try_get_by_index::<Option<DateTime<Utc>>>(3)?
-                    .map(micros),
-                until: row
-                    .try_get_by_index::<Option<DateTime<Utc>>>(4)?
-                    .map(micros),
-                order: (affiliation_rank(&kind) << 48) | org_id,
-            });
-        }
+    )
+    .await?
+    {
+        let org_id: i64 = row.try_get_by_index(1)?;
+        let kind: String = row.try_get_by_index(2)?;
+        let order = (affiliation_rank(&kind) << 48) | org_id;
+        facts[i]
+            .affiliations
+            .push(span(&row, names.orgs.get(&org_id), order)?);
     }
-    let (sql, values) = read(
+    for (i, row) in read(
         "SELECT person_id, id, organization_id, check_in, check_out FROM stay WHERE {WHERE}",
         "person_id",
-    );
-    for row in rows(db, &sql, values).await? {
-        if let Some(i) = position(row.try_get_by_index(0)?) {
-            let org_id: i64 = row.try_get_by_index(2)?;
-            facts[i].stays.push(Span {
-                org: names.orgs.get(&org_id),
-                from: row
-                    .try_get_by_index::<Option<DateTime<Utc>>>(3)?
-                    .map(micros),
-                until: row
-                    .try_get_by_index::<Option<DateTime<Utc>>>(4)?
-                    .map(micros),
-                order: row.try_get_by_index(1)?,
-            });
-        }
+    )
+    .await?
+    {
+        let org_id: i64 = row.try_get_by_index(2)?;
+        let order = row.try_get_by_index(1)?;
+        facts[i]
+            .stays
+            .push(span(&row, names.orgs.get(&org_id), order)?);
     }
     let mut fallback: Vec<Option<(i64, i64, i64)>> = vec![None; people.len()];
-    let (sql, values) = read(
+    for (i, row) in read(
         "SELECT ps.person_id, ps.kind, ps.member_unit_id, o.id FROM person_source ps
          LEFT JOIN organization o ON o.member_unit_id = ps.member_unit_id
          WHERE {WHERE}",
         "ps.person_id",
-    );
-    for row in rows(db, &sql, values).await? {
-        let Some(i) = position(row.try_get_by_index(0)?) else {
-            continue;
-        };
+    )
+    .await?
+    {
         let unit_id: i64 = row.try_get_by_index(2)?;
         let unit = names.units.get(&unit_id);
         if !units[i].contains(&unit) {
@@ -227,18 +223,16 @@ async fn read_people<C: ConnectionTrait>(
     // Every document of the people, the visas picked here: the people are what narrows the
     // read (an index on the kind first, since dropped, once led the planner to read every
     // visa of the city for each chunk).
-    let (sql, values) = read(
+    for (i, row) in read(
         "SELECT person_id, kind, valid_until FROM identity_document WHERE {WHERE}",
         "person_id",
-    );
-    for row in rows(db, &sql, values).await? {
+    )
+    .await?
+    {
         if row.try_get_by_index::<String>(1)? != "visa" {
             continue;
         }
-        if let (Some(i), Some(until)) = (
-            position(row.try_get_by_index(0)?),
-            row.try_get_by_index::<Option<NaiveDate>>(2)?,
-        ) {
+        if let Some(until) = row.try_get_by_index::<Option<NaiveDate>>(2)? {
             let latest = &mut facts[i].visa_until;
             *latest = Some(latest.map_or(until, |known| known.max(until)));
         }
@@ -304,9 +298,9 @@ where
     let mut after = i64::MIN;
     loop {
         let people = people_of(
-            rows(
+            all_rows(
                 &txn,
-                &format!(
+                format!(
                     "SELECT id, nationality FROM person WHERE id > $1 ORDER BY id LIMIT {CHUNK}"
                 ),
                 vec![Value::from(after)],
@@ -355,9 +349,9 @@ where
         let which = Which::Listed(listed);
         let (condition, values) = which.condition("id");
         let people = people_of(
-            rows(
+            all_rows(
                 &txn,
-                &format!("SELECT id, nationality FROM person WHERE {condition} ORDER BY id"),
+                format!("SELECT id, nationality FROM person WHERE {condition} ORDER BY id"),
                 values,
             )
             .await?,

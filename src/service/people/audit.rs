@@ -2,63 +2,57 @@
 //! whether masked, and the conditions in words — never a searched name or document
 //! number in the clear (the log is read by admins who may not search people).
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use super::People;
 use crate::auth::Principal;
-use crate::auth::audit::{Action, ReadAudit};
+use crate::auth::audit::Action;
 use crate::error::HubError;
-use sea_orm::DatabaseConnection;
 
-/// Records that `principal` read a page of people: their ids, the total and the view.
-pub async fn page(
-    reads: &ReadAudit,
-    db: &DatabaseConnection,
-    principal: &Principal,
-    ids: &[i64],
-    total: i64,
-    masked: bool,
-) -> Result<(), HubError> {
-    reads
-        .record(
-            db,
-            principal,
-            Action::ReadPeople,
-            "people",
-            json!({ "people": ids, "total": total, "masked": masked }),
-        )
-        .await
+/// What a people read showed.
+#[derive(Debug, Clone, Copy)]
+pub enum Read<'a> {
+    /// A page of people: their ids, and how many matched.
+    Page {
+        /// The people shown.
+        ids: &'a [i64],
+        /// How many matched.
+        total: i64,
+    },
+    /// One person.
+    Person(i64),
+    /// An export, under conditions in words (any searched text already masked:
+    /// [`crate::export::ExportFilter::describe_masked`]).
+    Export(&'a str),
 }
 
-/// Records that `principal` read one person.
-pub async fn person(
-    reads: &ReadAudit,
-    db: &DatabaseConnection,
-    principal: &Principal,
-    id: i64,
-    masked: bool,
-) -> Result<(), HubError> {
-    reads
-        .record(
-            db,
-            principal,
-            Action::ReadPerson,
-            format!("person:{id}"),
-            json!({ "masked": masked }),
-        )
-        .await
-}
-
-/// Records that `principal` exported people under `conditions` (in words, any searched
-/// text already masked: [`crate::export::ExportFilter::describe_masked`]).
-pub async fn export(
-    reads: &ReadAudit,
-    db: &DatabaseConnection,
-    principal: &Principal,
-    conditions: String,
-    masked: bool,
-) -> Result<(), HubError> {
-    let detail: Value = json!({ "conditions": conditions, "masked": masked });
-    reads
-        .record(db, principal, Action::ReadPeople, "export:people", detail)
-        .await
+impl People<'_> {
+    /// Records that `principal` read people as `read` says, masked or not.
+    pub(super) async fn audit(
+        &self,
+        principal: &Principal,
+        read: Read<'_>,
+        masked: bool,
+    ) -> Result<(), HubError> {
+        let (action, target, detail) = match read {
+            Read::Page { ids, total } => (
+                Action::ReadPeople,
+                "people".to_owned(),
+                json!({ "people": ids, "total": total, "masked": masked }),
+            ),
+            Read::Person(id) => (
+                Action::ReadPerson,
+                format!("person:{id}"),
+                json!({ "masked": masked }),
+            ),
+            Read::Export(conditions) => (
+                Action::ReadPeople,
+                "export:people".to_owned(),
+                json!({ "conditions": conditions, "masked": masked }),
+            ),
+        };
+        self.read_audit()
+            .record(self.db, principal, action, target, detail)
+            .await
+    }
 }

@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::People;
+use super::audit::Read;
 use super::read::PersonRecord;
 use super::view::PersonView;
-use super::{People, audit};
 use crate::auth::{Operation, Principal};
 use crate::derived;
 use crate::derived::changes::{Change, ChangeKind};
@@ -76,15 +77,11 @@ impl People<'_> {
         ids.sort_unstable();
         ids.dedup();
         let records = self.records_of(&ids, view, to).await?;
-        audit::page(
-            self.read_audit(),
-            self.db,
-            principal,
-            &ids,
-            i64::try_from(total).unwrap_or(i64::MAX),
-            view.masked(),
-        )
-        .await?;
+        let read = Read::Page {
+            ids: &ids,
+            total: i64::try_from(total).unwrap_or(i64::MAX),
+        };
+        self.audit(principal, read, view.masked()).await?;
         let by_id: std::collections::HashMap<i64, PersonRecord> =
             records.into_iter().map(|r| (r.model.id, r)).collect();
         let changes = all

@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::People;
+use super::audit::Read;
 use super::read::scoped;
 use super::view::PersonView;
-use super::{People, audit};
 use crate::auth::{Operation, Principal};
 use crate::derived::{self, Start};
 use crate::error::HubError;
@@ -60,14 +61,9 @@ impl People<'_> {
         let as_of = filter.as_of()?.unwrap_or_else(Utc::now);
         let sort = filter.sort()?;
         let figures = principal.authorize(Operation::ReadFigures).is_ok();
-        audit::export(
-            self.read_audit(),
-            self.db,
-            principal,
-            filter.describe_masked(),
-            view.masked(),
-        )
-        .await?;
+        let conditions = filter.describe_masked();
+        self.audit(principal, Read::Export(&conditions), view.masked())
+            .await?;
         let own_unit_name = match grant.restricted_to() {
             Some(unit) => Some(
                 crate::registry::units::find_unit(self.db, &unit.code)

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::People;
 use super::query::Presence;
-use super::read::{authorize_filter, scoped};
+use super::read::{authorize_filter, count_filter, scoped};
 use crate::auth::{Operation, Principal};
 use crate::derived::{self, Cell, Dimension, Overview, PersonFilter, TrendPoint};
 use crate::error::HubError;
@@ -38,9 +38,8 @@ impl People<'_> {
         presence: Presence,
         as_of: DateTime<Utc>,
     ) -> Result<Vec<Cell>, HubError> {
-        let grant = authorize_filter(principal, Operation::ReadCounts, &filter)?;
-        let filter = scoped(presence.count_filter(filter), &grant);
-        Ok(derived::cross_counts(self.db, rows, columns, &filter, as_of, self.tz).await?)
+        let filter = count_filter(principal, filter, presence)?;
+        Ok(derived::cross_counts(self.db, (rows, columns), &filter, as_of, self.tz).await?)
     }
 
     /// Present people at the end of each day from `from` to `to`, never later than

@@ -37,7 +37,7 @@ use crate::derived::CityCache;
 
 pub use export::{ExportFile, ExportRequest};
 pub use query::{MAX_ANALYST_PAGE, MAX_PAGE, Page, PersonLookup, PersonQuery, Presence};
-pub use read::{CountEntry, PeoplePage, PersonRecord};
+pub use read::{PeoplePage, PersonRecord};
 pub use view::PersonView;
 
 /// Where people are read from: the store, the hub's time zone, and the cache of city-wide

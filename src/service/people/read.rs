@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use entity::{person, person_source};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+use super::audit::Read;
 use super::query::{MAX_ANALYST_PAGE, MAX_PAGE, PersonLookup, PersonQuery, Presence};
 use super::view::PersonView;
-use super::{People, audit, shown};
+use super::{People, shown};
 use crate::auth::{Access, Grant, Operation, Principal};
-use crate::derived::{self, Dimension, PersonFilter, PersonStatus};
+use crate::derived::{self, Count, Dimension, PersonFilter, PersonStatus};
 use crate::error::HubError;
 
 /// A person as the caller may see them: the stored person (for an uploader, with the
@@ -44,17 +45,6 @@ pub struct PeoplePage {
     /// The presence the list is limited to: `Some(true)` present people (the default),
     /// `Some(false)` people away, `None` everyone.
     pub present: Option<bool>,
-}
-
-/// One group of a count.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CountEntry {
-    /// Stable key (ISO code, organisation id, unit code, status, kind).
-    pub key: String,
-    /// Label for people (the Chinese name of a country, the name of a unit …).
-    pub label: String,
-    /// Present people in the group.
-    pub count: i64,
 }
 
 /// The filter actually run for a grant: the caller's, read for the unit's own uploads when
@@ -99,6 +89,17 @@ pub(super) fn authorize_filter(
         .check()
         .map_err(|e| HubError::BadInput(e.0))?;
     Ok(grant)
+}
+
+/// The filter a count for `principal` runs: the counting policy over `filter`
+/// ([`authorize_filter`]), `presence`'s default, the unit scope ([`scoped`]).
+pub(super) fn count_filter(
+    principal: &Principal,
+    filter: PersonFilter,
+    presence: Presence,
+) -> Result<PersonFilter, HubError> {
+    let grant = authorize_filter(principal, Operation::ReadCounts, &filter)?;
+    Ok(scoped(presence.count_filter(filter), &grant))
 }
 
 impl People<'_> {
@@ -151,18 +152,8 @@ impl People<'_> {
             .filter(person::Column::Id.is_in(ids.iter().copied()))
             .all(self.db)
             .await?;
-        let mut statuses = derived::statuses(self.db, ids, as_of, self.tz).await?;
-        let people = models
-            .into_iter()
-            .map(|model| {
-                let status = statuses.remove(&model.id).unwrap_or(PersonStatus {
-                    present: false,
-                    managing_organization_id: None,
-                    visa_status: derived::VisaStatus::Unknown,
-                });
-                (model, status)
-            })
-            .collect();
+        let statuses = derived::statuses(self.db, ids, as_of, self.tz).await?;
+        let people = derived::status::with_statuses(models, statuses, false);
         self.records(people, view, as_of, None).await
     }
 
@@ -202,15 +193,11 @@ impl People<'_> {
             .records(page.people, view, query.as_of, filter.known_at)
             .await?;
         let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
-        audit::page(
-            self.read_audit(),
-            self.db,
-            principal,
-            &ids,
-            page.total,
-            view.masked(),
-        )
-        .await?;
+        let read = Read::Page {
+            ids: &ids,
+            total: page.total,
+        };
+        self.audit(principal, read, view.masked()).await?;
         Ok(PeoplePage {
             people,
             cursors: page.cursors,
@@ -278,14 +265,8 @@ impl People<'_> {
             // Another unit's person: as if unknown.
             return Ok(None);
         }
-        audit::person(
-            self.read_audit(),
-            self.db,
-            principal,
-            model.id,
-            view.masked(),
-        )
-        .await?;
+        self.audit(principal, Read::Person(model.id), view.masked())
+            .await?;
         let mut statuses =
             derived::status::statuses_known(self.db, &[model.id], as_of, known_at, self.tz).await?;
         let status = match (statuses.remove(&model.id), known_at) {
@@ -314,10 +295,9 @@ impl People<'_> {
         filter: PersonFilter,
         presence: Presence,
         as_of: DateTime<Utc>,
-    ) -> Result<Vec<CountEntry>, HubError> {
-        let grant = authorize_filter(principal, Operation::ReadCounts, &filter)?;
-        let filter = scoped(presence.count_filter(filter), &grant);
-        let counts = match self.cache {
+    ) -> Result<Vec<Count>, HubError> {
+        let filter = count_filter(principal, filter, presence)?;
+        let mut counts = match self.cache {
             Some(cache) => {
                 cache
                     .counts_by(self.db, dimension, &filter, as_of, self.tz)
@@ -325,17 +305,13 @@ impl People<'_> {
             }
             None => derived::counts_by(self.db, dimension, &filter, as_of, self.tz).await?,
         };
-        Ok(counts
-            .into_iter()
-            .map(|c| CountEntry {
-                label: match dimension {
-                    Dimension::Nationality => importers::countries::by_alpha3(&c.key)
-                        .map_or_else(|| c.key.clone(), |country| country.name_zh.to_owned()),
-                    _ => c.label,
-                },
-                key: c.key,
-                count: c.count,
-            })
-            .collect())
+        if dimension == Dimension::Nationality {
+            // Countries by their Chinese names.
+            for count in &mut counts {
+                count.label = importers::countries::by_alpha3(&count.key)
+                    .map_or_else(|| count.key.clone(), |country| country.name_zh.to_owned());
+            }
+        }
+        Ok(counts)
     }
 }

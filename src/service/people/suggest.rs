@@ -3,9 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::People;
+use super::audit::Read;
 use super::read::PersonRecord;
 use super::view::PersonView;
-use super::{People, audit};
 use crate::auth::{Operation, Principal};
 use crate::derived;
 use crate::error::HubError;
@@ -31,15 +32,11 @@ impl People<'_> {
         let ids: Vec<i64> = near.iter().map(|(id, _)| *id).collect();
         let records = self.records_of(&ids, view, as_of).await?;
         let shown: Vec<i64> = records.iter().map(|r| r.model.id).collect();
-        audit::page(
-            self.read_audit(),
-            self.db,
-            principal,
-            &shown,
-            i64::try_from(shown.len()).unwrap_or(i64::MAX),
-            view.masked(),
-        )
-        .await?;
+        let read = Read::Page {
+            ids: &shown,
+            total: i64::try_from(shown.len()).unwrap_or(i64::MAX),
+        };
+        self.audit(principal, read, view.masked()).await?;
         Ok(records)
     }
 }
