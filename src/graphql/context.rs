@@ -92,6 +92,19 @@ pub fn authorize(ctx: &Context<'_>, operation: Operation) -> Result<Grant> {
     principal(ctx)?.authorize(operation).gql()
 }
 
+/// Records in the audit log a change the request's principal made: what was done
+/// (`action`), to what (`target`) and with what `detail`.
+pub async fn audited(
+    ctx: &Context<'_>,
+    action: crate::auth::audit::Action,
+    target: String,
+    detail: serde_json::Value,
+) -> Result<()> {
+    crate::auth::audit::record(database(ctx)?, principal(ctx)?, action, target, detail)
+        .await
+        .gql()
+}
+
 /// The schema's cache of city-wide figures.
 pub fn city_cache<'a>(ctx: &Context<'a>) -> Result<&'a crate::derived::CityCache> {
     ctx.data::<std::sync::Arc<crate::derived::CityCache>>()

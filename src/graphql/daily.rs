@@ -8,6 +8,7 @@ use sea_orm::EntityTrait;
 use std::collections::HashMap;
 
 use super::context::{authorize, database, principal, timezone};
+use super::loaders::ProvenanceLoader;
 use super::person::Source;
 use super::types::MemberUnit;
 use crate::auth::{Access, Operation};
@@ -104,13 +105,8 @@ impl DailyReport {
         let Some(row) = self.model.source_row_id else {
             return Ok(None);
         };
-        let loader = super::loaders::loader::<super::loaders::ProvenanceLoader>(ctx)?;
-        Ok(loader
-            .load_one(row)
-            .await
-            .map_err(|e| HubError::Internal(format!("loader: {e}")))
-            .gql()?
-            .map(Source::from))
+        let provenance = super::loaders::load_one::<ProvenanceLoader>(ctx, row).await?;
+        Ok(provenance.map(Source::from))
     }
 }
 

@@ -25,6 +25,8 @@ pub trait PersonFact: EntityTrait {
     fn order_column() -> Self::Column;
     /// The person a row belongs to.
     fn person_of(model: &Self::Model) -> i64;
+    /// The source row that gave a row.
+    fn source_row_of(model: &Self::Model) -> i64;
 }
 
 macro_rules! person_fact {
@@ -38,6 +40,9 @@ macro_rules! person_fact {
             }
             fn person_of(model: &Self::Model) -> i64 {
                 model.person_id
+            }
+            fn source_row_of(model: &Self::Model) -> i64 {
+                model.source_row_id
             }
         }
     };
@@ -112,23 +117,34 @@ async fn by_id<E: EntityTrait>(
         .collect())
 }
 
-/// Loads organisations by id.
-pub struct OrganizationLoader(pub DatabaseConnection);
+/// A loader of the rows of one table by id (`$module::Column::Id`).
+macro_rules! by_id_loader {
+    ($(#[$doc:meta])* $loader:ident, $module:ident) => {
+        $(#[$doc])*
+        pub struct $loader(pub DatabaseConnection);
 
-impl Loader<i64> for OrganizationLoader {
-    type Value = organization::Model;
-    type Error = Arc<DbErr>;
+        impl Loader<i64> for $loader {
+            type Value = $module::Model;
+            type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        by_id::<organization::Entity>(
-            &self.0,
-            organization::Column::Id,
-            keys.iter().copied(),
-            |o| o.id,
-        )
-        .await
-    }
+            async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+                let ids = keys.iter().copied();
+                by_id::<$module::Entity>(&self.0, $module::Column::Id, ids, |row| row.id).await
+            }
+        }
+    };
 }
+
+by_id_loader!(
+    /// Loads organisations by id.
+    OrganizationLoader,
+    organization
+);
+by_id_loader!(
+    /// Loads uploads by id.
+    UploadLoader,
+    upload
+);
 
 /// Where a fact came from: the row, its upload and the unit that uploaded it.
 #[derive(Debug, Clone)]
@@ -169,23 +185,6 @@ impl Loader<i64> for ProvenanceLoader {
     }
 }
 
-/// Loads uploads by id.
-pub struct UploadLoader(pub DatabaseConnection);
-
-impl Loader<i64> for UploadLoader {
-    type Value = upload::Model;
-    type Error = Arc<DbErr>;
-
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = upload::Entity::find()
-            .filter(upload::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0)
-            .await
-            .map_err(Arc::new)?;
-        Ok(rows.into_iter().map(|u| (u.id, u)).collect())
-    }
-}
-
 /// Loads what member units have sent (two statements for all units).
 pub struct UnitActivityLoader(pub DatabaseConnection);
 
@@ -217,6 +216,37 @@ pub fn loader<'a, L: Loader<i64>>(
     })
 }
 
+/// A loader's database error as the API reports it.
+fn loader_error(e: Arc<DbErr>) -> async_graphql::Error {
+    crate::error::HubError::Internal(format!("loader: {e}")).into_graphql()
+}
+
+/// Loads `key` with the request's loader of `L` (batched with the request's other loads,
+/// answered from its cache when already loaded).
+pub async fn load_one<L>(
+    ctx: &async_graphql::Context<'_>,
+    key: i64,
+) -> async_graphql::Result<Option<L::Value>>
+where
+    L: Loader<i64, Error = Arc<DbErr>>,
+{
+    loader::<L>(ctx)?.load_one(key).await.map_err(loader_error)
+}
+
+/// Loads `keys` with the request's loader of `L`, by key (keys not found left out).
+pub async fn load_many<L>(
+    ctx: &async_graphql::Context<'_>,
+    keys: impl IntoIterator<Item = i64>,
+) -> async_graphql::Result<HashMap<i64, L::Value>>
+where
+    L: Loader<i64, Error = Arc<DbErr>>,
+{
+    loader::<L>(ctx)?
+        .load_many(keys)
+        .await
+        .map_err(loader_error)
+}
+
 /// Loads `keys` with the request's loader of `L` right away and keeps the answers in its
 /// cache. A page knows up front everything its nested lists will ask for, so it need not
 /// wait out the loader's batching delay (a millisecond per relation) as `load_many` does.
@@ -230,11 +260,7 @@ where
     keys.sort_unstable();
     keys.dedup();
     let cached = loader::<L>(ctx)?;
-    let values = cached
-        .loader()
-        .load(&keys)
-        .await
-        .map_err(|e| crate::error::HubError::Internal(format!("loader: {e}")).into_graphql())?;
+    let values = cached.loader().load(&keys).await.map_err(loader_error)?;
     cached.feed_many(values.clone()).await;
     Ok(values)
 }

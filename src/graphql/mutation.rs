@@ -2,11 +2,11 @@
 
 use async_graphql::{Context, ID, Object, Result};
 
-use super::context::{authorize, catch_up, database, principal};
+use super::context::{audited, authorize, catch_up, database, principal};
 use super::person::OrganizationRef;
 use super::uploads::PendingMerge;
 use crate::auth::Operation;
-use crate::auth::audit::{self, Action};
+use crate::auth::audit::Action;
 use crate::error::{GqlResultExt, HubError};
 use crate::registry::merge_undo::{self, Undo};
 use crate::registry::merges::{self, Decision};
@@ -37,9 +37,8 @@ impl MutationRoot {
             .gql()?
         {
             Decision::Done(model) => {
-                audit::record(
-                    db,
-                    principal,
+                audited(
+                    ctx,
                     Action::ResolveMerge,
                     format!("pending_merge:{id}"),
                     serde_json::json!({
@@ -48,8 +47,7 @@ impl MutationRoot {
                         "candidate": model.candidate_id,
                     }),
                 )
-                .await
-                .gql()?;
+                .await?;
                 catch_up(ctx).await;
                 Ok(PendingMerge { model })
             }
@@ -81,9 +79,8 @@ impl MutationRoot {
                 // Both decisions of the undo in the log: the facts given back (landed
                 // after the merge under the restored record's numbers) and the candidate
                 // pairs put back.
-                audit::record(
-                    db,
-                    principal,
+                audited(
+                    ctx,
                     Action::UndoMerge,
                     format!("pending_merge:{id}"),
                     serde_json::json!({
@@ -95,8 +92,7 @@ impl MutationRoot {
                         "candidates_not_restored": undone.candidates.skipped,
                     }),
                 )
-                .await
-                .gql()?;
+                .await?;
                 let model = crate::registry::merges::find(db, id)
                     .await
                     .gql()?
@@ -122,15 +118,14 @@ impl MutationRoot {
         let db = database(ctx)?;
         match organizations::merge(db, keep, merge).await.gql()? {
             OrganizationMerge::Merged(kept) => {
-                audit::record(
-                    db,
-                    principal(ctx)?,
+                let detail = serde_json::json!({ "merged": merge });
+                audited(
+                    ctx,
                     Action::MergeOrganizations,
                     format!("organization:{keep}"),
-                    serde_json::json!({ "merged": merge }),
+                    detail,
                 )
-                .await
-                .gql()?;
+                .await?;
                 catch_up(ctx).await;
                 Ok(OrganizationRef::from(kept))
             }

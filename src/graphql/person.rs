@@ -1,21 +1,22 @@
 //! A person as the API shows them: who they are, their documents, affiliations, stays,
 //! movements and checks, what sources disagree on, and where every fact came from.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, Lookahead, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{
-    affiliation, health_check, identity_document, movement, organization, person, person_source,
-    stay,
+    affiliation, health_check, identity_document, movement, organization, person_source, stay,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
-use super::loaders::{ByPerson, OrganizationLoader, Provenance, ProvenanceLoader};
-use super::view::{Facts, PersonView};
+use super::loaders::{
+    ByPerson, OrganizationLoader, PersonFact, Provenance, ProvenanceLoader, load_many, load_one,
+};
+use super::view::Facts;
 use super::warnings::PersonWarning;
-use crate::derived::PersonStatus;
 use crate::error::{GqlResultExt, HubError};
 use crate::registry::shown::PersonValues;
+use crate::service::people::PersonRecord;
 
 /// A nationality: ISO 3166-1 alpha-3 code with its names. 国籍。
 #[derive(Debug, Clone, SimpleObject)]
@@ -128,38 +129,19 @@ impl From<Provenance> for Source {
 
 /// Loads the provenance of a source row.
 pub(super) async fn source(ctx: &Context<'_>, source_row_id: i64) -> Result<Option<Source>> {
-    let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
-    Ok(loader
-        .load_one(source_row_id)
-        .await
-        .map_err(db_error)
-        .gql()?
-        .map(Source::from))
+    let provenance = load_one::<ProvenanceLoader>(ctx, source_row_id).await?;
+    Ok(provenance.map(Source::from))
 }
 
 /// Loads an organisation.
 pub(super) async fn organization(ctx: &Context<'_>, id: i64) -> Result<Option<OrganizationRef>> {
-    let loader = super::loaders::loader::<OrganizationLoader>(ctx)?;
-    Ok(loader
-        .load_one(id)
-        .await
-        .map_err(db_error)
-        .gql()?
-        .map(OrganizationRef::from))
-}
-
-fn db_error(e: std::sync::Arc<sea_orm::DbErr>) -> HubError {
-    HubError::Internal(format!("loader: {e}"))
+    let found = load_one::<OrganizationLoader>(ctx, id).await?;
+    Ok(found.map(OrganizationRef::from))
 }
 
 /// Loads the provenance of source rows, in the order given (rows not found left out).
 pub(super) async fn sources(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<Source>> {
-    let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
-    let mut found = loader
-        .load_many(ids.iter().copied())
-        .await
-        .map_err(db_error)
-        .gql()?;
+    let mut found = load_many::<ProvenanceLoader>(ctx, ids.iter().copied()).await?;
     Ok(ids
         .iter()
         .filter_map(|id| found.remove(id))
@@ -167,13 +149,18 @@ pub(super) async fn sources(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<Source
         .collect())
 }
 
-/// Facts equal in their key, one entry each with the source rows of all of them, in the
-/// order each first appears: the same affiliation reported by three units is one
+/// Facts equal in their `key`, one entry each with the source rows (`row`) of all of them,
+/// in the order each first appears: the same affiliation reported by three units is one
 /// affiliation with three sources.
-fn grouped<K: Eq + Hash, T>(facts: impl IntoIterator<Item = (K, T, i64)>) -> Vec<(T, Vec<i64>)> {
+fn grouped<K: Eq + Hash, T>(
+    facts: impl IntoIterator<Item = T>,
+    key: impl Fn(&T) -> K,
+    row: impl Fn(&T) -> i64,
+) -> Vec<(T, Vec<i64>)> {
     let mut index: HashMap<K, usize> = HashMap::new();
     let mut out: Vec<(T, Vec<i64>)> = Vec::new();
-    for (key, fact, row) in facts {
+    for fact in facts {
+        let (key, row) = (key(&fact), row(&fact));
         match index.get(&key) {
             Some(&i) => out[i].1.push(row),
             None => {
@@ -193,6 +180,7 @@ async fn first_source(ctx: &Context<'_>, ids: &[i64]) -> Result<Option<Source>> 
     }
 }
 
+/// The `source` resolver of a fact given by one source row (`source_row_id`).
 macro_rules! with_source {
     ($ty:ident) => {
         #[ComplexObject]
@@ -200,6 +188,28 @@ macro_rules! with_source {
             /// Where this fact came from. 数据来源。
             async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
                 source(ctx, self.source_row_id).await
+            }
+        }
+    };
+}
+
+/// The resolvers of a fact given by several source rows (`source_row_ids`): the type's own
+/// resolvers, then `source` (the first row) and `sources` (every row), described by
+/// `$first` and `$every`.
+macro_rules! with_sources {
+    ($ty:ident, $first:tt, $every:tt, { $($own:tt)* }) => {
+        #[ComplexObject]
+        impl $ty {
+            $($own)*
+
+            #[doc = $first]
+            async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+                first_source(ctx, &self.source_row_ids).await
+            }
+
+            #[doc = $every]
+            async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
+                sources(ctx, &self.source_row_ids).await
             }
         }
     };
@@ -228,18 +238,12 @@ pub struct Document {
     pub source_row_ids: Vec<i64>,
 }
 
-#[ComplexObject]
-impl Document {
-    /// The first source that gave it. 数据来源（首个）。
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        first_source(ctx, &self.source_row_ids).await
-    }
-
-    /// Every source that gave it. 全部数据来源。
-    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        sources(ctx, &self.source_row_ids).await
-    }
-}
+with_sources!(
+    Document,
+    "The first source that gave it. 数据来源（首个）。",
+    "Every source that gave it. 全部数据来源。",
+    {}
+);
 
 /// A tie to an organisation: one entry per organisation, role and period, however many
 /// sources reported it. 所属关系（学习、任教、工作等；多个来源的同一关系只列一次）。
@@ -264,23 +268,17 @@ pub struct Affiliation {
     pub source_row_ids: Vec<i64>,
 }
 
-#[ComplexObject]
-impl Affiliation {
-    /// The organisation. 单位。
-    async fn organization(&self, ctx: &Context<'_>) -> Result<Option<OrganizationRef>> {
-        organization(ctx, self.organization_id).await
+with_sources!(
+    Affiliation,
+    "The first source that reported it. 数据来源（首个）。",
+    "Every source that reported it (upload, unit, row). 全部数据来源。",
+    {
+        /// The organisation. 单位。
+        async fn organization(&self, ctx: &Context<'_>) -> Result<Option<OrganizationRef>> {
+            organization(ctx, self.organization_id).await
+        }
     }
-
-    /// The first source that reported it. 数据来源（首个）。
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        first_source(ctx, &self.source_row_ids).await
-    }
-
-    /// Every source that reported it (upload, unit, row). 全部数据来源。
-    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        sources(ctx, &self.source_row_ids).await
-    }
-}
+);
 
 /// A hotel or resort stay: one entry per hotel, check-in and check-out, however many
 /// registers listed it. 住宿记录（多个来源的同一住宿只列一次）。
@@ -299,23 +297,17 @@ pub struct Stay {
     pub source_row_ids: Vec<i64>,
 }
 
-#[ComplexObject]
-impl Stay {
-    /// The hotel. 酒店/景区。
-    async fn hotel(&self, ctx: &Context<'_>) -> Result<Option<OrganizationRef>> {
-        organization(ctx, self.organization_id).await
+with_sources!(
+    Stay,
+    "The first source that listed it. 数据来源（首个）。",
+    "Every source that listed it. 全部数据来源。",
+    {
+        /// The hotel. 酒店/景区。
+        async fn hotel(&self, ctx: &Context<'_>) -> Result<Option<OrganizationRef>> {
+            organization(ctx, self.organization_id).await
+        }
     }
-
-    /// The first source that listed it. 数据来源（首个）。
-    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
-        first_source(ctx, &self.source_row_ids).await
-    }
-
-    /// Every source that listed it. 全部数据来源。
-    async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        sources(ctx, &self.source_row_ids).await
-    }
-}
+);
 
 /// Arrival or departure. 进出方向。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -406,50 +398,37 @@ pub struct MergedRecord {
 
 /// A foreign national, resolved across all sources. 外籍人员（跨来源合并后的统一视图）。
 ///
-/// Every field honours [`Person::view`]: a masked view (leaders) shows document numbers as
+/// The record the people reader answered ([`PersonRecord`]), shown through its view: every
+/// field honours [`PersonRecord::view`]: a masked view (leaders) shows document numbers as
 /// `M12****78` and no date of birth; a unit view (uploaders) shows only the values and facts
 /// its own uploads gave (the model already carries its own values: see
-/// [`crate::service::people::shown`]). With [`Person::known_at`] every value and fact is
+/// [`crate::service::people::shown`]). With [`PersonRecord::known_at`] every value and fact is
 /// what the uploads landed by then gave.
 #[derive(Debug, Clone)]
-pub struct Person {
-    /// The stored person.
-    pub model: person::Model,
-    /// Derived facts at the time asked.
-    pub status: PersonStatus,
-    /// The time asked.
-    pub as_of: DateTime<Utc>,
-    /// Answer from the uploads landed by this time.
-    pub known_at: Option<DateTime<Utc>>,
-    /// What of the person the request may see.
-    pub view: PersonView,
+pub struct Person(pub PersonRecord);
+
+impl From<PersonRecord> for Person {
+    fn from(record: PersonRecord) -> Self {
+        Self(record)
+    }
 }
 
-impl From<crate::service::people::PersonRecord> for Person {
-    fn from(record: crate::service::people::PersonRecord) -> Self {
-        Self {
-            model: record.model,
-            status: record.status,
-            as_of: record.as_of,
-            known_at: record.known_at,
-            view: record.view,
-        }
+impl std::ops::Deref for Person {
+    type Target = PersonRecord;
+
+    fn deref(&self) -> &PersonRecord {
+        &self.0
     }
 }
 
 /// Loads one fact table for a person through its DataLoader.
 async fn facts<E>(ctx: &Context<'_>, person_id: i64) -> Result<Vec<E::Model>>
 where
-    E: super::loaders::PersonFact + Send + Sync + 'static,
+    E: PersonFact + Send + Sync + 'static,
     E::Model: Send + Sync + Clone + 'static,
 {
-    let loader = super::loaders::loader::<ByPerson<E>>(ctx)?;
-    Ok(loader
-        .load_one(person_id)
-        .await
-        .map_err(db_error)
-        .gql()?
-        .unwrap_or_default())
+    let facts = load_one::<ByPerson<E>>(ctx, person_id).await?;
+    Ok(facts.unwrap_or_default())
 }
 
 impl Person {
@@ -467,26 +446,73 @@ impl Person {
     }
 
     /// The facts of table `E` the request shows, in the loader's order.
-    async fn shown<E>(
-        &self,
-        ctx: &Context<'_>,
-        row: impl Fn(&E::Model) -> i64,
-    ) -> Result<Vec<E::Model>>
+    async fn shown<E>(&self, ctx: &Context<'_>) -> Result<Vec<E::Model>>
     where
-        E: super::loaders::PersonFact + Send + Sync + 'static,
+        E: PersonFact + Send + Sync + 'static,
         E::Model: Send + Sync + Clone + 'static,
     {
         let rows = facts::<E>(ctx, self.model.id).await?;
-        self.facts().keep(ctx, rows, row).await
+        self.facts().keep(ctx, rows, E::source_row_of).await
+    }
+
+    /// The facts of table `E` the request shows up to the person's `asOf` (`at`: the time
+    /// of a fact), in the loader's order (oldest first).
+    async fn up_to_as_of<E>(
+        &self,
+        ctx: &Context<'_>,
+        at: impl Fn(&E::Model) -> DateTime<Utc>,
+    ) -> Result<Vec<E::Model>>
+    where
+        E: PersonFact + Send + Sync + 'static,
+        E::Model: Send + Sync + Clone + 'static,
+    {
+        let rows = self.shown::<E>(ctx).await?;
+        Ok(rows.into_iter().filter(|r| at(r) <= self.as_of).collect())
+    }
+
+    /// The facts of table `E` that last a period (affiliations, stays) begun by the
+    /// person's `asOf`, each with its end when it is shown: one passed by `asOf` (a later
+    /// end had not happened) and recorded by an upload the answer knows of.
+    async fn periods<E>(
+        &self,
+        ctx: &Context<'_>,
+        period: impl Fn(&E::Model) -> Period,
+    ) -> Result<Vec<(E::Model, Option<DateTime<Utc>>)>>
+    where
+        E: PersonFact + Send + Sync + 'static,
+        E::Model: Send + Sync + Clone + 'static,
+    {
+        let (at, facts) = (self.as_of, self.facts());
+        let mut shown = Vec::new();
+        for fact in self.shown::<E>(ctx).await? {
+            let (start, end, ended_by) = period(&fact);
+            if start.is_some_and(|s| s > at) {
+                continue;
+            }
+            let end = match end.filter(|e| *e <= at) {
+                Some(end) if facts.knows_end(ctx, ended_by).await? => Some(end),
+                _ => None,
+            };
+            shown.push((fact, end));
+        }
+        Ok(shown)
     }
 
     /// The rows naming the person that the request shows (a unit view: its own unit's;
     /// with `known_at`: those of uploads landed by then).
     async fn own_sources(&self, ctx: &Context<'_>) -> Result<Vec<person_source::Model>> {
-        self.shown::<person_source::Entity>(ctx, |s| s.source_row_id)
-            .await
+        self.shown::<person_source::Entity>(ctx).await
+    }
+
+    /// The ids of the rows naming the person that the request shows.
+    async fn own_source_rows(&self, ctx: &Context<'_>) -> Result<Vec<i64>> {
+        let rows = self.own_sources(ctx).await?;
+        Ok(rows.iter().map(|s| s.source_row_id).collect())
     }
 }
+
+/// A period as a fact gives it: its start, its end and the upload that recorded the end.
+type Period = (Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<i64>);
 
 #[async_graphql::Object]
 impl Person {
@@ -553,12 +579,7 @@ impl Person {
     /// with every source that gave it. 证件（每个证件列一次，附全部来源）。
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<Document>> {
         // Every row naming the person gives their passport.
-        let named: Vec<i64> = self
-            .own_sources(ctx)
-            .await?
-            .into_iter()
-            .map(|s| s.source_row_id)
-            .collect();
+        let named = self.own_source_rows(ctx).await?;
         let passport = (!named.is_empty()).then(|| Document {
             kind: "passport".to_owned(),
             number: Some(self.number(&self.model.document_number)),
@@ -568,21 +589,21 @@ impl Person {
             valid_until: None,
             source_row_ids: named,
         });
-        let rows = self
-            .shown::<identity_document::Entity>(ctx, |d| d.source_row_id)
-            .await?;
-        let documents = grouped(rows.into_iter().map(|d| {
-            let key = (
-                d.kind.clone(),
-                d.number.clone(),
-                d.passport_number.clone(),
-                d.issuing_nationality.clone(),
-                d.category.clone(),
-                d.valid_until,
-            );
-            let row = d.source_row_id;
-            (key, d, row)
-        }));
+        let rows = self.shown::<identity_document::Entity>(ctx).await?;
+        let documents = grouped(
+            rows,
+            |d| {
+                (
+                    d.kind.clone(),
+                    d.number.clone(),
+                    d.passport_number.clone(),
+                    d.issuing_nationality.clone(),
+                    d.category.clone(),
+                    d.valid_until,
+                )
+            },
+            |d| d.source_row_id,
+        );
         Ok(passport
             .into_iter()
             .chain(documents.into_iter().map(|(d, source_row_ids)| Document {
@@ -601,25 +622,13 @@ impl Person {
     /// role and period with every source that reported it; an end after `asOf` is not shown
     /// (it had not happened). 截至统计时点的所属关系（同一关系列一次，附全部来源）。
     async fn affiliations(&self, ctx: &Context<'_>) -> Result<Vec<Affiliation>> {
-        let at = self.as_of;
-        let facts = self.facts();
-        let mut shown = Vec::new();
-        for a in self
-            .shown::<affiliation::Entity>(ctx, |a| a.source_row_id)
-            .await?
-        {
-            if a.since.is_some_and(|s| s > at) {
-                continue;
-            }
-            let ended = match a.until.filter(|u| *u <= at) {
-                Some(until) if facts.knows_end(ctx, a.ended_by_upload_id).await? => Some(until),
-                _ => None,
-            };
-            let key = (a.organization_id, a.role.clone(), a.since, ended);
-            let row = a.source_row_id;
-            shown.push((key, (a, ended), row));
-        }
-        Ok(grouped(shown)
+        let periods = self
+            .periods::<affiliation::Entity>(ctx, |a| (a.since, a.until, a.ended_by_upload_id))
+            .await?;
+        let key = |(a, ended): &(affiliation::Model, _)| {
+            (a.organization_id, a.role.clone(), a.since, *ended)
+        };
+        Ok(grouped(periods, key, |(a, _)| a.source_row_id)
             .into_iter()
             .map(|((a, ended), source_row_ids)| Affiliation {
                 role: a.role,
@@ -636,22 +645,11 @@ impl Person {
     /// Hotel stays begun by the person's `asOf` (a check-out after it is not shown), one per
     /// hotel, check-in and check-out with every register that listed it. 截至统计时点的住宿记录（同一住宿列一次）。
     async fn stays(&self, ctx: &Context<'_>) -> Result<Vec<Stay>> {
-        let at = self.as_of;
-        let facts = self.facts();
-        let mut shown = Vec::new();
-        for s in self.shown::<stay::Entity>(ctx, |s| s.source_row_id).await? {
-            if s.check_in.is_some_and(|c| c > at) {
-                continue;
-            }
-            let check_out = match s.check_out.filter(|c| *c <= at) {
-                Some(out) if facts.knows_end(ctx, s.ended_by_upload_id).await? => Some(out),
-                _ => None,
-            };
-            let key = (s.organization_id, s.check_in, check_out);
-            let row = s.source_row_id;
-            shown.push((key, (s, check_out), row));
-        }
-        Ok(grouped(shown)
+        let periods = self
+            .periods::<stay::Entity>(ctx, |s| (s.check_in, s.check_out, s.ended_by_upload_id))
+            .await?;
+        let key = |(s, check_out): &(stay::Model, _)| (s.organization_id, s.check_in, *check_out);
+        Ok(grouped(periods, key, |(s, _)| s.source_row_id)
             .into_iter()
             .map(|((s, check_out), source_row_ids)| Stay {
                 check_in: s.check_in,
@@ -664,13 +662,11 @@ impl Person {
 
     /// Arrivals and departures up to the person's `asOf`, oldest first. 截至统计时点的进出记录。
     async fn movements(&self, ctx: &Context<'_>) -> Result<Vec<Movement>> {
-        let at = self.as_of;
         let rows = self
-            .shown::<movement::Entity>(ctx, |m| m.source_row_id)
+            .up_to_as_of::<movement::Entity>(ctx, |m| m.occurred_at)
             .await?;
         Ok(rows
             .into_iter()
-            .filter(|m| m.occurred_at <= at)
             .map(|m| Movement {
                 direction: if m.direction == "departure" {
                     Direction::Departure
@@ -688,13 +684,11 @@ impl Person {
 
     /// Temperature checks up to the person's `asOf`, oldest first. 截至统计时点的体温检测记录。
     async fn health_checks(&self, ctx: &Context<'_>) -> Result<Vec<HealthCheck>> {
-        let at = self.as_of;
         let rows = self
-            .shown::<health_check::Entity>(ctx, |h| h.source_row_id)
+            .up_to_as_of::<health_check::Entity>(ctx, |h| h.checked_at)
             .await?;
         Ok(rows
             .into_iter()
-            .filter(|h| h.checked_at <= at)
             .map(|h| HealthCheck {
                 checked_at: h.checked_at,
                 temperature: h.temperature,
@@ -708,18 +702,8 @@ impl Person {
     /// a value left empty, a person listed twice in a file …), each with its row; values
     /// are not shown to leaders. 本人来源行的警告（请核对）。
     async fn warnings(&self, ctx: &Context<'_>) -> Result<Vec<PersonWarning>> {
-        let ids: Vec<i64> = self
-            .own_sources(ctx)
-            .await?
-            .into_iter()
-            .map(|s| s.source_row_id)
-            .collect();
-        let loader = super::loaders::loader::<ProvenanceLoader>(ctx)?;
-        let rows = loader
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(db_error)
-            .gql()?;
+        let ids = self.own_source_rows(ctx).await?;
+        let rows = load_many::<ProvenanceLoader>(ctx, ids.iter().copied()).await?;
         let mut warnings = Vec::new();
         for id in ids {
             let Some(p) = rows.get(&id) else { continue };
@@ -812,114 +796,116 @@ impl Person {
 
     /// Every source row that names the person. 所有来源。
     async fn sources(&self, ctx: &Context<'_>) -> Result<Vec<Source>> {
-        let ids: Vec<i64> = self
-            .own_sources(ctx)
-            .await?
-            .iter()
-            .map(|r| r.source_row_id)
-            .collect();
+        let ids = self.own_source_rows(ctx).await?;
         sources(ctx, &ids).await
+    }
+}
+
+/// What a page of people primes: the facts of its people, and the organisations and the
+/// source rows (provenance) those facts name.
+struct Page<'a, 'c> {
+    ctx: &'a Context<'c>,
+    /// The people of the page.
+    ids: Vec<i64>,
+    /// Whether the provenance of every fact decides whether it is shown.
+    scoped: bool,
+    organizations: Vec<i64>,
+    rows: Vec<i64>,
+}
+
+impl Page<'_, '_> {
+    /// Loads the page's facts of table `E` (one batch) into the request's loader cache.
+    async fn load<E>(&self) -> Result<Vec<E::Model>>
+    where
+        E: PersonFact + Send + Sync + 'static,
+        E::Model: Send + Sync + Clone + 'static,
+    {
+        let loaded = super::loaders::prime::<ByPerson<E>>(self.ctx, self.ids.clone()).await?;
+        Ok(loaded.into_values().flatten().collect())
+    }
+
+    /// Whether the provenance of the facts of `field` is needed: asked for (`source` or
+    /// `sources`), or to keep them.
+    fn provenance(&self, field: &Lookahead<'_>) -> bool {
+        self.scoped || field.field("source").exists() || field.field("sources").exists()
+    }
+
+    /// The page's facts of table `E` when the query asks for `field` (none otherwise),
+    /// their source rows noted when their provenance is needed.
+    async fn facts<E>(&mut self, field: &Lookahead<'_>) -> Result<Vec<E::Model>>
+    where
+        E: PersonFact + Send + Sync + 'static,
+        E::Model: Send + Sync + Clone + 'static,
+    {
+        if !field.exists() {
+            return Ok(Vec::new());
+        }
+        let facts = self.load::<E>().await?;
+        if self.provenance(field) {
+            self.rows.extend(facts.iter().map(E::source_row_of));
+        }
+        Ok(facts)
     }
 }
 
 /// Loads, for a whole page, every relation the query asks of its people (one batch per
 /// relation), so that each person's resolvers then read the request's loader cache: the
 /// statements of a page do not grow with its size. `node` is the look-ahead at a person.
-pub async fn prime_page(
-    ctx: &Context<'_>,
-    node: async_graphql::Lookahead<'_>,
-    people: &[Person],
-) -> Result<()> {
-    let ids: Vec<i64> = people.iter().map(|p| p.model.id).collect();
+pub async fn prime_page(ctx: &Context<'_>, node: Lookahead<'_>, people: &[Person]) -> Result<()> {
     // A unit view keeps only facts from its unit's uploads, and an answer known at a time
     // only those of uploads landed by then: their provenance is needed whether or not the
     // query asks for `source`.
-    let scoped = people.iter().any(|p| p.facts().by_provenance());
-    let mut organizations: Vec<i64> = Vec::new();
-    let mut rows: Vec<i64> = Vec::new();
+    let mut page = Page {
+        ctx,
+        ids: people.iter().map(|p| p.model.id).collect(),
+        scoped: people.iter().any(|p| p.facts().by_provenance()),
+        organizations: Vec::new(),
+        rows: Vec::new(),
+    };
     if node.field("managingUnit").exists() {
-        organizations.extend(
+        page.organizations.extend(
             people
                 .iter()
                 .filter_map(|p| p.status.managing_organization_id),
         );
     }
-    async fn page_of<E>(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<E::Model>>
-    where
-        E: super::loaders::PersonFact + Send + Sync + 'static,
-        E::Model: Send + Sync + Clone + 'static,
-    {
-        let loaded = super::loaders::prime::<ByPerson<E>>(ctx, ids.to_vec()).await?;
-        Ok(loaded.into_values().flatten().collect())
-    }
-    // Whether a fact's provenance is asked (`source` or `sources`), or needed to keep it.
-    let provenance = |field: &async_graphql::Lookahead<'_>| {
-        scoped || field.field("source").exists() || field.field("sources").exists()
-    };
     let documents = node.field("documents");
+    let named = node.field("sources");
     let conflicts = node.field("conflicts");
     let warnings = node.field("warnings");
-    if documents.exists()
-        || node.field("sources").exists()
-        || conflicts.exists()
-        || warnings.exists()
-    {
-        let sources = page_of::<person_source::Entity>(ctx, &ids).await?;
+    if documents.exists() || named.exists() || conflicts.exists() || warnings.exists() {
+        let sources = page.load::<person_source::Entity>().await?;
         // The rows naming a person are kept by their provenance too (a unit view, `knownAt`).
-        if provenance(&documents)
-            || scoped
-            || node.field("sources").exists()
+        if page.provenance(&documents)
+            || named.exists()
             || warnings.exists()
             || conflicts.field("values").field("source").exists()
         {
-            rows.extend(sources.iter().map(|s| s.source_row_id));
+            page.rows.extend(sources.iter().map(|s| s.source_row_id));
         }
     }
-    if documents.exists() {
-        let docs = page_of::<identity_document::Entity>(ctx, &ids).await?;
-        if provenance(&documents) {
-            rows.extend(docs.iter().map(|d| d.source_row_id));
-        }
-    }
+    page.facts::<identity_document::Entity>(&documents).await?;
     let affiliations = node.field("affiliations");
-    if affiliations.exists() {
-        let facts = page_of::<affiliation::Entity>(ctx, &ids).await?;
-        if affiliations.field("organization").exists() {
-            organizations.extend(facts.iter().map(|a| a.organization_id));
-        }
-        if provenance(&affiliations) {
-            rows.extend(facts.iter().map(|a| a.source_row_id));
-        }
+    let facts = page.facts::<affiliation::Entity>(&affiliations).await?;
+    if affiliations.field("organization").exists() {
+        page.organizations
+            .extend(facts.iter().map(|a| a.organization_id));
     }
     let stays = node.field("stays");
-    if stays.exists() {
-        let facts = page_of::<stay::Entity>(ctx, &ids).await?;
-        if stays.field("hotel").exists() {
-            organizations.extend(facts.iter().map(|s| s.organization_id));
-        }
-        if provenance(&stays) {
-            rows.extend(facts.iter().map(|s| s.source_row_id));
-        }
+    let facts = page.facts::<stay::Entity>(&stays).await?;
+    if stays.field("hotel").exists() {
+        page.organizations
+            .extend(facts.iter().map(|s| s.organization_id));
     }
-    let movements = node.field("movements");
-    if movements.exists() {
-        let facts = page_of::<movement::Entity>(ctx, &ids).await?;
-        if provenance(&movements) {
-            rows.extend(facts.iter().map(|m| m.source_row_id));
-        }
+    page.facts::<movement::Entity>(&node.field("movements"))
+        .await?;
+    page.facts::<health_check::Entity>(&node.field("healthChecks"))
+        .await?;
+    if !page.organizations.is_empty() {
+        super::loaders::prime::<OrganizationLoader>(ctx, page.organizations).await?;
     }
-    let checks = node.field("healthChecks");
-    if checks.exists() {
-        let facts = page_of::<health_check::Entity>(ctx, &ids).await?;
-        if provenance(&checks) {
-            rows.extend(facts.iter().map(|h| h.source_row_id));
-        }
-    }
-    if !organizations.is_empty() {
-        super::loaders::prime::<OrganizationLoader>(ctx, organizations).await?;
-    }
-    if !rows.is_empty() {
-        super::loaders::prime::<ProvenanceLoader>(ctx, rows).await?;
+    if !page.rows.is_empty() {
+        super::loaders::prime::<ProvenanceLoader>(ctx, page.rows).await?;
     }
     Ok(())
 }

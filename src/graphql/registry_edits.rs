@@ -3,13 +3,15 @@
 
 use async_graphql::{Context, ID, Object, Result};
 use chrono::Utc;
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
 
-use super::context::{authorize, database, principal};
+use super::context::{audited, authorize, database};
 use super::mutation::parse_id;
 use super::person::OrganizationRef;
 use super::types::MemberUnit;
 use crate::auth::Operation;
-use crate::auth::audit::{self, Action};
+use crate::auth::audit::Action;
 use crate::error::GqlResultExt;
 use crate::registry::organization_edits::{self, OrganizationChange};
 use crate::registry::unit_edits::{self, UnitChange};
@@ -18,16 +20,21 @@ use crate::registry::unit_edits::{self, UnitChange};
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RegistryMutation;
 
-/// Audits an admin change of the request's principal.
-async fn audited(
+/// How an admin change is audited: what was done, to what, with what detail.
+type Entry = (Action, String, Value);
+
+/// Makes an admin change: checks that the request's principal may perform `operation`
+/// (before anything else), makes the `change`, which answers its audit entry and the
+/// changed record, audits it and answers the record as the API shows it.
+async fn admin_change<T, R: From<T>>(
     ctx: &Context<'_>,
-    action: Action,
-    target: String,
-    detail: serde_json::Value,
-) -> Result<()> {
-    audit::record(database(ctx)?, principal(ctx)?, action, target, detail)
-        .await
-        .gql()
+    operation: Operation,
+    change: impl AsyncFnOnce(&DatabaseConnection) -> Result<(Entry, T)>,
+) -> Result<R> {
+    authorize(ctx, operation)?;
+    let ((action, target, detail), changed) = change(database(ctx)?).await?;
+    audited(ctx, action, target, detail).await?;
+    Ok(R::from(changed))
 }
 
 #[Object]
@@ -42,18 +49,17 @@ impl RegistryMutation {
         #[graphql(desc = "Official name. 单位名称。")] name: String,
         #[graphql(desc = "Kind. 单位类别。")] kind: String,
     ) -> Result<MemberUnit> {
-        authorize(ctx, Operation::ManageUnits)?;
-        let unit = unit_edits::add(database(ctx)?, &code, &name, &kind, Utc::now())
-            .await
-            .gql()?;
-        audited(
-            ctx,
-            Action::UnitAdd,
-            format!("unit:{}", unit.code),
-            serde_json::json!({ "name": unit.name, "kind": unit.kind }),
-        )
-        .await?;
-        Ok(MemberUnit::from(unit))
+        admin_change(ctx, Operation::ManageUnits, async |db| {
+            let unit = unit_edits::add(db, &code, &name, &kind, Utc::now())
+                .await
+                .gql()?;
+            let detail = json!({ "name": unit.name, "kind": unit.kind });
+            Ok((
+                (Action::UnitAdd, format!("unit:{}", unit.code), detail),
+                unit,
+            ))
+        })
+        .await
     }
 
     /// Renames, re-kinds, deactivates or reactivates a member unit, or sets whom to call
@@ -71,40 +77,31 @@ impl RegistryMutation {
         #[graphql(desc = "Contact phone (blank clears). 联系电话（留空则清除）。")]
         contact_phone: Option<String>,
     ) -> Result<MemberUnit> {
-        authorize(ctx, Operation::ManageUnits)?;
-        let change = UnitChange { name, kind, active };
-        let detail = serde_json::json!({
-            "name": change.name, "kind": change.kind, "active": change.active,
-            "contactChanged": contact_name.is_some() || contact_phone.is_some(),
-        });
-        let unit = if change.name.is_none() && change.kind.is_none() && change.active.is_none() {
-            crate::registry::units::find_unit(database(ctx)?, &code)
-                .await
-                .gql()?
-        } else {
-            unit_edits::update(database(ctx)?, &code, change)
-                .await
-                .gql()?
-        };
-        if contact_name.is_some() || contact_phone.is_some() {
-            unit_edits::set_contact(
-                database(ctx)?,
-                &unit.code,
-                contact_name.as_deref(),
-                contact_phone.as_deref(),
-                Utc::now(),
-            )
-            .await
-            .gql()?;
-        }
-        audited(
-            ctx,
-            Action::UnitUpdate,
-            format!("unit:{}", unit.code),
-            detail,
-        )
-        .await?;
-        Ok(MemberUnit::from(unit))
+        admin_change(ctx, Operation::ManageUnits, async |db| {
+            let change = UnitChange { name, kind, active };
+            let contact = contact_name.is_some() || contact_phone.is_some();
+            let detail = json!({
+                "name": change.name, "kind": change.kind, "active": change.active,
+                "contactChanged": contact,
+            });
+            let unit = if change.name.is_none() && change.kind.is_none() && change.active.is_none()
+            {
+                crate::registry::units::find_unit(db, &code).await.gql()?
+            } else {
+                unit_edits::update(db, &code, change).await.gql()?
+            };
+            if contact {
+                let (name, phone) = (contact_name.as_deref(), contact_phone.as_deref());
+                unit_edits::set_contact(db, &unit.code, name, phone, Utc::now())
+                    .await
+                    .gql()?;
+            }
+            Ok((
+                (Action::UnitUpdate, format!("unit:{}", unit.code), detail),
+                unit,
+            ))
+        })
+        .await
     }
 
     /// Registers a verified organisation. 登记单位。
@@ -115,18 +112,21 @@ impl RegistryMutation {
         #[graphql(desc = "university, enterprise, hotel, police, government … 类别。")]
         kind: String,
     ) -> Result<OrganizationRef> {
-        authorize(ctx, Operation::ManageOrganizations)?;
-        let org = organization_edits::add(database(ctx)?, &name, &kind, Utc::now())
-            .await
-            .gql()?;
-        audited(
-            ctx,
-            Action::OrganizationAdd,
-            format!("organization:{}", org.id),
-            serde_json::json!({ "name": org.name, "kind": org.kind }),
-        )
-        .await?;
-        Ok(OrganizationRef::from(org))
+        admin_change(ctx, Operation::ManageOrganizations, async |db| {
+            let org = organization_edits::add(db, &name, &kind, Utc::now())
+                .await
+                .gql()?;
+            let detail = json!({ "name": org.name, "kind": org.kind });
+            Ok((
+                (
+                    Action::OrganizationAdd,
+                    format!("organization:{}", org.id),
+                    detail,
+                ),
+                org,
+            ))
+        })
+        .await
     }
 
     /// Renames (the old name stays an alias), re-kinds or (un)verifies an organisation.
@@ -139,27 +139,27 @@ impl RegistryMutation {
         kind: Option<String>,
         verified: Option<bool>,
     ) -> Result<OrganizationRef> {
-        authorize(ctx, Operation::ManageOrganizations)?;
-        let id = parse_id(&id, "id")?;
-        let change = OrganizationChange {
-            name,
-            kind,
-            verified,
-        };
-        let detail = serde_json::json!({
-            "name": change.name, "kind": change.kind, "verified": change.verified,
-        });
-        let org = organization_edits::update(database(ctx)?, id, change)
-            .await
-            .gql()?;
-        audited(
-            ctx,
-            Action::OrganizationUpdate,
-            format!("organization:{id}"),
-            detail,
-        )
-        .await?;
-        Ok(OrganizationRef::from(org))
+        admin_change(ctx, Operation::ManageOrganizations, async |db| {
+            let id = parse_id(&id, "id")?;
+            let change = OrganizationChange {
+                name,
+                kind,
+                verified,
+            };
+            let detail = json!({
+                "name": change.name, "kind": change.kind, "verified": change.verified,
+            });
+            let org = organization_edits::update(db, id, change).await.gql()?;
+            Ok((
+                (
+                    Action::OrganizationUpdate,
+                    format!("organization:{id}"),
+                    detail,
+                ),
+                org,
+            ))
+        })
+        .await
     }
 
     /// Adds another spelling of an organisation's name, so that uploads writing it find the
@@ -170,18 +170,19 @@ impl RegistryMutation {
         id: ID,
         alias: String,
     ) -> Result<OrganizationRef> {
-        authorize(ctx, Operation::ManageOrganizations)?;
-        let id = parse_id(&id, "id")?;
-        let org = organization_edits::add_alias(database(ctx)?, id, &alias)
-            .await
-            .gql()?;
-        audited(
-            ctx,
-            Action::OrganizationAlias,
-            format!("organization:{id}"),
-            serde_json::json!({ "alias": alias.trim() }),
-        )
-        .await?;
-        Ok(OrganizationRef::from(org))
+        admin_change(ctx, Operation::ManageOrganizations, async |db| {
+            let id = parse_id(&id, "id")?;
+            let org = organization_edits::add_alias(db, id, &alias).await.gql()?;
+            let detail = json!({ "alias": alias.trim() });
+            Ok((
+                (
+                    Action::OrganizationAlias,
+                    format!("organization:{id}"),
+                    detail,
+                ),
+                org,
+            ))
+        })
+        .await
     }
 }

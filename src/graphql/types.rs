@@ -113,11 +113,6 @@ pub struct UnitContact {
 }
 
 async fn activity(ctx: &Context<'_>, unit_id: i64) -> Result<crate::registry::units::UnitActivity> {
-    let loader = super::loaders::loader::<super::loaders::UnitActivityLoader>(ctx)?;
-    Ok(loader
-        .load_one(unit_id)
-        .await
-        .map_err(|e| crate::error::HubError::Internal(format!("loader: {e}")))
-        .map_err(crate::error::HubError::into_graphql)?
-        .unwrap_or_default())
+    let activity = super::loaders::load_one::<super::loaders::UnitActivityLoader>(ctx, unit_id);
+    Ok(activity.await?.unwrap_or_default())
 }

@@ -6,88 +6,31 @@ use std::io::Read;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, Upload};
 
 use super::context::{database, importer, principal};
-use super::mappings::{ColumnAssignmentInput, ColumnNote, FileWarning, RosterReport};
-use super::uploads::{UploadRejection, UploadRows};
+use super::mappings::ColumnAssignmentInput;
 use crate::auth::Operation;
 use crate::error::{GqlResultExt, HubError};
+use crate::ingest::FileError;
 use crate::service::uploads as tickets;
-use crate::service::uploads::{self as ingest, ImportReport as Report};
+use crate::service::uploads::ImportReport as Report;
 use crate::service::uploads::{self, UploadInput};
-
-/// What became of an uploaded file. 上传结果。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-pub enum ImportStatus {
-    /// Read and stored. 已导入。
-    Imported,
-    /// The same file was uploaded before by the unit as this kind; nothing changed. 重复上传（未改变任何数据）。
-    Duplicate,
-    /// Read and checked, nothing stored. 仅检查（未保存）。
-    DryRun,
-    /// The file could not be read; nothing stored. 无法读取（未保存）。
-    Failed,
-    /// Not landed within the queue wait: it lands in the background; follow `ticket` with
-    /// the `uploadTicket` query. 排队中（凭 ticket 查询进度）。
-    Queued,
-}
-
-impl From<ingest::ImportStatus> for ImportStatus {
-    fn from(status: ingest::ImportStatus) -> Self {
-        match status {
-            ingest::ImportStatus::Imported => Self::Imported,
-            ingest::ImportStatus::Duplicate => Self::Duplicate,
-            ingest::ImportStatus::DryRun => Self::DryRun,
-            ingest::ImportStatus::Failed => Self::Failed,
-        }
-    }
-}
-
-/// Why a file could not be read. 文件无法读取的原因。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct ImportFileError {
-    /// Stable code, e.g. CORRUPT_FILE, ENCRYPTED_FILE, ZIP_BOMB. 错误代码。
-    pub code: String,
-    /// What to do about it. 说明。
-    pub message: String,
-}
 
 /// The report of one uploaded file, as `hub import --json` prints it. 上传报告。
 #[derive(Debug, Clone, SimpleObject)]
 pub struct ImportReport {
-    /// File name as uploaded. 文件名。
-    pub file: String,
-    /// Member unit code. 成员单位代码。
-    pub unit: String,
-    /// Source kind, when known. 数据类型。
-    pub kind: Option<String>,
-    /// What became of the file. 结果。
-    pub status: ImportStatus,
-    /// The upload, when stored (for a duplicate: the earlier upload). 上传编号。
-    pub upload_id: Option<ID>,
-    /// Row counters. 行数统计。
-    pub rows: UploadRows,
-    /// Every rejected row. 被拒收的行。
-    pub rejections: Vec<UploadRejection>,
-    /// Every warning of an accepted row, in row order (`rows.warnings` counts the rows
-    /// with one). 已接收行的警告（请核对）。
-    pub row_warnings: Vec<super::warnings::RowWarning>,
-    /// Why the file could not be read (status FAILED only). 无法读取的原因。
-    pub error: Option<ImportFileError>,
-    /// How each header was read; for a file refused for its headers, the guesses to confirm or correct. 各列识别结果。
-    pub columns: Vec<ColumnNote>,
-    /// Warnings about the whole file: every column not read (UNMAPPED_COLUMN, with likely LIKELY_<FIELD>). 文件级警告。
-    pub warnings: Vec<FileWarning>,
-    /// The date the file states for its list. 文件所述日期。
-    pub stated_date: Option<chrono::NaiveDate>,
-    /// The instant the list holds for: the stated date's midnight, else the upload time. 名单时点。
-    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
-    /// For a roster: what it ends (would end, in a dry run). 名单结束的关系。
-    pub roster: Option<RosterReport>,
-    /// Whether a mapping the unit saved for these headers was applied. 是否应用了已保存的列映射。
-    pub saved_mapping: bool,
-    /// Fingerprint of the header row. 表头指纹。
-    pub fingerprint: Option<String>,
+    /// The report of the file.
+    #[graphql(flatten)]
+    pub report: Report,
     /// The ticket of a QUEUED upload, for the `uploadTicket` query. 排队凭据。
     pub ticket: Option<ID>,
+}
+
+impl From<Report> for ImportReport {
+    fn from(report: Report) -> Self {
+        Self {
+            report,
+            ticket: None,
+        }
+    }
 }
 
 /// Where an upload answered QUEUED is. 排队上传的进度。
@@ -124,7 +67,7 @@ pub struct UploadTicket {
     /// The report, once landed. 上传报告。
     pub report: Option<ImportReport>,
     /// Why the landing failed (status FAILED). 失败原因。
-    pub error: Option<ImportFileError>,
+    pub error: Option<FileError>,
 }
 
 impl From<tickets::TicketView> for UploadTicket {
@@ -133,91 +76,7 @@ impl From<tickets::TicketView> for UploadTicket {
             ticket: ID(view.ticket),
             status: view.status.into(),
             report: view.report.map(ImportReport::from),
-            error: view.error.map(|e| ImportFileError {
-                code: e.code,
-                message: e.message,
-            }),
-        }
-    }
-}
-
-impl UploadTicket {
-    /// The report the `upload` mutation answers for a ticket still queued or landing.
-    fn queued_report(self, unit: Option<String>, file: String) -> ImportReport {
-        ImportReport {
-            file,
-            unit: unit.unwrap_or_default(),
-            kind: None,
-            status: ImportStatus::Queued,
-            upload_id: None,
-            rows: UploadRows {
-                data: 0,
-                accepted: 0,
-                rejected: 0,
-                warnings: 0,
-            },
-            rejections: Vec::new(),
-            row_warnings: Vec::new(),
-            error: None,
-            columns: Vec::new(),
-            warnings: Vec::new(),
-            stated_date: None,
-            as_of: None,
-            roster: None,
-            saved_mapping: false,
-            fingerprint: None,
-            ticket: Some(self.ticket),
-        }
-    }
-}
-
-fn count(n: u32) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-impl From<Report> for ImportReport {
-    fn from(r: Report) -> Self {
-        Self {
-            file: r.file,
-            unit: r.unit,
-            kind: r.kind,
-            status: r.status.into(),
-            upload_id: r.upload_id.map(|id| ID(id.to_string())),
-            rows: UploadRows {
-                data: count(r.rows.data),
-                accepted: count(r.rows.accepted),
-                rejected: count(r.rows.rejected),
-                warnings: count(r.rows.warnings),
-            },
-            rejections: r
-                .rejections
-                .into_iter()
-                .map(|x| UploadRejection {
-                    sheet: x.sheet,
-                    row: count(x.row),
-                    column: x.column,
-                    value: x.value,
-                    code: x.code,
-                    reason: x.reason,
-                })
-                .collect(),
-            row_warnings: r
-                .row_warnings
-                .into_iter()
-                .map(super::warnings::RowWarning::from)
-                .collect(),
-            error: r.error.map(|e| ImportFileError {
-                code: e.code,
-                message: e.message,
-            }),
-            columns: r.columns.into_iter().map(ColumnNote::from).collect(),
-            warnings: r.warnings.into_iter().map(FileWarning::from).collect(),
-            stated_date: r.stated_date,
-            as_of: r.as_of,
-            roster: r.roster.map(RosterReport::from),
-            saved_mapping: r.saved_mapping,
-            fingerprint: r.fingerprint,
-            ticket: None,
+            error: view.error,
         }
     }
 }
@@ -302,7 +161,10 @@ impl UploadMutation {
             uploads::Submitted::Done(report) => Ok(report.into()),
             uploads::Submitted::Queued(ticket) => {
                 let unit = unit.or_else(|| principal.unit.as_ref().map(|u| u.code.clone()));
-                Ok(UploadTicket::from(ticket).queued_report(unit, file))
+                Ok(ImportReport {
+                    report: Report::queued(file, unit.unwrap_or_default()),
+                    ticket: Some(ID(ticket.ticket)),
+                })
             }
         }
     }

@@ -13,40 +13,12 @@ use super::view::PersonView;
 use crate::auth::Operation;
 use crate::auth::audit::Action;
 use crate::error::{GqlResultExt, HubError};
+use crate::ingest::{Rejection, RowCounts};
 use crate::registry::{merges, uploads};
+use crate::service::people::PersonRecord;
 
 /// Most uploads one list returns.
 pub const MAX_UPLOADS: i32 = 500;
-
-/// Row counters of an upload. 行数统计。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct UploadRows {
-    /// Data rows read. 数据行数。
-    pub data: i32,
-    /// Rows accepted. 接收行数。
-    pub accepted: i32,
-    /// Rows rejected. 拒收行数。
-    pub rejected: i32,
-    /// Rows with warnings. 有警告的行数。
-    pub warnings: i32,
-}
-
-/// A rejected row. 被拒收的行。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct UploadRejection {
-    /// Sheet. 工作表。
-    pub sheet: String,
-    /// Excel row number. Excel 行号。
-    pub row: i32,
-    /// Column header as written. 列名。
-    pub column: Option<String>,
-    /// Value as written. 原值。
-    pub value: String,
-    /// Stable code, e.g. UNKNOWN_NATIONALITY. 错误代码。
-    pub code: String,
-    /// Reason. 原因。
-    pub reason: String,
-}
 
 /// One uploaded file and what became of it. 一次上传及其结果。
 #[derive(Debug, Clone, SimpleObject)]
@@ -76,11 +48,16 @@ pub struct Upload {
     /// Status. 状态。
     pub status: String,
     /// Row counters. 行数统计。
-    pub rows: UploadRows,
+    pub rows: RowCounts,
     /// The instant the file's list holds for: the date it states, else the upload time. 名单时点。
     pub as_of: Option<DateTime<Utc>>,
     /// Warnings about the file's columns (every column not read). 文件级警告。
     pub warnings: Vec<FileWarning>,
+}
+
+/// A row counter as stored (never negative).
+fn stored_count(n: i32) -> u32 {
+    u32::try_from(n).unwrap_or(0)
 }
 
 impl Upload {
@@ -98,11 +75,11 @@ impl Upload {
             uploaded_by: u.uploaded_by,
             uploaded_at: u.uploaded_at,
             status: u.status,
-            rows: UploadRows {
-                data: u.data_rows,
-                accepted: u.accepted_rows,
-                rejected: u.rejected_rows,
-                warnings: u.warning_rows,
+            rows: RowCounts {
+                data: stored_count(u.data_rows),
+                accepted: stored_count(u.accepted_rows),
+                rejected: stored_count(u.rejected_rows),
+                warnings: stored_count(u.warning_rows),
             },
             as_of: u.as_of,
             warnings: u
@@ -122,7 +99,7 @@ impl Upload {
 impl Upload {
     /// The rejected rows with their reasons (not for leaders: they hold the rows as
     /// written). 被拒收的行及原因（含原始数据，领导角色不可见）。
-    async fn rejections(&self, ctx: &Context<'_>) -> Result<Vec<UploadRejection>> {
+    async fn rejections(&self, ctx: &Context<'_>) -> Result<Vec<Rejection>> {
         let id = self.upload_id()?;
         let rejections = crate::service::uploads::rejections(
             database(ctx)?,
@@ -133,17 +110,7 @@ impl Upload {
         )
         .await
         .gql()?;
-        Ok(rejections
-            .into_iter()
-            .map(|r| UploadRejection {
-                sheet: r.sheet,
-                row: i32::try_from(r.row).unwrap_or(i32::MAX),
-                column: r.column,
-                value: r.value,
-                code: r.code,
-                reason: r.reason,
-            })
-            .collect())
+        Ok(rejections)
     }
 
     /// The warnings of the accepted rows (stored, but to check: an ambiguous date, a value
@@ -245,12 +212,14 @@ async fn load_person(ctx: &Context<'_>, id: i64) -> Result<Option<Person>> {
     let mut statuses = crate::derived::statuses(db, &[id], at, timezone(ctx))
         .await
         .gql()?;
-    Ok(statuses.remove(&id).map(|status| Person {
-        model,
-        status,
-        as_of: at,
-        known_at: None,
-        view: PersonView::Full,
+    Ok(statuses.remove(&id).map(|status| {
+        Person(PersonRecord {
+            model,
+            status,
+            as_of: at,
+            known_at: None,
+            view: PersonView::Full,
+        })
     }))
 }
 

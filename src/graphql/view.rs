@@ -5,8 +5,7 @@
 use async_graphql::{Context, Result};
 use chrono::{DateTime, Utc};
 
-use super::loaders::{ProvenanceLoader, UploadLoader, loader};
-use crate::error::{GqlResultExt, HubError};
+use super::loaders::{ProvenanceLoader, UploadLoader, load_many, load_one};
 pub use crate::service::people::PersonView;
 
 /// Which of a person's facts a request shows: those the view may see, from the uploads
@@ -39,11 +38,7 @@ impl Facts {
             return Ok(rows);
         }
         let ids: Vec<i64> = rows.iter().map(&source_row).collect();
-        let provenance = loader::<ProvenanceLoader>(ctx)?
-            .load_many(ids)
-            .await
-            .map_err(|e| HubError::Internal(format!("loader: {e}")))
-            .gql()?;
+        let provenance = load_many::<ProvenanceLoader>(ctx, ids).await?;
         Ok(rows
             .into_iter()
             .filter(|row| {
@@ -61,11 +56,7 @@ impl Facts {
         let (Some(known), Some(upload)) = (self.known_at, ended_by) else {
             return Ok(true);
         };
-        let found = loader::<UploadLoader>(ctx)?
-            .load_one(upload)
-            .await
-            .map_err(|e| HubError::Internal(format!("loader: {e}")))
-            .gql()?;
+        let found = load_one::<UploadLoader>(ctx, upload).await?;
         Ok(found.is_some_and(|u| u.uploaded_at <= known))
     }
 }

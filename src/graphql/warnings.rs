@@ -4,40 +4,10 @@
 
 use async_graphql::{ComplexObject, Context, Result, SimpleObject};
 
-use crate::ingest::RowWarning as Warning;
+use crate::ingest::RowWarning;
 
 /// Most warnings one page of an upload's warnings holds.
 pub const MAX_WARNINGS_PAGE: i32 = 500;
-
-/// A warning of an accepted row. 已接收行的警告（请核对）。
-#[derive(Debug, Clone, SimpleObject)]
-pub struct RowWarning {
-    /// Sheet. 工作表。
-    pub sheet: String,
-    /// Excel row number. Excel 行号。
-    pub row: i32,
-    /// Column header as written. 列名。
-    pub column: Option<String>,
-    /// Value as written. 原值。
-    pub value: String,
-    /// Stable code, e.g. AMBIGUOUS_DATE, INVALID_SEX, DUPLICATE_IN_FILE. 警告代码。
-    pub code: String,
-    /// What to check, in Chinese. 说明。
-    pub message: String,
-}
-
-impl From<Warning> for RowWarning {
-    fn from(w: Warning) -> Self {
-        Self {
-            sheet: w.sheet,
-            row: i32::try_from(w.row).unwrap_or(i32::MAX),
-            column: w.column,
-            value: w.value,
-            code: w.code,
-            message: w.message,
-        }
-    }
-}
 
 /// A page of an upload's warnings. 警告列表（分页）。
 #[derive(Debug, Clone, SimpleObject)]
@@ -50,15 +20,10 @@ pub struct RowWarningPage {
 
 impl RowWarningPage {
     /// The page of `all` after skipping `offset`, at most `first` long.
-    pub fn of(all: Vec<Warning>, first: usize, offset: usize) -> Self {
+    pub fn of(all: Vec<RowWarning>, first: usize, offset: usize) -> Self {
         Self {
             total: i32::try_from(all.len()).unwrap_or(i32::MAX),
-            nodes: all
-                .into_iter()
-                .skip(offset)
-                .take(first)
-                .map(RowWarning::from)
-                .collect(),
+            nodes: all.into_iter().skip(offset).take(first).collect(),
         }
     }
 }

@@ -61,12 +61,23 @@ pub fn attachment(name: &str, bytes: Vec<u8>) -> Response {
 mod tests {
     use super::*;
 
+    /// Names and how they are written: `filename*`, then the ASCII `filename`.
+    const NAMES: [(&str, &str, &str); 4] = [
+        ("a b.xlsx", "a%20b.xlsx", "a_b.xlsx"),
+        ("名", "%E5%90%8D", "download.xlsx"),
+        (
+            "名单-未导入的行.xlsx",
+            "%E5%90%8D%E5%8D%95-%E6%9C%AA%E5%AF%BC%E5%85%A5%E7%9A%84%E8%A1%8C.xlsx",
+            "__-_____.xlsx",
+        ),
+        ("名单.xlsx", "%E5%90%8D%E5%8D%95.xlsx", "__.xlsx"),
+    ];
+
     #[test]
     fn chinese_names_are_encoded() {
-        assert_eq!(percent_encode("a b.xlsx"), "a%20b.xlsx");
-        assert_eq!(percent_encode("名"), "%E5%90%8D");
-        assert_eq!(ascii_fallback("名单-未导入的行.xlsx"), "__-_____.xlsx");
-        assert_eq!(ascii_fallback("名单.xlsx"), "__.xlsx");
-        assert_eq!(ascii_fallback("名"), "download.xlsx");
+        for (name, encoded, ascii) in NAMES {
+            assert_eq!(percent_encode(name), encoded, "{name}");
+            assert_eq!(ascii_fallback(name), ascii, "{name}");
+        }
     }
 }

@@ -17,35 +17,52 @@ fn status_text(report: &ImportReport) -> String {
         }
         ImportStatus::DryRun => "试运行，未保存 dry run, nothing stored".to_owned(),
         ImportStatus::Failed => "无法读取 failed, nothing stored".to_owned(),
+        ImportStatus::Queued => "排队中 queued, lands in the background".to_owned(),
     }
+}
+
+/// One row of a file: `Sheet!row column value — CODE text` (`-` for no column, an empty
+/// value in words).
+fn row_line(
+    sheet: &str,
+    row: u32,
+    column: Option<&str>,
+    value: &str,
+    code: &str,
+    text: &str,
+) -> String {
+    let column = column.unwrap_or("-");
+    let value = if value.is_empty() {
+        "(空 empty)"
+    } else {
+        value
+    };
+    format!("{sheet}!{row} {column} {value} — {code} {text}")
 }
 
 /// One rejected row: `Sheet!row column value — CODE reason`.
 pub fn rejection_line(r: &Rejection) -> String {
-    let column = r.column.as_deref().unwrap_or("-");
-    let value = if r.value.is_empty() {
-        "(空 empty)"
-    } else {
-        r.value.as_str()
-    };
-    format!(
-        "{}!{} {column} {value} — {} {}",
-        r.sheet, r.row, r.code, r.reason
+    row_line(
+        &r.sheet,
+        r.row,
+        r.column.as_deref(),
+        &r.value,
+        &r.code,
+        &r.reason,
     )
 }
 
 /// One warning of an accepted row: `? Sheet!row column value — CODE message`.
 pub fn warning_line(w: &RowWarning) -> String {
-    let column = w.column.as_deref().unwrap_or("-");
-    let value = if w.value.is_empty() {
-        "(空 empty)"
-    } else {
-        w.value.as_str()
-    };
-    format!(
-        "? {}!{} {column} {value} — {} {}",
-        w.sheet, w.row, w.code, w.message
-    )
+    let line = row_line(
+        &w.sheet,
+        w.row,
+        w.column.as_deref(),
+        &w.value,
+        &w.code,
+        &w.message,
+    );
+    format!("? {line}")
 }
 
 /// A few lines per file: name and status, the row counts (or the error), every rejected
@@ -157,11 +174,8 @@ mod tests {
     use crate::ingest::{FileError, RowCounts};
 
     fn report(status: ImportStatus) -> ImportReport {
+        let kind = Some("visa_registry".to_owned());
         ImportReport {
-            file: "police_visas.xlsx".to_owned(),
-            unit: "police".to_owned(),
-            kind: Some("visa_registry".to_owned()),
-            status,
             upload_id: Some(7),
             rows: RowCounts {
                 data: 156,
@@ -185,14 +199,12 @@ mod tests {
                 code: "AMBIGUOUS_DATE".to_owned(),
                 message: "日期不明确".to_owned(),
             }],
-            error: None,
-            columns: Vec::new(),
-            warnings: Vec::new(),
-            stated_date: None,
-            as_of: None,
-            roster: None,
-            saved_mapping: false,
-            fingerprint: None,
+            ..ImportReport::new(
+                "police_visas.xlsx".to_owned(),
+                "police".to_owned(),
+                kind,
+                status,
+            )
         }
     }
 
