@@ -33,6 +33,7 @@ pub mod facts;
 pub mod importer;
 pub mod isolated;
 pub mod land;
+pub mod notes;
 pub mod organizations;
 pub mod parents;
 pub mod people;

@@ -7,7 +7,7 @@ use importers::{ColumnNote, FileNote};
 use serde::Serialize;
 
 use super::roster::RosterReport;
-use crate::graphql::mappings;
+use super::notes;
 
 /// What became of an uploaded file. 上传结果。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Enum)]
@@ -123,7 +123,7 @@ pub struct ImportReport {
         derived(
             owned,
             name = "columns",
-            into = "Vec<mappings::ColumnNote>",
+            into = "Vec<notes::ColumnNote>",
             with = "api_list"
         )
     )]
@@ -134,7 +134,7 @@ pub struct ImportReport {
         derived(
             owned,
             name = "warnings",
-            into = "Vec<mappings::FileWarning>",
+            into = "Vec<notes::FileWarning>",
             with = "api_list"
         )
     )]
@@ -149,7 +149,7 @@ pub struct ImportReport {
         derived(
             owned,
             name = "roster",
-            into = "Option<mappings::RosterReport>",
+            into = "Option<notes::RosterReport>",
             with = "api_option"
         )
     )]
