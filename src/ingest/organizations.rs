@@ -76,10 +76,12 @@ impl OrgResolver {
             Some(resolved) => *resolved,
             None => {
                 let key = org_key(name);
-                let resolved = match self.by_key.get(&key) {
-                    _ if key.is_empty() => None,
-                    Some(id) => Some(*id),
-                    None => Some(self.create(db, name, key, kind, now).await?),
+                let resolved = if key.is_empty() {
+                    None
+                } else if let Some(id) = self.by_key.get(&key) {
+                    Some(*id)
+                } else {
+                    Some(self.create(db, name, key, kind, now).await?)
                 };
                 self.by_name.insert(name.to_owned(), resolved);
                 resolved
