@@ -1,7 +1,7 @@
 //! Daily reports (日报告和零报告制度) through the API: a unit submits its report of a day;
 //! the office sees which units reported, which sent a zero report, and which are missing.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use chrono_tz::Tz;
 use entity::daily_report;
 use sea_orm::DatabaseConnection;
@@ -104,6 +104,7 @@ pub async fn submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap_or_default()
