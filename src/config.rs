@@ -313,6 +313,20 @@ pub struct Overrides {
     pub bind: Option<SocketAddr>,
 }
 
+/// `CONFIG` naming every one of the `settings` (name, value) unless all are positive.
+fn all_positive(settings: &[(&str, u64)]) -> Result<(), HubError> {
+    if settings.iter().all(|(_, value)| *value > 0) {
+        return Ok(());
+    }
+    let names: Vec<&str> = settings.iter().map(|(name, _)| *name).collect();
+    let listed = match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    Err(HubError::Config(format!("{listed} must be positive")))
+}
+
 impl Settings {
     /// Load the settings: defaults < settings file < `HUB_*` environment < `overrides`.
     ///
@@ -360,33 +374,31 @@ impl Settings {
                 "database_max_connections must be at least 1".to_owned(),
             ));
         }
-        if self.graphql.depth == 0
-            || self.graphql.complexity == 0
-            || self.graphql.max_fields == 0
-            || self.graphql.subscriptions_per_connection == 0
-        {
-            return Err(HubError::Config(
-                "graphql.depth, graphql.complexity, graphql.max_fields and graphql.subscriptions_per_connection must be positive"
-                    .to_owned(),
-            ));
-        }
-        if self.uploads.max_rows == 0
-            || self.uploads.max_cells == 0
-            || self.uploads.max_uncompressed_bytes == 0
-            || self.uploads.reader_memory_bytes == 0
-            || self.uploads.reader_timeout_secs == 0
-        {
-            return Err(HubError::Config(
-                "uploads.max_rows, uploads.max_cells, uploads.max_uncompressed_bytes, uploads.reader_memory_bytes and uploads.reader_timeout_secs must be positive"
-                    .to_owned(),
-            ));
-        }
-        if self.http.max_body_bytes == 0 || self.http.request_timeout_secs == 0 {
-            return Err(HubError::Config(
-                "http.max_body_bytes and http.request_timeout_secs must be positive".to_owned(),
-            ));
-        }
-        Ok(())
+        let graphql = &self.graphql;
+        all_positive(&[
+            ("graphql.depth", graphql.depth as u64),
+            ("graphql.complexity", graphql.complexity as u64),
+            ("graphql.max_fields", graphql.max_fields as u64),
+            (
+                "graphql.subscriptions_per_connection",
+                graphql.subscriptions_per_connection as u64,
+            ),
+        ])?;
+        let uploads = &self.uploads;
+        all_positive(&[
+            ("uploads.max_rows", uploads.max_rows),
+            ("uploads.max_cells", uploads.max_cells),
+            (
+                "uploads.max_uncompressed_bytes",
+                uploads.max_uncompressed_bytes,
+            ),
+            ("uploads.reader_memory_bytes", uploads.reader_memory_bytes),
+            ("uploads.reader_timeout_secs", uploads.reader_timeout_secs),
+        ])?;
+        all_positive(&[
+            ("http.max_body_bytes", self.http.max_body_bytes as u64),
+            ("http.request_timeout_secs", self.http.request_timeout_secs),
+        ])
     }
 
     /// The time zone of times written without one, parsed.
@@ -531,5 +543,21 @@ mod tests {
             assert!(load_in_jail(None, &Overrides::default()).is_err());
             Ok(())
         });
+    }
+
+    #[test]
+    fn a_zero_limit_names_its_group() {
+        let mut s = Settings::default();
+        assert!(s.validate().is_ok());
+        s.http.request_timeout_secs = 0;
+        let error = s
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("http.max_body_bytes and http.request_timeout_secs must be positive"),
+            "{error}"
+        );
     }
 }

@@ -28,7 +28,12 @@ const MIGRATION_LOCK_KEY: i64 = 0x0068_7562_5f6d_6967; // "hub_mig"
 /// Connect to the database named by the settings and apply pending migrations: what every
 /// command does first.
 pub async fn connect_and_migrate(settings: &Settings) -> Result<DatabaseConnection, HubError> {
-    let db = connect(&settings.database_url, settings.database_max_connections).await?;
+    open(&settings.database_url, settings.database_max_connections).await
+}
+
+/// [`connect`] to `url`, then [`migrate`]: a store ready to use.
+pub async fn open(url: &str, max_connections: u32) -> Result<DatabaseConnection, HubError> {
+    let db = connect(url, max_connections).await?;
     migrate(&db).await?;
     Ok(db)
 }
@@ -198,6 +203,15 @@ pub async fn lock_store_writes<C: ConnectionTrait>(txn: &C) -> Result<(), DbErr>
     Ok(())
 }
 
+/// A statement of `sql` (placeholders `$1`, `$2` …) with `values`, for `db`'s store.
+pub fn statement<C: ConnectionTrait>(
+    db: &C,
+    sql: impl Into<String>,
+    values: Vec<sea_orm::Value>,
+) -> Statement {
+    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
+}
+
 /// Page cache of the connection that lands an upload on SQLite, in KiB: a landing writes
 /// several indexes at once, and in SQLite's default 2 MiB their pages were written out to
 /// the WAL and read back within the transaction (measured: a third of a second of system
@@ -251,14 +265,10 @@ pub async fn landing_connection(
                 .connect_options()
                 .as_ref()
                 .clone();
-            let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
-                .max_connections(1)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(options)
-                .await
-                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
             return Ok(LandingConnection::Own(
-                sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+                sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
+                    one_connection(options).await?,
+                ),
             ));
         }
         _ => return Ok(LandingConnection::Shared(db)),
@@ -274,15 +284,21 @@ pub async fn landing_connection(
         // starts that checkpoint in the background once committed (see
         // `ingest::checkpoint`).
         .pragma("wal_autocheckpoint", "0");
-    let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
+    Ok(LandingConnection::Own(
+        sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(one_connection(options).await?),
+    ))
+}
+
+/// A pool of one connection opened with `options` (the landing's own connection).
+async fn one_connection<DB: sea_orm::sqlx::Database>(
+    options: <DB::Connection as sea_orm::sqlx::Connection>::Options,
+) -> Result<sea_orm::sqlx::Pool<DB>, DbErr> {
+    sea_orm::sqlx::pool::PoolOptions::<DB>::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(30))
         .connect_with(options)
         .await
-        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-    Ok(LandingConnection::Own(
-        sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
-    ))
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))
 }
 
 /// The transaction an upload lands in, on its landing connection ([`landing_connection`]).

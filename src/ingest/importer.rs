@@ -99,10 +99,26 @@ struct Landed<'a> {
     txn: crate::db::LandingTransaction,
     landing: land::Landing<'a>,
     head: UploadHead,
+    gathered: Gathered,
+}
+
+/// What the parts of a file said as they landed: their counts, rejections and warnings,
+/// and what the rows under the table said.
+#[derive(Default)]
+struct Gathered {
     totals: land::RowTotals,
     rejections: Vec<super::Rejection>,
     warnings: Vec<super::RowWarning>,
     end: importers::UploadEnd,
+}
+
+impl Gathered {
+    /// Adds what a part said, once its rows have landed.
+    fn add(&mut self, part: stream::Part) {
+        self.totals.add(part.totals);
+        self.rejections.extend(part.rejections);
+        self.warnings.extend(part.warnings);
+    }
 }
 
 /// How a step ended: go on with its result, or with this report (nothing more to do).
@@ -301,10 +317,7 @@ impl Importer {
         let mut landing = land::Landing::begin(&txn, unit, &file, Utc::now())
             .instrument(span.clone())
             .await?;
-        let mut totals = land::RowTotals::default();
-        let mut rejections = Vec::new();
-        let mut warnings = Vec::new();
-        let mut end = importers::UploadEnd::default();
+        let mut gathered = Gathered::default();
         // Each part lands while the reader reads and converts the next one. On an error the
         // transaction rolls back and the reader stops at its next part.
         let mut waiting = std::time::Instant::now();
@@ -312,7 +325,7 @@ impl Importer {
             let part = match read {
                 stream::Read::Part(part) => part,
                 stream::Read::End(read_end) => {
-                    end = read_end;
+                    gathered.end = read_end;
                     continue;
                 }
                 stream::Read::Head(_) => {
@@ -328,9 +341,7 @@ impl Importer {
                 landing.land_rows(&txn, &part.rows).instrument(span.clone()),
             )
             .await?;
-            totals.add(part.totals);
-            rejections.extend(part.rejections);
-            warnings.extend(part.warnings);
+            gathered.add(part);
             waiting = std::time::Instant::now();
         }
         match finished(reader).await? {
@@ -348,7 +359,7 @@ impl Importer {
             }
         }
         on_stage(ImportStage::Read {
-            rows: u64::try_from(totals.data).unwrap_or(u64::MAX),
+            rows: u64::try_from(gathered.totals.data).unwrap_or(u64::MAX),
         });
         Ok(Step::Next(Landed {
             _guard: guard,
@@ -356,10 +367,7 @@ impl Importer {
             txn,
             landing,
             head,
-            totals,
-            rejections,
-            warnings,
-            end,
+            gathered,
         }))
     }
 
@@ -380,11 +388,14 @@ impl Importer {
             txn,
             landing,
             head,
+            gathered,
+        } = landed;
+        let Gathered {
             totals,
             rejections,
             warnings,
             end,
-        } = landed;
+        } = gathered;
         let kind = head.kind;
         let stated_date = head.stated_date.or(end.footer_date);
         let (upload_id, roster) = landing

@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 use entity::{organization, organization_alias};
 use importers::normalize::org_key;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait};
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::registry::organization_edits::new_organization;
 
 /// Maps normalised names and aliases to organisation ids, creating an unverified
 /// organisation for a name nobody registered (an unknown name never rejects a row).
@@ -73,7 +75,14 @@ impl OrgResolver {
         let resolved = match self.by_name.get(name) {
             Some(resolved) => *resolved,
             None => {
-                let resolved = self.resolve_key(db, name, kind, now).await?;
+                let key = org_key(name);
+                let resolved = if key.is_empty() {
+                    None
+                } else if let Some(id) = self.by_key.get(&key) {
+                    Some(*id)
+                } else {
+                    Some(self.create(db, name, key, kind, now).await?)
+                };
                 self.by_name.insert(name.to_owned(), resolved);
                 resolved
             }
@@ -84,38 +93,24 @@ impl OrgResolver {
         Ok(resolved)
     }
 
-    /// [`OrgResolver::resolve`] by the name's normalised key.
-    async fn resolve_key<C: ConnectionTrait>(
+    /// Creates an unverified organisation of `kind` for a name nobody registered (its
+    /// normalised key `key`).
+    async fn create<C: ConnectionTrait>(
         &mut self,
         db: &C,
         name: &str,
+        key: String,
         kind: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<i64>, DbErr> {
-        let key = org_key(name);
-        if key.is_empty() {
-            return Ok(None);
-        }
-        if let Some(id) = self.by_key.get(&key) {
-            return Ok(Some(*id));
-        }
-        let created = organization::ActiveModel {
-            name: Set(display_name(name)),
-            key: Set(key.clone()),
-            kind: Set(kind.to_owned()),
-            verified: Set(false),
-            member_unit_id: Set(None),
-            merged_into_id: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+    ) -> Result<i64, DbErr> {
+        let created = new_organization(display_name(name), key.clone(), kind, false, None, now)
+            .insert(db)
+            .await?;
         tracing::info!(organization_id = created.id, "new unverified organisation");
         self.by_key.insert(key, created.id);
         self.from_uploads.insert(created.id);
         self.kind_of.insert(created.id, created.kind);
-        Ok(Some(created.id))
+        Ok(created.id)
     }
 
     /// Gives organisation `id`, when created from uploads, `kind` if that is more telling

@@ -263,8 +263,9 @@ pub async fn land<C: ConnectionTrait>(
             let affiliations = open.iter().filter(|f| !f.0).map(|f| f.1).collect();
             (stays, affiliations)
         };
-        end_affiliations(db, &affiliations, as_of, upload_id).await?;
-        end_stays(db, &stays, as_of, upload_id).await?;
+        end_facts::<_, affiliation::Entity>(db, AFFILIATION_END, &affiliations, as_of, upload_id)
+            .await?;
+        end_facts::<_, stay::Entity>(db, STAY_END, &stays, as_of, upload_id).await?;
         // Their derived facts changed: the city timeline reads them again.
         let mut ended_people: Vec<i64> = ending.iter().map(|f| f.2).collect();
         ended_people.sort_unstable();
@@ -298,29 +299,23 @@ async fn end_facts<C: ConnectionTrait, E: EntityTrait>(
     Ok(())
 }
 
-/// Ends affiliations `ids` at `at`, by upload `by`.
-async fn end_affiliations<C: ConnectionTrait>(
-    db: &C,
-    ids: &[i64],
-    at: DateTime<Utc>,
-    by: i64,
-) -> Result<(), DbErr> {
-    use affiliation::Column;
-    let columns = (Column::Id, Column::Until, Column::EndedByUploadId);
-    end_facts::<C, affiliation::Entity>(db, columns, ids, at, by).await
-}
+/// The columns an affiliation ends through ([`end_facts`]).
+const AFFILIATION_END: (
+    affiliation::Column,
+    affiliation::Column,
+    affiliation::Column,
+) = (
+    affiliation::Column::Id,
+    affiliation::Column::Until,
+    affiliation::Column::EndedByUploadId,
+);
 
-/// Ends stays `ids` at `at`, by upload `by`.
-async fn end_stays<C: ConnectionTrait>(
-    db: &C,
-    ids: &[i64],
-    at: DateTime<Utc>,
-    by: i64,
-) -> Result<(), DbErr> {
-    use stay::Column;
-    let columns = (Column::Id, Column::CheckOut, Column::EndedByUploadId);
-    end_facts::<C, stay::Entity>(db, columns, ids, at, by).await
-}
+/// The columns a stay ends through ([`end_facts`]).
+const STAY_END: (stay::Column, stay::Column, stay::Column) = (
+    stay::Column::Id,
+    stay::Column::CheckOut,
+    stay::Column::EndedByUploadId,
+);
 
 /// An older list's own facts end where the next newer list (`newer_id`, as of `at`) takes
 /// over: that list says who was still there.

@@ -10,22 +10,19 @@
 
 use sea_orm::{ConnectionTrait, DbBackend};
 
+use crate::registry::merge_undo::FACT_TABLES;
+
 /// Rows of one landing from which the statistics are refreshed at once.
 pub const ANALYZE_AFTER_ROWS: usize = 1_000;
 
-/// The tables a landing writes to.
-const LANDED_TABLES: &[&str] = &[
-    "source_row",
-    "person",
-    "person_source",
-    "identity_document",
-    "affiliation",
-    "stay",
-    "movement",
-    "health_check",
-    "organization",
-    "pending_merge",
-];
+/// The tables a landing writes to: its source rows, the people and their facts
+/// ([`FACT_TABLES`]), the organisations it names and the candidate merges it finds.
+fn landed_tables() -> Vec<&'static str> {
+    let mut tables = vec!["source_row", "person"];
+    tables.extend(FACT_TABLES);
+    tables.extend(["organization", "pending_merge"]);
+    tables
+}
 
 /// Whether a landing of `rows` rows refreshes the statistics (PostgreSQL, a large landing).
 pub fn worth_refreshing<C: ConnectionTrait>(db: &C, rows: usize) -> bool {
@@ -39,7 +36,7 @@ pub async fn refresh_after_landing<C: ConnectionTrait>(db: &C, rows: usize) {
     if !worth_refreshing(db, rows) {
         return;
     }
-    let sql = format!("ANALYZE {}", LANDED_TABLES.join(", "));
+    let sql = format!("ANALYZE {}", landed_tables().join(", "));
     if let Err(error) = db.execute_unprepared(&sql).await {
         tracing::warn!(%error, "could not refresh the planner's statistics after a landing");
     }

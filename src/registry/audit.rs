@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use entity::audit_log;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 
@@ -72,27 +72,19 @@ pub async fn list<C: ConnectionTrait>(
     db: &C,
     query: &AuditQuery,
 ) -> Result<Vec<audit_log::Model>, DbErr> {
-    let mut select = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
-    if let Some(action) = &query.action {
-        select = select.filter(audit_log::Column::Action.eq(action.as_str()));
-    }
-    if let Some(actor) = &query.actor {
-        select = select.filter(audit_log::Column::Actor.eq(actor.as_str()));
-    }
-    if let Some(unit) = query.member_unit_id {
-        select = select.filter(audit_log::Column::MemberUnitId.eq(unit));
-    }
-    if let Some(target) = &query.target {
-        select = select.filter(audit_log::Column::Target.eq(target.as_str()));
-    }
-    if let Some(from) = query.from {
-        select = select.filter(audit_log::Column::At.gte(from));
-    }
-    if let Some(to) = query.to {
-        select = select.filter(audit_log::Column::At.lte(to));
-    }
-    if let Some(before) = query.before_id {
-        select = select.filter(audit_log::Column::Id.lt(before));
-    }
-    select.limit(query.limit).all(db).await
+    use audit_log::Column;
+    let matching = Condition::all()
+        .add_option(query.action.as_deref().map(|a| Column::Action.eq(a)))
+        .add_option(query.actor.as_deref().map(|a| Column::Actor.eq(a)))
+        .add_option(query.member_unit_id.map(|u| Column::MemberUnitId.eq(u)))
+        .add_option(query.target.as_deref().map(|t| Column::Target.eq(t)))
+        .add_option(query.from.map(|from| Column::At.gte(from)))
+        .add_option(query.to.map(|to| Column::At.lte(to)))
+        .add_option(query.before_id.map(|before| Column::Id.lt(before)));
+    audit_log::Entity::find()
+        .filter(matching)
+        .order_by_desc(Column::Id)
+        .limit(query.limit)
+        .all(db)
+        .await
 }

@@ -9,14 +9,14 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// A report submitted through the API (the form), not in an upload.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewDailyReport {
-    /// The reporting unit.
-    pub member_unit_id: i64,
+/// A report as a client submits it (the form).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportInput {
+    /// The member unit (code); only admins may name one other than their own.
+    pub unit: Option<String>,
     /// The day reported on.
     pub date: NaiveDate,
-    /// Nothing changed.
+    /// A zero report: nothing changed.
     pub zero: bool,
     /// Arrivals counted that day.
     pub arrivals: Option<i32>,
@@ -26,6 +26,15 @@ pub struct NewDailyReport {
     pub anomalies: Option<String>,
     /// Free note.
     pub note: Option<String>,
+}
+
+/// A report submitted through the API (the form), not in an upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDailyReport {
+    /// The reporting unit (the one the report names, or the submitter's).
+    pub member_unit_id: i64,
+    /// What the report says, checked.
+    pub report: ReportInput,
     /// Who submitted (`token:<id> <name>` or `cli:<user>`).
     pub submitted_by: String,
     /// When.
@@ -35,18 +44,19 @@ pub struct NewDailyReport {
 /// Stores a report; a later report of the same unit and day supersedes earlier ones.
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
-    report: NewDailyReport,
+    new: NewDailyReport,
 ) -> Result<daily_report::Model, DbErr> {
+    let report = new.report;
     daily_report::ActiveModel {
-        member_unit_id: Set(report.member_unit_id),
+        member_unit_id: Set(new.member_unit_id),
         report_date: Set(report.date),
         is_zero: Set(report.zero),
         arrivals: Set(report.arrivals),
         departures: Set(report.departures),
         anomalies: Set(report.anomalies),
         note: Set(report.note),
-        submitted_by: Set(report.submitted_by),
-        submitted_at: Set(report.submitted_at),
+        submitted_by: Set(new.submitted_by),
+        submitted_at: Set(new.submitted_at),
         source_row_id: Set(None),
         ..Default::default()
     }

@@ -17,10 +17,11 @@
 //!   exist again and the pair is not recorded already (either way round).
 
 use entity::pending_merge;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Statement, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Value};
 use serde_json::{Value as Json, json};
 
 use super::merge_undo::FACT_TABLES;
+use crate::db::statement;
 
 /// The other candidate pairs of `gone` (all but `merge_id`), as JSON rows to keep with the
 /// merge before they are removed.
@@ -67,9 +68,8 @@ pub struct RestoredCandidates {
 }
 
 async fn exists<C: ConnectionTrait>(db: &C, sql: &str, values: Vec<Value>) -> Result<bool, DbErr> {
-    let backend = db.get_database_backend();
     Ok(db
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+        .query_one_raw(statement(db, sql, values))
         .await?
         .is_some())
 }
@@ -112,9 +112,8 @@ pub async fn restore_candidates<C: ConnectionTrait>(
                 .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                 .map(|t| t.with_timezone(&chrono::Utc))
         };
-        let backend = db.get_database_backend();
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
+        db.execute_raw(statement(
+            db,
             "INSERT INTO pending_merge (id, person_id, candidate_id, reason, status, created_at, \
              resolved_at, resolved_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             vec![
@@ -143,10 +142,9 @@ pub async fn identifiers_of<C: ConnectionTrait>(
     restored: i64,
     own: &str,
 ) -> Result<Vec<String>, DbErr> {
-    let backend = db.get_database_backend();
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
+        .query_all_raw(statement(
+            db,
             "SELECT DISTINCT number FROM identity_document WHERE person_id = $1 AND kind = 'passport'",
             vec![restored.into()],
         ))
@@ -169,7 +167,6 @@ pub async fn return_later_facts<C: ConnectionTrait>(
     restored: i64,
     numbers: &[String],
 ) -> Result<Json, DbErr> {
-    let backend = db.get_database_backend();
     let mut moved = serde_json::Map::new();
     if numbers.is_empty() {
         return Ok(Json::Object(moved));
@@ -188,8 +185,8 @@ pub async fn return_later_facts<C: ConnectionTrait>(
         let mut values: Vec<Value> = vec![survivor.into()];
         values.extend(numbers.iter().map(|n| Value::from(n.clone())));
         let found = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
+            .query_all_raw(statement(
+                db,
                 format!(
                     "SELECT id FROM {table} WHERE person_id = $1 AND source_row_id IN ({rows}) ORDER BY id"
                 ),
@@ -204,8 +201,8 @@ pub async fn return_later_facts<C: ConnectionTrait>(
             continue;
         }
         let id_list: Vec<String> = ids.iter().map(i64::to_string).collect();
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
+        db.execute_raw(statement(
+            db,
             format!(
                 "UPDATE {table} SET person_id = $2 WHERE person_id = $1 AND id IN ({})",
                 id_list.join(", ")

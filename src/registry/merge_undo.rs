@@ -16,12 +16,14 @@ use entity::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, Statement,
+    EntityTrait, QueryFilter, QuerySelect,
 };
 use serde_json::{Value as Json, json};
 
-/// The fact tables a merge moves, by name.
-pub(super) const FACT_TABLES: [&str; 6] = [
+use crate::db::statement;
+
+/// A person's fact tables (the ones a merge moves), by name.
+pub const FACT_TABLES: [&str; 6] = [
     "person_source",
     "identity_document",
     "affiliation",
@@ -90,9 +92,8 @@ pub async fn archive<C: ConnectionTrait>(
         "created_at": p.created_at,
         "updated_at": p.updated_at,
     });
-    let backend = db.get_database_backend();
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
+    db.execute_raw(statement(
+        db,
         "INSERT INTO merged_person (pending_merge_id, survivor_id, person_id, document_number, nationality, \
          record, moved, added_document_id, merged_by, merged_at, candidates) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -157,13 +158,9 @@ pub async fn merged_into<C: ConnectionTrait>(
     db: &C,
     survivor: i64,
 ) -> Result<Vec<MergedRecord>, DbErr> {
-    let backend = db.get_database_backend();
+    let sql = format!("{SELECT} AND survivor_id = $1 ORDER BY id");
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!("{SELECT} AND survivor_id = $1 ORDER BY id"),
-            vec![survivor.into()],
-        ))
+        .query_all_raw(statement(db, sql, vec![survivor.into()]))
         .await?;
     rows.iter().map(record_of).collect()
 }
@@ -175,13 +172,9 @@ pub async fn find<C: ConnectionTrait>(
     number: &str,
     nationality: &str,
 ) -> Result<Option<MergedRecord>, DbErr> {
-    let backend = db.get_database_backend();
+    let sql = format!("{SELECT} AND document_number = $1 AND nationality = $2 ORDER BY id DESC");
     let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            format!("{SELECT} AND document_number = $1 AND nationality = $2 ORDER BY id DESC"),
-            vec![number.into(), nationality.into()],
-        ))
+        .query_one_raw(statement(db, sql, vec![number.into(), nationality.into()]))
         .await?;
     row.as_ref().map(record_of).transpose()
 }
@@ -233,10 +226,9 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
             merge.status
         )));
     }
-    let backend = txn.get_database_backend();
     let Some(row) = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
+        .query_one_raw(statement(
+            &txn,
             "SELECT id, survivor_id, person_id, record, moved, added_document_id, candidates FROM merged_person \
              WHERE pending_merge_id = $1 AND undone_at IS NULL",
             vec![merge_id.into()],
@@ -339,8 +331,8 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
     decided.resolved_at = Set(Some(now));
     decided.resolved_by = Set(Some(by.to_owned()));
     decided.update(&txn).await?;
-    txn.execute_raw(Statement::from_sql_and_values(
-        backend,
+    txn.execute_raw(statement(
+        &txn,
         "UPDATE merged_person SET undone_by = $1, undone_at = $2 WHERE id = $3",
         vec![by.to_owned().into(), now.into(), archive_id.into()],
     ))

@@ -73,25 +73,29 @@ pub async fn add(
     if let Some(owner) = key_owner(&txn, &key).await? {
         return Err(taken(&name, owner));
     }
-    let org = confirmed(name, key, kind, None, now).insert(&txn).await?;
+    let org = new_organization(name, key, kind, true, None, now)
+        .insert(&txn)
+        .await?;
     txn.commit().await?;
     Ok(org)
 }
 
-/// A new organisation an admin confirmed (verified), named `name` (its matching key
-/// `key`), of `kind`, the organisation of member unit `unit` when it is one.
-pub fn confirmed(
+/// A new organisation named `name` (its matching key `key`), of `kind`, confirmed by an
+/// admin (`verified`) or first named in an upload, the organisation of member unit `unit`
+/// when it is one.
+pub fn new_organization(
     name: String,
     key: String,
     kind: &str,
+    verified: bool,
     unit: Option<i64>,
-    now: chrono::DateTime<chrono::Utc>,
+    now: DateTime<Utc>,
 ) -> organization::ActiveModel {
     organization::ActiveModel {
         name: Set(name),
         key: Set(key),
         kind: Set(kind.to_owned()),
-        verified: Set(true),
+        verified: Set(verified),
         member_unit_id: Set(unit),
         merged_into_id: Set(None),
         created_at: Set(now),

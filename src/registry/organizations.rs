@@ -158,16 +158,21 @@ mod tests {
 
     #[test]
     fn a_specific_kind_beats_unknown_and_the_order_is_fixed() {
-        assert!(kind_outranks("enterprise", UNKNOWN_KIND));
-        assert!(!kind_outranks(UNKNOWN_KIND, "enterprise"));
-        assert!(kind_outranks("university", "enterprise"));
-        assert!(kind_outranks("hotel", "enterprise"));
-        assert!(!kind_outranks("enterprise", "hotel"));
-        assert!(kind_outranks("enterprise", "government"));
-        assert!(kind_outranks("government", "ngo"));
-        assert!(kind_outranks("ngo", UNKNOWN_KIND));
-        for kind in ["university", "hotel", "enterprise", "ngo", UNKNOWN_KIND] {
+        // Most telling first: the listed kinds, any other alphabetically, unknown last.
+        let order = [
+            "university",
+            "hotel",
+            "enterprise",
+            "government",
+            "ngo",
+            UNKNOWN_KIND,
+        ];
+        for (rank, kind) in order.iter().enumerate() {
             assert!(!kind_outranks(kind, kind), "{kind} does not beat itself");
+            for lower in &order[rank + 1..] {
+                assert!(kind_outranks(kind, lower), "{kind} beats {lower}");
+                assert!(!kind_outranks(lower, kind), "{lower} does not beat {kind}");
+            }
         }
     }
 }

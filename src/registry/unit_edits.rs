@@ -126,7 +126,7 @@ pub async fn add(
             )));
         }
         None => {
-            super::organization_edits::confirmed(name, key, kind, Some(unit.id), now)
+            super::organization_edits::new_organization(name, key, kind, true, Some(unit.id), now)
                 .insert(&txn)
                 .await?;
         }

@@ -1,7 +1,7 @@
 //! Daily reports (日报告和零报告制度) through the API: a unit submits its report of a day;
 //! the office sees which units reported, which sent a zero report, and which are missing.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use chrono_tz::Tz;
 use entity::daily_report;
 use sea_orm::DatabaseConnection;
@@ -9,30 +9,12 @@ use sea_orm::DatabaseConnection;
 use crate::auth::audit::{self, Action};
 use crate::auth::{Operation, Principal};
 use crate::error::HubError;
+pub use crate::registry::daily_reports::ReportInput;
 use crate::registry::daily_reports::{self, NewDailyReport};
 use crate::registry::units::find_unit;
 
 /// Longest anomalies or note text, in characters.
 const MAX_TEXT: usize = 2000;
-
-/// A report as a client submits it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReportInput {
-    /// The member unit (code); only admins may name one other than their own.
-    pub unit: Option<String>,
-    /// The day reported on.
-    pub date: NaiveDate,
-    /// A zero report: nothing changed.
-    pub zero: bool,
-    /// Arrivals counted that day.
-    pub arrivals: Option<i32>,
-    /// Departures counted that day.
-    pub departures: Option<i32>,
-    /// Anomalies, as written.
-    pub anomalies: Option<String>,
-    /// Free note.
-    pub note: Option<String>,
-}
 
 /// A trimmed, non-empty text of at most [`MAX_TEXT`] characters.
 fn text(value: Option<String>, field: &str) -> Result<Option<String>, HubError> {
@@ -93,16 +75,16 @@ pub async fn submit(
     })?;
     let unit = find_unit(db, unit_code).await?;
     check(&input, tz)?;
+    let report = ReportInput {
+        anomalies: text(input.anomalies, "anomalies")?,
+        note: text(input.note, "note")?,
+        ..input
+    };
     let report = daily_reports::insert(
         db,
         NewDailyReport {
             member_unit_id: unit.id,
-            date: input.date,
-            zero: input.zero,
-            arrivals: input.arrivals,
-            departures: input.departures,
-            anomalies: text(input.anomalies, "anomalies")?,
-            note: text(input.note, "note")?,
+            report,
             submitted_by: principal.submitted_by(),
             submitted_at: Utc::now(),
         },
@@ -122,6 +104,7 @@ pub async fn submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap_or_default()

@@ -95,8 +95,7 @@ async fn land(
     store: &str,
     options: ReadOptions,
 ) -> Result<PhaseResult, HubError> {
-    let db = db::connect(store, 4).await?;
-    db::migrate(&db).await?;
+    let db = db::open(store, 4).await?;
     let on_sqlite = db.get_database_backend() == sea_orm::DbBackend::Sqlite;
     let request = ImportRequest {
         unit: "police".to_owned(),

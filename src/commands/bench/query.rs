@@ -146,8 +146,7 @@ async fn bench_store(
     args: &BenchQueryArgs,
     reuse: bool,
 ) -> Result<StoreReport, HubError> {
-    let database = db::connect(url, 8).await?;
-    db::migrate(&database).await?;
+    let database = db::open(url, 8).await?;
     let started = Instant::now();
     let people = if reuse {
         entity::person::Entity::find().count(&database).await?
