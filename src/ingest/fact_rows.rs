@@ -107,6 +107,18 @@ pub struct Resolved<'a, F> {
     pub fact: &'a F,
 }
 
+impl<'a, F> Resolved<'a, F> {
+    /// A fact that names no organisation (a document, a movement, a health check).
+    pub fn of_person(row_id: i64, person_id: i64, fact: &'a F) -> Self {
+        Self {
+            row_id,
+            person_id,
+            org_id: 0,
+            fact,
+        }
+    }
+}
+
 /// Every fact of an upload, ready to insert.
 #[derive(Debug, Default)]
 pub struct FactRows<'a> {

@@ -369,28 +369,19 @@ impl<'u> Landing<'u> {
                 });
             }
             for doc in &row.documents {
-                facts.documents.push(Resolved {
-                    row_id,
-                    person_id,
-                    org_id: 0,
-                    fact: doc,
-                });
+                facts
+                    .documents
+                    .push(Resolved::of_person(row_id, person_id, doc));
             }
             if let Some(fact) = &row.movement {
-                facts.movements.push(Resolved {
-                    row_id,
-                    person_id,
-                    org_id: 0,
-                    fact,
-                });
+                facts
+                    .movements
+                    .push(Resolved::of_person(row_id, person_id, fact));
             }
             if let Some(fact) = &row.health_check {
-                facts.checks.push(Resolved {
-                    row_id,
-                    person_id,
-                    org_id: 0,
-                    fact,
-                });
+                facts
+                    .checks
+                    .push(Resolved::of_person(row_id, person_id, fact));
             }
         }
         steps.done("organisations");

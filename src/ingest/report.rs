@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use importers::{ColumnNote, FileNote};
 use serde::Serialize;
 
-use super::roster::RosterReport;
 use super::notes;
+use super::roster::RosterReport;
 
 /// What became of an uploaded file. 上传结果。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Enum)]
