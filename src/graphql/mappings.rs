@@ -11,7 +11,7 @@ use crate::registry::column_mappings::StoredMapping;
 use crate::service::column_mappings::{self as service, MappingInput};
 use crate::service::uploads::parse_kind;
 
-pub use crate::ingest::notes::{ColumnNote, FileWarning, RosterEnding, RosterReport};
+pub use crate::service::uploads::{ColumnNote, FileWarning, RosterEnding};
 
 /// One header fixed in a mapping. 映射中的一列。
 #[derive(Debug, Clone, SimpleObject)]

@@ -707,7 +707,7 @@ impl Person {
         let mut warnings = Vec::new();
         for id in ids {
             let Some(p) = rows.get(&id) else { continue };
-            for w in crate::ingest::stored::warnings_of(&p.row) {
+            for w in crate::service::uploads::warnings_of(&p.row) {
                 warnings.push(PersonWarning {
                     column: w.column,
                     value: (!self.view.masked()).then_some(w.value),

@@ -9,8 +9,8 @@ use super::context::{database, importer, principal};
 use super::mappings::ColumnAssignmentInput;
 use crate::auth::Operation;
 use crate::error::{GqlResultExt, HubError};
-use crate::ingest::FileError;
 use crate::service::uploads as tickets;
+use crate::service::uploads::FileError;
 use crate::service::uploads::ImportReport as Report;
 use crate::service::uploads::{self, UploadInput};
 

@@ -13,9 +13,9 @@ use super::view::PersonView;
 use crate::auth::Operation;
 use crate::auth::audit::Action;
 use crate::error::{GqlResultExt, HubError};
-use crate::ingest::{Rejection, RowCounts};
 use crate::registry::{merges, uploads};
 use crate::service::people::PersonRecord;
+use crate::service::uploads::{Rejection, RowCounts};
 
 /// Most uploads one list returns.
 pub const MAX_UPLOADS: i32 = 500;

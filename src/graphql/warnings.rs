@@ -4,7 +4,7 @@
 
 use async_graphql::{ComplexObject, Context, Result, SimpleObject};
 
-use crate::ingest::RowWarning;
+use crate::service::uploads::RowWarning;
 
 /// Most warnings one page of an upload's warnings holds.
 pub const MAX_WARNINGS_PAGE: i32 = 500;

@@ -14,10 +14,13 @@ use std::sync::Arc;
 
 use crate::ingest::{ImportRequest, ImportStage, Progress, export};
 
-pub use crate::ingest::report::{Rejection, RowWarning};
-/// What the callers of uploads (HTTP, GraphQL, the command line) read of the importer: the
-/// application's importer, its reports and statuses, a roster's report, landing tickets.
+// What the callers of uploads (HTTP, GraphQL, the command line) read of the importer: the
+// application's importer, its reports and statuses, a roster's report, landing tickets,
+// the rows as written.
+pub use crate::ingest::notes::{ColumnNote, FileWarning, RosterEnding};
+pub use crate::ingest::report::{FileError, Rejection, RowCounts, RowWarning};
 pub use crate::ingest::roster::RosterReport;
+pub use crate::ingest::stored::warnings_of;
 pub use crate::ingest::tickets::{TicketStatus, TicketView};
 pub use crate::ingest::{ImportReport, ImportStatus, Importer};
 
