@@ -136,6 +136,8 @@ pub struct CityCache {
     entries: Mutex<VecDeque<(Key, Answer)>>,
     /// The timeline of the latest store version asked about (built by whoever asks first).
     timeline: tokio::sync::Mutex<Option<Arc<Timeline>>>,
+    /// Told of every change this hub learns of; its subscriptions wait on it.
+    pub changes: super::notify::ChangeSignal,
 }
 
 impl CityCache {
@@ -180,12 +182,15 @@ impl CityCache {
         Ok(built)
     }
 
-    /// Brings the kept timeline up to date right after a write this instance made, so that
-    /// the next question does not pay for it: updated at once (milliseconds for an upload's
-    /// people), or, when the change needs a new read (seconds), built in the background.
-    /// Nothing when no timeline was read yet (the first question or the refresh reads it).
-    /// Errors are logged: the write itself has committed.
+    /// Tells this hub's waiters of a write it made and brings the kept timeline up to date
+    /// right after it, so that the next question does not pay for it: updated at once
+    /// (milliseconds for an upload's people), or, when the change needs a new read
+    /// (seconds), built in the background. No update when no timeline was read yet (the
+    /// first question or the refresh reads it). Errors are logged: the write itself has
+    /// committed.
     pub async fn catch_up(self: &Arc<Self>, db: &sea_orm::DatabaseConnection, tz: Tz) {
+        // The waiters wake now; a question they ask waits for the update below.
+        self.changes.tell();
         let started = std::time::Instant::now();
         let result = async {
             let version = store_version(db).await?;

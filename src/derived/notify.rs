@@ -4,34 +4,45 @@
 //! question finds it current. Polling ([`super::cache::keep_timeline_current`]) stays as the
 //! fallback: on SQLite, and for what is sent while a listener's connection is lost.
 //!
-//! Waiters in this process (the GraphQL subscriptions) are woken by [`changed_here`]: after
-//! a write commits on this instance, and on every notification the listener receives from
-//! any instance ([`changes`], [`wait_for_change`]).
+//! Waiters of one hub (its GraphQL subscriptions) are woken by its [`ChangeSignal`], held by
+//! its [`CityCache`]: told after a write commits on this instance (when the cache catches
+//! up) and on every notification the listener receives from any instance
+//! ([`wait_for_change`]).
 
 use super::cache::{CityCache, store_version};
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
-/// The process's change counter: bumped on every change this process learns of.
-static CHANGED: LazyLock<watch::Sender<u64>> = LazyLock::new(|| watch::channel(0).0);
+/// One hub's change counter: bumped on every change the hub learns of (a write of its own,
+/// a notification from another instance).
+#[derive(Debug)]
+pub struct ChangeSignal(watch::Sender<u64>);
 
-/// Tells this process's waiters that the store changed (call after the write commits).
-pub fn changed_here() {
-    CHANGED.send_modify(|n| *n = n.wrapping_add(1));
+impl Default for ChangeSignal {
+    fn default() -> Self {
+        Self(watch::channel(0).0)
+    }
 }
 
-/// A receiver of the changes [`changed_here`] tells (from now on).
-pub fn changes() -> watch::Receiver<u64> {
-    CHANGED.subscribe()
+impl ChangeSignal {
+    /// Tells the waiters that the store changed (after the write committed).
+    pub fn tell(&self) {
+        self.0.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver of the changes told from now on.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.0.subscribe()
+    }
 }
 
 /// Waits until a change is told to `changes` or `fallback` passes (the look at the store
 /// that catches what no one told: another instance on SQLite, a lost listener).
 pub async fn wait_for_change(changes: &mut watch::Receiver<u64>, fallback: Duration) {
-    // A closed channel cannot happen (the sender is static); the timeout bounds it anyway.
+    // A closed channel (the hub's cache dropped) ends the wait at once; the timeout bounds it.
     let _ = tokio::time::timeout(fallback, changes.changed()).await;
 }
 
@@ -88,7 +99,7 @@ pub async fn listen(cache: Arc<CityCache>, db: DatabaseConnection, tz: Tz) {
             match listener.recv().await {
                 Ok(notification) => {
                     tracing::debug!(version = notification.payload(), "store changed");
-                    changed_here();
+                    cache.changes.tell();
                     if let Err(error) = cache.timeline(&db, tz).await {
                         tracing::warn!(%error, "cannot update the city timeline");
                     }

@@ -26,7 +26,7 @@ use super::context::{authorize, database, timezone};
 use crate::auth::Operation;
 use crate::derived::CityCache;
 use crate::derived::cache::store_version;
-use crate::derived::notify::{changes, wait_for_change};
+use crate::derived::notify::wait_for_change;
 use crate::error::{GqlResultExt, HubError};
 
 /// How long a subscription run without a websocket connection's limits waits at most
@@ -159,7 +159,7 @@ impl Subscription {
         let unit = grant.restricted_to().map(|u| u.id);
         let db = database(ctx)?.clone();
         // Told of changes from before the starting point on: none is missed.
-        let told = changes();
+        let told = ctx.data::<Arc<CityCache>>()?.changes.subscribe();
         let start = latest_upload(&db).await.map_err(HubError::from).gql()?;
         Ok(futures::stream::unfold(
             (db, start, Vec::<UploadLanded>::new(), told, slot),
@@ -192,7 +192,7 @@ impl Subscription {
         let db = database(ctx)?.clone();
         let tz = timezone(ctx);
         let cache: Arc<CityCache> = Arc::clone(ctx.data::<Arc<CityCache>>()?);
-        let told = changes();
+        let told = cache.changes.subscribe();
         Ok(futures::stream::unfold(
             (db, cache, None, told, slot),
             move |(db, cache, mut version, mut told, slot)| async move {

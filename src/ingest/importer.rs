@@ -437,7 +437,6 @@ impl Importer {
         }
         let committing = std::time::Instant::now();
         txn.commit().await?;
-        crate::derived::notify::changed_here();
         writer.close().await?;
         drop(_guard);
         let commit_ms = committing.elapsed().as_secs_f64() * 1000.0;

@@ -338,7 +338,6 @@ pub async fn undo(db: &DatabaseConnection, merge_id: i64, by: &str) -> Result<Un
     ))
     .await?;
     txn.commit().await?;
-    crate::derived::notify::changed_here();
     Ok(Undo::Done(Undone {
         survivor,
         restored,

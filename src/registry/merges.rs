@@ -152,7 +152,6 @@ pub async fn resolve(
     decided.resolved_by = Set(Some(by.to_owned()));
     let decided = decided.update(&txn).await?;
     txn.commit().await?;
-    crate::derived::notify::changed_here();
     Ok(Decision::Done(decided))
 }
 

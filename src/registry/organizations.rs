@@ -256,6 +256,5 @@ pub async fn merge(
         .await?;
     crate::derived::store_changes::record_organization(&txn, keep).await?;
     txn.commit().await?;
-    crate::derived::notify::changed_here();
     Ok(OrganizationMerge::Merged(kept))
 }

@@ -3,7 +3,7 @@
 //! the landing (not a poll), closed when the token is revoked, limited per connection and
 //! per token.
 
-use crate::fixtures::import;
+use crate::fixtures::{fixture_bytes, import};
 use crate::helpers::{spawn_app, spawn_app_with};
 use futures::{SinkExt, StreamExt};
 use hub::auth::Role;
@@ -178,7 +178,18 @@ async fn a_landing_wakes_the_subscriptions_at_once_without_waiting_for_a_poll() 
     assert_eq!(first["id"], "f", "{first}");
     subscribe_uploads(&mut socket, "u").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    import(&app.db, "education_students.xlsx", "education").await;
+    // Uploaded through this hub, as a unit would: its landing tells the hub's waiters.
+    let uploader = app.token("education", Role::Uploader).await;
+    let name = "education_students.xlsx";
+    let uploaded = app
+        .upload_file(&uploader, &[], name, &fixture_bytes(name))
+        .await;
+    assert_eq!(
+        uploaded.status,
+        axum::http::StatusCode::OK,
+        "{}",
+        uploaded.body
+    );
     let (mut landed, mut changed) = (false, false);
     while !(landed && changed) {
         let message = next(&mut socket).await;
